@@ -1,0 +1,174 @@
+//! Attachments (附件): evidence files of any record, stored by content hash in the data folder,
+//! checked against their hash on every read, and readable only within scope.
+
+use crate::{Actor, App, AppError, Result};
+use dangjian_domain::org::OrgPath;
+use dangjian_domain::platform::attachment::{accept, clean_file_name};
+use dangjian_domain::platform::role::Action;
+use dangjian_store::attachment::{self as store, Attachment};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+/// The kinds of record that may hold attachments, by their audit entity name.
+pub const RECORD_KINDS: &[&str] = &["org"];
+
+impl App {
+    /// The organization a record belongs to, if the actor may do `action` there.
+    async fn record_org(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: i64,
+        action: Action,
+    ) -> Result<OrgPath> {
+        match entity {
+            "org" => {
+                Ok(
+                    dangjian_store::org::find(self.store.db(), &actor.access, action, entity_id)
+                        .await?
+                        .ok_or(AppError::NotFound)?
+                        .path,
+                )
+            }
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    fn blob_path(&self, sha256: &str) -> PathBuf {
+        self.data_dir
+            .join("attachments")
+            .join(&sha256[..2])
+            .join(sha256)
+    }
+
+    /// Keeps a file as evidence of a record.
+    pub async fn upload_attachment(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        let settings = self.settings().await?;
+        let file_name = clean_file_name(file_name);
+        let content_type = accept(
+            &file_name,
+            infer::get(bytes).map(|t| t.mime_type()),
+            bytes.len() as u64,
+            settings.max_upload_bytes(),
+        )?;
+        let org_path = match self
+            .record_org(actor, entity, entity_id, Action::ReadRecords)
+            .await
+        {
+            Ok(path) if actor.access.can_at(Action::WriteRecords, &path) => path,
+            Ok(_) => return Err(AppError::Forbidden("为该记录上传附件")),
+            Err(e) => return Err(e),
+        };
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        self.write_blob(&sha256, bytes).await?;
+        let attachment = Attachment {
+            id: self.new_id(),
+            sha256,
+            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            content_type: content_type.to_owned(),
+            file_name,
+            entity: entity.to_owned(),
+            entity_id,
+            org_path: org_path.as_str().to_owned(),
+            uploaded_by: actor
+                .account_id
+                .ok_or(AppError::Forbidden("命令行不能上传附件"))?,
+            created_at: self.clock.now(),
+        };
+        let tx = self.store.begin_write().await?;
+        store::insert(&tx, &attachment).await?;
+        let record = actor.record(
+            "attachment.create",
+            "attachment",
+            Some(attachment.id),
+            Some(org_path.as_str()),
+            None,
+            Some(json!({
+                "record": format!("{entity}:{entity_id}"),
+                "file_name": attachment.file_name,
+                "sha256": attachment.sha256,
+                "size": attachment.size,
+            })),
+        );
+        self.finish(tx, record).await?;
+        Ok(attachment)
+    }
+
+    /// Writes the content once: to a temporary file, synced, then renamed into place, so a
+    /// crash leaves either nothing or the whole file.
+    async fn write_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.blob_path(sha256);
+        if tokio::fs::try_exists(&path).await.map_err(store_io)? {
+            return Ok(());
+        }
+        let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            use std::io::Write;
+            std::fs::create_dir_all(&dir)?;
+            let mut tmp = tempfile_in(&dir)?;
+            tmp.1.write_all(&bytes)?;
+            tmp.1.sync_all()?;
+            std::fs::rename(&tmp.0, &path)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| AppError::Integrity(e.to_string()))?
+        .map_err(store_io)
+    }
+
+    pub async fn attachments_of(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<Vec<Attachment>> {
+        Ok(store::of_record(self.store.db(), &actor.access, entity, entity_id).await?)
+    }
+
+    /// An attachment and its content, checked against its hash.
+    pub async fn download_attachment(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let attachment = store::find(self.store.db(), &actor.access, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let bytes = tokio::fs::read(self.blob_path(&attachment.sha256))
+            .await
+            .map_err(store_io)?;
+        if hex::encode(Sha256::digest(&bytes)) != attachment.sha256 {
+            tracing::error!(
+                attachment = id,
+                "attachment content does not match its hash"
+            );
+            return Err(AppError::Integrity(
+                "附件文件已损坏（内容与登记的哈希不符），请联系管理员从备份恢复".to_owned(),
+            ));
+        }
+        Ok((attachment, bytes))
+    }
+}
+
+fn store_io(e: std::io::Error) -> AppError {
+    AppError::Store(dangjian_store::StoreError::Io(e))
+}
+
+/// A new file with a random name in `dir`.
+fn tempfile_in(dir: &std::path::Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let path = dir.join(format!(".upload-{}", crate::secret::token()));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    Ok((path, file))
+}

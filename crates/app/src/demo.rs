@@ -1,0 +1,279 @@
+//! The demo university: an organization tree shaped like seed 003 (17 general branches with 60
+//! branches, 14 branches directly under the university's committee, party groups in every
+//! branch) and one account for each kind of user, built from a seed.
+
+use crate::{Actor, App, AppError, Result};
+use chrono::NaiveDate;
+use dangjian_domain::org::{BranchCategory, Org, OrgKind, OrgPath};
+use dangjian_domain::platform::role::Role;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+
+/// Seed 003: 734 staff and 1,473 student members.
+pub const DEFAULT_MEMBERS: u64 = 2_207;
+
+const SCHOOLS: [&str; 17] = [
+    "马克思主义学院",
+    "机械工程学院",
+    "电气与信息工程学院",
+    "土木工程学院",
+    "化学化工学院",
+    "经济管理学院",
+    "文学与新闻传播学院",
+    "外国语学院",
+    "数学与统计学院",
+    "物理与电子科学学院",
+    "生命科学学院",
+    "艺术设计学院",
+    "体育学院",
+    "法学院",
+    "计算机科学与技术学院",
+    "材料科学与工程学院",
+    "教育科学学院",
+];
+
+const OFFICES: [(&str, BranchCategory); 14] = [
+    ("党委办公室", BranchCategory::Staff),
+    ("校长办公室", BranchCategory::Staff),
+    ("组织部", BranchCategory::Staff),
+    ("宣传部", BranchCategory::Staff),
+    ("学生工作部", BranchCategory::Staff),
+    ("教务处", BranchCategory::Staff),
+    ("科研处", BranchCategory::Staff),
+    ("人事处", BranchCategory::Staff),
+    ("财务处", BranchCategory::Staff),
+    ("后勤管理处", BranchCategory::Staff),
+    ("图书馆", BranchCategory::Staff),
+    ("保卫处", BranchCategory::Staff),
+    ("离退休第一", BranchCategory::Retired),
+    ("离退休第二", BranchCategory::Retired),
+];
+
+const ORDINALS: [&str; 10] = [
+    "第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十",
+];
+
+/// One demo account as printed at start.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_name: Option<String>,
+}
+
+/// What the demo built.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    pub orgs: u64,
+    pub accounts: Vec<DemoAccount>,
+}
+
+/// The shape of the tree for a number of members: seed 003's by default, scaled otherwise.
+fn shape(members: u64) -> (usize, usize) {
+    if members == DEFAULT_MEMBERS {
+        (17, 60)
+    } else {
+        // About 37 members a branch, as in seed 003, and 3–4 branches a general branch.
+        let branches = usize::try_from(members.div_ceil(37))
+            .unwrap_or(usize::MAX)
+            .max(1);
+        (branches.div_ceil(4).max(1), branches)
+    }
+}
+
+fn ordinal(i: usize) -> String {
+    ORDINALS
+        .get(i)
+        .map_or_else(|| format!("第{}", i + 1), |s| (*s).to_owned())
+}
+
+impl App {
+    /// Builds the demo into an empty database; refuses a database that holds an organization.
+    pub async fn build_demo(&self, members: u64, seed: u64, password: &str) -> Result<Demo> {
+        if dangjian_store::org::count(self.store.db()).await? > 0 {
+            return Err(AppError::Conflict {
+                field: "data",
+                message: "数据目录中已有数据，演示数据只能建在空的数据目录中".to_owned(),
+            });
+        }
+        let mut rng = StdRng::seed_from_u64(seed);
+        let console = Actor::console();
+        let (general_branches, branches) = shape(members);
+        let founded = |rng: &mut StdRng| {
+            NaiveDate::from_ymd_opt(rng.random_range(1985..2020), rng.random_range(1..=12), 1)
+        };
+
+        let mut orgs: Vec<Org> = Vec::new();
+        let add = |orgs: &mut Vec<Org>,
+                   parent: Option<&Org>,
+                   name: String,
+                   kind,
+                   category,
+                   founded_on| {
+            let id = self.new_id();
+            let path = parent.map_or_else(|| OrgPath::root(id), |p| p.path.child(id));
+            let org = Org {
+                id,
+                parent_id: parent.map(|p| p.id),
+                path,
+                name,
+                kind,
+                category,
+                founded_on,
+                dissolved_on: None,
+            };
+            orgs.push(org.clone());
+            org
+        };
+        let root = add(
+            &mut orgs,
+            None,
+            "中共示范大学委员会".to_owned(),
+            OrgKind::Committee,
+            None,
+            NaiveDate::from_ymd_opt(1952, 10, 1),
+        );
+        let mut first_general_branch = None;
+        let mut first_branch = None;
+        for g in 0..general_branches {
+            let school = SCHOOLS
+                .get(g)
+                .map_or_else(|| format!("第{}学院", g + 1), |s| (*s).to_owned());
+            let gb = add(
+                &mut orgs,
+                Some(&root),
+                format!("{school}党总支"),
+                OrgKind::GeneralBranch,
+                None,
+                founded(&mut rng),
+            );
+            // Spread the branches as evenly as the count allows (seed 003: 60 over 17).
+            let count = branches / general_branches + usize::from(g < branches % general_branches);
+            for b in 0..count {
+                let (label, category) = match b {
+                    0 => ("教工第一党支部".to_owned(), BranchCategory::Staff),
+                    b if b % 4 == 3 => (
+                        format!("研究生{}党支部", ordinal(b / 4)),
+                        BranchCategory::Student,
+                    ),
+                    b => (
+                        format!("本科生{}党支部", ordinal(b - 1 - b / 4)),
+                        BranchCategory::Student,
+                    ),
+                };
+                let branch = add(
+                    &mut orgs,
+                    Some(&gb),
+                    format!("{school}{label}"),
+                    OrgKind::Branch,
+                    Some(category),
+                    founded(&mut rng),
+                );
+                for k in 0..rng.random_range(2..=3) {
+                    add(
+                        &mut orgs,
+                        Some(&branch),
+                        format!("{}党小组", ordinal(k)),
+                        OrgKind::Group,
+                        None,
+                        branch.founded_on,
+                    );
+                }
+                first_branch.get_or_insert(branch);
+            }
+            first_general_branch.get_or_insert(gb);
+        }
+        for (office, category) in OFFICES {
+            let branch = add(
+                &mut orgs,
+                Some(&root),
+                format!("{office}党支部"),
+                OrgKind::Branch,
+                Some(category),
+                founded(&mut rng),
+            );
+            for k in 0..2 {
+                add(
+                    &mut orgs,
+                    Some(&branch),
+                    format!("{}党小组", ordinal(k)),
+                    OrgKind::Group,
+                    None,
+                    branch.founded_on,
+                );
+            }
+        }
+
+        // One transaction: the demo is there whole or not at all.
+        let mut tx = self.store.begin_write().await?;
+        for org in &orgs {
+            dangjian_store::org::insert(&tx, org, self.now_ms()).await?;
+            tx.audit(
+                console.record(
+                    "org.create",
+                    "org",
+                    Some(org.id),
+                    Some(org.path.as_str()),
+                    None,
+                    Some(json!(org)),
+                ),
+                self.now_ms(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+
+        let gb = first_general_branch.unwrap_or_else(|| root.clone());
+        let branch = first_branch.unwrap_or_else(|| root.clone());
+        let plan: [(&str, &str, Role, Option<&Org>); 6] = [
+            ("admin", "组织部 王建国", Role::OrgDepartment, Some(&root)),
+            (
+                "gbsec",
+                "总支书记 李文华",
+                Role::GeneralBranchSecretary,
+                Some(&gb),
+            ),
+            (
+                "branchsec",
+                "支部书记 张晓明",
+                Role::BranchSecretary,
+                Some(&branch),
+            ),
+            ("sysadmin", "系统管理员 赵磊", Role::SystemAdmin, None),
+            ("secadmin", "安全管理员 陈静", Role::SecurityAdmin, None),
+            ("auditor", "安全审计员 刘洋", Role::Auditor, None),
+        ];
+        let mut accounts = Vec::new();
+        for (username, name, role, org) in plan {
+            let (account, _) = self
+                .create_account(&console, username, name, Some(password), true)
+                .await?;
+            self.grant(&console, account.id, role.code(), org.map(|o| o.id))
+                .await?;
+            accounts.push(DemoAccount {
+                username: username.to_owned(),
+                display_name: name.to_owned(),
+                role,
+                org_name: org.map(|o| o.name.clone()),
+            });
+        }
+        Ok(Demo {
+            orgs: orgs.len() as u64,
+            accounts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_shape_is_seed_003s() {
+        assert_eq!(shape(DEFAULT_MEMBERS), (17, 60));
+        let (g, b) = shape(100_000);
+        assert!(g >= 600 && b >= 2_700);
+    }
+}

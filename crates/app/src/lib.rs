@@ -1,0 +1,136 @@
+//! Use cases. Each one validates its input, authorizes the actor, and writes together with its
+//! audit record in one transaction.
+
+pub mod account;
+pub mod attachment;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod org;
+mod secret;
+pub mod settings;
+
+pub use dangjian_store::{DbConfig, Engine};
+pub use error::{AppError, Result};
+
+use dangjian_domain::clock::Clock;
+use dangjian_domain::platform::audit::AuditRecord;
+use dangjian_domain::platform::role::{Access, Grant, Role};
+use dangjian_store::{Store, WriteTx};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The platform's use cases over one store, one clock and one data folder.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    data_dir: PathBuf,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("store", &self.store)
+            .field("data_dir", &self.data_dir)
+            .finish()
+    }
+}
+
+/// Who is acting: a signed-in account, or the console of the machine (the `dangjian` command,
+/// run by whoever owns the data folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: Option<i64>,
+    pub name: String,
+    pub access: Access,
+    pub client_ip: Option<String>,
+}
+
+impl Actor {
+    /// The command line, which manages accounts and grants as a security admin would.
+    pub fn console() -> Self {
+        Self {
+            account_id: None,
+            name: "命令行".to_owned(),
+            access: Access::new(vec![Grant {
+                role: Role::SecurityAdmin,
+                scope: None,
+            }]),
+            client_ip: None,
+        }
+    }
+
+    /// An audit record of this actor's act.
+    pub fn record(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: Option<i64>,
+        org_path: Option<&str>,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> AuditRecord {
+        AuditRecord {
+            actor_id: self.account_id,
+            actor_name: self.name.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id,
+            org_path: org_path.map(str::to_owned),
+            client_ip: self.client_ip.clone(),
+            before,
+            after,
+        }
+    }
+}
+
+impl App {
+    /// Connects and migrates.
+    pub async fn open(config: DbConfig, data_dir: PathBuf, clock: Arc<dyn Clock>) -> Result<Self> {
+        let store = Store::connect(config).await?;
+        store.migrate().await?;
+        Ok(Self {
+            store,
+            clock,
+            data_dir,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.store.engine()
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
+    fn new_id(&self) -> i64 {
+        self.store.new_id(self.now_ms())
+    }
+
+    /// Writes the audit record and commits: the last step of every use case that writes.
+    async fn finish(&self, mut tx: WriteTx, record: AuditRecord) -> Result<()> {
+        tx.audit(record, self.now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the database answers.
+    pub async fn healthy(&self) -> bool {
+        self.store.ping().await.is_ok()
+    }
+}

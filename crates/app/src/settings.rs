@@ -1,0 +1,34 @@
+//! Platform settings, changed by the system admin.
+
+use crate::{Actor, App, AppError, Result};
+use dangjian_domain::FieldError;
+use dangjian_domain::platform::role::Action;
+use dangjian_domain::platform::settings::{SettingSpec, Settings};
+use serde_json::json;
+
+impl App {
+    pub async fn settings(&self) -> Result<Settings> {
+        Ok(dangjian_store::settings::load(self.store.db()).await?)
+    }
+
+    pub async fn update_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+        let spec = SettingSpec::find(key)
+            .ok_or_else(|| FieldError::new("key", "设置项", "没有这个设置项"))?;
+        let parsed = spec.parse(value)?;
+        if !actor.access.can(Action::ManageSettings) {
+            return Err(AppError::Forbidden("系统设置由系统管理员修改"));
+        }
+        let before = self.settings().await?.get(spec);
+        let tx = self.store.begin_write().await?;
+        dangjian_store::settings::put(&tx, spec.key, &parsed.to_string(), self.now_ms()).await?;
+        let record = actor.record(
+            "setting.update",
+            "setting",
+            None,
+            None,
+            Some(json!({ spec.key: before })),
+            Some(json!({ spec.key: parsed })),
+        );
+        self.finish(tx, record).await
+    }
+}

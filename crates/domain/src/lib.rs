@@ -1,0 +1,12 @@
+//! The domain of dangjian: types whose constructors check, and the rules of party-building work.
+//! No I/O lives here; `store` implements persistence and `app` composes use cases.
+
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod paging;
+pub mod platform;
+pub mod text;
+
+pub use error::{DomainError, FieldError};

@@ -1,0 +1,348 @@
+//! The organization tree (党组织): kinds, placement and the materialized path that makes a
+//! subtree one prefix query.
+
+use crate::{DomainError, FieldError, text};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// 党组织的类型.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// 党委 / 基层党委 (the university's or a school's 二级党委).
+    Committee,
+    /// 党总支.
+    GeneralBranch,
+    /// 党支部.
+    Branch,
+    /// 党小组.
+    Group,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Committee,
+        OrgKind::GeneralBranch,
+        OrgKind::Branch,
+        OrgKind::Group,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Committee => "党委",
+            Self::GeneralBranch => "党总支",
+            Self::Branch => "党支部",
+            Self::Group => "党小组",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Committee => "committee",
+            Self::GeneralBranch => "general_branch",
+            Self::Branch => "branch",
+            Self::Group => "group",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Where an organization of this kind may stand: the tree's root is a committee; a committee
+    /// may hold 二级党委; a general branch sits under a committee; a branch under a general
+    /// branch or directly under a committee (直属党支部); a group only inside a branch.
+    pub fn check_parent(self, parent: Option<OrgKind>) -> Result<(), DomainError> {
+        let allowed = match (self, parent) {
+            (Self::Committee, None | Some(Self::Committee)) => true,
+            (Self::GeneralBranch, Some(Self::Committee)) => true,
+            (Self::Branch, Some(Self::Committee | Self::GeneralBranch)) => true,
+            (Self::Group, Some(Self::Branch)) => true,
+            _ => false,
+        };
+        if allowed {
+            return Ok(());
+        }
+        let message = match parent {
+            None => format!("{}不能作为组织树的根，根组织应为党委", self.label()),
+            Some(p) => format!("{}不能设在{}之下", self.label(), p.label()),
+        };
+        Err(DomainError::Rule {
+            field: Some("parent_id"),
+            message,
+            basis: "党章第三十条、支部条例第四条",
+        })
+    }
+}
+
+impl fmt::Display for OrgKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Who a branch serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BranchCategory {
+    Staff,
+    Student,
+    Retired,
+    Mixed,
+}
+
+impl BranchCategory {
+    pub const ALL: [BranchCategory; 4] = [Self::Staff, Self::Student, Self::Retired, Self::Mixed];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Staff => "教工支部",
+            Self::Student => "学生支部",
+            Self::Retired => "离退休支部",
+            Self::Mixed => "混合支部",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Staff => "staff",
+            Self::Student => "student",
+            Self::Retired => "retired",
+            Self::Mixed => "mixed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// The materialized path of an organization: its ancestors' ids and its own, as `/1/5/9/`.
+/// A subtree is every path with this one as prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct OrgPath(String);
+
+impl OrgPath {
+    pub fn root(id: i64) -> Self {
+        Self(format!("/{id}/"))
+    }
+
+    pub fn child(&self, id: i64) -> Self {
+        Self(format!("{}{id}/", self.0))
+    }
+
+    /// Reads a stored path; `None` when it is not of the form `/id/…/id/`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let inner = s.strip_prefix('/')?.strip_suffix('/')?;
+        let ok = !inner.is_empty()
+            && inner
+                .split('/')
+                .all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()));
+        ok.then(|| Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `other` is this organization or lies below it.
+    pub fn contains(&self, other: &OrgPath) -> bool {
+        other.0.starts_with(&self.0)
+    }
+
+    /// The least string above every path of this subtree: paths hold only digits and `/`,
+    /// and `0` follows `/`, so the subtree is the range `[self, upper)` in byte order.
+    pub fn subtree_upper_bound(&self) -> String {
+        let mut s = self.0.clone();
+        s.pop();
+        s.push('0');
+        s
+    }
+
+    /// The ids from the root down to this organization.
+    pub fn ids(&self) -> Vec<i64> {
+        self.0
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    }
+
+    pub fn id(&self) -> i64 {
+        self.ids().last().copied().unwrap_or_default()
+    }
+
+    pub fn depth(&self) -> usize {
+        self.ids().len()
+    }
+}
+
+/// 党组织: a node of the organization tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Org {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub path: OrgPath,
+    pub name: String,
+    pub kind: OrgKind,
+    pub category: Option<BranchCategory>,
+    pub founded_on: Option<NaiveDate>,
+    pub dissolved_on: Option<NaiveDate>,
+}
+
+impl Org {
+    pub fn is_active(&self) -> bool {
+        self.dissolved_on.is_none()
+    }
+}
+
+/// A new organization as a person asked for it, checked field by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrg {
+    pub name: String,
+    pub kind: OrgKind,
+    pub category: Option<BranchCategory>,
+    pub founded_on: Option<NaiveDate>,
+}
+
+impl NewOrg {
+    /// Parses the raw form values; `today` bounds the founding date.
+    pub fn parse(
+        name: &str,
+        kind: &str,
+        category: &str,
+        founded_on: &str,
+        today: NaiveDate,
+    ) -> Result<Self, FieldError> {
+        let name = parse_name(name)?;
+        let kind = OrgKind::parse(kind.trim()).ok_or_else(|| {
+            FieldError::new("kind", "组织类型", "请选择党委、党总支、党支部或党小组")
+        })?;
+        let category = match category.trim() {
+            "" => None,
+            c => Some(BranchCategory::parse(c).ok_or_else(|| {
+                FieldError::new("category", "支部类别", "请选择教工、学生、离退休或混合支部")
+            })?),
+        };
+        if category.is_some() && kind != OrgKind::Branch {
+            return Err(FieldError::new("category", "支部类别", "只有党支部设类别"));
+        }
+        let founded_on = match founded_on.trim() {
+            "" => None,
+            d => {
+                let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                    FieldError::new("founded_on", "成立日期", "日期格式应为 2024-09-01")
+                })?;
+                if date > today {
+                    return Err(FieldError::new("founded_on", "成立日期", "不能晚于今天"));
+                }
+                Some(date)
+            }
+        };
+        Ok(Self {
+            name,
+            kind,
+            category,
+            founded_on,
+        })
+    }
+}
+
+/// The name of an organization: required, one line, at most 100 characters.
+pub fn parse_name(value: &str) -> Result<String, FieldError> {
+    text::single_line(value, "name", "组织名称", 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placement_follows_the_tree_of_the_party_constitution_党章第三十条() {
+        use OrgKind::*;
+        assert!(Committee.check_parent(None).is_ok());
+        assert!(Committee.check_parent(Some(Committee)).is_ok());
+        assert!(GeneralBranch.check_parent(Some(Committee)).is_ok());
+        assert!(Branch.check_parent(Some(GeneralBranch)).is_ok());
+        assert!(Branch.check_parent(Some(Committee)).is_ok(), "直属党支部");
+        assert!(Group.check_parent(Some(Branch)).is_ok());
+        assert!(Group.check_parent(Some(GeneralBranch)).is_err());
+        assert!(Branch.check_parent(None).is_err());
+        let err = GeneralBranch.check_parent(Some(Branch)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "党总支不能设在党支部之下（党章第三十条、支部条例第四条）"
+        );
+    }
+
+    #[test]
+    fn a_path_contains_its_subtree_and_nothing_else() {
+        let root = OrgPath::root(1);
+        let a = root.child(12);
+        let b = root.child(123);
+        assert!(root.contains(&a) && root.contains(&b) && a.contains(&a));
+        assert!(!a.contains(&b), "/1/12/ must not contain /1/123/");
+        let upper = a.subtree_upper_bound();
+        assert!(a.as_str() < upper.as_str() && a.child(99).as_str() < upper.as_str());
+        assert!(b.as_str() >= upper.as_str() || b.as_str() < a.as_str());
+        assert_eq!(b.ids(), vec![1, 123]);
+        assert_eq!(OrgPath::parse("/1/12/"), Some(a));
+        assert_eq!(OrgPath::parse("/1//"), None);
+        assert_eq!(OrgPath::parse("1/2/"), None);
+    }
+
+    #[test]
+    fn a_new_org_names_the_bad_field() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let ok = NewOrg::parse(" 第一党支部 ", "branch", "student", "2020-09-01", today).unwrap();
+        assert_eq!(
+            (ok.name.as_str(), ok.category),
+            ("第一党支部", Some(BranchCategory::Student))
+        );
+        assert_eq!(
+            NewOrg::parse("", "branch", "", "", today)
+                .unwrap_err()
+                .field,
+            "name"
+        );
+        assert_eq!(
+            NewOrg::parse("x", "team", "", "", today).unwrap_err().field,
+            "kind"
+        );
+        assert_eq!(
+            NewOrg::parse("x", "committee", "staff", "", today)
+                .unwrap_err()
+                .field,
+            "category"
+        );
+        assert_eq!(
+            NewOrg::parse("x", "branch", "", "2027-01-01", today)
+                .unwrap_err()
+                .field,
+            "founded_on"
+        );
+        assert_eq!(
+            NewOrg::parse("x", "branch", "", "2020/1/1", today)
+                .unwrap_err()
+                .field,
+            "founded_on"
+        );
+    }
+
+    #[test]
+    fn enumerations_speak_snake_case() {
+        assert_eq!(
+            serde_json::to_string(&OrgKind::GeneralBranch).unwrap(),
+            "\"general_branch\""
+        );
+        assert_eq!(
+            OrgKind::parse("general_branch"),
+            Some(OrgKind::GeneralBranch)
+        );
+        assert_eq!(
+            BranchCategory::parse("student"),
+            Some(BranchCategory::Student)
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! Accounts: usernames, the password policy and the lockout rule.
+
+use crate::FieldError;
+use crate::platform::role::Role;
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+/// A sign-in account. Non-members who only vote hold no account: they use one-time links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// A first or reset password must be changed before anything else.
+    pub must_change_password: bool,
+    /// Demo accounts keep their printed password.
+    pub is_demo: bool,
+    pub disabled: bool,
+    pub failed_attempts: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Account {
+    pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
+}
+
+/// A grant as stored: a role and the organization it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrantRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: Role,
+    pub org_id: Option<i64>,
+    pub org_name: Option<String>,
+    pub org_path: Option<String>,
+}
+
+/// An API token for integrations; only its hash is kept, and its first characters to tell
+/// tokens apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A person's display name: required, one line, at most 50 characters.
+pub fn parse_display_name(value: &str) -> Result<String, FieldError> {
+    crate::text::single_line(value, "display_name", "姓名", 50)
+}
+
+/// A sign-in name: 3–32 characters of lower-case letters, digits, `_`, `.` or `-` (staff and
+/// student numbers are allowed as they are).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        let v = value.trim().to_lowercase();
+        let err = |m: &str| FieldError::new("username", "用户名", m);
+        if v.is_empty() {
+            return Err(err("不能为空"));
+        }
+        if !(3..=32).contains(&v.chars().count()) {
+            return Err(err("应为 3 到 32 个字符"));
+        }
+        if !v
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
+        {
+            return Err(err("只能包含小写字母、数字和 _ . -"));
+        }
+        Ok(Self(v))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The password policy: 10 to 128 characters, at least three of upper-case letters,
+/// lower-case letters, digits and symbols, and not containing the username.
+pub fn check_password(
+    password: &str,
+    username: &str,
+    field: &'static str,
+) -> Result<(), FieldError> {
+    let err = |m: &str| FieldError::new(field, "密码", m);
+    let n = password.chars().count();
+    if n < 10 {
+        return Err(err("至少 10 个字符"));
+    }
+    if n > 128 {
+        return Err(err("不能超过 128 个字符"));
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ];
+    if classes.iter().filter(|c| **c).count() < 3 {
+        return Err(err("须包含大写字母、小写字母、数字、符号中的至少三类"));
+    }
+    if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
+        return Err(err("不能包含用户名"));
+    }
+    Ok(())
+}
+
+/// Repeated failures lock an account for a while; the numbers are settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: u32,
+    pub lock_minutes: i64,
+}
+
+impl LockoutPolicy {
+    /// After a failed sign-in: the new failure count and, when it reaches the limit, the end
+    /// of the lock.
+    pub fn after_failure(&self, failures: u32, now: DateTime<Utc>) -> (u32, Option<DateTime<Utc>>) {
+        let failures = failures + 1;
+        if failures >= self.max_failures {
+            (0, Some(now + Duration::minutes(self.lock_minutes)))
+        } else {
+            (failures, None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_lower_case_and_bounded() {
+        assert_eq!(Username::parse(" Admin ").unwrap().as_str(), "admin");
+        assert_eq!(Username::parse("20231001").unwrap().as_str(), "20231001");
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("张三").is_err());
+        assert!(Username::parse("a b c").is_err());
+    }
+
+    #[test]
+    fn the_password_policy_names_what_is_missing() {
+        assert!(check_password("Dangjian-2026", "admin", "password").is_ok());
+        assert_eq!(
+            check_password("short1A", "x", "password")
+                .unwrap_err()
+                .message,
+            "至少 10 个字符"
+        );
+        assert!(check_password("alllowercase", "x", "password").is_err());
+        assert_eq!(
+            check_password("Admin-12345", "admin", "password")
+                .unwrap_err()
+                .message,
+            "不能包含用户名"
+        );
+    }
+
+    #[test]
+    fn the_fifth_failure_locks_the_account() {
+        let policy = LockoutPolicy {
+            max_failures: 5,
+            lock_minutes: 15,
+        };
+        let now = Utc::now();
+        assert_eq!(policy.after_failure(3, now), (4, None));
+        assert_eq!(
+            policy.after_failure(4, now),
+            (0, Some(now + Duration::minutes(15)))
+        );
+    }
+}

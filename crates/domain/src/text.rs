@@ -1,0 +1,58 @@
+//! Free text that a person types: trimmed, bounded, and free of control characters.
+
+use crate::FieldError;
+
+/// Checks a required single-line text and returns it trimmed.
+pub fn single_line(
+    value: &str,
+    field: &'static str,
+    label: &'static str,
+    max_chars: usize,
+) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, label, "不能为空"));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(FieldError::new(
+            field,
+            label,
+            format!("不能超过 {max_chars} 个字"),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(FieldError::new(field, label, "不能含有控制字符"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Like `single_line`, but an empty value is `None`.
+pub fn optional_line(
+    value: &str,
+    field: &'static str,
+    label: &'static str,
+    max_chars: usize,
+) -> Result<Option<String>, FieldError> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        single_line(value, field, label, max_chars).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_bounded_and_clean() {
+        assert_eq!(single_line("  党委 ", "name", "名称", 5).unwrap(), "党委");
+        assert_eq!(
+            single_line(" ", "name", "名称", 5).unwrap_err().message,
+            "不能为空"
+        );
+        assert!(single_line("一二三四五六", "name", "名称", 5).is_err());
+        assert!(single_line("a\u{0}b", "name", "名称", 5).is_err());
+        assert_eq!(optional_line("", "note", "备注", 5).unwrap(), None);
+    }
+}

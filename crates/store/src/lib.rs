@@ -1,0 +1,48 @@
+//! Storage on SQLite and PostgreSQL through one code path (sea-orm). Every read of business
+//! data takes the reader's `Access` and applies the scope filter here, so no handler can forget
+//! it; every write goes through a `WriteTx` that cannot commit without its audit entry.
+
+pub mod account;
+pub mod attachment;
+pub mod audit;
+mod db;
+pub mod migration;
+pub mod org;
+mod scope;
+pub mod settings;
+
+pub use db::{DbConfig, Engine, Store, WriteTx};
+pub use sea_orm::ConnectionTrait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误：{0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("文件错误：{0}")]
+    Io(#[from] std::io::Error),
+    /// A write tried to commit without recording itself in the audit trail.
+    #[error("写入未记入审计日志，已撤销")]
+    Unaudited,
+    /// A stored value that the domain cannot read back: a bug or a hand-edited database.
+    #[error("数据损坏：{0}")]
+    Corrupt(String),
+    /// A unique key already holds this value.
+    #[error("{0} 已存在")]
+    Duplicate(&'static str),
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
+        Self::Corrupt(what.to_string())
+    }
+
+    /// Whether the error is a unique-key conflict, so the app can name the field.
+    pub fn from_insert(err: sea_orm::DbErr, field: &'static str) -> Self {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Self::Duplicate(field),
+            _ => Self::Db(err),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,226 @@
+//! Organizations (党组织): the tree, read within the reader's scope.
+
+use crate::{Result, StoreError, WriteTx, scope};
+use dangjian_domain::org::{BranchCategory, Org, OrgKind, OrgPath};
+use dangjian_domain::paging::{Page, Paging};
+use dangjian_domain::platform::role::{Access, Action};
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, Condition, QueryOrder, QuerySelect};
+
+pub(crate) mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "orgs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub parent_id: Option<i64>,
+        pub path: String,
+        pub name: String,
+        pub kind: String,
+        pub category: Option<String>,
+        pub founded_on: Option<Date>,
+        pub dissolved_on: Option<Date>,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+use entity::{Column, Entity};
+
+impl TryFrom<entity::Model> for Org {
+    type Error = StoreError;
+
+    fn try_from(m: entity::Model) -> Result<Self> {
+        Ok(Org {
+            id: m.id,
+            parent_id: m.parent_id,
+            path: OrgPath::parse(&m.path).ok_or_else(|| StoreError::corrupt(&m.path))?,
+            kind: OrgKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
+            category: m
+                .category
+                .as_deref()
+                .map(|c| BranchCategory::parse(c).ok_or_else(|| StoreError::corrupt(c)))
+                .transpose()?,
+            name: m.name,
+            founded_on: m.founded_on,
+            dissolved_on: m.dissolved_on,
+        })
+    }
+}
+
+fn to_orgs(models: Vec<entity::Model>) -> Result<Vec<Org>> {
+    models.into_iter().map(Org::try_from).collect()
+}
+
+pub async fn insert(tx: &WriteTx, org: &Org, now_ms: i64) -> Result<()> {
+    entity::ActiveModel {
+        id: Set(org.id),
+        parent_id: Set(org.parent_id),
+        path: Set(org.path.as_str().to_owned()),
+        name: Set(org.name.clone()),
+        kind: Set(org.kind.code().to_owned()),
+        category: Set(org.category.map(|c| c.code().to_owned())),
+        founded_on: Set(org.founded_on),
+        dissolved_on: Set(org.dissolved_on),
+        created_at: Set(now_ms),
+    }
+    .insert(tx.conn())
+    .await
+    .map_err(|e| StoreError::from_insert(e, "path"))?;
+    Ok(())
+}
+
+/// One organization, if the reader may do `action` there; otherwise as if it did not exist.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    action: Action,
+    id: i64,
+) -> Result<Option<Org>> {
+    Entity::find_by_id(id)
+        .filter(scope::within(Column::Path, &access.scopes(action)))
+        .one(db)
+        .await?
+        .map(Org::try_from)
+        .transpose()
+}
+
+/// One organization whatever the reader's scope: for the platform's own checks only (the kind
+/// of the organization a grant names), never to show a record.
+pub async fn find_for_check<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Org>> {
+    Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(Org::try_from)
+        .transpose()
+}
+
+/// The root of the tree, if there is one.
+pub async fn root<C: ConnectionTrait>(db: &C) -> Result<Option<Org>> {
+    Entity::find()
+        .filter(Column::ParentId.is_null())
+        .order_by_asc(Column::Path)
+        .one(db)
+        .await?
+        .map(Org::try_from)
+        .transpose()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrgSort {
+    /// Tree order: each organization after its parent.
+    #[default]
+    Tree,
+    Name,
+    Kind,
+    FoundedOn,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrgFilter {
+    /// Part of the name.
+    pub name: Option<String>,
+    pub kind: Option<OrgKind>,
+    /// Only this subtree (itself included).
+    pub under: Option<OrgPath>,
+    pub include_dissolved: bool,
+    pub sort: OrgSort,
+    pub descending: bool,
+}
+
+/// A page of the organizations the reader may see.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    filter: &OrgFilter,
+    paging: Paging,
+) -> Result<Page<Org>> {
+    let mut cond =
+        Condition::all().add(scope::within(Column::Path, &access.scopes(Action::ReadOrg)));
+    if let Some(name) = filter.name.as_deref().filter(|n| !n.is_empty()) {
+        cond = cond.add(Column::Name.contains(name));
+    }
+    if let Some(kind) = filter.kind {
+        cond = cond.add(Column::Kind.eq(kind.code()));
+    }
+    if let Some(under) = &filter.under {
+        cond = cond.add(scope::within(Column::Path, std::slice::from_ref(under)));
+    }
+    if !filter.include_dissolved {
+        cond = cond.add(Column::DissolvedOn.is_null());
+    }
+    let query = Entity::find().filter(cond);
+    let total = query.clone().count(db).await?;
+    let column = match filter.sort {
+        OrgSort::Tree => Column::Path,
+        OrgSort::Name => Column::Name,
+        OrgSort::Kind => Column::Kind,
+        OrgSort::FoundedOn => Column::FoundedOn,
+    };
+    let order = if filter.descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let rows = query
+        .order_by(column, order)
+        .order_by_asc(Column::Path)
+        .offset(paging.offset())
+        .limit(paging.per_page)
+        .all(db)
+        .await?;
+    Ok(Page {
+        items: to_orgs(rows)?,
+        total,
+    })
+}
+
+/// The organizations on the way from the root to `path`, that the reader may see.
+pub async fn ancestors<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    path: &OrgPath,
+) -> Result<Vec<Org>> {
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(path.ids()))
+        .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
+        .order_by_asc(Column::Path)
+        .all(db)
+        .await?;
+    to_orgs(rows)
+}
+
+/// The direct children of an organization, that the reader may see.
+pub async fn children<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    parent_id: i64,
+) -> Result<Vec<Org>> {
+    let rows = Entity::find()
+        .filter(Column::ParentId.eq(parent_id))
+        .filter(Column::DissolvedOn.is_null())
+        .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
+        .order_by_asc(Column::Path)
+        .all(db)
+        .await?;
+    to_orgs(rows)
+}
+
+/// Names and kinds of every organization, for the security admin who grants roles on them.
+pub async fn choices<C: ConnectionTrait>(db: &C, name: &str, limit: u64) -> Result<Vec<Org>> {
+    let mut q = Entity::find().filter(Column::DissolvedOn.is_null());
+    if !name.is_empty() {
+        q = q.filter(Column::Name.contains(name));
+    }
+    to_orgs(q.order_by_asc(Column::Path).limit(limit).all(db).await?)
+}
+
+pub async fn count<C: ConnectionTrait>(db: &C) -> Result<u64> {
+    Ok(Entity::find().count(db).await?)
+}
