@@ -292,3 +292,13 @@ impl App {
         Ok(dangjian_store::org::choices(self.store.db(), name.trim(), 200).await?)
     }
 }
+
+impl App {
+    /// The account that holds a grant, for the security admin's pages.
+    pub async fn grant_owner_of(&self, actor: &Actor, grant_id: i64) -> Result<i64> {
+        require_accounts(actor)?;
+        store::grant_owner(self.store.db(), grant_id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+}

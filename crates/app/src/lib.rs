@@ -11,6 +11,9 @@ pub mod org;
 mod secret;
 pub mod settings;
 
+pub use dangjian_store::attachment::Attachment;
+pub use dangjian_store::audit::AuditFilter;
+pub use dangjian_store::org::{OrgFilter, OrgSort};
 pub use dangjian_store::{DbConfig, Engine};
 pub use error::{AppError, Result};
 

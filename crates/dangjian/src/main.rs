@@ -1,1 +1,318 @@
-fn main() {}
+//! `dangjian`: serve the platform, build a demo, migrate, manage accounts, back up and restore,
+//! verify the audit trail.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use dangjian_app::{Actor, App, DbConfig};
+use dangjian_domain::clock::SystemClock;
+use dangjian_web::AppState;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "dangjian",
+    version,
+    about = "高校基层党组织建设平台 — the party-building platform of a university"
+)]
+struct Cli {
+    /// The data folder: the SQLite database and the attachments.
+    #[arg(long, global = true, env = "DANGJIAN_DATA", default_value = "./data")]
+    data: PathBuf,
+    /// A PostgreSQL URL (postgres://…) to use instead of SQLite.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the platform.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, env = "DANGJIAN_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Build a demo university into an empty data folder, then run the platform.
+    Demo {
+        #[arg(long, env = "DANGJIAN_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// About how many members the demo university has (seed 003: 2,207).
+        #[arg(long, default_value_t = dangjian_app::demo::DEFAULT_MEMBERS)]
+        members: u64,
+        /// The seed that makes the demo the same every time.
+        #[arg(long, default_value_t = 2010)]
+        seed: u64,
+    },
+    /// Bring the database schema up to date (serve does this too).
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Copy the live SQLite database to FILE (PostgreSQL: use pg_dump).
+    Backup { file: PathBuf },
+    /// Replace the SQLite database with the copy in FILE; stop the server first (PostgreSQL: use pg_restore).
+    Restore { file: PathBuf },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; prints its first password, which must be changed at first sign-in.
+    Add {
+        username: String,
+        /// The person's name as shown.
+        #[arg(long)]
+        name: String,
+    },
+    /// Set a new temporary password; prints it.
+    ResetPassword { username: String },
+    /// Grant a role, on an organization's subtree (platform roles take none).
+    Grant {
+        username: String,
+        /// org_department, committee_secretary, committee_member, general_branch_secretary,
+        /// organization_commissioner, branch_secretary, branch_committee_member, member,
+        /// applicant, system_admin, security_admin or auditor.
+        role: String,
+        /// The organization's id (see the organization's page or /api/v1/orgs).
+        #[arg(long)]
+        org: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and report the first entry that was changed, removed or inserted.
+    Verify,
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DANGJIAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("DANGJIAN_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    init_tracing();
+    let cli = Cli::parse();
+    let config = DbConfig::from_settings(cli.database_url.as_deref(), &cli.data);
+    match cli.command {
+        Command::Serve { addr } => {
+            let app = open(&cli.data, config).await?;
+            serve(app, addr, &cli.data).await
+        }
+        Command::Demo {
+            addr,
+            members,
+            seed,
+        } => {
+            let app = open(&cli.data, config).await?;
+            let password = std::env::var("DANGJIAN_DEMO_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "Dangjian-2026".to_owned());
+            let demo = app.build_demo(members, seed, &password).await?;
+            println!("演示大学已建立：{} 个党组织。", demo.orgs);
+            println!("打开 http://{addr}/ ，以下账号的密码都是：{password}");
+            for a in &demo.accounts {
+                let scope = a
+                    .org_name
+                    .as_deref()
+                    .map(|o| format!("（{o}）"))
+                    .unwrap_or_default();
+                println!(
+                    "  {:<10} {} — {}{scope}",
+                    a.username,
+                    a.display_name,
+                    a.role.label()
+                );
+            }
+            serve(app, addr, &cli.data).await
+        }
+        Command::Migrate => {
+            open(&cli.data, config).await?;
+            println!("数据库结构已是最新。");
+            Ok(())
+        }
+        Command::User { command } => user(open(&cli.data, config).await?, command).await,
+        Command::Backup { file } => {
+            if file.exists() {
+                bail!("{} 已存在，请换一个文件名", file.display());
+            }
+            let app = open(&cli.data, config).await?;
+            app.store().backup_sqlite(&file).await?;
+            println!("已备份到 {}", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => restore(&cli.data, config, &file).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let app = open(&cli.data, config).await?;
+            match app.audit_verify().await? {
+                Ok(n) => {
+                    println!("审计日志完整：{n} 条记录的哈希链校验通过。");
+                    Ok(())
+                }
+                Err(brk) => {
+                    eprintln!("审计日志校验失败：{brk}");
+                    std::process::exit(1);
+                }
+            }
+        }
+    }
+}
+
+async fn open(data: &Path, config: DbConfig) -> Result<App> {
+    App::open(config, data.to_owned(), Arc::new(SystemClock))
+        .await
+        .context("无法打开数据库")
+}
+
+async fn user(app: App, command: UserCommand) -> Result<()> {
+    let console = Actor::console();
+    match command {
+        UserCommand::Add { username, name } => {
+            let (account, password) = app
+                .create_account(&console, &username, &name, None, false)
+                .await?;
+            println!(
+                "已建立账号 {}，初始密码：{password}（首次登录须修改）",
+                account.username
+            );
+        }
+        UserCommand::ResetPassword { username } => {
+            let detail = app.account_by_username(&console, &username).await?;
+            let password = app.reset_password(&console, detail.account.id).await?;
+            println!(
+                "账号 {} 的临时密码：{password}（登录后须修改）",
+                detail.account.username
+            );
+        }
+        UserCommand::Grant {
+            username,
+            role,
+            org,
+        } => {
+            let detail = app.account_by_username(&console, &username).await?;
+            let grant = app.grant(&console, detail.account.id, &role, org).await?;
+            let scope = grant
+                .org_name
+                .map(|o| format!("，范围：{o}及其下属组织"))
+                .unwrap_or_default();
+            println!(
+                "已授予 {} {}{scope}",
+                detail.account.username,
+                grant.role.label()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Holds `serve.lock` while serving, so that `restore` can tell a running server.
+fn serve_lock(data: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(data)?;
+    Ok(std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data.join("serve.lock"))?)
+}
+
+async fn serve(app: App, addr: SocketAddr, data: &Path) -> Result<()> {
+    let lock = serve_lock(data)?;
+    // Several servers may share a data folder on PostgreSQL deployments: a shared lock.
+    lock.lock_shared()?;
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .ok();
+    let state = AppState {
+        app: app.clone(),
+        metrics,
+    };
+    let router = dangjian_web::router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("无法监听 {addr}"))?;
+    tracing::info!(%addr, engine = ?app.engine(), "serving");
+    println!("服务已启动：http://{addr}/");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    tracing::info!("stopped; requests in flight were finished");
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+async fn restore(data: &Path, config: DbConfig, file: &Path) -> Result<()> {
+    if !matches!(config, DbConfig::Sqlite { .. }) {
+        bail!("PostgreSQL 请使用 pg_restore 恢复");
+    }
+    if !file.is_file() {
+        bail!("找不到备份文件 {}", file.display());
+    }
+    let lock = serve_lock(data)?;
+    if lock.try_lock().is_err() {
+        bail!("服务正在运行，请先停止服务再恢复");
+    }
+    // Check the copy is one of ours and readable before touching the live database.
+    let staging = data.join("restore.tmp");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging)?;
+    std::fs::copy(file, staging.join("dangjian.db")).context("无法读取备份文件")?;
+    let check = App::open(
+        DbConfig::Sqlite {
+            data_dir: staging.clone(),
+        },
+        staging.clone(),
+        Arc::new(SystemClock),
+    )
+    .await
+    .context("备份文件不是有效的平台数据库")?;
+    let verified = check.audit_verify().await?;
+    check.store().clone().close().await?;
+    if let Err(brk) = verified {
+        bail!("备份中的审计日志校验失败：{brk}");
+    }
+    let live = data.join("dangjian.db");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(data.join(format!("dangjian.db{suffix}")));
+    }
+    std::fs::rename(staging.join("dangjian.db"), &live)?;
+    let _ = std::fs::remove_dir_all(&staging);
+    println!("已从 {} 恢复。", file.display());
+    Ok(())
+}

@@ -48,6 +48,11 @@ impl Clock for FixedClock {
     }
 }
 
+/// An instant from Unix milliseconds, the form timestamps are stored in.
+pub fn from_unix_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
 /// Formats an instant for people: Shanghai time to the minute.
 pub fn display_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&shanghai())

@@ -2,6 +2,7 @@
 
 use crate::{Result, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
+use dangjian_domain::clock::from_unix_ms as from_ms;
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::account::{Account, ApiToken, GrantRecord};
@@ -99,10 +100,6 @@ pub(crate) mod api_token {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
-}
-
-pub fn from_ms(ms: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
 fn to_account(m: user::Model) -> Account {

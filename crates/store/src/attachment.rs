@@ -62,7 +62,7 @@ fn to_attachment(m: entity::Model) -> Attachment {
         entity_id: m.entity_id,
         org_path: m.org_path,
         uploaded_by: m.uploaded_by,
-        created_at: crate::account::from_ms(m.created_at),
+        created_at: dangjian_domain::clock::from_unix_ms(m.created_at),
     }
 }
 

@@ -1,1 +1,58 @@
+//! The web layer: server-rendered pages (askama + htmx) and the JSON API under `/api/v1`.
+//! Handlers parse and render; every decision is the app's.
 
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod ops;
+mod pages;
+
+pub use auth::{CSRF_COOKIE, SESSION_COOKIE};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use dangjian_app::App;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub metrics: Option<PrometheusHandle>,
+}
+
+/// Forms and JSON bodies; uploads have their own, larger limit checked again by the app.
+const BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const UPLOAD_LIMIT: usize = 201 * 1024 * 1024;
+
+/// The whole application: pages, API, assets and operations endpoints.
+pub fn router(state: AppState) -> Router {
+    // Sign-in attempts from one address: a burst of 10, then one every 2 seconds.
+    let governor = GovernorConfigBuilder::default()
+        .per_second(2)
+        .burst_size(10)
+        .finish()
+        .map(Arc::new);
+    let mut sign_in = pages::sign_in_routes().merge(api::sign_in_routes());
+    if let Some(config) = governor {
+        sign_in = sign_in.layer(GovernorLayer::new(config));
+    }
+    let router = Router::new()
+        .merge(pages::routes())
+        .merge(sign_in)
+        .merge(api::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .merge(assets::routes())
+        .merge(ops::routes())
+        .with_state(state);
+    ops::wrap(router, Duration::from_secs(30))
+}

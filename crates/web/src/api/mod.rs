@@ -1,0 +1,154 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
+//! Errors are `{"code","message","field"}`; lists are `{"items","total"}` paged by `page` and
+//! `per_page` (at most 500); enumerations are the GLOSSARY names in snake_case.
+
+mod audit;
+mod orgs;
+mod session;
+mod tokens;
+
+use crate::AppState;
+use crate::error::bad_request;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use dangjian_domain::paging::Paging;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "党建工作平台 API", version = "1", description = "高校基层党组织建设平台的接口。登录后以会话 Cookie 调用，或在“我的账号”中创建 API 令牌，以 `Authorization: Bearer <令牌>` 调用。"),
+    modifiers(&Security)
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::SESSION_COOKIE))),
+        );
+    }
+}
+
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(session::me))
+        .routes(routes!(orgs::list, orgs::create))
+        .routes(routes!(orgs::get))
+        .routes(routes!(orgs::children))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(audit::search))
+}
+
+/// Signing in and out, throttled apart from the rest.
+fn session_api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(session::sign_in, session::sign_out))
+}
+
+pub(crate) fn sign_in_routes() -> Router<AppState> {
+    session_api().split_for_parts().0
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    let (router, mut doc) = api().split_for_parts();
+    doc.merge(session_api().split_for_parts().1);
+    let doc = std::sync::Arc::new(doc);
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json((*doc).clone()) }
+            }),
+        )
+        .fallback(|req: Request| async move {
+            if req.uri().path().starts_with("/api/") {
+                crate::error::ApiError(dangjian_app::AppError::NotFound).into_response()
+            } else {
+                crate::error::error_page(
+                    axum::http::StatusCode::NOT_FOUND,
+                    "未找到",
+                    "您要找的页面不存在".to_owned(),
+                )
+            }
+        })
+}
+
+/// A JSON body whose rejection is our error body, in Chinese.
+pub(crate) struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Self(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(bad_request(
+                "请求体须为 JSON（Content-Type: application/json）".to_owned(),
+            )),
+            Err(JsonRejection::JsonSyntaxError(_)) => Err(bad_request("JSON 格式错误".to_owned())),
+            Err(JsonRejection::JsonDataError(e)) => Err(bad_request(format!(
+                "JSON 内容不符合要求：{}",
+                e.body_text().rsplit(": ").next().unwrap_or_default()
+            ))),
+            Err(e) => Err(bad_request(format!("无法读取请求体（{}）", e.status()))),
+        }
+    }
+}
+
+/// Query parameters whose rejection is our error body.
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(q) => Ok(Self(q.0)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(bad_request(format!(
+                "查询参数有误：{}",
+                e.body_text().rsplit(": ").next().unwrap_or_default()
+            ))),
+            Err(_) => Err(bad_request("查询参数有误".to_owned())),
+        }
+    }
+}
+
+/// `page` and `per_page` of a list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct PageParams {
+    /// 1-based page number.
+    pub page: Option<u64>,
+    /// Rows per page, 1 to 500 (default 20).
+    pub per_page: Option<u64>,
+}
+
+impl PageParams {
+    pub fn paging(&self) -> Result<Paging, crate::error::ApiError> {
+        Paging::parse(self.page, self.per_page).map_err(|e| crate::error::ApiError(e.into()))
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct List<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}

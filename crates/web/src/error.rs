@@ -1,0 +1,123 @@
+//! Errors as people and programs see them: a Chinese page, or `{"code","message","field"}`.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use dangjian_app::AppError;
+use serde::Serialize;
+
+fn status_and_code(e: &AppError) -> (StatusCode, &'static str) {
+    match e {
+        AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        AppError::Rule { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "rule_violated"),
+        AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+        AppError::Locked { .. } => (StatusCode::LOCKED, "locked"),
+        AppError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password_change_required"),
+        AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+        AppError::Integrity(_) | AppError::Store(_) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        }
+    }
+}
+
+/// What a person may be told: store failures are logged, not shown.
+fn public_message(e: &AppError) -> String {
+    match e {
+        AppError::Store(inner) => {
+            tracing::error!(error = %inner, "storage failure");
+            "系统暂时无法完成操作，请稍后重试".to_owned()
+        }
+        AppError::Integrity(m) => {
+            tracing::error!(error = %m, "integrity failure");
+            m.clone()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The API's error body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    /// A stable code: invalid, rule_violated, not_found, forbidden, unauthenticated, locked,
+    /// password_change_required, conflict, bad_request, internal.
+    pub code: String,
+    /// What went wrong, in Chinese.
+    pub message: String,
+    /// The field at fault, if one is.
+    pub field: Option<String>,
+}
+
+pub(crate) struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = status_and_code(&self.0);
+        let body = ErrorBody {
+            code: code.to_owned(),
+            message: public_message(&self.0),
+            field: self.0.field().map(str::to_owned),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// A request the API cannot read at all (malformed JSON, unknown fields, wrong types).
+pub(crate) fn bad_request(message: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(ErrorBody {
+            code: "bad_request".to_owned(),
+            message,
+            field: None,
+        }),
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+pub(crate) struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, AppError::Unauthenticated(_)) {
+            return Redirect::to("/login").into_response();
+        }
+        let (status, _) = status_and_code(&self.0);
+        let title = match status {
+            StatusCode::NOT_FOUND => "未找到",
+            StatusCode::FORBIDDEN => "无权操作",
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => "无法完成",
+            _ => "出错了",
+        };
+        error_page(status, title, public_message(&self.0))
+    }
+}
+
+pub(crate) fn error_page(status: StatusCode, title: &'static str, message: String) -> Response {
+    let page = ErrorPage { title, message };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, title).into_response(),
+    }
+}

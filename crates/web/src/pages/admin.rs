@@ -1,0 +1,369 @@
+//! The platform duties' pages: accounts and grants (security admin), settings (system admin).
+
+use super::{Chrome, FormErrors, pager};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_app::AppError;
+use dangjian_app::account::AccountDetail;
+use dangjian_domain::FieldError;
+use dangjian_domain::org::Org;
+use dangjian_domain::paging::{Page, Paging};
+use dangjian_domain::platform::role::Role;
+use dangjian_domain::platform::settings;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct AccountsQuery {
+    q: String,
+    page: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NewAccountForm {
+    username: String,
+    display_name: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_accounts.html")]
+pub(crate) struct AccountsPage {
+    chrome: Chrome,
+    q: String,
+    page: Page<AccountDetail>,
+    paging: Paging,
+    pages: u64,
+    prev: Option<String>,
+    next: Option<String>,
+    form: NewAccountForm,
+    errors: FormErrors,
+    created: Option<(String, String)>,
+}
+
+async fn accounts_page(
+    st: &AppState,
+    viewer: &Viewer,
+    q: AccountsQuery,
+    form: NewAccountForm,
+    errors: FormErrors,
+    created: Option<(String, String)>,
+) -> Result<AccountsPage, PageError> {
+    let paging = Paging::parse(q.page, None).unwrap_or_default();
+    let page = st.app.accounts(viewer.actor(), &q.q, paging).await?;
+    let (prev, next) = pager("/admin/accounts", &[("q", q.q.clone())], paging, page.total);
+    Ok(AccountsPage {
+        chrome: Chrome::new(viewer, "账号与授权", "accounts"),
+        pages: paging.pages(page.total),
+        q: q.q,
+        page,
+        paging,
+        prev,
+        next,
+        form,
+        errors,
+        created,
+    })
+}
+
+pub(crate) async fn accounts(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<AccountsQuery>,
+) -> Result<AccountsPage, PageError> {
+    accounts_page(
+        &st,
+        &viewer,
+        q,
+        NewAccountForm::default(),
+        FormErrors::default(),
+        None,
+    )
+    .await
+}
+
+pub(crate) async fn create_account(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<NewAccountForm>,
+) -> Result<Response, PageError> {
+    match st
+        .app
+        .create_account(viewer.actor(), &f.username, &f.display_name, None, false)
+        .await
+    {
+        Ok((account, password)) => Ok(accounts_page(
+            &st,
+            &viewer,
+            AccountsQuery::default(),
+            NewAccountForm::default(),
+            FormErrors::default(),
+            Some((account.username, password)),
+        )
+        .await?
+        .into_response()),
+        Err(e) => {
+            let (errors, _) = FormErrors::from_app(e)?;
+            let page =
+                accounts_page(&st, &viewer, AccountsQuery::default(), f, errors, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_account.html")]
+pub(crate) struct AccountPage {
+    chrome: Chrome,
+    detail: AccountDetail,
+    roles: [Role; 12],
+    orgs: Vec<Org>,
+    errors: FormErrors,
+    form_message: Option<String>,
+    new_password: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn account_page(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    errors: FormErrors,
+    form_message: Option<String>,
+    new_password: Option<String>,
+    notice: Option<&str>,
+) -> Result<AccountPage, PageError> {
+    let detail = st.app.account(viewer.actor(), id).await?;
+    let orgs = st.app.org_choices(viewer.actor(), "").await?;
+    Ok(AccountPage {
+        chrome: Chrome::new(viewer, detail.account.display_name.clone(), "accounts")
+            .with_notice(notice),
+        detail,
+        roles: Role::ALL,
+        orgs,
+        errors,
+        form_message,
+        new_password,
+    })
+}
+
+pub(crate) async fn account(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<AccountPage, PageError> {
+    account_page(
+        &st,
+        &viewer,
+        id,
+        FormErrors::default(),
+        None,
+        None,
+        q.notice.as_deref(),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct GrantForm {
+    role: String,
+    org_id: String,
+}
+
+pub(crate) async fn grant(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<GrantForm>,
+) -> Result<Response, PageError> {
+    let org_id = match f.org_id.trim() {
+        "" => Ok(None),
+        s => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::from(FieldError::new("org_id", "组织", "请选择组织"))),
+    };
+    let result = match org_id {
+        Ok(org_id) => st
+            .app
+            .grant(viewer.actor(), id, &f.role, org_id)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?notice=granted")).into_response()),
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let page = account_page(&st, &viewer, id, errors, message, None, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub(crate) async fn revoke_grant(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Redirect, PageError> {
+    let owner = st.app.grant_owner_of(viewer.actor(), id).await?;
+    st.app.revoke_grant(viewer.actor(), id).await?;
+    Ok(Redirect::to(&format!(
+        "/admin/accounts/{owner}?notice=revoked"
+    )))
+}
+
+pub(crate) async fn reset_password(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<AccountPage, PageError> {
+    let password = st.app.reset_password(viewer.actor(), id).await?;
+    account_page(
+        &st,
+        &viewer,
+        id,
+        FormErrors::default(),
+        None,
+        Some(password),
+        None,
+    )
+    .await
+}
+
+pub(crate) async fn disable(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    set_disabled(st, viewer, id, true).await
+}
+
+pub(crate) async fn enable(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    set_disabled(st, viewer, id, false).await
+}
+
+async fn set_disabled(
+    st: AppState,
+    viewer: Viewer,
+    id: i64,
+    disabled: bool,
+) -> Result<Response, PageError> {
+    match st
+        .app
+        .set_account_disabled(viewer.actor(), id, disabled)
+        .await
+    {
+        Ok(()) => {
+            let notice = if disabled { "disabled" } else { "enabled" };
+            Ok(Redirect::to(&format!("/admin/accounts/{id}?notice={notice}")).into_response())
+        }
+        Err(e) => {
+            let (_, message) = FormErrors::from_app(e)?;
+            let page =
+                account_page(&st, &viewer, id, FormErrors::default(), message, None, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub(crate) struct SettingRow {
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    min: i64,
+    max: i64,
+    default: i64,
+    value: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub(crate) struct SettingsPage {
+    chrome: Chrome,
+    items: Vec<SettingRow>,
+    errors: FormErrors,
+}
+
+fn rows(values: impl Fn(settings::SettingSpec) -> String) -> Vec<SettingRow> {
+    settings::ALL
+        .into_iter()
+        .map(|s| SettingRow {
+            key: s.key,
+            label: s.label,
+            unit: s.unit,
+            min: s.min,
+            max: s.max,
+            default: s.default,
+            value: values(s),
+        })
+        .collect()
+}
+
+pub(crate) async fn settings(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> Result<SettingsPage, PageError> {
+    if !viewer
+        .actor()
+        .access
+        .can(dangjian_domain::platform::role::Action::ManageSettings)
+    {
+        return Err(PageError(AppError::Forbidden("系统设置由系统管理员修改")));
+    }
+    let current = st.app.settings().await?;
+    Ok(SettingsPage {
+        chrome: Chrome::new(&viewer, "系统设置", "settings").with_notice(q.notice.as_deref()),
+        items: rows(|s| current.get(s).to_string()),
+        errors: FormErrors::default(),
+    })
+}
+
+pub(crate) async fn save_settings(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    // Check every value before saving any, so a bad one changes nothing.
+    for spec in settings::ALL {
+        if let Some(v) = f.get(spec.key)
+            && let Err(e) = spec.parse(v)
+        {
+            let page = SettingsPage {
+                chrome: Chrome::new(&viewer, "系统设置", "settings"),
+                items: rows(|s| f.get(s.key).cloned().unwrap_or_default()),
+                errors: FormErrors::one(e.field, e.to_string()),
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    }
+    let current = st.app.settings().await?;
+    for spec in settings::ALL {
+        if let Some(v) = f.get(spec.key)
+            && v.trim() != current.get(spec).to_string()
+        {
+            st.app.update_setting(viewer.actor(), spec.key, v).await?;
+        }
+    }
+    Ok(Redirect::to("/admin/settings?notice=saved").into_response())
+}

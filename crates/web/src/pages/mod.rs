@@ -1,0 +1,219 @@
+//! HTML pages. Each page builds its `Chrome` (title, menu, user, CSRF token) and its content.
+
+mod account;
+mod admin;
+mod audit;
+mod home;
+mod orgs;
+mod session;
+
+use crate::AppState;
+use crate::auth::Viewer;
+use axum::Router;
+use axum::routing::{get, post};
+use dangjian_app::AppError;
+use dangjian_domain::paging::Paging;
+use dangjian_domain::platform::role::Action;
+
+pub(crate) fn sign_in_routes() -> Router<AppState> {
+    Router::new().route("/login", get(session::form).post(session::sign_in))
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::page))
+        .route("/logout", post(session::sign_out))
+        .route("/orgs", get(orgs::list))
+        .route("/orgs/{id}", get(orgs::page))
+        .route("/orgs/{id}/children", post(orgs::found))
+        .route(
+            "/orgs/{id}/attachments",
+            post(orgs::upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/attachments/{id}", get(orgs::download))
+        .route("/account", get(account::page))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::change_password),
+        )
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route(
+            "/admin/accounts",
+            get(admin::accounts).post(admin::create_account),
+        )
+        .route("/admin/accounts/{id}", get(admin::account))
+        .route("/admin/accounts/{id}/grants", post(admin::grant))
+        .route(
+            "/admin/accounts/{id}/reset-password",
+            post(admin::reset_password),
+        )
+        .route("/admin/accounts/{id}/disable", post(admin::disable))
+        .route("/admin/accounts/{id}/enable", post(admin::enable))
+        .route("/admin/grants/{id}/revoke", post(admin::revoke_grant))
+        .route(
+            "/admin/settings",
+            get(admin::settings).post(admin::save_settings),
+        )
+        .route("/audit", get(audit::page))
+}
+
+pub(crate) struct MenuItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub key: &'static str,
+    pub group: &'static str,
+}
+
+/// What every page around its content shows.
+pub(crate) struct Chrome {
+    pub title: String,
+    pub user: String,
+    pub csrf: String,
+    pub menu: Vec<MenuItem>,
+    pub active: &'static str,
+    pub notice: Option<&'static str>,
+}
+
+impl Chrome {
+    pub fn new(viewer: &Viewer, title: impl Into<String>, active: &'static str) -> Self {
+        let access = &viewer.actor().access;
+        let mut menu = vec![MenuItem {
+            href: "/",
+            label: "首页",
+            key: "home",
+            group: "",
+        }];
+        if !access.scopes(Action::ReadOrg).is_empty() {
+            menu.push(MenuItem {
+                href: "/orgs",
+                label: "组织机构",
+                key: "orgs",
+                group: "党建业务",
+            });
+        }
+        let mut platform = "平台管理";
+        let mut push_platform = |menu: &mut Vec<MenuItem>, href, label, key| {
+            menu.push(MenuItem {
+                href,
+                label,
+                key,
+                group: platform,
+            });
+            platform = "";
+        };
+        if access.can(Action::ManageAccounts) {
+            push_platform(&mut menu, "/admin/accounts", "账号与授权", "accounts");
+        }
+        if access.can(Action::ManageSettings) {
+            push_platform(&mut menu, "/admin/settings", "系统设置", "settings");
+        }
+        if access.can(Action::ReadAudit) {
+            push_platform(&mut menu, "/audit", "审计日志", "audit");
+        }
+        menu.push(MenuItem {
+            href: "/account",
+            label: "我的账号",
+            key: "account",
+            group: "个人",
+        });
+        Self {
+            title: title.into(),
+            user: viewer.session.account.display_name.clone(),
+            csrf: viewer.session.csrf_token.clone(),
+            menu,
+            active,
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, code: Option<&str>) -> Self {
+        self.notice = code.and_then(notice_text);
+        self
+    }
+}
+
+/// Messages after a redirect, by code, so that no page reflects text from its URL.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "org_created" => "组织已建立",
+        "uploaded" => "附件已上传",
+        "password_changed" => "密码已修改",
+        "token_revoked" => "令牌已撤销",
+        "granted" => "已授权",
+        "revoked" => "已收回授权",
+        "disabled" => "账号已停用",
+        "enabled" => "账号已启用",
+        "saved" => "设置已保存",
+        _ => return None,
+    })
+}
+
+/// The errors of a form, by field.
+#[derive(Default)]
+pub(crate) struct FormErrors(Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| *f == field)
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Splits an error of the app into a field error (shown by the field) and a form message.
+    /// Errors that are not about the form are handed back.
+    pub fn from_app(e: AppError) -> Result<(Self, Option<String>), AppError> {
+        match &e {
+            AppError::Invalid(f) => Ok((Self(vec![(f.field, e.to_string())]), None)),
+            AppError::Rule { field: Some(f), .. } | AppError::Conflict { field: f, .. } => {
+                Ok((Self(vec![(f, e.to_string())]), None))
+            }
+            AppError::Rule { field: None, .. } => Ok((Self::default(), Some(e.to_string()))),
+            _ => Err(e),
+        }
+    }
+
+    pub fn one(field: &'static str, message: String) -> Self {
+        Self(vec![(field, message)])
+    }
+}
+
+/// Page links that keep a list's query while changing one parameter.
+pub(crate) fn link(base: &str, params: &[(&str, String)]) -> String {
+    let kept: Vec<(&str, &str)> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    match serde_urlencoded::to_string(kept) {
+        Ok(q) if !q.is_empty() => format!("{base}?{q}"),
+        _ => base.to_owned(),
+    }
+}
+
+/// Previous and next page links.
+pub(crate) fn pager(
+    base: &str,
+    params: &[(&str, String)],
+    paging: Paging,
+    total: u64,
+) -> (Option<String>, Option<String>) {
+    let at = |page: u64| {
+        let mut p = params.to_vec();
+        p.push(("page", page.to_string()));
+        link(base, &p)
+    };
+    let prev = (paging.page > 1).then(|| at(paging.page - 1));
+    let next = (paging.page < paging.pages(total)).then(|| at(paging.page + 1));
+    (prev, next)
+}
+
+/// Whether htmx asked for a fragment.
+pub(crate) fn is_htmx(headers: &axum::http::HeaderMap) -> bool {
+    headers.contains_key("hx-request")
+}

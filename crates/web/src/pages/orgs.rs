@@ -1,0 +1,358 @@
+//! The organization tree: the list with filter, sort and pagination; an organization's page
+//! with its sub-organizations and attachments; founding a sub-organization.
+
+use super::{Chrome, FormErrors, is_htmx, link, pager};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_app::AppError;
+use dangjian_app::Attachment;
+use dangjian_app::{OrgFilter, OrgSort};
+use dangjian_domain::FieldError;
+use dangjian_domain::org::{BranchCategory, NewOrg, Org, OrgKind};
+use dangjian_domain::paging::{Page, Paging};
+use dangjian_domain::platform::role::Action;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct ListQuery {
+    pub name: String,
+    pub kind: String,
+    pub under: Option<i64>,
+    /// `name`, `-name`, `kind`, `-kind`, `founded_on`, `-founded_on`, or empty for tree order.
+    pub sort: String,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+    pub notice: Option<String>,
+}
+
+impl ListQuery {
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("kind", self.kind.clone()),
+            (
+                "under",
+                self.under.map(|u| u.to_string()).unwrap_or_default(),
+            ),
+            ("sort", self.sort.clone()),
+        ]
+    }
+}
+
+pub(crate) struct SortLinks {
+    sort_name: String,
+    sort_kind: String,
+    sort_founded: String,
+    mark_name: &'static str,
+    mark_kind: &'static str,
+    mark_founded: &'static str,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs.html")]
+pub(crate) struct OrgsPage {
+    chrome: Chrome,
+    query: ListQuery,
+    kinds: [OrgKind; 4],
+    /// Id, name, and whether it is the chosen scope.
+    scope_choices: Vec<(i64, String, bool)>,
+    trail: Vec<Org>,
+    page: Page<Org>,
+    paging: Paging,
+    pages: u64,
+    links: SortLinks,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs_table.html")]
+pub(crate) struct OrgsTable {
+    page: Page<Org>,
+    paging: Paging,
+    pages: u64,
+    links: SortLinks,
+}
+
+fn sort_of(s: &str) -> (OrgSort, bool) {
+    let (desc, key) = s.strip_prefix('-').map_or((false, s), |k| (true, k));
+    let sort = match key {
+        "name" => OrgSort::Name,
+        "kind" => OrgSort::Kind,
+        "founded_on" => OrgSort::FoundedOn,
+        _ => OrgSort::Tree,
+    };
+    (sort, desc)
+}
+
+pub(crate) async fn list(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let paging = Paging::parse(q.page, q.per_page).unwrap_or_default();
+    let (sort, descending) = sort_of(&q.sort);
+    let under = match q.under {
+        Some(id) => Some(st.app.org(actor, id).await?),
+        None => None,
+    };
+    let filter = OrgFilter {
+        name: Some(q.name.trim().to_owned()),
+        kind: OrgKind::parse(&q.kind),
+        under: under.as_ref().map(|o| o.path.clone()),
+        sort,
+        descending,
+        ..Default::default()
+    };
+    let page = st.app.orgs(actor, &filter, paging).await?;
+    let pages = paging.pages(page.total);
+    let params = q.params();
+    let sort_link = |key: &str| {
+        let next = if q.sort == key {
+            format!("-{key}")
+        } else {
+            key.to_owned()
+        };
+        let mut p = params.clone();
+        p.retain(|(k, _)| *k != "sort");
+        p.push(("sort", next));
+        link("/orgs", &p)
+    };
+    let mark = |key: &str| {
+        if q.sort == key {
+            " ↑"
+        } else if q.sort.strip_prefix('-') == Some(key) {
+            " ↓"
+        } else {
+            ""
+        }
+    };
+    let (prev, next) = pager("/orgs", &params, paging, page.total);
+    let links = SortLinks {
+        sort_name: sort_link("name"),
+        sort_kind: sort_link("kind"),
+        sort_founded: sort_link("founded_on"),
+        mark_name: mark("name"),
+        mark_kind: mark("kind"),
+        mark_founded: mark("founded_on"),
+        prev,
+        next,
+    };
+    if is_htmx(&headers) {
+        return Ok(OrgsTable {
+            page,
+            paging,
+            pages,
+            links,
+        }
+        .into_response());
+    }
+    let trail = match &under {
+        Some(org) => st.app.org_ancestors(actor, org).await?,
+        None => Vec::new(),
+    };
+    let mut choices = st.app.scope_roots(actor).await?;
+    for root in choices.clone() {
+        choices.extend(st.app.org_children(actor, root.id).await?);
+    }
+    let scope_choices = choices
+        .into_iter()
+        .map(|o| (o.id, o.name, Some(o.id) == q.under))
+        .collect();
+    Ok(OrgsPage {
+        chrome: Chrome::new(&viewer, "组织机构", "orgs").with_notice(q.notice.as_deref()),
+        query: q,
+        kinds: OrgKind::ALL,
+        scope_choices,
+        trail,
+        page,
+        paging,
+        pages,
+        links,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct OrgForm {
+    name: String,
+    kind: String,
+    category: String,
+    founded_on: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "org.html")]
+pub(crate) struct OrgPage {
+    chrome: Chrome,
+    org: Org,
+    trail: Vec<Org>,
+    children: Vec<Org>,
+    attachments: Vec<Attachment>,
+    can_manage: bool,
+    can_upload: bool,
+    kinds: [OrgKind; 4],
+    categories: [BranchCategory; 4],
+    form: OrgForm,
+    errors: FormErrors,
+    form_message: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn org_page(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    form: OrgForm,
+    errors: FormErrors,
+    form_message: Option<String>,
+    notice: Option<&str>,
+) -> Result<OrgPage, AppError> {
+    let actor = viewer.actor();
+    let org = st.app.org(actor, id).await?;
+    let trail = st.app.org_ancestors(actor, &org).await?;
+    let children = st.app.org_children(actor, id).await?;
+    let attachments = st.app.attachments_of(actor, "org", id).await?;
+    Ok(OrgPage {
+        chrome: Chrome::new(viewer, org.name.clone(), "orgs").with_notice(notice),
+        can_manage: org.is_active() && actor.access.can_at(Action::ManageOrg, &org.path),
+        can_upload: actor.access.can_at(Action::WriteRecords, &org.path),
+        org,
+        trail,
+        children,
+        attachments,
+        kinds: OrgKind::ALL,
+        categories: BranchCategory::ALL,
+        form,
+        errors,
+        form_message,
+    })
+}
+
+pub(crate) async fn page(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<OrgPage, PageError> {
+    Ok(org_page(
+        &st,
+        &viewer,
+        id,
+        OrgForm::default(),
+        FormErrors::default(),
+        None,
+        q.notice.as_deref(),
+    )
+    .await?)
+}
+
+pub(crate) async fn found(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<OrgForm>,
+) -> Result<Response, PageError> {
+    let today = st.app.clock().today();
+    let result = match NewOrg::parse(&f.name, &f.kind, &f.category, &f.founded_on, today) {
+        Ok(new) => st.app.found_org(viewer.actor(), id, new).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(org) => {
+            Ok(Redirect::to(&format!("/orgs/{}?notice=org_created", org.id)).into_response())
+        }
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let page = org_page(&st, &viewer, id, f, errors, message, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub(crate) async fn upload(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let mut file = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_owned();
+            match field.bytes().await {
+                Ok(bytes) => file = Some((name, bytes)),
+                Err(_) => {
+                    return Err(
+                        FieldError::new("file", "附件", "文件上传未完成或超过大小上限").into(),
+                    )
+                    .map_err(PageError);
+                }
+            }
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return Err(PageError(
+            FieldError::new("file", "附件", "请选择要上传的文件").into(),
+        ));
+    };
+    match st
+        .app
+        .upload_attachment(viewer.actor(), "org", id, &name, &bytes)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?notice=uploaded")).into_response()),
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let message = message.or_else(|| errors.get("file").map(str::to_owned));
+            let page = org_page(
+                &st,
+                &viewer,
+                id,
+                OrgForm::default(),
+                FormErrors::default(),
+                message,
+                None,
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub(crate) async fn download(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (attachment, bytes) = st.app.download_attachment(viewer.actor(), id).await?;
+    let disposition = format!(
+        "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
+        crate::auth::urlencode(&attachment.file_name).replace('+', "%20")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, attachment.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,167 @@
+//! Signing in and out.
+
+use super::FormErrors;
+use crate::AppState;
+use crate::auth::{Auth, CSRF_COOKIE, SESSION_COOKIE, Viewer, anonymous_csrf, cookie, is_https};
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
+use dangjian_app::AppError;
+use dangjian_app::auth::Client;
+use dangjian_domain::FieldError;
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    next: String,
+    username: String,
+    errors: FormErrors,
+    message: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct LoginQuery {
+    next: String,
+}
+
+/// Only paths of this site are followed after sign-in.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+fn render(
+    jar: CookieJar,
+    headers: &HeaderMap,
+    auth: Option<&Auth>,
+    page: LoginPage,
+    status: StatusCode,
+) -> Response {
+    let (csrf, fresh) = anonymous_csrf(auth);
+    let jar = match fresh {
+        Some(token) => jar.add(cookie(CSRF_COOKIE, token, is_https(headers))),
+        None => jar,
+    };
+    (status, jar, LoginPage { csrf, ..page }).into_response()
+}
+
+pub(crate) async fn form(
+    jar: CookieJar,
+    headers: HeaderMap,
+    auth: Option<Extension<Auth>>,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    if let Some(Extension(Auth::Session { .. })) = auth {
+        return Redirect::to("/").into_response();
+    }
+    let page = LoginPage {
+        csrf: String::new(),
+        next: safe_next(&q.next),
+        username: String::new(),
+        errors: FormErrors::default(),
+        message: None,
+    };
+    render(
+        jar,
+        &headers,
+        auth.as_ref().map(|a| &a.0),
+        page,
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+pub(crate) async fn sign_in(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    auth: Option<Extension<Auth>>,
+    client: Option<Extension<Client>>,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let client = client.map(|c| c.0).unwrap_or_default();
+    let page = |errors, message| LoginPage {
+        csrf: String::new(),
+        next: safe_next(&f.next),
+        username: f.username.chars().take(64).collect(),
+        errors,
+        message,
+    };
+    let auth = auth.map(|a| a.0);
+    let missing = if f.username.trim().is_empty() {
+        Some(FieldError::new("username", "用户名", "不能为空"))
+    } else if f.password.is_empty() {
+        Some(FieldError::new("password", "密码", "不能为空"))
+    } else {
+        None
+    };
+    if let Some(e) = missing {
+        let errors = FormErrors::one(e.field, e.to_string());
+        return render(
+            jar,
+            &headers,
+            auth.as_ref(),
+            page(errors, None),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    match st.app.sign_in(&f.username, &f.password, &client).await {
+        Ok(signed) => {
+            let jar = jar
+                .add(cookie(SESSION_COOKIE, signed.token, is_https(&headers)))
+                .remove(Cookie::build(CSRF_COOKIE).path("/"));
+            let target = if signed.account.must_change_password {
+                "/account/password".to_owned()
+            } else {
+                safe_next(&f.next)
+            };
+            (jar, Redirect::to(&target)).into_response()
+        }
+        Err(e @ (AppError::Unauthenticated(_) | AppError::Locked { .. })) => {
+            let status = if matches!(e, AppError::Locked { .. }) {
+                StatusCode::LOCKED
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            render(
+                jar,
+                &headers,
+                auth.as_ref(),
+                page(FormErrors::default(), Some(e.to_string())),
+                status,
+            )
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub(crate) async fn sign_out(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    viewer: Viewer,
+) -> Response {
+    if let Err(e) = st.app.sign_out(&viewer.token, viewer.actor()).await {
+        return PageError(e).into_response();
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    (jar, Redirect::to("/login")).into_response()
+}
