@@ -1,0 +1,140 @@
+//! A fresh platform per test: SQLite in a temporary folder, or a new PostgreSQL database on
+//! the server named by `DANGJIAN_TEST_DATABASE_URL`.
+
+#![allow(dead_code)]
+
+use chrono::TimeZone;
+use dangjian_app::{Actor, App, DbConfig};
+use dangjian_domain::clock::FixedClock;
+use dangjian_domain::org::{NewOrg, Org};
+use sea_orm::{ConnectionTrait, Database};
+use std::sync::Arc;
+
+pub struct TestApp {
+    pub app: App,
+    pub clock: Arc<FixedClock>,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn test_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let clock = Arc::new(FixedClock::new(
+        chrono::Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap(),
+    ));
+    let config = match std::env::var("DANGJIAN_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => DbConfig::Postgres {
+            url: fresh_postgres(&url).await,
+        },
+        _ => DbConfig::Sqlite {
+            data_dir: dir.path().to_owned(),
+        },
+    };
+    let app = App::open(config, dir.path().to_owned(), clock.clone())
+        .await
+        .expect("open the platform");
+    TestApp { app, clock, dir }
+}
+
+/// Creates a database of its own on the server; `scripts/test` drops them before each run.
+async fn fresh_postgres(server_url: &str) -> String {
+    let name = format!("dj_test_{}", uuid_like());
+    let admin = Database::connect(server_url)
+        .await
+        .expect("connect to PostgreSQL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let base = server_url.rsplit_once('/').map_or(server_url, |(b, _)| b);
+    format!("{base}/{name}")
+}
+
+fn uuid_like() -> String {
+    let n: u64 = rand_u64();
+    format!("{n:016x}")
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos(),
+    );
+    h.finish()
+}
+
+pub fn new_org(name: &str, kind: &str) -> NewOrg {
+    NewOrg::parse(
+        name,
+        kind,
+        "",
+        "",
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .unwrap()
+}
+
+/// A university committee with one general branch holding two branches, and one direct branch.
+pub struct Tree {
+    pub root: Org,
+    pub gb: Org,
+    pub branch_a: Org,
+    pub branch_b: Org,
+    pub direct: Org,
+}
+
+pub async fn tree(app: &App) -> Tree {
+    let console = Actor::console();
+    let root = app
+        .found_root(&console, new_org("示范大学党委", "committee"))
+        .await
+        .unwrap();
+    let admin = signed_actor(app, "orgdept", "org_department", Some(root.id)).await;
+    let gb = app
+        .found_org(&admin, root.id, new_org("机械学院党总支", "general_branch"))
+        .await
+        .unwrap();
+    let branch_a = app
+        .found_org(&admin, gb.id, new_org("教工第一党支部", "branch"))
+        .await
+        .unwrap();
+    let branch_b = app
+        .found_org(&admin, gb.id, new_org("学生第一党支部", "branch"))
+        .await
+        .unwrap();
+    let direct = app
+        .found_org(&admin, root.id, new_org("图书馆党支部", "branch"))
+        .await
+        .unwrap();
+    Tree {
+        root,
+        gb,
+        branch_a,
+        branch_b,
+        direct,
+    }
+}
+
+pub const PASSWORD: &str = "Test-Pass-2026";
+
+/// An account with one grant, as the actor its session would give.
+pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<i64>) -> Actor {
+    let console = Actor::console();
+    let (account, _) = app
+        .create_account(&console, username, username, Some(PASSWORD), true)
+        .await
+        .unwrap();
+    app.grant(&console, account.id, role, org).await.unwrap();
+    let signed = app
+        .sign_in(username, PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    app.session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor
+}

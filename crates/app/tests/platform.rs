@@ -1,0 +1,507 @@
+//! The platform's use cases on a real database (SQLite, or PostgreSQL when
+//! DANGJIAN_TEST_DATABASE_URL names a server).
+
+mod common;
+
+use chrono::Duration;
+use common::{PASSWORD, new_org, signed_actor, test_app, tree};
+use dangjian_app::{Actor, AppError, OrgFilter};
+use dangjian_domain::org::OrgKind;
+use dangjian_domain::paging::Paging;
+use dangjian_domain::platform::audit::ChainBreak;
+use dangjian_store::ConnectionTrait;
+
+#[tokio::test]
+async fn sign_in_opens_a_session_and_sign_out_ends_it() {
+    let t = test_app().await;
+    let actor = signed_actor(&t.app, "zhangsan", "auditor", None).await;
+    assert!(matches!(
+        t.app
+            .sign_in("zhangsan", "wrong-Pass-1", &Default::default())
+            .await,
+        Err(AppError::Unauthenticated(_))
+    ));
+    assert!(matches!(
+        t.app.sign_in("nobody", PASSWORD, &Default::default()).await,
+        Err(AppError::Unauthenticated(_))
+    ));
+    let signed = t
+        .app
+        .sign_in("ZhangSan", PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    let session = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(session.actor.name, "zhangsan");
+    t.app.sign_out(&signed.token, &actor).await.unwrap();
+    assert!(
+        t.app
+            .session(&signed.token, &Default::default())
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_for_a_while() {
+    let t = test_app().await;
+    signed_actor(&t.app, "lisi", "auditor", None).await;
+    for _ in 0..4 {
+        let e = t
+            .app
+            .sign_in("lisi", "Wrong-Pass-1", &Default::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Unauthenticated(_)));
+    }
+    let e = t
+        .app
+        .sign_in("lisi", "Wrong-Pass-1", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Locked { .. }), "{e:?}");
+    // Even the right password waits out the lock.
+    let e = t
+        .app
+        .sign_in("lisi", PASSWORD, &Default::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Locked { .. }));
+    assert!(e.to_string().contains("锁定"));
+    t.clock.advance(Duration::minutes(16));
+    t.app
+        .sign_in("lisi", PASSWORD, &Default::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let t = test_app().await;
+    signed_actor(&t.app, "wangwu", "auditor", None).await;
+    let signed = t
+        .app
+        .sign_in("wangwu", PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    t.clock.advance(Duration::minutes(20));
+    t.app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap();
+    t.clock.advance(Duration::minutes(29));
+    t.app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap();
+    t.clock.advance(Duration::minutes(31));
+    let e = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "登录已过期，请重新登录");
+}
+
+#[tokio::test]
+async fn a_first_password_must_be_changed_and_follow_the_policy() {
+    let t = test_app().await;
+    let console = Actor::console();
+    let (account, first) = t
+        .app
+        .create_account(&console, "zhaoliu", "赵六", None, false)
+        .await
+        .unwrap();
+    assert!(account.must_change_password);
+    let signed = t
+        .app
+        .sign_in("zhaoliu", &first, &Default::default())
+        .await
+        .unwrap();
+    let session = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap();
+    assert!(session.account.must_change_password);
+    let actor = session.actor;
+    let e = t
+        .app
+        .change_password(&actor, &first, "short", "short", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("new_password"));
+    let e = t
+        .app
+        .change_password(&actor, "not-it", "Better-Pass-1", "Better-Pass-1", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("current_password"));
+    let e = t
+        .app
+        .change_password(&actor, &first, "Better-Pass-1", "Better-Pass-2", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("confirm_password"));
+    t.app
+        .change_password(
+            &actor,
+            &first,
+            "Better-Pass-1",
+            "Better-Pass-1",
+            Some(&signed.token),
+        )
+        .await
+        .unwrap();
+    let session = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap();
+    assert!(
+        !session.account.must_change_password,
+        "the changing session stays and is freed"
+    );
+}
+
+#[tokio::test]
+async fn reads_outside_scope_look_like_missing_records() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let secretary = signed_actor(
+        &t.app,
+        "branchsec",
+        "branch_secretary",
+        Some(tree.branch_a.id),
+    )
+    .await;
+    assert_eq!(
+        t.app.org(&secretary, tree.branch_a.id).await.unwrap().name,
+        "教工第一党支部"
+    );
+    for other in [&tree.root, &tree.gb, &tree.branch_b, &tree.direct] {
+        assert!(matches!(
+            t.app.org(&secretary, other.id).await,
+            Err(AppError::NotFound)
+        ));
+    }
+    let page = t
+        .app
+        .orgs(&secretary, &OrgFilter::default(), Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    // A general branch secretary sees the general branch and its two branches only.
+    let gbsec = signed_actor(
+        &t.app,
+        "gbsec",
+        "general_branch_secretary",
+        Some(tree.gb.id),
+    )
+    .await;
+    let page = t
+        .app
+        .orgs(&gbsec, &OrgFilter::default(), Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 3);
+    // Writes check the scope too: a branch secretary founds nothing, not even a group.
+    let e = t
+        .app
+        .found_org(&secretary, tree.branch_a.id, new_org("第一党小组", "group"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Forbidden(_)));
+    let e = t
+        .app
+        .found_org(&secretary, tree.branch_b.id, new_org("第一党小组", "group"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.field(),
+        Some("parent_id"),
+        "outside scope the parent does not exist"
+    );
+}
+
+#[tokio::test]
+async fn the_tree_refuses_misplaced_organizations_党章第三十条() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "admin2", "org_department", Some(tree.root.id)).await;
+    let e = t
+        .app
+        .found_org(
+            &admin,
+            tree.branch_a.id,
+            new_org("某总支", "general_branch"),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("党总支不能设在党支部之下"), "{e}");
+    let group = t
+        .app
+        .found_org(&admin, tree.branch_a.id, new_org("第一党小组", "group"))
+        .await
+        .unwrap();
+    assert_eq!(group.kind, OrgKind::Group);
+    assert!(matches!(
+        t.app
+            .found_root(&Actor::console(), new_org("另一个党委", "committee"))
+            .await,
+        Err(AppError::Conflict { .. })
+    ));
+}
+
+#[tokio::test]
+async fn platform_duties_are_separate_and_see_no_business_data() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let auditor = signed_actor(&t.app, "auditor1", "auditor", None).await;
+    assert!(matches!(
+        t.app.org(&auditor, tree.root.id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        t.app.accounts(&auditor, "", Paging::default()).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let id = auditor.account_id.unwrap();
+    let e = t
+        .app
+        .grant(&Actor::console(), id, "security_admin", None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("三员分立"), "{e}");
+    let admin = signed_actor(&t.app, "orgadmin", "org_department", Some(tree.root.id)).await;
+    assert!(matches!(
+        t.app
+            .audit_search(&admin, &Default::default(), Paging::default())
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        t.app.update_setting(&admin, "lockout_failures", "6").await,
+        Err(AppError::Forbidden(_))
+    ));
+    let sysadmin = signed_actor(&t.app, "sysadmin1", "system_admin", None).await;
+    t.app
+        .update_setting(&sysadmin, "lockout_failures", "6")
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app
+            .update_setting(&sysadmin, "lockout_failures", "99")
+            .await
+            .unwrap_err()
+            .field(),
+        Some("lockout_failures")
+    );
+}
+
+#[tokio::test]
+async fn every_write_is_in_the_chained_audit_trail_痕迹管理() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let auditor = signed_actor(&t.app, "auditor2", "auditor", None).await;
+    let found = t
+        .app
+        .audit_search(
+            &auditor,
+            &dangjian_app::AuditFilter {
+                entity: Some("org".into()),
+                entity_id: Some(tree.gb.id),
+                ..Default::default()
+            },
+            Paging::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1);
+    let entry = &found.items[0];
+    assert_eq!(
+        (
+            entry.record.action.as_str(),
+            entry.record.actor_name.as_str()
+        ),
+        ("org.create", "orgdept")
+    );
+    assert_eq!(
+        entry.record.after.as_ref().unwrap()["name"],
+        "机械学院党总支"
+    );
+    let n = t.app.audit_verify().await.unwrap().unwrap();
+    assert!(n > 10, "{n}");
+
+    // The database refuses changes to the trail.
+    let db = t.app.store().db();
+    assert!(
+        db.execute_unprepared("UPDATE audit_log SET actor_name = 'x' WHERE seq = 3")
+            .await
+            .is_err()
+    );
+    assert!(
+        db.execute_unprepared("DELETE FROM audit_log WHERE seq = 3")
+            .await
+            .is_err()
+    );
+    // Someone with the database in hand removes the guard and edits a row: verify finds it.
+    let unguard = match t.app.engine() {
+        dangjian_app::Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
+        dangjian_app::Engine::Postgres => {
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"
+        }
+    };
+    db.execute_unprepared(unguard).await.unwrap();
+    db.execute_unprepared("UPDATE audit_log SET actor_name = 'someone' WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app.audit_verify().await.unwrap(),
+        Err(ChainBreak::Altered { seq: 3 })
+    );
+}
+
+#[tokio::test]
+async fn a_write_without_its_audit_entry_cannot_commit() {
+    let t = test_app().await;
+    let tx = t.app.store().begin_write().await.unwrap();
+    assert!(matches!(
+        tx.commit().await,
+        Err(dangjian_store::StoreError::Unaudited)
+    ));
+}
+
+#[tokio::test]
+async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let secretary = signed_actor(
+        &t.app,
+        "branchsec2",
+        "branch_secretary",
+        Some(tree.branch_a.id),
+    )
+    .await;
+    let other = signed_actor(
+        &t.app,
+        "branchsec3",
+        "branch_secretary",
+        Some(tree.branch_b.id),
+    )
+    .await;
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
+    let a = t
+        .app
+        .upload_attachment(&secretary, "org", tree.branch_a.id, "会议照片.png", png)
+        .await
+        .unwrap();
+    assert_eq!(a.content_type, "image/png");
+    let (_, bytes) = t.app.download_attachment(&secretary, a.id).await.unwrap();
+    assert_eq!(bytes, png);
+    assert!(matches!(
+        t.app.download_attachment(&other, a.id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        t.app
+            .upload_attachment(&other, "org", tree.branch_a.id, "x.png", png)
+            .await,
+        Err(AppError::NotFound)
+    ));
+    // A script named like a photo is refused.
+    let e = t
+        .app
+        .upload_attachment(
+            &secretary,
+            "org",
+            tree.branch_a.id,
+            "photo.jpg",
+            b"#!/bin/sh\nrm -rf /",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("file"));
+    // A file changed on disk is caught on read.
+    let path = t
+        .dir
+        .path()
+        .join("attachments")
+        .join(&a.sha256[..2])
+        .join(&a.sha256);
+    std::fs::write(&path, b"tampered").unwrap();
+    assert!(matches!(
+        t.app.download_attachment(&secretary, a.id).await,
+        Err(AppError::Integrity(_))
+    ));
+}
+
+#[tokio::test]
+async fn api_tokens_act_for_their_owner_until_revoked() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "tokenowner", "org_department", Some(tree.root.id)).await;
+    let (token, secret) = t.app.create_api_token(&admin, "人事系统").await.unwrap();
+    let (actor, _) = t
+        .app
+        .token_actor(&secret, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(actor.name, "tokenowner");
+    t.app.revoke_api_token(&admin, token.id).await.unwrap();
+    assert!(
+        t.app
+            .token_actor(&secret, &Default::default())
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_demo_university_is_shaped_like_seed_003() {
+    let t = test_app().await;
+    let demo = t
+        .app
+        .build_demo(dangjian_app::demo::DEFAULT_MEMBERS, 7, "Demo-Pass-2026")
+        .await
+        .unwrap();
+    assert_eq!(demo.accounts.len(), 6);
+    let admin = t
+        .app
+        .session(
+            &t.app
+                .sign_in("admin", "Demo-Pass-2026", &Default::default())
+                .await
+                .unwrap()
+                .token,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !admin.account.must_change_password,
+        "demo accounts keep their password"
+    );
+    let count = |kind| {
+        let f = OrgFilter {
+            kind: Some(kind),
+            ..Default::default()
+        };
+        let app = t.app.clone();
+        let actor = admin.actor.clone();
+        async move { app.orgs(&actor, &f, Paging::default()).await.unwrap().total }
+    };
+    assert_eq!(count(OrgKind::GeneralBranch).await, 17);
+    assert_eq!(
+        count(OrgKind::Branch).await,
+        74,
+        "60 under general branches and 14 direct"
+    );
+    assert!(
+        t.app.build_demo(100, 7, "x").await.is_err(),
+        "only into an empty database"
+    );
+}
