@@ -54,13 +54,13 @@ impl OrgKind {
     /// may hold 二级党委; a general branch sits under a committee; a branch under a general
     /// branch or directly under a committee (直属党支部); a group only inside a branch.
     pub fn check_parent(self, parent: Option<OrgKind>) -> Result<(), DomainError> {
-        let allowed = match (self, parent) {
-            (Self::Committee, None | Some(Self::Committee)) => true,
-            (Self::GeneralBranch, Some(Self::Committee)) => true,
-            (Self::Branch, Some(Self::Committee | Self::GeneralBranch)) => true,
-            (Self::Group, Some(Self::Branch)) => true,
-            _ => false,
-        };
+        let allowed = matches!(
+            (self, parent),
+            (Self::Committee, None | Some(Self::Committee))
+                | (Self::GeneralBranch, Some(Self::Committee))
+                | (Self::Branch, Some(Self::Committee | Self::GeneralBranch))
+                | (Self::Group, Some(Self::Branch))
+        );
         if allowed {
             return Ok(());
         }

@@ -131,7 +131,7 @@ impl Store {
                     .open(data_dir.join("migrate.lock"))?;
                 let lock = tokio::task::spawn_blocking(move || lock.lock().map(|()| lock))
                     .await
-                    .map_err(|e| StoreError::corrupt(e))??;
+                    .map_err(StoreError::corrupt)??;
                 let result = Migrator::up(&self.db, None).await;
                 lock.unlock()?;
                 Ok(result?)

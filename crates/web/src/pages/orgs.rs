@@ -207,6 +207,7 @@ pub(crate) struct OrgPage {
     form: OrgForm,
     errors: FormErrors,
     form_message: Option<String>,
+    upload_error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -242,6 +243,7 @@ async fn org_page(
         form,
         errors,
         form_message,
+        upload_error: None,
     })
 }
 
@@ -299,10 +301,9 @@ pub(crate) async fn upload(
             match field.bytes().await {
                 Ok(bytes) => file = Some((name, bytes)),
                 Err(_) => {
-                    return Err(
+                    return Err(PageError(
                         FieldError::new("file", "附件", "文件上传未完成或超过大小上限").into(),
-                    )
-                    .map_err(PageError);
+                    ));
                 }
             }
         }
@@ -321,16 +322,17 @@ pub(crate) async fn upload(
         Err(e) => {
             let (errors, message) = FormErrors::from_app(e)?;
             let message = message.or_else(|| errors.get("file").map(str::to_owned));
-            let page = org_page(
+            let mut page = org_page(
                 &st,
                 &viewer,
                 id,
                 OrgForm::default(),
                 FormErrors::default(),
-                message,
+                None,
                 None,
             )
             .await?;
+            page.upload_error = message;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

@@ -1,0 +1,423 @@
+//! The web layer over HTTP: CSRF, sign-in pages, the JSON API's errors and lists, escaping.
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use dangjian_app::{App, DbConfig};
+use dangjian_domain::clock::SystemClock;
+use dangjian_web::{AppState, CSRF_COOKIE, SESSION_COOKIE};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Database};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "Demo-Pass-2026";
+
+struct Web {
+    router: axum::Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn web() -> Web {
+    let dir = tempfile::tempdir().unwrap();
+    let config = match std::env::var("DANGJIAN_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let name = format!("dj_test_{:016x}", rand::random::<u64>());
+            let admin = Database::connect(&url).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            let base = url
+                .rsplit_once('/')
+                .map_or(url.as_str(), |(b, _)| b)
+                .to_owned();
+            DbConfig::Postgres {
+                url: format!("{base}/{name}"),
+            }
+        }
+        _ => DbConfig::Sqlite {
+            data_dir: dir.path().to_owned(),
+        },
+    };
+    let app = App::open(config, dir.path().to_owned(), Arc::new(SystemClock))
+        .await
+        .unwrap();
+    app.build_demo(100, 1, PASSWORD).await.unwrap();
+    // What `into_make_service_with_connect_info` gives every request of a real server.
+    let peer = ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000)));
+    let router = dangjian_web::router(AppState { app, metrics: None }).layer(
+        axum::middleware::map_request(move |mut req: Request<Body>| async move {
+            req.extensions_mut().insert(peer);
+            req
+        }),
+    );
+    Web { router, _dir: dir }
+}
+
+struct Reply {
+    status: StatusCode,
+    cookies: Vec<String>,
+    location: Option<String>,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.iter().find_map(|c| {
+            c.strip_prefix(&format!("{name}="))
+                .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        })
+    }
+}
+
+async fn send(w: &Web, req: Request<Body>) -> Reply {
+    let res = w.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let cookies = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body =
+        String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    Reply {
+        status,
+        cookies,
+        location,
+        body,
+    }
+}
+
+fn get(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn form(uri: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+fn json(method: &str, uri: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+/// Signs in through the page as a browser would; returns the session cookie and CSRF token.
+async fn sign_in(w: &Web, username: &str) -> (String, String) {
+    let page = send(w, get("/login", "")).await;
+    let csrf = page.cookie(CSRF_COOKIE).unwrap();
+    let r = send(
+        w,
+        form(
+            "/login",
+            &format!("{CSRF_COOKIE}={csrf}"),
+            &format!("csrf={csrf}&username={username}&password={PASSWORD}&next=/"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let session = format!("{SESSION_COOKIE}={}", r.cookie(SESSION_COOKIE).unwrap());
+    let home = send(w, get("/", &session)).await;
+    let token = home
+        .body
+        .split("name=\"csrf-token\" content=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    (session, token)
+}
+
+#[tokio::test]
+async fn the_sign_in_form_names_the_missing_field_and_needs_its_csrf_token() {
+    let w = web().await;
+    let page = send(&w, get("/login", "")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<title>登录"));
+    let csrf = page.cookie(CSRF_COOKIE).unwrap();
+    let cookie = format!("{CSRF_COOKIE}={csrf}");
+    let r = send(
+        &w,
+        form(
+            "/login",
+            &cookie,
+            &format!("csrf={csrf}&username=&password=x"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("class=\"field-error\">用户名：不能为空"),
+        "{}",
+        r.body
+    );
+    // No token, or a forged one: refused before anything is looked at.
+    let r = send(
+        &w,
+        form(
+            "/login",
+            &cookie,
+            &format!("username=admin&password={PASSWORD}"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(
+        &w,
+        form(
+            "/login",
+            &cookie,
+            &format!("csrf=forged&username=admin&password={PASSWORD}"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("表单已过期"));
+    let r = send(
+        &w,
+        form(
+            "/login",
+            &cookie,
+            &format!("csrf={csrf}&username=admin&password=wrong"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("用户名或密码错误"));
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_forms_need_the_session_token() {
+    let w = web().await;
+    let r = send(&w, get("/orgs", "")).await;
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login?next=%2Forgs"))
+    );
+    let (session, token) = sign_in(&w, "admin").await;
+    let r = send(&w, get("/orgs?kind=general_branch", &session)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("党总支") && r.body.contains("data-table"));
+    let r = send(&w, form("/logout", &session, "csrf=nope")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "sign-out too needs the token"
+    );
+    let r = send(&w, form("/logout", &session, &format!("csrf={token}"))).await;
+    assert_eq!(r.location.as_deref(), Some("/login"));
+    let r = send(&w, get("/", &session)).await;
+    assert_eq!(r.location.as_deref(), Some("/login"));
+}
+
+#[tokio::test]
+async fn html_in_a_name_is_shown_as_text() {
+    let w = web().await;
+    let (session, token) = sign_in(&w, "admin").await;
+    let orgs = send(&w, json("GET", "/api/v1/orgs?kind=committee", &session, ""))
+        .await
+        .json();
+    let root = orgs["items"][0]["id"].as_i64().unwrap();
+    let name = "<script>alert(1)</script>' OR 1=1 --";
+    let body = format!(
+        "csrf={token}&name={}&kind=general_branch",
+        dangjian_web_test_encode(name)
+    );
+    let r = send(&w, form(&format!("/orgs/{root}/children"), &session, &body)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = send(&w, get(r.location.as_deref().unwrap(), &session)).await;
+    assert!(
+        page.body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || page.body.contains("&lt;script&gt;"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<script>alert(1)"));
+    // A bad field comes back named, in Chinese, and nothing is created.
+    let r = send(
+        &w,
+        form(
+            &format!("/orgs/{root}/children"),
+            &session,
+            &format!("csrf={token}&name=&kind=branch"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("组织名称：不能为空"));
+}
+
+fn dangjian_web_test_encode(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)])
+        .unwrap()
+        .trim_start_matches("v=")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_api_answers_errors_as_json_and_lists_as_pages() {
+    let w = web().await;
+    let r = send(&w, json("POST", "/api/v1/session", "", "{not json")).await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/session",
+            "",
+            r#"{"username":"admin","password":"x","extra":1}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/session",
+            "",
+            r#"{"username":"admin","password":"wrong"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/session",
+            "",
+            &format!(r#"{{"username":"admin","password":"{PASSWORD}"}}"#),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["grants"][0]["role"], "org_department");
+    let session = format!("{SESSION_COOKIE}={}", r.cookie(SESSION_COOKIE).unwrap());
+    let r = send(&w, json("GET", "/api/v1/orgs?per_page=501", &session, "")).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("per_page"))
+    );
+    let r = send(
+        &w,
+        json("GET", "/api/v1/orgs?kind=branch&per_page=2", &session, ""),
+    )
+    .await;
+    let list = r.json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    assert!(list["total"].as_u64().unwrap() >= 2);
+    assert_eq!(list["items"][0]["kind"], "branch");
+    let r = send(&w, json("GET", "/api/v1/orgs/1", &session, "")).await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/orgs",
+            &session,
+            r#"{"parent_id":1,"name":"x","kind":"team"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
+    let r = send(&w, json("DELETE", "/api/v1/session", &session, "")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = send(&w, json("GET", "/api/v1/me", &session, "")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bearer_tokens_reach_the_api_until_revoked() {
+    let w = web().await;
+    let (session, _) = sign_in(&w, "gbsec").await;
+    let r = send(
+        &w,
+        json("POST", "/api/v1/tokens", &session, r#"{"name":"对接"}"#),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let created = r.json();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let id = created["token"]["id"].as_i64().unwrap();
+    let bearer = |uri: &str| {
+        Request::get(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let r = send(&w, bearer("/api/v1/me")).await;
+    assert_eq!(r.json()["username"], "gbsec");
+    let r = send(
+        &w,
+        json("DELETE", &format!("/api/v1/tokens/{id}"), &session, ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = send(&w, bearer("/api/v1/me")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn operations_endpoints_and_the_openapi_document() {
+    let w = web().await;
+    assert_eq!(send(&w, get("/healthz", "")).await.status, StatusCode::OK);
+    let doc = send(&w, get("/api/v1/openapi.json", "")).await.json();
+    for path in [
+        "/api/v1/session",
+        "/api/v1/orgs",
+        "/api/v1/orgs/{id}",
+        "/api/v1/tokens",
+        "/api/v1/audit",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    let r = send(&w, get("/favicon.svg", "")).await;
+    assert!(r.body.starts_with("<svg"));
+    assert!(
+        send(&w, get("/static/htmx.min.js", ""))
+            .await
+            .body
+            .contains("htmx")
+    );
+}
