@@ -207,6 +207,14 @@ impl App {
         })
     }
 
+    /// Removes sessions idle past the setting; the server runs this now and then.
+    pub async fn purge_idle_sessions(&self) -> Result<u64> {
+        let settings = dangjian_store::settings::load(self.store.db()).await?;
+        let idle = Duration::minutes(settings.get(SESSION_IDLE_MINUTES));
+        let before = (self.clock.now() - idle).timestamp_millis();
+        Ok(store::purge_sessions(self.store.db(), before).await?)
+    }
+
     pub async fn sign_out(&self, token: &str, actor: &Actor) -> Result<()> {
         let tx = self.store.begin_write().await?;
         store::delete_session(tx.conn(), &secret::token_hash(token)).await?;

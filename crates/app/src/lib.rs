@@ -109,10 +109,6 @@ impl App {
         self.clock.as_ref()
     }
 
-    pub fn data_dir(&self) -> &std::path::Path {
-        &self.data_dir
-    }
-
     pub fn engine(&self) -> Engine {
         self.store.engine()
     }

@@ -505,3 +505,20 @@ async fn the_demo_university_is_shaped_like_seed_003() {
         "only into an empty database"
     );
 }
+
+#[tokio::test]
+async fn idle_sessions_are_purged() {
+    let t = test_app().await;
+    signed_actor(&t.app, "idle1", "auditor", None).await;
+    t.app
+        .sign_in("idle1", PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(t.app.purge_idle_sessions().await.unwrap(), 0);
+    t.clock.advance(Duration::minutes(31));
+    assert_eq!(
+        t.app.purge_idle_sessions().await.unwrap(),
+        2,
+        "both sign-ins' sessions"
+    );
+}

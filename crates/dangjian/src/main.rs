@@ -245,6 +245,16 @@ async fn serve(app: App, addr: SocketAddr, data: &Path) -> Result<()> {
         app: app.clone(),
         metrics,
     };
+    let janitor = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(e) = janitor.purge_idle_sessions().await {
+                tracing::warn!(error = %e, "could not purge idle sessions");
+            }
+        }
+    });
     let router = dangjian_web::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -33,20 +33,3 @@ pub enum DomainError {
         basis: &'static str,
     },
 }
-
-impl DomainError {
-    pub fn rule(message: impl Into<String>, basis: &'static str) -> Self {
-        Self::Rule {
-            field: None,
-            message: message.into(),
-            basis,
-        }
-    }
-
-    pub fn field(&self) -> Option<&'static str> {
-        match self {
-            Self::Field(e) => Some(e.field),
-            Self::Rule { field, .. } => *field,
-        }
-    }
-}

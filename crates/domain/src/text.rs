@@ -26,20 +26,6 @@ pub fn single_line(
     Ok(trimmed.to_owned())
 }
 
-/// Like `single_line`, but an empty value is `None`.
-pub fn optional_line(
-    value: &str,
-    field: &'static str,
-    label: &'static str,
-    max_chars: usize,
-) -> Result<Option<String>, FieldError> {
-    if value.trim().is_empty() {
-        Ok(None)
-    } else {
-        single_line(value, field, label, max_chars).map(Some)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +39,5 @@ mod tests {
         );
         assert!(single_line("一二三四五六", "name", "名称", 5).is_err());
         assert!(single_line("a\u{0}b", "name", "名称", 5).is_err());
-        assert_eq!(optional_line("", "note", "备注", 5).unwrap(), None);
     }
 }

@@ -165,22 +165,3 @@ pub async fn batch_after<C: ConnectionTrait>(
         .map(to_entry)
         .collect()
 }
-
-/// The entries about one record, newest first (its history).
-pub async fn of_entity<C: ConnectionTrait>(
-    db: &C,
-    entity: &str,
-    entity_id: i64,
-    limit: u64,
-) -> Result<Vec<AuditEntry>> {
-    Entity::find()
-        .filter(Column::Entity.eq(entity))
-        .filter(Column::EntityId.eq(entity_id))
-        .order_by_desc(Column::Seq)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_entry)
-        .collect()
-}

@@ -106,10 +106,6 @@ impl Store {
         }
     }
 
-    pub fn config(&self) -> &DbConfig {
-        &self.config
-    }
-
     /// The connection for reads.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
