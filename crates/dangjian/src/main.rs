@@ -106,9 +106,19 @@ fn init_tracing() {
 }
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> std::process::ExitCode {
     init_tracing();
-    let cli = Cli::parse();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The chain of causes, in one line, without a backtrace.
+            eprintln!("错误：{e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
     let config = DbConfig::from_settings(cli.database_url.as_deref(), &cli.data);
     match cli.command {
         Command::Serve { addr } => {

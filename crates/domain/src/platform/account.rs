@@ -38,6 +38,16 @@ pub struct GrantRecord {
     pub org_path: Option<String>,
 }
 
+impl GrantRecord {
+    /// The role and where it holds, as people read it: "支部书记 · 教工第一党支部".
+    pub fn describe(&self) -> String {
+        match &self.org_name {
+            Some(org) => format!("{} · {org}", self.role.label()),
+            None => self.role.label().to_owned(),
+        }
+    }
+}
+
 /// An API token for integrations; only its hash is kept, and its first characters to tell
 /// tokens apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

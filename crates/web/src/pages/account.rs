@@ -1,6 +1,6 @@
 //! One's own account: roles, password, API tokens.
 
-use super::{Chrome, FormErrors};
+use super::{Chrome, FormErrors, NoticeQuery};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::clock::display_time;
 use dangjian_domain::platform::account::Account;
+use dangjian_domain::platform::account::GrantRecord;
 use serde::Deserialize;
 
 pub(crate) struct TokenRow {
@@ -32,12 +33,6 @@ pub(crate) struct AccountPage {
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
     errors: FormErrors,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn account_page(
@@ -68,14 +63,7 @@ async fn account_page(
         .collect();
     Ok(AccountPage {
         chrome: Chrome::new(viewer, "我的账号", "account").with_notice(notice),
-        grants: detail
-            .grants
-            .iter()
-            .map(|g| match &g.org_name {
-                Some(o) => format!("{} · {o}", g.role.label()),
-                None => g.role.label().to_owned(),
-            })
-            .collect(),
+        grants: detail.grants.iter().map(GrantRecord::describe).collect(),
         account: detail.account,
         tokens,
         new_token,

@@ -1,6 +1,6 @@
 //! The platform duties' pages: accounts and grants (security admin), settings (system admin).
 
-use super::{Chrome, FormErrors, pager};
+use super::{Chrome, FormErrors, NoticeQuery, pager};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -129,12 +129,6 @@ pub(crate) struct AccountPage {
     errors: FormErrors,
     form_message: Option<String>,
     new_password: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn account_page(

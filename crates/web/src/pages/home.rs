@@ -10,6 +10,7 @@ use axum::extract::State;
 use dangjian_app::OrgFilter;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::Paging;
+use dangjian_domain::platform::account::GrantRecord;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -26,14 +27,7 @@ pub(crate) async fn page(
 ) -> Result<HomePage, PageError> {
     let actor = viewer.actor();
     let detail = st.app.own_account(actor).await?;
-    let grants = detail
-        .grants
-        .iter()
-        .map(|g| match &g.org_name {
-            Some(org) => format!("{} · {org}", g.role.label()),
-            None => g.role.label().to_owned(),
-        })
-        .collect();
+    let grants = detail.grants.iter().map(GrantRecord::describe).collect();
     let scopes = st.app.scope_roots(actor).await?;
     let mut figures = Vec::new();
     if !scopes.is_empty() {

@@ -133,6 +133,13 @@ impl Chrome {
     }
 }
 
+/// `?notice=` after a redirect.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NoticeQuery {
+    pub notice: Option<String>,
+}
+
 /// Messages after a redirect, by code, so that no page reflects text from its URL.
 fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {

@@ -1,7 +1,7 @@
 //! The organization tree: the list with filter, sort and pagination; an organization's page
 //! with its sub-organizations and attachments; founding a sub-organization.
 
-use super::{Chrome, FormErrors, is_htmx, link, pager};
+use super::{Chrome, FormErrors, NoticeQuery, is_htmx, link, pager};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -199,7 +199,8 @@ pub(crate) struct OrgPage {
     org: Org,
     trail: Vec<Org>,
     children: Vec<Org>,
-    attachments: Vec<Attachment>,
+    /// Each attachment with its upload time as people read it.
+    attachments: Vec<(Attachment, String)>,
     can_manage: bool,
     can_upload: bool,
     kinds: [OrgKind; 4],
@@ -208,12 +209,6 @@ pub(crate) struct OrgPage {
     errors: FormErrors,
     form_message: Option<String>,
     upload_error: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn org_page(
@@ -229,7 +224,16 @@ async fn org_page(
     let org = st.app.org(actor, id).await?;
     let trail = st.app.org_ancestors(actor, &org).await?;
     let children = st.app.org_children(actor, id).await?;
-    let attachments = st.app.attachments_of(actor, "org", id).await?;
+    let attachments = st
+        .app
+        .attachments_of(actor, "org", id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let at = dangjian_domain::clock::display_time(a.created_at);
+            (a, at)
+        })
+        .collect();
     Ok(OrgPage {
         chrome: Chrome::new(viewer, org.name.clone(), "orgs").with_notice(notice),
         can_manage: org.is_active() && actor.access.can_at(Action::ManageOrg, &org.path),
