@@ -121,3 +121,48 @@ pub(crate) fn error_page(status: StatusCode, title: &'static str, message: Strin
         Err(_) => (status, title).into_response(),
     }
 }
+
+/// axum answers requests it cannot parse (a path id that is not a number, a query or form of
+/// the wrong shape, a body over the limit) in English plain text; say it in Chinese, as a page
+/// or as the API's error body.
+pub(crate) async fn translate_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !status.is_client_error() || !plain || status == StatusCode::NOT_FOUND && !is_api {
+        return response;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容超过大小上限",
+        StatusCode::METHOD_NOT_ALLOWED => "不支持这种请求方式",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的内容格式不受支持",
+        StatusCode::TOO_MANY_REQUESTS => "请求过于频繁，请稍后再试",
+        _ => "请求的地址或参数格式有误",
+    };
+    if is_api {
+        let code = if status == StatusCode::TOO_MANY_REQUESTS {
+            "too_many_requests"
+        } else {
+            "bad_request"
+        };
+        (
+            status,
+            Json(ErrorBody {
+                code: code.to_owned(),
+                message: message.to_owned(),
+                field: None,
+            }),
+        )
+            .into_response()
+    } else {
+        error_page(status, "无法完成", message.to_owned())
+    }
+}

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .merge(assets::routes())
         .merge(ops::routes())
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn(error::translate_rejections));
     ops::wrap(router, Duration::from_secs(30))
 }

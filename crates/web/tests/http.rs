@@ -421,3 +421,28 @@ async fn operations_endpoints_and_the_openapi_document() {
             .contains("htmx")
     );
 }
+
+#[tokio::test]
+async fn unreadable_requests_are_answered_in_chinese() {
+    let w = web().await;
+    let (session, _) = sign_in(&w, "admin").await;
+    let r = send(&w, get("/orgs/abc", &session)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("请求的地址或参数格式有误"), "{}", r.body);
+    let r = send(&w, get("/orgs?page=x", &session)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("格式有误"));
+    let r = send(&w, json("GET", "/api/v1/orgs/abc", &session, "")).await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    let r = send(&w, json("GET", "/api/v1/orgs?page=x", &session, "")).await;
+    assert_eq!(r.json()["code"], "bad_request");
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("查询参数有误")
+    );
+}
