@@ -5,6 +5,7 @@ use crate::FieldError;
 /// The most rows one page may hold.
 pub const MAX_PER_PAGE: u64 = 500;
 pub const DEFAULT_PER_PAGE: u64 = 20;
+pub const MAX_PAGE: u64 = 10_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {
@@ -26,8 +27,13 @@ impl Paging {
     pub fn parse(page: Option<u64>, per_page: Option<u64>) -> Result<Self, FieldError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-        if page == 0 {
-            return Err(FieldError::new("page", "页码", "页码从 1 开始"));
+        // Bounded so that the offset stays a valid SQL BIGINT on every engine.
+        if page == 0 || page > MAX_PAGE {
+            return Err(FieldError::new(
+                "page",
+                "页码",
+                format!("页码应在 1 到 {MAX_PAGE} 之间"),
+            ));
         }
         if per_page == 0 || per_page > MAX_PER_PAGE {
             return Err(FieldError::new(
@@ -67,6 +73,10 @@ mod tests {
             "per_page"
         );
         assert_eq!(Paging::parse(Some(0), None).unwrap_err().field, "page");
+        assert_eq!(
+            Paging::parse(Some(u64::MAX), None).unwrap_err().field,
+            "page"
+        );
         let p = Paging::parse(Some(3), Some(20)).unwrap();
         assert_eq!((p.offset(), p.pages(41)), (40, 3));
     }
