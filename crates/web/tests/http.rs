@@ -446,3 +446,23 @@ async fn unreadable_requests_are_answered_in_chinese() {
             .contains("查询参数有误")
     );
 }
+
+#[tokio::test]
+async fn an_empty_scope_in_the_filter_means_all() {
+    let w = web().await;
+    let (session, _) = sign_in(&w, "admin").await;
+    let r = send(
+        &w,
+        get(
+            "/orgs?under=&name=%E5%9B%BE%E4%B9%A6%E9%A6%86&kind=&sort=&page=",
+            &session,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("图书馆党支部") && r.body.contains("共 1 个"),
+        "{}",
+        r.body
+    );
+}

@@ -4,6 +4,41 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// What an action code means, for the auditor's page; unknown codes show as they are.
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "account.sign_in" => "登录",
+        "account.sign_in_failed" => "登录失败",
+        "account.sign_out" => "退出登录",
+        "account.change_password" => "修改密码",
+        "account.create" => "建立账号",
+        "account.reset_password" => "重置密码",
+        "account.disable" => "停用账号",
+        "account.enable" => "启用账号",
+        "grant.create" => "授权",
+        "grant.revoke" => "收回授权",
+        "org.create" => "建立组织",
+        "attachment.create" => "上传附件",
+        "api_token.create" => "创建 API 令牌",
+        "api_token.revoke" => "撤销 API 令牌",
+        "setting.update" => "修改设置",
+        other => other,
+    }
+}
+
+/// What kind of record an entity code names.
+pub fn entity_label(entity: &str) -> &str {
+    match entity {
+        "account" => "账号",
+        "grant" => "授权",
+        "org" => "党组织",
+        "attachment" => "附件",
+        "api_token" => "API 令牌",
+        "setting" => "系统设置",
+        other => other,
+    }
+}
+
 /// The hash that stands before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 #[serde(default)]
 pub(crate) struct AccountsQuery {
     q: String,
+    #[serde(deserialize_with = "super::empty_as_none")]
     page: Option<u64>,
 }
 

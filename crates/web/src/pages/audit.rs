@@ -13,6 +13,7 @@ use chrono::{NaiveDate, TimeZone};
 use dangjian_app::AuditFilter;
 use dangjian_domain::clock::{display_time, from_unix_ms, shanghai};
 use dangjian_domain::paging::Paging;
+use dangjian_domain::platform::audit::{action_label, entity_label};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default, Clone)]
@@ -24,6 +25,7 @@ pub(crate) struct AuditQuery {
     action: String,
     from: String,
     to: String,
+    #[serde(deserialize_with = "super::empty_as_none")]
     page: Option<u64>,
 }
 
@@ -127,10 +129,10 @@ pub(crate) async fn page(
             seq: e.seq,
             at: display_time(from_unix_ms(e.at_ms)),
             actor: e.record.actor_name.clone(),
-            action: e.record.action.clone(),
+            action: action_label(&e.record.action).to_owned(),
             entity: match e.record.entity_id {
-                Some(id) => format!("{}:{id}", e.record.entity),
-                None => e.record.entity.clone(),
+                Some(id) => format!("{} {id}", entity_label(&e.record.entity)),
+                None => entity_label(&e.record.entity).to_owned(),
             },
             ip: e.record.client_ip.clone().unwrap_or_default(),
             before: show(&e.record.before),

@@ -133,6 +133,21 @@ impl Chrome {
     }
 }
 
+/// Reads an optional number from a form or query where an empty field means "none" (a
+/// browser sends `under=` for an empty select).
+pub(crate) fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    use serde::Deserialize;
+    match Option::<String>::deserialize(d)?.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
 /// `?notice=` after a redirect.
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]

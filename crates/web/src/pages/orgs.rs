@@ -25,10 +25,13 @@ use serde::Deserialize;
 pub(crate) struct ListQuery {
     pub name: String,
     pub kind: String,
+    #[serde(deserialize_with = "super::empty_as_none")]
     pub under: Option<i64>,
     /// `name`, `-name`, `kind`, `-kind`, `founded_on`, `-founded_on`, or empty for tree order.
     pub sort: String,
+    #[serde(deserialize_with = "super::empty_as_none")]
     pub page: Option<u64>,
+    #[serde(deserialize_with = "super::empty_as_none")]
     pub per_page: Option<u64>,
     pub notice: Option<String>,
 }
