@@ -259,10 +259,14 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    pub async fn revoke_grant(&self, actor: &Actor, grant_id: i64) -> Result<()> {
+    /// Revokes a grant; returns the account that held it.
+    pub async fn revoke_grant(&self, actor: &Actor, grant_id: i64) -> Result<i64> {
         require_accounts(actor)?;
         let tx = self.store.begin_write().await?;
-        let grant = store::grants_of(tx.conn(), &self.grant_owner(grant_id).await?)
+        let owner = store::grant_owner(tx.conn(), grant_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let grant = store::grants_of(tx.conn(), &[owner])
             .await?
             .into_iter()
             .find(|g| g.id == grant_id)
@@ -276,29 +280,13 @@ impl App {
             Some(json!({ "user_id": grant.user_id, "role": grant.role.code(), "org_id": grant.org_id })),
             None,
         );
-        self.finish(tx, record).await
-    }
-
-    async fn grant_owner(&self, grant_id: i64) -> Result<Vec<i64>> {
-        Ok(store::grant_owner(self.store.db(), grant_id)
-            .await?
-            .into_iter()
-            .collect())
+        self.finish(tx, record).await?;
+        Ok(owner)
     }
 
     /// Organizations to choose from when granting: names and kinds only.
     pub async fn org_choices(&self, actor: &Actor, name: &str) -> Result<Vec<Org>> {
         require_accounts(actor)?;
         Ok(dangjian_store::org::choices(self.store.db(), name.trim(), 200).await?)
-    }
-}
-
-impl App {
-    /// The account that holds a grant, for the security admin's pages.
-    pub async fn grant_owner_of(&self, actor: &Actor, grant_id: i64) -> Result<i64> {
-        require_accounts(actor)?;
-        store::grant_owner(self.store.db(), grant_id)
-            .await?
-            .ok_or(AppError::NotFound)
     }
 }

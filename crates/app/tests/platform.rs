@@ -522,3 +522,41 @@ async fn idle_sessions_are_purged() {
         "both sign-ins' sessions"
     );
 }
+
+#[tokio::test]
+async fn a_revoked_grant_no_longer_opens_its_subtree() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let secretary = signed_actor(
+        &t.app,
+        "revoked1",
+        "branch_secretary",
+        Some(tree.branch_a.id),
+    )
+    .await;
+    let id = secretary.account_id.unwrap();
+    let grant = t.app.account(&Actor::console(), id).await.unwrap().grants[0].id;
+    assert_eq!(
+        t.app.revoke_grant(&Actor::console(), grant).await.unwrap(),
+        id
+    );
+    let signed = t
+        .app
+        .sign_in("revoked1", PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    let actor = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor;
+    assert!(matches!(
+        t.app.org(&actor, tree.branch_a.id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        t.app.revoke_grant(&Actor::console(), grant).await,
+        Err(AppError::NotFound)
+    ));
+}

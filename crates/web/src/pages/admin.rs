@@ -216,8 +216,7 @@ pub(crate) async fn revoke_grant(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    let owner = st.app.grant_owner_of(viewer.actor(), id).await?;
-    st.app.revoke_grant(viewer.actor(), id).await?;
+    let owner = st.app.revoke_grant(viewer.actor(), id).await?;
     Ok(Redirect::to(&format!(
         "/admin/accounts/{owner}?notice=revoked"
     )))
