@@ -8,6 +8,8 @@ pub mod auth;
 pub mod demo;
 mod error;
 pub mod org;
+pub mod people;
+mod pii;
 mod secret;
 pub mod settings;
 
@@ -30,6 +32,7 @@ pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     data_dir: PathBuf,
+    sealer: Arc<pii::Sealer>,
 }
 
 impl std::fmt::Debug for App {
@@ -92,12 +95,14 @@ impl Actor {
 impl App {
     /// Connects and migrates.
     pub async fn open(config: DbConfig, data_dir: PathBuf, clock: Arc<dyn Clock>) -> Result<Self> {
+        let sealer = Arc::new(pii::Sealer::load(&data_dir)?);
         let store = Store::connect(config).await?;
         store.migrate().await?;
         Ok(Self {
             store,
             clock,
             data_dir,
+            sealer,
         })
     }
 
@@ -111,6 +116,10 @@ impl App {
 
     pub fn engine(&self) -> Engine {
         self.store.engine()
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     fn now_ms(&self) -> i64 {

@@ -4,8 +4,10 @@
 pub mod clock;
 pub mod error;
 pub mod ids;
+mod labels;
 pub mod org;
 pub mod paging;
+pub mod people;
 pub mod platform;
 pub mod text;
 

@@ -8,6 +8,7 @@ pub mod audit;
 mod db;
 pub mod migration;
 pub mod org;
+pub mod people;
 mod scope;
 pub mod settings;
 
@@ -46,3 +47,35 @@ impl StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One page of a query and the total it has: sorted by `column` (either way), then by
+/// `tiebreak` so that pages never overlap.
+pub(crate) async fn fetch_page<E, C>(
+    db: &C,
+    query: sea_orm::Select<E>,
+    column: E::Column,
+    descending: bool,
+    tiebreak: E::Column,
+    paging: dangjian_domain::paging::Paging,
+) -> Result<(Vec<E::Model>, u64)>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let total = query.clone().count(db).await?;
+    let order = if descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let rows = query
+        .order_by(column, order)
+        .order_by_asc(tiebreak)
+        .offset(paging.offset())
+        .limit(paging.per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}

@@ -101,6 +101,22 @@ pub async fn find_for_check<C: ConnectionTrait>(db: &C, id: i64) -> Result<Optio
         .transpose()
 }
 
+/// Organizations by id whatever the reader's scope: only to label records the reader may
+/// already see (the branch of a person in scope), never to show an organization itself.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Org>> {
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(unique))
+        .all(db)
+        .await?;
+    to_orgs(rows).map(|orgs| orgs.into_iter().map(|o| (o.id, o)).collect())
+}
+
 /// The root of the tree, if there is one.
 pub async fn root<C: ConnectionTrait>(db: &C) -> Result<Option<Org>> {
     Entity::find()
@@ -155,26 +171,15 @@ pub async fn list<C: ConnectionTrait>(
     if !filter.include_dissolved {
         cond = cond.add(Column::DissolvedOn.is_null());
     }
-    let query = Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
     let column = match filter.sort {
         OrgSort::Tree => Column::Path,
         OrgSort::Name => Column::Name,
         OrgSort::Kind => Column::Kind,
         OrgSort::FoundedOn => Column::FoundedOn,
     };
-    let order = if filter.descending {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
-    let rows = query
-        .order_by(column, order)
-        .order_by_asc(Column::Path)
-        .offset(paging.offset())
-        .limit(paging.per_page)
-        .all(db)
-        .await?;
+    let query = Entity::find().filter(cond);
+    let (rows, total) =
+        crate::fetch_page(db, query, column, filter.descending, Column::Path, paging).await?;
     Ok(Page {
         items: to_orgs(rows)?,
         total,

@@ -7,6 +7,7 @@ use chrono::TimeZone;
 use dangjian_app::{Actor, App, DbConfig};
 use dangjian_domain::clock::FixedClock;
 use dangjian_domain::org::{NewOrg, Org};
+use dangjian_domain::people::{NationalId, PersonInput};
 use sea_orm::{ConnectionTrait, Database};
 use std::sync::Arc;
 
@@ -137,4 +138,22 @@ pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<i64
         .await
         .unwrap()
         .actor
+}
+
+/// A roster entry that passes every check: a full member born on `birth`, with a valid ID.
+pub fn member_input(name: &str, birth: (i32, u32, u32), sequence: u32) -> PersonInput {
+    let birth = chrono::NaiveDate::from_ymd_opt(birth.0, birth.1, birth.2).unwrap();
+    PersonInput {
+        name: name.into(),
+        national_id: NationalId::compose(110101, birth, sequence).as_str().into(),
+        ethnicity: "汉族".into(),
+        education: "硕士研究生".into(),
+        category: "教职工".into(),
+        staff_no: format!("T{sequence:05}"),
+        phone: "13800138000".into(),
+        status: "正式党员".into(),
+        join_date: "2015-06-01".into(),
+        confirmation_date: "2016-06-01".into(),
+        ..Default::default()
+    }
 }

@@ -18,6 +18,8 @@ pub enum Action {
     WriteRecords,
     /// Approve or review what lower organizations submit.
     Approve,
+    /// See a person's whole ID number and phone (each showing audited).
+    RevealPii,
     /// Manage accounts and grants (security admin).
     ManageAccounts,
     /// Change platform settings (system admin).
@@ -122,15 +124,23 @@ impl Role {
         match self {
             Self::OrgDepartment => matches!(
                 action,
-                ReadOrg | ManageOrg | ReadRecords | WriteRecords | Approve
+                ReadOrg | ManageOrg | ReadRecords | WriteRecords | Approve | RevealPii
             ),
             Self::CommitteeSecretary | Self::CommitteeMember => {
                 matches!(action, ReadOrg | ReadRecords | Approve)
             }
             Self::GeneralBranchSecretary | Self::OrganizationCommissioner => {
-                matches!(action, ReadOrg | ReadRecords | WriteRecords | Approve)
+                matches!(
+                    action,
+                    ReadOrg | ReadRecords | WriteRecords | Approve | RevealPii
+                )
             }
-            Self::BranchSecretary | Self::BranchCommitteeMember => {
+            // The secretary keeps the branch's roster whole; other committee members see it
+            // masked.
+            Self::BranchSecretary => {
+                matches!(action, ReadOrg | ReadRecords | WriteRecords | RevealPii)
+            }
+            Self::BranchCommitteeMember => {
                 matches!(action, ReadOrg | ReadRecords | WriteRecords)
             }
             // Members and applicants act on their own records (later modules); of their

@@ -6,37 +6,16 @@ use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::{fk, index, path_column};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    from: (&'static str, &'static str),
-    to: (&'static str, &'static str),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .to_owned()
-}
-
-fn index(table: &'static str, name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(*c);
-    }
-    i.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let pg = m.get_database_backend() == DbBackend::Postgres;
-        // Paths are compared byte by byte so that a subtree is one index range on both engines.
-        let mut path = string("path");
-        if pg {
-            path.extra("COLLATE \"C\"");
-        }
+        let mut path = path_column("path", pg);
 
         m.create_table(
             Table::create()

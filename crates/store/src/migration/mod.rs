@@ -3,12 +3,49 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_platform;
+mod m20261123_000002_people;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_platform::Migration)]
+        vec![
+            Box::new(m20261123_000001_platform::Migration),
+            Box::new(m20261123_000002_people::Migration),
+        ]
     }
+}
+
+pub(super) fn fk(
+    from: (&'static str, &'static str),
+    to: (&'static str, &'static str),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .to_owned()
+}
+
+pub(super) fn index(
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table);
+    for c in cols {
+        i.col(*c);
+    }
+    i.to_owned()
+}
+
+/// A materialized path, compared byte by byte so that a subtree is one index range on both
+/// engines (`COLLATE "C"` on PostgreSQL).
+pub(super) fn path_column(name: &'static str, pg: bool) -> ColumnDef {
+    let mut path = sea_orm_migration::schema::string(name);
+    if pg {
+        path.extra("COLLATE \"C\"");
+    }
+    path
 }

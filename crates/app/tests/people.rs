@@ -1,0 +1,223 @@
+//! Stories of the roster: adding people, finding them, their history and their secrets.
+
+mod common;
+
+use common::{member_input, signed_actor, test_app, tree};
+use dangjian_app::people::PeopleQuery;
+use dangjian_app::{AppError, AuditFilter};
+use dangjian_domain::paging::Paging;
+use dangjian_domain::people::PersonStatus;
+
+#[tokio::test]
+async fn a_secretary_adds_a_member_and_finds_them_by_pinyin_initials_and_id() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_a.id)).await;
+    let input = member_input("张三", (1990, 3, 7), 123);
+    let p = t
+        .app
+        .add_person(&sec, tree.branch_a.id, None, &input)
+        .await
+        .unwrap();
+    assert_eq!(
+        p.national_id_masked,
+        "110***********1237".replacen("1237", &input.national_id[14..], 1)
+    );
+    assert_eq!(p.phone_masked.as_deref(), Some("138****8000"));
+
+    for q in ["zhangsan", "zs", "ZHANG", "张", input.national_id.as_str()] {
+        let query = PeopleQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        };
+        let page = t.app.people(&sec, &query, Paging::default()).await.unwrap();
+        assert_eq!(page.total, 1, "search {q}");
+        assert_eq!(page.items[0].org_name, "教工第一党支部");
+    }
+    let none = PeopleQuery {
+        q: Some("ls".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        t.app
+            .people(&sec, &none, Paging::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+
+    // The whole number is shown to the secretary, and the showing is audited.
+    let revealed = t.app.reveal_pii(&sec, p.id).await.unwrap();
+    assert_eq!(revealed.national_id, input.national_id);
+    let auditor = signed_actor(&t.app, "aud", "auditor", None).await;
+    let filter = AuditFilter {
+        action: Some("person.reveal".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        t.app
+            .audit_search(&auditor, &filter, Paging::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}
+
+#[tokio::test]
+async fn people_outside_the_scope_are_invisible_and_untouchable() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec_a = signed_actor(&t.app, "seca", "branch_secretary", Some(tree.branch_a.id)).await;
+    let sec_b = signed_actor(&t.app, "secb", "branch_secretary", Some(tree.branch_b.id)).await;
+    let committee = signed_actor(
+        &t.app,
+        "cmember",
+        "branch_committee_member",
+        Some(tree.branch_a.id),
+    )
+    .await;
+    let p = t
+        .app
+        .add_person(
+            &sec_a,
+            tree.branch_a.id,
+            None,
+            &member_input("李四", (1988, 1, 2), 11),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        t.app.person(&sec_b, p.id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        t.app.reveal_pii(&sec_b, p.id).await,
+        Err(AppError::NotFound)
+    ));
+    // Another branch is not even found for them.
+    let err = t
+        .app
+        .add_person(
+            &sec_b,
+            tree.branch_a.id,
+            None,
+            &member_input("王五", (1988, 1, 2), 13),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("org_id"));
+    assert_eq!(
+        t.app
+            .people(&sec_b, &PeopleQuery::default(), Paging::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    // A committee member reads the roster but not the whole ID number.
+    let view = t.app.person(&committee, p.id).await.unwrap();
+    assert!(!view.may_reveal);
+    assert!(matches!(
+        t.app.reveal_pii(&committee, p.id).await,
+        Err(AppError::Forbidden(_))
+    ));
+}
+
+#[tokio::test]
+async fn bad_people_are_refused_and_nothing_is_written() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec = signed_actor(&t.app, "sec", "general_branch_secretary", Some(tree.gb.id)).await;
+    let mut bad = member_input("赵六", (1990, 3, 7), 5);
+    bad.national_id.replace_range(
+        17..,
+        if bad.national_id.ends_with('1') {
+            "2"
+        } else {
+            "1"
+        },
+    );
+    let err = t
+        .app
+        .add_person(&sec, tree.branch_a.id, None, &bad)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("national_id"));
+    // Members live in branches, not in a general branch.
+    let err = t
+        .app
+        .add_person(
+            &sec,
+            tree.gb.id,
+            None,
+            &member_input("赵六", (1990, 3, 7), 5),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("党章第二十九条"));
+    let ok = member_input("赵六", (1990, 3, 7), 5);
+    t.app
+        .add_person(&sec, tree.branch_a.id, None, &ok)
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .add_person(&sec, tree.branch_b.id, None, &ok)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("national_id"), "the same ID number twice");
+    assert_eq!(
+        t.app
+            .people(&sec, &PeopleQuery::default(), Paging::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_changed_status_keeps_its_history_and_stale_edits_are_refused() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_b.id)).await;
+    let mut input = member_input("钱七", (2004, 5, 6), 8);
+    input.status = "入党积极分子".into();
+    input.join_date.clear();
+    input.confirmation_date.clear();
+    input.category = "学生".into();
+    input.school = "机械工程学院".into();
+    let p = t
+        .app
+        .add_person(&sec, tree.branch_b.id, None, &input)
+        .await
+        .unwrap();
+    input.status = "发展对象".into();
+    let changed = t
+        .app
+        .edit_person(&sec, p.id, p.version, None, &input)
+        .await
+        .unwrap();
+    assert_eq!(changed.status, PersonStatus::Candidate);
+    let err = t
+        .app
+        .edit_person(&sec, p.id, p.version, None, &input)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("version"));
+    let view = t.app.person(&sec, p.id).await.unwrap();
+    let statuses: Vec<_> = view
+        .history
+        .iter()
+        .map(|h| (h.status, h.until_on.is_some()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (PersonStatus::Activist, true),
+            (PersonStatus::Candidate, false)
+        ]
+    );
+}

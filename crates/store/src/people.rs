@@ -1,0 +1,631 @@
+//! People (人员): the roster, read within the reader's scope, and the periods that keep each
+//! person's membership and status history.
+
+use crate::{Result, StoreError, WriteTx, scope};
+use chrono::NaiveDate;
+use dangjian_domain::org::OrgPath;
+use dangjian_domain::paging::{Page, Paging};
+use dangjian_domain::people::{
+    Degree, Education, Gender, Person, PersonCategory, PersonStatus, TitleLevel,
+};
+use dangjian_domain::platform::role::{Access, Action};
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, Condition, FromQueryResult, QueryOrder, QuerySelect, QueryTrait};
+
+pub(crate) mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "persons")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub group_id: Option<i64>,
+        pub name: String,
+        pub name_pinyin: String,
+        pub name_initials: String,
+        pub gender: String,
+        pub ethnicity: String,
+        pub birth_date: Date,
+        pub national_id_cipher: String,
+        pub national_id_index: String,
+        pub national_id_masked: String,
+        pub native_place: Option<String>,
+        pub education: String,
+        pub degree: String,
+        pub title_level: String,
+        pub title: Option<String>,
+        pub category: String,
+        pub school: Option<String>,
+        pub class_name: Option<String>,
+        pub staff_no: Option<String>,
+        pub phone_cipher: Option<String>,
+        pub phone_masked: Option<String>,
+        pub status: String,
+        pub join_date: Option<Date>,
+        pub confirmation_date: Option<Date>,
+        pub transfer_pending: bool,
+        pub import_batch_id: Option<i64>,
+        pub version: i64,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub(crate) mod period {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person_periods")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub person_id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub status: String,
+        pub from_on: Date,
+        pub until_on: Option<Date>,
+        pub reason: String,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+use entity::{Column, Entity};
+
+/// A person as stored: the readable record and what only storage holds (the organization's
+/// path, the search keys and the sealed secrets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub org_path: OrgPath,
+    pub name_pinyin: String,
+    pub name_initials: String,
+    pub national_id_cipher: String,
+    pub national_id_index: String,
+    pub phone_cipher: Option<String>,
+    pub import_batch_id: Option<i64>,
+}
+
+fn parse<T>(v: &str, f: impl Fn(&str) -> Option<T>) -> Result<T> {
+    f(v).ok_or_else(|| StoreError::corrupt(v))
+}
+
+impl TryFrom<entity::Model> for PersonRecord {
+    type Error = StoreError;
+
+    fn try_from(m: entity::Model) -> Result<Self> {
+        Ok(PersonRecord {
+            person: Person {
+                id: m.id,
+                org_id: m.org_id,
+                group_id: m.group_id,
+                gender: parse(&m.gender, Gender::parse)?,
+                ethnicity: m.ethnicity,
+                birth_date: m.birth_date,
+                national_id_masked: m.national_id_masked,
+                native_place: m.native_place,
+                education: parse(&m.education, Education::parse)?,
+                degree: parse(&m.degree, Degree::parse)?,
+                title_level: parse(&m.title_level, TitleLevel::parse)?,
+                title: m.title,
+                category: parse(&m.category, PersonCategory::parse)?,
+                school: m.school,
+                class_name: m.class_name,
+                staff_no: m.staff_no,
+                phone_masked: m.phone_masked,
+                status: parse(&m.status, PersonStatus::parse)?,
+                join_date: m.join_date,
+                confirmation_date: m.confirmation_date,
+                transfer_pending: m.transfer_pending,
+                version: m.version,
+                name: m.name,
+            },
+            org_path: OrgPath::parse(&m.org_path)
+                .ok_or_else(|| StoreError::corrupt(&m.org_path))?,
+            name_pinyin: m.name_pinyin,
+            name_initials: m.name_initials,
+            national_id_cipher: m.national_id_cipher,
+            national_id_index: m.national_id_index,
+            phone_cipher: m.phone_cipher,
+            import_batch_id: m.import_batch_id,
+        })
+    }
+}
+
+fn active(r: &PersonRecord, now_ms: i64) -> entity::ActiveModel {
+    let p = &r.person;
+    entity::ActiveModel {
+        id: Set(p.id),
+        org_id: Set(p.org_id),
+        org_path: Set(r.org_path.as_str().to_owned()),
+        group_id: Set(p.group_id),
+        name: Set(p.name.clone()),
+        name_pinyin: Set(r.name_pinyin.clone()),
+        name_initials: Set(r.name_initials.clone()),
+        gender: Set(p.gender.code().to_owned()),
+        ethnicity: Set(p.ethnicity.clone()),
+        birth_date: Set(p.birth_date),
+        national_id_cipher: Set(r.national_id_cipher.clone()),
+        national_id_index: Set(r.national_id_index.clone()),
+        national_id_masked: Set(p.national_id_masked.clone()),
+        native_place: Set(p.native_place.clone()),
+        education: Set(p.education.code().to_owned()),
+        degree: Set(p.degree.code().to_owned()),
+        title_level: Set(p.title_level.code().to_owned()),
+        title: Set(p.title.clone()),
+        category: Set(p.category.code().to_owned()),
+        school: Set(p.school.clone()),
+        class_name: Set(p.class_name.clone()),
+        staff_no: Set(p.staff_no.clone()),
+        phone_cipher: Set(r.phone_cipher.clone()),
+        phone_masked: Set(p.phone_masked.clone()),
+        status: Set(p.status.code().to_owned()),
+        join_date: Set(p.join_date),
+        confirmation_date: Set(p.confirmation_date),
+        transfer_pending: Set(p.transfer_pending),
+        import_batch_id: Set(r.import_batch_id),
+        version: Set(p.version),
+        created_at: Set(now_ms),
+        updated_at: Set(now_ms),
+    }
+}
+
+/// Inserts people in statements of a few hundred rows (the bound-parameter limits of both
+/// engines allow it), so a large import or demo is not one round trip per person.
+pub async fn insert_many(tx: &WriteTx, records: &[PersonRecord], now_ms: i64) -> Result<()> {
+    for chunk in records.chunks(400) {
+        Entity::insert_many(chunk.iter().map(|r| active(r, now_ms)))
+            .exec(tx.conn())
+            .await
+            .map_err(|e| StoreError::from_insert(e, "national_id"))?;
+    }
+    Ok(())
+}
+
+/// Writes a changed person if nobody changed them since `expected_version`; false otherwise.
+pub async fn update(
+    tx: &WriteTx,
+    record: &PersonRecord,
+    expected_version: i64,
+    now_ms: i64,
+) -> Result<bool> {
+    let mut model = active(record, now_ms);
+    model.created_at = sea_orm::ActiveValue::NotSet;
+    model.import_batch_id = sea_orm::ActiveValue::NotSet;
+    model.version = Set(expected_version + 1);
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(record.person.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(tx.conn())
+        .await
+        .map_err(|e| StoreError::from_insert(e, "national_id"))?;
+    Ok(result.rows_affected == 1)
+}
+
+/// One person, if the reader may do `action` where they belong; otherwise as if missing.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    action: Action,
+    id: i64,
+) -> Result<Option<PersonRecord>> {
+    Entity::find_by_id(id)
+        .filter(scope::within(Column::OrgPath, &access.scopes(action)))
+        .one(db)
+        .await?
+        .map(PersonRecord::try_from)
+        .transpose()
+}
+
+/// Who holds this ID number, whatever the reader's scope: for the uniqueness check only.
+pub async fn holder_of_national_id<C: ConnectionTrait>(
+    db: &C,
+    index: &str,
+) -> Result<Option<(i64, String)>> {
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::OrgPath)
+        .filter(Column::NationalIdIndex.eq(index))
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
+/// The people of the roster matching name, ID number and staff or student number, for
+/// account activation; whatever the scope, since the person is not signed in yet.
+pub async fn find_for_activation<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    national_id_index: &str,
+    staff_no: &str,
+) -> Result<Option<PersonRecord>> {
+    Entity::find()
+        .filter(Column::NationalIdIndex.eq(national_id_index))
+        .filter(Column::Name.eq(name))
+        .filter(Column::StaffNo.eq(staff_no))
+        .one(db)
+        .await?
+        .map(PersonRecord::try_from)
+        .transpose()
+}
+
+/// How to find people by what a person typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonSearch {
+    /// Part of the name.
+    Name(String),
+    /// The start of the name's pinyin or of its initials.
+    Pinyin(String),
+    /// The keyed hash of a whole ID number.
+    NationalIdIndex(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PersonSort {
+    /// By the pinyin of the name, as a roster is read.
+    #[default]
+    Name,
+    Org,
+    BirthDate,
+    JoinDate,
+    Status,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Only this subtree.
+    pub under: Option<OrgPath>,
+    pub status: Option<PersonStatus>,
+    /// Only full and probationary members.
+    pub members_only: bool,
+    pub category: Option<PersonCategory>,
+    pub education: Option<Education>,
+    /// Born after this date (exclusive) …
+    pub born_after: Option<NaiveDate>,
+    /// … and on or before this one.
+    pub born_until: Option<NaiveDate>,
+    pub search: Option<PersonSearch>,
+    pub sort: PersonSort,
+    pub descending: bool,
+}
+
+fn like_prefix(s: &str) -> String {
+    let escaped: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    format!("{escaped}%")
+}
+
+fn condition(access: &Access, filter: &PersonFilter) -> Condition {
+    let mut cond = Condition::all().add(scope::within(
+        Column::OrgPath,
+        &access.scopes(Action::ReadRecords),
+    ));
+    if let Some(under) = &filter.under {
+        cond = cond.add(scope::within(Column::OrgPath, std::slice::from_ref(under)));
+    }
+    if let Some(status) = filter.status {
+        cond = cond.add(Column::Status.eq(status.code()));
+    }
+    if filter.members_only {
+        cond = cond.add(
+            Column::Status.is_in([PersonStatus::Full.code(), PersonStatus::Probationary.code()]),
+        );
+    }
+    if let Some(category) = filter.category {
+        cond = cond.add(Column::Category.eq(category.code()));
+    }
+    if let Some(education) = filter.education {
+        cond = cond.add(Column::Education.eq(education.code()));
+    }
+    if let Some(after) = filter.born_after {
+        cond = cond.add(Column::BirthDate.gt(after));
+    }
+    if let Some(until) = filter.born_until {
+        cond = cond.add(Column::BirthDate.lte(until));
+    }
+    match &filter.search {
+        Some(PersonSearch::Name(name)) => cond = cond.add(Column::Name.contains(name)),
+        Some(PersonSearch::Pinyin(key)) => {
+            cond = cond.add(
+                Condition::any()
+                    .add(Column::NamePinyin.like(like_prefix(key)))
+                    .add(Column::NameInitials.like(like_prefix(key))),
+            );
+        }
+        Some(PersonSearch::NationalIdIndex(index)) => {
+            cond = cond.add(Column::NationalIdIndex.eq(index.as_str()));
+        }
+        None => {}
+    }
+    cond
+}
+
+/// A page of the people the reader may see.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    filter: &PersonFilter,
+    paging: Paging,
+) -> Result<Page<PersonRecord>> {
+    let column = match filter.sort {
+        PersonSort::Name => Column::NamePinyin,
+        PersonSort::Org => Column::OrgPath,
+        PersonSort::BirthDate => Column::BirthDate,
+        PersonSort::JoinDate => Column::JoinDate,
+        PersonSort::Status => Column::Status,
+    };
+    let query = Entity::find().filter(condition(access, filter));
+    let (rows, total) =
+        crate::fetch_page(db, query, column, filter.descending, Column::Id, paging).await?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(PersonRecord::try_from)
+            .collect::<Result<_>>()?,
+        total,
+    })
+}
+
+/// Every person of a filter, in batches, for an export: `each` gets the rows in order.
+pub async fn for_each<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    filter: &PersonFilter,
+    mut each: impl FnMut(PersonRecord) -> Result<()>,
+) -> Result<()> {
+    let mut after = OrgPath::root(0).as_str().to_owned();
+    let mut after_id = i64::MIN;
+    loop {
+        // Keyset pagination on (org_path, id): steady speed however deep the export goes.
+        let rows = Entity::find()
+            .filter(condition(access, filter))
+            .filter(
+                Condition::any()
+                    .add(Column::OrgPath.gt(after.as_str()))
+                    .add(
+                        Condition::all()
+                            .add(Column::OrgPath.eq(after.as_str()))
+                            .add(Column::Id.gt(after_id)),
+                    ),
+            )
+            .order_by_asc(Column::OrgPath)
+            .order_by_asc(Column::Id)
+            .limit(5_000)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.org_path.clone();
+        after_id = last.id;
+        for row in rows {
+            each(PersonRecord::try_from(row)?)?;
+        }
+    }
+}
+
+/// Counts of the people matching a filter, grouped by one column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonGroupBy {
+    Status,
+    Category,
+    Education,
+    Org,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct GroupCount {
+    key: Option<String>,
+    n: i64,
+}
+
+pub async fn count_by<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    filter: &PersonFilter,
+    by: PersonGroupBy,
+) -> Result<Vec<(String, u64)>> {
+    let column = match by {
+        PersonGroupBy::Status => Column::Status,
+        PersonGroupBy::Category => Column::Category,
+        PersonGroupBy::Education => Column::Education,
+        PersonGroupBy::Org => Column::OrgId,
+    };
+    let rows = Entity::find()
+        .select_only()
+        .column_as(Expr::col(column).cast_as("TEXT"), "key")
+        .column_as(Expr::col(Column::Id).count(), "n")
+        .filter(condition(access, filter))
+        .group_by(column)
+        .into_model::<GroupCount>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.key.unwrap_or_default(), u64::try_from(r.n).unwrap_or(0)))
+        .collect())
+}
+
+/// Birth dates of the people of a filter, counted by date: ages are computed by the caller
+/// against its clock.
+pub async fn birth_dates<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    filter: &PersonFilter,
+) -> Result<Vec<(NaiveDate, u64)>> {
+    let rows: Vec<(NaiveDate, i64)> = Entity::find()
+        .select_only()
+        .column(Column::BirthDate)
+        .column_as(Expr::col(Column::Id).count(), "n")
+        .filter(condition(access, filter))
+        .group_by(Column::BirthDate)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(d, n)| (d, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+pub async fn count<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    filter: &PersonFilter,
+) -> Result<u64> {
+    Ok(Entity::find()
+        .filter(condition(access, filter))
+        .count(db)
+        .await?)
+}
+
+/// People whose import batch is `batch`, and how many of them changed since.
+pub async fn batch_state<C: ConnectionTrait>(db: &C, batch: i64) -> Result<(u64, u64)> {
+    let all = Entity::find()
+        .filter(Column::ImportBatchId.eq(batch))
+        .count(db)
+        .await?;
+    let changed = Entity::find()
+        .filter(Column::ImportBatchId.eq(batch))
+        .filter(Column::Version.ne(1))
+        .count(db)
+        .await?;
+    Ok((all, changed))
+}
+
+/// Removes the people of an import batch and their history: the rollback of an import.
+pub async fn delete_batch(tx: &WriteTx, batch: i64) -> Result<u64> {
+    let ids = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::ImportBatchId.eq(batch));
+    period::Entity::delete_many()
+        .filter(period::Column::PersonId.in_subquery(ids.into_query()))
+        .exec(tx.conn())
+        .await?;
+    let result = Entity::delete_many()
+        .filter(Column::ImportBatchId.eq(batch))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// A period of a person's history: where they belonged and with what status.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Period {
+    pub id: i64,
+    pub person_id: i64,
+    pub org_id: i64,
+    pub org_path: OrgPath,
+    pub status: PersonStatus,
+    pub from_on: NaiveDate,
+    pub until_on: Option<NaiveDate>,
+    pub reason: String,
+}
+
+impl TryFrom<period::Model> for Period {
+    type Error = StoreError;
+
+    fn try_from(m: period::Model) -> Result<Self> {
+        Ok(Period {
+            id: m.id,
+            person_id: m.person_id,
+            org_id: m.org_id,
+            org_path: OrgPath::parse(&m.org_path)
+                .ok_or_else(|| StoreError::corrupt(&m.org_path))?,
+            status: parse(&m.status, PersonStatus::parse)?,
+            from_on: m.from_on,
+            until_on: m.until_on,
+            reason: m.reason,
+        })
+    }
+}
+
+pub async fn insert_periods(tx: &WriteTx, periods: &[Period], now_ms: i64) -> Result<()> {
+    for chunk in periods.chunks(800) {
+        period::Entity::insert_many(chunk.iter().map(|p| period::ActiveModel {
+            id: Set(p.id),
+            person_id: Set(p.person_id),
+            org_id: Set(p.org_id),
+            org_path: Set(p.org_path.as_str().to_owned()),
+            status: Set(p.status.code().to_owned()),
+            from_on: Set(p.from_on),
+            until_on: Set(p.until_on),
+            reason: Set(p.reason.clone()),
+            created_at: Set(now_ms),
+        }))
+        .exec(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends a person's open period on `on` (the new one starts that day).
+pub async fn close_period(tx: &WriteTx, person_id: i64, on: NaiveDate) -> Result<()> {
+    period::Entity::update_many()
+        .col_expr(period::Column::UntilOn, Expr::value(on))
+        .filter(period::Column::PersonId.eq(person_id))
+        .filter(period::Column::UntilOn.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// A person's history, oldest first.
+pub async fn periods<C: ConnectionTrait>(db: &C, person_id: i64) -> Result<Vec<Period>> {
+    period::Entity::find()
+        .filter(period::Column::PersonId.eq(person_id))
+        .order_by_asc(period::Column::FromOn)
+        .order_by_asc(period::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Period::try_from)
+        .collect()
+}
+
+/// The people who belonged to an organization's subtree on a date, with the status they had
+/// then: the roster of any past day.
+pub async fn members_on<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    on: NaiveDate,
+) -> Result<Vec<Period>> {
+    period::Entity::find()
+        .filter(scope::within(
+            period::Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+        ))
+        .filter(scope::within(
+            period::Column::OrgPath,
+            std::slice::from_ref(under),
+        ))
+        .filter(period::Column::FromOn.lte(on))
+        .filter(
+            Condition::any()
+                .add(period::Column::UntilOn.is_null())
+                .add(period::Column::UntilOn.gt(on)),
+        )
+        .order_by_asc(period::Column::OrgPath)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Period::try_from)
+        .collect()
+}
