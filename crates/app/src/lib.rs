@@ -12,6 +12,7 @@ pub mod people;
 mod pii;
 mod secret;
 pub mod settings;
+pub mod transfer;
 
 pub use dangjian_store::attachment::Attachment;
 pub use dangjian_store::audit::AuditFilter;

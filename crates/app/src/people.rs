@@ -154,6 +154,7 @@ impl App {
                 join_date: draft.join_date,
                 confirmation_date: draft.confirmation_date,
                 transfer_pending: false,
+                left_on: None,
                 version: 1,
             },
             org_path: org.path.clone(),
@@ -242,6 +243,12 @@ impl App {
             .placement(actor, before.person.org_id, group_id)
             .await?;
         let mut record = self.new_record(id, &draft, &org, group.as_ref(), before.import_batch_id);
+        if before.person.left_on.is_some() {
+            return Err(AppError::Conflict {
+                field: "org_id",
+                message: "此人已转出，不能再修改".to_owned(),
+            });
+        }
         record.person.transfer_pending = before.person.transfer_pending;
         record.person.version = version + 1;
         self.check_unique_id(&record.national_id_index, Some(id))
@@ -384,6 +391,7 @@ impl App {
             born_after,
             born_until,
             search,
+            include_left: false,
             sort: query.sort,
             descending: query.descending,
         })

@@ -54,7 +54,8 @@ impl Sealer {
             Ok(text) => decode_key(&text)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key: [u8; 32] = rand::rng().random();
-                write_private(&path, &STANDARD.encode(key))
+                std::fs::create_dir_all(data_dir)
+                    .and_then(|()| write_private(&path, &STANDARD.encode(key)))
                     .map_err(|e| AppError::Integrity(format!("无法写入密钥文件：{e}")))?;
                 key
             }

@@ -221,3 +221,104 @@ async fn a_changed_status_keeps_its_history_and_stale_edits_are_refused() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_old_branch_manages_a_member_until_the_new_one_receives_them_支部条例第二十五条() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec_a = signed_actor(&t.app, "seca", "branch_secretary", Some(tree.branch_a.id)).await;
+    let sec_d = signed_actor(&t.app, "secd", "branch_secretary", Some(tree.direct.id)).await;
+    let p = t
+        .app
+        .add_person(
+            &sec_a,
+            tree.branch_a.id,
+            None,
+            &member_input("孙八", (1985, 8, 1), 21),
+        )
+        .await
+        .unwrap();
+    let transfer = t
+        .app
+        .start_transfer(&sec_a, p.id, Some(tree.direct.id), None, "工作调动")
+        .await
+        .unwrap();
+    // Still the old branch's: it reads and edits them; the new branch does not see them yet.
+    assert!(
+        t.app
+            .person(&sec_a, p.id)
+            .await
+            .unwrap()
+            .person
+            .transfer_pending
+    );
+    assert!(matches!(
+        t.app.person(&sec_d, p.id).await,
+        Err(AppError::NotFound)
+    ));
+    // Only the receiving branch receives; a second transfer waits for the first.
+    assert!(matches!(
+        t.app.receive_transfer(&sec_a, transfer.id).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(
+        t.app
+            .start_transfer(&sec_a, p.id, None, Some("外校党委"), "x")
+            .await
+            .is_err()
+    );
+    t.app.receive_transfer(&sec_d, transfer.id).await.unwrap();
+    let view = t.app.person(&sec_d, p.id).await.unwrap();
+    assert_eq!(view.org.id, tree.direct.id);
+    assert_eq!(view.history.len(), 2);
+    assert!(matches!(
+        t.app.person(&sec_a, p.id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(
+        t.app.receive_transfer(&sec_d, transfer.id).await.is_err(),
+        "received once"
+    );
+}
+
+#[tokio::test]
+async fn a_transfer_to_a_dissolved_or_missing_organization_is_refused() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec = signed_actor(&t.app, "seca", "branch_secretary", Some(tree.branch_a.id)).await;
+    let p = t
+        .app
+        .add_person(
+            &sec,
+            tree.branch_a.id,
+            None,
+            &member_input("周九", (1985, 8, 1), 23),
+        )
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .start_transfer(&sec, p.id, Some(tree.gb.id), None, "调动")
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("to_org_id"));
+    let err = t
+        .app
+        .start_transfer(&sec, p.id, None, None, "调动")
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("to_org_id"));
+    // Out of the university: the old branch records the receipt, and the person leaves.
+    let out = t
+        .app
+        .start_transfer(&sec, p.id, None, Some("某某市委组织部"), "毕业")
+        .await
+        .unwrap();
+    t.app.receive_transfer(&sec, out.id).await.unwrap();
+    let list = t
+        .app
+        .people(&sec, &PeopleQuery::default(), Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(list.total, 0);
+}

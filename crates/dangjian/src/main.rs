@@ -135,8 +135,15 @@ async fn run(cli: Cli) -> Result<()> {
                 .ok()
                 .filter(|p| !p.is_empty())
                 .unwrap_or_else(|| "Dangjian-2026".to_owned());
+            let started = std::time::Instant::now();
             let demo = app.build_demo(members, seed, &password).await?;
-            println!("演示大学已建立：{} 个党组织。", demo.orgs);
+            println!(
+                "演示大学已建立：{} 个党组织，党员 {} 名，名册共 {} 人（用时 {:.1} 秒）。",
+                demo.orgs,
+                demo.members,
+                demo.people,
+                started.elapsed().as_secs_f64()
+            );
             println!("打开 http://{addr}/ ，以下账号的密码都是：{password}");
             for a in &demo.accounts {
                 let scope = a

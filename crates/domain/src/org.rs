@@ -197,6 +197,66 @@ impl Org {
     }
 }
 
+crate::labelled_enum! {
+    /// 委员会职务: the positions of an organization's elected committee.
+    pub enum Position {
+        Secretary = ("secretary", "书记"),
+        DeputySecretary = ("deputy_secretary", "副书记"),
+        OrganizationCommissioner = ("organization_commissioner", "组织委员"),
+        PropagandaCommissioner = ("propaganda_commissioner", "宣传委员"),
+        DisciplineCommissioner = ("discipline_commissioner", "纪检委员"),
+    }
+}
+
+/// The usual length of a term: 3 years for a branch committee (支部条例); general
+/// branches and committees 3 to 5 years (党章第三十一条), 5 by default.
+pub fn term_years(kind: OrgKind) -> u32 {
+    match kind {
+        OrgKind::Branch | OrgKind::Group => 3,
+        OrgKind::GeneralBranch | OrgKind::Committee => 5,
+    }
+}
+
+/// A warning about an organization's size, from the rules of 支部条例第四条 and 第九条.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SizeWarning {
+    pub message: String,
+    pub basis: &'static str,
+}
+
+/// A branch over 50 members, with 7 or more full members and no committee, or under 3 full
+/// members: each a warning, not a refusal, since the organization department decides.
+pub fn size_warnings(
+    kind: OrgKind,
+    members: u64,
+    full_members: u64,
+    committee_size: u64,
+) -> Vec<SizeWarning> {
+    let mut warnings = Vec::new();
+    if kind != OrgKind::Branch {
+        return warnings;
+    }
+    if members > 50 {
+        warnings.push(SizeWarning {
+            message: format!("党员 {members} 名，超过 50 名，宜分设支部"),
+            basis: "支部条例第四条",
+        });
+    }
+    if full_members >= 7 && committee_size < 3 {
+        warnings.push(SizeWarning {
+            message: format!("正式党员 {full_members} 名，满 7 名应设支部委员会（3 至 5 人）"),
+            basis: "支部条例第九条",
+        });
+    }
+    if full_members < 3 {
+        warnings.push(SizeWarning {
+            message: format!("正式党员 {full_members} 名，不足 3 名，宜成立联合党支部"),
+            basis: "支部条例第四条",
+        });
+    }
+    warnings
+}
+
 /// A new organization as a person asked for it, checked field by field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrg {
@@ -328,6 +388,19 @@ mod tests {
                 .field,
             "founded_on"
         );
+    }
+
+    #[test]
+    fn branch_size_rules_warn_支部条例第四条_第九条() {
+        assert!(size_warnings(OrgKind::Branch, 30, 20, 5).is_empty());
+        let big = size_warnings(OrgKind::Branch, 51, 40, 5);
+        assert_eq!(big.len(), 1);
+        assert!(big[0].message.contains("超过 50 名"));
+        let no_committee = size_warnings(OrgKind::Branch, 12, 7, 1);
+        assert_eq!(no_committee[0].basis, "支部条例第九条");
+        let small = size_warnings(OrgKind::Branch, 4, 2, 1);
+        assert!(small[0].message.contains("不足 3 名"));
+        assert!(size_warnings(OrgKind::GeneralBranch, 500, 400, 0).is_empty());
     }
 
     #[test]

@@ -757,6 +757,71 @@ fn membership_dates(
     errors
 }
 
+labelled_enum! {
+    /// 组织关系转接的方向.
+    pub enum TransferDirection {
+        Internal = ("internal", "校内转接"),
+        Out = ("out", "转出校外"),
+        In = ("in", "由校外转入"),
+    }
+}
+
+labelled_enum! {
+    /// 组织关系转接的状态: until received, the old organization still manages the member
+    /// (支部条例第二十五条).
+    pub enum TransferState {
+        Pending = ("pending", "待接收"),
+        Received = ("received", "已完成"),
+        Cancelled = ("cancelled", "已撤回"),
+    }
+}
+
+/// 组织关系转接: a member's membership moving between organizations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transfer {
+    pub id: i64,
+    pub person_id: i64,
+    pub direction: TransferDirection,
+    pub from_org_id: Option<i64>,
+    pub from_outside: Option<String>,
+    pub to_org_id: Option<i64>,
+    pub to_outside: Option<String>,
+    pub state: TransferState,
+    pub initiated_on: NaiveDate,
+    pub received_on: Option<NaiveDate>,
+    pub reason: String,
+}
+
+/// Checks that a transfer can start: the person is a member, none is under way, and the
+/// target is named one way only.
+pub fn check_transfer_start(
+    person: &Person,
+    to_org: bool,
+    to_outside: Option<&str>,
+) -> Result<(), DomainError> {
+    if !person.status.is_member() {
+        return Err(DomainError::Rule {
+            field: Some("to_org_id"),
+            message: "只有党员（正式或预备）转接组织关系".to_owned(),
+            basis: "支部条例第二十五条",
+        });
+    }
+    if person.transfer_pending || person.left_on.is_some() {
+        return Err(
+            FieldError::new("to_org_id", "转入组织", "此人已有未完成的转接或已转出").into(),
+        );
+    }
+    match (to_org, to_outside.map(str::trim).filter(|s| !s.is_empty())) {
+        (true, Some(_)) => {
+            Err(FieldError::new("to_outside", "校外组织", "校内支部和校外组织只能选一个").into())
+        }
+        (false, None) => {
+            Err(FieldError::new("to_org_id", "转入组织", "请选择校内支部或填写校外组织").into())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A person as pages and the API show them: the ID number and phone only masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Person {
@@ -783,6 +848,8 @@ pub struct Person {
     pub confirmation_date: Option<NaiveDate>,
     /// A transfer out that the receiving organization has not yet received.
     pub transfer_pending: bool,
+    /// The day the person left the university's roster (transferred out).
+    pub left_on: Option<NaiveDate>,
     pub version: i64,
 }
 

@@ -9,8 +9,10 @@ mod db;
 pub mod migration;
 pub mod org;
 pub mod people;
+pub mod position;
 mod scope;
 pub mod settings;
+pub mod transfer;
 
 pub use db::{DbConfig, Engine, Store, WriteTx};
 pub use sea_orm::ConnectionTrait;

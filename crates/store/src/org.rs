@@ -229,3 +229,21 @@ pub async fn choices<C: ConnectionTrait>(db: &C, name: &str, limit: u64) -> Resu
 pub async fn count<C: ConnectionTrait>(db: &C) -> Result<u64> {
     Ok(Entity::find().count(db).await?)
 }
+
+/// Every active organization of one kind in a subtree the reader may see, in tree order.
+pub async fn all_of_kind<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    kind: OrgKind,
+) -> Result<Vec<Org>> {
+    let rows = Entity::find()
+        .filter(Column::Kind.eq(kind.code()))
+        .filter(Column::DissolvedOn.is_null())
+        .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
+        .filter(scope::within(Column::Path, std::slice::from_ref(under)))
+        .order_by_asc(Column::Path)
+        .all(db)
+        .await?;
+    to_orgs(rows)
+}

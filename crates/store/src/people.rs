@@ -48,6 +48,7 @@ pub(crate) mod entity {
         pub join_date: Option<Date>,
         pub confirmation_date: Option<Date>,
         pub transfer_pending: bool,
+        pub left_on: Option<Date>,
         pub import_batch_id: Option<i64>,
         pub version: i64,
         pub created_at: i64,
@@ -131,6 +132,7 @@ impl TryFrom<entity::Model> for PersonRecord {
                 join_date: m.join_date,
                 confirmation_date: m.confirmation_date,
                 transfer_pending: m.transfer_pending,
+                left_on: m.left_on,
                 version: m.version,
                 name: m.name,
             },
@@ -177,6 +179,7 @@ fn active(r: &PersonRecord, now_ms: i64) -> entity::ActiveModel {
         join_date: Set(p.join_date),
         confirmation_date: Set(p.confirmation_date),
         transfer_pending: Set(p.transfer_pending),
+        left_on: Set(p.left_on),
         import_batch_id: Set(r.import_batch_id),
         version: Set(p.version),
         created_at: Set(now_ms),
@@ -226,6 +229,16 @@ pub async fn find<C: ConnectionTrait>(
 ) -> Result<Option<PersonRecord>> {
     Entity::find_by_id(id)
         .filter(scope::within(Column::OrgPath, &access.scopes(action)))
+        .one(db)
+        .await?
+        .map(PersonRecord::try_from)
+        .transpose()
+}
+
+/// One person whatever the reader's scope: for the platform's own checks (the receiver of a
+/// transfer), never to show a record.
+pub async fn find_for_check<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<PersonRecord>> {
+    Entity::find_by_id(id)
         .one(db)
         .await?
         .map(PersonRecord::try_from)
@@ -301,6 +314,8 @@ pub struct PersonFilter {
     /// … and on or before this one.
     pub born_until: Option<NaiveDate>,
     pub search: Option<PersonSearch>,
+    /// Also those who left the university's roster (transferred out).
+    pub include_left: bool,
     pub sort: PersonSort,
     pub descending: bool,
 }
@@ -317,6 +332,9 @@ fn condition(access: &Access, filter: &PersonFilter) -> Condition {
     ));
     if let Some(under) = &filter.under {
         cond = cond.add(scope::within(Column::OrgPath, std::slice::from_ref(under)));
+    }
+    if !filter.include_left {
+        cond = cond.add(Column::LeftOn.is_null());
     }
     if let Some(status) = filter.status {
         cond = cond.add(Column::Status.eq(status.code()));
@@ -628,4 +646,60 @@ pub async fn members_on<C: ConnectionTrait>(
         .into_iter()
         .map(Period::try_from)
         .collect()
+}
+
+/// Names of people by id, to label seats and records the reader already may see.
+pub async fn names<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Name)
+        .filter(Column::Id.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Moves a person to another organization (a received transfer): the group is left behind.
+pub async fn move_to(
+    tx: &WriteTx,
+    id: i64,
+    org_id: i64,
+    org_path: &OrgPath,
+    now_ms: i64,
+) -> Result<()> {
+    Entity::update_many()
+        .col_expr(Column::OrgId, Expr::value(org_id))
+        .col_expr(Column::OrgPath, Expr::value(org_path.as_str()))
+        .col_expr(Column::GroupId, Expr::value(Option::<i64>::None))
+        .col_expr(Column::TransferPending, Expr::value(false))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now_ms))
+        .filter(Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Marks a transfer out as under way or not, and when the person left the roster.
+pub async fn set_transfer(
+    tx: &WriteTx,
+    id: i64,
+    pending: bool,
+    left_on: Option<NaiveDate>,
+    now_ms: i64,
+) -> Result<()> {
+    Entity::update_many()
+        .col_expr(Column::TransferPending, Expr::value(pending))
+        .col_expr(Column::LeftOn, Expr::value(left_on))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now_ms))
+        .filter(Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }

@@ -22,6 +22,16 @@ pub fn action_label(action: &str) -> &str {
         "api_token.create" => "创建 API 令牌",
         "api_token.revoke" => "撤销 API 令牌",
         "setting.update" => "修改设置",
+        "person.create" => "登记人员",
+        "person.update" => "修改人员信息",
+        "person.reveal" => "查看完整身份证号",
+        "person.import" => "导入名册",
+        "person.import_rollback" => "撤销导入",
+        "person.export" => "导出名册",
+        "roster.build" => "生成演示名册",
+        "transfer.create" => "发起组织关系转接",
+        "transfer.receive" => "接收组织关系",
+        "transfer.cancel" => "撤回组织关系转接",
         other => other,
     }
 }
@@ -35,6 +45,9 @@ pub fn entity_label(entity: &str) -> &str {
         "attachment" => "附件",
         "api_token" => "API 令牌",
         "setting" => "系统设置",
+        "person" => "人员",
+        "import_batch" => "导入批次",
+        "transfer" => "组织关系转接",
         other => other,
     }
 }

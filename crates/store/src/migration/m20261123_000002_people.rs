@@ -64,6 +64,7 @@ impl MigrationTrait for Migration {
                 .col(date_null("join_date"))
                 .col(date_null("confirmation_date"))
                 .col(boolean("transfer_pending"))
+                .col(date_null("left_on"))
                 .col(big_integer_null("import_batch_id"))
                 .col(big_integer("version"))
                 .col(big_integer("created_at"))

@@ -218,6 +218,32 @@ pub(crate) fn link(base: &str, params: &[(&str, String)]) -> String {
     }
 }
 
+/// A column header's link: sorts by `key`, or reverses when already sorted by it; with the
+/// arrow that marks the current order.
+pub(crate) fn sort_link(
+    base: &str,
+    params: &[(&str, String)],
+    current: &str,
+    key: &str,
+) -> (String, &'static str) {
+    let next = if current == key {
+        format!("-{key}")
+    } else {
+        key.to_owned()
+    };
+    let mut p = params.to_vec();
+    p.retain(|(k, _)| *k != "sort");
+    p.push(("sort", next));
+    let mark = if current == key {
+        " ↑"
+    } else if current.strip_prefix('-') == Some(key) {
+        " ↓"
+    } else {
+        ""
+    };
+    (link(base, &p), mark)
+}
+
 /// Previous and next page links.
 pub(crate) fn pager(
     base: &str,

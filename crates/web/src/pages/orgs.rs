@@ -1,7 +1,7 @@
 //! The organization tree: the list with filter, sort and pagination; an organization's page
 //! with its sub-organizations and attachments; founding a sub-organization.
 
-use super::{Chrome, FormErrors, NoticeQuery, is_htmx, link, pager};
+use super::{Chrome, FormErrors, NoticeQuery, is_htmx, pager, sort_link};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -120,34 +120,17 @@ pub(crate) async fn list(
     let page = st.app.orgs(actor, &filter, paging).await?;
     let pages = paging.pages(page.total);
     let params = q.params();
-    let sort_link = |key: &str| {
-        let next = if q.sort == key {
-            format!("-{key}")
-        } else {
-            key.to_owned()
-        };
-        let mut p = params.clone();
-        p.retain(|(k, _)| *k != "sort");
-        p.push(("sort", next));
-        link("/orgs", &p)
-    };
-    let mark = |key: &str| {
-        if q.sort == key {
-            " ↑"
-        } else if q.sort.strip_prefix('-') == Some(key) {
-            " ↓"
-        } else {
-            ""
-        }
-    };
+    let sort = |key: &str| sort_link("/orgs", &params, &q.sort, key);
+    let ((sort_name, mark_name), (sort_kind, mark_kind), (sort_founded, mark_founded)) =
+        (sort("name"), sort("kind"), sort("founded_on"));
     let (prev, next) = pager("/orgs", &params, paging, page.total);
     let links = SortLinks {
-        sort_name: sort_link("name"),
-        sort_kind: sort_link("kind"),
-        sort_founded: sort_link("founded_on"),
-        mark_name: mark("name"),
-        mark_kind: mark("kind"),
-        mark_founded: mark("founded_on"),
+        sort_name,
+        sort_kind,
+        sort_founded,
+        mark_name,
+        mark_kind,
+        mark_founded,
         prev,
         next,
     };

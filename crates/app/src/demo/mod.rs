@@ -10,6 +10,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 
+mod roster;
+
 /// Seed 003: 734 staff and 1,473 student members.
 pub const DEFAULT_MEMBERS: u64 = 2_207;
 
@@ -67,6 +69,10 @@ pub struct DemoAccount {
 #[derive(Debug, Clone)]
 pub struct Demo {
     pub orgs: u64,
+    /// Full and probationary members.
+    pub members: u64,
+    /// Everyone in the roster: members, applicants, activists and candidates.
+    pub people: u64,
     pub accounts: Vec<DemoAccount>,
 }
 
@@ -223,6 +229,9 @@ impl App {
             )
             .await?;
         }
+        let (people, members) = self
+            .insert_roster(&mut tx, &orgs, members, &mut rng)
+            .await?;
         tx.commit().await?;
 
         let gb = first_general_branch.unwrap_or_else(|| root.clone());
@@ -261,8 +270,67 @@ impl App {
         }
         Ok(Demo {
             orgs: orgs.len() as u64,
+            members,
+            people,
             accounts,
         })
+    }
+
+    /// Generates and stores the roster and committees, with one audit entry for the lot.
+    async fn insert_roster(
+        &self,
+        tx: &mut dangjian_store::WriteTx,
+        orgs: &[Org],
+        members: u64,
+        rng: &mut StdRng,
+    ) -> Result<(u64, u64)> {
+        let (people, seats) = roster::roster(orgs, members, rng, self.today());
+        let records: Vec<_> = people
+            .iter()
+            .map(|p| {
+                let group = p.group_index.map(|g| &orgs[g]);
+                self.new_record(self.new_id(), &p.draft, &orgs[p.org_index], group, None)
+            })
+            .collect();
+        let periods: Vec<_> = records
+            .iter()
+            .map(|r| self.first_period(r, "演示名册"))
+            .collect();
+        let seats: Vec<_> = seats
+            .iter()
+            .map(|s| dangjian_store::position::Seat {
+                id: self.new_id(),
+                org_id: orgs[s.org_index].id,
+                org_path: orgs[s.org_index].path.clone(),
+                person_id: records[s.person_index].person.id,
+                position: s.position,
+                term_start: s.term_start,
+                term_end: s.term_end,
+                left_on: None,
+            })
+            .collect();
+        let now = self.now_ms();
+        dangjian_store::people::insert_many(tx, &records, now).await?;
+        dangjian_store::people::insert_periods(tx, &periods, now).await?;
+        dangjian_store::position::insert_many(tx, &seats, now).await?;
+        let members = records
+            .iter()
+            .filter(|r| r.person.status.is_member())
+            .count() as u64;
+        let root = &orgs[0];
+        tx.audit(
+            Actor::console().record(
+                "roster.build",
+                "org",
+                Some(root.id),
+                Some(root.path.as_str()),
+                None,
+                Some(json!({ "people": records.len(), "members": members, "seats": seats.len() })),
+            ),
+            now,
+        )
+        .await?;
+        Ok((records.len() as u64, members))
     }
 }
 

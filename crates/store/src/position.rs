@@ -1,0 +1,180 @@
+//! Committee positions (支部委员会, 书记…) with their terms, read within scope.
+
+use crate::{Result, StoreError, WriteTx, scope};
+use chrono::NaiveDate;
+use dangjian_domain::org::{OrgPath, Position};
+use dangjian_domain::platform::role::{Access, Action};
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, QueryOrder};
+
+pub(crate) mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "positions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub person_id: i64,
+        pub position: String,
+        pub term_start: Date,
+        pub term_end: Date,
+        pub left_on: Option<Date>,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+use entity::{Column, Entity};
+
+/// One seat of a committee and who holds it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Seat {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: OrgPath,
+    pub person_id: i64,
+    pub position: Position,
+    pub term_start: NaiveDate,
+    pub term_end: NaiveDate,
+    pub left_on: Option<NaiveDate>,
+}
+
+impl TryFrom<entity::Model> for Seat {
+    type Error = StoreError;
+
+    fn try_from(m: entity::Model) -> Result<Self> {
+        Ok(Seat {
+            id: m.id,
+            org_id: m.org_id,
+            org_path: OrgPath::parse(&m.org_path)
+                .ok_or_else(|| StoreError::corrupt(&m.org_path))?,
+            person_id: m.person_id,
+            position: Position::parse(&m.position)
+                .ok_or_else(|| StoreError::corrupt(&m.position))?,
+            term_start: m.term_start,
+            term_end: m.term_end,
+            left_on: m.left_on,
+        })
+    }
+}
+
+pub async fn insert_many(tx: &WriteTx, seats: &[Seat], now_ms: i64) -> Result<()> {
+    for chunk in seats.chunks(1000) {
+        Entity::insert_many(chunk.iter().map(|s| entity::ActiveModel {
+            id: Set(s.id),
+            org_id: Set(s.org_id),
+            org_path: Set(s.org_path.as_str().to_owned()),
+            person_id: Set(s.person_id),
+            position: Set(s.position.code().to_owned()),
+            term_start: Set(s.term_start),
+            term_end: Set(s.term_end),
+            left_on: Set(s.left_on),
+            created_at: Set(now_ms),
+        }))
+        .exec(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// The sitting committee of an organization, secretary first.
+pub async fn committee<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    org_id: i64,
+) -> Result<Vec<Seat>> {
+    let mut seats: Vec<Seat> = Entity::find()
+        .filter(Column::OrgId.eq(org_id))
+        .filter(Column::LeftOn.is_null())
+        .filter(scope::within(
+            Column::OrgPath,
+            &access.scopes(Action::ReadOrg),
+        ))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Seat::try_from)
+        .collect::<Result<_>>()?;
+    seats.sort_by_key(|s| s.position);
+    Ok(seats)
+}
+
+/// The sitting secretaries of a subtree, for the figures about secretaries.
+pub async fn secretaries<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+) -> Result<Vec<Seat>> {
+    Entity::find()
+        .filter(Column::Position.eq(Position::Secretary.code()))
+        .filter(Column::LeftOn.is_null())
+        .filter(scope::within(
+            Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+        ))
+        .filter(scope::within(Column::OrgPath, std::slice::from_ref(under)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Seat::try_from)
+        .collect()
+}
+
+/// Sitting secretaries whose term ends on or before `by` (换届 due), soonest first.
+pub async fn terms_ending<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    by: NaiveDate,
+) -> Result<Vec<Seat>> {
+    Entity::find()
+        .filter(Column::Position.eq(Position::Secretary.code()))
+        .filter(Column::LeftOn.is_null())
+        .filter(Column::TermEnd.lte(by))
+        .filter(scope::within(
+            Column::OrgPath,
+            &access.scopes(Action::ReadOrg),
+        ))
+        .filter(scope::within(Column::OrgPath, std::slice::from_ref(under)))
+        .order_by_asc(Column::TermEnd)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Seat::try_from)
+        .collect()
+}
+
+/// The size of each sitting committee in a subtree, by organization.
+pub async fn committee_sizes<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+) -> Result<std::collections::HashMap<i64, u64>> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let rows: Vec<(i64, i64)> = Entity::find()
+        .select_only()
+        .column(Column::OrgId)
+        .column_as(Expr::col(Column::Id).count(), "n")
+        .filter(Column::LeftOn.is_null())
+        .filter(scope::within(
+            Column::OrgPath,
+            &access.scopes(Action::ReadOrg),
+        ))
+        .filter(scope::within(Column::OrgPath, std::slice::from_ref(under)))
+        .group_by(Column::OrgId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(org, n)| (org, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
