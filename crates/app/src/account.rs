@@ -287,6 +287,6 @@ impl App {
     /// Organizations to choose from when granting: names and kinds only.
     pub async fn org_choices(&self, actor: &Actor, name: &str) -> Result<Vec<Org>> {
         require_accounts(actor)?;
-        Ok(dangjian_store::org::choices(self.store.db(), name.trim(), 200).await?)
+        Ok(dangjian_store::org::choices(self.store.db(), name.trim(), None, 200).await?)
     }
 }

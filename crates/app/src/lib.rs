@@ -17,6 +17,7 @@ pub mod transfer;
 pub use dangjian_store::attachment::Attachment;
 pub use dangjian_store::audit::AuditFilter;
 pub use dangjian_store::org::{OrgFilter, OrgSort};
+pub use dangjian_store::people::PersonSort;
 pub use dangjian_store::{DbConfig, Engine};
 pub use error::{AppError, Result};
 

@@ -163,8 +163,11 @@ impl App {
             .collect::<Vec<_>>();
         let may_read_people = actor.access.can_at(Action::ReadRecords, &org.path);
         let counts = if may_read_people {
+            // A group's people are the members of its branch placed in it.
+            let group = org.kind == OrgKind::Group;
             let filter = PersonFilter {
-                under: Some(org.path.clone()),
+                under: (!group).then(|| org.path.clone()),
+                group_id: group.then_some(org.id),
                 ..Default::default()
             };
             people_store::count_by(db, &actor.access, &filter, PersonGroupBy::Status).await?

@@ -224,7 +224,8 @@ impl App {
         Ok(record.person)
     }
 
-    /// Changes a person's fields (not their organization: that is a transfer). A changed
+    /// Changes a person's fields (not their organization: that is a transfer). An ID number or
+    /// phone left empty keeps the stored one, since forms show them only masked. A changed
     /// status opens a new period of their history. Refused when someone changed them since
     /// `version` was read.
     pub async fn edit_person(
@@ -235,10 +236,17 @@ impl App {
         group_id: Option<i64>,
         input: &PersonInput,
     ) -> Result<Person> {
-        let draft = input.parse(self.today()).map_err(first_error)?;
         let before = store::find(self.store.db(), &actor.access, Action::ReadRecords, id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let mut input = input.clone();
+        if input.national_id.trim().is_empty() {
+            input.national_id = self.sealer.open(&before.national_id_cipher)?;
+        }
+        if let (true, Some(phone)) = (input.phone.trim().is_empty(), &before.phone_cipher) {
+            input.phone = self.sealer.open(phone)?;
+        }
+        let draft = input.parse(self.today()).map_err(first_error)?;
         let (org, group) = self
             .placement(actor, before.person.org_id, group_id)
             .await?;
@@ -384,6 +392,7 @@ impl App {
         };
         Ok(PersonFilter {
             under,
+            group_id: None,
             status: query.status,
             members_only: query.members_only,
             category: query.category,

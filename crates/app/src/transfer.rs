@@ -182,6 +182,33 @@ impl App {
         Ok(after)
     }
 
+    /// Branches a member may transfer to, by part of their name (at most 200), for those who
+    /// keep a roster.
+    pub async fn transfer_targets(&self, actor: &Actor, name: &str) -> Result<Vec<Org>> {
+        if actor.access.scopes(Action::WriteRecords).is_empty() {
+            return Err(AppError::Forbidden("转接组织关系"));
+        }
+        Ok(org_store::choices(self.store.db(), name.trim(), Some(OrgKind::Branch), 200).await?)
+    }
+
+    /// The one active branch with exactly this name, as a person typed it in a transfer.
+    pub async fn branch_named(&self, actor: &Actor, name: &str) -> Result<Org> {
+        let name = name.trim();
+        let mut found: Vec<Org> = self
+            .transfer_targets(actor, name)
+            .await?
+            .into_iter()
+            .filter(|o| o.name == name)
+            .collect();
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(FieldError::new("to_org", "转入支部", "找不到该名称的党支部").into()),
+            _ => {
+                Err(FieldError::new("to_org", "转入支部", "有多个同名党支部，请联系组织部").into())
+            }
+        }
+    }
+
     /// A person's transfers, as the reader may see them.
     pub async fn transfers_of(&self, actor: &Actor, person_id: i64) -> Result<Vec<TransferView>> {
         let records = store::of_person(self.store.db(), &actor.access, person_id).await?;

@@ -217,11 +217,21 @@ pub async fn children<C: ConnectionTrait>(
     to_orgs(rows)
 }
 
-/// Names and kinds of every organization, for the security admin who grants roles on them.
-pub async fn choices<C: ConnectionTrait>(db: &C, name: &str, limit: u64) -> Result<Vec<Org>> {
+/// Active organizations whatever the reader's scope, by part of their name (and kind): for
+/// the security admin who grants roles on them, and for a branch naming where a member
+/// transfers to.
+pub async fn choices<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    kind: Option<OrgKind>,
+    limit: u64,
+) -> Result<Vec<Org>> {
     let mut q = Entity::find().filter(Column::DissolvedOn.is_null());
     if !name.is_empty() {
         q = q.filter(Column::Name.contains(name));
+    }
+    if let Some(kind) = kind {
+        q = q.filter(Column::Kind.eq(kind.code()));
     }
     to_orgs(q.order_by_asc(Column::Path).limit(limit).all(db).await?)
 }

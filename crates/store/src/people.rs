@@ -304,6 +304,8 @@ pub enum PersonSort {
 pub struct PersonFilter {
     /// Only this subtree.
     pub under: Option<OrgPath>,
+    /// Only the members of this party group.
+    pub group_id: Option<i64>,
     pub status: Option<PersonStatus>,
     /// Only full and probationary members.
     pub members_only: bool,
@@ -332,6 +334,9 @@ fn condition(access: &Access, filter: &PersonFilter) -> Condition {
     ));
     if let Some(under) = &filter.under {
         cond = cond.add(scope::within(Column::OrgPath, std::slice::from_ref(under)));
+    }
+    if let Some(group) = filter.group_id {
+        cond = cond.add(Column::GroupId.eq(group));
     }
     if !filter.include_left {
         cond = cond.add(Column::LeftOn.is_null());

@@ -9,7 +9,7 @@ use dangjian_domain::people::{
 };
 use rand::Rng;
 use rand::rngs::StdRng;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Seed 003: 734 staff members (with the retired) and 1,473 student members.
 const STAFF_SHARE: (u64, u64) = (734, 2_207);
@@ -297,15 +297,14 @@ pub(crate) fn roster(
     };
     let mut people: Vec<DemoPerson> = Vec::new();
     let mut seats: Vec<DemoSeat> = Vec::new();
-    let groups_of = |branch: usize| -> Vec<usize> {
-        orgs.iter()
-            .enumerate()
-            .filter(|(_, o)| o.parent_id == Some(orgs[branch].id) && o.kind == OrgKind::Group)
-            .map(|(i, _)| i)
-            .collect()
-    };
-    // The first staff member of each branch, to chair the general branch or committee above.
-    let mut first_staff: Vec<(usize, usize)> = Vec::new();
+    let mut groups_of: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, o) in orgs.iter().enumerate() {
+        if let (OrgKind::Group, Some(parent)) = (o.kind, o.parent_id) {
+            groups_of.entry(parent).or_default().push(i);
+        }
+    }
+    // The first full member of the first branch under each organization, to chair it.
+    let mut first_full: HashMap<i64, usize> = HashMap::new();
     for (branch, count) in members_per_branch(orgs, members) {
         let org = &orgs[branch];
         let category = match org.category {
@@ -314,7 +313,7 @@ pub(crate) fn roster(
             _ => PersonCategory::Staff,
         };
         let school = school_of(orgs, org);
-        let groups = groups_of(branch);
+        let groups = groups_of.remove(&org.id).unwrap_or_default();
         let start = people.len();
         let probationary_share = if category == PersonCategory::Student {
             0.25
@@ -372,62 +371,47 @@ pub(crate) fn roster(
         } else {
             &[Position::Secretary]
         };
-        for (position, &person_index) in positions.iter().zip(&full) {
-            seats.push(seat(
-                generator.rng,
-                today,
-                branch,
+        let (term_start, term_end) = term(generator.rng, today, org.kind);
+        for (&position, &person_index) in positions.iter().zip(&full) {
+            seats.push(DemoSeat {
+                org_index: branch,
                 person_index,
-                *position,
-                org.kind,
-            ));
+                position,
+                term_start,
+                term_end,
+            });
         }
-        if let Some(&first) = full.first() {
-            first_staff.push((branch, first));
+        if let (Some(&first), Some(parent)) = (full.first(), org.parent_id) {
+            first_full.entry(parent).or_insert(first);
         }
     }
-    // Secretaries of general branches and committees: a member of a branch beneath them.
+    // Secretaries of general branches and committees: a full member of a branch directly
+    // beneath them.
     for (index, org) in orgs
         .iter()
         .enumerate()
         .filter(|(_, o)| matches!(o.kind, OrgKind::GeneralBranch | OrgKind::Committee))
     {
-        let holder = first_staff.iter().find(|(branch, _)| {
-            org.path.contains(&orgs[*branch].path) && orgs[*branch].id != org.id
-        });
-        if let Some(&(_, person_index)) = holder {
-            seats.push(seat(
-                generator.rng,
-                today,
-                index,
+        if let Some(&person_index) = first_full.get(&org.id) {
+            let (term_start, term_end) = term(generator.rng, today, org.kind);
+            seats.push(DemoSeat {
+                org_index: index,
                 person_index,
-                Position::Secretary,
-                org.kind,
-            ));
+                position: Position::Secretary,
+                term_start,
+                term_end,
+            });
         }
     }
     (people, seats)
 }
 
-/// A seat whose term began within the usual term, so some terms end soon (换届 due).
-fn seat(
-    rng: &mut StdRng,
-    today: NaiveDate,
-    org_index: usize,
-    person_index: usize,
-    position: Position,
-    kind: OrgKind,
-) -> DemoSeat {
+/// A term that began within the usual length of one, so some end soon (换届 due).
+fn term(rng: &mut StdRng, today: NaiveDate, kind: OrgKind) -> (NaiveDate, NaiveDate) {
     let years = term_years(kind);
-    let term_start = today - chrono::Duration::days(rng.random_range(30..i64::from(years) * 365));
-    let term_end = term_start
+    let start = today - chrono::Duration::days(rng.random_range(30..i64::from(years) * 365));
+    let end = start
         .checked_add_months(Months::new(years * 12))
-        .unwrap_or(term_start);
-    DemoSeat {
-        org_index,
-        person_index,
-        position,
-        term_start,
-        term_end,
-    }
+        .unwrap_or(start);
+    (start, end)
 }

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod home;
 mod orgs;
+mod people;
 mod session;
 
 use crate::AppState;
@@ -31,6 +32,14 @@ pub(crate) fn routes() -> Router<AppState> {
             post(orgs::upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/attachments/{id}", get(orgs::download))
+        .route("/people", get(people::list).post(people::create))
+        .route("/people/new", get(people::new_form))
+        .route("/people/{id}", get(people::page).post(people::update))
+        .route("/people/{id}/edit", get(people::edit_form))
+        .route("/people/{id}/reveal", post(people::reveal))
+        .route("/people/{id}/transfers", post(people::start_transfer))
+        .route("/transfers/{id}/receive", post(people::receive_transfer))
+        .route("/transfers/{id}/cancel", post(people::cancel_transfer))
         .route("/account", get(account::page))
         .route(
             "/account/password",
@@ -90,6 +99,14 @@ impl Chrome {
                 label: "组织机构",
                 key: "orgs",
                 group: "党建业务",
+            });
+        }
+        if !access.scopes(Action::ReadRecords).is_empty() {
+            menu.push(MenuItem {
+                href: "/people",
+                label: "党员名册",
+                key: "people",
+                group: "",
             });
         }
         let mut platform = "平台管理";
@@ -167,6 +184,11 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "disabled" => "账号已停用",
         "enabled" => "账号已启用",
         "saved" => "设置已保存",
+        "person_created" => "人员已登记",
+        "person_updated" => "人员信息已修改",
+        "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
+        "transfer_received" => "组织关系已接收",
+        "transfer_cancelled" => "转接已撤回",
         _ => return None,
     })
 }
@@ -198,6 +220,11 @@ impl FormErrors {
             AppError::Rule { field: None, .. } => Ok((Self::default(), Some(e.to_string()))),
             _ => Err(e),
         }
+    }
+
+    /// The first message, for a form that shows its errors in one place.
+    pub fn first(&self) -> Option<String> {
+        self.0.first().map(|(_, m)| m.clone())
     }
 
     pub fn one(field: &'static str, message: String) -> Self {

@@ -13,6 +13,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
 use dangjian_app::Attachment;
+use dangjian_app::org::OrgOverview;
+use dangjian_app::transfer::TransferView;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{BranchCategory, NewOrg, Org, OrgKind};
@@ -185,6 +187,9 @@ pub(crate) struct OrgPage {
     org: Org,
     trail: Vec<Org>,
     children: Vec<Org>,
+    overview: OrgOverview,
+    transfers: Vec<TransferView>,
+    can_add_person: bool,
     /// Each attachment with its upload time as people read it.
     attachments: Vec<(Attachment, String)>,
     can_manage: bool,
@@ -210,6 +215,12 @@ async fn org_page(
     let org = st.app.org(actor, id).await?;
     let trail = st.app.org_ancestors(actor, &org).await?;
     let children = st.app.org_children(actor, id).await?;
+    let overview = st.app.org_overview(actor, &org).await?;
+    let transfers = if overview.may_read_people {
+        st.app.pending_transfers(actor, &org).await?
+    } else {
+        Vec::new()
+    };
     let attachments = st
         .app
         .attachments_of(actor, "org", id)
@@ -224,9 +235,14 @@ async fn org_page(
         chrome: Chrome::new(viewer, org.name.clone(), "orgs").with_notice(notice),
         can_manage: org.is_active() && actor.access.can_at(Action::ManageOrg, &org.path),
         can_upload: actor.access.can_at(Action::WriteRecords, &org.path),
+        can_add_person: org.is_active()
+            && org.kind == OrgKind::Branch
+            && actor.access.can_at(Action::WriteRecords, &org.path),
         org,
         trail,
         children,
+        overview,
+        transfers,
         attachments,
         kinds: OrgKind::ALL,
         categories: BranchCategory::ALL,

@@ -1,0 +1,569 @@
+//! The roster (党员名册): the people list with filters, search, sort and pagination; a person's
+//! page with history and transfers; the forms to add and edit.
+
+use super::{Chrome, FormErrors, NoticeQuery, is_htmx, pager, sort_link};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_app::people::{PeopleQuery, PersonRow, PersonView, RevealedPii};
+use dangjian_app::transfer::TransferView;
+use dangjian_app::{AppError, PersonSort};
+use dangjian_domain::org::{Org, OrgKind};
+use dangjian_domain::paging::{Page, Paging};
+use dangjian_domain::people::{
+    Degree, ETHNICITIES, Education, Person, PersonCategory, PersonInput, PersonStatus, TitleLevel,
+};
+use dangjian_domain::platform::role::Action;
+use serde::Deserialize;
+
+/// Options of a labelled enumeration for a select: (code, label).
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&v| (code(v).to_owned(), label(v).to_owned()))
+        .collect()
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct ListQuery {
+    pub q: String,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    pub under: Option<i64>,
+    /// A status code, or `members` for full and probationary members.
+    pub status: String,
+    pub category: String,
+    pub education: String,
+    pub age_min: String,
+    pub age_max: String,
+    /// `name`, `birth_date`, `join_date`, `status`, `org`, each with `-` for descending.
+    pub sort: String,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    pub page: Option<u64>,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    pub per_page: Option<u64>,
+}
+
+impl ListQuery {
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("q", self.q.clone()),
+            (
+                "under",
+                self.under.map(|u| u.to_string()).unwrap_or_default(),
+            ),
+            ("status", self.status.clone()),
+            ("category", self.category.clone()),
+            ("education", self.education.clone()),
+            ("age_min", self.age_min.clone()),
+            ("age_max", self.age_max.clone()),
+            ("sort", self.sort.clone()),
+        ]
+    }
+
+    /// The app's query; an age that is not a number is named.
+    pub(crate) fn to_query(&self) -> Result<PeopleQuery, AppError> {
+        let age =
+            |v: &str, field: &'static str, label: &'static str| -> Result<Option<u32>, AppError> {
+                match v.trim() {
+                    "" => Ok(None),
+                    v => v
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|a| *a <= 150)
+                        .map(Some)
+                        .ok_or_else(|| {
+                            dangjian_domain::FieldError::new(field, label, "应为 0 到 150 的整数")
+                                .into()
+                        }),
+                }
+            };
+        let (desc, key) = self
+            .sort
+            .strip_prefix('-')
+            .map_or((false, self.sort.as_str()), |k| (true, k));
+        Ok(PeopleQuery {
+            under: self.under,
+            status: PersonStatus::parse(&self.status),
+            members_only: self.status == "members",
+            category: PersonCategory::parse(&self.category),
+            education: Education::parse(&self.education),
+            age_min: age(&self.age_min, "age_min", "最小年龄")?,
+            age_max: age(&self.age_max, "age_max", "最大年龄")?,
+            q: Some(self.q.clone()),
+            sort: match key {
+                "birth_date" => PersonSort::BirthDate,
+                "join_date" => PersonSort::JoinDate,
+                "status" => PersonSort::Status,
+                "org" => PersonSort::Org,
+                _ => PersonSort::Name,
+            },
+            descending: desc,
+        })
+    }
+}
+
+pub(crate) struct PeopleLinks {
+    name: (String, &'static str),
+    birth: (String, &'static str),
+    status: (String, &'static str),
+    join: (String, &'static str),
+    org: (String, &'static str),
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people.html")]
+pub(crate) struct PeoplePage {
+    chrome: Chrome,
+    query: ListQuery,
+    scope_choices: Vec<(i64, String, bool)>,
+    statuses: Vec<(String, String)>,
+    categories: Vec<(String, String)>,
+    educations: Vec<(String, String)>,
+    export_link: String,
+    can_import: bool,
+    filter_error: Option<String>,
+    page: Page<PersonRow>,
+    paging: Paging,
+    pages: u64,
+    links: PeopleLinks,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people_table.html")]
+pub(crate) struct PeopleTable {
+    page: Page<PersonRow>,
+    paging: Paging,
+    pages: u64,
+    links: PeopleLinks,
+}
+
+pub(crate) async fn list(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let paging = Paging::parse(q.page, q.per_page).unwrap_or_default();
+    let (page, filter_error) = match q.to_query() {
+        Ok(query) => (st.app.people(actor, &query, paging).await?, None),
+        Err(e) => (
+            Page {
+                items: Vec::new(),
+                total: 0,
+            },
+            Some(e.to_string()),
+        ),
+    };
+    let params = q.params();
+    let pages = paging.pages(page.total);
+    let sort = |key: &str| sort_link("/people", &params, &q.sort, key);
+    let (prev, next) = pager("/people", &params, paging, page.total);
+    let links = PeopleLinks {
+        name: sort("name"),
+        birth: sort("birth_date"),
+        status: sort("status"),
+        join: sort("join_date"),
+        org: sort("org"),
+        prev,
+        next,
+    };
+    if is_htmx(&headers) {
+        return Ok(PeopleTable {
+            page,
+            paging,
+            pages,
+            links,
+        }
+        .into_response());
+    }
+    let mut choices = st.app.scope_roots(actor).await?;
+    for root in choices.clone() {
+        choices.extend(st.app.org_children(actor, root.id).await?);
+    }
+    let scope_choices = choices
+        .into_iter()
+        .map(|o| (o.id, o.name, Some(o.id) == q.under))
+        .collect();
+    Ok(PeoplePage {
+        chrome: Chrome::new(&viewer, "党员名册", "people"),
+        export_link: super::link("/people/export.xlsx", &params),
+        can_import: !actor.access.scopes(Action::WriteRecords).is_empty(),
+        query: q,
+        scope_choices,
+        statuses: options(PersonStatus::ALL, PersonStatus::code, PersonStatus::label),
+        categories: options(
+            PersonCategory::ALL,
+            PersonCategory::code,
+            PersonCategory::label,
+        ),
+        educations: options(Education::ALL, Education::code, Education::label),
+        filter_error,
+        page,
+        paging,
+        pages,
+        links,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "person.html")]
+pub(crate) struct PersonPage {
+    chrome: Chrome,
+    p: Person,
+    age: u32,
+    v: PersonView,
+    revealed: Option<RevealedPii>,
+    transfers: Vec<TransferView>,
+    branches: Vec<String>,
+    transfer_form: TransferForm,
+    transfer_errors: FormErrors,
+    transfer_message: Option<String>,
+}
+
+async fn person_page(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    revealed: Option<RevealedPii>,
+    notice: Option<&str>,
+) -> Result<PersonPage, AppError> {
+    let actor = viewer.actor();
+    let v = st.app.person(actor, id).await?;
+    let transfers = st.app.transfers_of(actor, id).await?;
+    let branches = if v.may_edit {
+        st.app
+            .transfer_targets(actor, "")
+            .await?
+            .into_iter()
+            .filter(|o| o.id != v.org.id)
+            .map(|o| o.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(PersonPage {
+        chrome: Chrome::new(viewer, v.person.name.clone(), "people").with_notice(notice),
+        p: v.person.clone(),
+        age: v.person.age_on(st.app.clock().today()),
+        v,
+        revealed,
+        transfers,
+        branches,
+        transfer_form: TransferForm::default(),
+        transfer_errors: FormErrors::default(),
+        transfer_message: None,
+    })
+}
+
+pub(crate) async fn page(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<PersonPage, PageError> {
+    Ok(person_page(&st, &viewer, id, None, q.notice.as_deref()).await?)
+}
+
+/// Shows the whole ID number and phone once, on this response only (never in a URL).
+pub(crate) async fn reveal(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<PersonPage, PageError> {
+    let revealed = st.app.reveal_pii(viewer.actor(), id).await?;
+    Ok(person_page(&st, &viewer, id, Some(revealed), None).await?)
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct TransferForm {
+    to_org: String,
+    to_outside: String,
+    reason: String,
+}
+
+pub(crate) async fn start_transfer(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<TransferForm>,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let result = async {
+        let to = match f.to_org.trim() {
+            "" => None,
+            name => Some(st.app.branch_named(actor, name).await?.id),
+        };
+        let outside = Some(f.to_outside.as_str());
+        st.app
+            .start_transfer(actor, id, to, outside, &f.reason)
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=transfer_started")).into_response()),
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let mut page = person_page(&st, &viewer, id, None, None).await?;
+            page.transfer_message = message.or_else(|| errors.first());
+            page.transfer_errors = errors;
+            page.transfer_form = f;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// Receives or withdraws a transfer, then returns to the person (or to the list when the
+/// person is no longer the reader's).
+pub(crate) async fn receive_transfer(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Redirect, PageError> {
+    let t = st.app.receive_transfer(viewer.actor(), id).await?;
+    Ok(after_transfer(&st, &viewer, t.person_id, "transfer_received").await)
+}
+
+pub(crate) async fn cancel_transfer(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Redirect, PageError> {
+    let t = st.app.cancel_transfer(viewer.actor(), id).await?;
+    Ok(after_transfer(&st, &viewer, t.person_id, "transfer_cancelled").await)
+}
+
+async fn after_transfer(st: &AppState, viewer: &Viewer, person_id: i64, notice: &str) -> Redirect {
+    if st.app.person(viewer.actor(), person_id).await.is_ok() {
+        Redirect::to(&format!("/people/{person_id}?notice={notice}"))
+    } else {
+        Redirect::to(&format!("/people?notice={notice}"))
+    }
+}
+
+/// The add and edit form: the 采集表's fields, the branch and group.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct PersonForm {
+    #[serde(flatten)]
+    input: PersonInput,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    org_id: Option<i64>,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    group_id: Option<i64>,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NewQuery {
+    #[serde(deserialize_with = "super::empty_as_none")]
+    org_id: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "person_form.html")]
+pub(crate) struct PersonFormPage {
+    chrome: Chrome,
+    /// The person being edited, or none for a new one.
+    editing: Option<i64>,
+    id_label: &'static str,
+    org: Org,
+    groups: Vec<(String, String)>,
+    form: PersonForm,
+    group_value: String,
+    errors: FormErrors,
+    form_message: Option<String>,
+    ethnicities: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    categories: Vec<(String, String)>,
+    educations: Vec<(String, String)>,
+    degrees: Vec<(String, String)>,
+    title_levels: Vec<(String, String)>,
+}
+
+async fn form_page(
+    st: &AppState,
+    viewer: &Viewer,
+    editing: Option<i64>,
+    org_id: i64,
+    form: PersonForm,
+    errors: FormErrors,
+    form_message: Option<String>,
+) -> Result<PersonFormPage, AppError> {
+    let actor = viewer.actor();
+    let org = st.app.org(actor, org_id).await?;
+    if org.kind != OrgKind::Branch || !actor.access.can_at(Action::WriteRecords, &org.path) {
+        return Err(AppError::Forbidden("在该组织登记人员"));
+    }
+    let groups = st
+        .app
+        .org_children(actor, org.id)
+        .await?
+        .into_iter()
+        .filter(|g| g.kind == OrgKind::Group)
+        .map(|g| (g.id.to_string(), g.name))
+        .collect();
+    let title = if editing.is_some() {
+        "修改人员信息"
+    } else {
+        "登记人员"
+    };
+    Ok(PersonFormPage {
+        chrome: Chrome::new(viewer, title, "people"),
+        editing,
+        id_label: if editing.is_some() {
+            "身份证号（留空则不变）"
+        } else {
+            "身份证号（出生日期和性别由此读出）"
+        },
+        org,
+        groups,
+        group_value: form.group_id.map(|g| g.to_string()).unwrap_or_default(),
+        form,
+        errors,
+        form_message,
+        ethnicities: ETHNICITIES
+            .iter()
+            .map(|e| ((*e).to_owned(), (*e).to_owned()))
+            .collect(),
+        statuses: options(PersonStatus::ALL, PersonStatus::code, PersonStatus::label),
+        categories: options(
+            PersonCategory::ALL,
+            PersonCategory::code,
+            PersonCategory::label,
+        ),
+        educations: options(Education::ALL, Education::code, Education::label),
+        degrees: options(Degree::ALL, Degree::code, Degree::label),
+        title_levels: options(TitleLevel::ALL, TitleLevel::code, TitleLevel::label),
+    })
+}
+
+pub(crate) async fn new_form(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NewQuery>,
+) -> Result<PersonFormPage, PageError> {
+    let org_id = q.org_id.ok_or(AppError::NotFound)?;
+    let mut form = PersonForm::default();
+    form.input.ethnicity = "汉族".to_owned();
+    form.org_id = Some(org_id);
+    Ok(form_page(
+        &st,
+        &viewer,
+        None,
+        org_id,
+        form,
+        FormErrors::default(),
+        None,
+    )
+    .await?)
+}
+
+pub(crate) async fn create(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    let org_id = f.org_id.ok_or(AppError::NotFound)?;
+    match st
+        .app
+        .add_person(viewer.actor(), org_id, f.group_id, &f.input)
+        .await
+    {
+        Ok(p) => {
+            Ok(Redirect::to(&format!("/people/{}?notice=person_created", p.id)).into_response())
+        }
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let page = form_page(&st, &viewer, None, org_id, f, errors, message).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+fn input_of(p: &Person) -> PersonInput {
+    let text = |o: &Option<String>| o.clone().unwrap_or_default();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    PersonInput {
+        name: p.name.clone(),
+        // The whole number is never put into a page unasked: editing keeps it unless retyped.
+        national_id: String::new(),
+        ethnicity: p.ethnicity.clone(),
+        native_place: text(&p.native_place),
+        education: p.education.code().to_owned(),
+        degree: p.degree.code().to_owned(),
+        title_level: p.title_level.code().to_owned(),
+        title: text(&p.title),
+        category: p.category.code().to_owned(),
+        school: text(&p.school),
+        class_name: text(&p.class_name),
+        staff_no: text(&p.staff_no),
+        phone: String::new(),
+        status: p.status.code().to_owned(),
+        join_date: date(p.join_date),
+        confirmation_date: date(p.confirmation_date),
+    }
+}
+
+pub(crate) async fn edit_form(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<PersonFormPage, PageError> {
+    let v = st.app.person(viewer.actor(), id).await?;
+    let form = PersonForm {
+        input: input_of(&v.person),
+        org_id: Some(v.org.id),
+        group_id: v.person.group_id,
+        version: Some(v.person.version),
+    };
+    Ok(form_page(
+        &st,
+        &viewer,
+        Some(id),
+        v.org.id,
+        form,
+        FormErrors::default(),
+        None,
+    )
+    .await?)
+}
+
+pub(crate) async fn update(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let v = st.app.person(actor, id).await?;
+    let version = f.version.unwrap_or(v.person.version);
+    match st
+        .app
+        .edit_person(actor, id, version, f.group_id, &f.input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=person_updated")).into_response()),
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let page = form_page(&st, &viewer, Some(id), v.org.id, f, errors, message).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
