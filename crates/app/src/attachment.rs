@@ -104,7 +104,7 @@ impl App {
 
     /// Writes the content once: to a temporary file, synced, then renamed into place, so a
     /// crash leaves either nothing or the whole file.
-    async fn write_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) async fn write_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
         let path = self.blob_path(sha256);
         if tokio::fs::try_exists(&path).await.map_err(store_io)? {
             return Ok(());
@@ -143,19 +143,29 @@ impl App {
         let attachment = store::find(self.store.db(), &actor.access, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let bytes = tokio::fs::read(self.blob_path(&attachment.sha256))
+        let bytes = self.read_blob(&attachment.sha256).await?;
+        Ok((attachment, bytes))
+    }
+
+    /// A stored content, checked against its hash.
+    pub(crate) async fn read_blob(&self, sha256: &str) -> Result<Vec<u8>> {
+        let bytes = tokio::fs::read(self.blob_path(sha256))
             .await
             .map_err(store_io)?;
-        if hex::encode(Sha256::digest(&bytes)) != attachment.sha256 {
-            tracing::error!(
-                attachment = id,
-                "attachment content does not match its hash"
-            );
+        if hex::encode(Sha256::digest(&bytes)) != sha256 {
+            tracing::error!(sha256, "stored content does not match its hash");
             return Err(AppError::Integrity(
                 "附件文件已损坏（内容与登记的哈希不符），请联系管理员从备份恢复".to_owned(),
             ));
         }
-        Ok((attachment, bytes))
+        Ok(bytes)
+    }
+
+    /// Deletes a content nobody else refers to (a staged import, sealed under its own nonce).
+    pub(crate) async fn remove_blob(&self, sha256: &str) {
+        if let Err(e) = tokio::fs::remove_file(self.blob_path(sha256)).await {
+            tracing::warn!(sha256, error = %e, "could not remove a staged file");
+        }
     }
 }
 

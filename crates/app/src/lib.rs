@@ -10,6 +10,7 @@ mod error;
 pub mod org;
 pub mod people;
 mod pii;
+pub mod roster;
 mod secret;
 pub mod settings;
 pub mod transfer;
@@ -35,6 +36,7 @@ pub struct App {
     clock: Arc<dyn Clock>,
     data_dir: PathBuf,
     sealer: Arc<pii::Sealer>,
+    progress: roster::ImportProgress,
 }
 
 impl std::fmt::Debug for App {
@@ -105,6 +107,7 @@ impl App {
             clock,
             data_dir,
             sealer,
+            progress: roster::ImportProgress::default(),
         })
     }
 

@@ -74,29 +74,35 @@ impl Sealer {
 
     /// The value encrypted under a fresh random nonce, as base64 of nonce and ciphertext.
     pub fn seal(&self, plain: &str) -> String {
-        let nonce: [u8; NONCE_LEN] = rand::rng().random();
-        let mut out = nonce.to_vec();
-        // Encryption with a valid key and nonce cannot fail for inputs this small.
-        out.extend(
-            self.cipher
-                .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
-                .unwrap_or_default(),
-        );
-        STANDARD.encode(out)
+        STANDARD.encode(self.seal_bytes(plain.as_bytes()))
     }
 
     pub fn open(&self, sealed: &str) -> Result<String> {
-        let bad = || AppError::Integrity("加密数据无法解开：密钥不符或数据被改动".to_owned());
-        let bytes = STANDARD.decode(sealed).map_err(|_| bad())?;
-        if bytes.len() <= NONCE_LEN {
-            return Err(bad());
+        let bytes = STANDARD.decode(sealed).map_err(|_| unsealable())?;
+        String::from_utf8(self.open_bytes(&bytes)?).map_err(|_| unsealable())
+    }
+
+    /// Nonce and ciphertext of any content (a staged roster file).
+    pub fn seal_bytes(&self, plain: &[u8]) -> Vec<u8> {
+        let nonce: [u8; NONCE_LEN] = rand::rng().random();
+        let mut out = nonce.to_vec();
+        // AES-GCM fails only past 64 GiB of input, far beyond any accepted upload.
+        out.extend(
+            self.cipher
+                .encrypt(Nonce::from_slice(&nonce), plain)
+                .unwrap_or_default(),
+        );
+        out
+    }
+
+    pub fn open_bytes(&self, sealed: &[u8]) -> Result<Vec<u8>> {
+        if sealed.len() <= NONCE_LEN {
+            return Err(unsealable());
         }
-        let (nonce, cipher) = bytes.split_at(NONCE_LEN);
-        let plain = self
-            .cipher
+        let (nonce, cipher) = sealed.split_at(NONCE_LEN);
+        self.cipher
             .decrypt(Nonce::from_slice(nonce), cipher)
-            .map_err(|_| bad())?;
-        String::from_utf8(plain).map_err(|_| bad())
+            .map_err(|_| unsealable())
     }
 
     /// The keyed hash by which an exact value is found.
@@ -106,6 +112,10 @@ impl Sealer {
         mac.update(plain.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+}
+
+fn unsealable() -> AppError {
+    AppError::Integrity("加密数据无法解开：密钥不符或数据被改动".to_owned())
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {

@@ -708,3 +708,23 @@ pub async fn set_transfer(
         .await?;
     Ok(())
 }
+
+/// Which of these ID-number hashes are already in the roster, whatever the reader's scope:
+/// an import must not register anyone twice.
+pub async fn existing_indexes<C: ConnectionTrait>(
+    db: &C,
+    indexes: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in indexes.chunks(500) {
+        let rows: Vec<String> = Entity::find()
+            .select_only()
+            .column(Column::NationalIdIndex)
+            .filter(Column::NationalIdIndex.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
