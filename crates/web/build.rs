@@ -7,7 +7,11 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=package.json");
     println!("cargo:rerun-if-changed=package-lock.json");
-    if Path::new("node_modules/htmx.org/dist/htmx.min.js").exists() {
+    let needed = [
+        "node_modules/htmx.org/dist/htmx.min.js",
+        "node_modules/echarts/dist/echarts.min.js",
+    ];
+    if needed.iter().all(|f| Path::new(f).exists()) {
         return;
     }
     let status = Command::new("npm")

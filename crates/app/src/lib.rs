@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 mod error;
+pub mod insight;
 pub mod org;
 pub mod people;
 mod pii;

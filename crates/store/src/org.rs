@@ -257,3 +257,96 @@ pub async fn all_of_kind<C: ConnectionTrait>(
         .await?;
     to_orgs(rows)
 }
+
+/// The active organizations of a subtree by kind.
+pub async fn count_by_kind<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+) -> Result<Vec<(String, u64)>> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let rows: Vec<(String, i64)> = Entity::find()
+        .select_only()
+        .column(Column::Kind)
+        .column_as(Expr::col(Column::Id).count(), "n")
+        .filter(Column::DissolvedOn.is_null())
+        .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
+        .filter(scope::within(Column::Path, std::slice::from_ref(under)))
+        .group_by(Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+pub(crate) mod students {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "org_students")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: i64,
+        pub org_path: String,
+        pub students: i64,
+        pub as_of: Date,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Sets (or replaces) the number of students enrolled under an organization.
+pub async fn set_students(
+    tx: &WriteTx,
+    org: &Org,
+    students: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<()> {
+    use sea_orm::sea_query::OnConflict;
+    students::Entity::insert(students::ActiveModel {
+        org_id: Set(org.id),
+        org_path: Set(org.path.as_str().to_owned()),
+        students: Set(i64::try_from(students).unwrap_or(i64::MAX)),
+        as_of: Set(as_of),
+    })
+    .on_conflict(
+        OnConflict::column(students::Column::OrgId)
+            .update_columns([students::Column::Students, students::Column::AsOf])
+            .to_owned(),
+    )
+    .exec(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The known student numbers of a subtree: (organization id, its path, students).
+pub async fn students_under<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+) -> Result<Vec<(i64, OrgPath, u64)>> {
+    let rows = students::Entity::find()
+        .filter(scope::within(
+            students::Column::OrgPath,
+            &access.scopes(Action::ReadOrg),
+        ))
+        .filter(scope::within(
+            students::Column::OrgPath,
+            std::slice::from_ref(under),
+        ))
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|m| {
+            let path =
+                OrgPath::parse(&m.org_path).ok_or_else(|| StoreError::corrupt(&m.org_path))?;
+            Ok((m.org_id, path, u64::try_from(m.students).unwrap_or(0)))
+        })
+        .collect()
+}

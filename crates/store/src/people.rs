@@ -728,3 +728,26 @@ pub async fn existing_indexes<C: ConnectionTrait>(
     }
     Ok(found)
 }
+
+/// People by id within the reader's scope (the holders of seats, for figures about them).
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    ids: &[i64],
+) -> Result<Vec<PersonRecord>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows = Entity::find()
+            .filter(Column::Id.is_in(chunk.to_vec()))
+            .filter(scope::within(
+                Column::OrgPath,
+                &access.scopes(Action::ReadRecords),
+            ))
+            .all(db)
+            .await?;
+        for row in rows {
+            out.push(PersonRecord::try_from(row)?);
+        }
+    }
+    Ok(out)
+}

@@ -17,6 +17,11 @@ struct Own;
 #[include = "htmx.min.js"]
 struct Htmx;
 
+#[derive(RustEmbed)]
+#[folder = "node_modules/echarts/dist/"]
+#[include = "echarts.min.js"]
+struct Echarts;
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/{file}", get(asset))
@@ -31,7 +36,10 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 async fn asset(Path(file): Path<String>) -> Response {
-    let Some(content) = Own::get(&file).or_else(|| Htmx::get(&file)) else {
+    let Some(content) = Own::get(&file)
+        .or_else(|| Htmx::get(&file))
+        .or_else(|| Echarts::get(&file))
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let mime = match file.rsplit('.').next() {

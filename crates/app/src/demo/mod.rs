@@ -5,10 +5,12 @@
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::org::{BranchCategory, Org, OrgKind, OrgPath};
+use dangjian_domain::people::PersonCategory;
 use dangjian_domain::platform::role::Role;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
+use std::collections::HashMap;
 
 mod roster;
 
@@ -317,6 +319,27 @@ impl App {
             .iter()
             .filter(|r| r.person.status.is_member())
             .count() as u64;
+        // Enrolment of each school: its student members are some 6 to 12 in a hundred.
+        let by_id: HashMap<i64, &Org> = orgs.iter().map(|o| (o.id, o)).collect();
+        // In id order, so the same seed gives the same numbers.
+        let mut student_members: std::collections::BTreeMap<i64, u64> = Default::default();
+        for r in records
+            .iter()
+            .filter(|r| r.person.status.is_member() && r.person.category == PersonCategory::Student)
+        {
+            if let Some(school) = by_id
+                .get(&r.person.org_id)
+                .and_then(|b| b.parent_id)
+                .and_then(|p| by_id.get(&p))
+                .filter(|p| p.kind == OrgKind::GeneralBranch)
+            {
+                *student_members.entry(school.id).or_default() += 1;
+            }
+        }
+        for (school, n) in student_members {
+            let students = n * 100 / rng.random_range(6..=12);
+            dangjian_store::org::set_students(tx, by_id[&school], students, self.today()).await?;
+        }
         let root = &orgs[0];
         tx.audit(
             Actor::console().record(

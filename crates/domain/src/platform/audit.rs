@@ -18,6 +18,7 @@ pub fn action_label(action: &str) -> &str {
         "grant.create" => "授权",
         "grant.revoke" => "收回授权",
         "org.create" => "建立组织",
+        "org.set_students" => "登记在校学生数",
         "attachment.create" => "上传附件",
         "api_token.create" => "创建 API 令牌",
         "api_token.revoke" => "撤销 API 令牌",

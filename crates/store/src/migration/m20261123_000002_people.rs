@@ -148,6 +148,20 @@ impl MigrationTrait for Migration {
         m.create_index(index("positions", "positions_person", &["person_id"]))
             .await?;
 
+        // Students enrolled under an organization (a school's general branch), as the
+        // organization department enters them: the base of "student members among students".
+        m.create_table(
+            Table::create()
+                .table("org_students")
+                .col(big_integer("org_id").primary_key())
+                .col(path_column("org_path", pg))
+                .col(big_integer("students"))
+                .col(date("as_of"))
+                .foreign_key(&mut fk(("org_students", "org_id"), ("orgs", "id")))
+                .to_owned(),
+        )
+        .await?;
+
         m.create_table(
             Table::create()
                 .table("transfers")
@@ -189,6 +203,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
             "transfers",
+            "org_students",
             "positions",
             "person_periods",
             "persons",

@@ -3,7 +3,9 @@
 mod account;
 mod admin;
 mod audit;
+mod dashboard;
 mod home;
+mod imports;
 mod orgs;
 mod people;
 mod session;
@@ -33,6 +35,21 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/attachments/{id}", get(orgs::download))
         .route("/people", get(people::list).post(people::create))
+        .route("/people/export.xlsx", get(imports::export))
+        .route("/dashboard", get(dashboard::page))
+        .route("/dashboard.xlsx", get(dashboard::export))
+        .route("/orgs/{id}/students", post(dashboard::set_students))
+        .route(
+            "/imports",
+            get(imports::page)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/imports/template.xlsx", get(imports::template))
+        .route("/imports/{id}", get(imports::batch))
+        .route("/imports/{id}/apply", post(imports::apply))
+        .route("/imports/{id}/discard", post(imports::discard))
+        .route("/imports/{id}/rollback", post(imports::rollback))
         .route("/people/new", get(people::new_form))
         .route("/people/{id}", get(people::page).post(people::update))
         .route("/people/{id}/edit", get(people::edit_form))
@@ -106,6 +123,20 @@ impl Chrome {
                 href: "/people",
                 label: "党员名册",
                 key: "people",
+                group: "",
+            });
+            menu.push(MenuItem {
+                href: "/dashboard",
+                label: "统计分析",
+                key: "dashboard",
+                group: "",
+            });
+        }
+        if !access.scopes(Action::WriteRecords).is_empty() {
+            menu.push(MenuItem {
+                href: "/imports",
+                label: "导入名册",
+                key: "imports",
                 group: "",
             });
         }
@@ -189,6 +220,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
         "transfer_cancelled" => "转接已撤回",
+        "import_discarded" => "已放弃该批次",
+        "students_saved" => "在校学生数已登记",
+        "import_rolled_back" => "已撤销最近一次导入",
         _ => return None,
     })
 }

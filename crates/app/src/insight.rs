@@ -1,0 +1,345 @@
+//! Figures for any subtree, computed live from the records (the first dashboard): the
+//! organizations, the members by status, category, education and age, the secretaries as the
+//! seeds describe them, and student members among students.
+
+use crate::{Actor, App, Result};
+use dangjian_domain::org::{Org, OrgKind};
+use dangjian_domain::people::{AgeBand, Education, PersonCategory, PersonStatus, age_on};
+use dangjian_domain::platform::role::Action;
+use dangjian_store::org as org_store;
+use dangjian_store::people::{self as people_store, PersonFilter, PersonGroupBy};
+use dangjian_store::position as position_store;
+use rust_xlsxwriter::{Format, Workbook};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One labelled count of a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub label: String,
+    pub count: u64,
+}
+
+/// The seeds' figures about secretaries (seed 001, 003): how many, and the shares.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SecretaryFigures {
+    pub count: u64,
+    /// 博士或硕士研究生学历, in per cent.
+    pub postgraduate_pct: f64,
+    /// 高级职称 (正高、副高), in per cent.
+    pub senior_title_pct: f64,
+    /// Under 45 years old, in per cent.
+    pub under_45_pct: f64,
+    pub average_age: f64,
+}
+
+/// Student members among the students enrolled, where the organization department entered
+/// enrolment numbers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StudentShare {
+    pub students: u64,
+    pub student_members: u64,
+    pub pct: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub org: Org,
+    pub as_of: chrono::NaiveDate,
+    pub orgs_by_kind: Vec<Count>,
+    /// Everyone in the roster by status (members and the development pipeline).
+    pub by_status: Vec<Count>,
+    pub members: u64,
+    /// Members (full and probationary) by category, education and age band.
+    pub by_category: Vec<Count>,
+    pub by_education: Vec<Count>,
+    pub by_age: Vec<Count>,
+    pub secretaries: SecretaryFigures,
+    pub student_share: Option<StudentShare>,
+}
+
+fn pct(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}
+
+/// Counts of every value of an enumeration, in its order, from grouped codes.
+fn counts<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    rows: &[(String, u64)],
+) -> Vec<Count> {
+    all.iter()
+        .map(|&v| Count {
+            label: label(v).to_owned(),
+            count: rows
+                .iter()
+                .find(|(k, _)| k == code(v))
+                .map_or(0, |(_, n)| *n),
+        })
+        .collect()
+}
+
+impl App {
+    /// The dashboard of an organization's subtree, or of the actor's first scope.
+    pub async fn dashboard(&self, actor: &Actor, under: Option<i64>) -> Result<Dashboard> {
+        let org = match under {
+            Some(id) => self.org(actor, id).await?,
+            None => self
+                .scope_roots(actor)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or(crate::AppError::Forbidden("查看统计"))?,
+        };
+        if !actor.access.can_at(Action::ReadRecords, &org.path) {
+            return Err(crate::AppError::Forbidden("查看该组织的统计"));
+        }
+        let db = self.store.db();
+        let access = &actor.access;
+        let today = self.today();
+        let kinds = org_store::count_by_kind(db, access, &org.path).await?;
+        let orgs_by_kind = counts(&OrgKind::ALL, OrgKind::code, OrgKind::label, &kinds);
+
+        let all = PersonFilter {
+            under: Some(org.path.clone()),
+            ..Default::default()
+        };
+        let statuses = people_store::count_by(db, access, &all, PersonGroupBy::Status).await?;
+        let by_status = counts(
+            PersonStatus::ALL,
+            PersonStatus::code,
+            PersonStatus::label,
+            &statuses,
+        );
+        let members_filter = PersonFilter {
+            members_only: true,
+            ..all.clone()
+        };
+        let members = by_status
+            .iter()
+            .zip(PersonStatus::ALL)
+            .filter(|(_, s)| s.is_member())
+            .map(|(c, _)| c.count)
+            .sum();
+        let categories =
+            people_store::count_by(db, access, &members_filter, PersonGroupBy::Category).await?;
+        let by_category = counts(
+            PersonCategory::ALL,
+            PersonCategory::code,
+            PersonCategory::label,
+            &categories,
+        );
+        let educations =
+            people_store::count_by(db, access, &members_filter, PersonGroupBy::Education).await?;
+        let by_education = counts(
+            Education::ALL,
+            Education::code,
+            Education::label,
+            &educations,
+        );
+        let mut bands: HashMap<AgeBand, u64> = HashMap::new();
+        for (birth, n) in people_store::birth_dates(db, access, &members_filter).await? {
+            *bands.entry(AgeBand::of(age_on(birth, today))).or_default() += n;
+        }
+        let by_age = AgeBand::ALL
+            .iter()
+            .map(|b| Count {
+                label: b.label().to_owned(),
+                count: bands.get(b).copied().unwrap_or(0),
+            })
+            .collect();
+
+        Ok(Dashboard {
+            secretaries: self.secretary_figures(actor, &org).await?,
+            student_share: self.student_share(actor, &org).await?,
+            org,
+            as_of: today,
+            orgs_by_kind,
+            by_status,
+            members,
+            by_category,
+            by_education,
+            by_age,
+        })
+    }
+
+    async fn secretary_figures(&self, actor: &Actor, org: &Org) -> Result<SecretaryFigures> {
+        let db = self.store.db();
+        let seats = position_store::secretaries(db, &actor.access, &org.path).await?;
+        let mut ids: Vec<i64> = seats.iter().map(|s| s.person_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let people = people_store::by_ids(db, &actor.access, &ids).await?;
+        let n = people.len() as u64;
+        if n == 0 {
+            return Ok(SecretaryFigures::default());
+        }
+        let today = self.today();
+        let ages: Vec<u32> = people.iter().map(|p| p.person.age_on(today)).collect();
+        let count = |f: &dyn Fn(&dangjian_domain::people::Person) -> bool| {
+            people.iter().filter(|p| f(&p.person)).count() as u64
+        };
+        Ok(SecretaryFigures {
+            count: n,
+            postgraduate_pct: pct(count(&|p| p.education.is_postgraduate()), n),
+            senior_title_pct: pct(count(&|p| p.title_level.is_senior()), n),
+            under_45_pct: pct(ages.iter().filter(|a| **a < 45).count() as u64, n),
+            average_age: (ages.iter().map(|a| f64::from(*a)).sum::<f64>() / n as f64 * 10.0)
+                .round()
+                / 10.0,
+        })
+    }
+
+    /// Student members under the organizations whose enrolment is known, over that enrolment.
+    async fn student_share(&self, actor: &Actor, org: &Org) -> Result<Option<StudentShare>> {
+        let db = self.store.db();
+        let known = org_store::students_under(db, &actor.access, &org.path).await?;
+        if known.is_empty() {
+            return Ok(None);
+        }
+        let filter = PersonFilter {
+            under: Some(org.path.clone()),
+            members_only: true,
+            category: Some(PersonCategory::Student),
+            ..Default::default()
+        };
+        let by_branch =
+            people_store::count_by(db, &actor.access, &filter, PersonGroupBy::Org).await?;
+        let branch_ids: Vec<i64> = by_branch
+            .iter()
+            .filter_map(|(k, _)| k.parse().ok())
+            .collect();
+        let branches = org_store::by_ids(db, &branch_ids).await?;
+        // A branch counts toward the nearest organization above it with a known enrolment.
+        let known_ids: HashMap<i64, ()> = known.iter().map(|(id, _, _)| (*id, ())).collect();
+        let mut student_members = 0;
+        for (key, n) in &by_branch {
+            let counted = key
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| branches.get(&id))
+                .is_some_and(|b| b.path.ids().iter().any(|id| known_ids.contains_key(id)));
+            if counted {
+                student_members += n;
+            }
+        }
+        // Nested known enrolments would count twice: take only the highest ones.
+        let students = known
+            .iter()
+            .filter(|(id, path, _)| {
+                !known
+                    .iter()
+                    .any(|(other, p, _)| other != id && p.contains(path))
+            })
+            .map(|(_, _, n)| n)
+            .sum();
+        Ok(Some(StudentShare {
+            students,
+            student_members,
+            pct: pct(student_members, students),
+        }))
+    }
+
+    /// Sets the number of students enrolled under an organization (a school), as of today.
+    pub async fn set_students(&self, actor: &Actor, org_id: i64, students: u64) -> Result<()> {
+        let org = self.org(actor, org_id).await?;
+        if !actor.access.can_at(Action::ManageOrg, &org.path) {
+            return Err(crate::AppError::Forbidden("登记在校学生数"));
+        }
+        let tx = self.store.begin_write().await?;
+        org_store::set_students(&tx, &org, students, self.today()).await?;
+        let audit = actor.record(
+            "org.set_students",
+            "org",
+            Some(org.id),
+            Some(org.path.as_str()),
+            None,
+            Some(serde_json::json!({ "students": students })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(())
+    }
+
+    /// The dashboard's figures as a spreadsheet, one sheet per figure.
+    pub async fn dashboard_xlsx(&self, actor: &Actor, under: Option<i64>) -> Result<Vec<u8>> {
+        let d = self.dashboard(actor, under).await?;
+        let xerr = |e: rust_xlsxwriter::XlsxError| {
+            crate::AppError::Integrity(format!("无法生成 Excel 文件：{e}"))
+        };
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let tables: [(&str, &Vec<Count>); 5] = [
+            ("组织", &d.orgs_by_kind),
+            ("政治面貌", &d.by_status),
+            ("党员类别", &d.by_category),
+            ("党员学历", &d.by_education),
+            ("党员年龄", &d.by_age),
+        ];
+        let sheet = book.add_worksheet();
+        sheet.set_name("统计").map_err(xerr)?;
+        sheet.set_column_width(0, 24).map_err(xerr)?;
+        sheet
+            .write_string_with_format(
+                0,
+                0,
+                format!("{} 统计（截至 {}）", d.org.name, d.as_of),
+                &bold,
+            )
+            .map_err(xerr)?;
+        let mut row = 2u32;
+        for (title, counts) in tables {
+            sheet
+                .write_string_with_format(row, 0, title, &bold)
+                .map_err(xerr)?;
+            sheet
+                .write_string_with_format(row, 1, "人数/个数", &bold)
+                .map_err(xerr)?;
+            row += 1;
+            for c in counts.iter() {
+                sheet.write_string(row, 0, &c.label).map_err(xerr)?;
+                sheet.write_number(row, 1, c.count as f64).map_err(xerr)?;
+                row += 1;
+            }
+            row += 1;
+        }
+        let s = &d.secretaries;
+        let lines: Vec<(String, f64)> = vec![
+            ("书记人数".to_owned(), s.count as f64),
+            ("研究生学历占比（%）".to_owned(), s.postgraduate_pct),
+            ("高级职称占比（%）".to_owned(), s.senior_title_pct),
+            ("45 岁以下占比（%）".to_owned(), s.under_45_pct),
+            ("平均年龄".to_owned(), s.average_age),
+        ];
+        sheet
+            .write_string_with_format(row, 0, "书记队伍", &bold)
+            .map_err(xerr)?;
+        row += 1;
+        for (label, v) in lines {
+            sheet.write_string(row, 0, &label).map_err(xerr)?;
+            sheet.write_number(row, 1, v).map_err(xerr)?;
+            row += 1;
+        }
+        if let Some(share) = &d.student_share {
+            row += 1;
+            sheet
+                .write_string_with_format(row, 0, "学生党员占在校生比例", &bold)
+                .map_err(xerr)?;
+            sheet.write_string(row + 1, 0, "在校学生数").map_err(xerr)?;
+            sheet
+                .write_number(row + 1, 1, share.students as f64)
+                .map_err(xerr)?;
+            sheet.write_string(row + 2, 0, "学生党员数").map_err(xerr)?;
+            sheet
+                .write_number(row + 2, 1, share.student_members as f64)
+                .map_err(xerr)?;
+            sheet.write_string(row + 3, 0, "占比（%）").map_err(xerr)?;
+            sheet.write_number(row + 3, 1, share.pct).map_err(xerr)?;
+        }
+        book.save_to_buffer().map_err(xerr)
+    }
+}

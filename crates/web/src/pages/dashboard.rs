@@ -1,0 +1,88 @@
+//! The dashboard (统计分析) of any subtree: figures as tables, charts drawn by ECharts from
+//! the same figures, and a spreadsheet export.
+
+use super::Chrome;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Redirect, Response};
+use dangjian_app::insight::Dashboard;
+use dangjian_domain::FieldError;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct DashboardQuery {
+    #[serde(deserialize_with = "super::empty_as_none")]
+    under: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+pub(crate) struct DashboardPage {
+    chrome: Chrome,
+    d: Dashboard,
+    /// The figures for the charts, as JSON inside a script element.
+    data: String,
+    scope_choices: Vec<(i64, String, bool)>,
+}
+
+pub(crate) async fn page(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<DashboardQuery>,
+) -> Result<DashboardPage, PageError> {
+    let actor = viewer.actor();
+    let d = st.app.dashboard(actor, q.under).await?;
+    let mut choices = st.app.scope_roots(actor).await?;
+    for root in choices.clone() {
+        choices.extend(st.app.org_children(actor, root.id).await?);
+    }
+    let scope_choices = choices
+        .into_iter()
+        .map(|o| (o.id, o.name, o.id == d.org.id))
+        .collect();
+    // `<` escaped so that no name typed by a user can close the script element.
+    let data = serde_json::to_string(&d)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
+    Ok(DashboardPage {
+        chrome: Chrome::new(&viewer, "统计分析", "dashboard"),
+        d,
+        data,
+        scope_choices,
+    })
+}
+
+pub(crate) async fn export(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Response, PageError> {
+    let bytes = st.app.dashboard_xlsx(viewer.actor(), q.under).await?;
+    Ok(super::imports::xlsx_download("党建统计.xlsx", bytes))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct StudentsForm {
+    students: String,
+}
+
+pub(crate) async fn set_students(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<StudentsForm>,
+) -> Result<Redirect, PageError> {
+    let students =
+        f.students.trim().parse::<u64>().map_err(|_| {
+            PageError(FieldError::new("students", "在校学生数", "应为非负整数").into())
+        })?;
+    st.app.set_students(viewer.actor(), id, students).await?;
+    Ok(Redirect::to(&format!("/orgs/{id}?notice=students_saved")))
+}

@@ -1,0 +1,232 @@
+//! Importing and exporting the roster: the template, upload with preview, confirmation with
+//! a progress bar, rollback; and the export of any list of people.
+
+use super::{Chrome, is_htmx};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_app::AppError;
+use dangjian_app::roster::{BatchView, ImportPreview, MAX_ROWS};
+use dangjian_domain::FieldError;
+use dangjian_domain::platform::role::Action;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A spreadsheet download with a Chinese file name.
+pub(crate) fn xlsx_download(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"roster.xlsx\"; filename*=UTF-8''{}",
+        crate::auth::urlencode(name).replace('+', "%20")
+    );
+    (
+        [
+            (header::CONTENT_TYPE, XLSX.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports.html")]
+pub(crate) struct ImportsPage {
+    chrome: Chrome,
+    targets: Vec<(i64, String)>,
+    batches: Vec<BatchView>,
+    preview: Option<ImportPreview>,
+    error: Option<String>,
+    max_rows: usize,
+}
+
+async fn imports_page(
+    st: &AppState,
+    viewer: &Viewer,
+    preview: Option<ImportPreview>,
+    error: Option<String>,
+    notice: Option<&str>,
+) -> Result<ImportsPage, AppError> {
+    let actor = viewer.actor();
+    if actor.access.scopes(Action::WriteRecords).is_empty() {
+        return Err(AppError::Forbidden("导入名册"));
+    }
+    let mut targets = Vec::new();
+    for root in st.app.scope_roots(actor).await? {
+        if actor.access.can_at(Action::WriteRecords, &root.path) {
+            targets.push((root.id, root.name.clone()));
+            for child in st.app.org_children(actor, root.id).await? {
+                targets.push((child.id, format!("　{}", child.name)));
+            }
+        }
+    }
+    Ok(ImportsPage {
+        chrome: Chrome::new(viewer, "导入名册", "imports").with_notice(notice),
+        targets,
+        batches: st.app.import_batches(actor).await?,
+        preview,
+        error,
+        max_rows: MAX_ROWS,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub(crate) async fn page(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> Result<ImportsPage, PageError> {
+    Ok(imports_page(&st, &viewer, None, None, q.notice.as_deref()).await?)
+}
+
+pub(crate) async fn template(
+    State(st): State<AppState>,
+    _viewer: Viewer,
+) -> Result<Response, PageError> {
+    Ok(xlsx_download(
+        "党员名册导入模板.xlsx",
+        st.app.roster_template()?,
+    ))
+}
+
+/// Takes the uploaded file and shows what it would do, or every bad row.
+pub(crate) async fn upload(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let mut file = None;
+    let mut org_id = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field.bytes().await.map_err(|_| {
+                    PageError(
+                        FieldError::new("file", "名册文件", "文件上传未完成或超过大小上限").into(),
+                    )
+                })?;
+                file = Some((name, bytes));
+            }
+            Some("org_id") => {
+                org_id = field
+                    .text()
+                    .await
+                    .ok()
+                    .and_then(|t| t.trim().parse::<i64>().ok())
+            }
+            _ => {}
+        }
+    }
+    let result = match (file, org_id) {
+        (Some((name, bytes)), Some(org)) if !bytes.is_empty() => {
+            st.app
+                .stage_import(viewer.actor(), org, &name, &bytes)
+                .await
+        }
+        (_, None) => Err(FieldError::new("org_id", "导入到", "请选择导入到哪个组织").into()),
+        _ => Err(FieldError::new("file", "名册文件", "请选择要导入的 Excel 文件").into()),
+    };
+    match result {
+        Ok(preview) => {
+            let status = if preview.errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok((
+                status,
+                imports_page(&st, &viewer, Some(preview), None, None).await?,
+            )
+                .into_response())
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let page = imports_page(&st, &viewer, None, Some(e.to_string()), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn apply(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Redirect, PageError> {
+    st.app.apply_import(viewer.actor(), id).await?;
+    Ok(Redirect::to(&format!("/imports/{id}")))
+}
+
+pub(crate) async fn discard(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Redirect, PageError> {
+    st.app.discard_import(viewer.actor(), id).await?;
+    Ok(Redirect::to("/imports?notice=import_discarded"))
+}
+
+pub(crate) async fn rollback(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    match st.app.rollback_import(viewer.actor(), id).await {
+        Ok(_) => Ok(Redirect::to("/imports?notice=import_rolled_back").into_response()),
+        Err(e @ AppError::Conflict { .. }) => {
+            let page = imports_page(&st, &viewer, None, Some(e.to_string()), None).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import_batch.html")]
+pub(crate) struct BatchPage {
+    chrome: Chrome,
+    batch: BatchView,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import_progress.html")]
+pub(crate) struct BatchProgress {
+    batch: BatchView,
+}
+
+/// A batch with its progress bar; htmx polls the fragment until the import ends.
+pub(crate) async fn batch(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let batch = st.app.import_batch(viewer.actor(), id).await?;
+    if is_htmx(&headers) {
+        return Ok(BatchProgress { batch }.into_response());
+    }
+    Ok(BatchPage {
+        chrome: Chrome::new(&viewer, "导入进度", "imports"),
+        batch,
+    }
+    .into_response())
+}
+
+pub(crate) async fn export(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<super::people::ListQuery>,
+) -> Result<Response, PageError> {
+    let query = q.to_query()?;
+    let bytes = st.app.export_people(viewer.actor(), &query).await?;
+    Ok(xlsx_download("党员名册.xlsx", bytes))
+}

@@ -1,0 +1,34 @@
+// Draws the dashboard's charts from the figures the page already shows as tables.
+document.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("dashboard-data");
+  if (!el || !window.echarts) { return; }
+  var d = JSON.parse(el.textContent);
+  var red = ["#c8102e", "#e0533f", "#f08a5d", "#f6b98a", "#9e0c24", "#7a7a7a", "#b26a00"];
+  function pie(id, counts) {
+    var node = document.getElementById(id);
+    if (!node) { return; }
+    echarts.init(node).setOption({
+      color: red,
+      tooltip: { trigger: "item" },
+      series: [{ type: "pie", radius: ["35%", "65%"],
+        data: counts.filter(function (c) { return c.count > 0; })
+          .map(function (c) { return { name: c.label, value: c.count }; }) }]
+    });
+  }
+  function bars(id, counts) {
+    var node = document.getElementById(id);
+    if (!node) { return; }
+    echarts.init(node).setOption({
+      color: red,
+      tooltip: {},
+      grid: { left: 40, right: 10, top: 10, bottom: 40 },
+      xAxis: { type: "category", data: counts.map(function (c) { return c.label; }) },
+      yAxis: { type: "value" },
+      series: [{ type: "bar", data: counts.map(function (c) { return c.count; }) }]
+    });
+  }
+  pie("chart-status", d.by_status);
+  pie("chart-category", d.by_category);
+  bars("chart-education", d.by_education);
+  bars("chart-age", d.by_age);
+});
