@@ -466,3 +466,102 @@ async fn an_empty_scope_in_the_filter_means_all() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn the_roster_through_the_api_and_the_pages() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let r = send(
+        &w,
+        get(
+            "/api/v1/people?status=members&per_page=5&sort=-birth_date",
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list = r.json();
+    assert_eq!(list["total"], 100);
+    let first = &list["items"][0];
+    for key in ["id", "name", "status", "category", "org_id"] {
+        assert!(!first[key].is_null(), "{key} in {first}");
+    }
+    assert!(
+        first["national_id_masked"]
+            .as_str()
+            .unwrap()
+            .contains("***")
+    );
+    let id = first["id"].as_i64().unwrap();
+    let org_id = first["org_id"].as_i64().unwrap();
+
+    let r = send(&w, get(&format!("/api/v1/people/{id}"), &admin)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["history"].as_array().unwrap().len(), 1);
+    let r = send(&w, get(&format!("/api/v1/orgs/{org_id}/members"), &admin)).await;
+    assert!(r.json()["total"].as_u64().unwrap() >= 1);
+    let r = send(&w, get("/api/v1/people?status=chairman", &admin)).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("status"))
+    );
+
+    // A bad ID number is named and nothing is added.
+    let body = format!(
+        r#"{{"org_id":{org_id},"name":"测试","national_id":"110105194912310021","ethnicity":"汉族","education":"master","category":"staff","status":"applicant"}}"#
+    );
+    let r = send(&w, json("POST", "/api/v1/people", &admin, &body)).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("national_id"))
+    );
+    let body = body.replace("110105194912310021", "11010519491231002X");
+    let r = send(&w, json("POST", "/api/v1/people", &admin, &body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = send(&w, get("/api/v1/people?q=ceshi", &admin)).await;
+    assert_eq!(r.json()["total"], 1);
+
+    for page in [
+        "/people?q=cs",
+        "/dashboard",
+        "/imports",
+        &format!("/people/{id}"),
+        &format!("/orgs/{org_id}"),
+    ] {
+        let r = send(&w, get(page, &admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}: {}", r.body);
+    }
+    let r = send(
+        &w,
+        form(
+            &format!("/people/{id}/reveal"),
+            &admin,
+            &format!("csrf={csrf}"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("***********"), "the whole number is shown");
+    let r = send(
+        &w,
+        form(&format!("/people/{id}/reveal"), &admin, "csrf=wrong"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    for file in [
+        "/people/export.xlsx",
+        "/imports/template.xlsx",
+        "/dashboard.xlsx",
+    ] {
+        let res = w.router.clone().oneshot(get(file, &admin)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{file}");
+        assert!(
+            res.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml")
+        );
+    }
+    let r = send(&w, get("/api/v1/dashboard", &admin)).await;
+    assert_eq!(r.json()["members"], 100);
+}

@@ -4,6 +4,7 @@
 
 mod audit;
 mod orgs;
+mod people;
 mod session;
 mod tokens;
 
@@ -52,6 +53,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(orgs::list, orgs::create))
         .routes(routes!(orgs::get))
         .routes(routes!(orgs::children))
+        .routes(routes!(people::members))
+        .routes(routes!(people::list, people::create))
+        .routes(routes!(people::get, people::update))
+        .routes(routes!(people::start_transfer))
+        .routes(routes!(people::receive_transfer))
+        .routes(routes!(people::dashboard))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::search))

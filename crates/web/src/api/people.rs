@@ -1,0 +1,460 @@
+//! People, members, transfers and the dashboard through the API.
+
+use super::{ApiJson, ApiQuery, List, PageParams};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use dangjian_app::PersonSort;
+use dangjian_app::people::{PeopleQuery, PersonRow};
+use dangjian_domain::FieldError;
+use dangjian_domain::people::{Education, Person, PersonCategory, PersonInput, PersonStatus};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A person (人员) of the roster; the ID number and phone only masked.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PersonView {
+    id: i64,
+    name: String,
+    /// `applicant`, `activist`, `candidate`, `probationary`, `full` or `non_member`.
+    status: String,
+    /// `staff`, `student` or `retired`.
+    category: String,
+    org_id: i64,
+    group_id: Option<i64>,
+    /// The branch's name (in lists).
+    org_name: Option<String>,
+    /// `male` or `female`, read from the ID number.
+    gender: String,
+    birth_date: chrono::NaiveDate,
+    ethnicity: String,
+    national_id_masked: String,
+    phone_masked: Option<String>,
+    native_place: Option<String>,
+    /// `doctorate`, `master`, `bachelor`, `associate`, `secondary`, `high_school`, `lower`.
+    education: String,
+    /// `doctor`, `master`, `bachelor` or `none`.
+    degree: String,
+    /// `senior`, `associate_senior`, `intermediate`, `junior` or `none`.
+    title_level: String,
+    title: Option<String>,
+    school: Option<String>,
+    class_name: Option<String>,
+    staff_no: Option<String>,
+    join_date: Option<chrono::NaiveDate>,
+    confirmation_date: Option<chrono::NaiveDate>,
+    transfer_pending: bool,
+    /// Send it back when changing the person: a change made meanwhile is refused.
+    version: i64,
+}
+
+impl PersonView {
+    fn of(p: Person, org_name: Option<String>) -> Self {
+        Self {
+            id: p.id,
+            status: p.status.code().to_owned(),
+            category: p.category.code().to_owned(),
+            org_id: p.org_id,
+            group_id: p.group_id,
+            org_name,
+            gender: p.gender.code().to_owned(),
+            birth_date: p.birth_date,
+            ethnicity: p.ethnicity,
+            national_id_masked: p.national_id_masked,
+            phone_masked: p.phone_masked,
+            native_place: p.native_place,
+            education: p.education.code().to_owned(),
+            degree: p.degree.code().to_owned(),
+            title_level: p.title_level.code().to_owned(),
+            title: p.title,
+            school: p.school,
+            class_name: p.class_name,
+            staff_no: p.staff_no,
+            join_date: p.join_date,
+            confirmation_date: p.confirmation_date,
+            transfer_pending: p.transfer_pending,
+            version: p.version,
+            name: p.name,
+        }
+    }
+}
+
+impl From<PersonRow> for PersonView {
+    fn from(r: PersonRow) -> Self {
+        Self::of(r.person, Some(r.org_name))
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PeopleParams {
+    page: Option<u64>,
+    per_page: Option<u64>,
+    /// A name, its pinyin or initials (`zhangsan`, `zs`), or a whole ID number.
+    q: Option<String>,
+    /// Only this organization's subtree.
+    under: Option<i64>,
+    /// A status, or `members` for full and probationary members.
+    status: Option<String>,
+    category: Option<String>,
+    education: Option<String>,
+    age_min: Option<u32>,
+    age_max: Option<u32>,
+    /// `name` (default), `org`, `birth_date`, `join_date` or `status`; prefix `-` for descending.
+    sort: Option<String>,
+}
+
+fn bad(field: &'static str, label: &'static str, message: &str) -> ApiError {
+    ApiError(FieldError::new(field, label, message).into())
+}
+
+fn enum_param<T>(
+    value: &Option<String>,
+    parse: fn(&str) -> Option<T>,
+    field: &'static str,
+    label: &'static str,
+) -> Result<Option<T>, ApiError> {
+    match value.as_deref() {
+        None | Some("") => Ok(None),
+        Some(v) => parse(v)
+            .map(Some)
+            .ok_or_else(|| bad(field, label, "不是可用的取值，见 OpenAPI 文档")),
+    }
+}
+
+impl PeopleParams {
+    fn query(&self) -> Result<PeopleQuery, ApiError> {
+        let members_only = self.status.as_deref() == Some("members");
+        let status = if members_only {
+            None
+        } else {
+            enum_param(&self.status, PersonStatus::parse, "status", "政治面貌")?
+        };
+        let key = self.sort.as_deref().unwrap_or("name");
+        let (descending, key) = key.strip_prefix('-').map_or((false, key), |k| (true, k));
+        let sort = match key {
+            "name" => PersonSort::Name,
+            "org" => PersonSort::Org,
+            "birth_date" => PersonSort::BirthDate,
+            "join_date" => PersonSort::JoinDate,
+            "status" => PersonSort::Status,
+            _ => {
+                return Err(bad(
+                    "sort",
+                    "排序",
+                    "应为 name、org、birth_date、join_date 或 status",
+                ));
+            }
+        };
+        Ok(PeopleQuery {
+            under: self.under,
+            status,
+            members_only,
+            category: enum_param(
+                &self.category,
+                PersonCategory::parse,
+                "category",
+                "人员类别",
+            )?,
+            education: enum_param(&self.education, Education::parse, "education", "学历")?,
+            age_min: self.age_min,
+            age_max: self.age_max,
+            q: self.q.clone(),
+            sort,
+            descending,
+        })
+    }
+}
+
+async fn list_people(
+    st: &AppState,
+    caller: &Caller,
+    params: &PeopleParams,
+    query: PeopleQuery,
+) -> Result<Json<List<PersonView>>, ApiError> {
+    let paging = PageParams {
+        page: params.page,
+        per_page: params.per_page,
+    }
+    .paging()?;
+    let page = st.app.people(&caller.actor, &query, paging).await?;
+    Ok(Json(List {
+        total: page.total,
+        items: page.items.into_iter().map(PersonView::from).collect(),
+    }))
+}
+
+/// The people the caller may see, filtered, searched, sorted and paged.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleParams),
+    responses((status = 200, body = List<PersonView>), (status = 422, body = ErrorBody)))]
+pub(crate) async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PeopleParams>,
+) -> Result<Json<List<PersonView>>, ApiError> {
+    let query = q.query()?;
+    list_people(&st, &caller, &q, query).await
+}
+
+/// The members of an organization's subtree (full and probationary unless `status` says).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/members", tag = "orgs", params(("id" = i64, Path), PeopleParams),
+    responses((status = 200, body = List<PersonView>), (status = 404, body = ErrorBody)))]
+pub(crate) async fn members(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<PeopleParams>,
+) -> Result<Json<List<PersonView>>, ApiError> {
+    let mut query = q.query()?;
+    query.under = Some(id);
+    if q.status.is_none() {
+        query.members_only = true;
+    }
+    list_people(&st, &caller, &q, query).await
+}
+
+/// One period of a person's history.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct HistoryView {
+    from_on: chrono::NaiveDate,
+    until_on: Option<chrono::NaiveDate>,
+    org_id: i64,
+    org_name: String,
+    status: String,
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PersonDetail {
+    #[serde(flatten)]
+    person: PersonView,
+    group_name: Option<String>,
+    history: Vec<HistoryView>,
+}
+
+/// One person with their history.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)),
+    responses((status = 200, body = PersonDetail), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<PersonDetail>, ApiError> {
+    let v = st.app.person(&caller.actor, id).await?;
+    Ok(Json(PersonDetail {
+        person: PersonView::of(v.person, Some(v.org.name)),
+        group_name: v.group.map(|g| g.name),
+        history: v
+            .history
+            .into_iter()
+            .map(|h| HistoryView {
+                from_on: h.from_on,
+                until_on: h.until_on,
+                org_id: h.org_id,
+                org_name: h.org_name,
+                status: h.status.code().to_owned(),
+                reason: h.reason,
+            })
+            .collect(),
+    }))
+}
+
+/// A person's fields as the 采集表 has them; enumerations by code or by Chinese label.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PersonBody {
+    /// The branch (for a new person).
+    org_id: Option<i64>,
+    group_id: Option<i64>,
+    /// The version read (for a change).
+    version: Option<i64>,
+    name: String,
+    /// 18 characters, checked by GB 11643; may be left out when changing a person.
+    #[serde(default)]
+    national_id: String,
+    ethnicity: String,
+    #[serde(default)]
+    native_place: String,
+    education: String,
+    #[serde(default)]
+    degree: String,
+    #[serde(default)]
+    title_level: String,
+    #[serde(default)]
+    title: String,
+    category: String,
+    #[serde(default)]
+    school: String,
+    #[serde(default)]
+    class_name: String,
+    #[serde(default)]
+    staff_no: String,
+    #[serde(default)]
+    phone: String,
+    status: String,
+    /// `YYYY-MM-DD`, for members.
+    #[serde(default)]
+    join_date: String,
+    /// `YYYY-MM-DD`, for full members.
+    #[serde(default)]
+    confirmation_date: String,
+}
+
+impl PersonBody {
+    fn input(&self) -> PersonInput {
+        PersonInput {
+            name: self.name.clone(),
+            national_id: self.national_id.clone(),
+            ethnicity: self.ethnicity.clone(),
+            native_place: self.native_place.clone(),
+            education: self.education.clone(),
+            degree: self.degree.clone(),
+            title_level: self.title_level.clone(),
+            title: self.title.clone(),
+            category: self.category.clone(),
+            school: self.school.clone(),
+            class_name: self.class_name.clone(),
+            staff_no: self.staff_no.clone(),
+            phone: self.phone.clone(),
+            status: self.status.clone(),
+            join_date: self.join_date.clone(),
+            confirmation_date: self.confirmation_date.clone(),
+        }
+    }
+}
+
+/// Adds a person to a branch.
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody,
+    responses((status = 201, body = PersonView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(b): ApiJson<PersonBody>,
+) -> Result<(StatusCode, Json<PersonView>), ApiError> {
+    let org_id = b
+        .org_id
+        .ok_or_else(|| bad("org_id", "所在党支部", "不能为空"))?;
+    let p = st
+        .app
+        .add_person(&caller.actor, org_id, b.group_id, &b.input())
+        .await?;
+    Ok((StatusCode::CREATED, Json(PersonView::of(p, None))))
+}
+
+/// Changes a person; `version` must be the one read.
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody,
+    responses((status = 200, body = PersonView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn update(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PersonBody>,
+) -> Result<Json<PersonView>, ApiError> {
+    let version = b
+        .version
+        .ok_or_else(|| bad("version", "版本", "不能为空：请带上读取时的 version"))?;
+    let p = st
+        .app
+        .edit_person(&caller.actor, id, version, b.group_id, &b.input())
+        .await?;
+    Ok(Json(PersonView::of(p, None)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransferBody {
+    /// A branch of the university; or leave it out and name `to_outside`.
+    to_org_id: Option<i64>,
+    to_outside: Option<String>,
+    reason: String,
+}
+
+/// A transfer (组织关系转接).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TransferView {
+    id: i64,
+    person_id: i64,
+    /// `internal`, `out` or `in`.
+    direction: String,
+    from_org_id: Option<i64>,
+    to_org_id: Option<i64>,
+    to_outside: Option<String>,
+    /// `pending`, `received` or `cancelled`.
+    state: String,
+    initiated_on: chrono::NaiveDate,
+    received_on: Option<chrono::NaiveDate>,
+    reason: String,
+}
+
+impl From<dangjian_domain::people::Transfer> for TransferView {
+    fn from(t: dangjian_domain::people::Transfer) -> Self {
+        Self {
+            id: t.id,
+            person_id: t.person_id,
+            direction: t.direction.code().to_owned(),
+            from_org_id: t.from_org_id,
+            to_org_id: t.to_org_id,
+            to_outside: t.to_outside,
+            state: t.state.code().to_owned(),
+            initiated_on: t.initiated_on,
+            received_on: t.received_on,
+            reason: t.reason,
+        }
+    }
+}
+
+/// Starts a transfer of a member; the old branch manages them until it is received.
+#[utoipa::path(post, path = "/api/v1/people/{id}/transfers", tag = "people", params(("id" = i64, Path)), request_body = TransferBody,
+    responses((status = 201, body = TransferView), (status = 422, body = ErrorBody)))]
+pub(crate) async fn start_transfer(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TransferBody>,
+) -> Result<(StatusCode, Json<TransferView>), ApiError> {
+    let t = st
+        .app
+        .start_transfer(
+            &caller.actor,
+            id,
+            b.to_org_id,
+            b.to_outside.as_deref(),
+            &b.reason,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(t.into())))
+}
+
+/// Receives a transfer (the new branch; for a transfer out of the university, the old one).
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/receive", tag = "people", params(("id" = i64, Path)),
+    responses((status = 200, body = TransferView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn receive_transfer(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<TransferView>, ApiError> {
+    Ok(Json(
+        st.app.receive_transfer(&caller.actor, id).await?.into(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DashboardParams {
+    /// The organization whose subtree is counted; the caller's first scope when left out.
+    under: Option<i64>,
+}
+
+/// The dashboard's figures for a subtree, computed from the records.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "insight", params(DashboardParams),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub(crate) async fn dashboard(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<DashboardParams>,
+) -> Result<Json<dangjian_app::insight::Dashboard>, ApiError> {
+    Ok(Json(st.app.dashboard(&caller.actor, q.under).await?))
+}
