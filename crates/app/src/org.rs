@@ -2,7 +2,10 @@
 
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::FieldError;
-use dangjian_domain::org::{NewOrg, Org, OrgKind, OrgPath, SizeWarning, size_warnings};
+use dangjian_domain::org::{
+    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, SizeWarning, check_merge, check_move,
+    size_warnings,
+};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -269,6 +272,288 @@ impl App {
                         seat,
                     },
                 ))
+            })
+            .collect())
+    }
+}
+
+/// Someone in the roster of a past day, with the status and branch of that day.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PastMember {
+    pub name: String,
+    pub status: PersonStatus,
+    pub org_name: String,
+}
+
+/// An event of an organization's history, with the names of the organizations it names.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OrgEventView {
+    #[serde(flatten)]
+    pub event: OrgEvent,
+    pub from_parent: Option<String>,
+    pub to_parent: Option<String>,
+    pub other: Option<String>,
+}
+
+impl App {
+    /// The organization for a change of the tree: found in scope, active, and manageable
+    /// both where it is and (for the target) where it goes.
+    async fn manageable(&self, actor: &Actor, id: i64, field: &'static str) -> Result<Org> {
+        let org = store::find(self.store.db(), &actor.access, Action::ReadOrg, id)
+            .await?
+            .filter(Org::is_active)
+            .ok_or_else(|| FieldError::new(field, "组织", "组织不存在或已撤销"))?;
+        if !actor.access.can_at(Action::ManageOrg, &org.path) {
+            return Err(AppError::Forbidden("调整该组织"));
+        }
+        Ok(org)
+    }
+
+    /// Records what happened; `parents` is the parent before and after.
+    async fn record_event(
+        &self,
+        tx: &dangjian_store::WriteTx,
+        org: &Org,
+        kind: OrgEventKind,
+        (from_parent_id, to_parent_id): (Option<i64>, Option<i64>),
+        other_org_id: Option<i64>,
+        note: &str,
+    ) -> Result<OrgEvent> {
+        let event = OrgEvent {
+            id: self.new_id(),
+            org_id: org.id,
+            kind,
+            on_date: self.today(),
+            from_parent_id,
+            to_parent_id,
+            other_org_id,
+            note: note.to_owned(),
+        };
+        store::insert_event(tx, &event, self.now_ms()).await?;
+        Ok(event)
+    }
+
+    /// Moves an organization with its whole subtree and members under another parent.
+    pub async fn move_org(&self, actor: &Actor, id: i64, new_parent_id: i64) -> Result<Org> {
+        let org = self.manageable(actor, id, "org_id").await?;
+        let parent = self.manageable(actor, new_parent_id, "parent_id").await?;
+        check_move(&org, &parent)?;
+        let new_path = parent.path.child(org.id);
+        let tx = self.store.begin_write().await?;
+        store::set_parent(&tx, org.id, parent.id).await?;
+        store::rewrite_paths(&tx, &org.path, &new_path).await?;
+        let event = self
+            .record_event(
+                &tx,
+                &org,
+                OrgEventKind::Moved,
+                (org.parent_id, Some(parent.id)),
+                None,
+                &format!("调整到{}之下", parent.name),
+            )
+            .await?;
+        let moved = Org {
+            parent_id: Some(parent.id),
+            path: new_path,
+            ..org.clone()
+        };
+        let audit = actor.record(
+            "org.move",
+            "org",
+            Some(org.id),
+            Some(moved.path.as_str()),
+            Some(json!(org)),
+            Some(json!({ "org": moved, "event": event })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(moved)
+    }
+
+    /// Merges one organization into another of its kind: its members and groups go there,
+    /// its committee steps down, and it is dissolved.
+    pub async fn merge_org(&self, actor: &Actor, from_id: i64, into_id: i64) -> Result<Org> {
+        let from = self.manageable(actor, from_id, "org_id").await?;
+        let into = self.manageable(actor, into_id, "into_id").await?;
+        check_merge(&from, &into)?;
+        let db = self.store.db();
+        let today = self.today();
+        let people = people_store::current_of_org(db, from.id).await?;
+        let children = store::children(db, &actor.access, from.id).await?;
+        let periods: Vec<_> = people
+            .iter()
+            .map(|(pid, status)| people_store::Period {
+                id: self.new_id(),
+                person_id: *pid,
+                org_id: into.id,
+                org_path: into.path.clone(),
+                status: *status,
+                from_on: today,
+                until_on: None,
+                reason: format!("{}并入{}", from.name, into.name),
+            })
+            .collect();
+        let tx = self.store.begin_write().await?;
+        people_store::move_all(
+            &tx,
+            from.id,
+            into.id,
+            &into.path,
+            today,
+            &periods,
+            self.now_ms(),
+        )
+        .await?;
+        for child in &children {
+            store::set_parent(&tx, child.id, into.id).await?;
+            store::rewrite_paths(&tx, &child.path, &into.path.child(child.id)).await?;
+        }
+        position_store::end_all(&tx, from.id, today).await?;
+        store::dissolve(&tx, from.id, today).await?;
+        self.record_event(
+            &tx,
+            &from,
+            OrgEventKind::MergedInto,
+            (None, None),
+            Some(into.id),
+            &format!("并入{}，党员 {} 名随之转入", into.name, people.len()),
+        )
+        .await?;
+        self.record_event(
+            &tx,
+            &into,
+            OrgEventKind::Absorbed,
+            (None, None),
+            Some(from.id),
+            &format!("{}并入本组织", from.name),
+        )
+        .await?;
+        let audit = actor.record(
+            "org.merge",
+            "org",
+            Some(from.id),
+            Some(from.path.as_str()),
+            Some(json!(from)),
+            Some(json!({ "into": into.id, "people": people.len(), "groups": children.len() })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(into)
+    }
+
+    /// Dissolves an organization that has no active sub-organizations and no members left.
+    pub async fn dissolve_org(&self, actor: &Actor, id: i64) -> Result<Org> {
+        let org = self.manageable(actor, id, "org_id").await?;
+        if org.parent_id.is_none() {
+            return Err(FieldError::new("org_id", "组织", "组织树的根不能撤销").into());
+        }
+        let db = self.store.db();
+        if store::has_active_children(db, org.id).await? {
+            return Err(AppError::Rule {
+                field: Some("org_id"),
+                message: "尚有下级组织，须先撤销或调整".to_owned(),
+                basis: "党章第三十条",
+            });
+        }
+        if !people_store::current_of_org(db, org.id).await?.is_empty() {
+            return Err(AppError::Rule {
+                field: Some("org_id"),
+                message: "尚有人员，须先转接组织关系或合并到其他支部".to_owned(),
+                basis: "支部条例第二十五条",
+            });
+        }
+        let today = self.today();
+        let tx = self.store.begin_write().await?;
+        position_store::end_all(&tx, org.id, today).await?;
+        store::dissolve(&tx, org.id, today).await?;
+        self.record_event(
+            &tx,
+            &org,
+            OrgEventKind::Dissolved,
+            (org.parent_id, None),
+            None,
+            "撤销",
+        )
+        .await?;
+        let dissolved = Org {
+            dissolved_on: Some(today),
+            ..org.clone()
+        };
+        let audit = actor.record(
+            "org.dissolve",
+            "org",
+            Some(org.id),
+            Some(org.path.as_str()),
+            Some(json!(org)),
+            Some(json!(dissolved)),
+        );
+        self.finish(tx, audit).await?;
+        Ok(dissolved)
+    }
+
+    /// The one active organization with exactly this name (of a kind), as a person typed it;
+    /// `field` names the form field in the error.
+    pub async fn org_named(
+        &self,
+        name: &str,
+        kind: Option<OrgKind>,
+        (field, label): (&'static str, &'static str),
+    ) -> Result<Org> {
+        let name = name.trim();
+        let mut found: Vec<Org> = store::choices(self.store.db(), name, kind, 200)
+            .await?
+            .into_iter()
+            .filter(|o| o.name == name)
+            .collect();
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(FieldError::new(field, label, "找不到该名称的组织").into()),
+            _ => Err(FieldError::new(field, label, "有多个同名组织，请联系组织部").into()),
+        }
+    }
+
+    /// An organization's history, with names.
+    pub async fn org_events(&self, org: &Org) -> Result<Vec<OrgEventView>> {
+        let db = self.store.db();
+        let events = store::events(db, org.id).await?;
+        let ids: Vec<i64> = events
+            .iter()
+            .flat_map(|e| [e.from_parent_id, e.to_parent_id, e.other_org_id])
+            .flatten()
+            .collect();
+        let names = store::by_ids(db, &ids).await?;
+        let name = |id: Option<i64>| id.and_then(|id| names.get(&id)).map(|o| o.name.clone());
+        Ok(events
+            .into_iter()
+            .map(|event| OrgEventView {
+                from_parent: name(event.from_parent_id),
+                to_parent: name(event.to_parent_id),
+                other: name(event.other_org_id),
+                event,
+            })
+            .collect())
+    }
+
+    /// The people who belonged to an organization's subtree on a past day, with the status
+    /// they had then.
+    pub async fn members_on(
+        &self,
+        actor: &Actor,
+        org: &Org,
+        on: chrono::NaiveDate,
+    ) -> Result<Vec<PastMember>> {
+        let db = self.store.db();
+        let periods = people_store::members_on(db, &actor.access, &org.path, on).await?;
+        let names =
+            people_store::names(db, &periods.iter().map(|p| p.person_id).collect::<Vec<_>>())
+                .await?;
+        let orgs = store::by_ids(db, &periods.iter().map(|p| p.org_id).collect::<Vec<_>>()).await?;
+        Ok(periods
+            .into_iter()
+            .map(|p| PastMember {
+                name: names.get(&p.person_id).cloned().unwrap_or_default(),
+                status: p.status,
+                org_name: orgs
+                    .get(&p.org_id)
+                    .map_or_else(String::new, |o| o.name.clone()),
             })
             .collect())
     }

@@ -193,20 +193,11 @@ impl App {
 
     /// The one active branch with exactly this name, as a person typed it in a transfer.
     pub async fn branch_named(&self, actor: &Actor, name: &str) -> Result<Org> {
-        let name = name.trim();
-        let mut found: Vec<Org> = self
-            .transfer_targets(actor, name)
-            .await?
-            .into_iter()
-            .filter(|o| o.name == name)
-            .collect();
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => Err(FieldError::new("to_org", "转入支部", "找不到该名称的党支部").into()),
-            _ => {
-                Err(FieldError::new("to_org", "转入支部", "有多个同名党支部，请联系组织部").into())
-            }
+        if actor.access.scopes(Action::WriteRecords).is_empty() {
+            return Err(AppError::Forbidden("转接组织关系"));
         }
+        self.org_named(name, Some(OrgKind::Branch), ("to_org", "转入支部"))
+            .await
     }
 
     /// A person's transfers, as the reader may see them.

@@ -257,6 +257,76 @@ pub fn size_warnings(
     warnings
 }
 
+crate::labelled_enum! {
+    /// What happened to an organization (组织沿革).
+    pub enum OrgEventKind {
+        Moved = ("moved", "调整隶属关系"),
+        MergedInto = ("merged_into", "并入其他组织"),
+        Absorbed = ("absorbed", "合并其他组织"),
+        Dissolved = ("dissolved", "撤销"),
+    }
+}
+
+/// One event of an organization's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgEvent {
+    pub id: i64,
+    pub org_id: i64,
+    pub kind: OrgEventKind,
+    pub on_date: NaiveDate,
+    pub from_parent_id: Option<i64>,
+    pub to_parent_id: Option<i64>,
+    pub other_org_id: Option<i64>,
+    pub note: String,
+}
+
+/// Checks a move of `org` under `new_parent`: the placement rules, and no cycle (an
+/// organization cannot go under itself or one of its own sub-organizations).
+pub fn check_move(org: &Org, new_parent: &Org) -> Result<(), DomainError> {
+    if org.parent_id.is_none() {
+        return Err(DomainError::Rule {
+            field: Some("parent_id"),
+            message: "组织树的根不能移动".to_owned(),
+            basis: "党章第三十条",
+        });
+    }
+    if org.path.contains(&new_parent.path) {
+        return Err(DomainError::Rule {
+            field: Some("parent_id"),
+            message: "不能移到本组织或其下级组织之下，否则隶属关系成环".to_owned(),
+            basis: "党章第三十条",
+        });
+    }
+    if !new_parent.is_active() {
+        return Err(FieldError::new("parent_id", "新的上级组织", "该组织已撤销").into());
+    }
+    if Some(new_parent.id) == org.parent_id {
+        return Err(FieldError::new("parent_id", "新的上级组织", "已在该组织之下").into());
+    }
+    org.kind.check_parent(Some(new_parent.kind))
+}
+
+/// Checks a merge of `from` into `into`: two different active organizations of one kind.
+pub fn check_merge(from: &Org, into: &Org) -> Result<(), DomainError> {
+    if from.id == into.id {
+        return Err(FieldError::new("into_id", "并入的组织", "不能并入自身").into());
+    }
+    if !into.is_active() || !from.is_active() {
+        return Err(FieldError::new("into_id", "并入的组织", "已撤销的组织不能合并").into());
+    }
+    if from.kind != into.kind {
+        return Err(DomainError::Rule {
+            field: Some("into_id"),
+            message: format!("{}只能与{}合并", from.kind.label(), from.kind.label()),
+            basis: "支部条例第四条",
+        });
+    }
+    if from.path.contains(&into.path) {
+        return Err(FieldError::new("into_id", "并入的组织", "不能并入自己的下级组织").into());
+    }
+    Ok(())
+}
+
 /// A new organization as a person asked for it, checked field by field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrg {
@@ -401,6 +471,56 @@ mod tests {
         let small = size_warnings(OrgKind::Branch, 4, 2, 1);
         assert!(small[0].message.contains("不足 3 名"));
         assert!(size_warnings(OrgKind::GeneralBranch, 500, 400, 0).is_empty());
+    }
+
+    fn org(id: i64, parent: Option<&Org>, kind: OrgKind) -> Org {
+        Org {
+            id,
+            parent_id: parent.map(|p| p.id),
+            path: parent.map_or_else(|| OrgPath::root(id), |p| p.path.child(id)),
+            name: format!("组织{id}"),
+            kind,
+            category: None,
+            founded_on: None,
+            dissolved_on: None,
+        }
+    }
+
+    #[test]
+    fn a_move_keeps_the_tree_a_tree_党章第三十条() {
+        let root = org(1, None, OrgKind::Committee);
+        let gb = org(2, Some(&root), OrgKind::GeneralBranch);
+        let gb2 = org(3, Some(&root), OrgKind::GeneralBranch);
+        let branch = org(4, Some(&gb), OrgKind::Branch);
+        let group = org(5, Some(&branch), OrgKind::Group);
+        assert!(check_move(&branch, &gb2).is_ok());
+        assert!(check_move(&branch, &root).is_ok(), "to a direct branch");
+        assert!(
+            check_move(&gb, &branch)
+                .unwrap_err()
+                .to_string()
+                .contains("成环")
+        );
+        assert!(
+            check_move(&gb, &gb)
+                .unwrap_err()
+                .to_string()
+                .contains("成环")
+        );
+        assert!(
+            check_move(&group, &gb2)
+                .unwrap_err()
+                .to_string()
+                .contains("党小组不能设在党总支之下")
+        );
+        assert!(check_move(&root, &gb).is_err());
+        assert!(check_merge(&branch, &org(6, Some(&gb2), OrgKind::Branch)).is_ok());
+        assert!(
+            check_merge(&branch, &gb2)
+                .unwrap_err()
+                .to_string()
+                .contains("只能与党支部合并")
+        );
     }
 
     #[test]

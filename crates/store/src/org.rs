@@ -1,7 +1,7 @@
 //! Organizations (党组织): the tree, read within the reader's scope.
 
 use crate::{Result, StoreError, WriteTx, scope};
-use dangjian_domain::org::{BranchCategory, Org, OrgKind, OrgPath};
+use dangjian_domain::org::{BranchCategory, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
@@ -349,4 +349,142 @@ pub async fn students_under<C: ConnectionTrait>(
             Ok((m.org_id, path, u64::try_from(m.students).unwrap_or(0)))
         })
         .collect()
+}
+
+/// Every column that holds a materialized path, so a moved subtree moves everywhere.
+const PATH_COLUMNS: [(&str, &str); 9] = [
+    ("orgs", "path"),
+    ("persons", "org_path"),
+    ("person_periods", "org_path"),
+    ("positions", "org_path"),
+    ("transfers", "from_org_path"),
+    ("transfers", "to_org_path"),
+    ("import_batches", "org_path"),
+    ("org_students", "org_path"),
+    ("attachments", "org_path"),
+];
+
+/// Re-roots a subtree: every path from `old` on now starts with `new`, in one statement per
+/// column (an index range, as the scope filter reads it).
+pub async fn rewrite_paths(tx: &WriteTx, old: &OrgPath, new: &OrgPath) -> Result<()> {
+    use sea_orm::{DbBackend, Statement};
+    let backend = tx.conn().get_database_backend();
+    let (p1, p2, p3, p4) = match backend {
+        DbBackend::Postgres => ("$1", "$2", "$3", "$4"),
+        _ => ("?", "?", "?", "?"),
+    };
+    // An INTEGER (not BIGINT): PostgreSQL has substr(text, integer) only.
+    let keep_from = i32::try_from(old.as_str().len() + 1).unwrap_or(i32::MAX);
+    for (table, column) in PATH_COLUMNS {
+        let sql = format!(
+            "UPDATE {table} SET {column} = {p1} || substr({column}, {p2}) \
+             WHERE {column} >= {p3} AND {column} < {p4}"
+        );
+        tx.conn()
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [
+                    new.as_str().into(),
+                    keep_from.into(),
+                    old.as_str().into(),
+                    old.subtree_upper_bound().into(),
+                ],
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_parent(tx: &WriteTx, id: i64, parent_id: i64) -> Result<()> {
+    Entity::update_many()
+        .col_expr(Column::ParentId, sea_orm::sea_query::Expr::value(parent_id))
+        .filter(Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn dissolve(tx: &WriteTx, id: i64, on: chrono::NaiveDate) -> Result<()> {
+    Entity::update_many()
+        .col_expr(Column::DissolvedOn, sea_orm::sea_query::Expr::value(on))
+        .filter(Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub(crate) mod event {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "org_events")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub org_id: i64,
+        pub kind: String,
+        pub on_date: Date,
+        pub from_parent_id: Option<i64>,
+        pub to_parent_id: Option<i64>,
+        pub other_org_id: Option<i64>,
+        pub note: String,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub async fn insert_event(tx: &WriteTx, e: &OrgEvent, now_ms: i64) -> Result<()> {
+    event::ActiveModel {
+        id: Set(e.id),
+        org_id: Set(e.org_id),
+        kind: Set(e.kind.code().to_owned()),
+        on_date: Set(e.on_date),
+        from_parent_id: Set(e.from_parent_id),
+        to_parent_id: Set(e.to_parent_id),
+        other_org_id: Set(e.other_org_id),
+        note: Set(e.note.clone()),
+        created_at: Set(now_ms),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// An organization's history, oldest first (the reader already sees the organization).
+pub async fn events<C: ConnectionTrait>(db: &C, org_id: i64) -> Result<Vec<OrgEvent>> {
+    event::Entity::find()
+        .filter(event::Column::OrgId.eq(org_id))
+        .order_by_asc(event::Column::OnDate)
+        .order_by_asc(event::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(OrgEvent {
+                id: m.id,
+                org_id: m.org_id,
+                kind: OrgEventKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
+                on_date: m.on_date,
+                from_parent_id: m.from_parent_id,
+                to_parent_id: m.to_parent_id,
+                other_org_id: m.other_org_id,
+                note: m.note,
+            })
+        })
+        .collect()
+}
+
+/// Whether a subtree has active organizations below its root.
+pub async fn has_active_children<C: ConnectionTrait>(db: &C, id: i64) -> Result<bool> {
+    Ok(Entity::find()
+        .filter(Column::ParentId.eq(id))
+        .filter(Column::DissolvedOn.is_null())
+        .count(db)
+        .await?
+        > 0)
 }

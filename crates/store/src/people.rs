@@ -751,3 +751,51 @@ pub async fn by_ids<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// The people now in an organization (not transferred out): id and status.
+pub async fn current_of_org<C: ConnectionTrait>(
+    db: &C,
+    org_id: i64,
+) -> Result<Vec<(i64, PersonStatus)>> {
+    let rows: Vec<(i64, String)> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Status)
+        .filter(Column::OrgId.eq(org_id))
+        .filter(Column::LeftOn.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(id, s)| Ok((id, parse(&s, PersonStatus::parse)?)))
+        .collect()
+}
+
+/// Moves everyone of one organization to another (a merge), closing and opening periods.
+pub async fn move_all(
+    tx: &WriteTx,
+    from: i64,
+    to: i64,
+    to_path: &OrgPath,
+    on: NaiveDate,
+    periods: &[Period],
+    now_ms: i64,
+) -> Result<()> {
+    period::Entity::update_many()
+        .col_expr(period::Column::UntilOn, Expr::value(on))
+        .filter(period::Column::OrgId.eq(from))
+        .filter(period::Column::UntilOn.is_null())
+        .exec(tx.conn())
+        .await?;
+    Entity::update_many()
+        .col_expr(Column::OrgId, Expr::value(to))
+        .col_expr(Column::OrgPath, Expr::value(to_path.as_str()))
+        .col_expr(Column::GroupId, Expr::value(Option::<i64>::None))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now_ms))
+        .filter(Column::OrgId.eq(from))
+        .filter(Column::LeftOn.is_null())
+        .exec(tx.conn())
+        .await?;
+    insert_periods(tx, periods, now_ms).await
+}

@@ -178,3 +178,15 @@ pub async fn committee_sizes<C: ConnectionTrait>(
         .map(|(org, n)| (org, u64::try_from(n).unwrap_or(0)))
         .collect())
 }
+
+/// Ends every sitting seat of an organization (it was merged or dissolved).
+pub async fn end_all(tx: &crate::WriteTx, org_id: i64, on: NaiveDate) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    Entity::update_many()
+        .col_expr(Column::LeftOn, Expr::value(on))
+        .filter(Column::OrgId.eq(org_id))
+        .filter(Column::LeftOn.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}

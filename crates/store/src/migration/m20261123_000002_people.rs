@@ -148,6 +148,30 @@ impl MigrationTrait for Migration {
         m.create_index(index("positions", "positions_person", &["person_id"]))
             .await?;
 
+        // What happened to an organization: founded, moved, merged, dissolved; with the day.
+        m.create_table(
+            Table::create()
+                .table("org_events")
+                .col(big_integer("id").primary_key())
+                .col(big_integer("org_id"))
+                .col(string_len("kind", 16))
+                .col(date("on_date"))
+                .col(big_integer_null("from_parent_id"))
+                .col(big_integer_null("to_parent_id"))
+                .col(big_integer_null("other_org_id"))
+                .col(string_len("note", 200))
+                .col(big_integer("created_at"))
+                .foreign_key(&mut fk(("org_events", "org_id"), ("orgs", "id")))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "org_events",
+            "org_events_org",
+            &["org_id", "on_date"],
+        ))
+        .await?;
+
         // Students enrolled under an organization (a school's general branch), as the
         // organization department enters them: the base of "student members among students".
         m.create_table(
@@ -204,6 +228,7 @@ impl MigrationTrait for Migration {
         for t in [
             "transfers",
             "org_students",
+            "org_events",
             "positions",
             "person_periods",
             "persons",

@@ -29,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/orgs", get(orgs::list))
         .route("/orgs/{id}", get(orgs::page))
         .route("/orgs/{id}/children", post(orgs::found))
+        .route("/orgs/{id}/change", post(orgs::change))
         .route(
             "/orgs/{id}/attachments",
             post(orgs::upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
@@ -222,6 +223,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "transfer_cancelled" => "转接已撤回",
         "import_discarded" => "已放弃该批次",
         "students_saved" => "在校学生数已登记",
+        "org_moved" => "组织已调整到新的上级组织之下，其下级组织和党员随之调整",
+        "org_merged" => "已合并：党员和党小组已转入本组织",
+        "org_dissolved" => "组织已撤销",
         "import_rolled_back" => "已撤销最近一次导入",
         _ => return None,
     })

@@ -1,7 +1,7 @@
 //! The organization tree: the list with filter, sort and pagination; an organization's page
 //! with its sub-organizations and attachments; founding a sub-organization.
 
-use super::{Chrome, FormErrors, NoticeQuery, is_htmx, pager, sort_link};
+use super::{Chrome, FormErrors, is_htmx, pager, sort_link};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
 use dangjian_app::Attachment;
-use dangjian_app::org::OrgOverview;
+use dangjian_app::org::{OrgEventView, OrgOverview, PastMember};
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
@@ -189,6 +189,10 @@ pub(crate) struct OrgPage {
     children: Vec<Org>,
     overview: OrgOverview,
     transfers: Vec<TransferView>,
+    events: Vec<OrgEventView>,
+    /// The roster of a past day, when asked for: (day, name, status, branch).
+    past: Option<(String, Vec<PastMember>)>,
+    change_error: Option<String>,
     can_add_person: bool,
     /// Each attachment with its upload time as people read it.
     attachments: Vec<(Attachment, String)>,
@@ -221,6 +225,7 @@ async fn org_page(
     } else {
         Vec::new()
     };
+    let events = st.app.org_events(&org).await?;
     let attachments = st
         .app
         .attachments_of(actor, "org", id)
@@ -243,6 +248,9 @@ async fn org_page(
         children,
         overview,
         transfers,
+        events,
+        past: None,
+        change_error: None,
         attachments,
         kinds: OrgKind::ALL,
         categories: BranchCategory::ALL,
@@ -253,13 +261,21 @@ async fn org_page(
     })
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct OrgQuery {
+    notice: Option<String>,
+    /// A past day whose roster to show, `YYYY-MM-DD`.
+    as_of: String,
+}
+
 pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<OrgQuery>,
 ) -> Result<OrgPage, PageError> {
-    Ok(org_page(
+    let mut page = org_page(
         &st,
         &viewer,
         id,
@@ -268,7 +284,85 @@ pub(crate) async fn page(
         None,
         q.notice.as_deref(),
     )
-    .await?)
+    .await?;
+    if !q.as_of.trim().is_empty() && page.overview.may_read_people {
+        let day = dangjian_domain::people::parse_date(&q.as_of, "as_of", "日期")
+            .map_err(AppError::from)?
+            .unwrap_or_else(|| st.app.clock().today());
+        let roster = st.app.members_on(viewer.actor(), &page.org, day).await?;
+        page.past = Some((day.to_string(), roster));
+    }
+    Ok(page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ChangeForm {
+    /// move, merge or dissolve.
+    action: String,
+    /// The new parent (move) or the organization merged into (merge), by name.
+    target: String,
+}
+
+/// Moves, merges or dissolves an organization.
+pub(crate) async fn change(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let result = async {
+        match f.action.as_str() {
+            "move" => {
+                let parent = st
+                    .app
+                    .org_named(&f.target, None, ("target", "新的上级组织"))
+                    .await?;
+                st.app
+                    .move_org(actor, id, parent.id)
+                    .await
+                    .map(|o| (o.id, "org_moved"))
+            }
+            "merge" => {
+                let into = st
+                    .app
+                    .org_named(&f.target, None, ("target", "并入的组织"))
+                    .await?;
+                st.app
+                    .merge_org(actor, id, into.id)
+                    .await
+                    .map(|o| (o.id, "org_merged"))
+            }
+            "dissolve" => st
+                .app
+                .dissolve_org(actor, id)
+                .await
+                .map(|o| (o.id, "org_dissolved")),
+            _ => Err(FieldError::new("action", "操作", "应为调整、合并或撤销").into()),
+        }
+    }
+    .await;
+    match result {
+        Ok((to, notice)) => {
+            Ok(Redirect::to(&format!("/orgs/{to}?notice={notice}")).into_response())
+        }
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let mut page = org_page(
+                &st,
+                &viewer,
+                id,
+                OrgForm::default(),
+                FormErrors::default(),
+                None,
+                None,
+            )
+            .await?;
+            page.change_error = message.or_else(|| errors.first());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 pub(crate) async fn found(

@@ -1,0 +1,141 @@
+//! Stories of the tree changing: moving, merging and dissolving organizations with their
+//! members, keeping history.
+
+mod common;
+
+use common::{member_input, signed_actor, test_app, tree};
+use dangjian_app::AppError;
+use dangjian_app::people::PeopleQuery;
+use dangjian_domain::paging::Paging;
+
+#[tokio::test]
+async fn a_branch_moves_with_its_members_and_a_cycle_is_refused_党章第三十条() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let gbsec = signed_actor(
+        &t.app,
+        "gbsec",
+        "general_branch_secretary",
+        Some(tree.gb.id),
+    )
+    .await;
+    let p = t
+        .app
+        .add_person(
+            &admin,
+            tree.branch_a.id,
+            None,
+            &member_input("张三", (1990, 3, 7), 11),
+        )
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .move_org(&admin, tree.gb.id, tree.branch_a.id)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("成环"));
+    assert!(matches!(
+        t.app.move_org(&gbsec, tree.branch_a.id, tree.root.id).await,
+        Err(AppError::Forbidden(_)) | Err(AppError::Invalid(_))
+    ));
+
+    let moved = t
+        .app
+        .move_org(&admin, tree.branch_a.id, tree.root.id)
+        .await
+        .unwrap();
+    assert_eq!(moved.parent_id, Some(tree.root.id));
+    // The member went along: the general branch no longer sees them, the root does.
+    assert!(matches!(
+        t.app.person(&gbsec, p.id).await,
+        Err(AppError::NotFound)
+    ));
+    let view = t.app.person(&admin, p.id).await.unwrap();
+    assert_eq!(view.org.path, moved.path);
+    let under_root = PeopleQuery {
+        under: Some(moved.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        t.app
+            .people(&admin, &under_root, Paging::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    let events = t.app.org_events(&moved).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].from_parent.as_deref(), Some("机械学院党总支"));
+}
+
+#[tokio::test]
+async fn a_merge_brings_the_members_over_and_dissolves_the_branch() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let p = t
+        .app
+        .add_person(
+            &admin,
+            tree.branch_b.id,
+            None,
+            &member_input("李四", (1990, 3, 7), 12),
+        )
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .merge_org(&admin, tree.branch_b.id, tree.gb.id)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("只能与党支部合并"));
+    // A branch with people cannot simply be dissolved.
+    let err = t
+        .app
+        .dissolve_org(&admin, tree.branch_b.id)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("尚有人员"));
+
+    t.app
+        .merge_org(&admin, tree.branch_b.id, tree.branch_a.id)
+        .await
+        .unwrap();
+    let view = t.app.person(&admin, p.id).await.unwrap();
+    assert_eq!(view.org.id, tree.branch_a.id);
+    assert_eq!(view.history.len(), 2);
+    assert!(view.history[1].reason.contains("并入"));
+    let gone = t.app.org(&admin, tree.branch_b.id).await.unwrap();
+    assert!(gone.dissolved_on.is_some());
+    // Nobody transfers into a dissolved branch.
+    let err = t
+        .app
+        .start_transfer(&admin, p.id, Some(tree.branch_b.id), None, "调动")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("已撤销"));
+    // The roster of today names the receiving branch.
+    let today = t.app.clock().today();
+    let roster = t.app.members_on(&admin, &tree.root, today).await.unwrap();
+    assert_eq!(roster.len(), 1);
+    assert_eq!(roster[0].org_name, "教工第一党支部");
+}
+
+#[tokio::test]
+async fn an_empty_branch_is_dissolved_and_kept_in_history() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let err = t.app.dissolve_org(&admin, tree.gb.id).await.unwrap_err();
+    assert!(err.to_string().contains("尚有下级组织"));
+    let d = t.app.dissolve_org(&admin, tree.direct.id).await.unwrap();
+    assert!(d.dissolved_on.is_some());
+    assert!(
+        t.app.dissolve_org(&admin, tree.direct.id).await.is_err(),
+        "once"
+    );
+    assert_eq!(t.app.org_events(&d).await.unwrap().len(), 1);
+}
