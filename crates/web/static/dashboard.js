@@ -10,7 +10,8 @@ document.addEventListener("DOMContentLoaded", function () {
     echarts.init(node).setOption({
       color: red,
       tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["35%", "65%"],
+      legend: { bottom: 0, type: "scroll" },
+      series: [{ type: "pie", radius: ["30%", "55%"], center: ["50%", "42%"], label: { show: false },
         data: counts.filter(function (c) { return c.count > 0; })
           .map(function (c) { return { name: c.label, value: c.count }; }) }]
     });
@@ -21,8 +22,9 @@ document.addEventListener("DOMContentLoaded", function () {
     echarts.init(node).setOption({
       color: red,
       tooltip: {},
-      grid: { left: 40, right: 10, top: 10, bottom: 40 },
-      xAxis: { type: "category", data: counts.map(function (c) { return c.label; }) },
+      grid: { left: 40, right: 10, top: 10, bottom: 60 },
+      xAxis: { type: "category", axisLabel: { interval: 0, rotate: 30, fontSize: 11 },
+        data: counts.map(function (c) { return c.label; }) },
       yAxis: { type: "value" },
       series: [{ type: "bar", data: counts.map(function (c) { return c.count; }) }]
     });

@@ -238,17 +238,15 @@ impl App {
 
         let gb = first_general_branch.unwrap_or_else(|| root.clone());
         let branch = first_branch.unwrap_or_else(|| root.clone());
+        // The secretaries' accounts carry the names of the people who hold the seats.
+        let gb_name = format!("总支书记 {}", self.secretary_name(&gb).await?);
+        let branch_name = format!("支部书记 {}", self.secretary_name(&branch).await?);
         let plan: [(&str, &str, Role, Option<&Org>); 6] = [
             ("admin", "组织部 王建国", Role::OrgDepartment, Some(&root)),
-            (
-                "gbsec",
-                "总支书记 李文华",
-                Role::GeneralBranchSecretary,
-                Some(&gb),
-            ),
+            ("gbsec", &gb_name, Role::GeneralBranchSecretary, Some(&gb)),
             (
                 "branchsec",
-                "支部书记 张晓明",
+                &branch_name,
                 Role::BranchSecretary,
                 Some(&branch),
             ),
@@ -276,6 +274,24 @@ impl App {
             people,
             accounts,
         })
+    }
+
+    /// The name of an organization's sitting secretary, read as the console.
+    async fn secretary_name(&self, org: &Org) -> Result<String> {
+        let everything = dangjian_domain::platform::role::Access::new(vec![
+            dangjian_domain::platform::role::Grant {
+                role: Role::OrgDepartment,
+                scope: Some(org.path.clone()),
+            },
+        ]);
+        let db = self.store.db();
+        let seats = dangjian_store::position::committee(db, &everything, org.id).await?;
+        let ids: Vec<i64> = seats.iter().take(1).map(|s| s.person_id).collect();
+        let names = dangjian_store::people::names(db, &ids).await?;
+        Ok(ids
+            .first()
+            .and_then(|id| names.get(id).cloned())
+            .unwrap_or_default())
     }
 
     /// Generates and stores the roster and committees, with one audit entry for the lot.
