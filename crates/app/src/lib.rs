@@ -2,6 +2,7 @@
 //! audit record in one transaction.
 
 pub mod account;
+pub mod activation;
 pub mod attachment;
 pub mod audit;
 pub mod auth;

@@ -76,6 +76,26 @@ pub async fn insert(tx: &WriteTx, org: &Org, now_ms: i64) -> Result<()> {
     Ok(())
 }
 
+/// Inserts many organizations, parents before children, a few hundred a statement.
+pub async fn insert_many(tx: &WriteTx, orgs: &[Org], now_ms: i64) -> Result<()> {
+    for chunk in orgs.chunks(500) {
+        Entity::insert_many(chunk.iter().map(|org| entity::ActiveModel {
+            id: Set(org.id),
+            parent_id: Set(org.parent_id),
+            path: Set(org.path.as_str().to_owned()),
+            name: Set(org.name.clone()),
+            kind: Set(org.kind.code().to_owned()),
+            category: Set(org.category.map(|c| c.code().to_owned())),
+            founded_on: Set(org.founded_on),
+            dissolved_on: Set(org.dissolved_on),
+            created_at: Set(now_ms),
+        }))
+        .exec(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
 /// One organization, if the reader may do `action` there; otherwise as if it did not exist.
 pub async fn find<C: ConnectionTrait>(
     db: &C,
@@ -157,16 +177,16 @@ pub async fn list<C: ConnectionTrait>(
     filter: &OrgFilter,
     paging: Paging,
 ) -> Result<Page<Org>> {
-    let mut cond =
-        Condition::all().add(scope::within(Column::Path, &access.scopes(Action::ReadOrg)));
+    let mut cond = Condition::all().add(scope::within_under(
+        Column::Path,
+        &access.scopes(Action::ReadOrg),
+        filter.under.as_ref(),
+    ));
     if let Some(name) = filter.name.as_deref().filter(|n| !n.is_empty()) {
         cond = cond.add(Column::Name.contains(name));
     }
     if let Some(kind) = filter.kind {
         cond = cond.add(Column::Kind.eq(kind.code()));
-    }
-    if let Some(under) = &filter.under {
-        cond = cond.add(scope::within(Column::Path, std::slice::from_ref(under)));
     }
     if !filter.include_dissolved {
         cond = cond.add(Column::DissolvedOn.is_null());
@@ -250,8 +270,11 @@ pub async fn all_of_kind<C: ConnectionTrait>(
     let rows = Entity::find()
         .filter(Column::Kind.eq(kind.code()))
         .filter(Column::DissolvedOn.is_null())
-        .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
-        .filter(scope::within(Column::Path, std::slice::from_ref(under)))
+        .filter(scope::within_under(
+            Column::Path,
+            &access.scopes(Action::ReadOrg),
+            Some(under),
+        ))
         .order_by_asc(Column::Path)
         .all(db)
         .await?;
@@ -270,8 +293,11 @@ pub async fn count_by_kind<C: ConnectionTrait>(
         .column(Column::Kind)
         .column_as(Expr::col(Column::Id).count(), "n")
         .filter(Column::DissolvedOn.is_null())
-        .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
-        .filter(scope::within(Column::Path, std::slice::from_ref(under)))
+        .filter(scope::within_under(
+            Column::Path,
+            &access.scopes(Action::ReadOrg),
+            Some(under),
+        ))
         .group_by(Column::Kind)
         .into_tuple()
         .all(db)
@@ -332,13 +358,10 @@ pub async fn students_under<C: ConnectionTrait>(
     under: &OrgPath,
 ) -> Result<Vec<(i64, OrgPath, u64)>> {
     let rows = students::Entity::find()
-        .filter(scope::within(
+        .filter(scope::within_under(
             students::Column::OrgPath,
             &access.scopes(Action::ReadOrg),
-        ))
-        .filter(scope::within(
-            students::Column::OrgPath,
-            std::slice::from_ref(under),
+            Some(under),
         ))
         .all(db)
         .await?;

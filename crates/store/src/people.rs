@@ -199,6 +199,37 @@ pub async fn insert_many(tx: &WriteTx, records: &[PersonRecord], now_ms: i64) ->
     Ok(())
 }
 
+/// Loads a large roster into an empty table quickly: the secondary indexes are dropped and
+/// built again afterwards (a sort instead of a million random inserts), and the rows go in
+/// the order of the unique ID-number index, which cannot be dropped.
+pub async fn bulk_load(tx: &WriteTx, records: &mut [PersonRecord], now_ms: i64) -> Result<()> {
+    records.sort_unstable_by(|a, b| a.national_id_index.cmp(&b.national_id_index));
+    let indexes = crate::db::secondary_indexes(tx, "persons").await?;
+    for (name, _) in &indexes {
+        tx.conn()
+            .execute_unprepared(&format!("DROP INDEX {name}"))
+            .await?;
+    }
+    // A page cache big enough that the transaction's pages need not spill into the WAL
+    // (SQLite only; PostgreSQL ignores the pragma as an unknown statement is not sent).
+    let sqlite = tx.conn().get_database_backend() == sea_orm::DbBackend::Sqlite;
+    if sqlite {
+        tx.conn()
+            .execute_unprepared("PRAGMA cache_size = -524288")
+            .await?;
+    }
+    insert_many(tx, records, now_ms).await?;
+    if sqlite {
+        tx.conn()
+            .execute_unprepared("PRAGMA cache_size = -16384")
+            .await?;
+    }
+    for (_, sql) in &indexes {
+        tx.conn().execute_unprepared(sql).await?;
+    }
+    Ok(())
+}
+
 /// Writes a changed person if nobody changed them since `expected_version`; false otherwise.
 pub async fn update(
     tx: &WriteTx,
@@ -328,13 +359,11 @@ fn like_prefix(s: &str) -> String {
 }
 
 fn condition(access: &Access, filter: &PersonFilter) -> Condition {
-    let mut cond = Condition::all().add(scope::within(
+    let mut cond = Condition::all().add(scope::within_under(
         Column::OrgPath,
         &access.scopes(Action::ReadRecords),
+        filter.under.as_ref(),
     ));
-    if let Some(under) = &filter.under {
-        cond = cond.add(scope::within(Column::OrgPath, std::slice::from_ref(under)));
-    }
     if let Some(group) = filter.group_id {
         cond = cond.add(Column::GroupId.eq(group));
     }
@@ -631,13 +660,10 @@ pub async fn members_on<C: ConnectionTrait>(
     on: NaiveDate,
 ) -> Result<Vec<Period>> {
     period::Entity::find()
-        .filter(scope::within(
+        .filter(scope::within_under(
             period::Column::OrgPath,
             &access.scopes(Action::ReadRecords),
-        ))
-        .filter(scope::within(
-            period::Column::OrgPath,
-            std::slice::from_ref(under),
+            Some(under),
         ))
         .filter(period::Column::FromOn.lte(on))
         .filter(
@@ -798,4 +824,51 @@ pub async fn move_all(
         .exec(tx.conn())
         .await?;
     insert_periods(tx, periods, now_ms).await
+}
+
+pub(crate) mod person_account {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person_accounts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub person_id: i64,
+        pub user_id: i64,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Links a person to their account; a second link of either is refused by the keys.
+pub async fn link_account(tx: &WriteTx, person_id: i64, user_id: i64, now_ms: i64) -> Result<()> {
+    person_account::ActiveModel {
+        person_id: Set(person_id),
+        user_id: Set(user_id),
+        created_at: Set(now_ms),
+    }
+    .insert(tx.conn())
+    .await
+    .map_err(|e| StoreError::from_insert(e, "person_id"))?;
+    Ok(())
+}
+
+/// The account of each of these people, where they have one.
+pub async fn accounts_of<C: ConnectionTrait>(
+    db: &C,
+    person_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in person_ids.chunks(500) {
+        let rows = person_account::Entity::find()
+            .filter(person_account::Column::PersonId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?;
+        out.extend(rows.into_iter().map(|r| (r.person_id, r.user_id)));
+    }
+    Ok(out)
 }

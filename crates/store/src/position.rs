@@ -115,11 +115,11 @@ pub async fn secretaries<C: ConnectionTrait>(
     Entity::find()
         .filter(Column::Position.eq(Position::Secretary.code()))
         .filter(Column::LeftOn.is_null())
-        .filter(scope::within(
+        .filter(scope::within_under(
             Column::OrgPath,
             &access.scopes(Action::ReadRecords),
+            Some(under),
         ))
-        .filter(scope::within(Column::OrgPath, std::slice::from_ref(under)))
         .all(db)
         .await?
         .into_iter()
@@ -138,11 +138,11 @@ pub async fn terms_ending<C: ConnectionTrait>(
         .filter(Column::Position.eq(Position::Secretary.code()))
         .filter(Column::LeftOn.is_null())
         .filter(Column::TermEnd.lte(by))
-        .filter(scope::within(
+        .filter(scope::within_under(
             Column::OrgPath,
             &access.scopes(Action::ReadOrg),
+            Some(under),
         ))
-        .filter(scope::within(Column::OrgPath, std::slice::from_ref(under)))
         .order_by_asc(Column::TermEnd)
         .all(db)
         .await?
@@ -164,11 +164,11 @@ pub async fn committee_sizes<C: ConnectionTrait>(
         .column(Column::OrgId)
         .column_as(Expr::col(Column::Id).count(), "n")
         .filter(Column::LeftOn.is_null())
-        .filter(scope::within(
+        .filter(scope::within_under(
             Column::OrgPath,
             &access.scopes(Action::ReadOrg),
+            Some(under),
         ))
-        .filter(scope::within(Column::OrgPath, std::slice::from_ref(under)))
         .group_by(Column::OrgId)
         .into_tuple()
         .all(db)

@@ -17,3 +17,30 @@ pub(crate) fn within<C: ColumnTrait>(column: C, scopes: &[OrgPath]) -> Condition
         )
     })
 }
+
+/// Rows of `under`'s subtree that the scopes allow, as one set of ranges: two range conditions
+/// on one column would leave the planner one of them to use, often the wide one.
+pub(crate) fn within_under<C: ColumnTrait>(
+    column: C,
+    scopes: &[OrgPath],
+    under: Option<&OrgPath>,
+) -> Condition {
+    let Some(under) = under else {
+        return within(column, scopes);
+    };
+    let mut narrowed: Vec<OrgPath> = scopes
+        .iter()
+        .filter_map(|s| {
+            if s.contains(under) {
+                Some(under.clone())
+            } else if under.contains(s) {
+                Some(s.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
+    narrowed.sort();
+    narrowed.dedup();
+    within(column, &narrowed)
+}

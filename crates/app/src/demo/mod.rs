@@ -216,21 +216,21 @@ impl App {
 
         // One transaction: the demo is there whole or not at all.
         let mut tx = self.store.begin_write().await?;
-        for org in &orgs {
-            dangjian_store::org::insert(&tx, org, self.now_ms()).await?;
-            tx.audit(
-                console.record(
-                    "org.create",
-                    "org",
-                    Some(org.id),
-                    Some(org.path.as_str()),
-                    None,
-                    Some(json!(org)),
-                ),
-                self.now_ms(),
-            )
-            .await?;
-        }
+        // Orgs are inserted in bulk in tree order (parents first), recorded as one act.
+        dangjian_store::org::insert_many(&tx, &orgs, self.now_ms()).await?;
+        tx.audit(
+            console.record(
+                "demo.tree",
+                "org",
+                Some(root.id),
+                Some(root.path.as_str()),
+                None,
+                Some(json!({ "orgs": orgs.len() })),
+            ),
+            self.now_ms(),
+        )
+        .await?;
+        tracing::info!(orgs = orgs.len(), "demo organizations written");
         let (people, members) = self
             .insert_roster(&mut tx, &orgs, members, &mut rng)
             .await?;
@@ -302,8 +302,9 @@ impl App {
         members: u64,
         rng: &mut StdRng,
     ) -> Result<(u64, u64)> {
+        let started = std::time::Instant::now();
         let (people, seats) = roster::roster(orgs, members, rng, self.today());
-        let records: Vec<_> = people
+        let mut records: Vec<_> = people
             .iter()
             .map(|p| {
                 let group = p.group_index.map(|g| &orgs[g]);
@@ -327,9 +328,22 @@ impl App {
                 left_on: None,
             })
             .collect();
+        tracing::info!(
+            people = records.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "demo roster generated"
+        );
         let now = self.now_ms();
-        dangjian_store::people::insert_many(tx, &records, now).await?;
+        dangjian_store::people::bulk_load(tx, &mut records, now).await?;
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "demo people written"
+        );
         dangjian_store::people::insert_periods(tx, &periods, now).await?;
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "demo history written"
+        );
         dangjian_store::position::insert_many(tx, &seats, now).await?;
         let members = records
             .iter()

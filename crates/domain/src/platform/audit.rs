@@ -12,6 +12,8 @@ pub fn action_label(action: &str) -> &str {
         "account.sign_out" => "退出登录",
         "account.change_password" => "修改密码",
         "account.create" => "建立账号",
+        "account.activate" => "本人激活账号",
+        "account.open_for_person" => "为名册人员开通账号",
         "account.reset_password" => "重置密码",
         "account.disable" => "停用账号",
         "account.enable" => "启用账号",

@@ -147,6 +147,21 @@ impl MigrationTrait for Migration {
             .await?;
         m.create_index(index("positions", "positions_person", &["person_id"]))
             .await?;
+        m.create_index(index("positions", "positions_org_id", &["org_id"]))
+            .await?;
+
+        // The account a person of the roster activated or was given: one each way.
+        m.create_table(
+            Table::create()
+                .table("person_accounts")
+                .col(big_integer("person_id").primary_key())
+                .col(big_integer("user_id").unique_key())
+                .col(big_integer("created_at"))
+                .foreign_key(&mut fk(("person_accounts", "person_id"), ("persons", "id")))
+                .foreign_key(&mut fk(("person_accounts", "user_id"), ("users", "id")))
+                .to_owned(),
+        )
+        .await?;
 
         // What happened to an organization: founded, moved, merged, dissolved; with the day.
         m.create_table(
@@ -229,6 +244,7 @@ impl MigrationTrait for Migration {
             "transfers",
             "org_students",
             "org_events",
+            "person_accounts",
             "positions",
             "person_periods",
             "persons",

@@ -19,7 +19,12 @@ use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::role::Action;
 
 pub(crate) fn sign_in_routes() -> Router<AppState> {
-    Router::new().route("/login", get(session::form).post(session::sign_in))
+    Router::new()
+        .route("/login", get(session::form).post(session::sign_in))
+        .route(
+            "/activate",
+            get(session::activate_form).post(session::activate),
+        )
 }
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -30,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/orgs/{id}", get(orgs::page))
         .route("/orgs/{id}/children", post(orgs::found))
         .route("/orgs/{id}/change", post(orgs::change))
+        .route("/orgs/{id}/accounts", post(orgs::accounts))
         .route(
             "/orgs/{id}/attachments",
             post(orgs::upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),

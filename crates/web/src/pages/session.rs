@@ -22,6 +22,8 @@ use serde::Deserialize;
 struct LoginPage {
     csrf: String,
     next: String,
+    /// Arrived from a successful activation (nothing of the URL is shown).
+    activated: bool,
     username: String,
     errors: FormErrors,
     message: Option<String>,
@@ -31,6 +33,7 @@ struct LoginPage {
 #[serde(default)]
 pub(crate) struct LoginQuery {
     next: String,
+    activated: String,
 }
 
 /// Only paths of this site are followed after sign-in.
@@ -68,6 +71,7 @@ pub(crate) async fn form(
     }
     let page = LoginPage {
         csrf: String::new(),
+        activated: q.activated == "1",
         next: safe_next(&q.next),
         username: String::new(),
         errors: FormErrors::default(),
@@ -101,6 +105,7 @@ pub(crate) async fn sign_in(
     let client = client.map(|c| c.0).unwrap_or_default();
     let page = |errors, message| LoginPage {
         csrf: String::new(),
+        activated: false,
         next: safe_next(&f.next),
         username: f.username.chars().take(64).collect(),
         errors,
@@ -164,4 +169,106 @@ pub(crate) async fn sign_out(
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     (jar, Redirect::to("/login")).into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activate.html")]
+struct ActivatePage {
+    csrf: String,
+    form: ActivateForm,
+    errors: FormErrors,
+    message: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct ActivateForm {
+    name: String,
+    national_id: String,
+    staff_no: String,
+    password: String,
+    password2: String,
+}
+
+fn render_activate(
+    jar: CookieJar,
+    headers: &HeaderMap,
+    auth: Option<&Auth>,
+    page: ActivatePage,
+    status: StatusCode,
+) -> Response {
+    let (csrf, fresh) = anonymous_csrf(auth);
+    let jar = match fresh {
+        Some(token) => jar.add(cookie(CSRF_COOKIE, token, is_https(headers))),
+        None => jar,
+    };
+    // The typed passwords and ID number never come back in the page.
+    let form = ActivateForm {
+        national_id: String::new(),
+        password: String::new(),
+        password2: String::new(),
+        ..page.form
+    };
+    (status, jar, ActivatePage { csrf, form, ..page }).into_response()
+}
+
+/// The form with which a person of the roster opens their own account.
+pub(crate) async fn activate_form(
+    jar: CookieJar,
+    headers: HeaderMap,
+    auth: Option<Extension<Auth>>,
+) -> Response {
+    let page = ActivatePage {
+        csrf: String::new(),
+        form: ActivateForm::default(),
+        errors: FormErrors::default(),
+        message: None,
+    };
+    render_activate(
+        jar,
+        &headers,
+        auth.as_ref().map(|a| &a.0),
+        page,
+        StatusCode::OK,
+    )
+}
+
+pub(crate) async fn activate(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    auth: Option<Extension<Auth>>,
+    client: Option<Extension<Client>>,
+    Form(f): Form<ActivateForm>,
+) -> Response {
+    let auth = auth.map(|a| a.0);
+    let result = if f.password != f.password2 {
+        Err(FieldError::new("password2", "再次输入密码", "两次输入的密码不一致").into())
+    } else {
+        let ip = client.and_then(|c| c.0.ip);
+        st.app
+            .activate_account(&f.name, &f.national_id, &f.staff_no, &f.password, ip)
+            .await
+    };
+    match result {
+        Ok(_) => Redirect::to("/login?activated=1").into_response(),
+        Err(e) => match FormErrors::from_app(e) {
+            Ok((errors, message)) => {
+                let page = ActivatePage {
+                    csrf: String::new(),
+                    form: f,
+                    errors,
+                    message,
+                };
+                render_activate(
+                    jar,
+                    &headers,
+                    auth.as_ref(),
+                    page,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+            Err(e) => PageError(e).into_response(),
+        },
+    }
 }
