@@ -207,6 +207,10 @@ impl App {
         actor: &Actor,
         under: &Org,
     ) -> Result<Vec<BranchWarning>> {
+        // Counts are only true where the reader sees the roster.
+        if !actor.access.can_at(Action::ReadRecords, &under.path) {
+            return Err(AppError::Forbidden("查看支部规模"));
+        }
         let db = self.store.db();
         let filter = PersonFilter {
             under: Some(under.path.clone()),

@@ -51,12 +51,12 @@ impl StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// One page of a query and the total it has: sorted by `column` (either way), then by
+/// One page of a query and the total it has: sorted by `columns` (either way), then by
 /// `tiebreak` so that pages never overlap.
 pub(crate) async fn fetch_page<E, C>(
     db: &C,
     query: sea_orm::Select<E>,
-    column: E::Column,
+    columns: &[E::Column],
     descending: bool,
     tiebreak: E::Column,
     paging: dangjian_domain::paging::Paging,
@@ -73,8 +73,11 @@ where
     } else {
         sea_orm::Order::Asc
     };
+    let mut query = query;
+    for column in columns {
+        query = query.order_by(*column, order.clone());
+    }
     let rows = query
-        .order_by(column, order)
         .order_by_asc(tiebreak)
         .offset(paging.offset())
         .limit(paging.per_page)

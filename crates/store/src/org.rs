@@ -198,8 +198,15 @@ pub async fn list<C: ConnectionTrait>(
         OrgSort::FoundedOn => Column::FoundedOn,
     };
     let query = Entity::find().filter(cond);
-    let (rows, total) =
-        crate::fetch_page(db, query, column, filter.descending, Column::Path, paging).await?;
+    let (rows, total) = crate::fetch_page(
+        db,
+        query,
+        &[column],
+        filter.descending,
+        Column::Path,
+        paging,
+    )
+    .await?;
     Ok(Page {
         items: to_orgs(rows)?,
         total,

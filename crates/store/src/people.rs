@@ -322,10 +322,10 @@ pub enum PersonSearch {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PersonSort {
-    /// By the pinyin of the name, as a roster is read.
+    /// By branch, then by the pinyin of the name, as a roster is read.
     #[default]
-    Name,
     Org,
+    Name,
     BirthDate,
     JoinDate,
     Status,
@@ -414,16 +414,26 @@ pub async fn list<C: ConnectionTrait>(
     filter: &PersonFilter,
     paging: Paging,
 ) -> Result<Page<PersonRecord>> {
-    let column = match filter.sort {
-        PersonSort::Name => Column::NamePinyin,
-        PersonSort::Org => Column::OrgPath,
-        PersonSort::BirthDate => Column::BirthDate,
-        PersonSort::JoinDate => Column::JoinDate,
-        PersonSort::Status => Column::Status,
+    // By branch and name follows the index (org_path, name_pinyin): a page of a large
+    // subtree is read in order and stops early.
+    let columns: &[Column] = match filter.sort {
+        PersonSort::Org => &[Column::OrgPath, Column::NamePinyin],
+        PersonSort::Name => &[Column::NamePinyin],
+        PersonSort::BirthDate => &[Column::BirthDate],
+        PersonSort::JoinDate => &[Column::JoinDate],
+        PersonSort::Status => &[Column::Status],
     };
     let query = Entity::find().filter(condition(access, filter));
-    let (rows, total) =
-        crate::fetch_page(db, query, column, filter.descending, Column::Id, paging).await?;
+    let (rows, _) = crate::fetch_page(
+        db,
+        query.clone(),
+        columns,
+        filter.descending,
+        Column::Id,
+        paging,
+    )
+    .await?;
+    let total = count_capped(db, query).await?;
     Ok(Page {
         items: rows
             .into_iter()
@@ -431,6 +441,29 @@ pub async fn list<C: ConnectionTrait>(
             .collect::<Result<_>>()?,
         total,
     })
+}
+
+/// Lists count their matches up to this many; beyond it a page says "more than".
+pub const COUNT_CAP: u64 = 10_000;
+
+/// How many rows a query matches, counting no further than one past `COUNT_CAP`: an exact
+/// count of a million-row subtree would cost more than the page itself.
+async fn count_capped<C: ConnectionTrait>(db: &C, query: sea_orm::Select<Entity>) -> Result<u64> {
+    use sea_orm::sea_query::{Alias, Query};
+    let inner = query
+        .select_only()
+        .column(Column::Id)
+        .limit(COUNT_CAP + 1)
+        .into_query();
+    let stmt = Query::select()
+        .expr(Expr::col(sea_orm::sea_query::Asterisk).count())
+        .from_subquery(inner, Alias::new("capped"))
+        .to_owned();
+    let row = db.query_one(&stmt).await?;
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
 }
 
 /// Every person of a filter, in batches, for an export: `each` gets the rows in order.

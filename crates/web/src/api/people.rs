@@ -103,7 +103,8 @@ pub(crate) struct PeopleParams {
     education: Option<String>,
     age_min: Option<u32>,
     age_max: Option<u32>,
-    /// `name` (default), `org`, `birth_date`, `join_date` or `status`; prefix `-` for descending.
+    /// `org` (default: by branch, then name), `name`, `birth_date`, `join_date` or `status`;
+    /// prefix `-` for descending. `total` counts up to 10,001: more matches answer 10001.
     sort: Option<String>,
 }
 
@@ -133,7 +134,7 @@ impl PeopleParams {
         } else {
             enum_param(&self.status, PersonStatus::parse, "status", "政治面貌")?
         };
-        let key = self.sort.as_deref().unwrap_or("name");
+        let key = self.sort.as_deref().unwrap_or("org");
         let (descending, key) = key.strip_prefix('-').map_or((false, key), |k| (true, k));
         let sort = match key {
             "name" => PersonSort::Name,

@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(home::page))
         .route("/logout", post(session::sign_out))
         .route("/orgs", get(orgs::list))
+        .route("/orgs/alerts", get(orgs::alerts))
         .route("/orgs/{id}", get(orgs::page))
         .route("/orgs/{id}/children", post(orgs::found))
         .route("/orgs/{id}/change", post(orgs::change))
@@ -130,6 +131,12 @@ impl Chrome {
                 href: "/people",
                 label: "党员名册",
                 key: "people",
+                group: "",
+            });
+            menu.push(MenuItem {
+                href: "/orgs/alerts",
+                label: "组织提醒",
+                key: "alerts",
                 group: "",
             });
             menu.push(MenuItem {

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
 use dangjian_app::Attachment;
-use dangjian_app::org::{OrgEventView, OrgOverview, PastMember};
+use dangjian_app::org::{BranchWarning, CommitteeSeat, OrgEventView, OrgOverview, PastMember};
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
@@ -487,4 +487,55 @@ pub(crate) async fn accounts(
     };
     let bytes = dangjian_app::activation::issued_xlsx(&issued)?;
     Ok(super::imports::xlsx_download(name, bytes))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct AlertsQuery {
+    #[serde(deserialize_with = "super::empty_as_none")]
+    under: Option<i64>,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    days: Option<u32>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "alerts.html")]
+pub(crate) struct AlertsPage {
+    chrome: Chrome,
+    scope_choices: Vec<(i64, String, bool)>,
+    days: u32,
+    terms: Vec<(Org, CommitteeSeat)>,
+    warnings: Vec<BranchWarning>,
+}
+
+/// Organizations whose term ends soon (换届) and branches the size rules warn about.
+pub(crate) async fn alerts(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<AlertsQuery>,
+) -> Result<AlertsPage, PageError> {
+    let actor = viewer.actor();
+    let roots = st.app.scope_roots(actor).await?;
+    let org = match q.under {
+        Some(id) => st.app.org(actor, id).await?,
+        None => roots.first().cloned().ok_or(AppError::NotFound)?,
+    };
+    let days = q.days.unwrap_or(90).clamp(1, 730);
+    let terms = st.app.terms_ending(actor, &org, days).await?;
+    let warnings = st.app.size_warning_list(actor, &org).await?;
+    let mut choices = roots;
+    for root in choices.clone() {
+        choices.extend(st.app.org_children(actor, root.id).await?);
+    }
+    let scope_choices = choices
+        .into_iter()
+        .map(|o| (o.id, o.name, o.id == org.id))
+        .collect();
+    Ok(AlertsPage {
+        chrome: Chrome::new(&viewer, "组织提醒", "alerts"),
+        scope_choices,
+        days,
+        terms,
+        warnings,
+    })
 }

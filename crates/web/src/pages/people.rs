@@ -104,8 +104,8 @@ impl ListQuery {
                 "birth_date" => PersonSort::BirthDate,
                 "join_date" => PersonSort::JoinDate,
                 "status" => PersonSort::Status,
-                "org" => PersonSort::Org,
-                _ => PersonSort::Name,
+                "name" => PersonSort::Name,
+                _ => PersonSort::Org,
             },
             descending: desc,
         })
