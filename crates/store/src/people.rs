@@ -353,9 +353,22 @@ pub struct PersonFilter {
     pub descending: bool,
 }
 
-fn like_prefix(s: &str) -> String {
-    let escaped: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    format!("{escaped}%")
+/// The keys that start with `prefix`, as a range an index can serve (LIKE is case-blind in
+/// SQLite and would scan): `[prefix, prefix with its last character raised)`.
+fn prefix_range(column: Column, prefix: &str) -> Condition {
+    let key: String = prefix
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let mut upper = key.clone().into_bytes();
+    match upper.last_mut() {
+        // Keys are ASCII letters and digits: raising the last one stays ASCII.
+        Some(last) => *last += 1,
+        None => return Condition::all(),
+    }
+    let upper = String::from_utf8(upper).unwrap_or_default();
+    Condition::all().add(column.gte(key)).add(column.lt(upper))
 }
 
 fn condition(access: &Access, filter: &PersonFilter) -> Condition {
@@ -395,8 +408,8 @@ fn condition(access: &Access, filter: &PersonFilter) -> Condition {
         Some(PersonSearch::Pinyin(key)) => {
             cond = cond.add(
                 Condition::any()
-                    .add(Column::NamePinyin.like(like_prefix(key)))
-                    .add(Column::NameInitials.like(like_prefix(key))),
+                    .add(prefix_range(Column::NamePinyin, key))
+                    .add(prefix_range(Column::NameInitials, key)),
             );
         }
         Some(PersonSearch::NationalIdIndex(index)) => {
