@@ -541,37 +541,9 @@ impl App {
     /// Confirms a staged batch: checks the file again (the roster may have changed since the
     /// preview) and writes it whole in one transaction, in a task whose progress can be read.
     pub async fn apply_import(&self, actor: &Actor, batch_id: i64) -> Result<()> {
-        let batch = batch_store::find(self.store.db(), &actor.access, batch_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !actor.access.can_at(Action::WriteRecords, &batch.org_path) {
-            return Err(AppError::Forbidden("导入该名册"));
-        }
-        let tx = self.store.begin_write().await?;
-        if !batch_store::transition(
-            &tx,
-            batch_id,
-            BatchState::Staged,
-            BatchState::Applying,
-            None,
-            self.now_ms(),
-        )
-        .await?
-        {
-            return Err(AppError::Conflict {
-                field: "batch",
-                message: "该批次已确认过或已放弃".to_owned(),
-            });
-        }
-        let audit = actor.record(
-            "person.import",
-            "import_batch",
-            Some(batch_id),
-            Some(batch.org_path.as_str()),
-            None,
-            Some(json!({ "rows": batch.rows })),
-        );
-        self.finish(tx, audit).await?;
+        let batch = self
+            .leave_staged(actor, batch_id, BatchState::Applying, "person.import")
+            .await?;
         self.progress.set(
             batch_id,
             Progress {
@@ -700,41 +672,54 @@ impl App {
 
     /// Gives up a staged batch.
     pub async fn discard_import(&self, actor: &Actor, batch_id: i64) -> Result<()> {
+        let batch = self
+            .leave_staged(
+                actor,
+                batch_id,
+                BatchState::Discarded,
+                "person.import_discard",
+            )
+            .await?;
+        if let Some(sha) = &batch.file_sha256 {
+            self.remove_blob(sha).await;
+        }
+        Ok(())
+    }
+
+    /// Moves a staged batch on (to applying or discarded), once, audited.
+    async fn leave_staged(
+        &self,
+        actor: &Actor,
+        batch_id: i64,
+        to: BatchState,
+        action: &str,
+    ) -> Result<Batch> {
         let batch = batch_store::find(self.store.db(), &actor.access, batch_id)
             .await?
             .ok_or(AppError::NotFound)?;
         if !actor.access.can_at(Action::WriteRecords, &batch.org_path) {
-            return Err(AppError::Forbidden("放弃该批次"));
+            return Err(AppError::Forbidden("处理该批次"));
         }
         let tx = self.store.begin_write().await?;
-        if !batch_store::transition(
-            &tx,
-            batch_id,
-            BatchState::Staged,
-            BatchState::Discarded,
-            None,
-            self.now_ms(),
-        )
-        .await?
-        {
+        let moved =
+            batch_store::transition(&tx, batch_id, BatchState::Staged, to, None, self.now_ms())
+                .await?;
+        if !moved {
             return Err(AppError::Conflict {
                 field: "batch",
                 message: "该批次已确认过或已放弃".to_owned(),
             });
         }
         let audit = actor.record(
-            "person.import_discard",
+            action,
             "import_batch",
             Some(batch_id),
             Some(batch.org_path.as_str()),
             None,
-            None,
+            Some(json!({ "rows": batch.rows })),
         );
         self.finish(tx, audit).await?;
-        if let Some(sha) = &batch.file_sha256 {
-            self.remove_blob(sha).await;
-        }
-        Ok(())
+        Ok(batch)
     }
 
     /// Rolls back the latest applied batch: removes its people, refused when any of them

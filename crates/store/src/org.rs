@@ -59,21 +59,7 @@ fn to_orgs(models: Vec<entity::Model>) -> Result<Vec<Org>> {
 }
 
 pub async fn insert(tx: &WriteTx, org: &Org, now_ms: i64) -> Result<()> {
-    entity::ActiveModel {
-        id: Set(org.id),
-        parent_id: Set(org.parent_id),
-        path: Set(org.path.as_str().to_owned()),
-        name: Set(org.name.clone()),
-        kind: Set(org.kind.code().to_owned()),
-        category: Set(org.category.map(|c| c.code().to_owned())),
-        founded_on: Set(org.founded_on),
-        dissolved_on: Set(org.dissolved_on),
-        created_at: Set(now_ms),
-    }
-    .insert(tx.conn())
-    .await
-    .map_err(|e| StoreError::from_insert(e, "path"))?;
-    Ok(())
+    insert_many(tx, std::slice::from_ref(org), now_ms).await
 }
 
 /// Inserts many organizations, parents before children, a few hundred a statement.
@@ -91,7 +77,8 @@ pub async fn insert_many(tx: &WriteTx, orgs: &[Org], now_ms: i64) -> Result<()> 
             created_at: Set(now_ms),
         }))
         .exec(tx.conn())
-        .await?;
+        .await
+        .map_err(|e| StoreError::from_insert(e, "path"))?;
     }
     Ok(())
 }

@@ -565,3 +565,33 @@ async fn the_roster_through_the_api_and_the_pages() {
     let r = send(&w, get("/api/v1/dashboard", &admin)).await;
     assert_eq!(r.json()["members"], 100);
 }
+
+#[tokio::test]
+async fn a_person_activates_an_account_from_the_sign_in_page() {
+    let w = web().await;
+    let page = send(&w, get("/activate", "")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("激活账号"));
+    let csrf = page.cookie(CSRF_COOKIE).unwrap();
+    let cookie = format!("{CSRF_COOKIE}={csrf}");
+    let body = format!(
+        "csrf={csrf}&name=%E6%97%A0%E6%AD%A4%E4%BA%BA&national_id=11010519491231002X&staff_no=T1&password=Abcdef-2026x&password2=Abcdef-2026x"
+    );
+    let r = send(&w, form("/activate", &cookie, &body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不匹配"), "{}", r.body);
+    assert!(
+        !r.body.contains("11010519491231002X"),
+        "the ID number is not echoed"
+    );
+    let r = send(
+        &w,
+        form(
+            "/activate",
+            &cookie,
+            &body.replace(&format!("csrf={csrf}"), "csrf=x"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

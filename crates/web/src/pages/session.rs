@@ -52,12 +52,22 @@ fn render(
     page: LoginPage,
     status: StatusCode,
 ) -> Response {
+    let (csrf, jar) = with_csrf_cookie(jar, headers, auth);
+    (status, jar, LoginPage { csrf, ..page }).into_response()
+}
+
+/// The token a signed-out form carries, and the jar with its matching cookie.
+fn with_csrf_cookie(
+    jar: CookieJar,
+    headers: &HeaderMap,
+    auth: Option<&Auth>,
+) -> (String, CookieJar) {
     let (csrf, fresh) = anonymous_csrf(auth);
     let jar = match fresh {
         Some(token) => jar.add(cookie(CSRF_COOKIE, token, is_https(headers))),
         None => jar,
     };
-    (status, jar, LoginPage { csrf, ..page }).into_response()
+    (csrf, jar)
 }
 
 pub(crate) async fn form(
@@ -197,11 +207,7 @@ fn render_activate(
     page: ActivatePage,
     status: StatusCode,
 ) -> Response {
-    let (csrf, fresh) = anonymous_csrf(auth);
-    let jar = match fresh {
-        Some(token) => jar.add(cookie(CSRF_COOKIE, token, is_https(headers))),
-        None => jar,
-    };
+    let (csrf, jar) = with_csrf_cookie(jar, headers, auth);
     // The typed passwords and ID number never come back in the page.
     let form = ActivateForm {
         national_id: String::new(),
