@@ -82,9 +82,11 @@ impl MigrationTrait for Migration {
         )
         .await?;
         for (name, cols) in [
-            ("persons_path", &["org_path", "name_pinyin"][..]),
+            // With the id last: SQLite's BIGINT key is no rowid alias, and the lists break ties
+            // by id, so only an index ending in it serves their order without a sort.
+            ("persons_path", &["org_path", "name_pinyin", "id"][..]),
             ("persons_org", &["org_id"][..]),
-            ("persons_pinyin", &["name_pinyin"][..]),
+            ("persons_pinyin", &["name_pinyin", "id"][..]),
             ("persons_initials", &["name_initials"][..]),
             ("persons_name", &["name"][..]),
             ("persons_status", &["status", "org_path"][..]),
