@@ -3,8 +3,8 @@
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{
-    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, SizeWarning, check_merge, check_move,
-    size_warnings,
+    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, Position, SizeWarning, check_merge,
+    check_move, check_seat, size_warnings, term_years,
 };
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
@@ -560,5 +560,110 @@ impl App {
                     .map_or_else(String::new, |o| o.name.clone()),
             })
             .collect())
+    }
+}
+
+impl App {
+    /// Records an elected or appointed seat on an organization's committee: the holder is a
+    /// full member of the organization's subtree; the term runs the usual length from `start`.
+    pub async fn appoint(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        person_id: i64,
+        position: Position,
+        start: chrono::NaiveDate,
+    ) -> Result<Seat> {
+        let db = self.store.db();
+        let org = self.org(actor, org_id).await?;
+        if !org.is_active() || !actor.access.can_at(Action::WriteRecords, &org.path) {
+            return Err(AppError::Forbidden("登记该组织的委员会"));
+        }
+        let holder = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
+            .await?
+            .filter(|p| org.path.contains(&p.org_path) && p.person.left_on.is_none())
+            .ok_or_else(|| {
+                FieldError::new("person_id", "人员", "应为本组织（含下级）名册中的人员")
+            })?;
+        if holder.person.status != PersonStatus::Full {
+            return Err(AppError::Rule {
+                field: Some("person_id"),
+                message: "委员会成员应为正式党员".to_owned(),
+                basis: "党章第三十条、支部条例第九条",
+            });
+        }
+        if start > self.today() {
+            return Err(FieldError::new("term_start", "任期开始", "不能晚于今天").into());
+        }
+        let sitting = position_store::committee(db, &actor.access, org.id).await?;
+        let full = people_store::count(
+            db,
+            &actor.access,
+            &PersonFilter {
+                under: Some(org.path.clone()),
+                status: Some(PersonStatus::Full),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let positions: Vec<Position> = sitting.iter().map(|s| s.position).collect();
+        check_seat(org.kind, position, full, &positions)?;
+        let years = term_years(org.kind);
+        let seat = Seat {
+            id: self.new_id(),
+            org_id: org.id,
+            org_path: org.path.clone(),
+            person_id,
+            position,
+            term_start: start,
+            term_end: start
+                .checked_add_months(chrono::Months::new(years * 12))
+                .unwrap_or(start),
+            left_on: None,
+        };
+        let tx = self.store.begin_write().await?;
+        position_store::insert_many(&tx, std::slice::from_ref(&seat), self.now_ms()).await?;
+        let audit = actor.record(
+            "seat.appoint",
+            "org",
+            Some(org.id),
+            Some(org.path.as_str()),
+            None,
+            Some(json!({ "seat": seat, "name": holder.person.name })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(seat)
+    }
+
+    /// Ends a sitting seat (免职, or the end of a term at 换届).
+    pub async fn end_seat(&self, actor: &Actor, seat_id: i64) -> Result<Seat> {
+        let seat = position_store::find(self.store.db(), &actor.access, seat_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.access.can_at(Action::WriteRecords, &seat.org_path) {
+            return Err(AppError::Forbidden("登记该组织的委员会"));
+        }
+        let today = self.today();
+        let tx = self.store.begin_write().await?;
+        if !position_store::end_seat(&tx, seat_id, today).await? {
+            return Err(AppError::Conflict {
+                field: "seat",
+                message: "该职务已免去".to_owned(),
+            });
+        }
+        let ended = Seat {
+            left_on: Some(today),
+            ..seat.clone()
+        };
+        let audit = actor.record(
+            "seat.end",
+            "org",
+            Some(seat.org_id),
+            Some(seat.org_path.as_str()),
+            Some(json!(seat)),
+            Some(json!(ended)),
+        );
+        self.finish(tx, audit).await?;
+        Ok(ended)
     }
 }

@@ -139,3 +139,96 @@ async fn an_empty_branch_is_dissolved_and_kept_in_history() {
     );
     assert_eq!(t.app.org_events(&d).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
+    use dangjian_domain::org::Position;
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_a.id)).await;
+    let mut ids = Vec::new();
+    for k in 0..3u32 {
+        let p = t
+            .app
+            .add_person(
+                &sec,
+                tree.branch_a.id,
+                None,
+                &member_input(&format!("委员{k}"), (1980, 1, 1 + k), 500 + k),
+            )
+            .await
+            .unwrap();
+        ids.push(p.id);
+    }
+    let today = t.app.clock().today();
+    let seat = t
+        .app
+        .appoint(&sec, tree.branch_a.id, ids[0], Position::Secretary, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        seat.term_end.to_string()[..4].parse::<i32>().unwrap(),
+        today.to_string()[..4].parse::<i32>().unwrap() + 3
+    );
+    let err = t
+        .app
+        .appoint(&sec, tree.branch_a.id, ids[1], Position::Secretary, today)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("须先免去"));
+    // Three full members: no committee beyond a secretary and a deputy.
+    let err = t
+        .app
+        .appoint(
+            &sec,
+            tree.branch_a.id,
+            ids[1],
+            Position::OrganizationCommissioner,
+            today,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("支部条例第九条"));
+    t.app
+        .appoint(
+            &sec,
+            tree.branch_a.id,
+            ids[1],
+            Position::DeputySecretary,
+            today,
+        )
+        .await
+        .unwrap();
+    t.app.end_seat(&sec, seat.id).await.unwrap();
+    assert!(t.app.end_seat(&sec, seat.id).await.is_err(), "once");
+    t.app
+        .appoint(&sec, tree.branch_a.id, ids[2], Position::Secretary, today)
+        .await
+        .unwrap();
+    let overview = t.app.org_overview(&sec, &tree.branch_a).await.unwrap();
+    assert_eq!(overview.committee.len(), 2);
+    // Only members of the branch hold its seats.
+    let other = t
+        .app
+        .add_person(
+            &sec,
+            tree.branch_a.id,
+            None,
+            &member_input("外人", (1980, 2, 1), 600),
+        )
+        .await
+        .unwrap();
+    let sec_b = signed_actor(&t.app, "secb", "branch_secretary", Some(tree.branch_b.id)).await;
+    let err = t
+        .app
+        .appoint(
+            &sec_b,
+            tree.branch_b.id,
+            other.id,
+            Position::Secretary,
+            today,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("person_id"));
+}

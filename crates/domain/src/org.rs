@@ -217,6 +217,38 @@ pub fn term_years(kind: OrgKind) -> u32 {
     }
 }
 
+/// Checks a new seat of a committee against the seats already filled (支部条例第九条): one
+/// secretary and at most one deputy; a branch with fewer than 7 full members has no committee
+/// beyond them; a committee has at most 7 members.
+pub fn check_seat(
+    kind: OrgKind,
+    position: Position,
+    full_members: u64,
+    sitting: &[Position],
+) -> Result<(), DomainError> {
+    let rule = |message: String| DomainError::Rule {
+        field: Some("position"),
+        message,
+        basis: "支部条例第九条",
+    };
+    if kind == OrgKind::Group {
+        return Err(rule("党小组设组长，不设委员会".to_owned()));
+    }
+    let single = matches!(position, Position::Secretary | Position::DeputySecretary);
+    if single && sitting.contains(&position) {
+        return Err(rule(format!("已有{}，须先免去现任", position.label())));
+    }
+    if kind == OrgKind::Branch && full_members < 7 && !single {
+        return Err(rule(format!(
+            "正式党员 {full_members} 名，不足 7 名的支部只设书记（可设一名副书记），不设支部委员会"
+        )));
+    }
+    if sitting.len() >= 7 {
+        return Err(rule("委员会一般不超过 7 人".to_owned()));
+    }
+    Ok(())
+}
+
 /// A warning about an organization's size, from the rules of 支部条例第四条 and 第九条.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SizeWarning {
@@ -521,6 +553,34 @@ mod tests {
                 .to_string()
                 .contains("只能与党支部合并")
         );
+    }
+
+    #[test]
+    fn a_small_branch_has_a_secretary_and_no_committee_支部条例第九条() {
+        use Position::*;
+        assert!(check_seat(OrgKind::Branch, Secretary, 5, &[]).is_ok());
+        assert!(check_seat(OrgKind::Branch, DeputySecretary, 5, &[Secretary]).is_ok());
+        let err =
+            check_seat(OrgKind::Branch, OrganizationCommissioner, 6, &[Secretary]).unwrap_err();
+        assert!(err.to_string().contains("不足 7 名"));
+        assert!(check_seat(OrgKind::Branch, OrganizationCommissioner, 12, &[Secretary]).is_ok());
+        assert!(
+            check_seat(OrgKind::Branch, Secretary, 12, &[Secretary])
+                .unwrap_err()
+                .to_string()
+                .contains("须先免去")
+        );
+        assert!(check_seat(OrgKind::Group, Secretary, 12, &[]).is_err());
+        let full = [
+            Secretary,
+            DeputySecretary,
+            OrganizationCommissioner,
+            PropagandaCommissioner,
+            DisciplineCommissioner,
+            OrganizationCommissioner,
+            PropagandaCommissioner,
+        ];
+        assert!(check_seat(OrgKind::GeneralBranch, DisciplineCommissioner, 100, &full).is_err());
     }
 
     #[test]

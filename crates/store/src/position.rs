@@ -190,3 +190,28 @@ pub async fn end_all(tx: &crate::WriteTx, org_id: i64, on: NaiveDate) -> Result<
         .await?;
     Ok(())
 }
+
+/// Ends one sitting seat; false when it had ended already.
+pub async fn end_seat(tx: &crate::WriteTx, id: i64, on: NaiveDate) -> Result<bool> {
+    use sea_orm::sea_query::Expr;
+    let result = Entity::update_many()
+        .col_expr(Column::LeftOn, Expr::value(on))
+        .filter(Column::Id.eq(id))
+        .filter(Column::LeftOn.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// One seat, if the reader may read where it is.
+pub async fn find<C: ConnectionTrait>(db: &C, access: &Access, id: i64) -> Result<Option<Seat>> {
+    Entity::find_by_id(id)
+        .filter(scope::within(
+            Column::OrgPath,
+            &access.scopes(Action::ReadOrg),
+        ))
+        .one(db)
+        .await?
+        .map(Seat::try_from)
+        .transpose()
+}

@@ -22,6 +22,8 @@ pub fn action_label(action: &str) -> &str {
         "org.create" => "建立组织",
         "org.set_students" => "登记在校学生数",
         "org.move" => "调整组织隶属关系",
+        "seat.appoint" => "任命委员会职务",
+        "seat.end" => "免去委员会职务",
         "org.merge" => "合并组织",
         "org.dissolve" => "撤销组织",
         "attachment.create" => "上传附件",

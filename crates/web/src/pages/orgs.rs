@@ -193,6 +193,8 @@ pub(crate) struct OrgPage {
     /// The roster of a past day, when asked for: (day, name, status, branch).
     past: Option<(String, Vec<PastMember>)>,
     change_error: Option<String>,
+    seat_error: Option<String>,
+    positions: Vec<(String, String)>,
     can_add_person: bool,
     /// Each attachment with its upload time as people read it.
     attachments: Vec<(Attachment, String)>,
@@ -251,6 +253,11 @@ async fn org_page(
         events,
         past: None,
         change_error: None,
+        seat_error: None,
+        positions: dangjian_domain::org::Position::ALL
+            .iter()
+            .map(|p| (p.code().to_owned(), p.label().to_owned()))
+            .collect(),
         attachments,
         kinds: OrgKind::ALL,
         categories: BranchCategory::ALL,
@@ -538,4 +545,83 @@ pub(crate) async fn alerts(
         terms,
         warnings,
     })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SeatForm {
+    position: String,
+    /// The holder's name, or whole ID number when names repeat.
+    person: String,
+    term_start: String,
+}
+
+/// Records a seat of the organization's committee.
+pub(crate) async fn appoint(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<SeatForm>,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let result = async {
+        let position = dangjian_domain::org::Position::parse(&f.position)
+            .ok_or_else(|| FieldError::new("position", "职务", "请选择职务"))?;
+        let start = dangjian_domain::people::parse_date(&f.term_start, "term_start", "任期开始")?
+            .unwrap_or_else(|| st.app.clock().today());
+        let typed = f.person.trim();
+        if typed.is_empty() {
+            return Err(FieldError::new("person", "人员", "请填写姓名或身份证号").into());
+        }
+        let query = dangjian_app::people::PeopleQuery {
+            under: Some(id),
+            q: Some(typed.to_owned()),
+            ..Default::default()
+        };
+        let found = st.app.people(actor, &query, Paging::default()).await?;
+        let exact: Vec<_> = found
+            .items
+            .iter()
+            .filter(|r| r.person.name == typed || found.total == 1)
+            .collect();
+        let person = match exact.as_slice() {
+            [one] => one.person.id,
+            [] => return Err(FieldError::new("person", "人员", "本组织名册中没有此人").into()),
+            _ => {
+                return Err(FieldError::new("person", "人员", "有同名人员，请改填身份证号").into());
+            }
+        };
+        st.app.appoint(actor, id, person, position, start).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?notice=seat_appointed")).into_response()),
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let mut page = org_page(
+                &st,
+                &viewer,
+                id,
+                OrgForm::default(),
+                FormErrors::default(),
+                None,
+                None,
+            )
+            .await?;
+            page.seat_error = message.or_else(|| errors.first());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub(crate) async fn end_seat(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Redirect, PageError> {
+    let seat = st.app.end_seat(viewer.actor(), id).await?;
+    Ok(Redirect::to(&format!(
+        "/orgs/{}?notice=seat_ended",
+        seat.org_id
+    )))
 }
