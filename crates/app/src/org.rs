@@ -667,3 +667,117 @@ impl App {
         Ok(ended)
     }
 }
+
+impl App {
+    /// Splits a branch: founds a new one beside it (same parent and category) and moves the
+    /// chosen people there, each with a new period of history.
+    pub async fn split_org(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        new_name: &str,
+        person_ids: &[i64],
+    ) -> Result<Org> {
+        let org = self.manageable(actor, org_id, "org_id").await?;
+        if org.kind != OrgKind::Branch {
+            return Err(FieldError::new("org_id", "组织", "只有党支部可以分设").into());
+        }
+        let name = dangjian_domain::org::parse_name(new_name)?;
+        let db = self.store.db();
+        let current = people_store::current_of_org(db, org.id).await?;
+        let chosen: Vec<(i64, PersonStatus)> = current
+            .iter()
+            .copied()
+            .filter(|(id, _)| person_ids.contains(id))
+            .collect();
+        if chosen.is_empty() || chosen.len() != person_ids.len() {
+            return Err(FieldError::new(
+                "person_ids",
+                "分出的人员",
+                "请从本支部名册中选择要分出的人员",
+            )
+            .into());
+        }
+        if chosen.len() == current.len() {
+            return Err(FieldError::new(
+                "person_ids",
+                "分出的人员",
+                "不能分出全部人员，请改用调整或合并",
+            )
+            .into());
+        }
+        let parent_id = org
+            .parent_id
+            .ok_or_else(|| FieldError::new("org_id", "组织", "根组织不能分设"))?;
+        let parent = store::find_for_check(db, parent_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let id = self.new_id();
+        let new = Org {
+            id,
+            parent_id: Some(parent.id),
+            path: parent.path.child(id),
+            name,
+            kind: OrgKind::Branch,
+            category: org.category,
+            founded_on: Some(self.today()),
+            dissolved_on: None,
+        };
+        let today = self.today();
+        let periods: Vec<_> = chosen
+            .iter()
+            .map(|(pid, status)| people_store::Period {
+                id: self.new_id(),
+                person_id: *pid,
+                org_id: new.id,
+                org_path: new.path.clone(),
+                status: *status,
+                from_on: today,
+                until_on: None,
+                reason: format!("由{}分设", org.name),
+            })
+            .collect();
+        let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
+        let tx = self.store.begin_write().await?;
+        store::insert(&tx, &new, self.now_ms()).await?;
+        people_store::move_some(
+            &tx,
+            &ids,
+            org.id,
+            (new.id, &new.path),
+            &periods,
+            self.now_ms(),
+        )
+        .await?;
+        let note = format!("分设出{}，党员 {} 名随之转入", new.name, ids.len());
+        self.record_event(
+            &tx,
+            &org,
+            OrgEventKind::SplitOff,
+            (None, None),
+            Some(new.id),
+            &note,
+        )
+        .await?;
+        let from = format!("由{}分设", org.name);
+        self.record_event(
+            &tx,
+            &new,
+            OrgEventKind::SplitFrom,
+            (None, Some(parent.id)),
+            Some(org.id),
+            &from,
+        )
+        .await?;
+        let audit = actor.record(
+            "org.split",
+            "org",
+            Some(org.id),
+            Some(org.path.as_str()),
+            None,
+            Some(json!({ "new": new, "people": ids })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(new)
+    }
+}

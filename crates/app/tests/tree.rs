@@ -232,3 +232,51 @@ async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
         .unwrap_err();
     assert_eq!(err.field(), Some("person_id"));
 }
+
+#[tokio::test]
+async fn a_branch_is_split_and_the_chosen_members_go_to_the_new_one() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let mut ids = Vec::new();
+    for k in 0..3u32 {
+        let p = t
+            .app
+            .add_person(
+                &admin,
+                tree.branch_a.id,
+                None,
+                &member_input(&format!("分{k}"), (1980, 3, 1 + k), 700 + k),
+            )
+            .await
+            .unwrap();
+        ids.push(p.id);
+    }
+    let err = t
+        .app
+        .split_org(&admin, tree.branch_a.id, "教工第二党支部", &ids)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("person_ids"), "not everyone");
+    let err = t
+        .app
+        .split_org(&admin, tree.gb.id, "x", &ids[..1])
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("org_id"));
+    let new = t
+        .app
+        .split_org(&admin, tree.branch_a.id, "教工第二党支部", &ids[..2])
+        .await
+        .unwrap();
+    assert_eq!(new.parent_id, Some(tree.gb.id));
+    let moved = t.app.person(&admin, ids[0]).await.unwrap();
+    assert_eq!(moved.org.id, new.id);
+    assert!(moved.history[1].reason.contains("分设"));
+    assert_eq!(
+        t.app.person(&admin, ids[2]).await.unwrap().org.id,
+        tree.branch_a.id
+    );
+    assert_eq!(t.app.org_events(&new).await.unwrap().len(), 1);
+    assert_eq!(t.app.org_events(&tree.branch_a).await.unwrap().len(), 1);
+}

@@ -295,6 +295,8 @@ crate::labelled_enum! {
         Moved = ("moved", "调整隶属关系"),
         MergedInto = ("merged_into", "并入其他组织"),
         Absorbed = ("absorbed", "合并其他组织"),
+        SplitOff = ("split_off", "分设出新组织"),
+        SplitFrom = ("split_from", "由原组织分设"),
         Dissolved = ("dissolved", "撤销"),
     }
 }

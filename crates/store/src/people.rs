@@ -843,6 +843,39 @@ pub async fn current_of_org<C: ConnectionTrait>(
         .collect()
 }
 
+/// Moves the chosen people of one organization to another (a split), closing and opening
+/// their periods; returns how many moved.
+/// The new periods start the day the old ones end.
+pub async fn move_some(
+    tx: &WriteTx,
+    ids: &[i64],
+    from: i64,
+    (to, to_path): (i64, &OrgPath),
+    periods: &[Period],
+    now_ms: i64,
+) -> Result<u64> {
+    let on = periods.first().map(|p| p.from_on).unwrap_or_default();
+    period::Entity::update_many()
+        .col_expr(period::Column::UntilOn, Expr::value(on))
+        .filter(period::Column::PersonId.is_in(ids.to_vec()))
+        .filter(period::Column::UntilOn.is_null())
+        .exec(tx.conn())
+        .await?;
+    let moved = Entity::update_many()
+        .col_expr(Column::OrgId, Expr::value(to))
+        .col_expr(Column::OrgPath, Expr::value(to_path.as_str()))
+        .col_expr(Column::GroupId, Expr::value(Option::<i64>::None))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now_ms))
+        .filter(Column::Id.is_in(ids.to_vec()))
+        .filter(Column::OrgId.eq(from))
+        .filter(Column::LeftOn.is_null())
+        .exec(tx.conn())
+        .await?;
+    insert_periods(tx, periods, now_ms).await?;
+    Ok(moved.rows_affected)
+}
+
 /// Moves everyone of one organization to another (a merge), closing and opening periods.
 pub async fn move_all(
     tx: &WriteTx,

@@ -595,3 +595,36 @@ async fn a_person_activates_an_account_from_the_sign_in_page() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_branch_is_split_from_its_page() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let r = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin)).await;
+    let branch = r.json()["items"][0]["id"].as_i64().unwrap();
+    let r = send(
+        &w,
+        get(&format!("/api/v1/orgs/{branch}/members?per_page=2"), &admin),
+    )
+    .await;
+    let ids: Vec<i64> = r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let page = send(&w, get(&format!("/orgs/{branch}"), &admin)).await;
+    assert!(page.body.contains("分设新支部"));
+    let body = format!(
+        "csrf={csrf}&name=%E6%96%B0%E6%94%AF%E9%83%A8&person_id={}&person_id={}",
+        ids[0], ids[1]
+    );
+    let r = send(&w, form(&format!("/orgs/{branch}/split"), &admin, &body)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let new = r.location.unwrap();
+    let r = send(&w, get(&format!("/api/v1/people/{}", ids[1]), &admin)).await;
+    assert_eq!(
+        format!("/orgs/{}?notice=org_split", r.json()["org_id"]),
+        new
+    );
+}

@@ -25,6 +25,7 @@ pub fn action_label(action: &str) -> &str {
         "seat.appoint" => "任命委员会职务",
         "seat.end" => "免去委员会职务",
         "org.merge" => "合并组织",
+        "org.split" => "分设组织",
         "org.dissolve" => "撤销组织",
         "attachment.create" => "上传附件",
         "api_token.create" => "创建 API 令牌",

@@ -38,6 +38,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/orgs/{id}/change", post(orgs::change))
         .route("/orgs/{id}/accounts", post(orgs::accounts))
         .route("/orgs/{id}/seats", post(orgs::appoint))
+        .route("/orgs/{id}/split", post(orgs::split))
         .route("/seats/{id}/end", post(orgs::end_seat))
         .route(
             "/orgs/{id}/attachments",
@@ -240,6 +241,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "students_saved" => "在校学生数已登记",
         "seat_appointed" => "职务已登记",
         "seat_ended" => "职务已免去",
+        "org_split" => "已分设新支部，所选人员已转入",
         "org_moved" => "组织已调整到新的上级组织之下，其下级组织和党员随之调整",
         "org_merged" => "已合并：党员和党小组已转入本组织",
         "org_dissolved" => "组织已撤销",

@@ -195,6 +195,8 @@ pub(crate) struct OrgPage {
     change_error: Option<String>,
     seat_error: Option<String>,
     positions: Vec<(String, String)>,
+    /// The branch's people, for choosing whom a split takes: (id, name, status).
+    split_people: Vec<(i64, String, String)>,
     can_add_person: bool,
     /// Each attachment with its upload time as people read it.
     attachments: Vec<(Attachment, String)>,
@@ -228,6 +230,32 @@ async fn org_page(
         Vec::new()
     };
     let events = st.app.org_events(&org).await?;
+    let split_people = if org.kind == OrgKind::Branch
+        && org.is_active()
+        && actor.access.can_at(Action::ManageOrg, &org.path)
+    {
+        let query = dangjian_app::people::PeopleQuery {
+            under: Some(org.id),
+            ..Default::default()
+        };
+        let paging =
+            Paging::parse(Some(1), Some(dangjian_domain::paging::MAX_PER_PAGE)).unwrap_or_default();
+        st.app
+            .people(actor, &query, paging)
+            .await?
+            .items
+            .into_iter()
+            .map(|r| {
+                (
+                    r.person.id,
+                    r.person.name,
+                    r.person.status.label().to_owned(),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let attachments = st
         .app
         .attachments_of(actor, "org", id)
@@ -254,6 +282,7 @@ async fn org_page(
         past: None,
         change_error: None,
         seat_error: None,
+        split_people,
         positions: dangjian_domain::org::Position::ALL
             .iter()
             .map(|p| (p.code().to_owned(), p.label().to_owned()))
@@ -624,4 +653,42 @@ pub(crate) async fn end_seat(
         "/orgs/{}?notice=seat_ended",
         seat.org_id
     )))
+}
+
+/// Splits a branch: a new branch beside it takes the chosen people (`person_id`, repeated).
+pub(crate) async fn split(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let name = pairs
+        .iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let people: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "person_id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    match st.app.split_org(viewer.actor(), id, &name, &people).await {
+        Ok(new) => Ok(Redirect::to(&format!("/orgs/{}?notice=org_split", new.id)).into_response()),
+        Err(e) => {
+            let (errors, message) = FormErrors::from_app(e)?;
+            let mut page = org_page(
+                &st,
+                &viewer,
+                id,
+                OrgForm::default(),
+                FormErrors::default(),
+                None,
+                None,
+            )
+            .await?;
+            page.change_error = message.or_else(|| errors.first());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
