@@ -3,8 +3,8 @@
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{
-    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, Position, SizeWarning, check_merge,
-    check_move, check_seat, size_warnings, term_years,
+    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, Position, SizeWarning, check_dissolve,
+    check_merge, check_move, check_seat, size_warnings, term_years,
 };
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
@@ -446,24 +446,12 @@ impl App {
     /// Dissolves an organization that has no active sub-organizations and no members left.
     pub async fn dissolve_org(&self, actor: &Actor, id: i64) -> Result<Org> {
         let org = self.manageable(actor, id, "org_id").await?;
-        if org.parent_id.is_none() {
-            return Err(FieldError::new("org_id", "组织", "组织树的根不能撤销").into());
-        }
         let db = self.store.db();
-        if store::has_active_children(db, org.id).await? {
-            return Err(AppError::Rule {
-                field: Some("org_id"),
-                message: "尚有下级组织，须先撤销或调整".to_owned(),
-                basis: "党章第三十条",
-            });
-        }
-        if !people_store::current_of_org(db, org.id).await?.is_empty() {
-            return Err(AppError::Rule {
-                field: Some("org_id"),
-                message: "尚有人员，须先转接组织关系或合并到其他支部".to_owned(),
-                basis: "支部条例第二十五条",
-            });
-        }
+        check_dissolve(
+            &org,
+            store::has_active_children(db, org.id).await?,
+            people_store::current_of_org(db, org.id).await?.len(),
+        )?;
         let today = self.today();
         let tx = self.store.begin_write().await?;
         position_store::end_all(&tx, org.id, today).await?;
@@ -585,13 +573,6 @@ impl App {
             .ok_or_else(|| {
                 FieldError::new("person_id", "人员", "应为本组织（含下级）名册中的人员")
             })?;
-        if holder.person.status != PersonStatus::Full {
-            return Err(AppError::Rule {
-                field: Some("person_id"),
-                message: "委员会成员应为正式党员".to_owned(),
-                basis: "党章第三十条、支部条例第九条",
-            });
-        }
         if start > self.today() {
             return Err(FieldError::new("term_start", "任期开始", "不能晚于今天").into());
         }
@@ -607,7 +588,7 @@ impl App {
         )
         .await?;
         let positions: Vec<Position> = sitting.iter().map(|s| s.position).collect();
-        check_seat(org.kind, position, full, &positions)?;
+        check_seat(org.kind, position, holder.person.status, full, &positions)?;
         let years = term_years(org.kind);
         let seat = Seat {
             id: self.new_id(),

@@ -3,7 +3,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
-use dangjian_domain::org::{Org, OrgKind};
+use dangjian_domain::org::{Org, OrgKind, check_member_placement};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::{
     Education, NationalId, Person, PersonCategory, PersonDraft, PersonInput, PersonStatus,
@@ -93,14 +93,7 @@ impl App {
             .await?
             .filter(Org::is_active)
             .ok_or_else(|| FieldError::new("org_id", "所在党支部", "组织不存在或已撤销"))?;
-        if org.kind != OrgKind::Branch {
-            return Err(DomainError::Rule {
-                field: Some("org_id"),
-                message: format!("人员编入党支部，不能直接编入{}", org.kind.label()),
-                basis: "党章第二十九条",
-            }
-            .into());
-        }
+        check_member_placement(org.kind)?;
         if !actor.access.can_at(Action::WriteRecords, &org.path) {
             return Err(AppError::Forbidden("在该支部登记人员"));
         }

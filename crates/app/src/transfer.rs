@@ -4,7 +4,9 @@
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{Org, OrgKind};
-use dangjian_domain::people::{Transfer, TransferDirection, TransferState, check_transfer_start};
+use dangjian_domain::people::{
+    Transfer, TransferDirection, TransferState, check_transfer_start, check_transfer_target,
+};
 use dangjian_domain::platform::role::Action;
 use dangjian_domain::text;
 use dangjian_store::org as org_store;
@@ -46,10 +48,13 @@ impl App {
         let reason = text::single_line(reason, "reason", "转接原因", 200)?;
         // Any branch of the university may receive, whatever the sender's own scope.
         let target = match to_org_id {
-            Some(id) => Some(target_branch(
-                org_store::find_for_check(db, id).await?,
-                person.person.org_id,
-            )?),
+            Some(id) => {
+                let org = org_store::find_for_check(db, id)
+                    .await?
+                    .ok_or_else(|| FieldError::new("to_org_id", "转入组织", "组织不存在"))?;
+                check_transfer_target(&org, person.person.org_id)?;
+                Some(org)
+            }
             None => None,
         };
         let to_outside = match to_outside.map(str::trim).filter(|s| !s.is_empty()) {
@@ -106,6 +111,15 @@ impl App {
         };
         if !receiver.is_some_and(|p| actor.access.can_at(Action::WriteRecords, p)) {
             return Err(AppError::Forbidden("接收该组织关系"));
+        }
+        // The receiving branch may have been dissolved since the transfer started.
+        if let (TransferDirection::Internal, Some(to), Some(from)) =
+            (t.direction, t.to_org_id, t.from_org_id)
+        {
+            let target = org_store::find_for_check(db, to)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            check_transfer_target(&target, from)?;
         }
         let today = self.today();
         let tx = self.store.begin_write().await?;
@@ -271,24 +285,4 @@ fn not_pending() -> AppError {
         field: "state",
         message: "该转接已完成或已撤回".to_owned(),
     }
-}
-
-/// The branch a transfer goes to: an active branch other than the current one.
-fn target_branch(org: Option<Org>, current: i64) -> Result<Org> {
-    let org = org.ok_or_else(|| FieldError::new("to_org_id", "转入组织", "组织不存在"))?;
-    if !org.is_active() {
-        return Err(dangjian_domain::DomainError::Rule {
-            field: Some("to_org_id"),
-            message: format!("{}已撤销，不能转入", org.name),
-            basis: "支部条例第二十五条",
-        }
-        .into());
-    }
-    if org.kind != OrgKind::Branch {
-        return Err(FieldError::new("to_org_id", "转入组织", "组织关系转入党支部").into());
-    }
-    if org.id == current {
-        return Err(FieldError::new("to_org_id", "转入组织", "已在该支部").into());
-    }
-    Ok(org)
 }

@@ -322,3 +322,37 @@ async fn a_transfer_to_a_dissolved_or_missing_organization_is_refused() {
         .unwrap();
     assert_eq!(list.total, 0);
 }
+
+#[tokio::test]
+async fn a_transfer_is_not_received_by_a_branch_dissolved_meanwhile() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let p = t
+        .app
+        .add_person(
+            &admin,
+            tree.branch_a.id,
+            None,
+            &member_input("吴十", (1985, 8, 1), 31),
+        )
+        .await
+        .unwrap();
+    let transfer = t
+        .app
+        .start_transfer(&admin, p.id, Some(tree.direct.id), None, "调动")
+        .await
+        .unwrap();
+    t.app.dissolve_org(&admin, tree.direct.id).await.unwrap();
+    let err = t
+        .app
+        .receive_transfer(&admin, transfer.id)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("已撤销"), "{err}");
+    assert_eq!(
+        t.app.person(&admin, p.id).await.unwrap().org.id,
+        tree.branch_a.id
+    );
+    t.app.cancel_transfer(&admin, transfer.id).await.unwrap();
+}

@@ -223,6 +223,7 @@ pub fn term_years(kind: OrgKind) -> u32 {
 pub fn check_seat(
     kind: OrgKind,
     position: Position,
+    holder: crate::people::PersonStatus,
     full_members: u64,
     sitting: &[Position],
 ) -> Result<(), DomainError> {
@@ -231,6 +232,13 @@ pub fn check_seat(
         message,
         basis: "支部条例第九条",
     };
+    if holder != crate::people::PersonStatus::Full {
+        return Err(DomainError::Rule {
+            field: Some("person_id"),
+            message: "委员会成员应为正式党员".to_owned(),
+            basis: "党章第三十条、支部条例第九条",
+        });
+    }
     if kind == OrgKind::Group {
         return Err(rule("党小组设组长，不设委员会".to_owned()));
     }
@@ -245,6 +253,42 @@ pub fn check_seat(
     }
     if sitting.len() >= 7 {
         return Err(rule("委员会一般不超过 7 人".to_owned()));
+    }
+    Ok(())
+}
+
+/// People are placed in branches (a group is a part of its branch), never directly in a
+/// general branch or committee.
+pub fn check_member_placement(kind: OrgKind) -> Result<(), DomainError> {
+    if kind == OrgKind::Branch {
+        return Ok(());
+    }
+    Err(DomainError::Rule {
+        field: Some("org_id"),
+        message: format!("人员编入党支部，不能直接编入{}", kind.label()),
+        basis: "党章第二十九条",
+    })
+}
+
+/// An organization is dissolved only when nothing hangs below it: no active sub-organization
+/// and nobody left in its roster.
+pub fn check_dissolve(org: &Org, active_children: bool, people: usize) -> Result<(), DomainError> {
+    if org.parent_id.is_none() {
+        return Err(FieldError::new("org_id", "组织", "组织树的根不能撤销").into());
+    }
+    if active_children {
+        return Err(DomainError::Rule {
+            field: Some("org_id"),
+            message: "尚有下级组织，须先撤销或调整".to_owned(),
+            basis: "党章第三十条",
+        });
+    }
+    if people > 0 {
+        return Err(DomainError::Rule {
+            field: Some("org_id"),
+            message: "尚有人员，须先转接组织关系或合并到其他支部".to_owned(),
+            basis: "支部条例第二十五条",
+        });
     }
     Ok(())
 }
@@ -557,22 +601,80 @@ mod tests {
         );
     }
 
+    /// A seat for a full member.
+    fn check_seat_full(
+        kind: OrgKind,
+        position: Position,
+        full_members: u64,
+        sitting: &[Position],
+    ) -> Result<(), DomainError> {
+        check_seat(
+            kind,
+            position,
+            crate::people::PersonStatus::Full,
+            full_members,
+            sitting,
+        )
+    }
+
+    #[test]
+    fn seats_go_to_full_members_党章第三十条_支部条例第九条() {
+        let err = check_seat(
+            OrgKind::Branch,
+            Position::Secretary,
+            crate::people::PersonStatus::Probationary,
+            10,
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("应为正式党员"));
+    }
+
+    #[test]
+    fn members_live_in_branches_and_only_empty_organizations_dissolve() {
+        assert!(check_member_placement(OrgKind::Branch).is_ok());
+        assert!(
+            check_member_placement(OrgKind::GeneralBranch)
+                .unwrap_err()
+                .to_string()
+                .contains("党章第二十九条")
+        );
+        let root = org(1, None, OrgKind::Committee);
+        let branch = org(2, Some(&root), OrgKind::Branch);
+        assert!(check_dissolve(&root, false, 0).is_err());
+        assert!(
+            check_dissolve(&branch, true, 0)
+                .unwrap_err()
+                .to_string()
+                .contains("尚有下级组织")
+        );
+        assert!(
+            check_dissolve(&branch, false, 3)
+                .unwrap_err()
+                .to_string()
+                .contains("支部条例第二十五条")
+        );
+        assert!(check_dissolve(&branch, false, 0).is_ok());
+    }
+
     #[test]
     fn a_small_branch_has_a_secretary_and_no_committee_支部条例第九条() {
         use Position::*;
-        assert!(check_seat(OrgKind::Branch, Secretary, 5, &[]).is_ok());
-        assert!(check_seat(OrgKind::Branch, DeputySecretary, 5, &[Secretary]).is_ok());
-        let err =
-            check_seat(OrgKind::Branch, OrganizationCommissioner, 6, &[Secretary]).unwrap_err();
+        assert!(check_seat_full(OrgKind::Branch, Secretary, 5, &[]).is_ok());
+        assert!(check_seat_full(OrgKind::Branch, DeputySecretary, 5, &[Secretary]).is_ok());
+        let err = check_seat_full(OrgKind::Branch, OrganizationCommissioner, 6, &[Secretary])
+            .unwrap_err();
         assert!(err.to_string().contains("不足 7 名"));
-        assert!(check_seat(OrgKind::Branch, OrganizationCommissioner, 12, &[Secretary]).is_ok());
         assert!(
-            check_seat(OrgKind::Branch, Secretary, 12, &[Secretary])
+            check_seat_full(OrgKind::Branch, OrganizationCommissioner, 12, &[Secretary]).is_ok()
+        );
+        assert!(
+            check_seat_full(OrgKind::Branch, Secretary, 12, &[Secretary])
                 .unwrap_err()
                 .to_string()
                 .contains("须先免去")
         );
-        assert!(check_seat(OrgKind::Group, Secretary, 12, &[]).is_err());
+        assert!(check_seat_full(OrgKind::Group, Secretary, 12, &[]).is_err());
         let full = [
             Secretary,
             DeputySecretary,
@@ -582,7 +684,9 @@ mod tests {
             OrganizationCommissioner,
             PropagandaCommissioner,
         ];
-        assert!(check_seat(OrgKind::GeneralBranch, DisciplineCommissioner, 100, &full).is_err());
+        assert!(
+            check_seat_full(OrgKind::GeneralBranch, DisciplineCommissioner, 100, &full).is_err()
+        );
     }
 
     #[test]

@@ -822,6 +822,28 @@ pub fn check_transfer_start(
     }
 }
 
+/// Checks where a transfer goes: an active branch other than the member's own. Checked when
+/// the transfer starts and again when it is received (the branch may have been dissolved).
+pub fn check_transfer_target(
+    target: &crate::org::Org,
+    current_org_id: i64,
+) -> Result<(), DomainError> {
+    if !target.is_active() {
+        return Err(DomainError::Rule {
+            field: Some("to_org_id"),
+            message: format!("{}已撤销，不能转入", target.name),
+            basis: "支部条例第二十五条",
+        });
+    }
+    if target.kind != crate::org::OrgKind::Branch {
+        return Err(FieldError::new("to_org_id", "转入组织", "组织关系转入党支部").into());
+    }
+    if target.id == current_org_id {
+        return Err(FieldError::new("to_org_id", "转入组织", "已在该支部").into());
+    }
+    Ok(())
+}
+
 /// A person as pages and the API show them: the ID number and phone only masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Person {
@@ -1057,6 +1079,41 @@ mod tests {
         assert!(after.unwrap() < birth && birth <= until.unwrap());
         let (after, until) = AgeBand::UpTo30.birth_range(today());
         assert!(after.unwrap() >= birth && until.is_some());
+    }
+
+    #[test]
+    fn a_transfer_goes_to_an_active_branch_支部条例第二十五条() {
+        use crate::org::{Org, OrgKind, OrgPath};
+        let branch = Org {
+            id: 2,
+            parent_id: Some(1),
+            path: OrgPath::root(1).child(2),
+            name: "图书馆党支部".into(),
+            kind: OrgKind::Branch,
+            category: None,
+            founded_on: None,
+            dissolved_on: None,
+        };
+        assert!(check_transfer_target(&branch, 9).is_ok());
+        assert_eq!(
+            check_transfer_target(&branch, 2).unwrap_err().to_string(),
+            "转入组织：已在该支部"
+        );
+        let gone = Org {
+            dissolved_on: Some(today()),
+            ..branch.clone()
+        };
+        assert!(
+            check_transfer_target(&gone, 9)
+                .unwrap_err()
+                .to_string()
+                .contains("支部条例第二十五条")
+        );
+        let gb = Org {
+            kind: OrgKind::GeneralBranch,
+            ..branch
+        };
+        assert!(check_transfer_target(&gb, 9).is_err());
     }
 
     #[test]
