@@ -38,14 +38,7 @@ pub(crate) async fn page(
 ) -> Result<DashboardPage, PageError> {
     let actor = viewer.actor();
     let d = st.app.dashboard(actor, q.under).await?;
-    let mut choices = st.app.scope_roots(actor).await?;
-    for root in choices.clone() {
-        choices.extend(st.app.org_children(actor, root.id).await?);
-    }
-    let scope_choices = choices
-        .into_iter()
-        .map(|o| (o.id, o.name, o.id == d.org.id))
-        .collect();
+    let scope_choices = super::scope_choices(&st, actor, Some(d.org.id)).await?;
     // `<` escaped so that no name typed by a user can close the script element.
     let data = serde_json::to_string(&d)
         .unwrap_or_default()

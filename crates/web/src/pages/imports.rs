@@ -59,7 +59,8 @@ async fn imports_page(
     for root in st.app.scope_roots(actor).await? {
         if actor.access.can_at(Action::WriteRecords, &root.path) {
             targets.push((root.id, root.name.clone()));
-            for child in st.app.org_children(actor, root.id).await? {
+            let children = st.app.org_children(actor, root.id).await?;
+            for child in children.into_iter().take(super::SCOPE_CHOICES) {
                 targets.push((child.id, format!("　{}", child.name)));
             }
         }

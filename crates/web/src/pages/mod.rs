@@ -198,6 +198,32 @@ impl Chrome {
     }
 }
 
+/// The most sub-organizations a scope drop-down lists under each root; deeper or further
+/// ones are reached from the organization pages, and a chosen one is always listed.
+pub(crate) const SCOPE_CHOICES: usize = 300;
+
+/// The scope drop-down of list, dashboard and alert pages: the roots of the viewer's scopes
+/// and their sub-organizations, with the chosen one marked.
+pub(crate) async fn scope_choices(
+    st: &crate::AppState,
+    actor: &dangjian_app::Actor,
+    selected: Option<i64>,
+) -> Result<Vec<(i64, String, bool)>, AppError> {
+    let mut choices = Vec::new();
+    for root in st.app.scope_roots(actor).await? {
+        let children = st.app.org_children(actor, root.id).await?;
+        choices.push(root);
+        choices.extend(children.into_iter().take(SCOPE_CHOICES));
+    }
+    if let Some(id) = selected.filter(|id| !choices.iter().any(|o| o.id == *id)) {
+        choices.push(st.app.org(actor, id).await?);
+    }
+    Ok(choices
+        .into_iter()
+        .map(|o| (o.id, o.name, Some(o.id) == selected))
+        .collect())
+}
+
 /// Reads an optional number from a form or query where an empty field means "none" (a
 /// browser sends `under=` for an empty select).
 pub(crate) fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>

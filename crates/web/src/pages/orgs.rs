@@ -149,14 +149,7 @@ pub(crate) async fn list(
         Some(org) => st.app.org_ancestors(actor, org).await?,
         None => Vec::new(),
     };
-    let mut choices = st.app.scope_roots(actor).await?;
-    for root in choices.clone() {
-        choices.extend(st.app.org_children(actor, root.id).await?);
-    }
-    let scope_choices = choices
-        .into_iter()
-        .map(|o| (o.id, o.name, Some(o.id) == q.under))
-        .collect();
+    let scope_choices = super::scope_choices(&st, actor, q.under).await?;
     Ok(OrgsPage {
         chrome: Chrome::new(&viewer, "组织机构", "orgs").with_notice(q.notice.as_deref()),
         query: q,
@@ -383,21 +376,7 @@ pub(crate) async fn change(
         Ok((to, notice)) => {
             Ok(Redirect::to(&format!("/orgs/{to}?notice={notice}")).into_response())
         }
-        Err(e) => {
-            let (errors, message) = FormErrors::from_app(e)?;
-            let mut page = org_page(
-                &st,
-                &viewer,
-                id,
-                OrgForm::default(),
-                FormErrors::default(),
-                None,
-                None,
-            )
-            .await?;
-            page.change_error = message.or_else(|| errors.first());
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Err(e) => refused(&st, &viewer, id, e, Section::Change).await,
     }
 }
 
@@ -422,6 +401,41 @@ pub(crate) async fn found(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// The part of an organization's page whose form was refused.
+enum Section {
+    Change,
+    Seat,
+    Upload,
+}
+
+/// The organization's page again, with a refused form's message in its section.
+async fn refused(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    e: AppError,
+    section: Section,
+) -> Result<Response, PageError> {
+    let (errors, message) = FormErrors::from_app(e)?;
+    let message = message.or_else(|| errors.first());
+    let mut page = org_page(
+        st,
+        viewer,
+        id,
+        OrgForm::default(),
+        FormErrors::default(),
+        None,
+        None,
+    )
+    .await?;
+    match section {
+        Section::Change => page.change_error = message,
+        Section::Seat => page.seat_error = message,
+        Section::Upload => page.upload_error = message,
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 pub(crate) async fn upload(
@@ -455,22 +469,7 @@ pub(crate) async fn upload(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?notice=uploaded")).into_response()),
-        Err(e) => {
-            let (errors, message) = FormErrors::from_app(e)?;
-            let message = message.or_else(|| errors.get("file").map(str::to_owned));
-            let mut page = org_page(
-                &st,
-                &viewer,
-                id,
-                OrgForm::default(),
-                FormErrors::default(),
-                None,
-                None,
-            )
-            .await?;
-            page.upload_error = message;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Err(e) => refused(&st, &viewer, id, e, Section::Upload).await,
     }
 }
 
@@ -551,22 +550,20 @@ pub(crate) async fn alerts(
     Query(q): Query<AlertsQuery>,
 ) -> Result<AlertsPage, PageError> {
     let actor = viewer.actor();
-    let roots = st.app.scope_roots(actor).await?;
     let org = match q.under {
         Some(id) => st.app.org(actor, id).await?,
-        None => roots.first().cloned().ok_or(AppError::NotFound)?,
+        None => st
+            .app
+            .scope_roots(actor)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(AppError::NotFound)?,
     };
     let days = q.days.unwrap_or(90).clamp(1, 730);
     let terms = st.app.terms_ending(actor, &org, days).await?;
     let warnings = st.app.size_warning_list(actor, &org).await?;
-    let mut choices = roots;
-    for root in choices.clone() {
-        choices.extend(st.app.org_children(actor, root.id).await?);
-    }
-    let scope_choices = choices
-        .into_iter()
-        .map(|o| (o.id, o.name, o.id == org.id))
-        .collect();
+    let scope_choices = super::scope_choices(&st, actor, Some(org.id)).await?;
     Ok(AlertsPage {
         chrome: Chrome::new(&viewer, "组织提醒", "alerts"),
         scope_choices,
@@ -625,21 +622,7 @@ pub(crate) async fn appoint(
     .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?notice=seat_appointed")).into_response()),
-        Err(e) => {
-            let (errors, message) = FormErrors::from_app(e)?;
-            let mut page = org_page(
-                &st,
-                &viewer,
-                id,
-                OrgForm::default(),
-                FormErrors::default(),
-                None,
-                None,
-            )
-            .await?;
-            page.seat_error = message.or_else(|| errors.first());
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Err(e) => refused(&st, &viewer, id, e, Section::Seat).await,
     }
 }
 
@@ -675,20 +658,6 @@ pub(crate) async fn split(
         .collect();
     match st.app.split_org(viewer.actor(), id, &name, &people).await {
         Ok(new) => Ok(Redirect::to(&format!("/orgs/{}?notice=org_split", new.id)).into_response()),
-        Err(e) => {
-            let (errors, message) = FormErrors::from_app(e)?;
-            let mut page = org_page(
-                &st,
-                &viewer,
-                id,
-                OrgForm::default(),
-                FormErrors::default(),
-                None,
-                None,
-            )
-            .await?;
-            page.change_error = message.or_else(|| errors.first());
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Err(e) => refused(&st, &viewer, id, e, Section::Change).await,
     }
 }

@@ -189,14 +189,7 @@ pub(crate) async fn list(
         }
         .into_response());
     }
-    let mut choices = st.app.scope_roots(actor).await?;
-    for root in choices.clone() {
-        choices.extend(st.app.org_children(actor, root.id).await?);
-    }
-    let scope_choices = choices
-        .into_iter()
-        .map(|o| (o.id, o.name, Some(o.id) == q.under))
-        .collect();
+    let scope_choices = super::scope_choices(&st, actor, q.under).await?;
     Ok(PeoplePage {
         chrome: Chrome::new(&viewer, "党员名册", "people"),
         export_link: super::link("/people/export.xlsx", &params),
