@@ -281,8 +281,6 @@ impl App {
 /// The issued accounts as a spreadsheet to hand over (it holds passwords: give it to the
 /// people concerned and delete it).
 pub fn issued_xlsx(issued: &[IssuedAccount]) -> Result<Vec<u8>> {
-    let xerr =
-        |e: rust_xlsxwriter::XlsxError| AppError::Integrity(format!("无法生成 Excel 文件：{e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let sheet = book.add_worksheet();
@@ -292,8 +290,10 @@ pub fn issued_xlsx(issued: &[IssuedAccount]) -> Result<Vec<u8>> {
     {
         sheet
             .write_string_with_format(0, i as u16, *h, &bold)
-            .map_err(xerr)?;
-        sheet.set_column_width(i as u16, 22).map_err(xerr)?;
+            .map_err(crate::roster::xlsx_error)?;
+        sheet
+            .set_column_width(i as u16, 22)
+            .map_err(crate::roster::xlsx_error)?;
     }
     for (r, a) in issued.iter().enumerate() {
         let row = r as u32 + 1;
@@ -303,8 +303,8 @@ pub fn issued_xlsx(issued: &[IssuedAccount]) -> Result<Vec<u8>> {
         {
             sheet
                 .write_string(row, c as u16, v.as_str())
-                .map_err(xerr)?;
+                .map_err(crate::roster::xlsx_error)?;
         }
     }
-    book.save_to_buffer().map_err(xerr)
+    book.save_to_buffer().map_err(crate::roster::xlsx_error)
 }

@@ -268,9 +268,6 @@ impl App {
     /// The dashboard's figures as a spreadsheet, one sheet per figure.
     pub async fn dashboard_xlsx(&self, actor: &Actor, under: Option<i64>) -> Result<Vec<u8>> {
         let d = self.dashboard(actor, under).await?;
-        let xerr = |e: rust_xlsxwriter::XlsxError| {
-            crate::AppError::Integrity(format!("无法生成 Excel 文件：{e}"))
-        };
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
         let tables: [(&str, &Vec<Count>); 5] = [
@@ -281,8 +278,10 @@ impl App {
             ("党员年龄", &d.by_age),
         ];
         let sheet = book.add_worksheet();
-        sheet.set_name("统计").map_err(xerr)?;
-        sheet.set_column_width(0, 24).map_err(xerr)?;
+        sheet.set_name("统计").map_err(crate::roster::xlsx_error)?;
+        sheet
+            .set_column_width(0, 24)
+            .map_err(crate::roster::xlsx_error)?;
         sheet
             .write_string_with_format(
                 0,
@@ -290,19 +289,23 @@ impl App {
                 format!("{} 统计（截至 {}）", d.org.name, d.as_of),
                 &bold,
             )
-            .map_err(xerr)?;
+            .map_err(crate::roster::xlsx_error)?;
         let mut row = 2u32;
         for (title, counts) in tables {
             sheet
                 .write_string_with_format(row, 0, title, &bold)
-                .map_err(xerr)?;
+                .map_err(crate::roster::xlsx_error)?;
             sheet
                 .write_string_with_format(row, 1, "人数/个数", &bold)
-                .map_err(xerr)?;
+                .map_err(crate::roster::xlsx_error)?;
             row += 1;
             for c in counts.iter() {
-                sheet.write_string(row, 0, &c.label).map_err(xerr)?;
-                sheet.write_number(row, 1, c.count as f64).map_err(xerr)?;
+                sheet
+                    .write_string(row, 0, &c.label)
+                    .map_err(crate::roster::xlsx_error)?;
+                sheet
+                    .write_number(row, 1, c.count as f64)
+                    .map_err(crate::roster::xlsx_error)?;
                 row += 1;
             }
             row += 1;
@@ -317,29 +320,41 @@ impl App {
         ];
         sheet
             .write_string_with_format(row, 0, "书记队伍", &bold)
-            .map_err(xerr)?;
+            .map_err(crate::roster::xlsx_error)?;
         row += 1;
         for (label, v) in lines {
-            sheet.write_string(row, 0, &label).map_err(xerr)?;
-            sheet.write_number(row, 1, v).map_err(xerr)?;
+            sheet
+                .write_string(row, 0, &label)
+                .map_err(crate::roster::xlsx_error)?;
+            sheet
+                .write_number(row, 1, v)
+                .map_err(crate::roster::xlsx_error)?;
             row += 1;
         }
         if let Some(share) = &d.student_share {
             row += 1;
             sheet
                 .write_string_with_format(row, 0, "学生党员占在校生比例", &bold)
-                .map_err(xerr)?;
-            sheet.write_string(row + 1, 0, "在校学生数").map_err(xerr)?;
+                .map_err(crate::roster::xlsx_error)?;
+            sheet
+                .write_string(row + 1, 0, "在校学生数")
+                .map_err(crate::roster::xlsx_error)?;
             sheet
                 .write_number(row + 1, 1, share.students as f64)
-                .map_err(xerr)?;
-            sheet.write_string(row + 2, 0, "学生党员数").map_err(xerr)?;
+                .map_err(crate::roster::xlsx_error)?;
+            sheet
+                .write_string(row + 2, 0, "学生党员数")
+                .map_err(crate::roster::xlsx_error)?;
             sheet
                 .write_number(row + 2, 1, share.student_members as f64)
-                .map_err(xerr)?;
-            sheet.write_string(row + 3, 0, "占比（%）").map_err(xerr)?;
-            sheet.write_number(row + 3, 1, share.pct).map_err(xerr)?;
+                .map_err(crate::roster::xlsx_error)?;
+            sheet
+                .write_string(row + 3, 0, "占比（%）")
+                .map_err(crate::roster::xlsx_error)?;
+            sheet
+                .write_number(row + 3, 1, share.pct)
+                .map_err(crate::roster::xlsx_error)?;
         }
-        book.save_to_buffer().map_err(xerr)
+        book.save_to_buffer().map_err(crate::roster::xlsx_error)
     }
 }

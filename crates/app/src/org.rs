@@ -10,7 +10,7 @@ use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::org::{self as store, OrgFilter};
-use dangjian_store::people::{self as people_store, PersonFilter, PersonGroupBy};
+use dangjian_store::people::{self as people_store, Movers, PersonFilter, PersonGroupBy};
 use dangjian_store::position::{self as position_store, Seat};
 use serde_json::json;
 use std::collections::HashMap;
@@ -383,26 +383,18 @@ impl App {
         let today = self.today();
         let people = people_store::current_of_org(db, from.id).await?;
         let children = store::children(db, &actor.access, from.id).await?;
+        let reason = format!("{}并入{}", from.name, into.name);
         let periods: Vec<_> = people
             .iter()
-            .map(|(pid, status)| people_store::Period {
-                id: self.new_id(),
-                person_id: *pid,
-                org_id: into.id,
-                org_path: into.path.clone(),
-                status: *status,
-                from_on: today,
-                until_on: None,
-                reason: format!("{}并入{}", from.name, into.name),
+            .map(|(pid, status)| {
+                self.period_from_today(*pid, (into.id, &into.path), *status, reason.clone())
             })
             .collect();
         let tx = self.store.begin_write().await?;
-        people_store::move_all(
+        people_store::move_people(
             &tx,
-            from.id,
-            into.id,
-            &into.path,
-            today,
+            Movers::AllOf(from.id),
+            (into.id, &into.path),
             &periods,
             self.now_ms(),
         )
@@ -704,27 +696,19 @@ impl App {
             founded_on: Some(self.today()),
             dissolved_on: None,
         };
-        let today = self.today();
+        let reason = format!("由{}分设", org.name);
         let periods: Vec<_> = chosen
             .iter()
-            .map(|(pid, status)| people_store::Period {
-                id: self.new_id(),
-                person_id: *pid,
-                org_id: new.id,
-                org_path: new.path.clone(),
-                status: *status,
-                from_on: today,
-                until_on: None,
-                reason: format!("由{}分设", org.name),
+            .map(|(pid, status)| {
+                self.period_from_today(*pid, (new.id, &new.path), *status, reason.clone())
             })
             .collect();
         let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
         let tx = self.store.begin_write().await?;
         store::insert(&tx, &new, self.now_ms()).await?;
-        people_store::move_some(
+        people_store::move_people(
             &tx,
-            &ids,
-            org.id,
+            Movers::Ids(&ids),
             (new.id, &new.path),
             &periods,
             self.now_ms(),

@@ -3,7 +3,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
-use dangjian_domain::org::{Org, OrgKind, check_member_placement};
+use dangjian_domain::org::{Org, OrgKind, OrgPath, check_member_placement};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::{
     Education, NationalId, Person, PersonCategory, PersonDraft, PersonInput, PersonStatus,
@@ -162,15 +162,32 @@ impl App {
 
     /// The period that opens a person's history when they enter the roster.
     pub(crate) fn first_period(&self, record: &PersonRecord, reason: &str) -> Period {
+        let p = &record.person;
+        self.period_from_today(
+            p.id,
+            (p.org_id, &record.org_path),
+            p.status,
+            reason.to_owned(),
+        )
+    }
+
+    /// A period of a person's history that starts today: where they belong, and as what.
+    pub(crate) fn period_from_today(
+        &self,
+        person_id: i64,
+        (org_id, org_path): (i64, &OrgPath),
+        status: PersonStatus,
+        reason: String,
+    ) -> Period {
         Period {
             id: self.new_id(),
-            person_id: record.person.id,
-            org_id: record.person.org_id,
-            org_path: record.org_path.clone(),
-            status: record.person.status,
+            person_id,
+            org_id,
+            org_path: org_path.clone(),
+            status,
             from_on: self.today(),
             until_on: None,
-            reason: reason.to_owned(),
+            reason,
         }
     }
 
@@ -263,14 +280,12 @@ impl App {
         }
         if record.person.status != before.person.status {
             store::close_period(&tx, id, self.today()).await?;
-            let period = Period {
-                reason: format!(
-                    "政治面貌由{}变为{}",
-                    before.person.status.label(),
-                    record.person.status.label()
-                ),
-                ..self.first_period(&record, "")
-            };
+            let reason = format!(
+                "政治面貌由{}变为{}",
+                before.person.status.label(),
+                record.person.status.label()
+            );
+            let period = self.first_period(&record, &reason);
             store::insert_periods(&tx, &[period], self.now_ms()).await?;
         }
         let audit = actor.record(

@@ -10,7 +10,7 @@ use dangjian_domain::people::{
 use dangjian_domain::platform::role::Action;
 use dangjian_domain::text;
 use dangjian_store::org as org_store;
-use dangjian_store::people::{self as people_store, Period};
+use dangjian_store::people::{self as people_store, Movers};
 use dangjian_store::transfer::{self as store, TransferRecord};
 use serde_json::json;
 
@@ -130,23 +130,27 @@ impl App {
         let status = people_store::find_for_check(tx.conn(), t.person_id)
             .await?
             .map(|p| p.person.status);
-        people_store::close_period(&tx, t.person_id, today).await?;
         match (t.direction, t.to_org_id, &record.to_org_path, status) {
             (TransferDirection::Internal, Some(to), Some(path), Some(status)) => {
-                people_store::move_to(&tx, t.person_id, to, path, self.now_ms()).await?;
-                let period = Period {
-                    id: self.new_id(),
-                    person_id: t.person_id,
-                    org_id: to,
-                    org_path: path.clone(),
+                let period = self.period_from_today(
+                    t.person_id,
+                    (to, path),
                     status,
-                    from_on: today,
-                    until_on: None,
-                    reason: format!("组织关系转入：{}", t.reason),
-                };
-                people_store::insert_periods(&tx, &[period], self.now_ms()).await?;
+                    format!("组织关系转入：{}", t.reason),
+                );
+                let moved = [t.person_id];
+                people_store::move_people(
+                    &tx,
+                    Movers::Ids(&moved),
+                    (to, path),
+                    &[period],
+                    self.now_ms(),
+                )
+                .await?;
+                people_store::set_transfer(&tx, t.person_id, false, None, self.now_ms()).await?;
             }
             _ => {
+                people_store::close_period(&tx, t.person_id, today).await?;
                 people_store::set_transfer(&tx, t.person_id, false, Some(today), self.now_ms())
                     .await?;
             }

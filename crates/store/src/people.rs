@@ -741,27 +741,6 @@ pub async fn names<C: ConnectionTrait>(
     Ok(rows.into_iter().collect())
 }
 
-/// Moves a person to another organization (a received transfer): the group is left behind.
-pub async fn move_to(
-    tx: &WriteTx,
-    id: i64,
-    org_id: i64,
-    org_path: &OrgPath,
-    now_ms: i64,
-) -> Result<()> {
-    Entity::update_many()
-        .col_expr(Column::OrgId, Expr::value(org_id))
-        .col_expr(Column::OrgPath, Expr::value(org_path.as_str()))
-        .col_expr(Column::GroupId, Expr::value(Option::<i64>::None))
-        .col_expr(Column::TransferPending, Expr::value(false))
-        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-        .col_expr(Column::UpdatedAt, Expr::value(now_ms))
-        .filter(Column::Id.eq(id))
-        .exec(tx.conn())
-        .await?;
-    Ok(())
-}
-
 /// Marks a transfer out as under way or not, and when the person left the roster.
 pub async fn set_transfer(
     tx: &WriteTx,
@@ -843,21 +822,38 @@ pub async fn current_of_org<C: ConnectionTrait>(
         .collect()
 }
 
-/// Moves the chosen people of one organization to another (a split), closing and opening
-/// their periods; returns how many moved.
-/// The new periods start the day the old ones end.
-pub async fn move_some(
+/// Who moves to another organization.
+#[derive(Debug, Clone, Copy)]
+pub enum Movers<'a> {
+    /// Everyone now in this organization (a merge).
+    AllOf(i64),
+    /// These people (a split, a received transfer).
+    Ids(&'a [i64]),
+}
+
+/// Moves people to another organization: their open periods end the day the new ones (in
+/// `periods`) start, and they leave their group.
+pub async fn move_people(
     tx: &WriteTx,
-    ids: &[i64],
-    from: i64,
+    movers: Movers<'_>,
     (to, to_path): (i64, &OrgPath),
     periods: &[Period],
     now_ms: i64,
 ) -> Result<u64> {
     let on = periods.first().map(|p| p.from_on).unwrap_or_default();
+    let (period_cond, person_cond) = match movers {
+        Movers::AllOf(org) => (
+            period::Column::OrgId.eq(org),
+            Condition::all().add(Column::OrgId.eq(org)),
+        ),
+        Movers::Ids(ids) => (
+            period::Column::PersonId.is_in(ids.to_vec()),
+            Condition::all().add(Column::Id.is_in(ids.to_vec())),
+        ),
+    };
     period::Entity::update_many()
         .col_expr(period::Column::UntilOn, Expr::value(on))
-        .filter(period::Column::PersonId.is_in(ids.to_vec()))
+        .filter(period_cond)
         .filter(period::Column::UntilOn.is_null())
         .exec(tx.conn())
         .await?;
@@ -867,42 +863,12 @@ pub async fn move_some(
         .col_expr(Column::GroupId, Expr::value(Option::<i64>::None))
         .col_expr(Column::Version, Expr::col(Column::Version).add(1))
         .col_expr(Column::UpdatedAt, Expr::value(now_ms))
-        .filter(Column::Id.is_in(ids.to_vec()))
-        .filter(Column::OrgId.eq(from))
+        .filter(person_cond)
         .filter(Column::LeftOn.is_null())
         .exec(tx.conn())
         .await?;
     insert_periods(tx, periods, now_ms).await?;
     Ok(moved.rows_affected)
-}
-
-/// Moves everyone of one organization to another (a merge), closing and opening periods.
-pub async fn move_all(
-    tx: &WriteTx,
-    from: i64,
-    to: i64,
-    to_path: &OrgPath,
-    on: NaiveDate,
-    periods: &[Period],
-    now_ms: i64,
-) -> Result<()> {
-    period::Entity::update_many()
-        .col_expr(period::Column::UntilOn, Expr::value(on))
-        .filter(period::Column::OrgId.eq(from))
-        .filter(period::Column::UntilOn.is_null())
-        .exec(tx.conn())
-        .await?;
-    Entity::update_many()
-        .col_expr(Column::OrgId, Expr::value(to))
-        .col_expr(Column::OrgPath, Expr::value(to_path.as_str()))
-        .col_expr(Column::GroupId, Expr::value(Option::<i64>::None))
-        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-        .col_expr(Column::UpdatedAt, Expr::value(now_ms))
-        .filter(Column::OrgId.eq(from))
-        .filter(Column::LeftOn.is_null())
-        .exec(tx.conn())
-        .await?;
-    insert_periods(tx, periods, now_ms).await
 }
 
 pub(crate) mod person_account {
