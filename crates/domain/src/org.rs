@@ -565,7 +565,7 @@ mod tests {
     }
 
     #[test]
-    fn a_move_keeps_the_tree_a_tree_党章第三十条() {
+    fn a_move_keeps_the_tree_a_tree_and_a_merge_joins_like_kinds_党章第三十条_支部条例第四条() {
         let root = org(1, None, OrgKind::Committee);
         let gb = org(2, Some(&root), OrgKind::GeneralBranch);
         let gb2 = org(3, Some(&root), OrgKind::GeneralBranch);
@@ -687,6 +687,13 @@ mod tests {
         assert!(
             check_seat_full(OrgKind::GeneralBranch, DisciplineCommissioner, 100, &full).is_err()
         );
+    }
+
+    #[test]
+    fn terms_run_3_years_for_a_branch_and_5_above_党章第三十一条() {
+        assert_eq!(term_years(OrgKind::Branch), 3);
+        assert_eq!(term_years(OrgKind::GeneralBranch), 5);
+        assert_eq!(term_years(OrgKind::Committee), 5);
     }
 
     #[test]

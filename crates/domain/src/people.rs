@@ -336,12 +336,16 @@ pub fn birth_range_for_ages(
     min: Option<u32>,
     max: Option<u32>,
 ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    // Saturating: an absurd age (from the API) finds nobody instead of overflowing.
     let years_ago = |y: u32| {
         today
-            .checked_sub_months(Months::new(y * 12))
+            .checked_sub_months(Months::new(y.saturating_mul(12)))
             .unwrap_or(NaiveDate::MIN)
     };
-    (max.map(|m| years_ago(m + 1)), min.map(years_ago))
+    (
+        max.map(|m| years_ago(m.saturating_add(1))),
+        min.map(years_ago),
+    )
 }
 
 /// The keys by which a name is found: its pinyin (`zhangsan`) and initials (`zs`), lower-case,
@@ -1079,6 +1083,8 @@ mod tests {
         assert!(after.unwrap() < birth && birth <= until.unwrap());
         let (after, until) = AgeBand::UpTo30.birth_range(today());
         assert!(after.unwrap() >= birth && until.is_some());
+        let (after, until) = birth_range_for_ages(today(), Some(u32::MAX), Some(u32::MAX));
+        assert_eq!((after, until), (Some(NaiveDate::MIN), Some(NaiveDate::MIN)));
     }
 
     #[test]

@@ -500,6 +500,18 @@ async fn the_roster_through_the_api_and_the_pages() {
     assert_eq!(r.json()["history"].as_array().unwrap().len(), 1);
     let r = send(&w, get(&format!("/api/v1/orgs/{org_id}/members"), &admin)).await;
     assert!(r.json()["total"].as_u64().unwrap() >= 1);
+    let r = send(
+        &w,
+        get(
+            "/api/v1/people?age_min=4294967295&age_max=4294967295",
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["total"].as_u64()),
+        (StatusCode::OK, Some(0))
+    );
     let r = send(&w, get("/api/v1/people?status=chairman", &admin)).await;
     assert_eq!(
         (r.status, r.json()["field"].as_str()),
