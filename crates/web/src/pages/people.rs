@@ -545,17 +545,27 @@ pub(crate) async fn update(
     Form(f): Form<PersonForm>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
-    let v = st.app.person(actor, id).await?;
-    let version = f.version.unwrap_or(v.person.version);
-    match st
-        .app
-        .edit_person(actor, id, version, f.group_id, &f.input)
-        .await
-    {
+    // The version read with the form: without it a change made meanwhile would be overwritten.
+    let result = match f.version {
+        Some(version) => {
+            st.app
+                .edit_person(actor, id, version, f.group_id, &f.input)
+                .await
+        }
+        None => Err(AppError::Conflict {
+            field: "version",
+            message: "表单已过期，请刷新后重试".to_owned(),
+        }),
+    };
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=person_updated")).into_response()),
         Err(e) => {
             let (errors, message) = FormErrors::from_app(e)?;
-            let page = form_page(&st, &viewer, Some(id), v.org.id, f, errors, message).await?;
+            let org_id = match f.org_id {
+                Some(org) => org,
+                None => st.app.person(actor, id).await?.org.id,
+            };
+            let page = form_page(&st, &viewer, Some(id), org_id, f, errors, message).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
