@@ -329,6 +329,9 @@ impl AgeBand {
     }
 }
 
+/// The oldest age a filter looks for.
+const MAX_AGE: u32 = 200;
+
 /// Birth dates of people aged `min..=max` on `today`: born after the first date (exclusive)
 /// and on or before the second (inclusive).
 pub fn birth_range_for_ages(
@@ -336,15 +339,16 @@ pub fn birth_range_for_ages(
     min: Option<u32>,
     max: Option<u32>,
 ) -> (Option<NaiveDate>, Option<NaiveDate>) {
-    // Saturating: an absurd age (from the API) finds nobody instead of overflowing.
+    // Ages are bounded at 200 years, so an absurd one (from the API) finds nobody and every
+    // date stays one both engines can store.
     let years_ago = |y: u32| {
         today
-            .checked_sub_months(Months::new(y.saturating_mul(12)))
-            .unwrap_or(NaiveDate::MIN)
+            .checked_sub_months(Months::new(y * 12))
+            .unwrap_or(today)
     };
     (
-        max.map(|m| years_ago(m.saturating_add(1))),
-        min.map(years_ago),
+        max.map(|m| years_ago(m.min(MAX_AGE) + 1)),
+        min.map(|m| years_ago(m.min(MAX_AGE))),
     )
 }
 
@@ -1084,7 +1088,10 @@ mod tests {
         let (after, until) = AgeBand::UpTo30.birth_range(today());
         assert!(after.unwrap() >= birth && until.is_some());
         let (after, until) = birth_range_for_ages(today(), Some(u32::MAX), Some(u32::MAX));
-        assert_eq!((after, until), (Some(NaiveDate::MIN), Some(NaiveDate::MIN)));
+        assert!(
+            after.unwrap() < until.unwrap() && until.unwrap().year() == 1826,
+            "{after:?} {until:?}"
+        );
     }
 
     #[test]
