@@ -4,14 +4,17 @@
 
 use crate::{Actor, App, Result};
 use dangjian_domain::org::{Org, OrgKind};
-use dangjian_domain::people::{AgeBand, Education, PersonCategory, PersonStatus, age_on};
+use dangjian_domain::people::{
+    AgeBand, Education, PersonCategory, PersonStatus, TitleLevel, age_on,
+};
 use dangjian_domain::platform::role::Action;
+use dangjian_store::audit as audit_store;
 use dangjian_store::org as org_store;
 use dangjian_store::people::{self as people_store, PersonFilter, PersonGroupBy};
-use dangjian_store::position as position_store;
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One labelled count of a figure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,27 +69,60 @@ fn pct(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// Counts of every value of an enumeration, in its order, from grouped codes.
+/// Counts of every value of an enumeration, in its order, from counts by code.
 fn counts<T: Copy>(
     all: &[T],
     code: fn(T) -> &'static str,
     label: fn(T) -> &'static str,
-    rows: &[(String, u64)],
+    by_code: &HashMap<String, u64>,
 ) -> Vec<Count> {
     all.iter()
         .map(|&v| Count {
             label: label(v).to_owned(),
-            count: rows
-                .iter()
-                .find(|(k, _)| k == code(v))
-                .map_or(0, |(_, n)| *n),
+            count: by_code.get(code(v)).copied().unwrap_or(0),
         })
         .collect()
 }
 
+/// Dashboards already computed, each with the version of the data it was computed from (the
+/// audit trail's head): a whole university's figures take a second to count, and are read far
+/// more often than the roster changes.
+#[derive(Default)]
+pub(crate) struct DashboardCache {
+    entries: std::sync::Mutex<HashMap<DashboardKey, (i64, Arc<Dashboard>)>>,
+    /// One computation at a time: a burst of readers waits for the first instead of counting
+    /// the same figures side by side.
+    computing: tokio::sync::Mutex<()>,
+}
+
+/// The organization, the day (ages change with it), and the reader's scopes.
+type DashboardKey = (i64, chrono::NaiveDate, String);
+
+/// How many dashboards are kept; beyond it the cache starts over.
+const DASHBOARDS_KEPT: usize = 256;
+
+impl DashboardCache {
+    fn get(&self, key: &DashboardKey, version: i64) -> Option<Arc<Dashboard>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, d)| d.clone())
+    }
+
+    fn put(&self, key: DashboardKey, version: i64, dashboard: Arc<Dashboard>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= DASHBOARDS_KEPT {
+            entries.clear();
+        }
+        entries.insert(key, (version, dashboard));
+    }
+}
+
 impl App {
-    /// The dashboard of an organization's subtree, or of the actor's first scope.
-    pub async fn dashboard(&self, actor: &Actor, under: Option<i64>) -> Result<Dashboard> {
+    /// The dashboard of an organization's subtree, or of the actor's first scope: computed
+    /// from the records, or taken as computed if no write came since.
+    pub async fn dashboard(&self, actor: &Actor, under: Option<i64>) -> Result<Arc<Dashboard>> {
         let org = match under {
             Some(id) => self.org(actor, id).await?,
             None => self
@@ -99,58 +135,94 @@ impl App {
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(crate::AppError::Forbidden("查看该组织的统计"));
         }
+        let key = (
+            org.id,
+            self.today(),
+            format!(
+                "{:?}{:?}",
+                actor.access.scopes(Action::ReadRecords),
+                actor.access.scopes(Action::ReadOrg)
+            ),
+        );
+        let cache = &self.dashboards;
+        let version = audit_store::head(self.store.db()).await?;
+        if let Some(hit) = cache.get(&key, version) {
+            return Ok(hit);
+        }
+        let _turn = cache.computing.lock().await;
+        let version = audit_store::head(self.store.db()).await?;
+        if let Some(hit) = cache.get(&key, version) {
+            return Ok(hit);
+        }
+        let dashboard = Arc::new(self.compute_dashboard(actor, org).await?);
+        cache.put(key, version, dashboard.clone());
+        Ok(dashboard)
+    }
+
+    async fn compute_dashboard(&self, actor: &Actor, org: Org) -> Result<Dashboard> {
         let db = self.store.db();
         let access = &actor.access;
         let today = self.today();
-        let kinds = org_store::count_by_kind(db, access, &org.path).await?;
+        let kinds: HashMap<String, u64> = org_store::count_by_kind(db, access, &org.path)
+            .await?
+            .into_iter()
+            .collect();
         let orgs_by_kind = counts(&OrgKind::ALL, OrgKind::code, OrgKind::label, &kinds);
 
         let all = PersonFilter {
             under: Some(org.path.clone()),
             ..Default::default()
         };
-        let statuses = people_store::count_by(db, access, &all, PersonGroupBy::Status).await?;
+        // Youngest band first; the last band (the oldest) has no lower bound.
+        let bounds: Vec<chrono::NaiveDate> = AgeBand::ALL
+            .iter()
+            .filter_map(|b| b.birth_range(today).0)
+            .collect();
+        let (mut statuses, mut categories, mut educations) =
+            (HashMap::new(), HashMap::new(), HashMap::new());
+        let mut bands = vec![0u64; AgeBand::ALL.len()];
+        for cell in people_store::tally(db, access, &all, &bounds).await? {
+            let n = u64::try_from(cell.n).unwrap_or(0);
+            *statuses.entry(cell.status.clone()).or_default() += n;
+            if PersonStatus::parse(&cell.status).is_some_and(PersonStatus::is_member) {
+                *categories.entry(cell.category).or_default() += n;
+                *educations.entry(cell.education).or_default() += n;
+                let band = usize::try_from(cell.band).unwrap_or(usize::MAX);
+                if let Some(count) = bands.get_mut(band) {
+                    *count += n;
+                }
+            }
+        }
         let by_status = counts(
             PersonStatus::ALL,
             PersonStatus::code,
             PersonStatus::label,
             &statuses,
         );
-        let members_filter = PersonFilter {
-            members_only: true,
-            ..all.clone()
-        };
         let members = by_status
             .iter()
             .zip(PersonStatus::ALL)
             .filter(|(_, s)| s.is_member())
             .map(|(c, _)| c.count)
             .sum();
-        let categories =
-            people_store::count_by(db, access, &members_filter, PersonGroupBy::Category).await?;
         let by_category = counts(
             PersonCategory::ALL,
             PersonCategory::code,
             PersonCategory::label,
             &categories,
         );
-        let educations =
-            people_store::count_by(db, access, &members_filter, PersonGroupBy::Education).await?;
         let by_education = counts(
             Education::ALL,
             Education::code,
             Education::label,
             &educations,
         );
-        let mut bands: HashMap<AgeBand, u64> = HashMap::new();
-        for (birth, n) in people_store::birth_dates(db, access, &members_filter).await? {
-            *bands.entry(AgeBand::of(age_on(birth, today))).or_default() += n;
-        }
         let by_age = AgeBand::ALL
             .iter()
-            .map(|b| Count {
+            .zip(bands)
+            .map(|(b, count)| Count {
                 label: b.label().to_owned(),
-                count: bands.get(b).copied().unwrap_or(0),
+                count,
             })
             .collect();
 
@@ -169,29 +241,28 @@ impl App {
     }
 
     async fn secretary_figures(&self, actor: &Actor, org: &Org) -> Result<SecretaryFigures> {
-        let db = self.store.db();
-        let seats = position_store::secretaries(db, &actor.access, &org.path).await?;
-        let mut ids: Vec<i64> = seats.iter().map(|s| s.person_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let people = people_store::by_ids(db, &actor.access, &ids).await?;
-        let n = people.len() as u64;
+        let profiles =
+            people_store::secretary_profiles(self.store.db(), &actor.access, &org.path).await?;
+        let n = profiles.len() as u64;
         if n == 0 {
             return Ok(SecretaryFigures::default());
         }
         let today = self.today();
-        let ages: Vec<u32> = people.iter().map(|p| p.person.age_on(today)).collect();
-        let count = |f: &dyn Fn(&dangjian_domain::people::Person) -> bool| {
-            people.iter().filter(|p| f(&p.person)).count() as u64
-        };
+        let (mut postgraduate, mut senior, mut under_45, mut age_sum) = (0u64, 0u64, 0u64, 0u64);
+        for (education, title, birth) in &profiles {
+            let age = age_on(*birth, today);
+            postgraduate +=
+                u64::from(Education::parse(education).is_some_and(Education::is_postgraduate));
+            senior += u64::from(TitleLevel::parse(title).is_some_and(TitleLevel::is_senior));
+            under_45 += u64::from(age < 45);
+            age_sum += u64::from(age);
+        }
         Ok(SecretaryFigures {
             count: n,
-            postgraduate_pct: pct(count(&|p| p.education.is_postgraduate()), n),
-            senior_title_pct: pct(count(&|p| p.title_level.is_senior()), n),
-            under_45_pct: pct(ages.iter().filter(|a| **a < 45).count() as u64, n),
-            average_age: (ages.iter().map(|a| f64::from(*a)).sum::<f64>() / n as f64 * 10.0)
-                .round()
-                / 10.0,
+            postgraduate_pct: pct(postgraduate, n),
+            senior_title_pct: pct(senior, n),
+            under_45_pct: pct(under_45, n),
+            average_age: (age_sum as f64 / n as f64 * 10.0).round() / 10.0,
         })
     }
 

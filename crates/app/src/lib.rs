@@ -21,6 +21,7 @@ pub use dangjian_store::attachment::Attachment;
 pub use dangjian_store::audit::AuditFilter;
 pub use dangjian_store::org::{OrgFilter, OrgSort};
 pub use dangjian_store::people::PersonSort;
+pub use dangjian_store::position::Seat;
 pub use dangjian_store::{DbConfig, Engine};
 pub use error::{AppError, Result};
 
@@ -39,6 +40,7 @@ pub struct App {
     data_dir: PathBuf,
     sealer: Arc<pii::Sealer>,
     progress: roster::ImportProgress,
+    dashboards: Arc<insight::DashboardCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -110,6 +112,7 @@ impl App {
             data_dir,
             sealer,
             progress: roster::ImportProgress::default(),
+            dashboards: Arc::default(),
         })
     }
 

@@ -3,8 +3,8 @@
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{
-    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, Position, SizeWarning, check_dissolve,
-    check_merge, check_move, check_seat, size_warnings, term_years,
+    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, PastOrg, Position, SizeWarning,
+    check_dissolve, check_merge, check_move, check_seat, size_warnings, term_years, tree_on,
 };
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
@@ -14,6 +14,9 @@ use dangjian_store::people::{self as people_store, Movers, PersonFilter, PersonG
 use dangjian_store::position::{self as position_store, Seat};
 use serde_json::json;
 use std::collections::HashMap;
+
+/// The most organizations a past day's tree is drawn from.
+pub const PAST_TREE_LIMIT: u64 = 3000;
 
 impl App {
     /// Founds the root of the tree (the university's party committee). Only the console may,
@@ -104,6 +107,40 @@ impl App {
 
     pub async fn org_children(&self, actor: &Actor, id: i64) -> Result<Vec<Org>> {
         Ok(store::children(self.store.db(), &actor.access, id).await?)
+    }
+
+    /// The subtree of `root` as it stood on `day`: the organizations of that day under the
+    /// parents of that day, for as many as the actor may see now.
+    pub async fn org_tree_on(
+        &self,
+        actor: &Actor,
+        root: &Org,
+        day: chrono::NaiveDate,
+    ) -> Result<Vec<PastOrg>> {
+        if day > self.today() {
+            return Err(FieldError::new("as_of", "历史日期", "不能晚于今天").into());
+        }
+        let db = self.store.db();
+        let moves = store::moves_after(db, day).await?;
+        let moved: Vec<i64> = moves.iter().map(|e| e.org_id).collect();
+        // What moved away since that day is outside today's subtree: read it too.
+        let mut roots = vec![root.path.clone()];
+        roots.extend(
+            store::by_ids(db, &moved)
+                .await?
+                .into_values()
+                .map(|o| o.path),
+        );
+        let orgs = store::subtrees(db, &actor.access, &roots, PAST_TREE_LIMIT + 1).await?;
+        if orgs.len() as u64 > PAST_TREE_LIMIT {
+            return Err(FieldError::new(
+                "under",
+                "范围",
+                format!("组织超过 {PAST_TREE_LIMIT} 个，请选择更小的范围查看历史"),
+            )
+            .into());
+        }
+        Ok(tree_on(&orgs, &moves, root.id, day))
     }
 
     /// The highest organizations the actor may see: the roots of their scopes.

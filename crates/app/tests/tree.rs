@@ -72,6 +72,60 @@ async fn a_branch_moves_with_its_members_and_a_cycle_is_refused_党章第三十�
 }
 
 #[tokio::test]
+async fn the_tree_of_a_past_day_shows_the_parents_of_that_day() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let before = t.app.clock().today();
+    t.clock.advance(chrono::Duration::days(10));
+    t.app
+        .move_org(&admin, tree.branch_a.id, tree.root.id)
+        .await
+        .unwrap();
+    let shape = |rows: Vec<dangjian_domain::org::PastOrg>| {
+        rows.iter()
+            .map(|p| format!("{}{}", "-".repeat(p.depth), p.org.name))
+            .collect::<Vec<_>>()
+    };
+    let then = t.app.org_tree_on(&admin, &tree.root, before).await.unwrap();
+    assert_eq!(
+        shape(then),
+        [
+            "示范大学党委",
+            "-机械学院党总支",
+            "--教工第一党支部",
+            "--学生第一党支部",
+            "-图书馆党支部"
+        ]
+    );
+    let now = t
+        .app
+        .org_tree_on(&admin, &tree.root, t.app.clock().today())
+        .await
+        .unwrap();
+    assert_eq!(
+        shape(now),
+        [
+            "示范大学党委",
+            "-机械学院党总支",
+            "--学生第一党支部",
+            "-教工第一党支部",
+            "-图书馆党支部"
+        ]
+    );
+    // The general branch's tree of that day still holds the branch it had then.
+    let gb_then = t.app.org_tree_on(&admin, &tree.gb, before).await.unwrap();
+    assert_eq!(gb_then.len(), 3);
+    let tomorrow = t.app.clock().today() + chrono::Duration::days(1);
+    let err = t
+        .app
+        .org_tree_on(&admin, &tree.root, tomorrow)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("不能晚于今天"), "{err}");
+}
+
+#[tokio::test]
 async fn a_merge_brings_the_members_over_and_dissolves_the_branch() {
     let t = test_app().await;
     let tree = tree(&t.app).await;

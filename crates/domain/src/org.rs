@@ -4,6 +4,7 @@
 use crate::{DomainError, FieldError, text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
 
 /// 党组织的类型.
@@ -405,6 +406,63 @@ pub fn check_merge(from: &Org, into: &Org) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// An organization as it stood on a past day: its parent and depth then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PastOrg {
+    pub org: Org,
+    pub parent_id: Option<i64>,
+    /// 0 for the root asked for.
+    pub depth: usize,
+}
+
+/// The subtree of `root_id` as it stood on `day`, in tree order (children by id): the
+/// organizations founded by then and not yet dissolved, each under the parent it had that
+/// day. Today's parent is undone by the moves recorded after `day`, the earliest first
+/// holding the parent of that day.
+pub fn tree_on(orgs: &[Org], events: &[OrgEvent], root_id: i64, day: NaiveDate) -> Vec<PastOrg> {
+    let alive =
+        |o: &Org| o.founded_on.is_none_or(|f| f <= day) && o.dissolved_on.is_none_or(|d| d > day);
+    let mut parent_then: HashMap<i64, Option<i64>> =
+        orgs.iter().map(|o| (o.id, o.parent_id)).collect();
+    let mut later_moves: Vec<&OrgEvent> = events
+        .iter()
+        .filter(|e| e.kind == OrgEventKind::Moved && e.on_date > day)
+        .collect();
+    // Undo the latest move first, so the earliest one's origin is what stays.
+    later_moves.sort_by_key(|e| std::cmp::Reverse((e.on_date, e.id)));
+    for e in later_moves {
+        if let Some(p) = parent_then.get_mut(&e.org_id) {
+            *p = e.from_parent_id;
+        }
+    }
+    let mut children: HashMap<i64, Vec<&Org>> = HashMap::new();
+    for o in orgs.iter().filter(|o| alive(o)) {
+        if let Some(Some(p)) = parent_then.get(&o.id) {
+            children.entry(*p).or_default().push(o);
+        }
+    }
+    // In founding order, as today's tree lists them (ids grow with time).
+    for list in children.values_mut() {
+        list.sort_by_key(|o| o.id);
+    }
+    let mut out = Vec::new();
+    let Some(root) = orgs.iter().find(|o| o.id == root_id && alive(o)) else {
+        return out;
+    };
+    let mut stack = vec![(root, 0usize)];
+    while let Some((o, depth)) = stack.pop() {
+        out.push(PastOrg {
+            org: o.clone(),
+            parent_id: parent_then.get(&o.id).copied().flatten(),
+            depth,
+        });
+        if let Some(kids) = children.get(&o.id) {
+            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+        }
+    }
+    out
+}
+
 /// A new organization as a person asked for it, checked field by field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrg {
@@ -481,6 +539,91 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "党总支不能设在党支部之下（党章第三十条、支部条例第四条）"
+        );
+    }
+
+    #[test]
+    fn the_tree_of_a_past_day_undoes_later_moves_and_foundings() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let org =
+            |id, parent: Option<i64>, name: &str, kind, founded: &str, gone: Option<&str>| Org {
+                id,
+                parent_id: parent,
+                path: OrgPath::root(1),
+                name: name.to_owned(),
+                kind,
+                category: None,
+                founded_on: Some(d(founded)),
+                dissolved_on: gone.map(d),
+            };
+        use OrgKind::*;
+        let orgs = vec![
+            org(1, None, "党委", Committee, "2000-01-01", None),
+            org(2, Some(1), "甲总支", GeneralBranch, "2000-01-01", None),
+            org(3, Some(1), "乙总支", GeneralBranch, "2000-01-01", None),
+            // Moved from 甲 to 乙 in 2020, and again (back and forth) in 2022.
+            org(4, Some(3), "一支部", Branch, "2001-01-01", None),
+            org(5, Some(2), "二支部", Branch, "2021-06-01", None),
+            org(
+                6,
+                Some(2),
+                "三支部",
+                Branch,
+                "2001-01-01",
+                Some("2019-01-01"),
+            ),
+        ];
+        let moved = |id, org_id, on: &str, from, to| OrgEvent {
+            id,
+            org_id,
+            kind: OrgEventKind::Moved,
+            on_date: d(on),
+            from_parent_id: Some(from),
+            to_parent_id: Some(to),
+            other_org_id: None,
+            note: String::new(),
+        };
+        let events = vec![
+            moved(10, 4, "2020-01-01", 2, 3),
+            moved(11, 4, "2022-01-01", 3, 2),
+            moved(12, 4, "2022-02-01", 2, 3),
+        ];
+        let shape = |day: &str| {
+            tree_on(&orgs, &events, 1, d(day))
+                .iter()
+                .map(|p| format!("{}{}", "-".repeat(p.depth), p.org.name))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            shape("2018-06-01"),
+            "党委 -甲总支 --一支部 --三支部 -乙总支"
+        );
+        assert_eq!(
+            shape("2020-01-01"),
+            "党委 -甲总支 -乙总支 --一支部",
+            "a move counts from its day"
+        );
+        assert_eq!(
+            shape("2021-12-31"),
+            "党委 -甲总支 --二支部 -乙总支 --一支部"
+        );
+        assert_eq!(
+            shape("2022-01-15"),
+            "党委 -甲总支 --一支部 --二支部 -乙总支"
+        );
+        assert_eq!(
+            shape("2026-01-01"),
+            "党委 -甲总支 --二支部 -乙总支 --一支部"
+        );
+        assert!(
+            tree_on(&orgs, &events, 1, d("1999-01-01")).is_empty(),
+            "before the root was founded"
+        );
+        assert_eq!(
+            tree_on(&orgs, &events, 2, d("2018-06-01")).len(),
+            3,
+            "a subtree of that day"
         );
     }
 

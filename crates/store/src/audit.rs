@@ -165,3 +165,17 @@ pub async fn batch_after<C: ConnectionTrait>(
         .map(to_entry)
         .collect()
 }
+
+/// The sequence number of the last entry, 0 before the first. Every committed write appends
+/// an entry, so an unchanged head means unchanged records: the version of the data.
+pub async fn head<C: ConnectionTrait>(db: &C) -> Result<i64> {
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Seq)
+        .order_by_desc(Column::Seq)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .unwrap_or(0))
+}

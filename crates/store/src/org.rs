@@ -472,6 +472,19 @@ pub async fn insert_event(tx: &WriteTx, e: &OrgEvent, now_ms: i64) -> Result<()>
     Ok(())
 }
 
+fn to_event(m: event::Model) -> Result<OrgEvent> {
+    Ok(OrgEvent {
+        id: m.id,
+        org_id: m.org_id,
+        kind: OrgEventKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
+        on_date: m.on_date,
+        from_parent_id: m.from_parent_id,
+        to_parent_id: m.to_parent_id,
+        other_org_id: m.other_org_id,
+        note: m.note,
+    })
+}
+
 /// An organization's history, oldest first (the reader already sees the organization).
 pub async fn events<C: ConnectionTrait>(db: &C, org_id: i64) -> Result<Vec<OrgEvent>> {
     event::Entity::find()
@@ -481,19 +494,45 @@ pub async fn events<C: ConnectionTrait>(db: &C, org_id: i64) -> Result<Vec<OrgEv
         .all(db)
         .await?
         .into_iter()
-        .map(|m| {
-            Ok(OrgEvent {
-                id: m.id,
-                org_id: m.org_id,
-                kind: OrgEventKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
-                on_date: m.on_date,
-                from_parent_id: m.from_parent_id,
-                to_parent_id: m.to_parent_id,
-                other_org_id: m.other_org_id,
-                note: m.note,
-            })
-        })
+        .map(to_event)
         .collect()
+}
+
+/// The moves recorded after `day`, university-wide: what the tree of that day undoes.
+pub async fn moves_after<C: ConnectionTrait>(
+    db: &C,
+    day: chrono::NaiveDate,
+) -> Result<Vec<OrgEvent>> {
+    event::Entity::find()
+        .filter(event::Column::Kind.eq(OrgEventKind::Moved.code()))
+        .filter(event::Column::OnDate.gt(day))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_event)
+        .collect()
+}
+
+/// The organizations of the subtrees under `roots`, dissolved ones included, that the reader
+/// may see; at most `limit`.
+pub async fn subtrees<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    roots: &[OrgPath],
+    limit: u64,
+) -> Result<Vec<Org>> {
+    let scopes = access.scopes(Action::ReadOrg);
+    let cond = roots.iter().fold(Condition::any(), |any, root| {
+        any.add(scope::within_under(Column::Path, &scopes, Some(root)))
+    });
+    to_orgs(
+        Entity::find()
+            .filter(cond)
+            .order_by_asc(Column::Path)
+            .limit(limit)
+            .all(db)
+            .await?,
+    )
 }
 
 /// Whether a subtree has active organizations below its root.

@@ -227,7 +227,7 @@ pub async fn bulk_load(tx: &WriteTx, records: &mut [PersonRecord], now_ms: i64) 
     for (_, sql) in &indexes {
         tx.conn().execute_unprepared(sql).await?;
     }
-    Ok(())
+    crate::db::analyze(tx, "persons").await
 }
 
 /// Writes a changed person if nobody changed them since `expected_version`; false otherwise.
@@ -521,8 +521,6 @@ pub async fn for_each<C: ConnectionTrait>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonGroupBy {
     Status,
-    Category,
-    Education,
     Org,
 }
 
@@ -540,14 +538,12 @@ pub async fn count_by<C: ConnectionTrait>(
 ) -> Result<Vec<(String, u64)>> {
     let column = match by {
         PersonGroupBy::Status => Column::Status,
-        PersonGroupBy::Category => Column::Category,
-        PersonGroupBy::Education => Column::Education,
         PersonGroupBy::Org => Column::OrgId,
     };
     let rows = Entity::find()
         .select_only()
         .column_as(Expr::col(column).cast_as("TEXT"), "key")
-        .column_as(Expr::col(Column::Id).count(), "n")
+        .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(condition(access, filter))
         .group_by(column)
         .into_model::<GroupCount>()
@@ -559,26 +555,89 @@ pub async fn count_by<C: ConnectionTrait>(
         .collect())
 }
 
-/// Birth dates of the people of a filter, counted by date: ages are computed by the caller
-/// against its clock.
-pub async fn birth_dates<C: ConnectionTrait>(
+/// One cell of the people of a filter counted four ways at once.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Tally {
+    pub status: String,
+    pub category: String,
+    pub education: String,
+    /// The birth-date band: see `tally`.
+    pub band: i32,
+    pub n: i64,
+}
+
+/// The people of a filter counted by status, category, education and birth-date band in one
+/// pass over the index `persons_figures`. Band `i` holds those born after `bounds[i]` (and
+/// not after an earlier bound); band `bounds.len()` the rest, so bounds go youngest first.
+pub async fn tally<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     filter: &PersonFilter,
-) -> Result<Vec<(NaiveDate, u64)>> {
-    let rows: Vec<(NaiveDate, i64)> = Entity::find()
+    bounds: &[NaiveDate],
+) -> Result<Vec<Tally>> {
+    use sea_orm::sea_query::{Alias, CaseStatement, SimpleExpr};
+    let last = i32::try_from(bounds.len()).unwrap_or(i32::MAX);
+    let band: SimpleExpr = if bounds.is_empty() {
+        Expr::val(0)
+    } else {
+        bounds
+            .iter()
+            .zip(0..)
+            .fold(CaseStatement::new(), |case, (day, i)| {
+                case.case(Column::BirthDate.gt(*day), Expr::val(i))
+            })
+            .finally(Expr::val(last))
+            .into()
+    };
+    Ok(Entity::find()
         .select_only()
-        .column(Column::BirthDate)
-        .column_as(Expr::col(Column::Id).count(), "n")
+        .column(Column::Status)
+        .column(Column::Category)
+        .column(Column::Education)
+        .column_as(band, "band")
+        // COUNT(*), not of a column: the index holds every column read, no row is visited.
+        .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(condition(access, filter))
-        .group_by(Column::BirthDate)
+        .group_by(Column::Status)
+        .group_by(Column::Category)
+        .group_by(Column::Education)
+        .group_by(Expr::col(Alias::new("band")))
+        .into_model::<Tally>()
+        .all(db)
+        .await?)
+}
+
+/// Education, title level and birth date of each person sitting as a secretary in a subtree,
+/// once however many seats they hold: the figures about secretaries.
+pub async fn secretary_profiles<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+) -> Result<Vec<(String, String, NaiveDate)>> {
+    use crate::position::entity as seat;
+    use dangjian_domain::org::Position;
+    let scopes = access.scopes(Action::ReadRecords);
+    let sitting = seat::Entity::find()
+        .select_only()
+        .column(seat::Column::PersonId)
+        .filter(seat::Column::Position.eq(Position::Secretary.code()))
+        .filter(seat::Column::LeftOn.is_null())
+        .filter(scope::within_under(
+            seat::Column::OrgPath,
+            &scopes,
+            Some(under),
+        ))
+        .into_query();
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Education)
+        .column(Column::TitleLevel)
+        .column(Column::BirthDate)
+        .filter(Column::Id.in_subquery(sitting))
+        .filter(scope::within(Column::OrgPath, &scopes))
         .into_tuple()
         .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(d, n)| (d, u64::try_from(n).unwrap_or(0)))
-        .collect())
+        .await?)
 }
 
 pub async fn count<C: ConnectionTrait>(

@@ -640,3 +640,103 @@ async fn a_branch_is_split_from_its_page() {
         new
     );
 }
+
+#[tokio::test]
+async fn committees_changes_and_past_trees_through_the_api() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let post = |uri: &str, body: &str| send(&w, json("POST", uri, &admin, body));
+    let r = send(&w, get("/api/v1/orgs?kind=branch&per_page=2", &admin)).await;
+    let branches: Vec<i64> = r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_object().unwrap()["id"].as_i64().unwrap())
+        .collect();
+    let (branch, other) = (branches[0], branches[1]);
+    let r = send(&w, get(&format!("/api/v1/orgs/{branch}/committee"), &admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let seats = r.json()["items"].as_array().unwrap().clone();
+    assert!(!seats.is_empty(), "the demo gives every branch a secretary");
+    let secretary = seats
+        .iter()
+        .find(|s| s["position"] == "secretary")
+        .unwrap()
+        .clone();
+    // A second secretary is refused by the rule, naming its source.
+    let body = format!(
+        r#"{{"person_id":{},"position":"secretary"}}"#,
+        secretary["person_id"]
+    );
+    let r = post(&format!("/api/v1/orgs/{branch}/committee"), &body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("支部条例第九条")
+    );
+    let r = post(&format!("/api/v1/seats/{}/end", secretary["id"]), "").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["left_on"].is_string());
+    let r = post(&format!("/api/v1/seats/{}/end", secretary["id"]), "").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // A move that would put a branch under a branch is refused; a dissolve of a branch with
+    // people too; an unknown action is named.
+    let body = format!(r#"{{"action":"move","parent_id":{other}}}"#);
+    let r = post(&format!("/api/v1/orgs/{branch}/change"), &body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = post(
+        &format!("/api/v1/orgs/{branch}/change"),
+        r#"{"action":"dissolve"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = post(
+        &format!("/api/v1/orgs/{branch}/change"),
+        r#"{"action":"rename"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+
+    let r = send(&w, get(&format!("/api/v1/orgs/{branch}"), &admin)).await;
+    let parent = r.json()["parent_id"].as_i64().unwrap();
+    let r = send(
+        &w,
+        get(
+            &format!("/api/v1/orgs/{parent}/tree?as_of=2020-01-01"),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let tree = r.json();
+    assert_eq!(tree["items"][0]["id"].as_i64(), Some(parent));
+    assert_eq!(tree["items"][0]["depth"].as_u64(), Some(0));
+    let r = send(
+        &w,
+        get(
+            &format!("/api/v1/orgs/{parent}/tree?as_of=2020-13-01"),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("as_of"))
+    );
+    let page = send(
+        &w,
+        get(&format!("/orgs?under={parent}&as_of=2999-01-01"), &admin),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("不能晚于今天"), "{}", page.body);
+    let page = send(
+        &w,
+        get(&format!("/orgs?under={parent}&as_of=2025-01-01"), &admin),
+    )
+    .await;
+    assert!(page.body.contains("id=\"past-tree\""), "{}", page.body);
+}

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_platform;
 mod m20261123_000002_people;
+mod m20261124_000003_figures;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_platform::Migration),
             Box::new(m20261123_000002_people::Migration),
+            Box::new(m20261124_000003_figures::Migration),
         ]
     }
 }

@@ -7,9 +7,10 @@ use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use dangjian_app::Seat;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
-use dangjian_domain::org::{NewOrg, Org, OrgKind};
+use dangjian_domain::org::{NewOrg, Org, OrgKind, Position};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -179,4 +180,189 @@ pub(crate) async fn create(
     .map_err(|e| ApiError(e.into()))?;
     let org = st.app.found_org(&caller.actor, b.parent_id, new).await?;
     Ok((StatusCode::CREATED, Json(org.into())))
+}
+
+/// An organization as it stood on a past day.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PastOrgView {
+    #[serde(flatten)]
+    org: OrgView,
+    /// The parent it had that day (`org.parent_id` is today's).
+    parent_id_then: Option<i64>,
+    /// Depth below the organization asked for, which is 0.
+    depth: usize,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TreeQuery {
+    /// The day, `YYYY-MM-DD`; today when left out.
+    as_of: Option<String>,
+}
+
+/// The subtree of an organization as it stood on a day, in tree order: the organizations of
+/// that day under the parents of that day (at most 3,000).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/tree", tag = "orgs",
+    params(("id" = i64, Path), TreeQuery),
+    responses((status = 200, body = List<PastOrgView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn tree(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<TreeQuery>,
+) -> Result<Json<List<PastOrgView>>, ApiError> {
+    let root = st.app.org(&caller.actor, id).await?;
+    let day =
+        dangjian_domain::people::parse_date(q.as_of.as_deref().unwrap_or(""), "as_of", "历史日期")
+            .map_err(|e| ApiError(e.into()))?
+            .unwrap_or_else(|| st.app.clock().today());
+    let rows = st.app.org_tree_on(&caller.actor, &root, day).await?;
+    Ok(Json(List {
+        total: rows.len() as u64,
+        items: rows
+            .into_iter()
+            .map(|p| PastOrgView {
+                parent_id_then: p.parent_id,
+                depth: p.depth,
+                org: p.org.into(),
+            })
+            .collect(),
+    }))
+}
+
+/// A seat of an organization's committee (支部委员会).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SeatView {
+    id: i64,
+    org_id: i64,
+    person_id: i64,
+    person_name: Option<String>,
+    /// `secretary`, `deputy_secretary`, `organization_commissioner`,
+    /// `propaganda_commissioner` or `discipline_commissioner`.
+    position: String,
+    term_start: chrono::NaiveDate,
+    term_end: chrono::NaiveDate,
+    left_on: Option<chrono::NaiveDate>,
+}
+
+impl SeatView {
+    fn new(s: Seat, person_name: Option<String>) -> Self {
+        Self {
+            id: s.id,
+            org_id: s.org_id,
+            person_id: s.person_id,
+            person_name,
+            position: s.position.code().to_owned(),
+            term_start: s.term_start,
+            term_end: s.term_end,
+            left_on: s.left_on,
+        }
+    }
+}
+
+/// The sitting committee of an organization.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/committee", tag = "orgs", params(("id" = i64, Path)),
+    responses((status = 200, body = List<SeatView>), (status = 404, body = ErrorBody)))]
+pub(crate) async fn committee(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<List<SeatView>>, ApiError> {
+    let org = st.app.org(&caller.actor, id).await?;
+    let overview = st.app.org_overview(&caller.actor, &org).await?;
+    Ok(Json(List {
+        total: overview.committee.len() as u64,
+        items: overview
+            .committee
+            .into_iter()
+            .map(|c| SeatView::new(c.seat, Some(c.person_name)))
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeatBody {
+    person_id: i64,
+    /// `secretary`, `deputy_secretary`, `organization_commissioner`,
+    /// `propaganda_commissioner` or `discipline_commissioner`.
+    position: String,
+    /// `YYYY-MM-DD`; today when left out. The term's end follows from the kind of organization.
+    term_start: Option<String>,
+}
+
+/// Records a seat of the committee (支部条例第九条: one secretary, at most one deputy, at most
+/// 7 seats, holders full members of the organization).
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/committee", tag = "orgs", params(("id" = i64, Path)),
+    request_body = SeatBody,
+    responses((status = 201, body = SeatView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn appoint(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SeatBody>,
+) -> Result<(StatusCode, Json<SeatView>), ApiError> {
+    let position = Position::parse(&b.position)
+        .ok_or_else(|| ApiError(FieldError::new("position", "职务", "不是可选的职务").into()))?;
+    let start = dangjian_domain::people::parse_date(
+        b.term_start.as_deref().unwrap_or(""),
+        "term_start",
+        "任期开始",
+    )
+    .map_err(|e| ApiError(e.into()))?
+    .unwrap_or_else(|| st.app.clock().today());
+    let seat = st
+        .app
+        .appoint(&caller.actor, id, b.person_id, position, start)
+        .await?;
+    Ok((StatusCode::CREATED, Json(SeatView::new(seat, None))))
+}
+
+/// Ends a sitting seat (免职, or the end of a term).
+#[utoipa::path(post, path = "/api/v1/seats/{id}/end", tag = "orgs", params(("id" = i64, Path)),
+    responses((status = 200, body = SeatView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn end_seat(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<SeatView>, ApiError> {
+    let seat = st.app.end_seat(&caller.actor, id).await?;
+    Ok(Json(SeatView::new(seat, None)))
+}
+
+/// A change of an organization's place in the tree.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum ChangeBody {
+    /// Moves it, with its subtree and members, under `parent_id`.
+    Move { parent_id: i64 },
+    /// Merges it into `into_id`, of the same kind: members and groups move, it is dissolved.
+    Merge { into_id: i64 },
+    /// Dissolves it; refused while it has active sub-organizations or people.
+    Dissolve,
+    /// Splits a branch: founds `name` beside it and moves the people `person_ids` there.
+    Split { name: String, person_ids: Vec<i64> },
+}
+
+/// Moves, merges, dissolves or splits an organization, keeping its history (组织沿革). Answers
+/// the organization changed, or for a split the new one.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/change", tag = "orgs", params(("id" = i64, Path)),
+    request_body = ChangeBody,
+    responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn change(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ChangeBody>,
+) -> Result<Json<OrgView>, ApiError> {
+    let actor = &caller.actor;
+    let org = match b {
+        ChangeBody::Move { parent_id } => st.app.move_org(actor, id, parent_id).await?,
+        ChangeBody::Merge { into_id } => st.app.merge_org(actor, id, into_id).await?,
+        ChangeBody::Dissolve => st.app.dissolve_org(actor, id).await?,
+        ChangeBody::Split { name, person_ids } => {
+            st.app.split_org(actor, id, &name, &person_ids).await?
+        }
+    };
+    Ok(Json(org.into()))
 }

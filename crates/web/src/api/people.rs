@@ -457,5 +457,6 @@ pub(crate) async fn dashboard(
     caller: Caller,
     ApiQuery(q): ApiQuery<DashboardParams>,
 ) -> Result<Json<dangjian_app::insight::Dashboard>, ApiError> {
-    Ok(Json(st.app.dashboard(&caller.actor, q.under).await?))
+    let d = st.app.dashboard(&caller.actor, q.under).await?;
+    Ok(Json(d.as_ref().clone()))
 }

@@ -25,7 +25,7 @@ pub(crate) struct DashboardQuery {
 #[template(path = "dashboard.html")]
 pub(crate) struct DashboardPage {
     chrome: Chrome,
-    d: Dashboard,
+    d: std::sync::Arc<Dashboard>,
     /// The figures for the charts, as JSON inside a script element.
     data: String,
     scope_choices: Vec<(i64, String, bool)>,

@@ -17,7 +17,7 @@ use dangjian_app::org::{BranchWarning, CommitteeSeat, OrgEventView, OrgOverview,
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
-use dangjian_domain::org::{BranchCategory, NewOrg, Org, OrgKind};
+use dangjian_domain::org::{BranchCategory, NewOrg, Org, OrgKind, PastOrg};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::Action;
 use serde::Deserialize;
@@ -35,6 +35,8 @@ pub(crate) struct ListQuery {
     pub page: Option<u64>,
     #[serde(deserialize_with = "super::empty_as_none")]
     pub per_page: Option<u64>,
+    /// A past day whose tree to show, `YYYY-MM-DD`.
+    pub as_of: String,
     pub notice: Option<String>,
 }
 
@@ -76,6 +78,54 @@ pub(crate) struct OrgsPage {
     paging: Paging,
     pages: u64,
     links: SortLinks,
+    past: Option<PastTree>,
+}
+
+/// The tree of a past day: the day, and its rows or why there are none.
+pub(crate) struct PastTree {
+    day: String,
+    rows: Result<Vec<PastOrg>, String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs_past.html")]
+pub(crate) struct OrgsPast {
+    past: PastTree,
+}
+
+/// The tree under `under` (or the actor's first scope) on the day `as_of` names.
+async fn past_tree(
+    st: &AppState,
+    actor: &dangjian_app::Actor,
+    under: Option<&Org>,
+    as_of: &str,
+) -> Result<PastTree, PageError> {
+    let day = match dangjian_domain::people::parse_date(as_of, "as_of", "历史日期") {
+        Ok(Some(day)) => day,
+        Ok(None) => st.app.clock().today(),
+        Err(e) => {
+            return Ok(PastTree {
+                day: as_of.to_owned(),
+                rows: Err(e.to_string()),
+            });
+        }
+    };
+    let root = match under {
+        Some(org) => org.clone(),
+        None => match st.app.scope_roots(actor).await?.into_iter().next() {
+            Some(org) => org,
+            None => return Err(AppError::Forbidden("查看组织机构").into()),
+        },
+    };
+    let rows = match st.app.org_tree_on(actor, &root, day).await {
+        Ok(rows) => Ok(rows),
+        Err(e @ AppError::Invalid(_)) => Err(e.to_string()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(PastTree {
+        day: day.to_string(),
+        rows,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -136,7 +186,14 @@ pub(crate) async fn list(
         prev,
         next,
     };
+    let past = match q.as_of.trim() {
+        "" => None,
+        day => Some(past_tree(&st, actor, under.as_ref(), day).await?),
+    };
     if is_htmx(&headers) {
+        if let Some(past) = past {
+            return Ok(OrgsPast { past }.into_response());
+        }
         return Ok(OrgsTable {
             page,
             paging,
@@ -160,6 +217,7 @@ pub(crate) async fn list(
         paging,
         pages,
         links,
+        past,
     }
     .into_response())
 }
