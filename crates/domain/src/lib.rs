@@ -1,7 +1,9 @@
 //! The domain of dangjian: types whose constructors check, and the rules of party-building work.
 //! No I/O lives here; `store` implements persistence and `app` composes use cases.
 
+pub mod calendar;
 pub mod clock;
+pub mod development;
 pub mod error;
 pub mod ids;
 mod labels;
