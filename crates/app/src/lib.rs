@@ -7,6 +7,7 @@ pub mod attachment;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod development;
 mod error;
 pub mod insight;
 pub mod org;

@@ -11,7 +11,7 @@ use crate::calendar::WorkCalendar;
 use crate::people::{PersonStatus, age_on, birthday};
 use crate::{DomainError, FieldError, labelled_enum};
 use chrono::{Months, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 labelled_enum! {
     /// The five stages (阶段) of development.
@@ -135,6 +135,47 @@ impl Step {
         }
     }
 
+    /// The rule that applies, as the form shows it beside the step.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Self::Application => "年满 18 周岁（细则第五条）",
+            Self::Talk => "收到入党申请书后一个月内派人谈话（细则第七条）",
+            Self::ActivistChosen => {
+                "由支委会（未设支委会的由支部大会）研究决定；申请满一定期限，年轻申请人经推优（细则第八条，期限与年龄按本校设置）"
+            }
+            Self::ActivistFiled | Self::CandidateFiled => "报上级党委备案",
+            Self::MentorsAssigned => "指定一至两名正式党员作培养联系人（细则第九条）",
+            Self::Assessment => "每半年考察一次（细则第十一条）",
+            Self::CandidateChosen => "经过一年以上培养教育和考察，由支委会讨论同意（细则第十三条）",
+            Self::SponsorsChosen => {
+                "两名正式党员作入党介绍人，受留党察看处分的不能作介绍人（细则第十四条）"
+            }
+            Self::BackgroundReview => "政治审查未通过的不能发展入党（细则第十五条）",
+            Self::Training => "集中培训不少于 3 天或 24 学时（细则第十七条）",
+            Self::CommitteeReview => "支委会对发展对象进行审查",
+            Self::PreReview => "上级党委预审，书面答复（细则第十九条；期限按本校设置）",
+            Self::Publicity => {
+                "公示不少于规定的工作日，反映的问题调查了结（公示制，工作日数按本校设置）"
+            }
+            Self::Form => "公示结束后，在入党介绍人指导下填写入党志愿书",
+            Self::AdmissionVote => {
+                "到会有表决权的正式党员超过应到人数的半数方可表决；赞成票超过应到会有表决权的正式党员的半数为通过；一次讨论一名发展对象"
+            }
+            Self::HigherTalk => "上级党委派委员或组织员谈话",
+            Self::AdmissionApproval => "支部大会通过后三个月内审批，可适当延长，最长不超过六个月",
+            Self::AdmissionFiled => "报再上一级党委组织部门备案",
+            Self::Placement => "编入党支部和党小组",
+            Self::Oath => "组织入党宣誓",
+            Self::ContinuedAssessment => "对预备党员继续教育考察",
+            Self::ConfirmationRequest => "预备期满前提出书面转正申请",
+            Self::ConfirmationVote => {
+                "预备期一年，自支部大会通过之日起；届满后讨论：按期转正、延长预备期一次（半年至一年）或取消资格（细则第三十二条）"
+            }
+            Self::ConfirmationApproval => "上级党委三个月内审批；党龄自转正之日起（党章第七条）",
+            Self::Archive => "转正后将入党材料归入党员档案（期限按本校设置）",
+        }
+    }
+
     /// Steps taken again and again: the half-yearly assessments.
     pub fn repeats(self) -> bool {
         matches!(self, Self::Assessment | Self::ContinuedAssessment)
@@ -202,7 +243,7 @@ impl Default for DevelopmentRules {
 }
 
 /// A member named in a step: a mentor (培养联系人) or a sponsor (入党介绍人).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Voucher {
     pub person_id: i64,
     pub name: String,
@@ -212,7 +253,7 @@ pub struct Voucher {
 }
 
 /// The count of a branch general meeting's secret ballot on one candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteCount {
     /// Full members entitled to vote.
     pub entitled: u32,
@@ -225,7 +266,7 @@ pub struct VoteCount {
 
 impl VoteCount {
     /// Checks the count adds up and the meeting had its quorum (attending voters more than
-    /// half of those entitled, 细则第二十二条 as RULES.md §1 step 15 gives it).
+    /// half of those entitled, RULES.md §1 step 15).
     pub fn check(&self) -> Result<(), DomainError> {
         if self.attending > self.entitled {
             return Err(
@@ -267,7 +308,7 @@ labelled_enum! {
 }
 
 /// What a step records beyond its date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepDetail {
     Plain,
@@ -307,7 +348,7 @@ pub enum StepDetail {
 }
 
 /// One recorded step of a person's development.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepEntry {
     pub step: Step,
     pub on: NaiveDate,
@@ -716,7 +757,7 @@ impl History {
                         "支部大会应在预审后 {} 个月内讨论（{by} 前）",
                         rules.vote_within_months
                     ),
-                    "细则第二十一条（本校设置）",
+                    "细则·第15步（本校设置）",
                 )
             }
             (Step::AdmissionApproval, _) => {
@@ -1406,7 +1447,7 @@ mod tests {
         );
         assert_eq!(
             basis(check_after(&late, "2026-11-23")),
-            "late: 细则第二十一条（本校设置）"
+            "late: 细则·第15步（本校设置）"
         );
     }
 

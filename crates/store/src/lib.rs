@@ -6,6 +6,7 @@ pub mod account;
 pub mod attachment;
 pub mod audit;
 mod db;
+pub mod development;
 pub mod import;
 pub mod migration;
 pub mod org;

@@ -251,6 +251,26 @@ pub async fn update(
     Ok(result.rows_affected == 1)
 }
 
+/// Sets a person's status and membership dates as their development reached them.
+pub async fn set_status(
+    tx: &WriteTx,
+    id: i64,
+    status: PersonStatus,
+    (join_date, confirmation_date): (Option<NaiveDate>, Option<NaiveDate>),
+    now_ms: i64,
+) -> Result<()> {
+    Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status.code()))
+        .col_expr(Column::JoinDate, Expr::value(join_date))
+        .col_expr(Column::ConfirmationDate, Expr::value(confirmation_date))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now_ms))
+        .filter(Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// One person, if the reader may do `action` where they belong; otherwise as if missing.
 pub async fn find<C: ConnectionTrait>(
     db: &C,

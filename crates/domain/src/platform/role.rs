@@ -26,6 +26,8 @@ pub enum Action {
     ManageSettings,
     /// Read the audit trail (auditor).
     ReadAudit,
+    /// Record a step past its deadline, with a reason (责任追究): the organization department.
+    OverrideDeadline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -124,7 +126,13 @@ impl Role {
         match self {
             Self::OrgDepartment => matches!(
                 action,
-                ReadOrg | ManageOrg | ReadRecords | WriteRecords | Approve | RevealPii
+                ReadOrg
+                    | ManageOrg
+                    | ReadRecords
+                    | WriteRecords
+                    | Approve
+                    | RevealPii
+                    | OverrideDeadline
             ),
             Self::CommitteeSecretary | Self::CommitteeMember => {
                 matches!(action, ReadOrg | ReadRecords | Approve)

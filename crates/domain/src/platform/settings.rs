@@ -46,11 +46,67 @@ pub const MAX_UPLOAD_MB: SettingSpec = SettingSpec {
     unit: "MB",
 };
 
-pub const ALL: [SettingSpec; 4] = [
+// The [L] rules of member development (RULES.md §1), with their defaults.
+pub const DEV_APPLICATION_MIN_MONTHS: SettingSpec = SettingSpec {
+    key: "dev_application_min_months",
+    label: "递交申请书满几个月方可确定为积极分子",
+    default: 6,
+    min: 0,
+    max: 24,
+    unit: "个月",
+};
+pub const DEV_LEAGUE_BELOW_AGE: SettingSpec = SettingSpec {
+    key: "dev_league_below_age",
+    label: "此年龄以下须经推优（0 为不要求）",
+    default: 28,
+    min: 0,
+    max: 40,
+    unit: "周岁",
+};
+pub const DEV_PRE_REVIEW_MONTHS: SettingSpec = SettingSpec {
+    key: "dev_pre_review_months",
+    label: "支委会审查后预审期限",
+    default: 1,
+    min: 1,
+    max: 6,
+    unit: "个月",
+};
+pub const DEV_PUBLICITY_DAYS: SettingSpec = SettingSpec {
+    key: "dev_publicity_days",
+    label: "发展对象公示期",
+    default: 5,
+    min: 5,
+    max: 15,
+    unit: "个工作日",
+};
+pub const DEV_VOTE_MONTHS: SettingSpec = SettingSpec {
+    key: "dev_vote_months",
+    label: "预审后支部大会讨论期限",
+    default: 1,
+    min: 1,
+    max: 6,
+    unit: "个月",
+};
+pub const DEV_ARCHIVE_DAYS: SettingSpec = SettingSpec {
+    key: "dev_archive_days",
+    label: "转正后材料归档期限",
+    default: 7,
+    min: 1,
+    max: 60,
+    unit: "日",
+};
+
+pub const ALL: [SettingSpec; 10] = [
     SESSION_IDLE_MINUTES,
     LOCKOUT_FAILURES,
     LOCKOUT_MINUTES,
     MAX_UPLOAD_MB,
+    DEV_APPLICATION_MIN_MONTHS,
+    DEV_LEAGUE_BELOW_AGE,
+    DEV_PRE_REVIEW_MONTHS,
+    DEV_PUBLICITY_DAYS,
+    DEV_VOTE_MONTHS,
+    DEV_ARCHIVE_DAYS,
 ];
 
 impl SettingSpec {
@@ -118,6 +174,19 @@ impl Settings {
         }
     }
 
+    /// The development rules in force (each setting is bounded by its spec, so it fits).
+    pub fn development(&self) -> crate::development::DevelopmentRules {
+        let get = |spec| u32::try_from(self.get(spec)).unwrap_or(0);
+        crate::development::DevelopmentRules {
+            application_min_months: get(DEV_APPLICATION_MIN_MONTHS),
+            league_below_age: get(DEV_LEAGUE_BELOW_AGE),
+            pre_review_within_months: get(DEV_PRE_REVIEW_MONTHS),
+            publicity_working_days: get(DEV_PUBLICITY_DAYS),
+            vote_within_months: get(DEV_VOTE_MONTHS),
+            archive_within_days: get(DEV_ARCHIVE_DAYS),
+        }
+    }
+
     pub fn max_upload_bytes(&self) -> u64 {
         u64::try_from(self.get(MAX_UPLOAD_MB)).unwrap_or(20) * 1024 * 1024
     }
@@ -139,5 +208,10 @@ mod tests {
         assert_eq!(s.lockout().lock_minutes, 15);
         assert!(SESSION_IDLE_MINUTES.parse("abc").is_err());
         assert!(SESSION_IDLE_MINUTES.parse("1").is_err());
+        assert_eq!(
+            s.development(),
+            crate::development::DevelopmentRules::default(),
+            "the development settings default to RULES.md §1"
+        );
     }
 }

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_platform;
 mod m20261123_000002_people;
 mod m20261124_000003_figures;
+mod m20261124_000004_development;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_platform::Migration),
             Box::new(m20261123_000002_people::Migration),
             Box::new(m20261124_000003_figures::Migration),
+            Box::new(m20261124_000004_development::Migration),
         ]
     }
 }

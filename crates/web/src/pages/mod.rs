@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod audit;
 mod dashboard;
+mod development;
 mod home;
 mod imports;
 mod orgs;
@@ -66,6 +67,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/people/{id}/edit", get(people::edit_form))
         .route("/people/{id}/reveal", post(people::reveal))
         .route("/people/{id}/transfers", post(people::start_transfer))
+        .route("/orgs/{id}/development", get(development::board))
+        .route(
+            "/people/{id}/development",
+            get(development::page).post(development::record),
+        )
         .route("/transfers/{id}/receive", post(people::receive_transfer))
         .route("/transfers/{id}/cancel", post(people::cancel_transfer))
         .route("/account", get(account::page))
@@ -260,6 +266,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "saved" => "设置已保存",
         "person_created" => "人员已登记",
         "person_updated" => "人员信息已修改",
+        "step_recorded" => "已登记",
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
         "transfer_cancelled" => "转接已撤回",

@@ -1,0 +1,377 @@
+//! Member development (发展党员全程纪实): recording a person's steps by the rules of the
+//! 细则, the record's timeline and what is due next, and the working-day calendar.
+
+use crate::{Actor, App, AppError, Result};
+use dangjian_domain::FieldError;
+use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
+use dangjian_domain::development::{
+    Context, DecisionBody, History, Stage, Step, StepDetail, StepEntry, Voucher,
+};
+use dangjian_domain::people::PersonStatus;
+use dangjian_domain::platform::role::Action;
+use dangjian_store::development::{self as store, StoredStep};
+use dangjian_store::people as people_store;
+use dangjian_store::position as position_store;
+use serde_json::json;
+
+/// A step as a person asks to record it.
+#[derive(Debug, Clone)]
+pub struct StepInput {
+    pub step: Step,
+    pub on: chrono::NaiveDate,
+    /// The decision body, when not the step's default (steps 3 and 7 where the branch has no
+    /// committee: the general meeting).
+    pub body: Option<DecisionBody>,
+    pub detail: StepDetail,
+    /// Mentors (step 5) or sponsors (step 9), by person id.
+    pub member_ids: Vec<i64>,
+    pub note: String,
+    /// Why a deadline was passed: only the organization department may record it so.
+    pub override_reason: Option<String>,
+}
+
+/// A person's development record as their pages show it.
+#[derive(Debug, Clone)]
+pub struct DevelopmentView {
+    pub steps: Vec<StoredStep>,
+    pub stage: Stage,
+    pub ended: bool,
+    pub next_steps: Vec<Step>,
+    /// The next step with a deadline, its day, and whether it is past.
+    pub due: Option<(Step, chrono::NaiveDate, bool)>,
+    pub may_record: bool,
+}
+
+/// Where a person's stage stands among the stages; members who are not developing have none.
+fn stage_of(status: PersonStatus) -> Option<Stage> {
+    Stage::ALL.iter().copied().find(|s| s.status() == status)
+}
+
+impl App {
+    async fn work_calendar(&self) -> Result<WorkCalendar> {
+        let days = store::calendar(self.store.db()).await?;
+        Ok(WorkCalendar::new(days.into_iter().map(|(d, _)| d)))
+    }
+
+    /// A person's development record, within the actor's scope.
+    pub async fn development(&self, actor: &Actor, person_id: i64) -> Result<DevelopmentView> {
+        let db = self.store.db();
+        let person = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let steps = store::of_person(db, person_id).await?;
+        let history = History::new(steps.iter().map(|s| s.entry.clone()).collect());
+        let rules = self.settings().await?.development();
+        let today = self.today();
+        Ok(DevelopmentView {
+            stage: history.stage(),
+            ended: history.ended(),
+            next_steps: history.next_steps(),
+            due: history.due(&rules).map(|(s, by)| (s, by, by < today)),
+            may_record: actor.access.can_at(Action::WriteRecords, &person.org_path),
+            steps,
+        })
+    }
+
+    /// Records a step of a person's development, if the steps before it are done and its rules
+    /// hold. A deadline passed is recorded only by the organization department, with a reason,
+    /// and stays listed for accountability. The person's status and membership dates follow
+    /// the stage reached.
+    pub async fn record_step(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        input: StepInput,
+    ) -> Result<StoredStep> {
+        let db = self.store.db();
+        let record = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let person = &record.person;
+        if person.left_on.is_some() {
+            return Err(AppError::Conflict {
+                field: "person",
+                message: "此人已转出，由接收的党组织继续记录".to_owned(),
+            });
+        }
+        // The higher committee's steps are recorded above the branch.
+        let body = input.body.unwrap_or_else(|| input.step.default_body());
+        let higher = matches!(
+            input.step.default_body(),
+            DecisionBody::HigherCommittee | DecisionBody::OrgDepartment
+        );
+        let may = if higher {
+            // A scope above the branch: the general branch's or the committee's.
+            actor
+                .access
+                .scopes(Action::Approve)
+                .iter()
+                .any(|s| s.contains(&record.org_path) && s != &record.org_path)
+        } else {
+            actor.access.can_at(Action::WriteRecords, &record.org_path)
+        };
+        if !may {
+            return Err(AppError::Forbidden(if higher {
+                "这一步由上级党委登记"
+            } else {
+                "登记该支部的发展党员工作"
+            }));
+        }
+
+        let detail = match input.step {
+            Step::MentorsAssigned | Step::SponsorsChosen => StepDetail::Members {
+                members: self.vouchers(actor, &input.member_ids).await?,
+            },
+            _ => input.detail,
+        };
+        let entry = StepEntry {
+            step: input.step,
+            on: input.on,
+            body,
+            detail,
+        };
+        let before = store::of_person(db, person_id).await?;
+        let history = History::new(before.iter().map(|s| s.entry.clone()).collect());
+        let committee = position_store::committee(db, &actor.access, person.org_id).await?;
+        let ctx = Context {
+            birth_date: person.birth_date,
+            branch_has_committee: committee.len() >= 3,
+            today: self.today(),
+        };
+        let rules = self.settings().await?.development();
+        let breach = history.check(&entry, &ctx, &rules, &self.work_calendar().await?)?;
+        let reason = input
+            .override_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned);
+        if let Some(b) = &breach {
+            if !actor
+                .access
+                .can_at(Action::OverrideDeadline, &record.org_path)
+            {
+                return Err(AppError::Rule {
+                    field: Some("on"),
+                    message: format!("{}；逾期登记须由组织部门说明原因", b.message),
+                    basis: b.basis,
+                });
+            }
+            if reason.is_none() {
+                return Err(
+                    FieldError::new("override_reason", "逾期原因", "逾期登记须说明原因").into(),
+                );
+            }
+        }
+        let stored = StoredStep {
+            id: self.new_id(),
+            person_id,
+            org_id: person.org_id,
+            org_path: record.org_path.clone(),
+            entry,
+            note: input.note.trim().chars().take(500).collect(),
+            recorded_by: actor.account_id,
+            recorded_by_name: actor.name.clone(),
+            // A reason is kept only with a breach: with nothing to excuse it says nothing.
+            override_reason: breach.as_ref().and(reason),
+            breach: breach.map(|b| (b.message, b.basis.to_owned())),
+            created_at: self.now_ms(),
+        };
+        let mut after = history.clone();
+        after.steps.push(stored.entry.clone());
+
+        let tx = self.store.begin_write().await?;
+        store::insert(&tx, &stored).await?;
+        let status = if after.ended() {
+            Some(PersonStatus::NonMember)
+        } else {
+            let reached = after.stage();
+            match stage_of(person.status) {
+                // Earlier steps entered for someone already further on change nothing.
+                Some(now) => (reached > now).then_some(reached.status()),
+                // 群众 who hand in an application become applicants.
+                None if person.status == PersonStatus::NonMember => Some(reached.status()),
+                None => None,
+            }
+        };
+        if let Some(status) = status.filter(|s| *s != person.status) {
+            let dates = if status.is_member() {
+                (after.join_date(), after.confirmation_date())
+            } else {
+                (None, None)
+            };
+            people_store::set_status(&tx, person_id, status, dates, self.now_ms()).await?;
+            people_store::close_period(&tx, person_id, self.today()).await?;
+            let period = self.period_from_today(
+                person_id,
+                (person.org_id, &record.org_path),
+                status,
+                format!(
+                    "{}：政治面貌由{}变为{}",
+                    stored.entry.step.label(),
+                    person.status.label(),
+                    status.label()
+                ),
+            );
+            people_store::insert_periods(&tx, &[period], self.now_ms()).await?;
+        }
+        let audit = actor.record(
+            "development.step",
+            "person",
+            Some(person_id),
+            Some(record.org_path.as_str()),
+            None,
+            Some(json!(stored)),
+        );
+        self.finish(tx, audit).await?;
+        Ok(stored)
+    }
+
+    /// Mentors or sponsors by id, as members the actor may see.
+    async fn vouchers(&self, actor: &Actor, ids: &[i64]) -> Result<Vec<Voucher>> {
+        let mut unique = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let people = people_store::by_ids(self.store.db(), &actor.access, &unique).await?;
+        if people.len() != unique.len() {
+            return Err(
+                FieldError::new("members", "人员", "有人员不存在或不在您的管辖范围内").into(),
+            );
+        }
+        Ok(people
+            .into_iter()
+            .map(|p| Voucher {
+                person_id: p.person.id,
+                name: p.person.name,
+                status: p.person.status,
+                // 留党察看 is not yet kept in the roster: nobody is barred by it yet.
+                on_probation_discipline: false,
+            })
+            .collect())
+    }
+
+    /// The official calendar's changed days.
+    pub async fn calendar_days(&self) -> Result<Vec<(CalendarDay, String)>> {
+        Ok(store::calendar(self.store.db()).await?)
+    }
+
+    /// Sets a day of the official calendar (organization department).
+    pub async fn set_calendar_day(
+        &self,
+        actor: &Actor,
+        day: CalendarDay,
+        note: &str,
+    ) -> Result<()> {
+        if !actor.access.can(Action::OverrideDeadline) {
+            return Err(AppError::Forbidden("节假日安排由组织部门维护"));
+        }
+        let tx = self.store.begin_write().await?;
+        store::put_calendar_day(&tx, day, note.trim()).await?;
+        let audit = actor.record(
+            "calendar.set",
+            "calendar",
+            None,
+            None,
+            None,
+            Some(json!({ "day": day, "note": note.trim() })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(())
+    }
+}
+
+/// One person on a development board.
+#[derive(Debug, Clone)]
+pub struct BoardRow {
+    pub person_id: i64,
+    pub name: String,
+    pub org_name: String,
+    pub stage: Stage,
+    /// The first step that may come next.
+    pub next: Option<Step>,
+    /// The next deadline, and whether it has passed.
+    pub due: Option<(Step, chrono::NaiveDate, bool)>,
+}
+
+/// A subtree's development board: the people at each stage, and what is due.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub by_stage: Vec<(Stage, Vec<BoardRow>)>,
+    /// Deadlines passed or within `BOARD_DUE_DAYS`, soonest first.
+    pub due: Vec<BoardRow>,
+    /// Whether a stage had more people than the board shows.
+    pub truncated: bool,
+}
+
+/// Deadlines this close are shown as due.
+pub const BOARD_DUE_DAYS: i64 = 30;
+/// The most people a board shows at each stage.
+const BOARD_PER_STAGE: u64 = 500;
+
+impl App {
+    /// The development board of an organization's subtree (发展党员工作台).
+    pub async fn development_board(&self, actor: &Actor, org_id: i64) -> Result<Board> {
+        let org = self.org(actor, org_id).await?;
+        if !actor.access.can_at(Action::ReadRecords, &org.path) {
+            return Err(AppError::Forbidden("查看该组织的发展党员工作"));
+        }
+        let today = self.today();
+        let rules = self.settings().await?.development();
+        let paging = dangjian_domain::paging::Paging::parse(Some(1), Some(BOARD_PER_STAGE))
+            .unwrap_or_default();
+        let mut by_stage = Vec::new();
+        let mut due = Vec::new();
+        let mut truncated = false;
+        for stage in [
+            Stage::Applicant,
+            Stage::Activist,
+            Stage::Candidate,
+            Stage::Probationary,
+        ] {
+            let query = crate::people::PeopleQuery {
+                under: Some(org.id),
+                status: Some(stage.status()),
+                ..Default::default()
+            };
+            let page = self.people(actor, &query, paging).await?;
+            truncated |= page.total > page.items.len() as u64;
+            let ids: Vec<i64> = page.items.iter().map(|r| r.person.id).collect();
+            let mut steps: std::collections::HashMap<i64, Vec<StepEntry>> =
+                std::collections::HashMap::new();
+            for s in store::of_people(self.store.db(), &ids).await? {
+                steps.entry(s.person_id).or_default().push(s.entry);
+            }
+            let rows: Vec<BoardRow> = page
+                .items
+                .into_iter()
+                .map(|r| {
+                    let history = History::new(steps.remove(&r.person.id).unwrap_or_default());
+                    BoardRow {
+                        person_id: r.person.id,
+                        name: r.person.name,
+                        org_name: r.org_name,
+                        stage,
+                        next: history.next_steps().first().copied(),
+                        due: history.due(&rules).map(|(s, by)| (s, by, by < today)),
+                    }
+                })
+                .collect();
+            due.extend(
+                rows.iter()
+                    .filter(|r| {
+                        r.due.is_some_and(|(_, by, _)| {
+                            by <= today + chrono::Duration::days(BOARD_DUE_DAYS)
+                        })
+                    })
+                    .cloned(),
+            );
+            by_stage.push((stage, rows));
+        }
+        due.sort_by_key(|r| r.due.map(|(_, by, _)| by));
+        Ok(Board {
+            by_stage,
+            due,
+            truncated,
+        })
+    }
+}

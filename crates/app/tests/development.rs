@@ -1,0 +1,397 @@
+//! A person's development through the 25 steps, recorded by the branch and the higher
+//! committee, with the roster's status following the record.
+
+mod common;
+
+use common::{member_input, signed_actor, test_app, tree};
+use dangjian_app::development::StepInput;
+use dangjian_app::{Actor, App, AppError};
+use dangjian_domain::development::{
+    ConfirmationOutcome, DecisionBody, Stage, Step, StepDetail, VoteCount,
+};
+use dangjian_domain::people::PersonStatus;
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn input(step: Step, on: &str, detail: StepDetail) -> StepInput {
+    StepInput {
+        step,
+        on: day(on),
+        body: None,
+        detail,
+        member_ids: Vec::new(),
+        note: String::new(),
+        override_reason: None,
+    }
+}
+
+async fn record(app: &App, actor: &Actor, person: i64, i: StepInput) {
+    let step = i.step;
+    app.record_step(actor, person, i)
+        .await
+        .unwrap_or_else(|e| panic!("{step:?}: {e}"));
+}
+
+fn count(entitled: u32, attending: u32, yes: u32) -> VoteCount {
+    VoteCount {
+        entitled,
+        attending,
+        yes,
+        no: attending - yes,
+        abstain: 0,
+    }
+}
+
+#[tokio::test]
+async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let secretary = signed_actor(&t.app, "bsec", "branch_secretary", Some(tree.branch_a.id)).await;
+    let gbsec = signed_actor(
+        &t.app,
+        "gbsec",
+        "general_branch_secretary",
+        Some(tree.gb.id),
+    )
+    .await;
+    let mut mentors = Vec::new();
+    for (i, name) in ["王老师", "李老师"].into_iter().enumerate() {
+        let p = t
+            .app
+            .add_person(
+                &admin,
+                tree.branch_a.id,
+                None,
+                &member_input(name, (1980, 1, 1 + i as u32), 10 + i as u32),
+            )
+            .await
+            .unwrap();
+        mentors.push(p.id);
+    }
+    let mut student = member_input("赵同学", (2004, 5, 10), 30);
+    student.status = "群众".into();
+    student.join_date.clear();
+    student.confirmation_date.clear();
+    student.category = "学生".into();
+    student.school = "机械学院".into();
+    let p = t
+        .app
+        .add_person(&admin, tree.branch_a.id, None, &student)
+        .await
+        .unwrap()
+        .id;
+    let status = |app: &App| {
+        let app = app.clone();
+        let admin = admin.clone();
+        async move { app.person(&admin, p).await.unwrap().person }
+    };
+
+    use StepDetail::Plain;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(Step::Application, "2023-03-01", Plain),
+    )
+    .await;
+    assert_eq!(status(&t.app).await.status, PersonStatus::Applicant);
+
+    // The talk came late: the branch cannot record it, the organization department can, with
+    // a reason, and it stays listed.
+    let late = input(Step::Talk, "2023-04-10", Plain);
+    let err = t
+        .app
+        .record_step(&secretary, p, late.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("细则第七条") && err.to_string().contains("组织部门"),
+        "{err}"
+    );
+    let err = t
+        .app
+        .record_step(&admin, p, late.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::Invalid(ref f) if f.field == "override_reason"),
+        "{err}"
+    );
+    let excused = StepInput {
+        override_reason: Some("申请人寒假离校，返校后谈话".into()),
+        ..late
+    };
+    let talk = t.app.record_step(&admin, p, excused).await.unwrap();
+    assert!(talk.breach.is_some() && talk.override_reason.is_some());
+
+    // Without a committee the general meeting decides (细则第八条).
+    let chosen = input(
+        Step::ActivistChosen,
+        "2023-09-05",
+        StepDetail::Recommendation { by_league: true },
+    );
+    let err = t
+        .app
+        .record_step(&secretary, p, chosen.clone())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("支部大会"), "{err}");
+    record(
+        &t.app,
+        &secretary,
+        p,
+        StepInput {
+            body: Some(DecisionBody::GeneralMeeting),
+            ..chosen
+        },
+    )
+    .await;
+    assert_eq!(status(&t.app).await.status, PersonStatus::Activist);
+
+    // Filing goes to the higher committee, not the branch.
+    let filed = input(Step::ActivistFiled, "2023-09-10", Plain);
+    assert!(matches!(
+        t.app.record_step(&secretary, p, filed.clone()).await,
+        Err(AppError::Forbidden(_))
+    ));
+    record(&t.app, &gbsec, p, filed).await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        StepInput {
+            member_ids: vec![mentors[0]],
+            ..input(Step::MentorsAssigned, "2023-09-12", Plain)
+        },
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(Step::Assessment, "2024-03-01", Plain),
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(Step::Assessment, "2024-08-30", Plain),
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        StepInput {
+            body: Some(DecisionBody::GeneralMeeting),
+            ..input(Step::CandidateChosen, "2024-09-06", Plain)
+        },
+    )
+    .await;
+    assert_eq!(status(&t.app).await.status, PersonStatus::Candidate);
+    record(
+        &t.app,
+        &gbsec,
+        p,
+        input(Step::CandidateFiled, "2024-09-10", Plain),
+    )
+    .await;
+    let one_sponsor = StepInput {
+        member_ids: vec![mentors[0]],
+        ..input(Step::SponsorsChosen, "2024-09-12", Plain)
+    };
+    assert!(
+        t.app
+            .record_step(&secretary, p, one_sponsor)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("细则第十四条")
+    );
+    record(
+        &t.app,
+        &secretary,
+        p,
+        StepInput {
+            member_ids: mentors.clone(),
+            ..input(Step::SponsorsChosen, "2024-09-12", Plain)
+        },
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(
+            Step::BackgroundReview,
+            "2024-10-08",
+            StepDetail::Review { passed: true },
+        ),
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(
+            Step::Training,
+            "2024-10-20",
+            StepDetail::Training { hours: 24, days: 3 },
+        ),
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(Step::CommitteeReview, "2024-11-01", Plain),
+    )
+    .await;
+    record(
+        &t.app,
+        &gbsec,
+        p,
+        input(Step::PreReview, "2024-11-20", Plain),
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(
+            Step::Publicity,
+            "2024-11-21",
+            StepDetail::Publicity {
+                until: day("2024-11-27"),
+                objections: 0,
+                unresolved: 0,
+            },
+        ),
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(Step::Form, "2024-11-28", Plain),
+    )
+    .await;
+    let no_quorum = input(
+        Step::AdmissionVote,
+        "2024-12-05",
+        StepDetail::Vote {
+            count: count(20, 10, 10),
+        },
+    );
+    assert!(t.app.record_step(&secretary, p, no_quorum).await.is_err());
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(
+            Step::AdmissionVote,
+            "2024-12-05",
+            StepDetail::Vote {
+                count: count(20, 15, 12),
+            },
+        ),
+    )
+    .await;
+    record(
+        &t.app,
+        &gbsec,
+        p,
+        input(Step::HigherTalk, "2024-12-15", Plain),
+    )
+    .await;
+    record(
+        &t.app,
+        &gbsec,
+        p,
+        input(Step::AdmissionApproval, "2025-01-10", Plain),
+    )
+    .await;
+    let now = status(&t.app).await;
+    assert_eq!(
+        (now.status, now.join_date),
+        (PersonStatus::Probationary, Some(day("2024-12-05")))
+    );
+    record(
+        &t.app,
+        &admin,
+        p,
+        input(Step::AdmissionFiled, "2025-01-15", Plain),
+    )
+    .await;
+    for (step, on) in [
+        (Step::Placement, "2025-01-16"),
+        (Step::Oath, "2025-01-20"),
+        (Step::ContinuedAssessment, "2025-06-30"),
+        (Step::ConfirmationRequest, "2025-11-20"),
+    ] {
+        record(&t.app, &secretary, p, input(step, on, Plain)).await;
+    }
+    let confirm = StepDetail::Confirmation {
+        count: count(21, 18, 17),
+        outcome: ConfirmationOutcome::Confirm,
+        extend_months: None,
+    };
+    assert!(
+        t.app
+            .record_step(
+                &secretary,
+                p,
+                input(Step::ConfirmationVote, "2025-12-04", confirm.clone())
+            )
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("细则第三十二条")
+    );
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(Step::ConfirmationVote, "2025-12-05", confirm),
+    )
+    .await;
+    record(
+        &t.app,
+        &gbsec,
+        p,
+        input(Step::ConfirmationApproval, "2026-01-08", Plain),
+    )
+    .await;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(Step::Archive, "2026-01-12", Plain),
+    )
+    .await;
+
+    let now = status(&t.app).await;
+    assert_eq!(
+        (now.status, now.confirmation_date),
+        (PersonStatus::Full, Some(day("2025-12-05")))
+    );
+    let v = t.app.development(&secretary, p).await.unwrap();
+    assert_eq!(v.stage, Stage::Full);
+    assert_eq!(
+        v.steps.len(),
+        27,
+        "25 steps, publicity and a second assessment"
+    );
+    assert!(v.next_steps.is_empty());
+    let history = t.app.person(&admin, p).await.unwrap().history;
+    assert!(
+        history
+            .iter()
+            .any(|h| h.reason.contains("上级党委审批（转正）")),
+        "the status change is in the history"
+    );
+}

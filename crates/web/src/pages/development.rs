@@ -1,0 +1,247 @@
+//! A person's development record (发展纪实): the timeline of their steps, what is due, and a
+//! form for each step that may come next with the rule that applies beside it.
+
+use super::{Chrome, NoticeQuery};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_app::AppError;
+use dangjian_app::development::{BOARD_DUE_DAYS, Board, DevelopmentView, StepInput};
+use dangjian_app::people::PeopleQuery;
+use dangjian_domain::FieldError;
+use dangjian_domain::development::{
+    ConfirmationOutcome, DecisionBody, Step, StepDetail, VoteCount,
+};
+use dangjian_domain::paging::Paging;
+use dangjian_domain::people::{Person, PersonStatus};
+use dangjian_domain::platform::role::Action;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "development.html")]
+pub(crate) struct DevelopmentPage {
+    chrome: Chrome,
+    p: Person,
+    v: DevelopmentView,
+    /// Full members of the person's branch, for mentors and sponsors: (id, name).
+    full_members: Vec<(i64, String)>,
+    bodies: &'static [DecisionBody],
+    outcomes: &'static [ConfirmationOutcome],
+    may_override: bool,
+    today: String,
+    /// The step whose form was refused, and why.
+    refused: Option<(Step, String)>,
+}
+
+async fn development_page(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    notice: Option<&str>,
+) -> Result<DevelopmentPage, AppError> {
+    let actor = viewer.actor();
+    let person = st.app.person(actor, id).await?;
+    let v = st.app.development(actor, id).await?;
+    let full_members = if v.may_record {
+        let query = PeopleQuery {
+            under: Some(person.org.id),
+            status: Some(PersonStatus::Full),
+            ..Default::default()
+        };
+        let paging = Paging::parse(Some(1), Some(200)).unwrap_or_default();
+        st.app
+            .people(actor, &query, paging)
+            .await?
+            .items
+            .into_iter()
+            .filter(|r| r.person.id != id)
+            .map(|r| (r.person.id, r.person.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(DevelopmentPage {
+        chrome: Chrome::new(
+            viewer,
+            format!("{} · 发展纪实", person.person.name),
+            "people",
+        )
+        .with_notice(notice),
+        may_override: actor
+            .access
+            .can_at(Action::OverrideDeadline, &person.org.path),
+        p: person.person,
+        v,
+        full_members,
+        bodies: DecisionBody::ALL,
+        outcomes: ConfirmationOutcome::ALL,
+        today: st.app.clock().today().to_string(),
+        refused: None,
+    })
+}
+
+pub(crate) async fn page(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<DevelopmentPage, PageError> {
+    Ok(development_page(&st, &viewer, id, q.notice.as_deref()).await?)
+}
+
+/// The fields of a step's form, by name; repeated names (mentors, sponsors) all kept.
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn get(&self, key: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    fn number(&self, key: &'static str, label: &'static str) -> Result<u32, FieldError> {
+        let v = self.get(key);
+        if v.is_empty() {
+            return Ok(0);
+        }
+        v.parse()
+            .map_err(|_| FieldError::new(key, label, "应为非负整数"))
+    }
+
+    fn count(&self) -> Result<VoteCount, FieldError> {
+        Ok(VoteCount {
+            entitled: self.number("entitled", "应到会有表决权的正式党员")?,
+            attending: self.number("attending", "实到有表决权的正式党员")?,
+            yes: self.number("yes", "赞成票")?,
+            no: self.number("no", "反对票")?,
+            abstain: self.number("abstain", "弃权票")?,
+        })
+    }
+
+    fn input(&self) -> Result<StepInput, AppError> {
+        let step = Step::parse(self.get("step"))
+            .ok_or_else(|| FieldError::new("step", "步骤", "请选择要登记的步骤"))?;
+        let on = dangjian_domain::people::parse_date(self.get("on"), "on", "日期")?
+            .ok_or_else(|| FieldError::new("on", "日期", "请填写日期"))?;
+        let body = match self.get("body") {
+            "" => None,
+            code => Some(
+                DecisionBody::parse(code)
+                    .ok_or_else(|| FieldError::new("body", "决定机关", "请选择决定机关"))?,
+            ),
+        };
+        let detail = match step {
+            Step::ActivistChosen => StepDetail::Recommendation {
+                by_league: self.get("by_league") == "on",
+            },
+            Step::BackgroundReview => StepDetail::Review {
+                passed: match self.get("passed") {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err(FieldError::new("passed", "审查结论", "请选择审查结论").into()),
+                },
+            },
+            Step::Training => StepDetail::Training {
+                hours: self.number("hours", "培训学时")?,
+                days: self.number("days", "培训天数")?,
+            },
+            Step::Publicity => StepDetail::Publicity {
+                until: dangjian_domain::people::parse_date(
+                    self.get("until"),
+                    "until",
+                    "公示截止日期",
+                )?
+                .ok_or_else(|| FieldError::new("until", "公示截止日期", "请填写"))?,
+                objections: self.number("objections", "收到的反映")?,
+                unresolved: self.number("unresolved", "未了结的反映")?,
+            },
+            Step::AdmissionVote => StepDetail::Vote {
+                count: self.count()?,
+            },
+            Step::ConfirmationVote => {
+                let outcome = ConfirmationOutcome::parse(self.get("outcome"))
+                    .ok_or_else(|| FieldError::new("outcome", "讨论结果", "请选择讨论结果"))?;
+                StepDetail::Confirmation {
+                    count: self.count()?,
+                    outcome,
+                    extend_months: (outcome == ConfirmationOutcome::Extend)
+                        .then(|| self.number("extend_months", "延长月数"))
+                        .transpose()?,
+                }
+            }
+            _ => StepDetail::Plain,
+        };
+        Ok(StepInput {
+            step,
+            on,
+            body,
+            detail,
+            member_ids: self
+                .0
+                .iter()
+                .filter(|(k, _)| k == "member_id")
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect(),
+            note: self.get("note").to_owned(),
+            override_reason: Some(self.get("override_reason").to_owned()),
+        })
+    }
+}
+
+/// Records one step from its form.
+pub(crate) async fn record(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let fields = Fields(serde_urlencoded::from_bytes(&body).unwrap_or_default());
+    let result = async {
+        let input = fields.input()?;
+        st.app.record_step(viewer.actor(), id, input).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/people/{id}/development?notice=step_recorded")).into_response(),
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let mut page = development_page(&st, &viewer, id, None).await?;
+            let step = Step::parse(fields.get("step")).unwrap_or(Step::Application);
+            page.refused = Some((step, e.to_string()));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "development_board.html")]
+pub(crate) struct BoardPage {
+    chrome: Chrome,
+    org: dangjian_domain::org::Org,
+    board: Board,
+    due_days: i64,
+}
+
+/// The development board of an organization's subtree: people by stage, and what is due.
+pub(crate) async fn board(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<BoardPage, PageError> {
+    let actor = viewer.actor();
+    let org = st.app.org(actor, id).await?;
+    let board = st.app.development_board(actor, id).await?;
+    Ok(BoardPage {
+        chrome: Chrome::new(&viewer, format!("{} · 发展党员", org.name), "orgs"),
+        org,
+        board,
+        due_days: BOARD_DUE_DAYS,
+    })
+}
