@@ -105,8 +105,14 @@ impl App {
         Ok(store::ancestors(self.store.db(), &actor.access, &org.path).await?)
     }
 
-    pub async fn org_children(&self, actor: &Actor, id: i64) -> Result<Vec<Org>> {
-        Ok(store::children(self.store.db(), &actor.access, id).await?)
+    /// The active sub-organizations, the first `limit` of them or all.
+    pub async fn org_children(
+        &self,
+        actor: &Actor,
+        id: i64,
+        limit: Option<u64>,
+    ) -> Result<Vec<Org>> {
+        Ok(store::children(self.store.db(), &actor.access, id, limit).await?)
     }
 
     /// The subtree of `root` as it stood on `day`: the organizations of that day under the
@@ -419,7 +425,7 @@ impl App {
         let db = self.store.db();
         let today = self.today();
         let people = people_store::current_of_org(db, from.id).await?;
-        let children = store::children(db, &actor.access, from.id).await?;
+        let children = store::children(db, &actor.access, from.id, None).await?;
         let reason = format!("{}并入{}", from.name, into.name);
         let periods: Vec<_> = people
             .iter()

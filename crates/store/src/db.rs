@@ -260,18 +260,3 @@ pub(crate) async fn secondary_indexes(tx: &WriteTx, table: &str) -> Result<Vec<(
         })
         .collect()
 }
-
-/// Refreshes the planner's statistics of a table after a bulk load, so that it knows which
-/// index narrows a search most (a pinyin prefix, not a whole university's path range). On
-/// SQLite a sample of each index is enough.
-pub(crate) async fn analyze(tx: &WriteTx, table: &str) -> Result<()> {
-    if tx.engine == Engine::Sqlite {
-        tx.conn()
-            .execute_unprepared("PRAGMA analysis_limit = 1000")
-            .await?;
-    }
-    tx.conn()
-        .execute_unprepared(&format!("ANALYZE {table}"))
-        .await?;
-    Ok(())
-}

@@ -215,17 +215,20 @@ pub async fn ancestors<C: ConnectionTrait>(
     to_orgs(rows)
 }
 
-/// The direct children of an organization, that the reader may see.
+/// The direct children of an organization, that the reader may see; the first `limit` of
+/// them in tree order, or all.
 pub async fn children<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     parent_id: i64,
+    limit: Option<u64>,
 ) -> Result<Vec<Org>> {
     let rows = Entity::find()
         .filter(Column::ParentId.eq(parent_id))
         .filter(Column::DissolvedOn.is_null())
         .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
         .order_by_asc(Column::Path)
+        .limit(limit)
         .all(db)
         .await?;
     to_orgs(rows)

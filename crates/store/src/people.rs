@@ -227,7 +227,7 @@ pub async fn bulk_load(tx: &WriteTx, records: &mut [PersonRecord], now_ms: i64) 
     for (_, sql) in &indexes {
         tx.conn().execute_unprepared(sql).await?;
     }
-    crate::db::analyze(tx, "persons").await
+    Ok(())
 }
 
 /// Writes a changed person if nobody changed them since `expected_version`; false otherwise.

@@ -142,7 +142,7 @@ pub(crate) async fn children(
     Path(id): Path<i64>,
 ) -> Result<Json<List<OrgView>>, ApiError> {
     st.app.org(&caller.actor, id).await?;
-    let children = st.app.org_children(&caller.actor, id).await?;
+    let children = st.app.org_children(&caller.actor, id, None).await?;
     Ok(Json(List {
         total: children.len() as u64,
         items: children.into_iter().map(OrgView::from).collect(),

@@ -59,8 +59,8 @@ async fn imports_page(
     for root in st.app.scope_roots(actor).await? {
         if actor.access.can_at(Action::WriteRecords, &root.path) {
             targets.push((root.id, root.name.clone()));
-            let children = st.app.org_children(actor, root.id).await?;
-            for child in children.into_iter().take(super::SCOPE_CHOICES) {
+            let limit = Some(super::SCOPE_CHOICES as u64);
+            for child in st.app.org_children(actor, root.id, limit).await? {
                 targets.push((child.id, format!("　{}", child.name)));
             }
         }

@@ -217,9 +217,12 @@ pub(crate) async fn scope_choices(
 ) -> Result<Vec<(i64, String, bool)>, AppError> {
     let mut choices = Vec::new();
     for root in st.app.scope_roots(actor).await? {
-        let children = st.app.org_children(actor, root.id).await?;
+        let children = st
+            .app
+            .org_children(actor, root.id, Some(SCOPE_CHOICES as u64))
+            .await?;
         choices.push(root);
-        choices.extend(children.into_iter().take(SCOPE_CHOICES));
+        choices.extend(children);
     }
     if let Some(id) = selected.filter(|id| !choices.iter().any(|o| o.id == *id)) {
         choices.push(st.app.org(actor, id).await?);

@@ -22,6 +22,9 @@ use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::Action;
 use serde::Deserialize;
 
+/// The most sub-organizations an organization's page lists; the tree page has them all.
+const ORG_PAGE_CHILDREN: u64 = 500;
+
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub(crate) struct ListQuery {
@@ -238,6 +241,8 @@ pub(crate) struct OrgPage {
     org: Org,
     trail: Vec<Org>,
     children: Vec<Org>,
+    /// Whether `children` stops at `ORG_PAGE_CHILDREN`.
+    children_capped: bool,
     overview: OrgOverview,
     transfers: Vec<TransferView>,
     events: Vec<OrgEventView>,
@@ -273,7 +278,10 @@ async fn org_page(
     let actor = viewer.actor();
     let org = st.app.org(actor, id).await?;
     let trail = st.app.org_ancestors(actor, &org).await?;
-    let children = st.app.org_children(actor, id).await?;
+    let children = st
+        .app
+        .org_children(actor, id, Some(ORG_PAGE_CHILDREN))
+        .await?;
     let overview = st.app.org_overview(actor, &org).await?;
     let transfers = if overview.may_read_people {
         st.app.pending_transfers(actor, &org).await?
@@ -326,6 +334,7 @@ async fn org_page(
             && actor.access.can_at(Action::WriteRecords, &org.path),
         org,
         trail,
+        children_capped: children.len() as u64 >= ORG_PAGE_CHILDREN,
         children,
         overview,
         transfers,

@@ -406,7 +406,7 @@ async fn form_page(
     }
     let groups = st
         .app
-        .org_children(actor, org.id)
+        .org_children(actor, org.id, None)
         .await?
         .into_iter()
         .filter(|g| g.kind == OrgKind::Group)
