@@ -7,25 +7,9 @@
 // Expects a fresh `dangjian demo` (seed 003: 2207 members, 17 general branches, 74 branches).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { chromium } from 'playwright-core';
-
-const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
-const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? '';
-if (!BASE_URL || !DEMO_PASSWORD) {
-  throw new Error(
-    'BASE_URL and DEMO_PASSWORD must be set (e.g. BASE_URL=http://127.0.0.1:8080); ' +
-      'tests/browser/run starts a demo server and sets both.',
-  );
-}
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL('./screenshots/', import.meta.url));
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
+import { BASE_URL, DESKTOP, PHONE, launch, newPage, path, shot, signIn } from './lib.mjs';
 
 const UNIVERSITY = '中共示范大学委员会';
 const BRANCH = '马克思主义学院教工第一党支部';
@@ -33,9 +17,6 @@ const OTHER_BRANCH = '图书馆党支部';
 const DEMO_MEMBERS = 2207;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-mkdirSync(SHOTS, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-const path = (page) => new URL(page.url()).pathname;
 
 // ---- 公民身份号码 (GB 11643-1999) ----
 
@@ -66,42 +47,6 @@ function withWrongCheck(id) {
 }
 const newPhone = () => `139${String(randomInt(0, 1e8)).padStart(8, '0')}`;
 const newStaffNo = () => `T${randomInt(100000, 1000000)}`;
-
-// ---- the browser ----
-
-async function launch() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
-async function newPage(browser) {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
-
-async function signIn(page, username) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === '/'),
-    page.locator('button[type="submit"]').click(),
-  ]);
-}
 
 /** The dashboard's figures: label → number, from every `.card.stat`. */
 async function statCards(page) {

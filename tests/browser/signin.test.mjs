@@ -3,50 +3,15 @@
 // DEMO_PASSWORD=… node --test signin.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
-const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? '';
-if (!BASE_URL || !DEMO_PASSWORD) {
-  throw new Error(
-    'BASE_URL and DEMO_PASSWORD must be set (e.g. BASE_URL=http://127.0.0.1:8080); ' +
-      'tests/browser/run starts a demo server and sets both.',
-  );
-}
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL('./screenshots/', import.meta.url));
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-
-mkdirSync(SHOTS, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-const path = (page) => new URL(page.url()).pathname;
+import { BASE_URL, DEMO_PASSWORD, DESKTOP, PHONE, launch, newPage, path, shot } from './lib.mjs';
 
 describe('sign in, look around, sign out', { timeout: 120_000 }, () => {
   let browser;
   let page;
 
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    browser = await launch();
+    page = await newPage(browser);
   });
 
   after(async () => {

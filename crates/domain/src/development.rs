@@ -586,7 +586,6 @@ impl History {
                 )
             }
             (Step::ActivistChosen, detail) => {
-                check_body(next, ctx)?;
                 let earliest = months(since(Step::Application), rules.application_min_months);
                 if on < earliest {
                     return Err(refuse(
@@ -612,6 +611,7 @@ impl History {
                         "细则第八条（本校设置）",
                     ));
                 }
+                check_body(next, ctx)?;
                 Ok(None)
             }
             (Step::MentorsAssigned, StepDetail::Members { members }) => {

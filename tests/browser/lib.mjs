@@ -1,0 +1,57 @@
+// What every browser test shares: the server and password that ./run sets, Debian's Chromium,
+// screenshots, and signing in.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? '';
+if (!BASE_URL || !DEMO_PASSWORD) {
+  throw new Error(
+    'BASE_URL and DEMO_PASSWORD must be set (e.g. BASE_URL=http://127.0.0.1:8080); ' +
+      'tests/browser/run starts a demo server and sets both.',
+  );
+}
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const SHOTS = process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL('./screenshots/', import.meta.url));
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+mkdirSync(SHOTS, { recursive: true });
+export const shot = (page, name) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+export const path = (page) => new URL(page.url()).pathname;
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function newPage(browser, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+export async function signIn(page, username) {
+  await page.goto(`${BASE_URL}/login`);
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/'),
+    page.locator('button[type="submit"]').click(),
+  ]);
+}
