@@ -426,11 +426,20 @@ fn condition(access: &Access, filter: &PersonFilter) -> Condition {
     match &filter.search {
         Some(PersonSearch::Name(name)) => cond = cond.add(Column::Name.contains(name)),
         Some(PersonSearch::Pinyin(key)) => {
-            cond = cond.add(
-                Condition::any()
-                    .add(prefix_range(Column::NamePinyin, key))
-                    .add(prefix_range(Column::NameInitials, key)),
-            );
+            // The matches by either index, as one id list: given the two prefixes ORed beside
+            // a subtree's path range, the planner walks the whole subtree instead.
+            use sea_orm::sea_query::{Query, UnionType};
+            let by = |column: Column| {
+                Query::select()
+                    .column(Column::Id)
+                    .from(Entity)
+                    .cond_where(prefix_range(column, key))
+                    .to_owned()
+            };
+            let ids = by(Column::NamePinyin)
+                .union(UnionType::All, by(Column::NameInitials))
+                .to_owned();
+            cond = cond.add(Column::Id.in_subquery(ids));
         }
         Some(PersonSearch::NationalIdIndex(index)) => {
             cond = cond.add(Column::NationalIdIndex.eq(index.as_str()));
