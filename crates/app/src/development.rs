@@ -9,7 +9,8 @@ use dangjian_domain::development::{
 };
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
-use dangjian_store::development::{self as store, StoredStep};
+use dangjian_store::development as store;
+pub use dangjian_store::development::StoredStep;
 use dangjian_store::people as people_store;
 use dangjian_store::position as position_store;
 use serde_json::json;
@@ -48,7 +49,9 @@ fn stage_of(status: PersonStatus) -> Option<Stage> {
 }
 
 impl App {
-    async fn work_calendar(&self) -> Result<WorkCalendar> {
+    /// The working-day calendar the rules count on: weekends and the days the organization
+    /// department keeps.
+    pub async fn work_calendar(&self) -> Result<WorkCalendar> {
         let days = store::calendar(self.store.db()).await?;
         Ok(WorkCalendar::new(days.into_iter().map(|(d, _)| d)))
     }

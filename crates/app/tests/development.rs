@@ -395,3 +395,49 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         "the status change is in the history"
     );
 }
+
+#[tokio::test]
+async fn the_publicity_window_counts_working_days_of_the_official_calendar() {
+    let t = test_app().await;
+    let cal = t.app.work_calendar().await.unwrap();
+    // 2026-09-30 (Wed) + five working days: 国庆 1–7 October is off, Saturday the 10th is
+    // worked (调休), so the window closes on Monday the 12th.
+    assert_eq!(cal.window_end(day("2026-09-30"), 5), day("2026-10-12"));
+    assert!(!cal.is_working_day(day("2026-02-16")), "春节");
+    assert!(cal.is_working_day(day("2026-02-28")), "a Saturday worked");
+
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let secretary = signed_actor(&t.app, "bsec", "branch_secretary", Some(tree.branch_a.id)).await;
+    assert!(matches!(
+        t.app
+            .set_calendar_day(
+                &secretary,
+                dangjian_domain::calendar::CalendarDay {
+                    on: day("2027-01-01"),
+                    working: false
+                },
+                "元旦"
+            )
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    t.app
+        .set_calendar_day(
+            &admin,
+            dangjian_domain::calendar::CalendarDay {
+                on: day("2027-01-01"),
+                working: false,
+            },
+            "元旦",
+        )
+        .await
+        .unwrap();
+    assert!(
+        !t.app
+            .work_calendar()
+            .await
+            .unwrap()
+            .is_working_day(day("2027-01-01"))
+    );
+}

@@ -740,3 +740,52 @@ async fn committees_changes_and_past_trees_through_the_api() {
     .await;
     assert!(page.body.contains("id=\"past-tree\""), "{}", page.body);
 }
+
+#[tokio::test]
+async fn development_steps_through_the_api() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let post = |uri: &str, body: &str| send(&w, json("POST", uri, &admin, body));
+    let r = send(
+        &w,
+        get("/api/v1/people?status=applicant&per_page=1", &admin),
+    )
+    .await;
+    let person = r.json()["items"][0]["id"].as_i64().unwrap();
+    let uri = format!("/api/v1/people/{person}/development");
+    let r = send(&w, get(&uri, &admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["next_steps"], serde_json::json!(["application"]));
+
+    let today = dangjian_domain::clock::Clock::today(&SystemClock);
+    let r = post(&uri, &format!(r#"{{"step":"application","on":"{today}"}}"#)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["number"], 1);
+    // Out of order: refused, naming the rule; a malformed detail names the field.
+    let r = post(
+        &uri,
+        &format!(r#"{{"step":"admission_vote","on":"{today}"}}"#),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.json()["message"].as_str().unwrap().contains("细则第四条"));
+    let r = post(
+        &uri,
+        &format!(r#"{{"step":"talk","on":"{today}","detail":{{"kind":"vote"}}}}"#),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("detail"))
+    );
+    let r = post(&uri, &format!(r#"{{"step":"talk","on":"{today}"}}"#)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = send(&w, get(&uri, &admin)).await;
+    assert_eq!(r.json()["steps"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        r.json()["next_steps"],
+        serde_json::json!(["activist_chosen"])
+    );
+    let doc = send(&w, get("/api/v1/openapi.json", &admin)).await;
+    assert!(doc.body.contains("/api/v1/people/{id}/development"));
+}

@@ -3,6 +3,7 @@
 //! `per_page` (at most 500); enumerations are the GLOSSARY names in snake_case.
 
 mod audit;
+mod development;
 mod orgs;
 mod people;
 mod session;
@@ -57,6 +58,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(orgs::committee, orgs::appoint))
         .routes(routes!(orgs::end_seat))
         .routes(routes!(orgs::change))
+        .routes(routes!(development::get, development::record))
+        .routes(routes!(development::due))
         .routes(routes!(people::members))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update))
