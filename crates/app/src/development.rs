@@ -174,7 +174,7 @@ impl App {
             entry,
             note: input.note.trim().chars().take(500).collect(),
             recorded_by: actor.account_id,
-            recorded_by_name: actor.name.clone(),
+            recorded_by_name: self.answerable_name(actor).await?,
             // A reason is kept only with a breach: with nothing to excuse it says nothing.
             override_reason: breach.as_ref().and(reason),
             breach: breach.map(|b| (b.message, b.basis.to_owned())),
@@ -228,6 +228,15 @@ impl App {
         );
         self.finish(tx, audit).await?;
         Ok(stored)
+    }
+
+    /// Who answers for a step (责任追究): the account's full name, not its username.
+    async fn answerable_name(&self, actor: &Actor) -> Result<String> {
+        let account = match actor.account_id {
+            Some(id) => dangjian_store::account::find(self.store.db(), id).await?,
+            None => None,
+        };
+        Ok(account.map_or_else(|| actor.name.clone(), |a| a.display_name))
     }
 
     /// Mentors or sponsors by id, as members the actor may see.
