@@ -1,6 +1,6 @@
 // Member development in the browser: a branch secretary opens an applicant of their branch,
 // records the application and the talk, and is refused a step whose time has not come, with
-// the rule and its source; the branch's board lists the people by stage. 组织部 reads the
+// the rule and its source; the branch's board lists the people by stage and counts the year. 组织部 reads the
 // tree of a past day.
 // Run through ./run (it starts the server); by hand: BASE_URL=http://127.0.0.1:8080
 // DEMO_PASSWORD=… node --test development.test.mjs
@@ -72,6 +72,9 @@ describe('member development, as a branch secretary (branchsec)', { timeout: 120
     const text = await page.locator('main').innerText();
     assert.match(text, /入党申请人（\d+ 人）/);
     assert.ok(await page.locator(`a[href="/people/${personId}/development"]`).count() > 0);
+    // This year's funnel counts the application just recorded.
+    const applications = Number(await page.locator('#funnel tbody td').first().innerText());
+    assert.ok(applications >= 1, `递交入党申请书 ${applications}`);
     await shot(page, 'development-board');
   });
 });

@@ -5,7 +5,8 @@ use crate::{Actor, App, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
 use dangjian_domain::development::{
-    Context, DecisionBody, History, Stage, Step, StepDetail, StepEntry, Voucher,
+    ConfirmationOutcome, Context, DecisionBody, History, Stage, Step, StepDetail, StepEntry,
+    Voucher,
 };
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -385,5 +386,83 @@ impl App {
             due,
             truncated,
         })
+    }
+}
+
+/// A subtree's development in one year (发展党员情况), counted from the recorded steps: each
+/// figure counts the steps of its kind dated in the year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Funnel {
+    pub year: i32,
+    /// 递交入党申请书.
+    pub applications: u64,
+    /// 确定为入党积极分子.
+    pub activists: u64,
+    /// 确定为发展对象.
+    pub candidates: u64,
+    /// 接收为预备党员 (approved by the higher committee).
+    pub admitted: u64,
+    /// 按期转正, 延长预备期, 取消预备党员资格: approvals of the branch's decision.
+    pub confirmed: u64,
+    pub extended: u64,
+    pub cancelled: u64,
+}
+
+impl App {
+    /// The development funnel of an organization's subtree in a year.
+    pub async fn development_funnel(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+    ) -> Result<Funnel> {
+        let org = self.org(actor, org_id).await?;
+        if !actor.access.can_at(Action::ReadRecords, &org.path) {
+            return Err(AppError::Forbidden("查看该组织的发展党员工作"));
+        }
+        let (Some(from), Some(until)) = (
+            chrono::NaiveDate::from_ymd_opt(year, 1, 1),
+            chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return Err(FieldError::new("year", "年度", "不是有效的年份").into());
+        };
+        let db = self.store.db();
+        let count = |step| store::count_step(db, &actor.access, &org.path, step, from, until);
+        let mut funnel = Funnel {
+            year,
+            applications: count(Step::Application).await?,
+            activists: count(Step::ActivistChosen).await?,
+            candidates: count(Step::CandidateChosen).await?,
+            admitted: count(Step::AdmissionApproval).await?,
+            ..Default::default()
+        };
+        // An approval confirms, extends or cancels as the branch's last vote before it decided.
+        let approvals = store::steps_in(
+            db,
+            &actor.access,
+            &org.path,
+            Step::ConfirmationApproval,
+            (from, until),
+        )
+        .await?;
+        let ids: Vec<i64> = approvals.iter().map(|a| a.person_id).collect();
+        let steps = store::of_people(db, &ids).await?;
+        for approval in &approvals {
+            let outcome = steps
+                .iter()
+                .filter(|s| s.person_id == approval.person_id && s.entry.on <= approval.entry.on)
+                .filter_map(|s| match &s.entry.detail {
+                    StepDetail::Confirmation { outcome, .. } => Some(*outcome),
+                    _ => None,
+                })
+                .next_back();
+            match outcome {
+                Some(ConfirmationOutcome::Confirm) => funnel.confirmed += 1,
+                Some(ConfirmationOutcome::Extend) => funnel.extended += 1,
+                Some(ConfirmationOutcome::Cancel) => funnel.cancelled += 1,
+                None => {}
+            }
+        }
+        Ok(funnel)
     }
 }

@@ -394,6 +394,28 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
             .any(|h| h.reason.contains("上级党委审批（转正）")),
         "the status change is in the history"
     );
+
+    // The funnel counts each step in the year it was taken.
+    let funnel = |year| t.app.development_funnel(&gbsec, tree.gb.id, year);
+    let f2023 = funnel(2023).await.unwrap();
+    assert_eq!(
+        (f2023.applications, f2023.activists, f2023.candidates),
+        (1, 1, 0)
+    );
+    let f2024 = funnel(2024).await.unwrap();
+    assert_eq!((f2024.candidates, f2024.admitted), (1, 0));
+    assert_eq!(funnel(2025).await.unwrap().admitted, 1);
+    let f2026 = funnel(2026).await.unwrap();
+    assert_eq!(
+        (f2026.confirmed, f2026.extended, f2026.cancelled),
+        (1, 0, 0)
+    );
+    let elsewhere = t
+        .app
+        .development_funnel(&admin, tree.direct.id, 2023)
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.applications, 0, "another branch's subtree");
 }
 
 #[tokio::test]

@@ -207,6 +207,30 @@ pub async fn count_step<C: ConnectionTrait>(
         .await?)
 }
 
+/// The steps of one kind a subtree took in `[from, until]`, oldest first.
+pub async fn steps_in<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    step: Step,
+    (from, until): (NaiveDate, NaiveDate),
+) -> Result<Vec<StoredStep>> {
+    to_steps(
+        Entity::find()
+            .filter(Column::Step.eq(step.code()))
+            .filter(Column::OnDate.gte(from))
+            .filter(Column::OnDate.lte(until))
+            .filter(scope::within_under(
+                Column::OrgPath,
+                &access.scopes(Action::ReadRecords),
+                Some(under),
+            ))
+            .order_by_asc(Column::OnDate)
+            .all(db)
+            .await?,
+    )
+}
+
 /// The official calendar's changed days, in date order.
 pub async fn calendar<C: ConnectionTrait>(db: &C) -> Result<Vec<(CalendarDay, String)>> {
     Ok(calendar_entity::Entity::find()

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
-use dangjian_app::development::{BOARD_DUE_DAYS, Board, DevelopmentView, StepInput};
+use dangjian_app::development::{BOARD_DUE_DAYS, Board, DevelopmentView, Funnel, StepInput};
 use dangjian_app::people::PeopleQuery;
 use dangjian_domain::FieldError;
 use dangjian_domain::development::{
@@ -227,6 +227,14 @@ pub(crate) struct BoardPage {
     org: dangjian_domain::org::Org,
     board: Board,
     due_days: i64,
+    funnel: Funnel,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct BoardQuery {
+    #[serde(deserialize_with = "super::empty_as_none")]
+    year: Option<i32>,
 }
 
 /// The development board of an organization's subtree: people by stage, and what is due.
@@ -234,14 +242,20 @@ pub(crate) async fn board(
     State(st): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
+    Query(q): Query<BoardQuery>,
 ) -> Result<BoardPage, PageError> {
     let actor = viewer.actor();
     let org = st.app.org(actor, id).await?;
     let board = st.app.development_board(actor, id).await?;
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&st.app.clock().today()));
+    let funnel = st.app.development_funnel(actor, id, year).await?;
     Ok(BoardPage {
         chrome: Chrome::new(&viewer, format!("{} · 发展党员", org.name), "orgs"),
         org,
         board,
         due_days: BOARD_DUE_DAYS,
+        funnel,
     })
 }
