@@ -463,3 +463,65 @@ async fn the_publicity_window_counts_working_days_of_the_official_calendar() {
             .is_working_day(day("2027-01-01"))
     );
 }
+
+#[tokio::test]
+async fn the_demo_records_every_stage_by_the_rules_and_its_funnel_matches() {
+    let t = test_app().await;
+    t.app.build_demo(600, 7, common::PASSWORD).await.unwrap();
+    let signed = t
+        .app
+        .sign_in("admin", common::PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    let admin = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor;
+    let root = t.app.scope_roots(&admin).await.unwrap().remove(0);
+    let board = t.app.development_board(&admin, root.id).await.unwrap();
+    let today = t.app.clock().today();
+    let mut recorded_stages = std::collections::BTreeSet::new();
+    let mut steps_this_year = std::collections::HashMap::<Step, u64>::new();
+    for (stage, rows) in &board.by_stage {
+        assert!(!rows.is_empty(), "the demo has people at {stage:?}");
+        for row in rows {
+            let v = t.app.development(&admin, row.person_id).await.unwrap();
+            // What was recorded never runs ahead of the roster's stage.
+            assert!(
+                v.stage <= *stage,
+                "{} is {stage:?} but recorded {:?}",
+                row.name,
+                v.stage
+            );
+            if !v.steps.is_empty() {
+                recorded_stages.insert(v.stage);
+            }
+            for s in &v.steps {
+                assert!(s.entry.on <= today && s.breach.is_none());
+                if chrono::Datelike::year(&s.entry.on) == chrono::Datelike::year(&today) {
+                    *steps_this_year.entry(s.entry.step).or_default() += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        recorded_stages.len() >= 3,
+        "records reach several stages: {recorded_stages:?}"
+    );
+    assert!(
+        board.due.iter().any(|r| r.due.is_some_and(|d| d.2)),
+        "some are overdue"
+    );
+    let funnel = t
+        .app
+        .development_funnel(&admin, root.id, chrono::Datelike::year(&today))
+        .await
+        .unwrap();
+    let count = |step| steps_this_year.get(&step).copied().unwrap_or(0);
+    assert_eq!(funnel.applications, count(Step::Application));
+    assert_eq!(funnel.activists, count(Step::ActivistChosen));
+    assert_eq!(funnel.candidates, count(Step::CandidateChosen));
+    assert_eq!(funnel.admitted, count(Step::AdmissionApproval));
+}

@@ -109,7 +109,21 @@ impl TryFrom<entity::Model> for StoredStep {
 }
 
 pub async fn insert(tx: &WriteTx, s: &StoredStep) -> Result<()> {
-    entity::ActiveModel {
+    active(s)?.insert(tx.conn()).await?;
+    Ok(())
+}
+
+/// Many steps at once (the demo's records), a few hundred rows a statement.
+pub async fn insert_many(tx: &WriteTx, steps: &[StoredStep]) -> Result<()> {
+    for chunk in steps.chunks(500) {
+        let models = chunk.iter().map(active).collect::<Result<Vec<_>>>()?;
+        Entity::insert_many(models).exec(tx.conn()).await?;
+    }
+    Ok(())
+}
+
+fn active(s: &StoredStep) -> Result<entity::ActiveModel> {
+    Ok(entity::ActiveModel {
         id: Set(s.id),
         person_id: Set(s.person_id),
         org_id: Set(s.org_id),
@@ -125,10 +139,7 @@ pub async fn insert(tx: &WriteTx, s: &StoredStep) -> Result<()> {
         breach_basis: Set(s.breach.as_ref().map(|b| b.1.clone())),
         override_reason: Set(s.override_reason.clone()),
         created_at: Set(s.created_at),
-    }
-    .insert(tx.conn())
-    .await?;
-    Ok(())
+    })
 }
 
 fn to_steps(rows: Vec<entity::Model>) -> Result<Vec<StoredStep>> {

@@ -746,12 +746,18 @@ async fn development_steps_through_the_api() {
     let w = web().await;
     let (admin, _) = sign_in(&w, "admin").await;
     let post = |uri: &str, body: &str| send(&w, json("POST", uri, &admin, body));
-    let r = send(
-        &w,
-        get("/api/v1/people?status=applicant&per_page=1", &admin),
-    )
-    .await;
-    let person = r.json()["items"][0]["id"].as_i64().unwrap();
+    // A newcomer (群众) of some branch, who has no record yet.
+    let r = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin)).await;
+    let org_id = r.json()["items"][0]["id"].as_i64().unwrap();
+    let birth = chrono::NaiveDate::from_ymd_opt(2003, 4, 5).unwrap();
+    let national_id = dangjian_domain::people::NationalId::compose(110101, birth, 777);
+    let body = format!(
+        r#"{{"org_id":{org_id},"name":"新同学","national_id":"{}","ethnicity":"汉族","education":"bachelor","category":"staff","status":"non_member"}}"#,
+        national_id.as_str()
+    );
+    let r = post("/api/v1/people", &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let person = r.json()["id"].as_i64().unwrap();
     let uri = format!("/api/v1/people/{person}/development");
     let r = send(&w, get(&uri, &admin)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

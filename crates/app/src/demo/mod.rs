@@ -12,7 +12,12 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 use std::collections::HashMap;
 
+mod development;
 mod roster;
+
+/// Up to this many members the demo records the development steps of everyone on the way
+/// (some 2 M rows at a million members would take the build past its two minutes).
+const DEVELOPMENT_RECORDS_UP_TO: u64 = 100_000;
 
 /// Seed 003: 734 staff and 1,473 student members.
 pub const DEFAULT_MEMBERS: u64 = 2_207;
@@ -294,6 +299,61 @@ impl App {
             .unwrap_or_default())
     }
 
+    /// The development steps of the roster's applicants, activists, candidates and
+    /// probationary members.
+    async fn demo_development(
+        &self,
+        tx: &dangjian_store::WriteTx,
+        records: &[dangjian_store::people::PersonRecord],
+        seats: &[dangjian_store::position::Seat],
+        rng: &mut StdRng,
+    ) -> Result<Vec<dangjian_store::development::StoredStep>> {
+        let rules = dangjian_store::settings::load(tx.conn())
+            .await?
+            .development();
+        let days = dangjian_store::development::calendar(tx.conn()).await?;
+        let calendar =
+            dangjian_domain::calendar::WorkCalendar::new(days.into_iter().map(|(d, _)| d));
+        let mut full: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        for r in records
+            .iter()
+            .filter(|r| r.person.status == dangjian_domain::people::PersonStatus::Full)
+        {
+            full.entry(r.person.org_id)
+                .or_default()
+                .push((r.person.id, r.person.name.clone()));
+        }
+        let mut committee: HashMap<i64, usize> = HashMap::new();
+        for s in seats {
+            *committee.entry(s.org_id).or_default() += 1;
+        }
+        let today = self.today();
+        let now = self.now_ms();
+        let mut out = Vec::new();
+        for r in records {
+            let branch = development::Branch {
+                has_committee: committee.get(&r.person.org_id).copied().unwrap_or(0) >= 3,
+                full: full.get(&r.person.org_id).map_or(&[], Vec::as_slice),
+            };
+            for entry in development::record(r, &branch, &rules, &calendar, today, rng) {
+                out.push(dangjian_store::development::StoredStep {
+                    id: self.new_id(),
+                    person_id: r.person.id,
+                    org_id: r.person.org_id,
+                    org_path: r.org_path.clone(),
+                    entry,
+                    note: String::new(),
+                    recorded_by: None,
+                    recorded_by_name: "演示数据".to_owned(),
+                    breach: None,
+                    override_reason: None,
+                    created_at: now,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Generates and stores the roster and committees, with one audit entry for the lot.
     async fn insert_roster(
         &self,
@@ -345,6 +405,11 @@ impl App {
             "demo history written"
         );
         dangjian_store::position::insert_many(tx, &seats, now).await?;
+        if members <= DEVELOPMENT_RECORDS_UP_TO {
+            let steps = self.demo_development(tx, &records, &seats, rng).await?;
+            dangjian_store::development::insert_many(tx, &steps).await?;
+            tracing::info!(steps = steps.len(), "demo development records written");
+        }
         let members = records
             .iter()
             .filter(|r| r.person.status.is_member())

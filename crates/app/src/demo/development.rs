@@ -1,0 +1,236 @@
+//! The demo's development records: for each applicant, activist, candidate and probationary
+//! member, the steps a branch would have recorded by today, at the usual pace. Every step is
+//! checked by the domain's rules as it is made, so the records are ones the platform itself
+//! would have accepted; a step that would pass its deadline is left unrecorded instead, which
+//! gives the board its overdue items.
+
+use chrono::{Duration, Months, NaiveDate};
+use dangjian_domain::calendar::WorkCalendar;
+use dangjian_domain::development::{
+    Context, DecisionBody, DevelopmentRules, History, Stage, Step, StepDetail, StepEntry,
+    VoteCount, Voucher,
+};
+use dangjian_domain::people::{PersonStatus, age_on};
+use dangjian_store::people::PersonRecord;
+use rand::Rng;
+use rand::rngs::StdRng;
+
+/// What the generator knows of a person's branch.
+pub(super) struct Branch<'a> {
+    pub has_committee: bool,
+    /// Its full members: mentors, sponsors and voters.
+    pub full: &'a [(i64, String)],
+}
+
+fn days(rng: &mut StdRng, from: i64, to: i64) -> Duration {
+    Duration::days(rng.random_range(from..=to))
+}
+
+/// Every step at a usual pace from an application on `applied`, up to the vote on the
+/// admission and the approval after it.
+fn schedule(
+    applied: NaiveDate,
+    birth: NaiveDate,
+    branch: &Branch<'_>,
+    rules: &DevelopmentRules,
+    calendar: &WorkCalendar,
+    rng: &mut StdRng,
+) -> Vec<StepEntry> {
+    let mut steps = Vec::new();
+    let mut on = applied;
+    let mut push = |step: Step, on: NaiveDate, detail: StepDetail| {
+        let body = match step {
+            Step::ActivistChosen | Step::CandidateChosen if !branch.has_committee => {
+                DecisionBody::GeneralMeeting
+            }
+            s => s.default_body(),
+        };
+        steps.push(StepEntry {
+            step,
+            on,
+            body,
+            detail,
+        });
+    };
+    let voucher = |(id, name): &(i64, String)| Voucher {
+        person_id: *id,
+        name: name.clone(),
+        status: PersonStatus::Full,
+        on_probation_discipline: false,
+    };
+    push(Step::Application, on, StepDetail::Plain);
+    // Now and then a talk comes late: it stays unrecorded and shows as overdue.
+    on += days(rng, 5, 36);
+    push(Step::Talk, on, StepDetail::Plain);
+    on = applied
+        .checked_add_months(Months::new(rules.application_min_months))
+        .unwrap_or(on)
+        .max(on)
+        + days(rng, 0, 60);
+    // The schedule is shifted into the past later: leave room for a few years of age.
+    let young = age_on(birth, on) < rules.league_below_age + 4;
+    push(
+        Step::ActivistChosen,
+        on,
+        StepDetail::Recommendation { by_league: young },
+    );
+    let chosen = on;
+    on += days(rng, 3, 10);
+    push(Step::ActivistFiled, on, StepDetail::Plain);
+    on += days(rng, 1, 7);
+    let mentors = branch.full.iter().take(1).map(voucher).collect();
+    push(
+        Step::MentorsAssigned,
+        on,
+        StepDetail::Members { members: mentors },
+    );
+    // Half-yearly from the day the activist was chosen, for a year or more.
+    let mut assessed = chosen;
+    while assessed < chosen + Duration::days(365) {
+        assessed += days(rng, 150, 180);
+        push(Step::Assessment, assessed, StepDetail::Plain);
+    }
+    on = assessed;
+    on = on.max(chosen.checked_add_months(Months::new(12)).unwrap_or(on)) + days(rng, 1, 30);
+    push(Step::CandidateChosen, on, StepDetail::Plain);
+    on += days(rng, 3, 10);
+    push(Step::CandidateFiled, on, StepDetail::Plain);
+    on += days(rng, 1, 7);
+    let sponsors = branch.full.iter().take(2).map(voucher).collect();
+    push(
+        Step::SponsorsChosen,
+        on,
+        StepDetail::Members { members: sponsors },
+    );
+    on += days(rng, 10, 30);
+    push(
+        Step::BackgroundReview,
+        on,
+        StepDetail::Review { passed: true },
+    );
+    on += days(rng, 5, 20);
+    push(
+        Step::Training,
+        on,
+        StepDetail::Training {
+            hours: 24 + rng.random_range(0..=8),
+            days: 3,
+        },
+    );
+    on += days(rng, 3, 15);
+    push(Step::CommitteeReview, on, StepDetail::Plain);
+    on += days(rng, 5, 25);
+    push(Step::PreReview, on, StepDetail::Plain);
+    on += days(rng, 1, 3);
+    let until = calendar.window_end(on, rules.publicity_working_days);
+    push(
+        Step::Publicity,
+        on,
+        StepDetail::Publicity {
+            until,
+            objections: 0,
+            unresolved: 0,
+        },
+    );
+    on = until + days(rng, 1, 5);
+    push(Step::Form, on, StepDetail::Plain);
+    on += days(rng, 2, 10);
+    let entitled = u32::try_from(branch.full.len()).unwrap_or(u32::MAX);
+    let attending = entitled - entitled / 5;
+    push(
+        Step::AdmissionVote,
+        on,
+        StepDetail::Vote {
+            count: VoteCount {
+                entitled,
+                attending,
+                yes: attending,
+                no: 0,
+                abstain: 0,
+            },
+        },
+    );
+    on += days(rng, 5, 20);
+    push(Step::HigherTalk, on, StepDetail::Plain);
+    on += days(rng, 10, 60);
+    push(Step::AdmissionApproval, on, StepDetail::Plain);
+    on += days(rng, 3, 10);
+    push(Step::AdmissionFiled, on, StepDetail::Plain);
+    on += days(rng, 1, 5);
+    push(Step::Placement, on, StepDetail::Plain);
+    on += days(rng, 1, 30);
+    push(Step::Oath, on, StepDetail::Plain);
+    on += days(rng, 150, 183);
+    push(Step::ContinuedAssessment, on, StepDetail::Plain);
+    steps
+}
+
+/// The steps recorded by `today` for a person of the roster, at the stage the roster gives.
+pub(super) fn record(
+    person: &PersonRecord,
+    branch: &Branch<'_>,
+    rules: &DevelopmentRules,
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+    rng: &mut StdRng,
+) -> Vec<StepEntry> {
+    let p = &person.person;
+    let Some(stage) = Stage::ALL.iter().copied().find(|s| s.status() == p.status) else {
+        return Vec::new();
+    };
+    // The step that opens the person's stage, placed where their stage says, and the step
+    // the stage ends before.
+    let (anchor, anchor_on, stop) = match stage {
+        Stage::Applicant => (
+            Step::Application,
+            today - days(rng, 1, 200),
+            Step::ActivistChosen,
+        ),
+        Stage::Activist => (
+            Step::ActivistChosen,
+            today - days(rng, 10, 360),
+            Step::CandidateChosen,
+        ),
+        Stage::Candidate => (
+            Step::CandidateChosen,
+            today - days(rng, 10, 200),
+            Step::AdmissionApproval,
+        ),
+        Stage::Probationary => match p.join_date {
+            Some(join) => (Step::AdmissionVote, join, Step::ConfirmationVote),
+            None => return Vec::new(),
+        },
+        Stage::Full => return Vec::new(),
+    };
+    let draft = schedule(today, p.birth_date, branch, rules, calendar, rng);
+    let Some(offset) = draft
+        .iter()
+        .find(|s| s.step == anchor)
+        .map(|s| s.on - today)
+    else {
+        return Vec::new();
+    };
+    let shift = anchor_on - today - offset;
+    let ctx = Context {
+        birth_date: p.birth_date,
+        branch_has_committee: branch.has_committee,
+        today,
+    };
+    let mut history = History::default();
+    for mut entry in draft {
+        entry.on += shift;
+        if let StepDetail::Publicity { until, .. } = &mut entry.detail {
+            // Holidays fall elsewhere on the shifted days: count the window again.
+            *until = calendar.window_end(entry.on, rules.publicity_working_days);
+        }
+        if entry.step == stop || entry.on > today {
+            break;
+        }
+        // A step the rules refuse, or one past its deadline, is where this record stops.
+        match history.check(&entry, &ctx, rules, calendar) {
+            Ok(None) => history.steps.push(entry),
+            _ => break,
+        }
+    }
+    history.steps
+}
