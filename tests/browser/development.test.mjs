@@ -71,6 +71,8 @@ describe('member development, as 组织部 (admin) and a branch secretary', { ti
   });
 
   test("the branch secretary's board lists their people by stage and counts the year", async () => {
+    // A browser of their own: the admin's session stays in the other one.
+    page = await newPage(browser);
     await signIn(page, 'branchsec');
     await page.goto(`${BASE_URL}/people`);
     const href = await page.locator('#people-table tbody tr a[href^="/people/"]').first().getAttribute('href');
