@@ -268,6 +268,32 @@ impl App {
         Ok(store::calendar(self.store.db()).await?)
     }
 
+    /// Whether the actor keeps the official calendar (the organization department).
+    pub fn may_keep_calendar(&self, actor: &Actor) -> bool {
+        actor.access.can(Action::OverrideDeadline)
+    }
+
+    /// Takes a day off the calendar: it is an ordinary day again.
+    pub async fn remove_calendar_day(&self, actor: &Actor, on: chrono::NaiveDate) -> Result<()> {
+        if !self.may_keep_calendar(actor) {
+            return Err(AppError::Forbidden("节假日安排由组织部门维护"));
+        }
+        let tx = self.store.begin_write().await?;
+        if !store::delete_calendar_day(&tx, on).await? {
+            return Err(FieldError::new("on", "日期", "日历中没有这一天").into());
+        }
+        let audit = actor.record(
+            "calendar.remove",
+            "calendar",
+            None,
+            None,
+            Some(json!({ "on": on })),
+            None,
+        );
+        self.finish(tx, audit).await?;
+        Ok(())
+    }
+
     /// Sets a day of the official calendar (organization department).
     pub async fn set_calendar_day(
         &self,
@@ -275,7 +301,7 @@ impl App {
         day: CalendarDay,
         note: &str,
     ) -> Result<()> {
-        if !actor.access.can(Action::OverrideDeadline) {
+        if !self.may_keep_calendar(actor) {
             return Err(AppError::Forbidden("节假日安排由组织部门维护"));
         }
         let tx = self.store.begin_write().await?;

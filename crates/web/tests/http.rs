@@ -795,3 +795,50 @@ async fn development_steps_through_the_api() {
     let doc = send(&w, get("/api/v1/openapi.json", &admin)).await;
     assert!(doc.body.contains("/api/v1/people/{id}/development"));
 }
+
+#[tokio::test]
+async fn the_organization_department_keeps_the_holiday_calendar() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let page = send(&w, get("/calendar", &admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("2026-10-01") && page.body.contains("调休上班"));
+    let r = send(
+        &w,
+        form(
+            "/calendar",
+            &admin,
+            &format!("csrf={csrf}&on=2027-01-01&kind=off&note=%E5%85%83%E6%97%A6"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        send(&w, get("/calendar", &admin))
+            .await
+            .body
+            .contains("2027-01-01")
+    );
+    let r = send(
+        &w,
+        form(
+            "/calendar",
+            &admin,
+            &format!("csrf={csrf}&on=2027-13-01&kind=off&note=x"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("日期"), "{}", r.body);
+    let (branchsec, token) = sign_in(&w, "branchsec").await;
+    let r = send(
+        &w,
+        form(
+            "/calendar",
+            &branchsec,
+            &format!("csrf={token}&on=2027-01-02&kind=off&note=x"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}

@@ -259,3 +259,86 @@ pub(crate) async fn board(
         funnel,
     })
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "calendar.html")]
+pub(crate) struct CalendarPage {
+    chrome: Chrome,
+    /// (day, worked, note), in date order.
+    days: Vec<(chrono::NaiveDate, bool, String)>,
+    may_keep: bool,
+    message: Option<String>,
+}
+
+async fn calendar_page(
+    st: &AppState,
+    viewer: &Viewer,
+    notice: Option<&str>,
+) -> Result<CalendarPage, AppError> {
+    let days = st
+        .app
+        .calendar_days()
+        .await?
+        .into_iter()
+        .map(|(d, note)| (d.on, d.working, note))
+        .collect();
+    Ok(CalendarPage {
+        chrome: Chrome::new(viewer, "节假日安排", "orgs").with_notice(notice),
+        days,
+        may_keep: st.app.may_keep_calendar(viewer.actor()),
+        message: None,
+    })
+}
+
+/// The official calendar the working-day rules count on.
+pub(crate) async fn calendar(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> Result<CalendarPage, PageError> {
+    Ok(calendar_page(&st, &viewer, q.notice.as_deref()).await?)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CalendarForm {
+    on: String,
+    /// `off`, `worked`, or `remove`.
+    kind: String,
+    note: String,
+}
+
+/// Adds, changes or removes a day of the calendar (organization department).
+pub(crate) async fn set_calendar(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    axum::Form(f): axum::Form<CalendarForm>,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let result = async {
+        let on = dangjian_domain::people::parse_date(&f.on, "on", "日期")?
+            .ok_or_else(|| FieldError::new("on", "日期", "请填写日期"))?;
+        match f.kind.as_str() {
+            "remove" => st.app.remove_calendar_day(actor, on).await,
+            kind @ ("off" | "worked") => {
+                let note = dangjian_domain::text::single_line(&f.note, "note", "说明", 100)?;
+                let day = dangjian_domain::calendar::CalendarDay {
+                    on,
+                    working: kind == "worked",
+                };
+                st.app.set_calendar_day(actor, day, &note).await
+            }
+            _ => Err(FieldError::new("kind", "安排", "请选择放假、调休上班或删除").into()),
+        }
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/calendar?notice=saved").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let mut page = calendar_page(&st, &viewer, None).await?;
+            page.message = Some(e.to_string());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -69,6 +69,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/people/{id}/transfers", post(people::start_transfer))
         .route("/orgs/{id}/development", get(development::board))
         .route(
+            "/calendar",
+            get(development::calendar).post(development::set_calendar),
+        )
+        .route(
             "/people/{id}/development",
             get(development::page).post(development::record),
         )
