@@ -270,7 +270,7 @@ impl App {
 
     /// Whether the actor keeps the official calendar (the organization department).
     pub fn may_keep_calendar(&self, actor: &Actor) -> bool {
-        actor.access.can(Action::OverrideDeadline)
+        actor.access.can(Action::ManageRules)
     }
 
     /// Takes a day off the calendar: it is an ordinary day again.

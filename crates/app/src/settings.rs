@@ -15,8 +15,14 @@ impl App {
         let spec = SettingSpec::find(key)
             .ok_or_else(|| FieldError::new("key", "设置项", "没有这个设置项"))?;
         let parsed = spec.parse(value)?;
-        if !actor.access.can(Action::ManageSettings) {
-            return Err(AppError::Forbidden("系统设置由系统管理员修改"));
+        if !actor.access.can(spec.kept_by) {
+            return Err(AppError::Forbidden(
+                if spec.kept_by == Action::ManageRules {
+                    "本校发展党员规则由组织部门设置"
+                } else {
+                    "系统设置由系统管理员修改"
+                },
+            ));
         }
         let before = self.settings().await?.get(spec);
         let tx = self.store.begin_write().await?;

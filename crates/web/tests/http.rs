@@ -842,3 +842,46 @@ async fn the_organization_department_keeps_the_holiday_calendar() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+#[tokio::test]
+async fn the_organization_department_sets_the_universitys_own_rules() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let page = send(&w, get("/rules", &admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("dev_publicity_days") && !page.body.contains("lockout_failures"));
+    let r = send(
+        &w,
+        form(
+            "/rules",
+            &admin,
+            &format!("csrf={csrf}&dev_publicity_days=4"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = send(
+        &w,
+        form(
+            "/rules",
+            &admin,
+            &format!("csrf={csrf}&dev_publicity_days=7"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        send(&w, get("/rules", &admin))
+            .await
+            .body
+            .contains("value=\"7\"")
+    );
+    // The system admin keeps the platform's settings, not these.
+    let (sysadmin, _) = sign_in(&w, "sysadmin").await;
+    assert_eq!(
+        send(&w, get("/rules", &sysadmin)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = send(&w, get("/admin/settings", &sysadmin)).await;
+    assert!(page.body.contains("lockout_failures") && !page.body.contains("dev_publicity_days"));
+}

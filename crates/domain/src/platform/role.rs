@@ -28,6 +28,8 @@ pub enum Action {
     ReadAudit,
     /// Record a step past its deadline, with a reason (责任追究): the organization department.
     OverrideDeadline,
+    /// Set the university's own rules (本校设置) and keep the holiday calendar.
+    ManageRules,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -133,6 +135,7 @@ impl Role {
                     | Approve
                     | RevealPii
                     | OverrideDeadline
+                    | ManageRules
             ),
             Self::CommitteeSecretary | Self::CommitteeMember => {
                 matches!(action, ReadOrg | ReadRecords | Approve)

@@ -2,6 +2,7 @@
 
 use crate::FieldError;
 use crate::platform::account::LockoutPolicy;
+use crate::platform::role::Action;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SettingSpec {
@@ -11,6 +12,9 @@ pub struct SettingSpec {
     pub min: i64,
     pub max: i64,
     pub unit: &'static str,
+    /// Who sets it: the system admin (`ManageSettings`) or, for the university's own rules,
+    /// the organization department (`ManageRules`).
+    pub kept_by: Action,
 }
 
 pub const SESSION_IDLE_MINUTES: SettingSpec = SettingSpec {
@@ -20,6 +24,7 @@ pub const SESSION_IDLE_MINUTES: SettingSpec = SettingSpec {
     min: 5,
     max: 720,
     unit: "分钟",
+    kept_by: Action::ManageSettings,
 };
 pub const LOCKOUT_FAILURES: SettingSpec = SettingSpec {
     key: "lockout_failures",
@@ -28,6 +33,7 @@ pub const LOCKOUT_FAILURES: SettingSpec = SettingSpec {
     min: 3,
     max: 20,
     unit: "次",
+    kept_by: Action::ManageSettings,
 };
 pub const LOCKOUT_MINUTES: SettingSpec = SettingSpec {
     key: "lockout_minutes",
@@ -36,6 +42,7 @@ pub const LOCKOUT_MINUTES: SettingSpec = SettingSpec {
     min: 1,
     max: 1440,
     unit: "分钟",
+    kept_by: Action::ManageSettings,
 };
 pub const MAX_UPLOAD_MB: SettingSpec = SettingSpec {
     key: "max_upload_mb",
@@ -44,6 +51,7 @@ pub const MAX_UPLOAD_MB: SettingSpec = SettingSpec {
     min: 1,
     max: 200,
     unit: "MB",
+    kept_by: Action::ManageSettings,
 };
 
 // The [L] rules of member development (RULES.md §1), with their defaults.
@@ -54,6 +62,7 @@ pub const DEV_APPLICATION_MIN_MONTHS: SettingSpec = SettingSpec {
     min: 0,
     max: 24,
     unit: "个月",
+    kept_by: Action::ManageRules,
 };
 pub const DEV_LEAGUE_BELOW_AGE: SettingSpec = SettingSpec {
     key: "dev_league_below_age",
@@ -62,6 +71,7 @@ pub const DEV_LEAGUE_BELOW_AGE: SettingSpec = SettingSpec {
     min: 0,
     max: 40,
     unit: "周岁",
+    kept_by: Action::ManageRules,
 };
 pub const DEV_PRE_REVIEW_MONTHS: SettingSpec = SettingSpec {
     key: "dev_pre_review_months",
@@ -70,6 +80,7 @@ pub const DEV_PRE_REVIEW_MONTHS: SettingSpec = SettingSpec {
     min: 1,
     max: 6,
     unit: "个月",
+    kept_by: Action::ManageRules,
 };
 pub const DEV_PUBLICITY_DAYS: SettingSpec = SettingSpec {
     key: "dev_publicity_days",
@@ -78,6 +89,7 @@ pub const DEV_PUBLICITY_DAYS: SettingSpec = SettingSpec {
     min: 5,
     max: 15,
     unit: "个工作日",
+    kept_by: Action::ManageRules,
 };
 pub const DEV_VOTE_MONTHS: SettingSpec = SettingSpec {
     key: "dev_vote_months",
@@ -86,6 +98,7 @@ pub const DEV_VOTE_MONTHS: SettingSpec = SettingSpec {
     min: 1,
     max: 6,
     unit: "个月",
+    kept_by: Action::ManageRules,
 };
 pub const DEV_ARCHIVE_DAYS: SettingSpec = SettingSpec {
     key: "dev_archive_days",
@@ -94,6 +107,7 @@ pub const DEV_ARCHIVE_DAYS: SettingSpec = SettingSpec {
     min: 1,
     max: 60,
     unit: "日",
+    kept_by: Action::ManageRules,
 };
 
 pub const ALL: [SettingSpec; 10] = [

@@ -15,7 +15,7 @@ use dangjian_app::account::AccountDetail;
 use dangjian_domain::FieldError;
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{Page, Paging};
-use dangjian_domain::platform::role::Role;
+use dangjian_domain::platform::role::{Action, Role};
 use dangjian_domain::platform::settings;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -294,13 +294,42 @@ pub(crate) struct SettingRow {
 #[template(path = "settings.html")]
 pub(crate) struct SettingsPage {
     chrome: Chrome,
+    /// Where the form posts: the system settings or the university's own rules.
+    action: &'static str,
     items: Vec<SettingRow>,
     errors: FormErrors,
 }
 
-fn rows(values: impl Fn(settings::SettingSpec) -> String) -> Vec<SettingRow> {
+/// The two pages of settings: the system admin's, and the organization department's rules.
+#[derive(Clone, Copy)]
+struct Keeper {
+    action: Action,
+    title: &'static str,
+    url: &'static str,
+    menu_key: &'static str,
+    refusal: &'static str,
+}
+
+const SYSTEM: Keeper = Keeper {
+    action: Action::ManageSettings,
+    title: "系统设置",
+    url: "/admin/settings",
+    menu_key: "settings",
+    refusal: "系统设置由系统管理员修改",
+};
+
+const RULES: Keeper = Keeper {
+    action: Action::ManageRules,
+    title: "本校规则设置",
+    url: "/rules",
+    menu_key: "rules",
+    refusal: "本校规则由组织部门设置",
+};
+
+fn rows(keeper: Keeper, values: impl Fn(settings::SettingSpec) -> String) -> Vec<SettingRow> {
     settings::ALL
         .into_iter()
+        .filter(|s| s.kept_by == keeper.action)
         .map(|s| SettingRow {
             key: s.key,
             label: s.label,
@@ -313,24 +342,64 @@ fn rows(values: impl Fn(settings::SettingSpec) -> String) -> Vec<SettingRow> {
         .collect()
 }
 
+async fn show(
+    st: &AppState,
+    viewer: &Viewer,
+    keeper: Keeper,
+    notice: Option<&str>,
+) -> Result<SettingsPage, PageError> {
+    if !viewer.actor().access.can(keeper.action) {
+        return Err(PageError(AppError::Forbidden(keeper.refusal)));
+    }
+    let current = st.app.settings().await?;
+    Ok(SettingsPage {
+        chrome: Chrome::new(viewer, keeper.title, keeper.menu_key).with_notice(notice),
+        action: keeper.url,
+        items: rows(keeper, |s| current.get(s).to_string()),
+        errors: FormErrors::default(),
+    })
+}
+
+async fn save(
+    st: &AppState,
+    viewer: &Viewer,
+    keeper: Keeper,
+    f: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let specs = settings::ALL
+        .into_iter()
+        .filter(|s| s.kept_by == keeper.action);
+    // Check every value before saving any, so a bad one changes nothing.
+    for spec in specs.clone() {
+        if let Some(v) = f.get(spec.key)
+            && let Err(e) = spec.parse(v)
+        {
+            let page = SettingsPage {
+                chrome: Chrome::new(viewer, keeper.title, keeper.menu_key),
+                action: keeper.url,
+                items: rows(keeper, |s| f.get(s.key).cloned().unwrap_or_default()),
+                errors: FormErrors::one(e.field, e.to_string()),
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    }
+    let current = st.app.settings().await?;
+    for spec in specs {
+        if let Some(v) = f.get(spec.key)
+            && v.trim() != current.get(spec).to_string()
+        {
+            st.app.update_setting(viewer.actor(), spec.key, v).await?;
+        }
+    }
+    Ok(Redirect::to(&format!("{}?notice=saved", keeper.url)).into_response())
+}
+
 pub(crate) async fn settings(
     State(st): State<AppState>,
     viewer: Viewer,
     Query(q): Query<NoticeQuery>,
 ) -> Result<SettingsPage, PageError> {
-    if !viewer
-        .actor()
-        .access
-        .can(dangjian_domain::platform::role::Action::ManageSettings)
-    {
-        return Err(PageError(AppError::Forbidden("系统设置由系统管理员修改")));
-    }
-    let current = st.app.settings().await?;
-    Ok(SettingsPage {
-        chrome: Chrome::new(&viewer, "系统设置", "settings").with_notice(q.notice.as_deref()),
-        items: rows(|s| current.get(s).to_string()),
-        errors: FormErrors::default(),
-    })
+    show(&st, &viewer, SYSTEM, q.notice.as_deref()).await
 }
 
 pub(crate) async fn save_settings(
@@ -338,26 +407,22 @@ pub(crate) async fn save_settings(
     viewer: Viewer,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    // Check every value before saving any, so a bad one changes nothing.
-    for spec in settings::ALL {
-        if let Some(v) = f.get(spec.key)
-            && let Err(e) = spec.parse(v)
-        {
-            let page = SettingsPage {
-                chrome: Chrome::new(&viewer, "系统设置", "settings"),
-                items: rows(|s| f.get(s.key).cloned().unwrap_or_default()),
-                errors: FormErrors::one(e.field, e.to_string()),
-            };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-        }
-    }
-    let current = st.app.settings().await?;
-    for spec in settings::ALL {
-        if let Some(v) = f.get(spec.key)
-            && v.trim() != current.get(spec).to_string()
-        {
-            st.app.update_setting(viewer.actor(), spec.key, v).await?;
-        }
-    }
-    Ok(Redirect::to("/admin/settings?notice=saved").into_response())
+    save(&st, &viewer, SYSTEM, &f).await
+}
+
+/// The university's own rules (本校设置) of RULES.md: the organization department's.
+pub(crate) async fn rules(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> Result<SettingsPage, PageError> {
+    show(&st, &viewer, RULES, q.notice.as_deref()).await
+}
+
+pub(crate) async fn save_rules(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    save(&st, &viewer, RULES, &f).await
 }

@@ -68,6 +68,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/people/{id}/reveal", post(people::reveal))
         .route("/people/{id}/transfers", post(people::start_transfer))
         .route("/orgs/{id}/development", get(development::board))
+        .route("/rules", get(admin::rules).post(admin::save_rules))
         .route(
             "/calendar",
             get(development::calendar).post(development::set_calendar),
@@ -167,6 +168,14 @@ impl Chrome {
                 group: "",
             });
         }
+        if access.can(Action::ManageRules) {
+            menu.push(MenuItem {
+                href: "/rules",
+                label: "本校规则设置",
+                key: "rules",
+                group: "",
+            });
+        }
         let mut platform = "平台管理";
         let mut push_platform = |menu: &mut Vec<MenuItem>, href, label, key| {
             menu.push(MenuItem {
@@ -183,6 +192,7 @@ impl Chrome {
         if access.can(Action::ManageSettings) {
             push_platform(&mut menu, "/admin/settings", "系统设置", "settings");
         }
+
         if access.can(Action::ReadAudit) {
             push_platform(&mut menu, "/audit", "审计日志", "audit");
         }
