@@ -432,7 +432,15 @@ pub struct Funnel {
     pub confirmed: u64,
     pub extended: u64,
     pub cancelled: u64,
+    /// Of those admitted, the seeds' ratios (seed 000 §三): students, staff under 35, staff
+    /// with a master's degree or more.
+    pub admitted_students: u64,
+    pub admitted_young_staff: u64,
+    pub admitted_postgraduate_staff: u64,
 }
+
+/// Staff under this age at admission are the seeds' "青年教师".
+const YOUNG_STAFF_BELOW: u32 = 35;
 
 impl App {
     /// The development funnel of an organization's subtree in a year.
@@ -462,6 +470,32 @@ impl App {
             admitted: count(Step::AdmissionApproval).await?,
             ..Default::default()
         };
+        let admitted = store::steps_in(
+            db,
+            &actor.access,
+            &org.path,
+            Step::AdmissionApproval,
+            (from, until),
+        )
+        .await?;
+        let ids: Vec<i64> = admitted.iter().map(|a| a.person_id).collect();
+        for p in people_store::by_ids(db, &actor.access, &ids).await? {
+            let p = p.person;
+            let on = admitted
+                .iter()
+                .find(|a| a.person_id == p.id)
+                .map_or(until, |a| a.entry.on);
+            match p.category {
+                dangjian_domain::people::PersonCategory::Student => funnel.admitted_students += 1,
+                dangjian_domain::people::PersonCategory::Staff => {
+                    funnel.admitted_young_staff += u64::from(
+                        dangjian_domain::people::age_on(p.birth_date, on) < YOUNG_STAFF_BELOW,
+                    );
+                    funnel.admitted_postgraduate_staff += u64::from(p.education.is_postgraduate());
+                }
+                dangjian_domain::people::PersonCategory::Retired => {}
+            }
+        }
         // An approval confirms, extends or cancels as the branch's last vote before it decided.
         let approvals = store::steps_in(
             db,
@@ -490,5 +524,47 @@ impl App {
             }
         }
         Ok(funnel)
+    }
+}
+
+impl App {
+    /// A year's development figures of a subtree as a spreadsheet.
+    pub async fn development_funnel_xlsx(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+    ) -> Result<Vec<u8>> {
+        use crate::roster::xlsx_error;
+        let org = self.org(actor, org_id).await?;
+        let f = self.development_funnel(actor, org_id, year).await?;
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        let sheet = book.add_worksheet();
+        sheet.set_name("发展党员情况").map_err(xlsx_error)?;
+        sheet.set_column_width(0, 28).map_err(xlsx_error)?;
+        sheet
+            .write_string_with_format(0, 0, format!("{} {} 年发展党员情况", org.name, year), &bold)
+            .map_err(xlsx_error)?;
+        let lines: [(&str, u64); 10] = [
+            ("递交入党申请书", f.applications),
+            ("确定为入党积极分子", f.activists),
+            ("确定为发展对象", f.candidates),
+            ("接收为预备党员", f.admitted),
+            ("其中：学生", f.admitted_students),
+            ("其中：35 岁以下教职工", f.admitted_young_staff),
+            (
+                "其中：硕士研究生及以上学历教职工",
+                f.admitted_postgraduate_staff,
+            ),
+            ("按期转正", f.confirmed),
+            ("延长预备期", f.extended),
+            ("取消预备党员资格", f.cancelled),
+        ];
+        for (row, (label, n)) in (2u32..).zip(lines) {
+            sheet.write_string(row, 0, label).map_err(xlsx_error)?;
+            sheet.write_number(row, 1, n as f64).map_err(xlsx_error)?;
+        }
+        book.save_to_buffer().map_err(xlsx_error)
     }
 }

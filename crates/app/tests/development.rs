@@ -404,7 +404,25 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     let f2024 = funnel(2024).await.unwrap();
     assert_eq!((f2024.candidates, f2024.admitted), (1, 0));
-    assert_eq!(funnel(2025).await.unwrap().admitted, 1);
+    let f2025 = funnel(2025).await.unwrap();
+    assert_eq!(
+        (f2025.admitted, f2025.admitted_students),
+        (1, 1),
+        "赵同学 is a student"
+    );
+    let xlsx = t
+        .app
+        .development_funnel_xlsx(&gbsec, tree.gb.id, 2025)
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = book.worksheet_range("发展党员情况").unwrap();
+    let admitted = sheet
+        .rows()
+        .find(|r| r[0] == "接收为预备党员")
+        .map(|r| r[1].to_string());
+    assert_eq!(admitted.as_deref(), Some("1"));
     let f2026 = funnel(2026).await.unwrap();
     assert_eq!(
         (f2026.confirmed, f2026.extended, f2026.cancelled),

@@ -342,3 +342,20 @@ pub(crate) async fn set_calendar(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The year's development figures as a spreadsheet.
+pub(crate) async fn funnel_xlsx(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<BoardQuery>,
+) -> Result<Response, PageError> {
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&st.app.clock().today()));
+    let bytes = st
+        .app
+        .development_funnel_xlsx(viewer.actor(), id, year)
+        .await?;
+    Ok(super::imports::xlsx_download("发展党员情况.xlsx", bytes))
+}

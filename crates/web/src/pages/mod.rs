@@ -68,6 +68,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/people/{id}/reveal", post(people::reveal))
         .route("/people/{id}/transfers", post(people::start_transfer))
         .route("/orgs/{id}/development", get(development::board))
+        .route("/orgs/{id}/development.xlsx", get(development::funnel_xlsx))
         .route("/rules", get(admin::rules).post(admin::save_rules))
         .route(
             "/calendar",
