@@ -2,7 +2,6 @@
 //! 细则, the record's timeline and what is due next, and the working-day calendar.
 
 use crate::{Actor, App, AppError, Result};
-use dangjian_domain::FieldError;
 use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
 use dangjian_domain::development::{
     ConfirmationOutcome, Context, DecisionBody, History, Stage, Step, StepDetail, StepEntry,
@@ -10,6 +9,7 @@ use dangjian_domain::development::{
 };
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
+use dangjian_domain::{FieldError, text};
 use dangjian_store::development as store;
 pub use dangjian_store::development::StoredStep;
 use dangjian_store::people as people_store;
@@ -144,12 +144,13 @@ impl App {
         };
         let rules = self.settings().await?.development();
         let breach = history.check(&entry, &ctx, &rules, &self.work_calendar().await?)?;
-        let reason = input
-            .override_reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(str::to_owned);
+        let note = text::optional_line(&input.note, "note", "说明", 500)?.unwrap_or_default();
+        let reason = text::optional_line(
+            input.override_reason.as_deref().unwrap_or(""),
+            "override_reason",
+            "逾期原因",
+            500,
+        )?;
         if let Some(b) = &breach {
             if !actor
                 .access
@@ -173,7 +174,7 @@ impl App {
             org_id: person.org_id,
             org_path: record.org_path.clone(),
             entry,
-            note: input.note.trim().chars().take(500).collect(),
+            note,
             recorded_by: actor.account_id,
             recorded_by_name: self.answerable_name(actor).await?,
             // A reason is kept only with a breach: with nothing to excuse it says nothing.

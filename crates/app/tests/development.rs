@@ -120,6 +120,16 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         matches!(err, AppError::Invalid(ref f) if f.field == "override_reason"),
         "{err}"
     );
+    // A reason longer than the record keeps is refused by name, not cut or failed in storage.
+    let rambling = StepInput {
+        override_reason: Some("因".repeat(501)),
+        ..late.clone()
+    };
+    let err = t.app.record_step(&admin, p, rambling).await.unwrap_err();
+    assert!(
+        matches!(err, AppError::Invalid(ref f) if f.field == "override_reason"),
+        "{err}"
+    );
     let excused = StepInput {
         override_reason: Some("申请人寒假离校，返校后谈话".into()),
         ..late

@@ -430,19 +430,6 @@ impl PersonDraft {
 /// one more (细则第三十二条).
 const PROBATION_MAX_MONTHS: u32 = 24;
 
-fn optional(
-    value: &str,
-    field: &'static str,
-    label: &'static str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    if value.trim().is_empty() {
-        Ok(None)
-    } else {
-        text::single_line(value, field, label, max).map(Some)
-    }
-}
-
 /// A date typed as 2024-09-01 (also 2024/9/1 or 2024.9.1, as spreadsheets hold them).
 pub fn parse_date(
     value: &str,
@@ -507,7 +494,7 @@ impl PersonInput {
         );
         let native_place = keep(
             &mut errors,
-            optional(&self.native_place, "native_place", "籍贯", 50),
+            text::optional_line(&self.native_place, "native_place", "籍贯", 50),
         );
         let education = keep(
             &mut errors,
@@ -550,7 +537,10 @@ impl PersonInput {
                 )
             },
         );
-        let title = keep(&mut errors, optional(&self.title, "title", "职称", 30));
+        let title = keep(
+            &mut errors,
+            text::optional_line(&self.title, "title", "职称", 30),
+        );
         let category = keep(
             &mut errors,
             choice(
@@ -562,19 +552,24 @@ impl PersonInput {
                 PersonCategory::labels(),
             ),
         );
-        let school = keep(&mut errors, optional(&self.school, "school", "院系", 60));
+        let school = keep(
+            &mut errors,
+            text::optional_line(&self.school, "school", "院系", 60),
+        );
         let class_name = keep(
             &mut errors,
-            optional(&self.class_name, "class_name", "班级", 60),
+            text::optional_line(&self.class_name, "class_name", "班级", 60),
         );
         let staff_no = keep(
             &mut errors,
-            optional(&self.staff_no, "staff_no", "工号/学号", 32).and_then(|n| match n {
-                Some(n) if !n.bytes().all(|b| b.is_ascii_alphanumeric()) => {
-                    Err(FieldError::new("staff_no", "工号/学号", "只能含字母和数字"))
-                }
-                n => Ok(n),
-            }),
+            text::optional_line(&self.staff_no, "staff_no", "工号/学号", 32).and_then(
+                |n| match n {
+                    Some(n) if !n.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                        Err(FieldError::new("staff_no", "工号/学号", "只能含字母和数字"))
+                    }
+                    n => Ok(n),
+                },
+            ),
         );
         let phone = keep(
             &mut errors,

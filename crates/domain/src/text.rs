@@ -26,6 +26,20 @@ pub fn single_line(
     Ok(trimmed.to_owned())
 }
 
+/// Checks an optional single-line text: empty is none, anything else as `single_line`.
+pub fn optional_line(
+    value: &str,
+    field: &'static str,
+    label: &'static str,
+    max_chars: usize,
+) -> Result<Option<String>, FieldError> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        single_line(value, field, label, max_chars).map(Some)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
