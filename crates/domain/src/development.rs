@@ -273,12 +273,14 @@ impl VoteCount {
                 FieldError::new("attending", "到会有表决权的正式党员", "不能多于应到人数").into(),
             );
         }
-        if self.yes + self.no + self.abstain > self.attending {
+        // In u64: counts typed into a form must not overflow on the way to a refusal.
+        let votes = u64::from(self.yes) + u64::from(self.no) + u64::from(self.abstain);
+        if votes > u64::from(self.attending) {
             return Err(
                 FieldError::new("yes", "表决票数", "赞成、反对、弃权合计不能多于到会人数").into(),
             );
         }
-        if self.attending * 2 <= self.entitled {
+        if u64::from(self.attending) * 2 <= u64::from(self.entitled) {
             return Err(DomainError::Rule {
                 field: Some("attending"),
                 message: format!(
@@ -294,7 +296,7 @@ impl VoteCount {
     /// Passed when the yes-votes are more than half of the full members entitled to vote, not
     /// of those attending.
     pub fn passed(&self) -> bool {
-        self.yes * 2 > self.entitled
+        u64::from(self.yes) * 2 > u64::from(self.entitled)
     }
 }
 
@@ -689,6 +691,13 @@ impl History {
                     unresolved,
                 },
             ) => {
+                if *until > ctx.today {
+                    return Err(refuse(
+                        "until",
+                        format!("公示到 {until} 结束，结束后方可登记"),
+                        "公示制",
+                    ));
+                }
                 let days = calendar.working_days(on, *until);
                 if days < rules.publicity_working_days {
                     return Err(refuse(
@@ -698,13 +707,6 @@ impl History {
                             rules.publicity_working_days
                         ),
                         "公示制（本校设置）",
-                    ));
-                }
-                if *until > ctx.today {
-                    return Err(refuse(
-                        "until",
-                        format!("公示到 {until} 结束，结束后方可登记"),
-                        "公示制",
                     ));
                 }
                 if unresolved > objections {
@@ -1449,6 +1451,25 @@ mod tests {
             basis(check_after(&late, "2026-11-23")),
             "late: 细则·第15步（本校设置）"
         );
+    }
+
+    #[test]
+    fn absurd_vote_counts_are_refused_not_overflowed() {
+        let huge = VoteCount {
+            entitled: u32::MAX,
+            attending: u32::MAX,
+            yes: u32::MAX,
+            no: u32::MAX,
+            abstain: 0,
+        };
+        assert!(
+            huge.check()
+                .unwrap_err()
+                .to_string()
+                .contains("不能多于到会人数")
+        );
+        let all = VoteCount { no: 0, ..huge };
+        assert!(all.check().is_ok() && all.passed());
     }
 
     #[test]
