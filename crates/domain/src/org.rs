@@ -301,6 +301,12 @@ pub struct SizeWarning {
     pub basis: &'static str,
 }
 
+/// Whether an organization with this many sitting seats has a committee (支部委员会, 3 to 5
+/// members) rather than a secretary alone, with at most a deputy (支部条例第九条).
+pub fn has_committee(seats: usize) -> bool {
+    seats >= 3
+}
+
 /// A branch over 50 members, with 7 or more full members and no committee, or under 3 full
 /// members: each a warning, not a refusal, since the organization department decides.
 pub fn size_warnings(
@@ -319,7 +325,7 @@ pub fn size_warnings(
             basis: "支部条例第四条",
         });
     }
-    if full_members >= 7 && committee_size < 3 {
+    if full_members >= 7 && !has_committee(usize::try_from(committee_size).unwrap_or(usize::MAX)) {
         warnings.push(SizeWarning {
             message: format!("正式党员 {full_members} 名，满 7 名应设支部委员会（3 至 5 人）"),
             basis: "支部条例第九条",
@@ -625,6 +631,15 @@ mod tests {
             3,
             "a subtree of that day"
         );
+    }
+
+    #[test]
+    fn a_committee_has_three_seats_or_more_支部条例第九条() {
+        assert!(
+            !has_committee(2),
+            "a secretary and a deputy are no committee"
+        );
+        assert!(has_committee(3));
     }
 
     #[test]

@@ -428,7 +428,8 @@ impl PersonDraft {
 
 /// The longest a probationary member can be on probation: one year, extended once by at most
 /// one more (细则第三十二条).
-const PROBATION_MAX_MONTHS: u32 = 24;
+const PROBATION_MAX_MONTHS: u32 =
+    crate::development::PROBATION_MONTHS + *crate::development::EXTENSION_MONTHS.end();
 
 /// A date typed as 2024-09-01 (also 2024/9/1 or 2024.9.1, as spreadsheets hold them).
 pub fn parse_date(

@@ -332,7 +332,9 @@ impl App {
         let mut out = Vec::new();
         for r in records {
             let branch = development::Branch {
-                has_committee: committee.get(&r.person.org_id).copied().unwrap_or(0) >= 3,
+                has_committee: dangjian_domain::org::has_committee(
+                    committee.get(&r.person.org_id).copied().unwrap_or(0),
+                ),
                 full: full.get(&r.person.org_id).map_or(&[], Vec::as_slice),
             };
             for entry in development::record(r, &branch, &rules, &calendar, today, rng) {
