@@ -134,16 +134,14 @@ impl App {
             body,
             detail,
         };
-        let before = store::of_person(db, person_id).await?;
-        let history = History::new(before.iter().map(|s| s.entry.clone()).collect());
         let committee = position_store::committee(db, &actor.access, person.org_id).await?;
         let ctx = Context {
             birth_date: person.birth_date,
-            branch_has_committee: committee.len() >= 3,
+            branch_has_committee: dangjian_domain::org::has_committee(committee.len()),
             today: self.today(),
         };
         let rules = self.settings().await?.development();
-        let breach = history.check(&entry, &ctx, &rules, &self.work_calendar().await?)?;
+        let calendar = self.work_calendar().await?;
         let note = text::optional_line(&input.note, "note", "说明", 500)?.unwrap_or_default();
         let reason = text::optional_line(
             input.override_reason.as_deref().unwrap_or(""),
@@ -151,6 +149,13 @@ impl App {
             "逾期原因",
             500,
         )?;
+        let recorded_by_name = self.answerable_name(actor).await?;
+        // Read the record under the write lock, so that two people recording at once cannot
+        // both pass the check against the same history.
+        let tx = self.store.begin_write().await?;
+        let before = store::of_person(tx.conn(), person_id).await?;
+        let history = History::new(before.iter().map(|s| s.entry.clone()).collect());
+        let breach = history.check(&entry, &ctx, &rules, &calendar)?;
         if let Some(b) = &breach {
             if !actor
                 .access
@@ -176,7 +181,7 @@ impl App {
             entry,
             note,
             recorded_by: actor.account_id,
-            recorded_by_name: self.answerable_name(actor).await?,
+            recorded_by_name,
             // A reason is kept only with a breach: with nothing to excuse it says nothing.
             override_reason: breach.as_ref().and(reason),
             breach: breach.map(|b| (b.message, b.basis.to_owned())),
@@ -185,7 +190,6 @@ impl App {
         let mut after = history.clone();
         after.steps.push(stored.entry.clone());
 
-        let tx = self.store.begin_write().await?;
         store::insert(&tx, &stored).await?;
         let status = if after.ended() {
             Some(PersonStatus::NonMember)
