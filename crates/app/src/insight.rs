@@ -90,9 +90,9 @@ fn counts<T: Copy>(
 #[derive(Default)]
 pub(crate) struct DashboardCache {
     entries: std::sync::Mutex<HashMap<DashboardKey, (i64, Arc<Dashboard>)>>,
-    /// One computation at a time: a burst of readers waits for the first instead of counting
-    /// the same figures side by side.
-    computing: tokio::sync::Mutex<()>,
+    /// One computation at a time for each dashboard: a burst of readers waits for the first
+    /// instead of counting the same figures side by side, and other dashboards do not wait.
+    computing: std::sync::Mutex<HashMap<DashboardKey, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// The organization, the day (ages change with it), and the reader's scopes.
@@ -108,6 +108,16 @@ impl DashboardCache {
             .get(key)
             .filter(|(v, _)| *v == version)
             .map(|(_, d)| d.clone())
+    }
+
+    /// The lock of one dashboard's computation.
+    fn turn(&self, key: &DashboardKey) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.computing.lock().unwrap_or_else(|e| e.into_inner());
+        if locks.len() >= DASHBOARDS_KEPT {
+            // Only locks nobody holds or waits for go.
+            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        locks.entry(key.clone()).or_default().clone()
     }
 
     fn put(&self, key: DashboardKey, version: i64, dashboard: Arc<Dashboard>) {
@@ -149,7 +159,8 @@ impl App {
         if let Some(hit) = cache.get(&key, version) {
             return Ok(hit);
         }
-        let _turn = cache.computing.lock().await;
+        let turn = cache.turn(&key);
+        let _turn = turn.lock().await;
         let version = audit_store::head(self.store.db()).await?;
         if let Some(hit) = cache.get(&key, version) {
             return Ok(hit);
