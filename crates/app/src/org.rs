@@ -195,18 +195,24 @@ pub struct BranchWarning {
 }
 
 impl App {
-    pub async fn org_overview(&self, actor: &Actor, org: &Org) -> Result<OrgOverview> {
+    /// The sitting committee of an organization, with the holders' names.
+    pub async fn committee(&self, actor: &Actor, org: &Org) -> Result<Vec<CommitteeSeat>> {
         let db = self.store.db();
         let seats = position_store::committee(db, &actor.access, org.id).await?;
         let ids: Vec<i64> = seats.iter().map(|s| s.person_id).collect();
         let names = people_store::names(db, &ids).await?;
-        let committee = seats
+        Ok(seats
             .into_iter()
             .map(|seat| CommitteeSeat {
                 person_name: names.get(&seat.person_id).cloned().unwrap_or_default(),
                 seat,
             })
-            .collect::<Vec<_>>();
+            .collect())
+    }
+
+    pub async fn org_overview(&self, actor: &Actor, org: &Org) -> Result<OrgOverview> {
+        let db = self.store.db();
+        let committee = self.committee(actor, org).await?;
         let may_read_people = actor.access.can_at(Action::ReadRecords, &org.path);
         let counts = if may_read_people {
             // A group's people are the members of its branch placed in it.

@@ -269,11 +269,10 @@ pub(crate) async fn committee(
     Path(id): Path<i64>,
 ) -> Result<Json<List<SeatView>>, ApiError> {
     let org = st.app.org(&caller.actor, id).await?;
-    let overview = st.app.org_overview(&caller.actor, &org).await?;
+    let committee = st.app.committee(&caller.actor, &org).await?;
     Ok(Json(List {
-        total: overview.committee.len() as u64,
-        items: overview
-            .committee
+        total: committee.len() as u64,
+        items: committee
             .into_iter()
             .map(|c| SeatView::new(c.seat, Some(c.person_name)))
             .collect(),
