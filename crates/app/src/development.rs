@@ -483,13 +483,12 @@ impl App {
             (from, until),
         )
         .await?;
-        let ids: Vec<i64> = admitted.iter().map(|a| a.person_id).collect();
+        let admitted_on: std::collections::HashMap<i64, chrono::NaiveDate> =
+            admitted.iter().map(|a| (a.person_id, a.entry.on)).collect();
+        let ids: Vec<i64> = admitted_on.keys().copied().collect();
         for p in people_store::by_ids(db, &actor.access, &ids).await? {
             let p = p.person;
-            let on = admitted
-                .iter()
-                .find(|a| a.person_id == p.id)
-                .map_or(until, |a| a.entry.on);
+            let on = admitted_on.get(&p.id).copied().unwrap_or(until);
             match p.category {
                 dangjian_domain::people::PersonCategory::Student => funnel.admitted_students += 1,
                 dangjian_domain::people::PersonCategory::Staff => {
@@ -512,10 +511,17 @@ impl App {
         .await?;
         let ids: Vec<i64> = approvals.iter().map(|a| a.person_id).collect();
         let steps = store::of_people(db, &ids).await?;
+        let mut by_person: std::collections::HashMap<i64, Vec<&StoredStep>> =
+            std::collections::HashMap::new();
+        for s in &steps {
+            by_person.entry(s.person_id).or_default().push(s);
+        }
         for approval in &approvals {
-            let outcome = steps
-                .iter()
-                .filter(|s| s.person_id == approval.person_id && s.entry.on <= approval.entry.on)
+            let outcome = by_person
+                .get(&approval.person_id)
+                .into_iter()
+                .flatten()
+                .filter(|s| s.entry.on <= approval.entry.on)
                 .filter_map(|s| match &s.entry.detail {
                     StepDetail::Confirmation { outcome, .. } => Some(*outcome),
                     _ => None,
