@@ -6,6 +6,9 @@ import { chromium } from 'playwright-core';
 
 export const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? '';
+// A second demo server whose clock reads CLOCK_FILE, for walks through rules that take years.
+export const CLOCK_URL = (process.env.CLOCK_URL ?? '').replace(/\/+$/, '');
+export const CLOCK_FILE = process.env.CLOCK_FILE ?? '';
 if (!BASE_URL || !DEMO_PASSWORD) {
   throw new Error(
     'BASE_URL and DEMO_PASSWORD must be set (e.g. BASE_URL=http://127.0.0.1:8080); ' +
@@ -46,8 +49,8 @@ export async function newPage(browser, viewport = DESKTOP) {
   return page;
 }
 
-export async function signIn(page, username) {
-  await page.goto(`${BASE_URL}/login`);
+export async function signIn(page, username, base = BASE_URL) {
+  await page.goto(`${base}/login`);
   await page.fill('input[name="username"]', username);
   await page.fill('input[name="password"]', DEMO_PASSWORD);
   await Promise.all([

@@ -3,6 +3,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
+use dangjian_domain::development::training::TrainingCredit;
 use dangjian_domain::development::{
     ConfirmationOutcome, Context, DecisionBody, History, Stage, Step, StepDetail, StepEntry,
     Voucher,
@@ -12,8 +13,11 @@ use dangjian_domain::platform::role::Action;
 use dangjian_domain::{FieldError, text};
 use dangjian_store::development as store;
 pub use dangjian_store::development::StoredStep;
+
+mod documents;
 use dangjian_store::people as people_store;
 use dangjian_store::position as position_store;
+pub use documents::DevelopmentDocument;
 use serde_json::json;
 
 /// A step as a person asks to record it.
@@ -126,6 +130,15 @@ impl App {
             Step::MentorsAssigned | Step::SponsorsChosen => StepDetail::Members {
                 members: self.vouchers(actor, &input.member_ids).await?,
             },
+            // Nothing typed: the party school's certified classes speak for the training.
+            Step::Training if input.detail == (StepDetail::Training { hours: 0, days: 0 }) => {
+                let classes = dangjian_store::training::of_person(db, person_id).await?;
+                let credit = TrainingCredit::of(classes.iter().map(|(c, t)| (&c.plan, &t.trainee)));
+                StepDetail::Training {
+                    hours: credit.hours,
+                    days: credit.days,
+                }
+            }
             _ => input.detail,
         };
         let entry = StepEntry {

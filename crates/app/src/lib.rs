@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod development;
+mod docx;
 mod error;
 pub mod insight;
 pub mod org;
@@ -16,6 +17,7 @@ mod pii;
 pub mod roster;
 mod secret;
 pub mod settings;
+pub mod training;
 pub mod transfer;
 
 pub use dangjian_store::attachment::Attachment;

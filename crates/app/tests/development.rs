@@ -6,6 +6,7 @@ mod common;
 use common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::development::StepInput;
 use dangjian_app::{Actor, App, AppError};
+use dangjian_domain::development::training::{ClassPlan, ExamResult};
 use dangjian_domain::development::{
     ConfirmationOutcome, DecisionBody, Stage, Step, StepDetail, VoteCount,
 };
@@ -243,6 +244,28 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         ),
     )
     .await;
+    // The general branch's candidates' class: a certificate, whose hours the training step
+    // takes when none are typed (细则第十七条).
+    let class = t
+        .app
+        .create_class(
+            &gbsec,
+            tree.gb.id,
+            ClassPlan::parse(
+                "2024年秋季发展对象培训班",
+                Stage::Candidate,
+                (day("2024-10-14"), day("2024-10-16")),
+                24,
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    t.app.enrol(&gbsec, class.id, &[p]).await.unwrap();
+    t.app
+        .record_training_result(&gbsec, class.id, p, (24, ExamResult::Passed))
+        .await
+        .unwrap();
     record(
         &t.app,
         &secretary,
@@ -250,10 +273,16 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         input(
             Step::Training,
             "2024-10-20",
-            StepDetail::Training { hours: 24, days: 3 },
+            StepDetail::Training { hours: 0, days: 0 },
         ),
     )
     .await;
+    let recorded = t.app.development(&admin, p).await.unwrap().steps;
+    assert_eq!(
+        recorded.last().map(|s| &s.entry.detail),
+        Some(&StepDetail::Training { hours: 24, days: 3 }),
+        "the training step takes the certified class"
+    );
     record(
         &t.app,
         &secretary,

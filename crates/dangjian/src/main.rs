@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use dangjian_app::{Actor, App, DbConfig};
-use dangjian_domain::clock::SystemClock;
+use dangjian_domain::clock::{Clock, SystemClock};
 use dangjian_web::AppState;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -28,8 +28,25 @@ struct Cli {
     /// A PostgreSQL URL (postgres://…) to use instead of SQLite.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// Tests only: a file holding the instant the clock reads (RFC 3339); the system time
+    /// while it is absent or empty. Lets browser tests move time forward through rules that
+    /// take months.
+    #[arg(long, global = true, env = "DANGJIAN_CLOCK_FILE", hide = true)]
+    clock_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The clock of `--clock-file`: what the file says, else the system time.
+struct FileClock(PathBuf);
+
+impl Clock for FileClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        std::fs::read_to_string(&self.0)
+            .ok()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s.trim()).ok())
+            .map_or_else(chrono::Utc::now, |t| t.to_utc())
+    }
 }
 
 #[derive(Subcommand)]
@@ -125,9 +142,16 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     let config = DbConfig::from_settings(cli.database_url.as_deref(), &cli.data);
+    let clock: Arc<dyn Clock> = match &cli.clock_file {
+        Some(file) => {
+            tracing::warn!(file = %file.display(), "the clock reads the time from a file (tests only)");
+            Arc::new(FileClock(file.clone()))
+        }
+        None => Arc::new(SystemClock),
+    };
     match cli.command {
         Command::Serve { addr } => {
-            let app = open(&cli.data, config).await?;
+            let app = open(&cli.data, config, &clock).await?;
             serve(app, addr, &cli.data).await
         }
         Command::Demo {
@@ -135,7 +159,7 @@ async fn run(cli: Cli) -> Result<()> {
             members,
             seed,
         } => {
-            let app = open(&cli.data, config).await?;
+            let app = open(&cli.data, config, &clock).await?;
             let password = std::env::var("DANGJIAN_DEMO_PASSWORD")
                 .ok()
                 .filter(|p| !p.is_empty())
@@ -166,16 +190,16 @@ async fn run(cli: Cli) -> Result<()> {
             serve(app, addr, &cli.data).await
         }
         Command::Migrate => {
-            open(&cli.data, config).await?;
+            open(&cli.data, config, &clock).await?;
             println!("数据库结构已是最新。");
             Ok(())
         }
-        Command::User { command } => user(open(&cli.data, config).await?, command).await,
+        Command::User { command } => user(open(&cli.data, config, &clock).await?, command).await,
         Command::Backup { file } => {
             if file.exists() {
                 bail!("{} 已存在，请换一个文件名", file.display());
             }
-            let app = open(&cli.data, config).await?;
+            let app = open(&cli.data, config, &clock).await?;
             app.store().backup_sqlite(&file).await?;
             println!("已备份到 {}", file.display());
             Ok(())
@@ -184,7 +208,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let app = open(&cli.data, config).await?;
+            let app = open(&cli.data, config, &clock).await?;
             match app.audit_verify().await? {
                 Ok(n) => {
                     println!("审计日志完整：{n} 条记录的哈希链校验通过。");
@@ -199,8 +223,8 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn open(data: &Path, config: DbConfig) -> Result<App> {
-    App::open(config, data.to_owned(), Arc::new(SystemClock))
+async fn open(data: &Path, config: DbConfig, clock: &Arc<dyn Clock>) -> Result<App> {
+    App::open(config, data.to_owned(), clock.clone())
         .await
         .context("无法打开数据库")
 }

@@ -13,6 +13,8 @@ use crate::{DomainError, FieldError, labelled_enum};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub mod training;
+
 labelled_enum! {
     /// The five stages (阶段) of development.
     pub enum Stage {
@@ -349,6 +351,55 @@ pub enum StepDetail {
     },
 }
 
+impl StepDetail {
+    /// The details in one line, as the record and its documents show them.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Plain => String::new(),
+            Self::Recommendation { by_league: true } => "经共青团推优".to_owned(),
+            Self::Recommendation { by_league: false } => "党员推荐".to_owned(),
+            Self::Members { members } => members
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            Self::Review { passed } => if *passed { "合格" } else { "不合格" }.to_owned(),
+            Self::Training { hours, days } => format!("{days} 天，{hours} 学时"),
+            Self::Publicity {
+                until,
+                objections,
+                unresolved,
+            } => format!("至 {until}；反映 {objections} 件，未了结 {unresolved} 件"),
+            Self::Vote { count } => format!(
+                "应到 {}，实到 {}；赞成 {}、反对 {}、弃权 {}（{}）",
+                count.entitled,
+                count.attending,
+                count.yes,
+                count.no,
+                count.abstain,
+                if count.passed() {
+                    "通过"
+                } else {
+                    "未通过"
+                }
+            ),
+            Self::Confirmation {
+                count,
+                outcome,
+                extend_months,
+            } => format!(
+                "{}{}；赞成 {}/应到 {}",
+                outcome.label(),
+                extend_months
+                    .map(|m| format!(" {m} 个月"))
+                    .unwrap_or_default(),
+                count.yes,
+                count.entitled
+            ),
+        }
+    }
+}
+
 /// One recorded step of a person's development.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepEntry {
@@ -401,11 +452,12 @@ impl History {
         Self { steps }
     }
 
-    fn last_of(&self, step: Step) -> Option<&StepEntry> {
+    /// The latest entry of a step (the steps that repeat, the last one).
+    pub fn last_of(&self, step: Step) -> Option<&StepEntry> {
         self.steps.iter().rev().find(|s| s.step == step)
     }
 
-    fn date_of(&self, step: Step) -> Option<NaiveDate> {
+    pub fn date_of(&self, step: Step) -> Option<NaiveDate> {
         self.last_of(step).map(|s| s.on)
     }
 

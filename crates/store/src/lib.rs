@@ -14,6 +14,7 @@ pub mod people;
 pub mod position;
 mod scope;
 pub mod settings;
+pub mod training;
 pub mod transfer;
 
 pub use db::{DbConfig, Engine, Store, WriteTx};

@@ -6,6 +6,7 @@ mod m20261123_000001_platform;
 mod m20261123_000002_people;
 mod m20261124_000003_figures;
 mod m20261124_000004_development;
+mod m20261125_000005_training;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_people::Migration),
             Box::new(m20261124_000003_figures::Migration),
             Box::new(m20261124_000004_development::Migration),
+            Box::new(m20261125_000005_training::Migration),
         ]
     }
 }

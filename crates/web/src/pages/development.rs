@@ -11,8 +11,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
-use dangjian_app::development::{BOARD_DUE_DAYS, Board, DevelopmentView, Funnel, StepInput};
+use dangjian_app::development::{
+    BOARD_DUE_DAYS, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
+};
 use dangjian_app::people::PeopleQuery;
+use dangjian_app::training::PersonTraining;
 use dangjian_domain::FieldError;
 use dangjian_domain::development::{
     ConfirmationOutcome, DecisionBody, Step, StepDetail, VoteCount,
@@ -35,6 +38,9 @@ pub(crate) struct DevelopmentPage {
     today: String,
     /// The step whose form was refused, and why.
     refused: Option<(Step, String)>,
+    /// The person's party-school classes and their credit toward step 11.
+    training: PersonTraining,
+    documents: &'static [DevelopmentDocument],
 }
 
 async fn development_page(
@@ -81,6 +87,8 @@ async fn development_page(
         outcomes: ConfirmationOutcome::ALL,
         today: st.app.clock().today().to_string(),
         refused: None,
+        training: st.app.person_training(actor, id).await?,
+        documents: DevelopmentDocument::ALL,
     })
 }
 
@@ -358,4 +366,20 @@ pub(crate) async fn funnel_xlsx(
         .development_funnel_xlsx(viewer.actor(), id, year)
         .await?;
     Ok(super::imports::xlsx_download("发展党员情况.xlsx", bytes))
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A standard document of a person's development record, as a Word file.
+pub(crate) async fn document(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    let doc = code
+        .strip_suffix(".docx")
+        .and_then(DevelopmentDocument::parse)
+        .ok_or(AppError::NotFound)?;
+    let (name, bytes) = st.app.development_document(viewer.actor(), id, doc).await?;
+    Ok(super::imports::download(&name, DOCX, &code, bytes))
 }

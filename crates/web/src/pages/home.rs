@@ -8,9 +8,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use dangjian_app::OrgFilter;
+use dangjian_app::development::BoardRow;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::account::GrantRecord;
+use dangjian_domain::platform::role::Action;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -19,7 +21,13 @@ pub(crate) struct HomePage {
     grants: Vec<String>,
     scopes: Vec<Org>,
     figures: Vec<(&'static str, u64)>,
+    /// Per organization looked after: its development deadlines passed or near (the first
+    /// few), how many in all, and how many already passed.
+    due: Vec<(Org, Vec<BoardRow>, usize, usize)>,
 }
+
+/// How many due items the home page lists per organization; the board has them all.
+const HOME_DUE_ROWS: usize = 8;
 
 pub(crate) async fn page(
     State(st): State<AppState>,
@@ -51,10 +59,30 @@ pub(crate) async fn page(
             figures.push((kind.label(), n));
         }
     }
+    let mut due = Vec::new();
+    for org in &scopes {
+        if !actor.access.can_at(Action::ReadRecords, &org.path) {
+            continue;
+        }
+        let board = st.app.development_board(actor, org.id).await?;
+        if board.due.is_empty() {
+            continue;
+        }
+        let overdue = board
+            .due
+            .iter()
+            .filter(|r| r.due.is_some_and(|d| d.2))
+            .count();
+        let total = board.due.len();
+        let mut rows = board.due;
+        rows.truncate(HOME_DUE_ROWS);
+        due.push((org.clone(), rows, total, overdue));
+    }
     Ok(HomePage {
         chrome: Chrome::new(&viewer, "首页", "home"),
         grants,
         scopes,
         figures,
+        due,
     })
 }

@@ -19,13 +19,18 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 /// A spreadsheet download with a Chinese file name.
 pub(crate) fn xlsx_download(name: &str, bytes: Vec<u8>) -> Response {
+    download(name, XLSX, "roster.xlsx", bytes)
+}
+
+/// A file to save, named in UTF-8 with an ASCII `fallback` for old browsers.
+pub(crate) fn download(name: &str, mime: &str, fallback: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!(
-        "attachment; filename=\"roster.xlsx\"; filename*=UTF-8''{}",
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
         crate::auth::urlencode(name).replace('+', "%20")
     );
     (
         [
-            (header::CONTENT_TYPE, XLSX.to_owned()),
+            (header::CONTENT_TYPE, mime.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,

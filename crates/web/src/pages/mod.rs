@@ -10,6 +10,7 @@ mod imports;
 mod orgs;
 mod people;
 mod session;
+mod training;
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -77,6 +78,17 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/people/{id}/development",
             get(development::page).post(development::record),
+        )
+        .route("/training", get(training::list).post(training::create))
+        .route("/training/{id}", get(training::class))
+        .route("/training/{id}/trainees", post(training::enrol))
+        .route(
+            "/training/{id}/trainees/{person_id}",
+            post(training::result),
+        )
+        .route(
+            "/people/{id}/development/{document}",
+            get(development::document),
         )
         .route("/transfers/{id}/receive", post(people::receive_transfer))
         .route("/transfers/{id}/cancel", post(people::cancel_transfer))
@@ -152,6 +164,12 @@ impl Chrome {
                 href: "/orgs/alerts",
                 label: "组织提醒",
                 key: "alerts",
+                group: "",
+            });
+            menu.push(MenuItem {
+                href: "/training",
+                label: "党校培训",
+                key: "training",
                 group: "",
             });
             menu.push(MenuItem {
@@ -285,6 +303,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "person_created" => "人员已登记",
         "person_updated" => "人员信息已修改",
         "step_recorded" => "已登记",
+        "class_created" => "培训班已开办，可以报名了",
+        "enrolled" => "已报名",
+        "result_saved" => "学时和考试结果已登记",
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
         "transfer_cancelled" => "转接已撤回",

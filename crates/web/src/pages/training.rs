@@ -1,0 +1,232 @@
+//! Training classes (党校培训): the classes of the viewer's scope, a form to plan one, and a
+//! class's trainees with their hours, examinations and certificates.
+
+use super::{Chrome, NoticeQuery};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_app::AppError;
+use dangjian_app::training::{ClassRow, ClassView};
+use dangjian_domain::FieldError;
+use dangjian_domain::development::Stage;
+use dangjian_domain::development::training::{ClassPlan, ExamResult};
+use dangjian_domain::people::parse_date;
+use dangjian_domain::platform::role::Action;
+
+/// The stages a class may be for.
+const AUDIENCES: [Stage; 3] = [Stage::Activist, Stage::Candidate, Stage::Probationary];
+
+#[derive(Template, WebTemplate)]
+#[template(path = "training.html")]
+pub(crate) struct TrainingPage {
+    chrome: Chrome,
+    classes: Vec<ClassRow>,
+    /// Organizations the viewer may run a class in: (id, name, chosen).
+    organizers: Vec<(i64, String, bool)>,
+    audiences: [Stage; 3],
+    form: ClassForm,
+    message: Option<String>,
+}
+
+async fn training_page(
+    st: &AppState,
+    viewer: &Viewer,
+    notice: Option<&str>,
+) -> Result<TrainingPage, AppError> {
+    let actor = viewer.actor();
+    let organizers = if actor.access.scopes(Action::WriteRecords).is_empty() {
+        Vec::new()
+    } else {
+        // The app refuses an organizer outside the viewer's record-keeping scope.
+        super::scope_choices(st, actor, None).await?
+    };
+    Ok(TrainingPage {
+        chrome: Chrome::new(viewer, "党校培训", "training").with_notice(notice),
+        classes: st.app.training_classes(actor).await?,
+        organizers,
+        audiences: AUDIENCES,
+        form: ClassForm::default(),
+        message: None,
+    })
+}
+
+pub(crate) async fn list(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> Result<TrainingPage, PageError> {
+    Ok(training_page(&st, &viewer, q.notice.as_deref()).await?)
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct ClassForm {
+    org_id: String,
+    name: String,
+    audience: String,
+    starts_on: String,
+    ends_on: String,
+    hours: String,
+}
+
+impl ClassForm {
+    fn parse(&self) -> Result<(i64, ClassPlan), AppError> {
+        let org_id = self
+            .org_id
+            .trim()
+            .parse()
+            .map_err(|_| FieldError::new("org_id", "主办党组织", "请选择主办党组织"))?;
+        let audience = Stage::parse(&self.audience)
+            .ok_or_else(|| FieldError::new("audience", "培训对象", "请选择培训对象"))?;
+        let starts_on = parse_date(&self.starts_on, "starts_on", "开始日期")?
+            .ok_or_else(|| FieldError::new("starts_on", "开始日期", "请填写"))?;
+        let ends_on = parse_date(&self.ends_on, "ends_on", "结束日期")?
+            .ok_or_else(|| FieldError::new("ends_on", "结束日期", "请填写"))?;
+        let hours = self
+            .hours
+            .trim()
+            .parse()
+            .map_err(|_| FieldError::new("hours", "学时", "应为正整数"))?;
+        Ok((
+            org_id,
+            ClassPlan::parse(&self.name, audience, (starts_on, ends_on), hours)?,
+        ))
+    }
+}
+
+/// Plans a class.
+pub(crate) async fn create(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    axum::Form(f): axum::Form<ClassForm>,
+) -> Result<Response, PageError> {
+    let result = async {
+        let (org_id, plan) = f.parse()?;
+        st.app.create_class(viewer.actor(), org_id, plan).await
+    }
+    .await;
+    match result {
+        Ok(class) => Ok(
+            Redirect::to(&format!("/training/{}?notice=class_created", class.id)).into_response(),
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let mut page = training_page(&st, &viewer, None).await?;
+            for o in &mut page.organizers {
+                o.2 = o.0.to_string() == f.org_id;
+            }
+            page.message = Some(e.to_string());
+            page.form = f;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "training_class.html")]
+pub(crate) struct ClassPage {
+    chrome: Chrome,
+    v: ClassView,
+    exams: &'static [ExamResult],
+    /// The form refused and why: `enrol`, or a trainee's person id.
+    refused: Option<(String, String)>,
+}
+
+async fn class_page(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    notice: Option<&str>,
+) -> Result<ClassPage, AppError> {
+    let v = st.app.training_class(viewer.actor(), id).await?;
+    Ok(ClassPage {
+        chrome: Chrome::new(viewer, v.class.plan.name.clone(), "training").with_notice(notice),
+        v,
+        exams: ExamResult::ALL,
+        refused: None,
+    })
+}
+
+pub(crate) async fn class(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<ClassPage, PageError> {
+    Ok(class_page(&st, &viewer, id, q.notice.as_deref()).await?)
+}
+
+/// Answers a refused form with the class page and the message beside that form.
+async fn refused(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    form: String,
+    e: AppError,
+) -> Result<Response, PageError> {
+    match e {
+        AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. } => {
+            let mut page = class_page(st, viewer, id, None).await?;
+            page.refused = Some((form, e.to_string()));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        e => Err(e.into()),
+    }
+}
+
+/// Enrols the people ticked on the class page.
+pub(crate) async fn enrol(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let ids: Vec<i64> = fields
+        .iter()
+        .filter(|(k, _)| k == "person_id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    match st.app.enrol(viewer.actor(), id, &ids).await {
+        Ok(_) => Ok(Redirect::to(&format!("/training/{id}?notice=enrolled")).into_response()),
+        Err(e) => refused(&st, &viewer, id, "enrol".to_owned(), e).await,
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ResultForm {
+    hours: String,
+    exam: String,
+}
+
+/// Records a trainee's hours and examination.
+pub(crate) async fn result(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path((id, person_id)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<ResultForm>,
+) -> Result<Response, PageError> {
+    let outcome = async {
+        let hours = f
+            .hours
+            .trim()
+            .parse()
+            .map_err(|_| FieldError::new("hours", "参训学时", "应为非负整数"))?;
+        let exam = ExamResult::parse(&f.exam)
+            .ok_or_else(|| FieldError::new("exam", "考试结果", "请选择考试结果"))?;
+        st.app
+            .record_training_result(viewer.actor(), id, person_id, (hours, exam))
+            .await
+    }
+    .await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/training/{id}?notice=result_saved")).into_response()),
+        Err(e) => refused(&st, &viewer, id, person_id.to_string(), e).await,
+    }
+}

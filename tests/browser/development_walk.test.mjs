@@ -1,0 +1,203 @@
+// The whole road in the browser: a branch secretary takes a demo applicant through all 25
+// steps of the 细则 (and the publicity), with the general branch secretary recording the
+// higher committee's steps, while the server's clock moves forward through the months the
+// rules ask for. Runs against the second demo server of ./run, whose clock reads CLOCK_FILE.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { CLOCK_FILE, CLOCK_URL, launch, newPage, path, shot, signIn } from './lib.mjs';
+
+/** Days and months on plain YYYY-MM-DD dates. */
+const day = (s) => new Date(`${s}T00:00:00Z`);
+const fmt = (d) => d.toISOString().slice(0, 10);
+const addDays = (s, n) => fmt(new Date(day(s).getTime() + n * 86_400_000));
+const addMonths = (s, n) => {
+  const d = day(s);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  return fmt(d);
+};
+
+/** Moves the server's clock to 10:00 Shanghai time of `date`. */
+const setDay = (date) => writeFileSync(CLOCK_FILE, `${date}T10:00:00+08:00\n`);
+
+describe('a branch secretary takes a demo applicant through all 25 steps', {
+  timeout: 300_000,
+  skip: !(CLOCK_URL && CLOCK_FILE) && 'needs the movable-clock server of ./run (CLOCK_URL, CLOCK_FILE)',
+}, () => {
+  let browser;
+  const pages = {};
+  let personId;
+  let applied;
+
+  /** Opens the person's record as `user`, signing in again when time has moved past the session. */
+  async function open(user) {
+    const page = pages[user];
+    const url = `${CLOCK_URL}/people/${personId}/development`;
+    await page.goto(url);
+    if (path(page) === '/login') {
+      await signIn(page, user, CLOCK_URL);
+      await page.goto(url);
+    }
+    return page;
+  }
+
+  /** Records `step` as `user` on the clock's day; `fill` completes the step's own fields. */
+  async function record(user, step, fill = async () => {}) {
+    const page = await open(user);
+    const form = page.locator(`#form-${step}`);
+    assert.equal(await form.count(), 1, `${user} sees the form of ${step}`);
+    await fill(form);
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('notice') === 'step_recorded'),
+      form.locator('button[type="submit"]').click(),
+    ]).catch(async (e) => {
+      const alert = await page.locator('[role="alert"]').allInnerTexts();
+      throw new Error(`${step} was not recorded: ${alert.join(' / ') || e.message}`);
+    });
+    return page;
+  }
+
+  const pickTwo = async (form) => {
+    const boxes = form.locator('input[name="member_id"]');
+    assert.ok((await boxes.count()) >= 2, 'the branch has two full members to name');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+  };
+
+  const vote = (outcome) => async (form) => {
+    await form.locator('input[name="entitled"]').fill('12');
+    await form.locator('input[name="attending"]').fill('11');
+    await form.locator('input[name="yes"]').fill('10');
+    await form.locator('input[name="no"]').fill('1');
+    await form.locator('input[name="abstain"]').fill('0');
+    if (outcome) await form.locator('select[name="outcome"]').selectOption(outcome);
+  };
+
+  before(async () => {
+    browser = await launch();
+    pages.branchsec = await newPage(browser);
+    pages.gbsec = await newPage(browser);
+    await signIn(pages.branchsec, 'branchsec', CLOCK_URL);
+    await signIn(pages.gbsec, 'gbsec', CLOCK_URL);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (CLOCK_FILE) writeFileSync(CLOCK_FILE, '');
+  });
+
+  test("the secretary finds an applicant of the branch whose talk is due, not yet late", async () => {
+    const page = pages.branchsec;
+    await page.goto(`${CLOCK_URL}/people?status=applicant&per_page=100`);
+    const hrefs = await page
+      .locator('#people-table tbody tr a[href^="/people/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const href of hrefs) {
+      await page.goto(`${CLOCK_URL}${href}/development`);
+      const due = page.locator('#due');
+      if ((await page.locator('#form-talk').count()) > 0 && /^待办/.test(await due.innerText())) {
+        personId = Number(href.split('/').pop());
+        break;
+      }
+    }
+    assert.ok(personId, 'an applicant of the branch waits for the talk');
+    const first = await page.locator('#steps tbody tr').first().locator('td').nth(1).innerText();
+    applied = first.trim();
+    assert.match(applied, /^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  test('applicant: the talk within a month of the application', async () => {
+    await record('branchsec', 'talk');
+  });
+
+  test('activist: chosen six months after the application, filed, given mentors', async () => {
+    const chosen = addMonths(applied, 6);
+    // The secretary first tries a day too early and is told the rule and its source.
+    setDay(addDays(chosen, -10));
+    const page = await open('branchsec');
+    const form = page.locator('#form-activist_chosen');
+    await form.locator('input[name="by_league"]').check();
+    await form.locator('button[type="submit"]').click();
+    assert.match(
+      await page.locator('#form-activist_chosen [role="alert"]').innerText(),
+      /满 6 个月后方可确定为入党积极分子.*细则第八条/,
+    );
+
+    setDay(addDays(chosen, 3));
+    await record('branchsec', 'activist_chosen', (f) => f.locator('input[name="by_league"]').check());
+    await record('gbsec', 'activist_filed');
+    await record('branchsec', 'mentors_assigned', pickTwo);
+  });
+
+  test('activist: assessed every half year, a candidate after a year', async () => {
+    const chosen = addDays(addMonths(applied, 6), 3);
+    setDay(addMonths(chosen, 5));
+    await record('branchsec', 'assessment');
+    setDay(addMonths(chosen, 10));
+    await record('branchsec', 'assessment');
+    setDay(addDays(addMonths(chosen, 12), 3));
+    await record('branchsec', 'candidate_chosen');
+  });
+
+  test('candidate: filed, sponsors, review, training, committee review and pre-review', async () => {
+    await record('gbsec', 'candidate_filed');
+    await record('branchsec', 'sponsors_chosen', pickTwo);
+    await record('branchsec', 'background_review', (f) => f.locator('select[name="passed"]').selectOption('yes'));
+    await record('branchsec', 'training', async (f) => {
+      await f.locator('input[name="days"]').fill('3');
+      await f.locator('input[name="hours"]').fill('24');
+    });
+    await record('branchsec', 'committee_review');
+    await record('gbsec', 'pre_review');
+  });
+
+  test('candidate: publicity, the form, the vote; the higher committee approves', async () => {
+    const preReview = addDays(addMonths(addDays(addMonths(applied, 6), 3), 12), 3);
+    const vote_on = addDays(preReview, 16);
+    setDay(vote_on);
+    await record('branchsec', 'publicity', async (f) => {
+      await f.locator('input[name="on"]').fill(preReview);
+      await f.locator('input[name="until"]').fill(addDays(preReview, 14));
+    });
+    await record('branchsec', 'form');
+    await record('branchsec', 'admission_vote', vote());
+    await record('gbsec', 'higher_talk');
+    await record('gbsec', 'admission_approval');
+    await record('gbsec', 'admission_filed');
+    const page = await record('branchsec', 'placement');
+    assert.match(await page.locator('h1').innerText(), /预备党员/);
+    await record('branchsec', 'oath');
+    await record('branchsec', 'continued_assessment');
+  });
+
+  test('probationary: assessed, asks for confirmation, confirmed a year after the vote', async () => {
+    const vote_on = addDays(addDays(addMonths(addDays(addMonths(applied, 6), 3), 12), 3), 16);
+    setDay(addMonths(vote_on, 5));
+    await record('branchsec', 'continued_assessment');
+    setDay(addMonths(vote_on, 10));
+    await record('branchsec', 'continued_assessment');
+    setDay(addDays(addMonths(vote_on, 11), 15));
+    await record('branchsec', 'confirmation_request');
+
+    // Before the year is over the vote is refused, naming 第三十二条.
+    let page = await open('branchsec');
+    await vote('confirm')(page.locator('#form-confirmation_vote'));
+    await page.locator('#form-confirmation_vote button[type="submit"]').click();
+    assert.match(
+      await page.locator('#form-confirmation_vote [role="alert"]').innerText(),
+      /届满后方可讨论转正.*细则第三十二条/,
+    );
+
+    setDay(addDays(addMonths(vote_on, 12), 1));
+    await record('branchsec', 'confirmation_vote', vote('confirm'));
+    await record('gbsec', 'confirmation_approval');
+    page = await record('branchsec', 'archive');
+    assert.match(await page.locator('h1').innerText(), /正式党员/);
+    const rows = await page.locator('#steps tbody tr').allInnerTexts();
+    // 25 steps, the publicity, and the repeated assessments (two, then three).
+    assert.equal(rows.length, 26 + 1 + 2, rows.join('\n'));
+    assert.match(rows.at(-1), /25\. 材料归档/);
+    assert.equal(await page.locator('#steps tr.warn').count(), 0, 'no step was late');
+    await shot(page, 'development-walk');
+  });
+});
