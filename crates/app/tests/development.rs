@@ -4,7 +4,7 @@
 mod common;
 
 use common::{member_input, signed_actor, test_app, tree};
-use dangjian_app::development::StepInput;
+use dangjian_app::development::{DevelopmentDocument, StepInput};
 use dangjian_app::{Actor, App, AppError};
 use dangjian_domain::development::training::{ClassPlan, ExamResult};
 use dangjian_domain::development::{
@@ -33,6 +33,30 @@ async fn record(app: &App, actor: &Actor, person: i64, i: StepInput) {
     app.record_step(actor, person, i)
         .await
         .unwrap_or_else(|e| panic!("{step:?}: {e}"));
+}
+
+/// The text of a development document: the Word file's body, its markup dropped.
+async fn document_text(app: &App, actor: &Actor, person: i64, doc: DevelopmentDocument) -> String {
+    use std::io::Read;
+    let (name, bytes) = app.development_document(actor, person, doc).await.unwrap();
+    assert!(name.ends_with(".docx"), "{name}");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }
 
 fn count(entitled: u32, attending: u32, yes: u32) -> VoteCount {
@@ -340,6 +364,23 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         ),
     )
     .await;
+    // The request for approval is drawn from the vote; the reply waits for the approval.
+    let request = document_text(&t.app, &secretary, p, DevelopmentDocument::Request).await;
+    assert!(
+        request.contains("关于接收赵同学同志为中共预备党员的请示")
+            && request.contains("示范大学党委：")
+            && request.contains("赞成12票，反对3票，弃权0票"),
+        "{request}"
+    );
+    let err = t
+        .app
+        .development_document(&secretary, p, DevelopmentDocument::Reply)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("尚未登记“上级党委审批（接收）”"),
+        "{err}"
+    );
     record(
         &t.app,
         &gbsec,
@@ -359,6 +400,17 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         (now.status, now.join_date),
         (PersonStatus::Probationary, Some(day("2024-12-05")))
     );
+    let reply = document_text(&t.app, &secretary, p, DevelopmentDocument::Reply).await;
+    assert!(
+        reply.contains("预备期一年，自2024年12月5日至2025年12月5日"),
+        "{reply}"
+    );
+    let publicity = document_text(&t.app, &secretary, p, DevelopmentDocument::Publicity).await;
+    assert!(
+        publicity.contains("公示时间：2024年11月21日至2024年11月27日"),
+        "{publicity}"
+    );
+
     record(
         &t.app,
         &admin,

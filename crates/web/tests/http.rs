@@ -60,6 +60,7 @@ struct Reply {
     status: StatusCode,
     cookies: Vec<String>,
     location: Option<String>,
+    content_type: Option<String>,
     body: String,
 }
 
@@ -89,12 +90,18 @@ async fn send(w: &Web, req: Request<Body>) -> Reply {
         .headers()
         .get(header::LOCATION)
         .map(|v| v.to_str().unwrap().to_owned());
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned());
+    // Files (.xlsx, .docx) are not text: their bytes are kept as far as they read.
     let body =
-        String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
     Reply {
         status,
         cookies,
         location,
+        content_type,
         body,
     }
 }
@@ -884,4 +891,138 @@ async fn the_organization_department_sets_the_universitys_own_rules() {
     );
     let page = send(&w, get("/admin/settings", &sysadmin)).await;
     assert!(page.body.contains("lockout_failures") && !page.body.contains("dev_publicity_days"));
+}
+
+#[tokio::test]
+async fn the_party_school_certifies_a_candidate_and_the_record_prints_to_word() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let root = send(&w, get("/api/v1/orgs?kind=committee&per_page=1", &admin))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let candidate = send(
+        &w,
+        get("/api/v1/people?status=candidate&per_page=1", &admin),
+    )
+    .await
+    .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    // A class that ends before it starts is refused by name; a good one is planned.
+    let class = |ends: &str| {
+        format!(
+            "csrf={csrf}&org_id={root}&name=%E5%8F%91%E5%B1%95%E5%AF%B9%E8%B1%A1%E5%9F%B9%E8%AE%AD%E7%8F%AD&audience=candidate&starts_on=2026-10-12&ends_on={ends}&hours=24"
+        )
+    };
+    let r = send(&w, form("/training", &admin, &class("2026-10-01"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("结束日期：不能早于开始日期"), "{}", r.body);
+    let r = send(&w, form("/training", &admin, &class("2026-10-14"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let class_uri = r.location.unwrap().split('?').next().unwrap().to_owned();
+    let page = send(&w, get(&class_uri, &admin)).await;
+    assert!(
+        page.body.contains(&format!("value=\"{candidate}\"")),
+        "the candidate may enrol"
+    );
+    let r = send(
+        &w,
+        form(
+            &format!("{class_uri}/trainees"),
+            &admin,
+            &format!("csrf={csrf}&person_id={candidate}"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let result = |hours: u32| {
+        form(
+            &format!("{class_uri}/trainees/{candidate}"),
+            &admin,
+            &format!("csrf={csrf}&hours={hours}&exam=passed"),
+        )
+    };
+    let r = send(&w, result(20)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("细则第十七条"), "{}", r.body);
+    assert_eq!(send(&w, result(24)).await.status, StatusCode::SEE_OTHER);
+    assert!(
+        send(&w, get(&class_uri, &admin))
+            .await
+            .body
+            .contains("20261012-001")
+    );
+    let record = send(&w, get(&format!("/people/{candidate}/development"), &admin)).await;
+    assert!(record.body.contains("党校培训") && record.body.contains("20261012-001"));
+
+    // The record sheet as a Word file; a document whose step is missing says which.
+    let sheet = send(
+        &w,
+        get(
+            &format!("/people/{candidate}/development/record_sheet.docx"),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert!(sheet.content_type.unwrap().contains("wordprocessingml"));
+    assert!(sheet.body.starts_with("PK"), "a .docx is a zip file");
+    let reply = send(
+        &w,
+        get(
+            &format!("/people/{candidate}/development/reply.docx"),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert!(reply.body.contains("尚未登记"), "{}", reply.body);
+
+    // The same through the API.
+    let classes = send(&w, get("/api/v1/training-classes", &admin))
+        .await
+        .json();
+    assert_eq!(
+        (
+            classes["total"].as_u64(),
+            classes["items"][0]["certified"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            &format!(
+                "/api/v1{}/trainees/{candidate}",
+                class_uri.replace("/training/", "/training-classes/")
+            ),
+            &admin,
+            r#"{"hours":30,"exam":"passed"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("hours"))
+    );
+    let api_doc = |doc: &str| {
+        get(
+            &format!("/api/v1/people/{candidate}/development/documents/{doc}"),
+            &admin,
+        )
+    };
+    assert_eq!(
+        send(&w, api_doc("record_sheet")).await.status,
+        StatusCode::OK
+    );
+    let r = send(&w, api_doc("publicity")).await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+    let openapi = send(&w, get("/api/v1/openapi.json", &admin)).await.body;
+    assert!(openapi.contains("/api/v1/training-classes/{id}/trainees"));
 }

@@ -8,6 +8,7 @@ mod orgs;
 mod people;
 mod session;
 mod tokens;
+mod training;
 
 use crate::AppState;
 use crate::error::bad_request;
@@ -60,6 +61,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(orgs::change))
         .routes(routes!(development::get, development::record))
         .routes(routes!(development::due))
+        .routes(routes!(training::list, training::create))
+        .routes(routes!(training::get))
+        .routes(routes!(training::enrol))
+        .routes(routes!(training::result))
+        .routes(routes!(training::document))
         .routes(routes!(people::members))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update))

@@ -368,18 +368,16 @@ pub(crate) async fn funnel_xlsx(
     Ok(super::imports::xlsx_download("发展党员情况.xlsx", bytes))
 }
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
 /// A standard document of a person's development record, as a Word file.
 pub(crate) async fn document(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, file)): Path<(i64, String)>,
 ) -> Result<Response, PageError> {
-    let doc = code
+    let doc = file
         .strip_suffix(".docx")
         .and_then(DevelopmentDocument::parse)
         .ok_or(AppError::NotFound)?;
     let (name, bytes) = st.app.development_document(viewer.actor(), id, doc).await?;
-    Ok(super::imports::download(&name, DOCX, &code, bytes))
+    Ok(super::download_docx(&name, doc.code(), bytes))
 }

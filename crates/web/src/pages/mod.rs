@@ -119,6 +119,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit", get(audit::page))
 }
 
+/// A Word file to save, named in UTF-8 with `code.docx` for old browsers.
+pub(crate) fn download_docx(name: &str, code: &str, bytes: Vec<u8>) -> axum::response::Response {
+    imports::download(
+        name,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{code}.docx"),
+        bytes,
+    )
+}
+
 pub(crate) struct MenuItem {
     pub href: &'static str,
     pub label: &'static str,
