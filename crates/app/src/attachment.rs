@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 /// The kinds of record that may hold attachments, by their audit entity name.
-pub const RECORD_KINDS: &[&str] = &["org"];
+pub const RECORD_KINDS: &[&str] = &["org", "development_step"];
 
 impl App {
     /// The organization a record belongs to, if the actor may do `action` there.
@@ -31,6 +31,19 @@ impl App {
                         .path,
                 )
             }
+            // A step's evidence lies with its person, wherever the person is now.
+            "development_step" => {
+                let db = self.store.db();
+                let step = dangjian_store::development::find(db, entity_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                Ok(
+                    dangjian_store::people::find(db, &actor.access, action, step.person_id)
+                        .await?
+                        .ok_or(AppError::NotFound)?
+                        .org_path,
+                )
+            }
             _ => Err(AppError::NotFound),
         }
     }
@@ -48,6 +61,41 @@ impl App {
         actor: &Actor,
         entity: &str,
         entity_id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        self.keep_attachment(actor, (entity, entity_id), None, file_name, bytes)
+            .await
+    }
+
+    /// Keeps a file as one of the documents a development step asks for (`label`, as
+    /// 入党申请书), or as other evidence of it.
+    pub async fn upload_step_document(
+        &self,
+        actor: &Actor,
+        step_id: i64,
+        label: Option<&str>,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        let label = label
+            .map(|l| dangjian_domain::text::single_line(l, "label", "材料名称", 60))
+            .transpose()?;
+        self.keep_attachment(
+            actor,
+            ("development_step", step_id),
+            label,
+            file_name,
+            bytes,
+        )
+        .await
+    }
+
+    async fn keep_attachment(
+        &self,
+        actor: &Actor,
+        (entity, entity_id): (&str, i64),
+        label: Option<String>,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
@@ -82,6 +130,7 @@ impl App {
                 .account_id
                 .ok_or(AppError::Forbidden("命令行不能上传附件"))?,
             created_at: self.clock.now(),
+            label,
         };
         let tx = self.store.begin_write().await?;
         store::insert(&tx, &attachment).await?;
@@ -93,6 +142,7 @@ impl App {
             None,
             Some(json!({
                 "record": format!("{entity}:{entity_id}"),
+                "label": attachment.label,
                 "file_name": attachment.file_name,
                 "sha256": attachment.sha256,
                 "size": attachment.size,

@@ -3,6 +3,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
+use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::training::TrainingCredit;
 use dangjian_domain::development::{
     ConfirmationOutcome, Context, DecisionBody, History, Stage, Step, StepDetail, StepEntry,
@@ -11,6 +12,7 @@ use dangjian_domain::development::{
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
 use dangjian_domain::{FieldError, text};
+pub use dangjian_store::attachment::Attachment;
 use dangjian_store::development as store;
 pub use dangjian_store::development::StoredStep;
 
@@ -46,6 +48,26 @@ pub struct DevelopmentView {
     /// The next step with a deadline, its day, and whether it is past.
     pub due: Option<(Step, chrono::NaiveDate, bool)>,
     pub may_record: bool,
+    /// Each recorded step's files and the documents it still lacks, by step id.
+    pub evidence: Vec<(i64, Evidence)>,
+}
+
+/// The evidence of a recorded step (痕迹): its files, and the documents the university's
+/// setting of the step asks for that no file is yet marked as.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    pub files: Vec<Attachment>,
+    pub documents: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+impl DevelopmentView {
+    pub fn evidence_of(&self, step_id: &i64) -> Option<&Evidence> {
+        self.evidence
+            .iter()
+            .find(|(id, _)| id == step_id)
+            .map(|(_, e)| e)
+    }
 }
 
 /// Where a person's stage stands among the stages; members who are not developing have none.
@@ -61,6 +83,51 @@ impl App {
         Ok(WorkCalendar::new(days.into_iter().map(|(d, _)| d)))
     }
 
+    /// Each step's policy: the university's setting, or the default of RULES.md; and whether
+    /// it was changed.
+    pub async fn step_policies(&self) -> Result<Vec<(Step, StepPolicy, bool)>> {
+        let set = store::policies(self.store.db()).await?;
+        Ok(Step::ALL
+            .iter()
+            .map(|step| match set.iter().find(|(s, _)| s == step) {
+                Some((_, p)) => (*step, p.clone(), *p != step.default_policy()),
+                None => (*step, step.default_policy(), false),
+            })
+            .collect())
+    }
+
+    pub async fn step_policy(&self, step: Step) -> Result<StepPolicy> {
+        Ok(store::policies(self.store.db())
+            .await?
+            .into_iter()
+            .find(|(s, _)| *s == step)
+            .map_or_else(|| step.default_policy(), |(_, p)| p))
+    }
+
+    /// Sets how the university runs a step (organization department).
+    pub async fn set_step_policy(
+        &self,
+        actor: &Actor,
+        step: Step,
+        policy: StepPolicy,
+    ) -> Result<()> {
+        if !actor.access.can(Action::ManageRules) {
+            return Err(AppError::Forbidden("发展党员流程由组织部门设置"));
+        }
+        let before = self.step_policy(step).await?;
+        let tx = self.store.begin_write().await?;
+        store::put_policy(&tx, step, &policy, self.now_ms()).await?;
+        let audit = actor.record(
+            "development.policy",
+            "development_step",
+            None,
+            None,
+            Some(json!({ "step": step.code(), "policy": before })),
+            Some(json!({ "step": step.code(), "policy": policy })),
+        );
+        self.finish(tx, audit).await
+    }
+
     /// A person's development record, within the actor's scope.
     pub async fn development(&self, actor: &Actor, person_id: i64) -> Result<DevelopmentView> {
         let db = self.store.db();
@@ -69,9 +136,43 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let steps = store::of_person(db, person_id).await?;
         let history = History::new(steps.iter().map(|s| s.entry.clone()).collect());
-        let rules = self.settings().await?.development();
         let today = self.today();
+        let rules = self.settings().await?.on(today).development();
+        let ids: Vec<i64> = steps.iter().map(|s| s.id).collect();
+        let files =
+            dangjian_store::attachment::of_records(db, &actor.access, "development_step", &ids)
+                .await?;
+        let policies = self.step_policies().await?;
+        let evidence = steps
+            .iter()
+            .map(|s| {
+                let files: Vec<Attachment> = files
+                    .iter()
+                    .filter(|f| f.entity_id == s.id)
+                    .cloned()
+                    .collect();
+                let documents = policies
+                    .iter()
+                    .find(|(step, _, _)| *step == s.entry.step)
+                    .map(|(_, p, _)| p.documents.clone())
+                    .unwrap_or_default();
+                let missing = documents
+                    .iter()
+                    .filter(|d| !files.iter().any(|f| f.label.as_ref() == Some(*d)))
+                    .cloned()
+                    .collect();
+                (
+                    s.id,
+                    Evidence {
+                        files,
+                        documents,
+                        missing,
+                    },
+                )
+            })
+            .collect();
         Ok(DevelopmentView {
+            evidence,
             stage: history.stage(),
             ended: history.ended(),
             next_steps: history.next_steps(),
@@ -102,12 +203,11 @@ impl App {
                 message: "此人已转出，由接收的党组织继续记录".to_owned(),
             });
         }
-        // The higher committee's steps are recorded above the branch.
-        let body = input.body.unwrap_or_else(|| input.step.default_body());
-        let higher = matches!(
-            input.step.default_body(),
-            DecisionBody::HigherCommittee | DecisionBody::OrgDepartment
-        );
+        // Who decides and who records follow the university's setting of the step; the
+        // committee's acts are recorded above the branch.
+        let policy = self.step_policy(input.step).await?;
+        let body = input.body.unwrap_or(policy.body);
+        let higher = policy.recorder == Recorder::Higher;
         let may = if higher {
             // A scope above the branch: the general branch's or the committee's.
             actor
@@ -153,7 +253,8 @@ impl App {
             branch_has_committee: dangjian_domain::org::has_committee(committee.len()),
             today: self.today(),
         };
-        let rules = self.settings().await?.development();
+        // The rules in force on the step's day (RULES.md: versioned by effective date).
+        let rules = self.settings().await?.on(entry.on).development();
         let calendar = self.work_calendar().await?;
         let note = text::optional_line(&input.note, "note", "说明", 500)?.unwrap_or_default();
         let reason = text::optional_line(
@@ -373,7 +474,7 @@ impl App {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
         }
         let today = self.today();
-        let rules = self.settings().await?.development();
+        let rules = self.settings().await?.on(today).development();
         let paging = dangjian_domain::paging::Paging::parse(Some(1), Some(BOARD_PER_STAGE))
             .unwrap_or_default();
         let mut by_stage = Vec::new();

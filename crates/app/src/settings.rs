@@ -37,4 +37,55 @@ impl App {
         );
         self.finish(tx, record).await
     }
+
+    /// Puts the university's rules in force from `from` on (organization department): each
+    /// value checked first, then all written in one transaction, or none.
+    pub async fn set_rules(
+        &self,
+        actor: &Actor,
+        from: chrono::NaiveDate,
+        values: &[(&str, &str)],
+    ) -> Result<usize> {
+        if !actor.access.can(Action::ManageRules) {
+            return Err(AppError::Forbidden("本校发展党员规则由组织部门设置"));
+        }
+        let current = self.settings().await?.on(from);
+        let mut changes = Vec::new();
+        for (key, value) in values {
+            let spec = SettingSpec::find(key)
+                .filter(|s| s.kept_by == Action::ManageRules)
+                .ok_or_else(|| FieldError::new("key", "规则", "没有这项规则"))?;
+            let parsed = spec.parse(value)?;
+            if parsed != current.get(spec) {
+                changes.push((spec, current.get(spec), parsed));
+            }
+        }
+        if changes.is_empty() {
+            return Ok(0);
+        }
+        let tx = self.store.begin_write().await?;
+        for (spec, _, value) in &changes {
+            dangjian_store::settings::put_version(
+                &tx,
+                spec.key,
+                from,
+                &value.to_string(),
+                self.now_ms(),
+            )
+            .await?;
+        }
+        let record = actor.record(
+            "rules.version",
+            "setting",
+            None,
+            None,
+            Some(json!(changes.iter().map(|(s, b, _)| (s.key, *b)).collect::<std::collections::BTreeMap<_, _>>())),
+            Some(json!({
+                "effective_from": from,
+                "values": changes.iter().map(|(s, _, v)| (s.key, *v)).collect::<std::collections::BTreeMap<_, _>>(),
+            })),
+        );
+        self.finish(tx, record).await?;
+        Ok(changes.len())
+    }
 }

@@ -6,6 +6,7 @@ mod common;
 use common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::development::{DevelopmentDocument, StepInput};
 use dangjian_app::{Actor, App, AppError};
+use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::training::{ClassPlan, ExamResult};
 use dangjian_domain::development::{
     ConfirmationOutcome, DecisionBody, Stage, Step, StepDetail, VoteCount,
@@ -33,6 +34,28 @@ async fn record(app: &App, actor: &Actor, person: i64, i: StepInput) {
     app.record_step(actor, person, i)
         .await
         .unwrap_or_else(|e| panic!("{step:?}: {e}"));
+}
+
+/// The organization department, the first branch's secretary and its general branch's.
+async fn desks(app: &App, tree: &common::Tree) -> (Actor, Actor, Actor) {
+    (
+        signed_actor(app, "orgdept2", "org_department", Some(tree.root.id)).await,
+        signed_actor(app, "bsec", "branch_secretary", Some(tree.branch_a.id)).await,
+        signed_actor(app, "gbsec", "general_branch_secretary", Some(tree.gb.id)).await,
+    )
+}
+
+/// A 群众 added to `org`, with no development record yet.
+async fn newcomer(
+    app: &App,
+    admin: &Actor,
+    org: i64,
+    mut person: dangjian_domain::people::PersonInput,
+) -> i64 {
+    person.status = "群众".into();
+    person.join_date.clear();
+    person.confirmation_date.clear();
+    app.add_person(admin, org, None, &person).await.unwrap().id
 }
 
 /// The text of a development document: the Word file's body, its markup dropped.
@@ -73,15 +96,7 @@ fn count(entitled: u32, attending: u32, yes: u32) -> VoteCount {
 async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch() {
     let t = test_app().await;
     let tree = tree(&t.app).await;
-    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
-    let secretary = signed_actor(&t.app, "bsec", "branch_secretary", Some(tree.branch_a.id)).await;
-    let gbsec = signed_actor(
-        &t.app,
-        "gbsec",
-        "general_branch_secretary",
-        Some(tree.gb.id),
-    )
-    .await;
+    let (admin, secretary, gbsec) = desks(&t.app, &tree).await;
     let mut mentors = Vec::new();
     for (i, name) in ["王老师", "李老师"].into_iter().enumerate() {
         let p = t
@@ -97,17 +112,9 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         mentors.push(p.id);
     }
     let mut student = member_input("赵同学", (2004, 5, 10), 30);
-    student.status = "群众".into();
-    student.join_date.clear();
-    student.confirmation_date.clear();
     student.category = "学生".into();
     student.school = "机械学院".into();
-    let p = t
-        .app
-        .add_person(&admin, tree.branch_a.id, None, &student)
-        .await
-        .unwrap()
-        .id;
+    let p = newcomer(&t.app, &admin, tree.branch_a.id, student).await;
     let status = |app: &App| {
         let app = app.clone();
         let admin = admin.clone();
@@ -633,4 +640,89 @@ async fn the_demo_records_every_stage_by_the_rules_and_its_funnel_matches() {
     assert_eq!(funnel.activists, count(Step::ActivistChosen));
     assert_eq!(funnel.candidates, count(Step::CandidateChosen));
     assert_eq!(funnel.admitted, count(Step::AdmissionApproval));
+}
+
+#[tokio::test]
+async fn a_step_is_judged_by_the_rules_and_the_practice_in_force_on_its_day() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let (admin, secretary, gbsec) = desks(&t.app, &tree).await;
+    let p = newcomer(
+        &t.app,
+        &admin,
+        tree.branch_a.id,
+        member_input("钱同学", (2003, 5, 10), 40),
+    )
+    .await;
+    use StepDetail::Plain;
+    record(
+        &t.app,
+        &secretary,
+        p,
+        input(Step::Application, "2025-01-06", Plain),
+    )
+    .await;
+
+    // The university's practice: the general branch holds the talk and records it.
+    let talk = Step::Talk.default_policy();
+    t.app
+        .set_step_policy(
+            &admin,
+            Step::Talk,
+            StepPolicy::parse(Step::Talk, talk.body, Recorder::Higher, "谈话记录").unwrap(),
+        )
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .record_step(&secretary, p, input(Step::Talk, "2025-01-20", Plain))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    assert!(
+        t.app
+            .set_step_policy(&secretary, Step::Talk, talk.clone())
+            .await
+            .is_err(),
+        "only the organization department sets the practice"
+    );
+    record(&t.app, &gbsec, p, input(Step::Talk, "2025-01-20", Plain)).await;
+
+    // Three months instead of six, from April 2025 on: a step of April 10th is judged by it.
+    let chosen = || StepInput {
+        body: Some(DecisionBody::GeneralMeeting),
+        ..input(
+            Step::ActivistChosen,
+            "2025-04-10",
+            StepDetail::Recommendation { by_league: true },
+        )
+    };
+    t.app
+        .set_rules(
+            &admin,
+            day("2025-05-01"),
+            &[("dev_application_min_months", "3")],
+        )
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .record_step(&secretary, p, chosen())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("满 6 个月"),
+        "the rule of April 10th: {err}"
+    );
+    t.app
+        .set_rules(
+            &admin,
+            day("2025-04-01"),
+            &[("dev_application_min_months", "3")],
+        )
+        .await
+        .unwrap();
+    record(&t.app, &secretary, p, chosen()).await;
+    let versions = t.app.settings().await.unwrap().versions().len();
+    assert_eq!(versions, 2);
 }

@@ -13,6 +13,7 @@ use crate::{DomainError, FieldError, labelled_enum};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub mod policy;
 pub mod training;
 
 labelled_enum! {
@@ -609,6 +610,24 @@ impl History {
         calendar: &WorkCalendar,
     ) -> Result<Option<Breach>, DomainError> {
         let on = next.on;
+        // Whatever a university sets, the bodies the 细则 names decide their steps.
+        if let Some(fixed) = next.step.fixed_body() {
+            let allowed = match next.step {
+                // The general meeting stands in where the branch has no committee.
+                Step::ActivistChosen | Step::CandidateChosen | Step::CommitteeReview => matches!(
+                    next.body,
+                    DecisionBody::BranchCommittee | DecisionBody::GeneralMeeting
+                ),
+                _ => next.body == fixed,
+            };
+            if !allowed {
+                return Err(refuse(
+                    "body",
+                    format!("“{}”应由{}决定", next.step.label(), fixed.label()),
+                    "细则",
+                ));
+            }
+        }
         let late = |by: NaiveDate, message: String, basis: &'static str| {
             Ok((on > by).then_some(Breach {
                 step: next.step,

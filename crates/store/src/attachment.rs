@@ -25,6 +25,7 @@ pub(crate) mod entity {
         pub org_path: String,
         pub uploaded_by: i64,
         pub created_at: i64,
+        pub label: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -49,6 +50,8 @@ pub struct Attachment {
     pub org_path: String,
     pub uploaded_by: i64,
     pub created_at: DateTime<Utc>,
+    /// What the file is, among the documents its record asks for (入党申请书…).
+    pub label: Option<String>,
 }
 
 fn to_attachment(m: entity::Model) -> Attachment {
@@ -63,6 +66,7 @@ fn to_attachment(m: entity::Model) -> Attachment {
         org_path: m.org_path,
         uploaded_by: m.uploaded_by,
         created_at: dangjian_domain::clock::from_unix_ms(m.created_at),
+        label: m.label,
     }
 }
 
@@ -78,6 +82,7 @@ pub async fn insert(tx: &WriteTx, a: &Attachment) -> Result<()> {
         org_path: Set(a.org_path.clone()),
         uploaded_by: Set(a.uploaded_by),
         created_at: Set(a.created_at.timestamp_millis()),
+        label: Set(a.label.clone()),
     }
     .insert(tx.conn())
     .await?;
@@ -120,4 +125,31 @@ pub async fn of_record<C: ConnectionTrait>(
         .into_iter()
         .map(to_attachment)
         .collect())
+}
+
+/// The attachments of many records of one kind that the reader may read, oldest first.
+pub async fn of_records<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    entity: &str,
+    ids: &[i64],
+) -> Result<Vec<Attachment>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            Entity::find()
+                .filter(Column::Entity.eq(entity))
+                .filter(Column::EntityId.is_in(chunk.to_vec()))
+                .filter(scope::within(
+                    Column::OrgPath,
+                    &access.scopes(Action::ReadRecords),
+                ))
+                .order_by_asc(Column::CreatedAt)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(to_attachment),
+        );
+    }
+    Ok(out)
 }

@@ -4,6 +4,7 @@
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
 use dangjian_domain::calendar::CalendarDay;
+use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::{DecisionBody, Step, StepDetail, StepEntry};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
@@ -288,4 +289,78 @@ pub async fn delete_calendar_day(tx: &WriteTx, on: NaiveDate) -> Result<bool> {
         .await?
         .rows_affected
         == 1)
+}
+
+mod policy_entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "development_step_policies")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub step: String,
+        pub body: String,
+        pub recorder: String,
+        pub documents: String,
+        pub updated_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The steps whose policy the university set; the others follow their defaults.
+pub async fn policies<C: ConnectionTrait>(db: &C) -> Result<Vec<(Step, StepPolicy)>> {
+    policy_entity::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok((
+                Step::parse(&m.step).ok_or_else(|| StoreError::corrupt(&m.step))?,
+                StepPolicy {
+                    body: DecisionBody::parse(&m.body)
+                        .ok_or_else(|| StoreError::corrupt(&m.body))?,
+                    recorder: Recorder::parse(&m.recorder)
+                        .ok_or_else(|| StoreError::corrupt(&m.recorder))?,
+                    documents: serde_json::from_str(&m.documents).map_err(StoreError::corrupt)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Sets a step's policy.
+pub async fn put_policy(tx: &WriteTx, step: Step, p: &StepPolicy, now_ms: i64) -> Result<()> {
+    policy_entity::Entity::insert(policy_entity::ActiveModel {
+        step: Set(step.code().to_owned()),
+        body: Set(p.body.code().to_owned()),
+        recorder: Set(p.recorder.code().to_owned()),
+        documents: Set(serde_json::to_string(&p.documents).map_err(StoreError::corrupt)?),
+        updated_at: Set(now_ms),
+    })
+    .on_conflict(
+        OnConflict::column(policy_entity::Column::Step)
+            .update_columns([
+                policy_entity::Column::Body,
+                policy_entity::Column::Recorder,
+                policy_entity::Column::Documents,
+                policy_entity::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// One recorded step by id; the caller checks the reader may see its person.
+pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<StoredStep>> {
+    Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(StoredStep::try_from)
+        .transpose()
 }

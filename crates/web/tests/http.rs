@@ -883,6 +883,52 @@ async fn the_organization_department_sets_the_universitys_own_rules() {
             .body
             .contains("value=\"7\"")
     );
+    // A version from a later day is listed, and today's value stays in force until then.
+    let r = send(
+        &w,
+        form(
+            "/rules",
+            &admin,
+            &format!("csrf={csrf}&dev_publicity_days=6&effective_from=2099-09-01"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = send(&w, get("/rules", &admin)).await.body;
+    assert!(
+        page.contains("2099-09-01") && page.contains("value=\"7\""),
+        "{page}"
+    );
+    // How a step is run: the 细则's bodies stay, the documents are the university's.
+    let r = send(
+        &w,
+        form(
+            "/rules/steps/admission_vote",
+            &admin,
+            &format!("csrf={csrf}&body=branch&recorder=branch&documents=x"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不能改为"), "{}", r.body);
+    let r = send(
+        &w,
+        form(
+            "/rules/steps/training",
+            &admin,
+            &format!(
+                "csrf={csrf}&body=higher_committee&recorder=higher&documents=%E7%BB%93%E4%B8%9A%E8%AF%81%E4%B9%A6%E3%80%81%E8%80%83%E8%AF%95%E8%AF%95%E5%8D%B7"
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        send(&w, get("/rules", &admin))
+            .await
+            .body
+            .contains("结业证书、考试试卷")
+    );
     // The system admin keeps the platform's settings, not these.
     let (sysadmin, _) = sign_in(&w, "sysadmin").await;
     assert_eq!(
@@ -1018,7 +1064,23 @@ async fn the_party_school_certifies_a_candidate_and_the_record_prints_to_word() 
         send(&w, api_doc("record_sheet")).await.status,
         StatusCode::OK
     );
-    let r = send(&w, api_doc("publicity")).await;
+    // An applicant has had no pre-review: no publicity yet.
+    let applicant = send(
+        &w,
+        get("/api/v1/people?status=applicant&per_page=1", &admin),
+    )
+    .await
+    .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = send(
+        &w,
+        get(
+            &format!("/api/v1/people/{applicant}/development/documents/publicity"),
+            &admin,
+        ),
+    )
+    .await;
     assert_eq!(
         (r.status, r.json()["code"].as_str()),
         (StatusCode::CONFLICT, Some("conflict"))

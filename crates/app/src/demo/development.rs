@@ -166,8 +166,10 @@ fn schedule(
 }
 
 /// The steps recorded by `today` for a person of the roster, at the stage the roster gives.
+/// A `fresh` applicant handed in the application two days ago: the talk is still to come.
 pub(super) fn record(
     person: &PersonRecord,
+    fresh: bool,
     branch: &Branch<'_>,
     rules: &DevelopmentRules,
     calendar: &WorkCalendar,
@@ -183,7 +185,12 @@ pub(super) fn record(
     let (anchor, anchor_on, stop) = match stage {
         Stage::Applicant => (
             Step::Application,
-            today - days(rng, 1, 200),
+            today
+                - if fresh {
+                    days(rng, 2, 2)
+                } else {
+                    days(rng, 1, 200)
+                },
             Step::ActivistChosen,
         ),
         Stage::Activist => (

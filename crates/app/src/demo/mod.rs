@@ -330,14 +330,18 @@ impl App {
         let today = self.today();
         let now = self.now_ms();
         let mut out = Vec::new();
+        // Each branch's first applicant applied just now: every branch has a talk to hold.
+        let mut fresh_in = std::collections::HashSet::new();
         for r in records {
+            let fresh = r.person.status == dangjian_domain::people::PersonStatus::Applicant
+                && fresh_in.insert(r.person.org_id);
             let branch = development::Branch {
                 has_committee: dangjian_domain::org::has_committee(
                     committee.get(&r.person.org_id).copied().unwrap_or(0),
                 ),
                 full: full.get(&r.person.org_id).map_or(&[], Vec::as_slice),
             };
-            for entry in development::record(r, &branch, &rules, &calendar, today, rng) {
+            for entry in development::record(r, fresh, &branch, &rules, &calendar, today, rng) {
                 out.push(dangjian_store::development::StoredStep {
                     id: self.new_id(),
                     person_id: r.person.id,

@@ -274,7 +274,12 @@ impl App {
             Some((on, StepDetail::Publicity { until, .. })) => (on, *until),
             _ => {
                 let calendar = self.work_calendar().await?;
-                let days = self.settings().await?.development().publicity_working_days;
+                let days = self
+                    .settings()
+                    .await?
+                    .on(today)
+                    .development()
+                    .publicity_working_days;
                 let from = today.succ_opt().unwrap_or(today);
                 (from, calendar.window_end(from, days))
             }

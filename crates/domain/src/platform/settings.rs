@@ -3,6 +3,7 @@
 use crate::FieldError;
 use crate::platform::account::LockoutPolicy;
 use crate::platform::role::Action;
+use chrono::NaiveDate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SettingSpec {
@@ -149,12 +150,24 @@ impl SettingSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     values: Vec<(&'static str, i64)>,
+    /// The university's rules as versions, each in force from its day until the next one
+    /// (RULES.md: a record is judged by the rule in force on its date), oldest first.
+    versions: Vec<RuleVersion>,
+}
+
+/// A value of one of the university's rules, in force from a day on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleVersion {
+    pub spec: SettingSpec,
+    pub from: NaiveDate,
+    pub value: i64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             values: ALL.iter().map(|s| (s.key, s.default)).collect(),
+            versions: Vec::new(),
         }
     }
 }
@@ -169,6 +182,41 @@ impl Settings {
                 && let Some(slot) = s.values.iter_mut().find(|(k, _)| *k == spec.key)
             {
                 slot.1 = v;
+            }
+        }
+        s
+    }
+
+    /// Adds the stored versions of the university's rules; unknown keys and values out of
+    /// range are left out.
+    pub fn with_versions<'a>(
+        mut self,
+        rows: impl IntoIterator<Item = (&'a str, NaiveDate, &'a str)>,
+    ) -> Self {
+        self.versions = rows
+            .into_iter()
+            .filter_map(|(key, from, value)| {
+                let spec = SettingSpec::find(key)?;
+                let value = spec.parse(value).ok()?;
+                (spec.kept_by == Action::ManageRules).then_some(RuleVersion { spec, from, value })
+            })
+            .collect();
+        self.versions.sort_by_key(|v| v.from);
+        self
+    }
+
+    /// The versions of the university's rules, oldest first.
+    pub fn versions(&self) -> &[RuleVersion] {
+        &self.versions
+    }
+
+    /// The settings as they stood on `day`: each rule at its latest version from that day
+    /// or before.
+    pub fn on(&self, day: NaiveDate) -> Self {
+        let mut s = self.clone();
+        for v in self.versions.iter().filter(|v| v.from <= day) {
+            if let Some(slot) = s.values.iter_mut().find(|(k, _)| *k == v.spec.key) {
+                slot.1 = v.value;
             }
         }
         s
@@ -209,6 +257,26 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_is_judged_by_the_version_in_force_on_its_day() {
+        let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let s = Settings::from_pairs([]).with_versions([
+            ("dev_publicity_days", day("2026-09-01"), "7"),
+            ("dev_publicity_days", day("2025-03-01"), "6"),
+            // Platform settings are not versioned, and bad values are left out.
+            ("lockout_failures", day("2025-01-01"), "9"),
+            ("dev_vote_months", day("2025-01-01"), "999"),
+        ]);
+        assert_eq!(s.versions().len(), 2);
+        assert_eq!(s.on(day("2025-02-28")).get(DEV_PUBLICITY_DAYS), 5);
+        assert_eq!(s.on(day("2025-03-01")).get(DEV_PUBLICITY_DAYS), 6);
+        assert_eq!(
+            s.on(day("2026-11-23")).development().publicity_working_days,
+            7
+        );
+        assert_eq!(s.on(day("2026-11-23")).get(LOCKOUT_FAILURES), 5);
+    }
 
     #[test]
     fn settings_fall_back_to_defaults() {

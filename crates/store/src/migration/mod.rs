@@ -7,6 +7,7 @@ mod m20261123_000002_people;
 mod m20261124_000003_figures;
 mod m20261124_000004_development;
 mod m20261125_000005_training;
+mod m20261125_000006_rules;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_figures::Migration),
             Box::new(m20261124_000004_development::Migration),
             Box::new(m20261125_000005_training::Migration),
+            Box::new(m20261125_000006_rules::Migration),
         ]
     }
 }

@@ -294,13 +294,14 @@ pub(crate) struct SettingRow {
 #[template(path = "settings.html")]
 pub(crate) struct SettingsPage {
     chrome: Chrome,
-    /// Where the form posts: the system settings or the university's own rules.
+    /// Where the form posts.
     action: &'static str,
     items: Vec<SettingRow>,
     errors: FormErrors,
 }
 
-/// The two pages of settings: the system admin's, and the organization department's rules.
+/// A page of settings and who keeps them (the university's own rules have a page of their
+/// own, with versions: `rules.rs`).
 #[derive(Clone, Copy)]
 struct Keeper {
     action: Action,
@@ -316,14 +317,6 @@ const SYSTEM: Keeper = Keeper {
     url: "/admin/settings",
     menu_key: "settings",
     refusal: "系统设置由系统管理员修改",
-};
-
-const RULES: Keeper = Keeper {
-    action: Action::ManageRules,
-    title: "本校规则设置",
-    url: "/rules",
-    menu_key: "rules",
-    refusal: "本校规则由组织部门设置",
 };
 
 fn rows(keeper: Keeper, values: impl Fn(settings::SettingSpec) -> String) -> Vec<SettingRow> {
@@ -408,21 +401,4 @@ pub(crate) async fn save_settings(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     save(&st, &viewer, SYSTEM, &f).await
-}
-
-/// The university's own rules (本校设置) of RULES.md: the organization department's.
-pub(crate) async fn rules(
-    State(st): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<NoticeQuery>,
-) -> Result<SettingsPage, PageError> {
-    show(&st, &viewer, RULES, q.notice.as_deref()).await
-}
-
-pub(crate) async fn save_rules(
-    State(st): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    save(&st, &viewer, RULES, &f).await
 }

@@ -17,6 +17,7 @@ use dangjian_app::development::{
 use dangjian_app::people::PeopleQuery;
 use dangjian_app::training::PersonTraining;
 use dangjian_domain::FieldError;
+use dangjian_domain::development::policy::StepPolicy;
 use dangjian_domain::development::{
     ConfirmationOutcome, DecisionBody, Step, StepDetail, VoteCount,
 };
@@ -41,6 +42,21 @@ pub(crate) struct DevelopmentPage {
     /// The person's party-school classes and their credit toward step 11.
     training: PersonTraining,
     documents: &'static [DevelopmentDocument],
+    /// How the university runs each step: the documents it asks for.
+    policies: Vec<(Step, StepPolicy, bool)>,
+    /// The recorded step whose upload was refused, and why.
+    upload_refused: Option<(i64, String)>,
+}
+
+impl DevelopmentPage {
+    /// The documents a step asks for, as the form lists them.
+    fn documents_of(&self, step: &Step) -> String {
+        self.policies
+            .iter()
+            .find(|(s, _, _)| s == step)
+            .map(|(_, p, _)| p.documents.join("、"))
+            .unwrap_or_default()
+    }
 }
 
 async fn development_page(
@@ -89,6 +105,8 @@ async fn development_page(
         refused: None,
         training: st.app.person_training(actor, id).await?,
         documents: DevelopmentDocument::ALL,
+        policies: st.app.step_policies().await?,
+        upload_refused: None,
     })
 }
 
@@ -380,4 +398,42 @@ pub(crate) async fn document(
         .ok_or(AppError::NotFound)?;
     let (name, bytes) = st.app.development_document(viewer.actor(), id, doc).await?;
     Ok(super::download_docx(&name, doc.code(), bytes))
+}
+
+/// Keeps a file as one of a recorded step's documents.
+pub(crate) async fn upload(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path((id, step_id)): Path<(i64, i64)>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let result = async {
+        let (name, bytes, fields) = super::read_upload(multipart).await?;
+        let label = fields
+            .iter()
+            .find(|(k, _)| k == "label")
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty());
+        // The step must be this person's: the address names both.
+        let view = st.app.development(viewer.actor(), id).await?;
+        if !view.steps.iter().any(|s| s.id == step_id) {
+            return Err(AppError::NotFound);
+        }
+        st.app
+            .upload_step_document(viewer.actor(), step_id, label, &name, &bytes)
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/people/{id}/development?notice=uploaded#step-{step_id}"
+        ))
+        .into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let mut page = development_page(&st, &viewer, id, None).await?;
+            page.upload_refused = Some((step_id, e.to_string()));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

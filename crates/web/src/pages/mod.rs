@@ -9,6 +9,7 @@ mod home;
 mod imports;
 mod orgs;
 mod people;
+mod rules;
 mod session;
 mod training;
 
@@ -70,7 +71,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/people/{id}/transfers", post(people::start_transfer))
         .route("/orgs/{id}/development", get(development::board))
         .route("/orgs/{id}/development.xlsx", get(development::funnel_xlsx))
-        .route("/rules", get(admin::rules).post(admin::save_rules))
+        .route("/rules", get(rules::page).post(rules::save))
+        .route("/rules/steps/{step}", post(rules::save_step))
         .route(
             "/calendar",
             get(development::calendar).post(development::set_calendar),
@@ -89,6 +91,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/people/{id}/development/{document}",
             get(development::document),
+        )
+        .route(
+            "/people/{id}/development/steps/{step_id}/attachments",
+            post(development::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/transfers/{id}/receive", post(people::receive_transfer))
         .route("/transfers/{id}/cancel", post(people::cancel_transfer))
@@ -117,6 +124,37 @@ pub(crate) fn routes() -> Router<AppState> {
             get(admin::settings).post(admin::save_settings),
         )
         .route("/audit", get(audit::page))
+}
+
+/// A form with one file (`file`) and text fields, as a browser uploads it: the file's name
+/// and bytes, and the other fields.
+pub(crate) async fn read_upload(
+    mut multipart: axum::extract::Multipart,
+) -> Result<(String, axum::body::Bytes, Vec<(String, String)>), AppError> {
+    let mut file = None;
+    let mut fields = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            match field.bytes().await {
+                Ok(bytes) => file = Some((file_name, bytes)),
+                Err(_) => {
+                    return Err(dangjian_domain::FieldError::new(
+                        "file",
+                        "附件",
+                        "文件上传未完成或超过大小上限",
+                    )
+                    .into());
+                }
+            }
+        } else if let Ok(text) = field.text().await {
+            fields.push((name, text));
+        }
+    }
+    let (name, bytes) =
+        file.ok_or_else(|| dangjian_domain::FieldError::new("file", "附件", "请选择要上传的文件"))?;
+    Ok((name, bytes, fields))
 }
 
 /// A Word file to save, named in UTF-8 with `code.docx` for old browsers.

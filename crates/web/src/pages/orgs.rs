@@ -509,27 +509,9 @@ pub(crate) async fn upload(
     State(st): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut file = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_owned();
-            match field.bytes().await {
-                Ok(bytes) => file = Some((name, bytes)),
-                Err(_) => {
-                    return Err(PageError(
-                        FieldError::new("file", "附件", "文件上传未完成或超过大小上限").into(),
-                    ));
-                }
-            }
-        }
-    }
-    let Some((name, bytes)) = file else {
-        return Err(PageError(
-            FieldError::new("file", "附件", "请选择要上传的文件").into(),
-        ));
-    };
+    let (name, bytes, _) = super::read_upload(multipart).await?;
     match st
         .app
         .upload_attachment(viewer.actor(), "org", id, &name, &bytes)
