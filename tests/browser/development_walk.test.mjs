@@ -17,6 +17,12 @@ const addMonths = (s, n) => {
   return fmt(d);
 };
 
+/** A 1×1 PNG: a scan, as far as the server can tell. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 /** Moves the server's clock to 10:00 Shanghai time of `date`. */
 const setDay = (date) => writeFileSync(CLOCK_FILE, `${date}T10:00:00+08:00\n`);
 
@@ -106,8 +112,21 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     assert.match(applied, /^\d{4}-\d{2}-\d{2}$/);
   });
 
-  test('applicant: the talk within a month of the application', async () => {
-    await record('branchsec', 'talk');
+  test('applicant: the talk within a month of the application; the application scanned in', async () => {
+    let page = await record('branchsec', 'talk');
+    // The application's row lacks its document until a scan is uploaded.
+    const first = page.locator('#steps tbody tr').first();
+    assert.match(await first.innerText(), /缺：入党申请书/);
+    await first.locator('summary').click();
+    await first.locator('input[type="file"]').setInputFiles({ name: '入党申请书.png', mimeType: 'image/png', buffer: PNG });
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('notice') === 'uploaded'),
+      first.locator('button[type="submit"]').click(),
+    ]);
+    page = pages.branchsec;
+    const row = await page.locator('#steps tbody tr').first().innerText();
+    assert.match(row, /入党申请书/);
+    assert.doesNotMatch(row, /缺：/);
   });
 
   test('activist: chosen six months after the application, filed, given mentors', async () => {
@@ -143,12 +162,42 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     await record('gbsec', 'candidate_filed');
     await record('branchsec', 'sponsors_chosen', pickTwo);
     await record('branchsec', 'background_review', (f) => f.locator('select[name="passed"]').selectOption('yes'));
-    await record('branchsec', 'training', async (f) => {
-      await f.locator('input[name="days"]').fill('3');
-      await f.locator('input[name="hours"]').fill('24');
-    });
+    // The general branch's party school trains the candidate; the step takes its record.
+    const school = pages.gbsec;
+    await school.goto(`${CLOCK_URL}/training`);
+    if (path(school) === '/login') {
+      await signIn(school, 'gbsec', CLOCK_URL);
+      await school.goto(`${CLOCK_URL}/training`);
+    }
+    const candidateDay = addDays(addMonths(addDays(addMonths(applied, 6), 3), 12), 3);
+    const plan = school.locator('#class-form');
+    await plan.locator('#name').fill('发展对象培训班（走查）');
+    await plan.locator('#audience').selectOption('candidate');
+    await plan.locator('#starts_on').fill(addDays(candidateDay, -3));
+    await plan.locator('#ends_on').fill(addDays(candidateDay, -1));
+    await plan.locator('#hours').fill('24');
+    await Promise.all([
+      school.waitForURL((u) => u.searchParams.get('notice') === 'class_created'),
+      plan.locator('button[type="submit"]').click(),
+    ]);
+    await school.locator(`#enrol-form input[value="${personId}"]`).check();
+    await Promise.all([
+      school.waitForURL((u) => u.searchParams.get('notice') === 'enrolled'),
+      school.locator('#enrol-form button[type="submit"]').click(),
+    ]);
+    const trainee = school.locator(`#trainee-${personId}`);
+    await trainee.locator('input[name="hours"]').fill('24');
+    await trainee.locator('select[name="exam"]').selectOption('passed');
+    await Promise.all([
+      school.waitForURL((u) => u.searchParams.get('notice') === 'result_saved'),
+      trainee.locator('button[type="submit"]').click(),
+    ]);
+    assert.match(await school.locator(`#trainee-${personId}`).innerText(), /合格/);
+    await shot(school, 'training-class');
+    const page = await record('branchsec', 'training');
+    assert.match(await page.locator('#steps tbody tr').last().innerText(), /3 天，24 学时/);
     await record('branchsec', 'committee_review');
-    await record('gbsec', 'pre_review');
+    await record('gbsec', 'pre_review', (f) => f.locator('select[name="passed"]').selectOption('yes'));
   });
 
   test('candidate: publicity, the form, the vote; the higher committee approves', async () => {

@@ -534,6 +534,39 @@ impl App {
     }
 }
 
+/// A step recorded past its deadline by override (责任追究): who it concerns, and who
+/// recorded it and why.
+#[derive(Debug, Clone)]
+pub struct Accountable {
+    pub step: StoredStep,
+    pub person_name: String,
+}
+
+/// The most overridden steps a board lists, newest first.
+pub const ACCOUNTABILITY_ROWS: u64 = 200;
+
+impl App {
+    /// The steps of a subtree recorded late by override, newest first: the list of 工作失误
+    /// 责任追究.
+    pub async fn accountability(&self, actor: &Actor, org_id: i64) -> Result<Vec<Accountable>> {
+        let org = self.org(actor, org_id).await?;
+        if !actor.access.can_at(Action::ReadRecords, &org.path) {
+            return Err(AppError::Forbidden("查看该组织的发展党员工作"));
+        }
+        let db = self.store.db();
+        let steps = store::breaches(db, &actor.access, &org.path, ACCOUNTABILITY_ROWS).await?;
+        let ids: Vec<i64> = steps.iter().map(|s| s.person_id).collect();
+        let names = people_store::names(db, &ids).await?;
+        Ok(steps
+            .into_iter()
+            .map(|step| Accountable {
+                person_name: names.get(&step.person_id).cloned().unwrap_or_default(),
+                step,
+            })
+            .collect())
+    }
+}
+
 /// A subtree's development in one year (发展党员情况), counted from the recorded steps: each
 /// figure counts the steps of its kind dated in the year.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

@@ -325,7 +325,11 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         &t.app,
         &gbsec,
         p,
-        input(Step::PreReview, "2024-11-20", Plain),
+        input(
+            Step::PreReview,
+            "2024-11-20",
+            StepDetail::Review { passed: true },
+        ),
     )
     .await;
     record(

@@ -156,7 +156,9 @@ impl Step {
             Self::BackgroundReview => "政治审查未通过的不能发展入党（细则第十五条）",
             Self::Training => "集中培训不少于 3 天或 24 学时（细则第十七条）",
             Self::CommitteeReview => "支委会对发展对象进行审查",
-            Self::PreReview => "上级党委预审，书面答复（细则第十九条；期限按本校设置）",
+            Self::PreReview => {
+                "上级党委预审，书面答复；未通过的不发入党志愿书（细则第十九条；期限按本校设置）"
+            }
             Self::Publicity => {
                 "公示不少于规定的工作日，反映的问题调查了结（公示制，工作日数按本校设置）"
             }
@@ -474,6 +476,12 @@ impl History {
             })
     }
 
+    /// The written result of the latest pre-review (预审), if there was one.
+    fn pre_review_passed(&self) -> Option<bool> {
+        self.last_of(Step::PreReview)
+            .map(|s| matches!(s.detail, StepDetail::Review { passed: true }))
+    }
+
     fn admission_passed(&self) -> Option<bool> {
         self.last_of(Step::AdmissionVote).map(|s| match &s.detail {
             StepDetail::Vote { count } => count.passed(),
@@ -546,6 +554,10 @@ impl History {
             Step::Assessment => vec![Step::Assessment, Step::CandidateChosen],
             Step::ContinuedAssessment => {
                 vec![Step::ContinuedAssessment, Step::ConfirmationRequest]
+            }
+            // A pre-review that failed is held again once the branch has answered it.
+            Step::PreReview if self.pre_review_passed() == Some(false) => {
+                vec![Step::PreReview]
             }
             // A vote that failed ends this round; the branch may vote again later.
             Step::AdmissionVote if self.admission_passed() == Some(false) => {
@@ -743,7 +755,7 @@ impl History {
                 }
                 Ok(None)
             }
-            (Step::PreReview, _) => {
+            (Step::PreReview, StepDetail::Review { .. }) => {
                 let by = months(since(Step::CommitteeReview), rules.pre_review_within_months);
                 late(
                     by,
@@ -753,6 +765,15 @@ impl History {
                     ),
                     "细则第十九条（本校设置）",
                 )
+            }
+            (Step::Publicity, StepDetail::Publicity { .. }) | (Step::Form, _)
+                if self.pre_review_passed() != Some(true) =>
+            {
+                Err(refuse(
+                    "step",
+                    "上级党委预审未通过的，不发入党志愿书、不予公示",
+                    "细则第十九条",
+                ))
             }
             (
                 Step::Publicity,
@@ -926,6 +947,7 @@ impl History {
             (
                 Step::MentorsAssigned
                 | Step::SponsorsChosen
+                | Step::PreReview
                 | Step::Training
                 | Step::Publicity
                 | Step::AdmissionVote
@@ -1088,7 +1110,7 @@ mod tests {
                 StepDetail::Training { hours: 24, days: 3 },
             ),
             entry(CommitteeReview, "2024-11-01", Plain),
-            entry(PreReview, "2024-11-20", Plain),
+            entry(PreReview, "2024-11-20", StepDetail::Review { passed: true }),
             entry(
                 Publicity,
                 "2024-11-21",
@@ -1395,17 +1417,78 @@ mod tests {
     }
 
     #[test]
+    fn no_form_and_no_publicity_after_a_failed_pre_review_细则第十九条() {
+        let mut before: Vec<StepEntry> = kept()
+            .into_iter()
+            .take_while(|s| s.step != Step::PreReview)
+            .collect();
+        before.push(entry(
+            Step::PreReview,
+            "2024-11-18",
+            StepDetail::Review { passed: false },
+        ));
+        let failed = History::new(before.clone());
+        assert_eq!(failed.next_steps(), vec![Step::PreReview]);
+        let publicity = kept()
+            .into_iter()
+            .find(|s| s.step == Step::Publicity)
+            .unwrap();
+        // Out of order once the pre-review failed; and refused by rule were it offered.
+        assert!(
+            failed
+                .check(
+                    &publicity,
+                    &ctx("2026-11-23"),
+                    &DevelopmentRules::default(),
+                    &WorkCalendar::default()
+                )
+                .is_err()
+        );
+        before.push(entry(
+            Step::PreReview,
+            "2024-11-20",
+            StepDetail::Review { passed: true },
+        ));
+        let passed = History::new(before);
+        assert_eq!(
+            basis(passed.check(
+                &publicity,
+                &ctx("2026-11-23"),
+                &DevelopmentRules::default(),
+                &WorkCalendar::default()
+            )),
+            "ok"
+        );
+        // A pre-review without its written result is incomplete.
+        assert_eq!(
+            basis(check_after(
+                &with(Step::PreReview, "2024-11-20", StepDetail::Plain),
+                "2026-11-23"
+            )),
+            "field: 登记内容：缺少这一步需要填写的内容"
+        );
+    }
+
+    #[test]
     fn pre_review_within_a_month_of_the_committee_review_细则第十九条() {
         assert_eq!(
             basis(check_after(
-                &with(Step::PreReview, "2024-12-02", StepDetail::Plain),
+                &with(
+                    Step::PreReview,
+                    "2024-12-02",
+                    StepDetail::Review { passed: true }
+                ),
                 "2026-11-23"
             )),
             "late: 细则第十九条（本校设置）"
         );
         assert_eq!(
             basis(check_after(
-                &with(Step::PreReview, "2024-12-01", StepDetail::Plain),
+                &with(
+                    Step::PreReview,
+                    "2024-12-01",
+                    StepDetail::Review { passed: true }
+                ),
                 "2026-11-23"
             )),
             "ok"

@@ -10,7 +10,7 @@ use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, QueryOrder};
+use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 pub(crate) mod entity {
@@ -177,11 +177,13 @@ pub async fn of_people<C: ConnectionTrait>(db: &C, person_ids: &[i64]) -> Result
     Ok(out)
 }
 
-/// Steps of a subtree recorded past their deadline by override (责任追究), newest first.
+/// Steps of a subtree recorded past their deadline by override (责任追究), newest first, at
+/// most `limit`.
 pub async fn breaches<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     under: &OrgPath,
+    limit: u64,
 ) -> Result<Vec<StoredStep>> {
     to_steps(
         Entity::find()
@@ -192,6 +194,7 @@ pub async fn breaches<C: ConnectionTrait>(
                 Some(under),
             ))
             .order_by_desc(Column::OnDate)
+            .limit(limit)
             .all(db)
             .await?,
     )

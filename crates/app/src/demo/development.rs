@@ -120,7 +120,7 @@ fn schedule(
     on += days(rng, 3, 15);
     push(Step::CommitteeReview, on, StepDetail::Plain);
     on += days(rng, 5, 25);
-    push(Step::PreReview, on, StepDetail::Plain);
+    push(Step::PreReview, on, StepDetail::Review { passed: true });
     on += days(rng, 1, 3);
     let until = calendar.window_end(on, rules.publicity_working_days);
     push(

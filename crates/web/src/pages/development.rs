@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
 use dangjian_app::development::{
-    BOARD_DUE_DAYS, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
+    Accountable, BOARD_DUE_DAYS, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
 };
 use dangjian_app::people::PeopleQuery;
 use dangjian_app::training::PersonTraining;
@@ -165,7 +165,7 @@ impl Fields {
             Step::ActivistChosen => StepDetail::Recommendation {
                 by_league: self.get("by_league") == "on",
             },
-            Step::BackgroundReview => StepDetail::Review {
+            Step::BackgroundReview | Step::PreReview => StepDetail::Review {
                 passed: match self.get("passed") {
                     "yes" => true,
                     "no" => false,
@@ -254,6 +254,7 @@ pub(crate) struct BoardPage {
     board: Board,
     due_days: i64,
     funnel: Funnel,
+    accountable: Vec<Accountable>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -277,7 +278,9 @@ pub(crate) async fn board(
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&st.app.clock().today()));
     let funnel = st.app.development_funnel(actor, id, year).await?;
+    let accountable = st.app.accountability(actor, id).await?;
     Ok(BoardPage {
+        accountable,
         chrome: Chrome::new(&viewer, format!("{} · 发展党员", org.name), "orgs"),
         org,
         board,
