@@ -49,12 +49,25 @@ export async function newPage(browser, viewport = DESKTOP) {
   return page;
 }
 
+/** Signs in; when sign-ins come too fast for the server's throttle (429), waits and tries again. */
 export async function signIn(page, username, base = BASE_URL) {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === '/'),
-    page.locator('button[type="submit"]').click(),
-  ]);
+  for (let attempt = 1; ; attempt++) {
+    const shown = await page.goto(`${base}/login`);
+    if (shown?.status() === 429 && attempt < 20) {
+      await page.waitForTimeout(2_500);
+      continue;
+    }
+    await page.fill('input[name="username"]', username);
+    await page.fill('input[name="password"]', DEMO_PASSWORD);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+      page.locator('button[type="submit"]').click(),
+    ]);
+    if (answer.status() === 429 && attempt < 20) {
+      await page.waitForTimeout(2_500);
+      continue;
+    }
+    await page.waitForURL((u) => u.pathname === '/');
+    return;
+  }
 }
