@@ -155,7 +155,12 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     setDay(addMonths(chosen, 10));
     await record('branchsec', 'assessment');
     setDay(addDays(addMonths(chosen, 12), 3));
-    await record('branchsec', 'candidate_chosen');
+    // 座谈考察: the opinions of the group, the mentors, members and non-members heard first.
+    await record('branchsec', 'candidate_chosen', async (f) => {
+      for (const who of ['group', 'mentors', 'members', 'non_members']) {
+        await f.locator(`input[name="heard_${who}"]`).check();
+      }
+    });
   });
 
   test('candidate: filed, sponsors, review, training, committee review and pre-review', async () => {

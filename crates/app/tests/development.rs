@@ -230,7 +230,16 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         p,
         StepInput {
             body: Some(DecisionBody::GeneralMeeting),
-            ..input(Step::CandidateChosen, "2024-09-06", Plain)
+            ..input(
+                Step::CandidateChosen,
+                "2024-09-06",
+                StepDetail::Hearing {
+                    group: false,
+                    mentors: true,
+                    members: true,
+                    non_members: true,
+                },
+            )
         },
     )
     .await;

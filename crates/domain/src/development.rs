@@ -327,7 +327,15 @@ pub enum StepDetail {
     Members {
         members: Vec<Voucher>,
     },
-    /// Step 10.
+    /// Step 7: whose opinions were heard in talks and inspection (座谈考察).
+    Hearing {
+        /// The party group's, where the branch has groups.
+        group: bool,
+        mentors: bool,
+        members: bool,
+        non_members: bool,
+    },
+    /// Steps 10 and 13.
     Review {
         passed: bool,
     },
@@ -366,6 +374,23 @@ impl StepDetail {
                 .map(|m| m.name.as_str())
                 .collect::<Vec<_>>()
                 .join("、"),
+            Self::Hearing {
+                group,
+                mentors,
+                members,
+                non_members,
+            } => {
+                let heard: Vec<&str> = [
+                    (*group, "党小组"),
+                    (*mentors, "培养联系人"),
+                    (*members, "党员"),
+                    (*non_members, "群众"),
+                ]
+                .into_iter()
+                .filter_map(|(h, who)| h.then_some(who))
+                .collect();
+                format!("听取了{}的意见", heard.join("、"))
+            }
             Self::Review { passed } => if *passed { "合格" } else { "不合格" }.to_owned(),
             Self::Training { hours, days } => format!("{days} 天，{hours} 学时"),
             Self::Publicity {
@@ -713,8 +738,31 @@ impl History {
                 let by = months(previous, ASSESSMENT_EVERY_MONTHS);
                 late(by, format!("应每半年考察一次（{by} 前）"), "细则第十一条")
             }
-            (Step::CandidateChosen, _) => {
+            (
+                Step::CandidateChosen,
+                StepDetail::Hearing {
+                    mentors,
+                    members,
+                    non_members,
+                    ..
+                },
+            ) => {
                 check_body(next, ctx)?;
+                let unheard: Vec<&str> = [
+                    (*mentors, "培养联系人"),
+                    (*members, "党员"),
+                    (*non_members, "群众"),
+                ]
+                .into_iter()
+                .filter_map(|(h, who)| (!h).then_some(who))
+                .collect();
+                if !unheard.is_empty() {
+                    return Err(refuse(
+                        "hearing",
+                        format!("确定发展对象前应听取{}的意见", unheard.join("、")),
+                        "细则第十三条",
+                    ));
+                }
                 let earliest = months(since(Step::ActivistChosen), ACTIVIST_MIN_MONTHS);
                 if on < earliest {
                     return Err(refuse(
@@ -946,6 +994,7 @@ impl History {
             }
             (
                 Step::MentorsAssigned
+                | Step::CandidateChosen
                 | Step::SponsorsChosen
                 | Step::PreReview
                 | Step::Training
@@ -1090,7 +1139,7 @@ mod tests {
             ),
             entry(Assessment, "2024-03-01", Plain),
             entry(Assessment, "2024-08-30", Plain),
-            entry(CandidateChosen, "2024-09-06", Plain),
+            entry(CandidateChosen, "2024-09-06", heard()),
             entry(CandidateFiled, "2024-09-10", Plain),
             entry(
                 SponsorsChosen,
@@ -1176,6 +1225,47 @@ mod tests {
         entry(step, on, detail)
     }
 
+    /// Every opinion heard before step 7.
+    fn heard() -> StepDetail {
+        StepDetail::Hearing {
+            group: true,
+            mentors: true,
+            members: true,
+            non_members: true,
+        }
+    }
+
+    #[test]
+    fn a_candidate_is_chosen_after_hearing_mentors_members_and_non_members_细则第十三条() {
+        let unheard = StepDetail::Hearing {
+            group: false,
+            mentors: true,
+            members: true,
+            non_members: false,
+        };
+        let r = check_after(
+            &with(Step::CandidateChosen, "2024-09-06", unheard),
+            "2026-11-23",
+        );
+        let message = r.as_ref().map_err(ToString::to_string).unwrap_err();
+        assert!(message.contains("应听取群众的意见"), "{message}");
+        assert_eq!(basis(r), "细则第十三条");
+        // Without a party group, the group's opinion is not asked for.
+        let without_group = StepDetail::Hearing {
+            group: false,
+            mentors: true,
+            members: true,
+            non_members: true,
+        };
+        assert_eq!(
+            basis(check_after(
+                &with(Step::CandidateChosen, "2024-09-06", without_group),
+                "2026-11-23"
+            )),
+            "ok"
+        );
+    }
+
     #[test]
     fn a_development_kept_by_every_rule_goes_through_all_25_steps() {
         let steps = kept();
@@ -1204,7 +1294,7 @@ mod tests {
 
     #[test]
     fn steps_come_in_order_and_not_in_the_future_细则第四条() {
-        let early = with(Step::CandidateChosen, "2024-09-06", StepDetail::Plain);
+        let early = with(Step::CandidateChosen, "2024-09-06", heard());
         let history = History::new(kept().into_iter().take(3).collect());
         let r = history.check(
             &early,
@@ -1357,7 +1447,7 @@ mod tests {
         let mut history = History::new(kept().into_iter().take(7).collect());
         let r = |h: &History, on| {
             h.check(
-                &with(Step::CandidateChosen, on, StepDetail::Plain),
+                &with(Step::CandidateChosen, on, heard()),
                 &ctx("2026-11-23"),
                 &DevelopmentRules::default(),
                 &WorkCalendar::default(),

@@ -92,7 +92,16 @@ fn schedule(
     }
     on = assessed;
     on = on.max(chosen.checked_add_months(Months::new(12)).unwrap_or(on)) + days(rng, 1, 30);
-    push(Step::CandidateChosen, on, StepDetail::Plain);
+    push(
+        Step::CandidateChosen,
+        on,
+        StepDetail::Hearing {
+            group: true,
+            mentors: true,
+            members: true,
+            non_members: true,
+        },
+    );
     on += days(rng, 3, 10);
     push(Step::CandidateFiled, on, StepDetail::Plain);
     on += days(rng, 1, 7);

@@ -27,7 +27,7 @@ pub(crate) struct StepView {
     /// `person`, `branch`, `branch_committee`, `general_meeting`, `higher_committee` or
     /// `org_department`.
     body: String,
-    /// What the step recorded, tagged by `kind`: `plain`, `recommendation`, `members`,
+    /// What the step recorded, tagged by `kind`: `plain`, `recommendation`, `hearing`, `members`,
     /// `review`, `training`, `publicity`, `vote` or `confirmation`.
     #[schema(value_type = Object)]
     detail: serde_json::Value,

@@ -165,6 +165,12 @@ impl Fields {
             Step::ActivistChosen => StepDetail::Recommendation {
                 by_league: self.get("by_league") == "on",
             },
+            Step::CandidateChosen => StepDetail::Hearing {
+                group: self.get("heard_group") == "on",
+                mentors: self.get("heard_mentors") == "on",
+                members: self.get("heard_members") == "on",
+                non_members: self.get("heard_non_members") == "on",
+            },
             Step::BackgroundReview | Step::PreReview => StepDetail::Review {
                 passed: match self.get("passed") {
                     "yes" => true,
