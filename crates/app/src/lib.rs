@@ -11,6 +11,7 @@ pub mod development;
 mod docx;
 mod error;
 pub mod insight;
+pub mod notification;
 pub mod org;
 pub mod people;
 mod pii;
@@ -75,6 +76,17 @@ impl Actor {
                 role: Role::SecurityAdmin,
                 scope: None,
             }]),
+            client_ip: None,
+        }
+    }
+
+    /// The platform's own daily jobs: no grants of its own; what a job reads for an account
+    /// it reads with that account's access.
+    pub fn system() -> Self {
+        Self {
+            account_id: None,
+            name: "平台定时任务".to_owned(),
+            access: Access::new(Vec::new()),
             client_ip: None,
         }
     }

@@ -739,3 +739,48 @@ async fn a_step_is_judged_by_the_rules_and_the_practice_in_force_on_its_day() {
     let versions = t.app.settings().await.unwrap().versions().len();
     assert_eq!(versions, 2);
 }
+
+#[tokio::test]
+async fn each_morning_a_secretary_gets_the_digest_of_what_is_due_once() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let (admin, secretary, _) = desks(&t.app, &tree).await;
+    let p = newcomer(
+        &t.app,
+        &admin,
+        tree.branch_a.id,
+        member_input("孙同学", (2003, 5, 10), 50),
+    )
+    .await;
+    // An application five weeks ago: the talk is overdue.
+    let applied = t.app.clock().today() - chrono::Duration::days(35);
+    record(
+        &t.app,
+        &secretary,
+        p,
+        StepInput {
+            on: applied,
+            ..input(Step::Application, "2000-01-01", StepDetail::Plain)
+        },
+    )
+    .await;
+    // Everyone who keeps records over the person: the branch, its general branch and the
+    // two accounts of 组织部.
+    assert_eq!(t.app.send_development_digests().await.unwrap(), 4);
+    let mine = t.app.notifications(&secretary).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(
+        mine[0].title.contains("1 项到期，其中 1 项已逾期"),
+        "{}",
+        mine[0].title
+    );
+    assert!(mine[0].body.contains("孙同学") && mine[0].body.contains("已逾期"));
+    // A second run the same day writes nothing more; reading marks them read.
+    t.app.send_development_digests().await.unwrap();
+    assert_eq!(t.app.notifications(&secretary).await.unwrap().len(), 1);
+    assert_eq!(t.app.unread_notifications(&secretary).await.unwrap(), 1);
+    t.app.mark_notifications_read(&secretary).await.unwrap();
+    assert_eq!(t.app.unread_notifications(&secretary).await.unwrap(), 0);
+    // The job remembers the day it ran.
+    assert_eq!(t.app.send_digest_if_due().await.unwrap(), 0);
+}

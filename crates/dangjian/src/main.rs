@@ -299,6 +299,12 @@ async fn serve(app: App, addr: SocketAddr, data: &Path) -> Result<()> {
             if let Err(e) = janitor.purge_idle_sessions().await {
                 tracing::warn!(error = %e, "could not purge idle sessions");
             }
+            // Each morning's digest of development deadlines, once a day.
+            match janitor.send_digest_if_due().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(digests = n, "development digests sent"),
+                Err(e) => tracing::warn!(error = %e, "could not send the development digests"),
+            }
         }
     });
     let router = dangjian_web::router(state);

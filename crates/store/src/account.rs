@@ -509,3 +509,28 @@ pub async fn grant_owner<C: ConnectionTrait>(db: &C, grant_id: i64) -> Result<Op
         .await?
         .map(|g| g.user_id))
 }
+
+/// The enabled accounts that hold a grant: the people the platform writes to.
+pub async fn granted<C: ConnectionTrait>(db: &C) -> Result<Vec<Account>> {
+    let ids: Vec<i64> = grant::Entity::find()
+        .select_only()
+        .column(grant::Column::UserId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            user::Entity::find()
+                .filter(user::Column::Id.is_in(chunk.to_vec()))
+                .filter(user::Column::Disabled.eq(false))
+                .order_by_asc(user::Column::Id)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(to_account),
+        );
+    }
+    Ok(out)
+}

@@ -9,6 +9,7 @@ mod db;
 pub mod development;
 pub mod import;
 pub mod migration;
+pub mod notification;
 pub mod org;
 pub mod people;
 pub mod position;

@@ -8,6 +8,7 @@ mod m20261124_000003_figures;
 mod m20261124_000004_development;
 mod m20261125_000005_training;
 mod m20261125_000006_rules;
+mod m20261125_000007_notifications;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_development::Migration),
             Box::new(m20261125_000005_training::Migration),
             Box::new(m20261125_000006_rules::Migration),
+            Box::new(m20261125_000007_notifications::Migration),
         ]
     }
 }

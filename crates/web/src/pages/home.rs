@@ -24,6 +24,7 @@ pub(crate) struct HomePage {
     /// Per organization looked after: its development deadlines passed or near (the first
     /// few), how many in all, and how many already passed.
     due: Vec<(Org, Vec<BoardRow>, usize, usize)>,
+    unread: u64,
 }
 
 /// How many due items the home page lists per organization; the board has them all.
@@ -84,5 +85,6 @@ pub(crate) async fn page(
         scopes,
         figures,
         due,
+        unread: st.app.unread_notifications(actor).await?,
     })
 }

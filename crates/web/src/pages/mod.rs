@@ -7,6 +7,7 @@ mod dashboard;
 mod development;
 mod home;
 mod imports;
+mod notifications;
 mod orgs;
 mod people;
 mod rules;
@@ -99,6 +100,8 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/transfers/{id}/receive", post(people::receive_transfer))
         .route("/transfers/{id}/cancel", post(people::cancel_transfer))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/read", post(notifications::mark_read))
         .route("/account", get(account::page))
         .route(
             "/account/password",
@@ -264,10 +267,16 @@ impl Chrome {
             push_platform(&mut menu, "/audit", "审计日志", "audit");
         }
         menu.push(MenuItem {
+            href: "/notifications",
+            label: "消息",
+            key: "notifications",
+            group: "个人",
+        });
+        menu.push(MenuItem {
             href: "/account",
             label: "我的账号",
             key: "account",
-            group: "个人",
+            group: "",
         });
         Self {
             title: title.into(),
@@ -354,6 +363,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "class_created" => "培训班已开办，可以报名了",
         "enrolled" => "已报名",
         "result_saved" => "学时和考试结果已登记",
+        "read" => "消息已全部标为已读",
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
         "transfer_cancelled" => "转接已撤回",

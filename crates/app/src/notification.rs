@@ -1,0 +1,151 @@
+//! Notifications (消息): each account's messages, and the daily digest of development
+//! deadlines passed or near (发展党员待办摘要) that the server sends every morning.
+
+use crate::{Actor, App, Result};
+use chrono::Timelike;
+use dangjian_domain::platform::role::Action;
+use dangjian_store::notification as store;
+pub use dangjian_store::notification::Notification;
+use serde_json::json;
+
+/// The daily job that writes the development digests, by its name in `job_runs`.
+pub const DIGEST_JOB: &str = "development_digest";
+/// The hour (Shanghai) from which the day's digest is sent.
+pub const DIGEST_HOUR: u32 = 7;
+/// The most due items one digest lists; the board has them all.
+pub const DIGEST_ROWS: usize = 30;
+/// The most messages the page shows.
+pub const NOTIFICATION_LIMIT: u64 = 50;
+
+impl App {
+    /// The actor's latest messages, newest first.
+    pub async fn notifications(&self, actor: &Actor) -> Result<Vec<Notification>> {
+        match actor.account_id {
+            Some(id) => Ok(store::of_account(self.store.db(), id, NOTIFICATION_LIMIT).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    pub async fn unread_notifications(&self, actor: &Actor) -> Result<u64> {
+        match actor.account_id {
+            Some(id) => Ok(store::unread(self.store.db(), id).await?),
+            None => Ok(0),
+        }
+    }
+
+    /// Marks the actor's messages read; audited like every write.
+    pub async fn mark_notifications_read(&self, actor: &Actor) -> Result<()> {
+        let Some(id) = actor.account_id else {
+            return Ok(());
+        };
+        if store::unread(self.store.db(), id).await? == 0 {
+            return Ok(());
+        }
+        let tx = self.store.begin_write().await?;
+        let n = store::mark_read(&tx, id, self.now_ms()).await?;
+        let audit = actor.record(
+            "notification.read",
+            "account",
+            Some(id),
+            None,
+            None,
+            Some(json!({ "read": n })),
+        );
+        self.finish(tx, audit).await
+    }
+
+    /// Sends the day's digest if it is time and it was not sent yet; the server calls this
+    /// every few minutes. Returns how many digests were written.
+    pub async fn send_digest_if_due(&self) -> Result<usize> {
+        let now = self
+            .clock
+            .now()
+            .with_timezone(&dangjian_domain::clock::shanghai());
+        let today = now.date_naive();
+        if now.hour() < DIGEST_HOUR || store::job_ran(self.store.db(), DIGEST_JOB, today).await? {
+            return Ok(0);
+        }
+        self.send_development_digests().await
+    }
+
+    /// Writes today's digest to every account that keeps development records in a subtree
+    /// with deadlines passed or within 30 days: each item read with the account's own access.
+    pub async fn send_development_digests(&self) -> Result<usize> {
+        let db = self.store.db();
+        let today = self.today();
+        let mut messages = Vec::new();
+        for account in dangjian_store::account::granted(db).await? {
+            let access = dangjian_store::account::access(db, account.id).await?;
+            if access.scopes(Action::WriteRecords).is_empty() {
+                continue;
+            }
+            let actor = Actor {
+                account_id: Some(account.id),
+                name: account.username.clone(),
+                access,
+                client_ip: None,
+            };
+            let mut lines = Vec::new();
+            let (mut total, mut overdue) = (0, 0);
+            let mut link = None;
+            for org in self.scope_roots(&actor).await? {
+                if !actor.access.can_at(Action::WriteRecords, &org.path) {
+                    continue;
+                }
+                let board = self.development_board(&actor, org.id).await?;
+                for r in &board.due {
+                    let Some((step, by, late)) = r.due else {
+                        continue;
+                    };
+                    total += 1;
+                    overdue += usize::from(late);
+                    if lines.len() < DIGEST_ROWS {
+                        lines.push(format!(
+                            "{}（{}）：{}，期限 {by}{}",
+                            r.name,
+                            r.org_name,
+                            step.label(),
+                            if late { "，已逾期" } else { "" }
+                        ));
+                    }
+                }
+                if !board.due.is_empty() {
+                    link.get_or_insert_with(|| format!("/orgs/{}/development", org.id));
+                }
+            }
+            if total == 0 {
+                continue;
+            }
+            if total > lines.len() {
+                lines.push(format!(
+                    "……另有 {} 项，见发展党员工作台",
+                    total - lines.len()
+                ));
+            }
+            messages.push(Notification {
+                id: self.new_id(),
+                account_id: account.id,
+                kind: DIGEST_JOB.to_owned(),
+                day: today,
+                title: format!("发展党员待办（{today}）：{total} 项到期，其中 {overdue} 项已逾期"),
+                body: lines.join("\n"),
+                link,
+                created_at: self.now_ms(),
+                read_at: None,
+            });
+        }
+        let tx = self.store.begin_write().await?;
+        store::insert_many(&tx, &messages).await?;
+        store::record_run(&tx, DIGEST_JOB, today, self.now_ms()).await?;
+        let audit = Actor::system().record(
+            "notification.digest",
+            "job",
+            None,
+            None,
+            None,
+            Some(json!({ "day": today, "digests": messages.len() })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(messages.len())
+    }
+}

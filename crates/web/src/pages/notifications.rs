@@ -1,0 +1,41 @@
+//! One's messages (消息): the daily digests of what is due.
+
+use super::{Chrome, NoticeQuery};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_app::notification::Notification;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notifications.html")]
+pub(crate) struct NotificationsPage {
+    chrome: Chrome,
+    items: Vec<Notification>,
+    unread: u64,
+}
+
+pub(crate) async fn page(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> Result<NotificationsPage, PageError> {
+    let actor = viewer.actor();
+    Ok(NotificationsPage {
+        chrome: Chrome::new(&viewer, "消息", "notifications").with_notice(q.notice.as_deref()),
+        items: st.app.notifications(actor).await?,
+        unread: st.app.unread_notifications(actor).await?,
+    })
+}
+
+/// Marks every message read.
+pub(crate) async fn mark_read(
+    State(st): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
+    st.app.mark_notifications_read(viewer.actor()).await?;
+    Ok(Redirect::to("/notifications?notice=read").into_response())
+}
