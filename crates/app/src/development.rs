@@ -209,12 +209,7 @@ impl App {
         let body = input.body.unwrap_or(policy.body);
         let higher = policy.recorder == Recorder::Higher;
         let may = if higher {
-            // A scope above the branch: the general branch's or the committee's.
-            actor
-                .access
-                .scopes(Action::Approve)
-                .iter()
-                .any(|s| s.contains(&record.org_path) && s != &record.org_path)
+            actor.approves_above(&record.org_path)
         } else {
             actor.access.can_at(Action::WriteRecords, &record.org_path)
         };
@@ -228,7 +223,7 @@ impl App {
 
         let detail = match input.step {
             Step::MentorsAssigned | Step::SponsorsChosen => StepDetail::Members {
-                members: self.vouchers(actor, &input.member_ids).await?,
+                members: self.vouchers(actor, &input.member_ids, input.on).await?,
             },
             // Nothing typed: the party school's certified classes speak for the training.
             Step::Training if input.detail == (StepDetail::Training { hours: 0, days: 0 }) => {
@@ -359,8 +354,14 @@ impl App {
         Ok(account.map_or_else(|| actor.name.clone(), |a| a.display_name))
     }
 
-    /// Mentors or sponsors by id, as members the actor may see.
-    async fn vouchers(&self, actor: &Actor, ids: &[i64]) -> Result<Vec<Voucher>> {
+    /// Mentors or sponsors by id as they stood on `on`: their status, and whether they were
+    /// under 留党察看.
+    async fn vouchers(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+        on: chrono::NaiveDate,
+    ) -> Result<Vec<Voucher>> {
         let mut unique = ids.to_vec();
         unique.sort_unstable();
         unique.dedup();
@@ -370,14 +371,14 @@ impl App {
                 FieldError::new("members", "人员", "有人员不存在或不在您的管辖范围内").into(),
             );
         }
+        let barred = self.on_probation_discipline(&unique, on).await?;
         Ok(people
             .into_iter()
             .map(|p| Voucher {
+                on_probation_discipline: barred.contains(&p.person.id),
                 person_id: p.person.id,
                 name: p.person.name,
                 status: p.person.status,
-                // 留党察看 is not yet kept in the roster: nobody is barred by it yet.
-                on_probation_discipline: false,
             })
             .collect())
     }

@@ -31,7 +31,7 @@ pub use error::{AppError, Result};
 
 use dangjian_domain::clock::Clock;
 use dangjian_domain::platform::audit::AuditRecord;
-use dangjian_domain::platform::role::{Access, Grant, Role};
+use dangjian_domain::platform::role::{Access, Action, Grant, Role};
 use dangjian_store::{Store, WriteTx};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -89,6 +89,15 @@ impl Actor {
             access: Access::new(Vec::new()),
             client_ip: None,
         }
+    }
+
+    /// Whether the actor approves in a scope strictly above `path`: the general branch's or
+    /// the committee's over a branch, whose acts a branch does not record for itself.
+    pub fn approves_above(&self, path: &dangjian_domain::org::OrgPath) -> bool {
+        self.access
+            .scopes(Action::Approve)
+            .iter()
+            .any(|s| s.contains(path) && s != path)
     }
 
     /// An audit record of this actor's act.

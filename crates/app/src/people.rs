@@ -17,6 +17,9 @@ use dangjian_store::people::{
 };
 use serde_json::json;
 
+mod discipline;
+pub use discipline::StoredDiscipline;
+
 /// What a person asked for in the people list.
 #[derive(Debug, Clone, Default)]
 pub struct PeopleQuery {

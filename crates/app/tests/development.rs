@@ -263,6 +263,47 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
             .to_string()
             .contains("细则第十四条")
     );
+    // A member under 留党察看 sponsors nobody while it runs; the branch does not record
+    // discipline, the committee above it does.
+    let disciplined = t
+        .app
+        .add_person(
+            &admin,
+            tree.branch_a.id,
+            None,
+            &member_input("周老师", (1979, 2, 3), 12),
+        )
+        .await
+        .unwrap()
+        .id;
+    let probation = dangjian_domain::people::discipline::Discipline::parse(
+        dangjian_domain::people::discipline::DisciplineKind::Probation,
+        day("2024-03-01"),
+        Some(1),
+        ("支部大会决定，经上级党委批准", "违反工作纪律"),
+        day("2026-11-23"),
+    )
+    .unwrap();
+    assert!(matches!(
+        t.app
+            .record_discipline(&secretary, disciplined, probation.clone())
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    t.app
+        .record_discipline(&admin, disciplined, probation)
+        .await
+        .unwrap();
+    let barred = StepInput {
+        member_ids: vec![mentors[0], disciplined],
+        ..input(Step::SponsorsChosen, "2024-09-12", Plain)
+    };
+    let err = t.app.record_step(&secretary, p, barred).await.unwrap_err();
+    assert!(
+        err.to_string().contains("周老师 正受留党察看处分")
+            && err.to_string().contains("细则第十四条"),
+        "{err}"
+    );
     record(
         &t.app,
         &secretary,

@@ -7,6 +7,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use pinyin::ToPinyin;
 use serde::Serialize;
 
+pub mod discipline;
+
 labelled_enum! {
     /// 性别.
     pub enum Gender {

@@ -7,6 +7,7 @@ pub mod attachment;
 pub mod audit;
 mod db;
 pub mod development;
+pub mod discipline;
 pub mod import;
 pub mod migration;
 pub mod notification;

@@ -1087,4 +1087,34 @@ async fn the_party_school_certifies_a_candidate_and_the_record_prints_to_word() 
     );
     let openapi = send(&w, get("/api/v1/openapi.json", &admin)).await.body;
     assert!(openapi.contains("/api/v1/training-classes/{id}/trainees"));
+
+    // 留党察看 is recorded on a member for one or two years.
+    let member = send(&w, get("/api/v1/people?status=full&per_page=1", &admin))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let discipline = |years: &str| {
+        form(
+            &format!("/people/{member}/disciplines"),
+            &admin,
+            &format!(
+                "csrf={csrf}&kind=probation&years={years}&decided_on=2026-03-01&decided_by=%E6%94%AF%E9%83%A8%E5%A4%A7%E4%BC%9A&reason=%E8%BF%9D%E7%BA%AA"
+            ),
+        )
+    };
+    let r = send(&w, discipline("3")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("党章第四十条"), "{}", r.body);
+    assert_eq!(
+        send(&w, discipline("1")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = send(&w, get(&format!("/people/{member}"), &admin))
+        .await
+        .body;
+    assert!(
+        page.contains("留党察看") && page.contains("至 2027-02-28"),
+        "{page}"
+    );
 }

@@ -9,6 +9,7 @@ mod m20261124_000004_development;
 mod m20261125_000005_training;
 mod m20261125_000006_rules;
 mod m20261125_000007_notifications;
+mod m20261125_000008_discipline;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_training::Migration),
             Box::new(m20261125_000006_rules::Migration),
             Box::new(m20261125_000007_notifications::Migration),
+            Box::new(m20261125_000008_discipline::Migration),
         ]
     }
 }

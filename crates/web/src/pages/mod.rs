@@ -70,6 +70,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/people/{id}/edit", get(people::edit_form))
         .route("/people/{id}/reveal", post(people::reveal))
         .route("/people/{id}/transfers", post(people::start_transfer))
+        .route("/people/{id}/disciplines", post(people::discipline))
         .route("/orgs/{id}/development", get(development::board))
         .route("/orgs/{id}/development.xlsx", get(development::funnel_xlsx))
         .route("/rules", get(rules::page).post(rules::save))
@@ -364,6 +365,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "enrolled" => "已报名",
         "result_saved" => "学时和考试结果已登记",
         "read" => "消息已全部标为已读",
+        "discipline_recorded" => "党纪处分已登记",
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
         "transfer_cancelled" => "转接已撤回",

@@ -11,13 +11,16 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use dangjian_app::people::{PeopleQuery, PersonRow, PersonView, RevealedPii};
+use dangjian_app::people::{PeopleQuery, PersonRow, PersonView, RevealedPii, StoredDiscipline};
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{AppError, PersonSort};
+use dangjian_domain::FieldError;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::{Page, Paging};
+use dangjian_domain::people::discipline::{Discipline, DisciplineKind};
 use dangjian_domain::people::{
     Degree, ETHNICITIES, Education, Person, PersonCategory, PersonInput, PersonStatus, TitleLevel,
+    parse_date,
 };
 use dangjian_domain::platform::role::Action;
 use serde::Deserialize;
@@ -225,6 +228,10 @@ pub(crate) struct PersonPage {
     transfer_form: TransferForm,
     transfer_errors: FormErrors,
     transfer_message: Option<String>,
+    disciplines: Vec<StoredDiscipline>,
+    may_discipline: bool,
+    discipline_kinds: &'static [DisciplineKind],
+    discipline_message: Option<String>,
 }
 
 async fn person_page(
@@ -236,6 +243,7 @@ async fn person_page(
 ) -> Result<PersonPage, AppError> {
     let actor = viewer.actor();
     let v = st.app.person(actor, id).await?;
+    let v_path = v.org.path.clone();
     let transfers = st.app.transfers_of(actor, id).await?;
     let branches = if v.may_edit {
         st.app
@@ -259,6 +267,10 @@ async fn person_page(
         transfer_form: TransferForm::default(),
         transfer_errors: FormErrors::default(),
         transfer_message: None,
+        disciplines: st.app.disciplines(actor, id).await?,
+        may_discipline: st.app.may_discipline(actor, &v_path),
+        discipline_kinds: DisciplineKind::ALL,
+        discipline_message: None,
     })
 }
 
@@ -568,5 +580,57 @@ pub(crate) async fn update(
             let page = form_page(&st, &viewer, Some(id), org_id, f, errors, message).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct DisciplineForm {
+    kind: String,
+    decided_on: String,
+    years: String,
+    decided_by: String,
+    reason: String,
+}
+
+/// Records a sanction (党纪处分) on a member.
+pub(crate) async fn discipline(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<DisciplineForm>,
+) -> Result<Response, PageError> {
+    let result = async {
+        let kind = DisciplineKind::parse(&f.kind)
+            .ok_or_else(|| FieldError::new("kind", "处分种类", "请选择处分种类"))?;
+        let decided_on = parse_date(&f.decided_on, "decided_on", "决定日期")?
+            .ok_or_else(|| FieldError::new("decided_on", "决定日期", "请填写决定日期"))?;
+        let years = match f.years.trim() {
+            "" => None,
+            y => Some(
+                y.parse()
+                    .map_err(|_| FieldError::new("years", "察看期", "应为 1 或 2（年）"))?,
+            ),
+        };
+        let d = Discipline::parse(
+            kind,
+            decided_on,
+            years,
+            (&f.decided_by, &f.reason),
+            st.app.clock().today(),
+        )?;
+        st.app.record_discipline(viewer.actor(), id, d).await
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/people/{id}?notice=discipline_recorded")).into_response())
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let mut page = person_page(&st, &viewer, id, None, None).await?;
+            page.discipline_message = Some(e.to_string());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -1,0 +1,87 @@
+//! Recording party discipline (党纪处分) on members, and reading it where it matters: a member
+//! under 留党察看 may not sponsor a candidate (细则第十四条).
+
+use crate::{Actor, App, AppError, Result};
+use dangjian_domain::people::discipline::Discipline;
+use dangjian_domain::platform::role::Action;
+use dangjian_store::discipline as store;
+pub use dangjian_store::discipline::StoredDiscipline;
+use dangjian_store::people as people_store;
+use serde_json::json;
+
+impl App {
+    /// A person's sanctions, oldest first, within the actor's scope.
+    pub async fn disciplines(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+    ) -> Result<Vec<StoredDiscipline>> {
+        let db = self.store.db();
+        people_store::find(db, &actor.access, Action::ReadRecords, person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(store::of_people(db, &[person_id]).await?)
+    }
+
+    /// Whether the actor may record a sanction on people of `path`: decided by the branch and
+    /// approved above it, it is recorded by the higher committee or the organization department.
+    pub fn may_discipline(&self, actor: &Actor, path: &dangjian_domain::org::OrgPath) -> bool {
+        actor.approves_above(path)
+    }
+
+    /// Records a sanction on a member.
+    pub async fn record_discipline(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        discipline: Discipline,
+    ) -> Result<StoredDiscipline> {
+        let db = self.store.db();
+        let record = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !self.may_discipline(actor, &record.org_path) {
+            return Err(AppError::Forbidden("党纪处分由上级党组织登记"));
+        }
+        if !record.person.status.is_member() {
+            return Err(AppError::Rule {
+                field: Some("kind"),
+                message: format!("{} 不是党员", record.person.name),
+                basis: "党章第三十九条",
+            });
+        }
+        let stored = StoredDiscipline {
+            id: self.new_id(),
+            person_id,
+            org_path: record.org_path.as_str().to_owned(),
+            discipline,
+            created_at: self.now_ms(),
+        };
+        let tx = self.store.begin_write().await?;
+        store::insert(&tx, &stored).await?;
+        let audit = actor.record(
+            "person.discipline",
+            "person",
+            Some(person_id),
+            Some(record.org_path.as_str()),
+            None,
+            Some(json!(stored)),
+        );
+        self.finish(tx, audit).await?;
+        Ok(stored)
+    }
+
+    /// Of some people, those under 留党察看 on `day`.
+    pub(crate) async fn on_probation_discipline(
+        &self,
+        ids: &[i64],
+        day: chrono::NaiveDate,
+    ) -> Result<Vec<i64>> {
+        Ok(store::of_people(self.store.db(), ids)
+            .await?
+            .into_iter()
+            .filter(|d| d.discipline.on_probation(day))
+            .map(|d| d.person_id)
+            .collect())
+    }
+}
