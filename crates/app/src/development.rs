@@ -6,8 +6,8 @@ use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::training::TrainingCredit;
 use dangjian_domain::development::{
-    ConfirmationOutcome, Context, DecisionBody, History, Stage, Step, StepDetail, StepEntry,
-    Voucher,
+    ConfirmationOutcome, Context, DecisionBody, History, RollCall, RollEntry, Stage, Step,
+    StepDetail, StepEntry, VoteCount, Voucher,
 };
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -33,6 +33,9 @@ pub struct StepInput {
     pub detail: StepDetail,
     /// Mentors (step 5) or sponsors (step 9), by person id.
     pub member_ids: Vec<i64>,
+    /// The roll of a vote (steps 15 and 23): each full member entitled to vote and how they
+    /// took part; left empty, the typed counts stand alone.
+    pub roll: Vec<(i64, RollCall)>,
     pub note: String,
     /// Why a deadline was passed: only the organization department may record it so.
     pub override_reason: Option<String>,
@@ -236,6 +239,31 @@ impl App {
             }
             _ => input.detail,
         };
+        // A roll taken at the vote sets who was entitled and who attended.
+        let detail = match detail {
+            StepDetail::Vote { count, .. } if !input.roll.is_empty() => {
+                let roll = self.roll(person.org_id, input.on, &input.roll).await?;
+                StepDetail::Vote {
+                    count: VoteCount::from_roll(&roll, (count.yes, count.no, count.abstain)),
+                    roll,
+                }
+            }
+            StepDetail::Confirmation {
+                count,
+                outcome,
+                extend_months,
+                ..
+            } if !input.roll.is_empty() => {
+                let roll = self.roll(person.org_id, input.on, &input.roll).await?;
+                StepDetail::Confirmation {
+                    count: VoteCount::from_roll(&roll, (count.yes, count.no, count.abstain)),
+                    outcome,
+                    extend_months,
+                    roll,
+                }
+            }
+            d => d,
+        };
         let entry = StepEntry {
             step: input.step,
             on: input.on,
@@ -352,6 +380,63 @@ impl App {
             None => None,
         };
         Ok(account.map_or_else(|| actor.name.clone(), |a| a.display_name))
+    }
+
+    /// The full members of a branch entitled to vote on `on`: all but those under 留党察看,
+    /// who have no vote while it runs (党章第四十条). Id and name, by name.
+    pub async fn voters(&self, org_id: i64, on: chrono::NaiveDate) -> Result<Vec<(i64, String)>> {
+        let db = self.store.db();
+        let full: Vec<i64> = people_store::current_of_org(db, org_id)
+            .await?
+            .into_iter()
+            .filter(|(_, status)| *status == PersonStatus::Full)
+            .map(|(id, _)| id)
+            .collect();
+        let barred = self.on_probation_discipline(&full, on).await?;
+        let names = people_store::names(db, &full).await?;
+        let mut voters: Vec<(i64, String)> = full
+            .into_iter()
+            .filter(|id| !barred.contains(id))
+            .map(|id| (id, names.get(&id).cloned().unwrap_or_default()))
+            .collect();
+        voters.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(voters)
+    }
+
+    /// A vote's roll as taken: exactly the branch's voters of the day, each once.
+    async fn roll(
+        &self,
+        org_id: i64,
+        on: chrono::NaiveDate,
+        taken: &[(i64, RollCall)],
+    ) -> Result<Vec<RollEntry>> {
+        let voters = self.voters(org_id, on).await?;
+        let mut ids: Vec<i64> = taken.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut entitled: Vec<i64> = voters.iter().map(|(id, _)| *id).collect();
+        entitled.sort_unstable();
+        if ids.len() != taken.len() || ids != entitled {
+            return Err(AppError::Rule {
+                field: Some("roll"),
+                message: format!(
+                    "到会名单应列出本支部有表决权的全体正式党员（{} 人），每人一次；受留党察看处分的党员没有表决权",
+                    voters.len()
+                ),
+                basis: "细则·第15步",
+            });
+        }
+        Ok(voters
+            .into_iter()
+            .filter_map(|(id, name)| {
+                let call = taken.iter().find(|(t, _)| *t == id)?.1;
+                Some(RollEntry {
+                    person_id: id,
+                    name,
+                    call,
+                })
+            })
+            .collect())
     }
 
     /// Mentors or sponsors by id as they stood on `on`: their status, and whether they were

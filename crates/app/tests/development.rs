@@ -9,7 +9,7 @@ use dangjian_app::{Actor, App, AppError};
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::training::{ClassPlan, ExamResult};
 use dangjian_domain::development::{
-    ConfirmationOutcome, DecisionBody, Stage, Step, StepDetail, VoteCount,
+    ConfirmationOutcome, DecisionBody, RollCall, Stage, Step, StepDetail, VoteCount,
 };
 use dangjian_domain::people::PersonStatus;
 
@@ -24,6 +24,7 @@ fn input(step: Step, on: &str, detail: StepDetail) -> StepInput {
         body: None,
         detail,
         member_ids: Vec::new(),
+        roll: Vec::new(),
         note: String::new(),
         override_reason: None,
     }
@@ -84,6 +85,7 @@ async fn document_text(app: &App, actor: &Actor, person: i64, doc: DevelopmentDo
 
 fn count(entitled: u32, attending: u32, yes: u32) -> VoteCount {
     VoteCount {
+        written: 0,
         entitled,
         attending,
         yes,
@@ -408,10 +410,39 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         Step::AdmissionVote,
         "2024-12-05",
         StepDetail::Vote {
+            roll: Vec::new(),
             count: count(20, 10, 10),
         },
     );
     assert!(t.app.record_step(&secretary, p, no_quorum).await.is_err());
+    // Under 留党察看 周老师 has no vote: a roll that names him is refused.
+    let err = t
+        .app
+        .record_step(
+            &secretary,
+            p,
+            StepInput {
+                roll: vec![
+                    (mentors[0], RollCall::Present),
+                    (mentors[1], RollCall::Present),
+                    (disciplined, RollCall::Present),
+                ],
+                ..input(
+                    Step::AdmissionVote,
+                    "2024-12-05",
+                    StepDetail::Vote {
+                        roll: Vec::new(),
+                        count: count(2, 2, 2),
+                    },
+                )
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("受留党察看处分的党员没有表决权"),
+        "{err}"
+    );
     record(
         &t.app,
         &secretary,
@@ -420,6 +451,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
             Step::AdmissionVote,
             "2024-12-05",
             StepDetail::Vote {
+                roll: Vec::new(),
                 count: count(20, 15, 12),
             },
         ),
@@ -488,6 +520,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         record(&t.app, &secretary, p, input(step, on, Plain)).await;
     }
     let confirm = StepDetail::Confirmation {
+        roll: Vec::new(),
         count: count(21, 18, 17),
         outcome: ConfirmationOutcome::Confirm,
         extend_months: None,
@@ -504,13 +537,61 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
             .to_string()
             .contains("细则第三十二条")
     );
-    record(
-        &t.app,
-        &secretary,
-        p,
-        input(Step::ConfirmationVote, "2025-12-05", confirm),
-    )
-    .await;
+    // The roll of the confirmation vote: 周老师's 留党察看 ended in February, so all three
+    // full members are entitled, and one who could not come sent a written opinion.
+    let rolled = |roll: Vec<(i64, RollCall)>| StepInput {
+        roll,
+        ..input(Step::ConfirmationVote, "2025-12-05", confirm.clone())
+    };
+    let err = t
+        .app
+        .record_step(
+            &secretary,
+            p,
+            rolled(vec![
+                (mentors[0], RollCall::Present),
+                (mentors[1], RollCall::Present),
+            ]),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("有表决权的全体正式党员（3 人）"),
+        "{err}"
+    );
+    let voted = t
+        .app
+        .record_step(
+            &secretary,
+            p,
+            StepInput {
+                detail: StepDetail::Confirmation {
+                    count: VoteCount {
+                        yes: 3,
+                        ..count(0, 0, 0)
+                    },
+                    outcome: ConfirmationOutcome::Confirm,
+                    extend_months: None,
+                    roll: Vec::new(),
+                },
+                ..rolled(vec![
+                    (mentors[0], RollCall::Present),
+                    (mentors[1], RollCall::Written),
+                    (disciplined, RollCall::Present),
+                ])
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        voted
+            .entry
+            .detail
+            .summary()
+            .starts_with("按期转为正式党员；赞成 3/应到 3"),
+        "{}",
+        voted.entry.detail.summary()
+    );
     record(
         &t.app,
         &gbsec,

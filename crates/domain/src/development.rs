@@ -264,6 +264,10 @@ pub struct VoteCount {
     pub entitled: u32,
     /// Of them, those who attended.
     pub attending: u32,
+    /// Of the others, those who sent a written opinion before the count; it is counted with
+    /// the votes (RULES.md §1, step 15).
+    #[serde(default)]
+    pub written: u32,
     pub yes: u32,
     pub no: u32,
     pub abstain: u32,
@@ -273,17 +277,23 @@ impl VoteCount {
     /// Checks the count adds up and the meeting had its quorum (attending voters more than
     /// half of those entitled, RULES.md §1 step 15).
     pub fn check(&self) -> Result<(), DomainError> {
-        if self.attending > self.entitled {
-            return Err(
-                FieldError::new("attending", "到会有表决权的正式党员", "不能多于应到人数").into(),
-            );
-        }
         // In u64: counts typed into a form must not overflow on the way to a refusal.
+        if u64::from(self.attending) + u64::from(self.written) > u64::from(self.entitled) {
+            return Err(FieldError::new(
+                "attending",
+                "到会有表决权的正式党员",
+                "到会和书面表达意见的人数合计不能多于应到人数",
+            )
+            .into());
+        }
         let votes = u64::from(self.yes) + u64::from(self.no) + u64::from(self.abstain);
-        if votes > u64::from(self.attending) {
-            return Err(
-                FieldError::new("yes", "表决票数", "赞成、反对、弃权合计不能多于到会人数").into(),
-            );
+        if votes > u64::from(self.attending) + u64::from(self.written) {
+            return Err(FieldError::new(
+                "yes",
+                "表决票数",
+                "赞成、反对、弃权合计不能多于到会和书面表达意见的人数",
+            )
+            .into());
         }
         if u64::from(self.attending) * 2 <= u64::from(self.entitled) {
             return Err(DomainError::Rule {
@@ -302,6 +312,56 @@ impl VoteCount {
     /// of those attending.
     pub fn passed(&self) -> bool {
         u64::from(self.yes) * 2 > u64::from(self.entitled)
+    }
+}
+
+labelled_enum! {
+    /// How a full member entitled to vote took part in a branch general meeting's vote.
+    pub enum RollCall {
+        Present = ("present", "到会"),
+        Written = ("written", "书面表达意见"),
+        Absent = ("absent", "缺席"),
+    }
+}
+
+/// A full member entitled to vote, on the roll of a vote (who was entitled, who attended).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollEntry {
+    pub person_id: i64,
+    pub name: String,
+    pub call: RollCall,
+}
+
+impl VoteCount {
+    /// The count of a roll and the ballots (a secret ballot: counted, never named).
+    pub fn from_roll(roll: &[RollEntry], (yes, no, abstain): (u32, u32, u32)) -> Self {
+        let n = |call| {
+            u32::try_from(roll.iter().filter(|r| r.call == call).count()).unwrap_or(u32::MAX)
+        };
+        Self {
+            entitled: u32::try_from(roll.len()).unwrap_or(u32::MAX),
+            attending: n(RollCall::Present),
+            written: n(RollCall::Written),
+            yes,
+            no,
+            abstain,
+        }
+    }
+
+    /// Checks a count against its roll, when the roll was taken: the same people, counted
+    /// once.
+    fn check_roll(&self, roll: &[RollEntry]) -> Result<(), DomainError> {
+        if roll.is_empty() {
+            return Ok(());
+        }
+        let mut ids: Vec<i64> = roll.iter().map(|r| r.person_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let counted = Self::from_roll(roll, (self.yes, self.no, self.abstain));
+        if ids.len() != roll.len() || counted != *self {
+            return Err(FieldError::new("roll", "到会名单", "与应到、实到人数不符").into());
+        }
+        Ok(())
     }
 }
 
@@ -350,15 +410,19 @@ pub enum StepDetail {
         objections: u32,
         unresolved: u32,
     },
-    /// Step 15.
+    /// Step 15, with the roll of who was entitled and who attended, when it was taken.
     Vote {
         count: VoteCount,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        roll: Vec<RollEntry>,
     },
     /// Step 23; `extend_months` only for an extension.
     Confirmation {
         count: VoteCount,
         outcome: ConfirmationOutcome,
         extend_months: Option<u32>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        roll: Vec<RollEntry>,
     },
 }
 
@@ -398,10 +462,15 @@ impl StepDetail {
                 objections,
                 unresolved,
             } => format!("至 {until}；反映 {objections} 件，未了结 {unresolved} 件"),
-            Self::Vote { count } => format!(
-                "应到 {}，实到 {}；赞成 {}、反对 {}、弃权 {}（{}）",
+            Self::Vote { count, .. } => format!(
+                "应到 {}，实到 {}{}；赞成 {}、反对 {}、弃权 {}（{}）",
                 count.entitled,
                 count.attending,
+                if count.written > 0 {
+                    format!("，书面表达意见 {}", count.written)
+                } else {
+                    String::new()
+                },
                 count.yes,
                 count.no,
                 count.abstain,
@@ -415,6 +484,7 @@ impl StepDetail {
                 count,
                 outcome,
                 extend_months,
+                ..
             } => format!(
                 "{}{}；赞成 {}/应到 {}",
                 outcome.label(),
@@ -509,7 +579,7 @@ impl History {
 
     fn admission_passed(&self) -> Option<bool> {
         self.last_of(Step::AdmissionVote).map(|s| match &s.detail {
-            StepDetail::Vote { count } => count.passed(),
+            StepDetail::Vote { count, .. } => count.passed(),
             _ => false,
         })
     }
@@ -879,7 +949,7 @@ impl History {
                 }
                 Ok(None)
             }
-            (Step::AdmissionVote, StepDetail::Vote { count }) => {
+            (Step::AdmissionVote, StepDetail::Vote { count, roll }) => {
                 let passed_review = matches!(
                     self.last_of(Step::BackgroundReview).map(|s| &s.detail),
                     Some(StepDetail::Review { passed: true })
@@ -892,6 +962,7 @@ impl History {
                     ));
                 }
                 count.check()?;
+                count.check_roll(roll)?;
                 let by = months(since(Step::PreReview), rules.vote_within_months);
                 late(
                     by,
@@ -925,9 +996,11 @@ impl History {
                     count,
                     outcome,
                     extend_months,
+                    roll,
                 },
             ) => {
                 count.check()?;
+                count.check_roll(roll)?;
                 let end = self.probation_end().unwrap_or(on);
                 if on < end {
                     return Err(refuse(
@@ -1096,6 +1169,7 @@ mod tests {
 
     fn count(entitled: u32, attending: u32, yes: u32) -> VoteCount {
         VoteCount {
+            written: 0,
             entitled,
             attending,
             yes,
@@ -1174,6 +1248,7 @@ mod tests {
                 AdmissionVote,
                 "2024-12-05",
                 StepDetail::Vote {
+                    roll: Vec::new(),
                     count: count(20, 15, 12),
                 },
             ),
@@ -1188,6 +1263,7 @@ mod tests {
                 ConfirmationVote,
                 "2025-12-05",
                 StepDetail::Confirmation {
+                    roll: Vec::new(),
                     count: count(21, 18, 17),
                     outcome: ConfirmationOutcome::Confirm,
                     extend_months: None,
@@ -1632,6 +1708,7 @@ mod tests {
                 Step::AdmissionVote,
                 "2024-12-05",
                 StepDetail::Vote {
+                    roll: Vec::new(),
                     count: count(entitled, attending, yes),
                 },
             )
@@ -1649,7 +1726,9 @@ mod tests {
             Step::AdmissionVote,
             "2024-12-05",
             StepDetail::Vote {
+                roll: Vec::new(),
                 count: VoteCount {
+                    written: 0,
                     entitled: 20,
                     attending: 11,
                     yes: 9,
@@ -1662,7 +1741,7 @@ mod tests {
             check_after(&too_many, "2026-11-23")
                 .unwrap_err()
                 .to_string()
-                .contains("不能多于到会人数")
+                .contains("不能多于到会和书面表达意见的人数")
         );
         // 11 attending of 20: a quorum; 10 yes is not more than half of the 20 entitled.
         assert_eq!(basis(check_after(&vote(20, 11, 10), "2026-11-23")), "ok");
@@ -1688,6 +1767,7 @@ mod tests {
             Step::AdmissionVote,
             "2024-12-21",
             StepDetail::Vote {
+                roll: Vec::new(),
                 count: count(20, 15, 12),
             },
         );
@@ -1698,8 +1778,47 @@ mod tests {
     }
 
     #[test]
+    fn a_roll_sets_who_was_entitled_and_who_attended_细则_第15步() {
+        let roll = |calls: &[RollCall]| -> Vec<RollEntry> {
+            calls
+                .iter()
+                .enumerate()
+                .map(|(i, c)| RollEntry {
+                    person_id: i as i64,
+                    name: format!("党员{i}"),
+                    call: *c,
+                })
+                .collect()
+        };
+        use RollCall::*;
+        let r = roll(&[Present, Present, Written, Absent, Absent]);
+        let c = VoteCount::from_roll(&r, (3, 0, 0));
+        assert_eq!((c.entitled, c.attending, c.written), (5, 2, 1));
+        // Two of five attending is no quorum, whatever the written opinions.
+        assert!(c.check().is_err());
+        let r = roll(&[Present, Present, Present, Written, Absent]);
+        let c = VoteCount::from_roll(&r, (4, 0, 0));
+        assert!(
+            c.check().is_ok() && c.passed(),
+            "written opinions are counted with the votes"
+        );
+        // More ballots than voters and written opinions, or a count that disagrees with its roll.
+        assert!(VoteCount::from_roll(&r, (5, 0, 0)).check().is_err());
+        assert!(VoteCount { attending: 4, ..c }.check_roll(&r).is_err());
+        let mut twice = r.clone();
+        twice[1].person_id = 0;
+        assert!(
+            VoteCount::from_roll(&twice, (4, 0, 0))
+                .check_roll(&twice)
+                .is_err()
+        );
+        assert!(c.check_roll(&r).is_ok());
+    }
+
+    #[test]
     fn absurd_vote_counts_are_refused_not_overflowed() {
         let huge = VoteCount {
+            written: 0,
             entitled: u32::MAX,
             attending: u32::MAX,
             yes: u32::MAX,
@@ -1710,7 +1829,7 @@ mod tests {
             huge.check()
                 .unwrap_err()
                 .to_string()
-                .contains("不能多于到会人数")
+                .contains("不能多于到会和书面表达意见的人数")
         );
         let all = VoteCount { no: 0, ..huge };
         assert!(all.check().is_ok() && all.passed());
@@ -1740,6 +1859,7 @@ mod tests {
                 Step::ConfirmationVote,
                 on,
                 StepDetail::Confirmation {
+                    roll: Vec::new(),
                     count: count(21, 18, 17),
                     outcome,
                     extend_months,
@@ -1771,6 +1891,7 @@ mod tests {
             Step::ConfirmationVote,
             "2025-12-05",
             StepDetail::Confirmation {
+                roll: Vec::new(),
                 count: count(21, 18, 10),
                 outcome: ConfirmationOutcome::Confirm,
                 extend_months: None,
@@ -1857,6 +1978,7 @@ mod tests {
             Step::ConfirmationVote,
             "2025-12-05",
             StepDetail::Confirmation {
+                roll: Vec::new(),
                 count: count(21, 18, 3),
                 outcome: ConfirmationOutcome::Cancel,
                 extend_months: None,

@@ -150,7 +150,9 @@ fn schedule(
         Step::AdmissionVote,
         on,
         StepDetail::Vote {
+            roll: Vec::new(),
             count: VoteCount {
+                written: 0,
                 entitled,
                 attending,
                 yes: attending,

@@ -123,7 +123,7 @@ fn compose(doc: DevelopmentDocument, f: &Facts) -> Result<Document> {
         }
         DevelopmentDocument::Request => {
             let voted = f.needs(Step::AdmissionVote, doc)?;
-            let Some(StepDetail::Vote { count }) =
+            let Some(StepDetail::Vote { count, .. }) =
                 f.history.last_of(Step::AdmissionVote).map(|s| &s.detail)
             else {
                 return Err(AppError::Integrity("支部大会的表决记录不完整".to_owned()));

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use dangjian_app::development::StoredStep;
 use dangjian_app::development::{BoardRow, StepInput};
 use dangjian_domain::FieldError;
-use dangjian_domain::development::{DecisionBody, Step, StepDetail};
+use dangjian_domain::development::{DecisionBody, RollCall, Step, StepDetail};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -116,10 +116,22 @@ pub(crate) struct StepBody {
     /// Mentors (step 5) or sponsors (step 9), by person id.
     #[serde(default)]
     member_ids: Vec<i64>,
+    /// The roll of a vote (steps 15 and 23): every full member of the branch entitled to vote,
+    /// with `call` `present`, `written` or `absent`; given, it sets `entitled`, `attending`
+    /// and `written` of the count.
+    #[serde(default)]
+    roll: Vec<RollBody>,
     #[serde(default)]
     note: String,
     /// Why a deadline was passed (organization department only).
     override_reason: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RollBody {
+    person_id: i64,
+    call: String,
 }
 
 /// Records a step if the steps before it are done and its rules hold (细则); a refusal names
@@ -151,6 +163,15 @@ pub(crate) async fn record(
         Some(v) => serde_json::from_value(v)
             .map_err(|_| invalid("detail", "登记内容", "格式不符，见 OpenAPI 文档"))?,
     };
+    let roll = b
+        .roll
+        .iter()
+        .map(|r| {
+            RollCall::parse(&r.call)
+                .map(|call| (r.person_id, call))
+                .ok_or_else(|| invalid("roll", "到会名单", "call 应为 present、written 或 absent"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let stored = st
         .app
         .record_step(
@@ -162,6 +183,7 @@ pub(crate) async fn record(
                 body,
                 detail,
                 member_ids: b.member_ids,
+                roll,
                 note: b.note,
                 override_reason: b.override_reason,
             },

@@ -19,7 +19,7 @@ use dangjian_app::training::PersonTraining;
 use dangjian_domain::FieldError;
 use dangjian_domain::development::policy::StepPolicy;
 use dangjian_domain::development::{
-    ConfirmationOutcome, DecisionBody, Step, StepDetail, VoteCount,
+    ConfirmationOutcome, DecisionBody, RollCall, Step, StepDetail, VoteCount,
 };
 use dangjian_domain::paging::Paging;
 use dangjian_domain::people::{Person, PersonStatus};
@@ -33,6 +33,9 @@ pub(crate) struct DevelopmentPage {
     v: DevelopmentView,
     /// Full members of the person's branch, for mentors and sponsors: (id, name).
     full_members: Vec<(i64, String)>,
+    /// The branch's full members entitled to vote today, for the roll of a vote.
+    voters: Vec<(i64, String)>,
+    calls: &'static [RollCall],
     bodies: &'static [DecisionBody],
     outcomes: &'static [ConfirmationOutcome],
     may_override: bool,
@@ -86,7 +89,14 @@ async fn development_page(
     } else {
         Vec::new()
     };
+    let voters = if v.may_record {
+        st.app.voters(person.org.id, st.app.clock().today()).await?
+    } else {
+        Vec::new()
+    };
     Ok(DevelopmentPage {
+        voters,
+        calls: RollCall::ALL,
         chrome: Chrome::new(
             viewer,
             format!("{} · 发展纪实", person.person.name),
@@ -141,6 +151,7 @@ impl Fields {
 
     fn count(&self) -> Result<VoteCount, FieldError> {
         Ok(VoteCount {
+            written: 0,
             entitled: self.number("entitled", "应到会有表决权的正式党员")?,
             attending: self.number("attending", "实到有表决权的正式党员")?,
             yes: self.number("yes", "赞成票")?,
@@ -193,12 +204,14 @@ impl Fields {
                 unresolved: self.number("unresolved", "未了结的反映")?,
             },
             Step::AdmissionVote => StepDetail::Vote {
+                roll: Vec::new(),
                 count: self.count()?,
             },
             Step::ConfirmationVote => {
                 let outcome = ConfirmationOutcome::parse(self.get("outcome"))
                     .ok_or_else(|| FieldError::new("outcome", "讨论结果", "请选择讨论结果"))?;
                 StepDetail::Confirmation {
+                    roll: Vec::new(),
                     count: self.count()?,
                     outcome,
                     extend_months: (outcome == ConfirmationOutcome::Extend)
@@ -218,6 +231,14 @@ impl Fields {
                 .iter()
                 .filter(|(k, _)| k == "member_id")
                 .filter_map(|(_, v)| v.parse().ok())
+                .collect(),
+            roll: self
+                .0
+                .iter()
+                .filter_map(|(k, v)| {
+                    let id = k.strip_prefix("roll_")?.parse().ok()?;
+                    Some((id, RollCall::parse(v)?))
+                })
                 .collect(),
             note: self.get("note").to_owned(),
             override_reason: Some(self.get("override_reason").to_owned()),
