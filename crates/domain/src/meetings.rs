@@ -1,0 +1,304 @@
+//! Organizational life (组织生活): 三会一课, theme days, life meetings and group study as
+//! meetings with their states, attendance and quorum; and the compliance engine, which asks
+//! of any organization and period whether each required meeting took place as often as
+//! RULES.md §2 says.
+//!
+//! A meeting is planned, then held (its attendance and minutes recorded), then locked by the
+//! secretary; a locked record is never overwritten: corrections are added to it.
+
+use crate::{DomainError, FieldError, labelled_enum, text};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+labelled_enum! {
+    /// The kinds of organizational life (GLOSSARY: 三会一课 and the others).
+    pub enum MeetingKind {
+        GeneralMeeting = ("general_meeting", "支部党员大会"),
+        CommitteeMeeting = ("committee_meeting", "支委会"),
+        GroupMeeting = ("group_meeting", "党小组会"),
+        PartyLecture = ("party_lecture", "党课"),
+        ThemeDay = ("theme_day", "主题党日"),
+        LifeMeeting = ("life_meeting", "组织生活会"),
+        GroupStudy = ("group_study", "集中学习"),
+    }
+}
+
+labelled_enum! {
+    /// Where a meeting's record stands.
+    pub enum MeetingState {
+        Planned = ("planned", "已计划"),
+        Held = ("held", "已召开"),
+        Locked = ("locked", "已确认"),
+    }
+}
+
+labelled_enum! {
+    /// How an expected attendee took part (签到 / 出勤).
+    pub enum Attendance {
+        Present = ("present", "出席"),
+        Excused = ("excused", "请假"),
+        Absent = ("absent", "缺席"),
+    }
+}
+
+labelled_enum! {
+    /// How often a rule asks for a meeting.
+    pub enum Frequency {
+        Monthly = ("monthly", "每月"),
+        Quarterly = ("quarterly", "每季度"),
+        Yearly = ("yearly", "每年"),
+    }
+}
+
+/// A meeting as planned: what, when, where, and its agenda with the first item
+/// (第一议题: studying the latest central guidance) first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingPlan {
+    pub kind: MeetingKind,
+    pub topic: String,
+    pub starts_at: NaiveDateTime,
+    pub place: String,
+    pub first_agenda_item: Option<String>,
+    pub agenda: Vec<String>,
+}
+
+impl MeetingPlan {
+    /// Checks a plan as typed: a topic and a place, an agenda of short items.
+    pub fn parse(
+        kind: MeetingKind,
+        topic: &str,
+        starts_at: NaiveDateTime,
+        place: &str,
+        (first_agenda_item, agenda): (&str, &str),
+    ) -> Result<Self, DomainError> {
+        let agenda = agenda
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| text::single_line(l, "agenda", "议程", 200))
+            .collect::<Result<Vec<_>, _>>()?;
+        if agenda.len() > 20 {
+            return Err(FieldError::new("agenda", "议程", "最多 20 项").into());
+        }
+        Ok(Self {
+            kind,
+            topic: text::single_line(topic, "topic", "主题", 200)?,
+            starts_at,
+            place: text::single_line(place, "place", "地点", 100)?,
+            first_agenda_item: text::optional_line(
+                first_agenda_item,
+                "first_agenda_item",
+                "第一议题",
+                200,
+            )?,
+            agenda,
+        })
+    }
+}
+
+/// The state a meeting may move to from `from`, or why not. A meeting is held only once its
+/// time has come; only a held meeting is locked; a locked record stays locked.
+pub fn transition(
+    from: MeetingState,
+    to: MeetingState,
+    starts_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<(), DomainError> {
+    use MeetingState::*;
+    match (from, to) {
+        (Planned, Held) if starts_at > now => Err(DomainError::Rule {
+            field: Some("state"),
+            message: format!(
+                "会议定于 {} 召开，尚未到时间，不能登记为已召开",
+                starts_at.format("%Y-%m-%d %H:%M")
+            ),
+            basis: "组织生活纪实",
+        }),
+        (Planned, Held) | (Held, Locked) => Ok(()),
+        (Locked, _) => Err(DomainError::Rule {
+            field: Some("state"),
+            message: "会议记录已由书记确认，不能再修改，只能补充更正".to_owned(),
+            basis: "痕迹管理",
+        }),
+        (from, to) => Err(DomainError::Rule {
+            field: Some("state"),
+            message: format!("会议{}，不能改为{}", from.label(), to.label()),
+            basis: "组织生活纪实",
+        }),
+    }
+}
+
+/// A branch committee meeting has its quorum when more than half of the committee's members
+/// attend (支部条例第十二条).
+pub fn committee_quorum(members: usize, present: usize) -> Result<(), DomainError> {
+    if present * 2 > members {
+        Ok(())
+    } else {
+        Err(DomainError::Rule {
+            field: Some("attendance"),
+            message: format!("支委会应到 {members} 人，出席 {present} 人，未超过半数"),
+            basis: "支部条例第十二条",
+        })
+    }
+}
+
+/// A rule of organizational life: a kind of meeting, as often as it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub kind: MeetingKind,
+    pub every: Frequency,
+    /// Where the rule is written.
+    pub basis: &'static str,
+}
+
+/// The rules of RULES.md §2 for a branch: general meeting each quarter, committee and theme
+/// day each month, a party lecture each quarter (a setting where the rule is local), a life
+/// meeting each year. Group meetings are asked of party groups.
+pub const BRANCH_REQUIREMENTS: [Requirement; 5] = [
+    Requirement {
+        kind: MeetingKind::GeneralMeeting,
+        every: Frequency::Quarterly,
+        basis: "支部条例第十二条",
+    },
+    Requirement {
+        kind: MeetingKind::CommitteeMeeting,
+        every: Frequency::Monthly,
+        basis: "支部条例第十二条",
+    },
+    Requirement {
+        kind: MeetingKind::ThemeDay,
+        every: Frequency::Monthly,
+        basis: "教育条例第十六条",
+    },
+    Requirement {
+        kind: MeetingKind::PartyLecture,
+        every: Frequency::Quarterly,
+        basis: "本校设置",
+    },
+    Requirement {
+        kind: MeetingKind::LifeMeeting,
+        every: Frequency::Yearly,
+        basis: "教育条例第十七条",
+    },
+];
+
+/// A period a rule is judged over: its first and last day.
+pub fn period_of(every: Frequency, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let (first_month, months) = match every {
+        Frequency::Monthly => (day.month(), 1),
+        Frequency::Quarterly => ((day.month() - 1) / 3 * 3 + 1, 3),
+        Frequency::Yearly => (1, 12),
+    };
+    let first = NaiveDate::from_ymd_opt(day.year(), first_month, 1).unwrap_or(day);
+    let last = first
+        .checked_add_months(chrono::Months::new(months))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(day);
+    (first, last)
+}
+
+/// Whether a rule was kept in the period around `day`: a meeting of its kind held then. A
+/// period not yet over and not yet kept is open, not missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Kept {
+    Yes,
+    Open,
+    Missed,
+}
+
+pub fn kept(
+    rule: &Requirement,
+    held_on: &[(MeetingKind, NaiveDate)],
+    day: NaiveDate,
+    today: NaiveDate,
+) -> Kept {
+    let (first, last) = period_of(rule.every, day);
+    if held_on
+        .iter()
+        .any(|(k, on)| *k == rule.kind && (first..=last).contains(on))
+    {
+        Kept::Yes
+    } else if last >= today {
+        Kept::Open
+    } else {
+        Kept::Missed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_meeting_is_held_when_its_time_has_come_and_locked_for_good() {
+        use MeetingState::*;
+        let starts = at("2026-11-25 14:30");
+        assert!(transition(Planned, Held, starts, at("2026-11-24 09:00")).is_err());
+        assert!(transition(Planned, Held, starts, at("2026-11-25 15:00")).is_ok());
+        assert!(transition(Planned, Locked, starts, at("2026-11-25 15:00")).is_err());
+        assert!(transition(Held, Locked, starts, at("2026-11-25 15:00")).is_ok());
+        let err = transition(Locked, Held, starts, at("2026-11-26 09:00"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("只能补充更正"), "{err}");
+    }
+
+    #[test]
+    fn a_committee_meeting_needs_more_than_half_its_members_支部条例第十二条() {
+        assert!(committee_quorum(5, 3).is_ok());
+        let err = committee_quorum(4, 2).unwrap_err().to_string();
+        assert!(err.contains("支部条例第十二条"), "{err}");
+    }
+
+    #[test]
+    fn a_plan_has_a_topic_a_place_and_a_short_agenda() {
+        let starts = at("2026-11-25 14:30");
+        let kind = MeetingKind::CommitteeMeeting;
+        assert!(MeetingPlan::parse(kind, "", starts, "会议室", ("", "")).is_err());
+        assert!(MeetingPlan::parse(kind, "研究发展党员", starts, "", ("", "")).is_err());
+        let p = MeetingPlan::parse(
+            kind,
+            "研究发展党员",
+            starts,
+            "党员活动室",
+            (
+                "学习习近平总书记重要讲话精神",
+                "讨论发展对象\n\n研究主题党日安排",
+            ),
+        )
+        .unwrap();
+        assert_eq!(p.agenda.len(), 2);
+        assert!(p.first_agenda_item.is_some());
+    }
+
+    #[test]
+    fn the_rules_are_judged_by_month_quarter_and_year_支部条例第十二条() {
+        assert_eq!(
+            period_of(Frequency::Quarterly, d("2026-11-23")),
+            (d("2026-10-01"), d("2026-12-31"))
+        );
+        assert_eq!(
+            period_of(Frequency::Monthly, d("2026-02-10")),
+            (d("2026-02-01"), d("2026-02-28"))
+        );
+        let general = BRANCH_REQUIREMENTS[0];
+        let committee = BRANCH_REQUIREMENTS[1];
+        let held = [(MeetingKind::GeneralMeeting, d("2026-08-20"))];
+        let today = d("2026-11-23");
+        assert_eq!(kept(&general, &held, d("2026-07-15"), today), Kept::Yes);
+        assert_eq!(kept(&general, &held, d("2026-04-15"), today), Kept::Missed);
+        assert_eq!(kept(&general, &held, today, today), Kept::Open);
+        assert_eq!(
+            kept(&committee, &held, d("2026-10-01"), today),
+            Kept::Missed
+        );
+    }
+}
