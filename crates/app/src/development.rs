@@ -374,7 +374,7 @@ impl App {
     }
 
     /// Who answers for a step (责任追究): the account's full name, not its username.
-    async fn answerable_name(&self, actor: &Actor) -> Result<String> {
+    pub(crate) async fn answerable_name(&self, actor: &Actor) -> Result<String> {
         let account = match actor.account_id {
             Some(id) => dangjian_store::account::find(self.store.db(), id).await?,
             None => None,

@@ -9,6 +9,7 @@ mod db;
 pub mod development;
 pub mod discipline;
 pub mod import;
+pub mod meetings;
 pub mod migration;
 pub mod notification;
 pub mod org;

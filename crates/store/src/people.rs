@@ -910,6 +910,25 @@ pub async fn current_of_org<C: ConnectionTrait>(
         .collect()
 }
 
+/// The people now in a party group (党小组): id and status.
+pub async fn current_of_group<C: ConnectionTrait>(
+    db: &C,
+    group_id: i64,
+) -> Result<Vec<(i64, PersonStatus)>> {
+    let rows: Vec<(i64, String)> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Status)
+        .filter(Column::GroupId.eq(group_id))
+        .filter(Column::LeftOn.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(id, s)| Ok((id, parse(&s, PersonStatus::parse)?)))
+        .collect()
+}
+
 /// Who moves to another organization.
 #[derive(Debug, Clone, Copy)]
 pub enum Movers<'a> {

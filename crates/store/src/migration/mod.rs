@@ -10,6 +10,7 @@ mod m20261125_000005_training;
 mod m20261125_000006_rules;
 mod m20261125_000007_notifications;
 mod m20261125_000008_discipline;
+mod m20261126_000009_meetings;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_rules::Migration),
             Box::new(m20261125_000007_notifications::Migration),
             Box::new(m20261125_000008_discipline::Migration),
+            Box::new(m20261126_000009_meetings::Migration),
         ]
     }
 }

@@ -1,0 +1,370 @@
+//! Organizational life (组织生活): planning a meeting with its expected attendees, taking the
+//! roll, recording it as held with its minutes, locking it, adding corrections; and the
+//! compliance of a subtree with the rules of RULES.md §2 for a month.
+
+use crate::{Actor, App, AppError, Result};
+use chrono::{NaiveDate, TimeZone};
+use dangjian_domain::FieldError;
+use dangjian_domain::meetings::{
+    Attendance, BRANCH_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
+    committee_quorum, kept, period_of, transition,
+};
+use dangjian_domain::org::OrgKind;
+use dangjian_domain::people::PersonStatus;
+use dangjian_domain::platform::role::Action;
+use dangjian_store::meetings as store;
+pub use dangjian_store::meetings::{AttendanceRow, Correction, StoredMeeting};
+use dangjian_store::org as org_store;
+use dangjian_store::people as people_store;
+use serde_json::json;
+
+/// The most organizations a compliance page looks at; deeper subtrees are read from below.
+pub const COMPLIANCE_ORGS: u64 = 2_000;
+/// The most meetings a list shows.
+pub const MEETING_LIST_LIMIT: u64 = 200;
+
+/// A meeting as its page shows it.
+#[derive(Debug, Clone)]
+pub struct MeetingView {
+    pub meeting: StoredMeeting,
+    pub org_name: String,
+    /// Each expected attendee with their name.
+    pub attendance: Vec<(AttendanceRow, String)>,
+    pub corrections: Vec<Correction>,
+    pub may_write: bool,
+}
+
+/// One organization's standing against one rule in the month's periods.
+#[derive(Debug, Clone)]
+pub struct ComplianceRow {
+    pub org_id: i64,
+    pub org_name: String,
+    pub rule: Requirement,
+    /// The period the month falls in.
+    pub period: (NaiveDate, NaiveDate),
+    pub kept: Kept,
+}
+
+impl App {
+    fn instant(&self, local: chrono::NaiveDateTime) -> i64 {
+        dangjian_domain::clock::shanghai()
+            .from_local_datetime(&local)
+            .single()
+            .map_or(0, |t| t.timestamp_millis())
+    }
+
+    /// Plans a meeting of an organization the actor keeps records for; everyone expected is
+    /// listed, absent until the roll is taken: the committee for a committee meeting, the
+    /// group's people for a group meeting, the members otherwise.
+    pub async fn plan_meeting(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        plan: MeetingPlan,
+    ) -> Result<StoredMeeting> {
+        let db = self.store.db();
+        let org = org_store::find(db, &actor.access, Action::WriteRecords, org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !org.is_active() {
+            return Err(AppError::Conflict {
+                field: "org_id",
+                message: format!("{} 已撤销，不能召开会议", org.name),
+            });
+        }
+        let members = |people: Vec<(i64, PersonStatus)>| -> Vec<i64> {
+            people
+                .into_iter()
+                .filter(|(_, s)| s.is_member())
+                .map(|(id, _)| id)
+                .collect()
+        };
+        let expected: Vec<i64> = match (plan.kind, org.kind) {
+            (MeetingKind::CommitteeMeeting, _) => {
+                dangjian_store::position::committee(db, &actor.access, org.id)
+                    .await?
+                    .into_iter()
+                    .map(|s| s.person_id)
+                    .collect()
+            }
+            (MeetingKind::GroupMeeting, OrgKind::Group) => {
+                members(people_store::current_of_group(db, org.id).await?)
+            }
+            (MeetingKind::GroupMeeting, _) => {
+                return Err(FieldError::new("kind", "会议类型", "党小组会由党小组召开").into());
+            }
+            _ => members(people_store::current_of_org(db, org.id).await?),
+        };
+        let mut expected = expected;
+        expected.sort_unstable();
+        expected.dedup();
+        let meeting = StoredMeeting {
+            id: self.new_id(),
+            org_id: org.id,
+            org_path: org.path.clone(),
+            starts_at_ms: self.instant(plan.starts_at),
+            plan,
+            minutes: String::new(),
+            resolutions: String::new(),
+            state: MeetingState::Planned,
+            recorded_by_name: self.answerable_name(actor).await?,
+            locked_at: None,
+            locked_by_name: None,
+            created_at: self.now_ms(),
+        };
+        let tx = self.store.begin_write().await?;
+        store::insert(&tx, &meeting, &expected).await?;
+        let audit = actor.record(
+            "meeting.plan",
+            "meeting",
+            Some(meeting.id),
+            Some(org.path.as_str()),
+            None,
+            Some(json!({ "meeting": meeting, "expected": expected })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(meeting)
+    }
+
+    /// A meeting with its roll and corrections.
+    pub async fn meeting(&self, actor: &Actor, id: i64) -> Result<MeetingView> {
+        let db = self.store.db();
+        let meeting = store::find(db, &actor.access, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let rows = store::attendance(db, id).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
+        let names = people_store::names(db, &ids).await?;
+        let mut attendance: Vec<(AttendanceRow, String)> = rows
+            .into_iter()
+            .map(|r| {
+                let name = names.get(&r.person_id).cloned().unwrap_or_default();
+                (r, name)
+            })
+            .collect();
+        attendance.sort_by(|a, b| a.1.cmp(&b.1));
+        let org_name = org_store::by_ids(db, &[meeting.org_id])
+            .await?
+            .remove(&meeting.org_id)
+            .map(|o| o.name)
+            .unwrap_or_default();
+        Ok(MeetingView {
+            may_write: actor.access.can_at(Action::WriteRecords, &meeting.org_path),
+            corrections: store::corrections(db, id).await?,
+            org_name,
+            attendance,
+            meeting,
+        })
+    }
+
+    /// A meeting the actor may write, read under the write lock.
+    async fn writable_meeting(
+        &self,
+        actor: &Actor,
+        tx: &dangjian_store::WriteTx,
+        id: i64,
+    ) -> Result<StoredMeeting> {
+        let meeting = store::find(tx.conn(), &actor.access, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.access.can_at(Action::WriteRecords, &meeting.org_path) {
+            return Err(AppError::Forbidden("记录该组织的会议"));
+        }
+        Ok(meeting)
+    }
+
+    /// Records the meeting as held, with its roll and minutes: only once its time has come;
+    /// a committee meeting only with more than half its members present.
+    pub async fn hold_meeting(
+        &self,
+        actor: &Actor,
+        id: i64,
+        roll: &[(i64, Attendance, String)],
+        (minutes, resolutions): (&str, &str),
+    ) -> Result<StoredMeeting> {
+        let minutes = minutes.trim();
+        if minutes.is_empty() {
+            return Err(FieldError::new("minutes", "会议记录", "请填写会议记录").into());
+        }
+        if minutes.chars().count() > 20_000 || resolutions.chars().count() > 5_000 {
+            return Err(FieldError::new("minutes", "会议记录", "过长").into());
+        }
+        let now = self
+            .clock
+            .now()
+            .with_timezone(&dangjian_domain::clock::shanghai())
+            .naive_local();
+        let tx = self.store.begin_write().await?;
+        let before = self.writable_meeting(actor, &tx, id).await?;
+        transition(before.state, MeetingState::Held, before.plan.starts_at, now)?;
+        let expected = store::attendance(tx.conn(), id).await?;
+        let mut rows = Vec::with_capacity(roll.len());
+        for (person_id, status, reason) in roll {
+            if !expected.iter().any(|r| r.person_id == *person_id) {
+                return Err(FieldError::new("attendance", "出勤", "名单中有不应参会的人员").into());
+            }
+            rows.push(AttendanceRow {
+                person_id: *person_id,
+                status: *status,
+                reason: dangjian_domain::text::optional_line(reason, "reason", "请假事由", 200)?
+                    .unwrap_or_default(),
+            });
+        }
+        if before.plan.kind == MeetingKind::CommitteeMeeting {
+            let present = rows
+                .iter()
+                .filter(|r| r.status == Attendance::Present)
+                .count();
+            committee_quorum(expected.len(), present)?;
+        }
+        let after = StoredMeeting {
+            minutes: minutes.to_owned(),
+            resolutions: resolutions.trim().to_owned(),
+            state: MeetingState::Held,
+            ..before.clone()
+        };
+        store::set_attendance(&tx, id, &rows).await?;
+        store::update(&tx, &after).await?;
+        let audit = actor.record(
+            "meeting.held",
+            "meeting",
+            Some(id),
+            Some(after.org_path.as_str()),
+            Some(json!(before)),
+            Some(json!({ "meeting": after, "attendance": rows })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(after)
+    }
+
+    /// Locks a held meeting's record (the secretary confirms it).
+    pub async fn lock_meeting(&self, actor: &Actor, id: i64) -> Result<StoredMeeting> {
+        let now = self
+            .clock
+            .now()
+            .with_timezone(&dangjian_domain::clock::shanghai())
+            .naive_local();
+        let name = self.answerable_name(actor).await?;
+        let tx = self.store.begin_write().await?;
+        let before = self.writable_meeting(actor, &tx, id).await?;
+        transition(
+            before.state,
+            MeetingState::Locked,
+            before.plan.starts_at,
+            now,
+        )?;
+        let after = StoredMeeting {
+            state: MeetingState::Locked,
+            locked_at: Some(self.now_ms()),
+            locked_by_name: Some(name),
+            ..before.clone()
+        };
+        store::update(&tx, &after).await?;
+        let audit = actor.record(
+            "meeting.lock",
+            "meeting",
+            Some(id),
+            Some(after.org_path.as_str()),
+            None,
+            Some(json!({ "locked_by": after.locked_by_name })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(after)
+    }
+
+    /// Adds a correction to a locked record: the record itself stays as it was confirmed.
+    pub async fn correct_meeting(&self, actor: &Actor, id: i64, text: &str) -> Result<Correction> {
+        let text = dangjian_domain::text::single_line(text, "text", "更正内容", 2_000)?;
+        let name = self.answerable_name(actor).await?;
+        let tx = self.store.begin_write().await?;
+        let meeting = self.writable_meeting(actor, &tx, id).await?;
+        if meeting.state != MeetingState::Locked {
+            return Err(AppError::Conflict {
+                field: "text",
+                message: "会议记录确认前可直接修改，确认后才需补充更正".to_owned(),
+            });
+        }
+        let correction = Correction {
+            id: self.new_id(),
+            meeting_id: id,
+            text,
+            recorded_by_name: name,
+            created_at: self.now_ms(),
+        };
+        store::insert_correction(&tx, &correction).await?;
+        let audit = actor.record(
+            "meeting.correct",
+            "meeting",
+            Some(id),
+            Some(meeting.org_path.as_str()),
+            None,
+            Some(json!(correction)),
+        );
+        self.finish(tx, audit).await?;
+        Ok(correction)
+    }
+
+    /// The meetings of an organization's subtree in a year, newest first.
+    pub async fn meetings_of(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+    ) -> Result<Vec<StoredMeeting>> {
+        let org = self.org(actor, org_id).await?;
+        let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::NotFound)?;
+        let until = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(AppError::NotFound)?;
+        Ok(store::of_subtree(
+            self.store.db(),
+            &actor.access,
+            &org.path,
+            (from, until),
+            MEETING_LIST_LIMIT,
+        )
+        .await?)
+    }
+
+    /// How each branch of a subtree stands against the rules of RULES.md §2 in the periods
+    /// that hold `day`'s month: kept, still open, or missed.
+    pub async fn compliance(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        day: NaiveDate,
+    ) -> Result<Vec<ComplianceRow>> {
+        let org = self.org(actor, org_id).await?;
+        if !actor.access.can_at(Action::ReadRecords, &org.path) {
+            return Err(AppError::Forbidden("查看该组织的组织生活"));
+        }
+        let db = self.store.db();
+        let year = period_of(dangjian_domain::meetings::Frequency::Yearly, day);
+        let held = store::held_in(db, &actor.access, &org.path, year).await?;
+        let mut branches = org_store::subtrees(
+            db,
+            &actor.access,
+            std::slice::from_ref(&org.path),
+            COMPLIANCE_ORGS,
+        )
+        .await?;
+        branches.retain(|o| o.kind == OrgKind::Branch && o.is_active());
+        let today = self.today();
+        let mut rows = Vec::new();
+        for b in branches {
+            let mine: Vec<(MeetingKind, NaiveDate)> = held
+                .iter()
+                .filter(|(o, _, _)| *o == b.id)
+                .map(|(_, k, on)| (*k, *on))
+                .collect();
+            for rule in BRANCH_REQUIREMENTS {
+                rows.push(ComplianceRow {
+                    org_id: b.id,
+                    org_name: b.name.clone(),
+                    period: period_of(rule.every, day),
+                    kept: kept(&rule, &mine, day, today),
+                    rule,
+                });
+            }
+        }
+        Ok(rows)
+    }
+}

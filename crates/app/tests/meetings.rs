@@ -1,0 +1,206 @@
+//! A branch secretary plans a committee meeting, takes the roll when it is held, writes the
+//! minutes and locks the record; the general branch's compliance shows the branch kept the
+//! month's rule while another has not yet.
+
+mod common;
+
+use common::{member_input, signed_actor, test_app, tree};
+use dangjian_app::AppError;
+use dangjian_domain::meetings::{Attendance, Kept, MeetingKind, MeetingPlan, MeetingState};
+use dangjian_domain::org::Position;
+
+fn at(s: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[tokio::test]
+async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let secretary = signed_actor(&t.app, "bsec", "branch_secretary", Some(tree.branch_a.id)).await;
+    // A committee needs seven full members in the branch (支部条例第九条).
+    for i in 0..4u32 {
+        t.app
+            .add_person(
+                &admin,
+                tree.branch_a.id,
+                None,
+                &member_input(&format!("党员{i}"), (1985, 1, 1 + i), 80 + i),
+            )
+            .await
+            .unwrap();
+    }
+    let mut committee = Vec::new();
+    let mut people = Vec::new();
+    for (i, (name, position)) in [
+        ("赵书记", Position::Secretary),
+        ("钱委员", Position::OrganizationCommissioner),
+        ("孙委员", Position::PropagandaCommissioner),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let p = t
+            .app
+            .add_person(
+                &admin,
+                tree.branch_a.id,
+                None,
+                &member_input(name, (1975, 1, 1 + i as u32), 60 + i as u32),
+            )
+            .await
+            .unwrap();
+        people.push((p.id, position));
+    }
+    for (id, position) in people {
+        t.app
+            .appoint(&admin, tree.branch_a.id, id, position, day("2025-01-01"))
+            .await
+            .unwrap();
+        committee.push(id);
+    }
+    let outsider = t
+        .app
+        .add_person(
+            &admin,
+            tree.branch_b.id,
+            None,
+            &member_input("李", (1980, 1, 1), 70),
+        )
+        .await
+        .unwrap()
+        .id;
+
+    let plan = MeetingPlan::parse(
+        MeetingKind::CommitteeMeeting,
+        "研究发展党员和主题党日安排",
+        at("2026-11-25 14:30"),
+        "党员活动室",
+        (
+            "学习党的二十届四中全会精神",
+            "讨论发展对象\n研究十二月主题党日",
+        ),
+    )
+    .unwrap();
+    let m = t
+        .app
+        .plan_meeting(&secretary, tree.branch_a.id, plan)
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app
+            .meeting(&secretary, m.id)
+            .await
+            .unwrap()
+            .attendance
+            .len(),
+        3
+    );
+
+    let roll = |present: usize| -> Vec<(i64, Attendance, String)> {
+        committee
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                if i < present {
+                    (*id, Attendance::Present, String::new())
+                } else {
+                    (*id, Attendance::Excused, "出差".to_owned())
+                }
+            })
+            .collect()
+    };
+    let minutes = (
+        "会议讨论了发展对象人选，研究了主题党日安排。",
+        "同意确定两名发展对象",
+    );
+    // Not before its time.
+    let err = t
+        .app
+        .hold_meeting(&secretary, m.id, &roll(3), minutes)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("尚未到时间"), "{err}");
+    t.clock.advance(chrono::Duration::days(3));
+    // One of three is no quorum; an outsider is not on the roll.
+    let err = t
+        .app
+        .hold_meeting(&secretary, m.id, &roll(1), minutes)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("支部条例第十二条"), "{err}");
+    let mut strangers = roll(3);
+    strangers.push((outsider, Attendance::Present, String::new()));
+    assert!(matches!(
+        t.app
+            .hold_meeting(&secretary, m.id, &strangers, minutes)
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let held = t
+        .app
+        .hold_meeting(&secretary, m.id, &roll(2), minutes)
+        .await
+        .unwrap();
+    assert_eq!(held.state, MeetingState::Held);
+
+    // Locked, the record takes corrections only.
+    let locked = t.app.lock_meeting(&secretary, m.id).await.unwrap();
+    assert_eq!(locked.state, MeetingState::Locked);
+    let err = t
+        .app
+        .hold_meeting(&secretary, m.id, &roll(3), minutes)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("只能补充更正"), "{err}");
+    t.app
+        .correct_meeting(&secretary, m.id, "孙委员系因公出差请假")
+        .await
+        .unwrap();
+    let view = t.app.meeting(&admin, m.id).await.unwrap();
+    assert_eq!(view.corrections.len(), 1);
+    assert_eq!(view.meeting.minutes, minutes.0);
+
+    // The general branch's compliance: branch A held its committee meeting this month;
+    // branch B has the rest of the month; in October both missed it.
+    let rows = t
+        .app
+        .compliance(&admin, tree.gb.id, day("2026-11-26"))
+        .await
+        .unwrap();
+    let of = |org: i64, kind: MeetingKind| {
+        rows.iter()
+            .find(|r| r.org_id == org && r.rule.kind == kind)
+            .map(|r| r.kept)
+    };
+    assert_eq!(
+        of(tree.branch_a.id, MeetingKind::CommitteeMeeting),
+        Some(Kept::Yes)
+    );
+    assert_eq!(
+        of(tree.branch_b.id, MeetingKind::CommitteeMeeting),
+        Some(Kept::Open)
+    );
+    let october = t
+        .app
+        .compliance(&admin, tree.gb.id, day("2026-10-15"))
+        .await
+        .unwrap();
+    assert!(
+        october
+            .iter()
+            .filter(|r| r.rule.kind == MeetingKind::CommitteeMeeting)
+            .all(|r| r.kept == Kept::Missed)
+    );
+    // A branch secretary sees the meetings of their branch only.
+    let other = signed_actor(&t.app, "bsec2", "branch_secretary", Some(tree.branch_b.id)).await;
+    assert!(matches!(
+        t.app.meeting(&other, m.id).await,
+        Err(AppError::NotFound)
+    ));
+}

@@ -1,0 +1,348 @@
+//! Meetings as stored: read within the reader's scope, with their attendance and corrections.
+
+use crate::{Result, StoreError, WriteTx, scope};
+use chrono::NaiveDate;
+use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
+use dangjian_domain::org::OrgPath;
+use dangjian_domain::platform::role::{Access, Action};
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meetings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub kind: String,
+        pub topic: String,
+        pub on_date: Date,
+        pub starts_at: i64,
+        pub place: String,
+        pub first_agenda_item: Option<String>,
+        pub agenda: String,
+        pub minutes: String,
+        pub resolutions: String,
+        pub state: String,
+        pub recorded_by_name: String,
+        pub locked_at: Option<i64>,
+        pub locked_by_name: Option<String>,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+mod attendance_entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_attendance")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub person_id: i64,
+        pub status: String,
+        pub reason: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+mod correction_entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_corrections")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub text: String,
+        pub recorded_by_name: String,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+use entity::{Column, Entity};
+
+/// A meeting with its record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredMeeting {
+    pub id: i64,
+    pub org_id: i64,
+    #[serde(skip)]
+    pub org_path: OrgPath,
+    #[serde(flatten)]
+    pub plan: MeetingPlan,
+    /// The instant it starts, Unix milliseconds.
+    pub starts_at_ms: i64,
+    pub minutes: String,
+    pub resolutions: String,
+    pub state: MeetingState,
+    pub recorded_by_name: String,
+    pub locked_at: Option<i64>,
+    pub locked_by_name: Option<String>,
+    pub created_at: i64,
+}
+
+/// An expected attendee and how they attended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttendanceRow {
+    pub person_id: i64,
+    pub status: Attendance,
+    pub reason: String,
+}
+
+/// A correction added to a locked record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub text: String,
+    pub recorded_by_name: String,
+    pub created_at: i64,
+}
+
+fn to_meeting(m: entity::Model) -> Result<StoredMeeting> {
+    let starts_at = dangjian_domain::clock::from_unix_ms(m.starts_at)
+        .with_timezone(&dangjian_domain::clock::shanghai())
+        .naive_local();
+    Ok(StoredMeeting {
+        id: m.id,
+        org_id: m.org_id,
+        org_path: OrgPath::parse(&m.org_path).ok_or_else(|| StoreError::corrupt(&m.org_path))?,
+        plan: MeetingPlan {
+            kind: MeetingKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
+            topic: m.topic,
+            starts_at,
+            place: m.place,
+            first_agenda_item: m.first_agenda_item,
+            agenda: serde_json::from_str(&m.agenda).map_err(StoreError::corrupt)?,
+        },
+        starts_at_ms: m.starts_at,
+        minutes: m.minutes,
+        resolutions: m.resolutions,
+        state: MeetingState::parse(&m.state).ok_or_else(|| StoreError::corrupt(&m.state))?,
+        recorded_by_name: m.recorded_by_name,
+        locked_at: m.locked_at,
+        locked_by_name: m.locked_by_name,
+        created_at: m.created_at,
+    })
+}
+
+fn active(m: &StoredMeeting) -> Result<entity::ActiveModel> {
+    Ok(entity::ActiveModel {
+        id: Set(m.id),
+        org_id: Set(m.org_id),
+        org_path: Set(m.org_path.as_str().to_owned()),
+        kind: Set(m.plan.kind.code().to_owned()),
+        topic: Set(m.plan.topic.clone()),
+        on_date: Set(m.plan.starts_at.date()),
+        starts_at: Set(m.starts_at_ms),
+        place: Set(m.plan.place.clone()),
+        first_agenda_item: Set(m.plan.first_agenda_item.clone()),
+        agenda: Set(serde_json::to_string(&m.plan.agenda).map_err(StoreError::corrupt)?),
+        minutes: Set(m.minutes.clone()),
+        resolutions: Set(m.resolutions.clone()),
+        state: Set(m.state.code().to_owned()),
+        recorded_by_name: Set(m.recorded_by_name.clone()),
+        locked_at: Set(m.locked_at),
+        locked_by_name: Set(m.locked_by_name.clone()),
+        created_at: Set(m.created_at),
+    })
+}
+
+/// A new meeting with its expected attendees, all absent until the roll is taken.
+pub async fn insert(tx: &WriteTx, m: &StoredMeeting, expected: &[i64]) -> Result<()> {
+    active(m)?.insert(tx.conn()).await?;
+    for chunk in expected.chunks(500) {
+        let rows: Vec<attendance_entity::ActiveModel> = chunk
+            .iter()
+            .map(|p| attendance_entity::ActiveModel {
+                meeting_id: Set(m.id),
+                person_id: Set(*p),
+                status: Set(Attendance::Absent.code().to_owned()),
+                reason: Set(String::new()),
+            })
+            .collect();
+        attendance_entity::Entity::insert_many(rows)
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes a meeting's record (state, minutes, lock); the plan stays as it was.
+pub async fn update(tx: &WriteTx, m: &StoredMeeting) -> Result<()> {
+    entity::ActiveModel {
+        id: Set(m.id),
+        minutes: Set(m.minutes.clone()),
+        resolutions: Set(m.resolutions.clone()),
+        state: Set(m.state.code().to_owned()),
+        locked_at: Set(m.locked_at),
+        locked_by_name: Set(m.locked_by_name.clone()),
+        ..Default::default()
+    }
+    .update(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// One meeting, if the reader may see its organization's records.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    id: i64,
+) -> Result<Option<StoredMeeting>> {
+    Entity::find_by_id(id)
+        .filter(scope::within(
+            Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+        ))
+        .one(db)
+        .await?
+        .map(to_meeting)
+        .transpose()
+}
+
+/// The meetings of a subtree in `[from, until]`, newest first, at most `limit`.
+pub async fn of_subtree<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+    limit: u64,
+) -> Result<Vec<StoredMeeting>> {
+    Entity::find()
+        .filter(scope::within_under(
+            Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+            Some(under),
+        ))
+        .filter(Column::OnDate.gte(from))
+        .filter(Column::OnDate.lte(until))
+        .order_by_desc(Column::StartsAt)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_meeting)
+        .collect()
+}
+
+/// What a subtree held in `[from, until]`: organization, kind and day of each meeting held or
+/// locked, for the compliance engine.
+pub async fn held_in<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+) -> Result<Vec<(i64, MeetingKind, NaiveDate)>> {
+    let rows: Vec<(i64, String, NaiveDate)> = Entity::find()
+        .select_only()
+        .column(Column::OrgId)
+        .column(Column::Kind)
+        .column(Column::OnDate)
+        .filter(scope::within_under(
+            Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+            Some(under),
+        ))
+        .filter(Column::OnDate.gte(from))
+        .filter(Column::OnDate.lte(until))
+        .filter(Column::State.ne(MeetingState::Planned.code()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(org, kind, on)| {
+            Ok((
+                org,
+                MeetingKind::parse(&kind).ok_or_else(|| StoreError::corrupt(&kind))?,
+                on,
+            ))
+        })
+        .collect()
+}
+
+/// A meeting's expected attendees; the caller read the meeting.
+pub async fn attendance<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<Vec<AttendanceRow>> {
+    attendance_entity::Entity::find()
+        .filter(attendance_entity::Column::MeetingId.eq(meeting_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(AttendanceRow {
+                person_id: r.person_id,
+                status: Attendance::parse(&r.status)
+                    .ok_or_else(|| StoreError::corrupt(&r.status))?,
+                reason: r.reason,
+            })
+        })
+        .collect()
+}
+
+/// Sets how expected attendees attended.
+pub async fn set_attendance(tx: &WriteTx, meeting_id: i64, rows: &[AttendanceRow]) -> Result<()> {
+    for r in rows {
+        attendance_entity::ActiveModel {
+            meeting_id: Set(meeting_id),
+            person_id: Set(r.person_id),
+            status: Set(r.status.code().to_owned()),
+            reason: Set(r.reason.clone()),
+        }
+        .update(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_correction(tx: &WriteTx, c: &Correction) -> Result<()> {
+    correction_entity::ActiveModel {
+        id: Set(c.id),
+        meeting_id: Set(c.meeting_id),
+        text: Set(c.text.clone()),
+        recorded_by_name: Set(c.recorded_by_name.clone()),
+        created_at: Set(c.created_at),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// A meeting's corrections, oldest first; the caller read the meeting.
+pub async fn corrections<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<Vec<Correction>> {
+    Ok(correction_entity::Entity::find()
+        .filter(correction_entity::Column::MeetingId.eq(meeting_id))
+        .order_by_asc(correction_entity::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| Correction {
+            id: c.id,
+            meeting_id: c.meeting_id,
+            text: c.text,
+            recorded_by_name: c.recorded_by_name,
+            created_at: c.created_at,
+        })
+        .collect())
+}
