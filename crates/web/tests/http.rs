@@ -1118,3 +1118,65 @@ async fn the_party_school_certifies_a_candidate_and_the_record_prints_to_word() 
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let branch = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let when = format!("{month}-01T09:00");
+    // Without a topic: refused by name, nothing planned.
+    let plan = |topic: &str| {
+        form(
+            &format!("/orgs/{branch}/meetings"),
+            &admin,
+            &format!(
+                "csrf={csrf}&kind=theme_day&topic={topic}&starts_at={when}&place=%E6%B4%BB%E5%8A%A8%E5%AE%A4&first_agenda_item=&agenda="
+            ),
+        )
+    };
+    let r = send(&w, plan("")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("主题：不能为空"), "{}", r.body);
+    let r = send(&w, plan("%E4%B8%BB%E9%A2%98%E5%85%9A%E6%97%A5")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let meeting = r.location.unwrap().split('?').next().unwrap().to_owned();
+    let page = send(&w, get(&meeting, &admin)).await.body;
+    assert!(
+        page.contains("hold-form") && page.contains("att_"),
+        "the roll lists the members"
+    );
+    let r = send(
+        &w,
+        form(
+            &format!("{meeting}/hold"),
+            &admin,
+            &format!("csrf={csrf}&minutes=%E5%AD%A6%E4%B9%A0&resolutions="),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(
+        &w,
+        form(&format!("{meeting}/lock"), &admin, &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = send(&w, get(&meeting, &admin)).await.body;
+    assert!(
+        page.contains("已确认") && page.contains("补充更正"),
+        "{page}"
+    );
+    let compliance = send(
+        &w,
+        get(&format!("/orgs/{branch}/compliance?month={month}"), &admin),
+    )
+    .await;
+    assert_eq!(compliance.status, StatusCode::OK);
+    assert!(compliance.body.contains("主题党日（每月）") && compliance.body.contains("已召开"));
+}

@@ -7,6 +7,7 @@ mod dashboard;
 mod development;
 mod home;
 mod imports;
+mod meetings;
 mod notifications;
 mod orgs;
 mod people;
@@ -72,6 +73,15 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/people/{id}/transfers", post(people::start_transfer))
         .route("/people/{id}/disciplines", post(people::discipline))
         .route("/orgs/{id}/development", get(development::board))
+        .route(
+            "/orgs/{id}/meetings",
+            get(meetings::list).post(meetings::plan),
+        )
+        .route("/orgs/{id}/compliance", get(meetings::compliance))
+        .route("/meetings/{id}", get(meetings::page))
+        .route("/meetings/{id}/hold", post(meetings::hold))
+        .route("/meetings/{id}/lock", post(meetings::lock))
+        .route("/meetings/{id}/corrections", post(meetings::correct))
         .route("/orgs/{id}/development.xlsx", get(development::funnel_xlsx))
         .route("/rules", get(rules::page).post(rules::save))
         .route("/rules/steps/{step}", post(rules::save_step))
@@ -366,6 +376,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "result_saved" => "学时和考试结果已登记",
         "read" => "消息已全部标为已读",
         "discipline_recorded" => "党纪处分已登记",
+        "meeting_planned" => "会议已计划，应到人员已列入签到名单",
+        "meeting_held" => "会议已登记为已召开",
+        "meeting_locked" => "会议记录已确认锁定",
+        "meeting_corrected" => "已补充更正",
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
         "transfer_cancelled" => "转接已撤回",
