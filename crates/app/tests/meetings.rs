@@ -204,3 +204,42 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
         Err(AppError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
+    let t = test_app().await;
+    t.app.build_demo(600, 7, common::PASSWORD).await.unwrap();
+    let signed = t
+        .app
+        .sign_in("admin", common::PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    let admin = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor;
+    let root = t.app.scope_roots(&admin).await.unwrap().remove(0);
+    let year = chrono::Datelike::year(&t.app.clock().today());
+    let meetings = t.app.meetings_of(&admin, root.id, year).await.unwrap();
+    assert!(!meetings.is_empty());
+    assert!(meetings.iter().all(|m| m.state == MeetingState::Locked));
+    // October is over: most branches held its theme day, some did not.
+    let october = t
+        .app
+        .compliance(&admin, root.id, day(&format!("{year}-10-15")))
+        .await
+        .unwrap();
+    let theme_days: Vec<Kept> = october
+        .iter()
+        .filter(|r| r.rule.kind == MeetingKind::ThemeDay)
+        .map(|r| r.kept)
+        .collect();
+    let held = theme_days.iter().filter(|k| **k == Kept::Yes).count();
+    let missed = theme_days.iter().filter(|k| **k == Kept::Missed).count();
+    assert!(held > missed && missed > 0, "held {held}, missed {missed}");
+    // A meeting's roll comes from its branch's members.
+    let view = t.app.meeting(&admin, meetings[0].id).await.unwrap();
+    assert!(!view.attendance.is_empty());
+}

@@ -346,3 +346,39 @@ pub async fn corrections<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<
         })
         .collect())
 }
+
+/// Many meetings at once with their attendance (the demo's year of organizational life), a
+/// few hundred rows a statement.
+pub async fn insert_many(
+    tx: &WriteTx,
+    meetings: &[(StoredMeeting, Vec<AttendanceRow>)],
+) -> Result<()> {
+    for chunk in meetings.chunks(300) {
+        let models = chunk
+            .iter()
+            .map(|(m, _)| active(m))
+            .collect::<Result<Vec<_>>>()?;
+        Entity::insert_many(models)
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    let rows: Vec<attendance_entity::ActiveModel> = meetings
+        .iter()
+        .flat_map(|(m, rows)| {
+            rows.iter().map(move |r| attendance_entity::ActiveModel {
+                meeting_id: Set(m.id),
+                person_id: Set(r.person_id),
+                status: Set(r.status.code().to_owned()),
+                reason: Set(r.reason.clone()),
+            })
+        })
+        .collect();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(1_000).collect();
+        attendance_entity::Entity::insert_many(chunk)
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    Ok(())
+}

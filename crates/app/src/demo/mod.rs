@@ -13,6 +13,7 @@ use serde_json::json;
 use std::collections::HashMap;
 
 mod development;
+mod meetings;
 mod roster;
 
 /// Up to this many members the demo records the development steps of everyone on the way
@@ -299,6 +300,61 @@ impl App {
             .unwrap_or_default())
     }
 
+    /// A year of organizational life in every branch, up to today.
+    fn demo_meetings(
+        &self,
+        orgs: &[Org],
+        records: &[dangjian_store::people::PersonRecord],
+        seats: &[dangjian_store::position::Seat],
+        rng: &mut StdRng,
+    ) -> Vec<(
+        dangjian_store::meetings::StoredMeeting,
+        Vec<dangjian_store::meetings::AttendanceRow>,
+    )> {
+        let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
+        for r in records.iter().filter(|r| r.person.status.is_member()) {
+            members
+                .entry(r.person.org_id)
+                .or_default()
+                .push(r.person.id);
+        }
+        let mut committee: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut secretary: HashMap<i64, i64> = HashMap::new();
+        for s in seats {
+            committee.entry(s.org_id).or_default().push(s.person_id);
+            if s.position == dangjian_domain::org::Position::Secretary {
+                secretary.insert(s.org_id, s.person_id);
+            }
+        }
+        let names: HashMap<i64, &str> = records
+            .iter()
+            .map(|r| (r.person.id, r.person.name.as_str()))
+            .collect();
+        let today = self.today();
+        let mut ids = || self.new_id();
+        let mut out = Vec::new();
+        for org in orgs.iter().filter(|o| o.kind == OrgKind::Branch) {
+            let seated = committee.get(&org.id).map_or(&[][..], Vec::as_slice);
+            let name = secretary
+                .get(&org.id)
+                .and_then(|p| names.get(p))
+                .map_or_else(|| "支部书记".to_owned(), |n| format!("支部书记 {n}"));
+            let branch = meetings::Branch {
+                org,
+                members: members.get(&org.id).map_or(&[][..], Vec::as_slice),
+                // A branch committee sits only where the branch may have one (支部条例第九条).
+                committee: if dangjian_domain::org::has_committee(seated.len()) {
+                    seated
+                } else {
+                    &[]
+                },
+                secretary_name: &name,
+            };
+            out.extend(meetings::year_of(&branch, today, &mut ids, rng));
+        }
+        out
+    }
+
     /// The development steps of the roster's applicants, activists, candidates and
     /// probationary members.
     async fn demo_development(
@@ -415,6 +471,9 @@ impl App {
             let steps = self.demo_development(tx, &records, &seats, rng).await?;
             dangjian_store::development::insert_many(tx, &steps).await?;
             tracing::info!(steps = steps.len(), "demo development records written");
+            let meetings = self.demo_meetings(orgs, &records, &seats, rng);
+            dangjian_store::meetings::insert_many(tx, &meetings).await?;
+            tracing::info!(meetings = meetings.len(), "demo meetings written");
         }
         let members = records
             .iter()

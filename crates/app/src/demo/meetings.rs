@@ -1,0 +1,127 @@
+//! The demo's organizational life: a year of meetings in every branch up to today, locked by
+//! the secretary, with the members' attendance. Most branches keep every rule of RULES.md §2;
+//! some skip a meeting now and then, which the compliance page shows as missed.
+
+use chrono::{Datelike, NaiveDate, TimeZone};
+use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
+use dangjian_domain::org::Org;
+use dangjian_store::meetings::{AttendanceRow, StoredMeeting};
+use rand::Rng;
+use rand::rngs::StdRng;
+
+/// What the generator knows of a branch.
+pub(super) struct Branch<'a> {
+    pub org: &'a Org,
+    /// Its members, for the roll.
+    pub members: &'a [i64],
+    /// Its committee, if it has one.
+    pub committee: &'a [i64],
+    pub secretary_name: &'a str,
+}
+
+/// Of a hundred branches, how many keep every rule.
+const COMPLIANT_PERCENT: u32 = 70;
+/// How often a lax branch skips a required meeting, in a hundred.
+const SKIP_PERCENT: u32 = 35;
+
+fn topic(kind: MeetingKind, month: u32) -> String {
+    match kind {
+        MeetingKind::CommitteeMeeting => format!("{month}月支委会：研究本月党建工作"),
+        MeetingKind::ThemeDay => format!("{month}月主题党日：学习与志愿服务"),
+        MeetingKind::GeneralMeeting => format!("第{}季度支部党员大会", (month - 1) / 3 + 1),
+        MeetingKind::PartyLecture => format!("第{}季度党课：学习党的创新理论", (month - 1) / 3 + 1),
+        MeetingKind::LifeMeeting => "年度组织生活会".to_owned(),
+        MeetingKind::GroupMeeting | MeetingKind::GroupStudy => format!("{month}月集中学习"),
+    }
+}
+
+/// The meetings of one branch from January 1st to `today`, each with its roll.
+pub(super) fn year_of(
+    branch: &Branch<'_>,
+    today: NaiveDate,
+    ids: &mut dyn FnMut() -> i64,
+    rng: &mut StdRng,
+) -> Vec<(StoredMeeting, Vec<AttendanceRow>)> {
+    let lax = rng.random_range(0..100) >= COMPLIANT_PERCENT;
+    let mut out = Vec::new();
+    for month in 1..=today.month() {
+        let mut kinds = vec![MeetingKind::ThemeDay];
+        if !branch.committee.is_empty() {
+            kinds.push(MeetingKind::CommitteeMeeting);
+        }
+        if month % 3 == 2 {
+            kinds.push(MeetingKind::GeneralMeeting);
+            kinds.push(MeetingKind::PartyLecture);
+        }
+        for kind in kinds {
+            if lax && rng.random_range(0..100) < SKIP_PERCENT {
+                continue;
+            }
+            let Some(on) = NaiveDate::from_ymd_opt(today.year(), month, rng.random_range(3..=25))
+            else {
+                continue;
+            };
+            if on >= today {
+                continue;
+            }
+            let Some(starts_at) = on.and_hms_opt(rng.random_range(14..=16), 30, 0) else {
+                continue;
+            };
+            let expected = if kind == MeetingKind::CommitteeMeeting {
+                branch.committee
+            } else {
+                branch.members
+            };
+            let roll: Vec<AttendanceRow> = expected
+                .iter()
+                .map(|p| {
+                    let n = rng.random_range(0..100);
+                    let (status, reason) = match n {
+                        0..=84 => (Attendance::Present, ""),
+                        85..=94 => (Attendance::Excused, "因公出差"),
+                        _ => (Attendance::Absent, ""),
+                    };
+                    AttendanceRow {
+                        person_id: *p,
+                        status,
+                        reason: reason.to_owned(),
+                    }
+                })
+                .collect();
+            let starts_at_ms = dangjian_domain::clock::shanghai()
+                .from_local_datetime(&starts_at)
+                .single()
+                .map_or(0, |t| t.timestamp_millis());
+            out.push((
+                StoredMeeting {
+                    id: ids(),
+                    org_id: branch.org.id,
+                    org_path: branch.org.path.clone(),
+                    plan: MeetingPlan {
+                        kind,
+                        topic: topic(kind, month),
+                        starts_at,
+                        place: "党员活动室".to_owned(),
+                        first_agenda_item: Some(
+                            "学习习近平总书记重要讲话和重要指示精神".to_owned(),
+                        ),
+                        agenda: vec!["通报本月工作".to_owned(), "讨论下月安排".to_owned()],
+                    },
+                    starts_at_ms,
+                    minutes: format!(
+                        "{}。会议按议程进行，与会党员交流了学习体会。",
+                        topic(kind, month)
+                    ),
+                    resolutions: String::new(),
+                    state: MeetingState::Locked,
+                    recorded_by_name: "演示数据".to_owned(),
+                    locked_at: Some(starts_at_ms),
+                    locked_by_name: Some(branch.secretary_name.to_owned()),
+                    created_at: starts_at_ms,
+                },
+                roll,
+            ));
+        }
+    }
+    out
+}
