@@ -718,18 +718,7 @@ async fn the_publicity_window_counts_working_days_of_the_official_calendar() {
 #[tokio::test]
 async fn the_demo_records_every_stage_by_the_rules_and_its_funnel_matches() {
     let t = test_app().await;
-    t.app.build_demo(600, 7, common::PASSWORD).await.unwrap();
-    let signed = t
-        .app
-        .sign_in("admin", common::PASSWORD, &Default::default())
-        .await
-        .unwrap();
-    let admin = t
-        .app
-        .session(&signed.token, &Default::default())
-        .await
-        .unwrap()
-        .actor;
+    let admin = common::demo_admin(&t.app).await;
     let root = t.app.scope_roots(&admin).await.unwrap().remove(0);
     let board = t.app.development_board(&admin, root.id).await.unwrap();
     let today = t.app.clock().today();

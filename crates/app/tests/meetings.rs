@@ -208,18 +208,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
 #[tokio::test]
 async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     let t = test_app().await;
-    t.app.build_demo(600, 7, common::PASSWORD).await.unwrap();
-    let signed = t
-        .app
-        .sign_in("admin", common::PASSWORD, &Default::default())
-        .await
-        .unwrap();
-    let admin = t
-        .app
-        .session(&signed.token, &Default::default())
-        .await
-        .unwrap()
-        .actor;
+    let admin = common::demo_admin(&t.app).await;
     let root = t.app.scope_roots(&admin).await.unwrap().remove(0);
     let year = chrono::Datelike::year(&t.app.clock().today());
     let meetings = t.app.meetings_of(&admin, root.id, year).await.unwrap();

@@ -157,3 +157,16 @@ pub fn member_input(name: &str, birth: (i32, u32, u32), sequence: u32) -> Person
         ..Default::default()
     }
 }
+
+/// A small demo university (600 members, seed 7) and its organization department's actor.
+pub async fn demo_admin(app: &App) -> Actor {
+    app.build_demo(600, 7, PASSWORD).await.unwrap();
+    let signed = app
+        .sign_in("admin", PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    app.session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor
+}
