@@ -5,6 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, newPage, shot, signIn } from './lib.mjs';
 
+/** A 1×1 PNG: a photo, as far as the server can tell. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 describe('a theme day, as a branch secretary', { timeout: 120_000 }, () => {
   let browser;
   let page;
@@ -57,6 +63,13 @@ describe('a theme day, as a branch secretary', { timeout: 120_000 }, () => {
       page.getByRole('button', { name: '书记确认并锁定' }).click(),
     ]);
     assert.match(await page.locator('#meeting-state').innerText(), /已确认/);
+    // A photo of the meeting is added to the locked record.
+    await page.locator('#photo-form input[type="file"]').setInputFiles({ name: '会场.png', mimeType: 'image/png', buffer: PNG });
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('notice') === 'uploaded'),
+      page.locator('#photo-form button[type="submit"]').click(),
+    ]);
+    assert.equal(await page.locator('#photos img').count(), 1);
     await shot(page, 'meeting-locked');
   });
 

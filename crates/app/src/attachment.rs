@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 /// The kinds of record that may hold attachments, by their audit entity name.
-pub const RECORD_KINDS: &[&str] = &["org", "development_step"];
+pub const RECORD_KINDS: &[&str] = &["org", "development_step", "meeting"];
 
 impl App {
     /// The organization a record belongs to, if the actor may do `action` there.
@@ -29,6 +29,14 @@ impl App {
                         .await?
                         .ok_or(AppError::NotFound)?
                         .path,
+                )
+            }
+            "meeting" => {
+                Ok(
+                    dangjian_store::meetings::find(self.store.db(), &actor.access, entity_id)
+                        .await?
+                        .ok_or(AppError::NotFound)?
+                        .org_path,
                 )
             }
             // A step's evidence lies with its person, wherever the person is now.
@@ -89,6 +97,26 @@ impl App {
             bytes,
         )
         .await
+    }
+
+    /// Keeps a photo of a meeting (签到、会场): images only.
+    pub async fn upload_meeting_photo(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        if !infer::get(bytes).is_some_and(|t| t.mime_type().starts_with("image/")) {
+            return Err(dangjian_domain::FieldError::new(
+                "file",
+                "照片",
+                "只接受照片（JPG、PNG、GIF、WebP）",
+            )
+            .into());
+        }
+        self.keep_attachment(actor, ("meeting", meeting_id), None, file_name, bytes)
+            .await
     }
 
     async fn keep_attachment(

@@ -31,6 +31,8 @@ pub struct MeetingView {
     /// Each expected attendee with their name.
     pub attendance: Vec<(AttendanceRow, String)>,
     pub corrections: Vec<Correction>,
+    /// Photos of the meeting.
+    pub photos: Vec<dangjian_store::attachment::Attachment>,
     pub may_write: bool,
 }
 
@@ -149,6 +151,8 @@ impl App {
             .map(|o| o.name)
             .unwrap_or_default();
         Ok(MeetingView {
+            photos: dangjian_store::attachment::of_records(db, &actor.access, "meeting", &[id])
+                .await?,
             may_write: actor.access.can_at(Action::WriteRecords, &meeting.org_path),
             corrections: store::corrections(db, id).await?,
             org_name,

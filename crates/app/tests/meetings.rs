@@ -162,7 +162,25 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
         .correct_meeting(&secretary, m.id, "孙委员系因公出差请假")
         .await
         .unwrap();
+    // Photos: images only.
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
+    t.app
+        .upload_meeting_photo(&secretary, m.id, "会场.png", png)
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .upload_meeting_photo(
+            &secretary,
+            m.id,
+            "纪要.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("只接受照片"), "{err}");
     let view = t.app.meeting(&admin, m.id).await.unwrap();
+    assert_eq!(view.photos.len(), 1);
     assert_eq!(view.corrections.len(), 1);
     assert_eq!(view.meeting.minutes, minutes.0);
 

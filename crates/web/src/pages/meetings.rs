@@ -275,3 +275,23 @@ pub(crate) async fn compliance(
         rows,
     })
 }
+
+/// Keeps a photo of the meeting.
+pub(crate) async fn photo(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let result = async {
+        let (name, bytes, _) = super::read_upload(multipart).await?;
+        st.app
+            .upload_meeting_photo(viewer.actor(), id, &name, &bytes)
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?notice=uploaded")).into_response()),
+        Err(e) => refused(&st, &viewer, id, e).await,
+    }
+}

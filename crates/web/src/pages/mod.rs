@@ -82,6 +82,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/meetings/{id}/hold", post(meetings::hold))
         .route("/meetings/{id}/lock", post(meetings::lock))
         .route("/meetings/{id}/corrections", post(meetings::correct))
+        .route(
+            "/meetings/{id}/photos",
+            post(meetings::photo).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
         .route("/orgs/{id}/development.xlsx", get(development::funnel_xlsx))
         .route("/rules", get(rules::page).post(rules::save))
         .route("/rules/steps/{step}", post(rules::save_step))
