@@ -1179,4 +1179,60 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     .await;
     assert_eq!(compliance.status, StatusCode::OK);
     assert!(compliance.body.contains("主题党日（每月）") && compliance.body.contains("已召开"));
+
+    // The same through the API; a malformed month is named.
+    let rows = send(
+        &w,
+        get(
+            &format!("/api/v1/orgs/{branch}/compliance?month={month}"),
+            &admin,
+        ),
+    )
+    .await
+    .json();
+    assert!(
+        rows["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "theme_day" && r["kept"] == "yes")
+    );
+    let r = send(
+        &w,
+        get(
+            &format!("/api/v1/orgs/{branch}/compliance?month=13"),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("month"))
+    );
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/orgs/{branch}/meetings"),
+            &admin,
+            r#"{"kind":"party_lecture","topic":"党课","starts_at":"2099-01-10T14:30:00","place":"报告厅","agenda":["学习党章"]}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let one = send(&w, get(&format!("/api/v1/meetings/{id}"), &admin))
+        .await
+        .json();
+    assert_eq!(
+        (one["state"].as_str(), one["agenda"][0].as_str()),
+        (Some("planned"), Some("学习党章"))
+    );
+    let listed = send(
+        &w,
+        get(&format!("/api/v1/orgs/{branch}/meetings?year=2099"), &admin),
+    )
+    .await
+    .json();
+    assert_eq!(listed["total"], 1);
 }

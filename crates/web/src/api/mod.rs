@@ -4,6 +4,7 @@
 
 mod audit;
 mod development;
+mod meetings;
 mod orgs;
 mod people;
 mod session;
@@ -66,6 +67,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(training::enrol))
         .routes(routes!(training::result))
         .routes(routes!(training::document))
+        .routes(routes!(meetings::list, meetings::plan))
+        .routes(routes!(meetings::get))
+        .routes(routes!(meetings::compliance))
         .routes(routes!(people::members))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update))

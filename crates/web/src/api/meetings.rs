@@ -1,0 +1,191 @@
+//! Organizational life through the API: an organization's meetings, planning one, a meeting's
+//! record, and a subtree's compliance for a month.
+
+use super::{ApiJson, List};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::Datelike;
+use dangjian_app::AppError;
+use dangjian_app::meetings::StoredMeeting;
+use dangjian_domain::FieldError;
+use dangjian_domain::meetings::{Kept, MeetingKind, MeetingPlan};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A meeting.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MeetingView {
+    id: i64,
+    org_id: i64,
+    /// `general_meeting`, `committee_meeting`, `group_meeting`, `party_lecture`, `theme_day`,
+    /// `life_meeting` or `group_study`.
+    kind: String,
+    topic: String,
+    /// Local time, Asia/Shanghai.
+    starts_at: chrono::NaiveDateTime,
+    place: String,
+    first_agenda_item: Option<String>,
+    agenda: Vec<String>,
+    /// `planned`, `held` or `locked`.
+    state: String,
+    minutes: String,
+    resolutions: String,
+}
+
+impl From<StoredMeeting> for MeetingView {
+    fn from(m: StoredMeeting) -> Self {
+        Self {
+            id: m.id,
+            org_id: m.org_id,
+            kind: m.plan.kind.code().to_owned(),
+            topic: m.plan.topic,
+            starts_at: m.plan.starts_at,
+            place: m.plan.place,
+            first_agenda_item: m.plan.first_agenda_item,
+            agenda: m.plan.agenda,
+            state: m.state.code().to_owned(),
+            minutes: m.minutes,
+            resolutions: m.resolutions,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(crate) struct YearParams {
+    /// The year; this year when left out.
+    year: Option<i32>,
+}
+
+/// An organization's meetings in a year (its subtree's), newest first, at most 200.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/meetings", tag = "meetings",
+    params(("id" = i64, Path), YearParams),
+    responses((status = 200, body = List<MeetingView>), (status = 404, body = ErrorBody)))]
+pub(crate) async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<YearParams>,
+) -> Result<Json<List<MeetingView>>, ApiError> {
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let items = st.app.meetings_of(&caller.actor, id, year).await?;
+    Ok(Json(List {
+        total: items.len() as u64,
+        items: items.into_iter().map(MeetingView::from).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlanBody {
+    kind: String,
+    topic: String,
+    /// Local time, Asia/Shanghai, as `2026-11-25T14:30:00`.
+    starts_at: chrono::NaiveDateTime,
+    place: String,
+    #[serde(default)]
+    first_agenda_item: String,
+    #[serde(default)]
+    agenda: Vec<String>,
+}
+
+/// Plans a meeting; everyone expected is put on its roll.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/meetings", tag = "meetings",
+    params(("id" = i64, Path)), request_body = PlanBody,
+    responses((status = 201, body = MeetingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn plan(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PlanBody>,
+) -> Result<(StatusCode, Json<MeetingView>), ApiError> {
+    let kind = MeetingKind::parse(&b.kind)
+        .ok_or_else(|| AppError::from(FieldError::new("kind", "会议类型", "不是可选的会议类型")))?;
+    let plan = MeetingPlan::parse(
+        kind,
+        &b.topic,
+        b.starts_at,
+        &b.place,
+        (&b.first_agenda_item, &b.agenda.join("\n")),
+    )
+    .map_err(AppError::from)?;
+    let m = st.app.plan_meeting(&caller.actor, id, plan).await?;
+    Ok((StatusCode::CREATED, Json(m.into())))
+}
+
+/// A meeting's record.
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<MeetingView>, ApiError> {
+    Ok(Json(
+        st.app.meeting(&caller.actor, id).await?.meeting.into(),
+    ))
+}
+
+/// A branch's standing against one rule of RULES.md §2.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ComplianceView {
+    org_id: i64,
+    org_name: String,
+    kind: String,
+    /// `monthly`, `quarterly` or `yearly`.
+    every: String,
+    from: chrono::NaiveDate,
+    until: chrono::NaiveDate,
+    /// `yes`, `open` (the period is not over) or `missed`.
+    kept: String,
+    basis: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(crate) struct MonthParams {
+    /// `YYYY-MM`; this month when left out.
+    month: Option<String>,
+}
+
+/// How the branches of a subtree keep the rules of organizational life in a month.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/compliance", tag = "meetings",
+    params(("id" = i64, Path), MonthParams),
+    responses((status = 200, body = List<ComplianceView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn compliance(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<MonthParams>,
+) -> Result<Json<List<ComplianceView>>, ApiError> {
+    let day = match q.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => st.app.clock().today(),
+        Some(m) => chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .map_err(|_| AppError::from(FieldError::new("month", "月份", "应为 YYYY-MM")))?,
+    };
+    let rows = st.app.compliance(&caller.actor, id, day).await?;
+    Ok(Json(List {
+        total: rows.len() as u64,
+        items: rows
+            .into_iter()
+            .map(|r| ComplianceView {
+                org_id: r.org_id,
+                org_name: r.org_name,
+                kind: r.rule.kind.code().to_owned(),
+                every: r.rule.every.code().to_owned(),
+                from: r.period.0,
+                until: r.period.1,
+                kept: match r.kept {
+                    Kept::Yes => "yes",
+                    Kept::Open => "open",
+                    Kept::Missed => "missed",
+                }
+                .to_owned(),
+                basis: r.rule.basis.to_owned(),
+            })
+            .collect(),
+    }))
+}
