@@ -10,9 +10,6 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-/// The kinds of record that may hold attachments, by their audit entity name.
-pub const RECORD_KINDS: &[&str] = &["org", "development_step", "meeting"];
-
 impl App {
     /// The organization a record belongs to, if the actor may do `action` there.
     async fn record_org(

@@ -63,22 +63,22 @@ impl App {
         let classes = store::classes(db, &actor.access, CLASS_LIST_LIMIT).await?;
         let orgs =
             org_store::by_ids(db, &classes.iter().map(|c| c.org_id).collect::<Vec<_>>()).await?;
-        let mut rows = Vec::with_capacity(classes.len());
-        for class in classes {
-            let trainees = store::trainees(db, class.id).await?;
-            rows.push(ClassRow {
-                org_name: orgs
-                    .get(&class.org_id)
-                    .map(|o| o.name.clone())
-                    .unwrap_or_default(),
-                trainees: trainees.len(),
-                certified: trainees
-                    .iter()
-                    .filter(|t| t.trainee.certificate.is_some())
-                    .count(),
-                class,
-            });
-        }
+        let counts = store::counts(db, &classes.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
+        let rows = classes
+            .into_iter()
+            .map(|class| {
+                let (trainees, certified) = counts.get(&class.id).copied().unwrap_or_default();
+                ClassRow {
+                    org_name: orgs
+                        .get(&class.org_id)
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default(),
+                    trainees,
+                    certified,
+                    class,
+                }
+            })
+            .collect();
         Ok(rows)
     }
 

@@ -191,6 +191,29 @@ pub async fn trainees<C: ConnectionTrait>(db: &C, class_id: i64) -> Result<Vec<S
         .collect()
 }
 
+/// For each class, how many trainees it has and how many of them are certified: one query
+/// for a whole list.
+pub async fn counts<C: ConnectionTrait>(
+    db: &C,
+    class_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (usize, usize)>> {
+    let rows: Vec<(i64, Option<String>)> = trainee_entity::Entity::find()
+        .select_only()
+        .column(trainee_entity::Column::ClassId)
+        .column(trainee_entity::Column::Certificate)
+        .filter(trainee_entity::Column::ClassId.is_in(class_ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts = std::collections::HashMap::new();
+    for (class, certificate) in rows {
+        let c: &mut (usize, usize) = counts.entry(class).or_default();
+        c.0 += 1;
+        c.1 += usize::from(certificate.is_some());
+    }
+    Ok(counts)
+}
+
 /// A person's classes with their record in each, oldest first. The caller has checked the
 /// reader may see the person; the classes may be run above the reader's scope.
 pub async fn of_person<C: ConnectionTrait>(
