@@ -75,20 +75,26 @@ impl App {
 
     /// Keeps a file as one of the documents a development step asks for (`label`, as
     /// 入党申请书), or as other evidence of it.
+    /// The step is named with its person, as the address does: a step of someone else is as
+    /// if it did not exist.
     pub async fn upload_step_document(
         &self,
         actor: &Actor,
-        step_id: i64,
+        (person_id, step_id): (i64, i64),
         label: Option<&str>,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
+        let step = dangjian_store::development::find(self.store.db(), step_id)
+            .await?
+            .filter(|s| s.person_id == person_id)
+            .ok_or(AppError::NotFound)?;
         let label = label
             .map(|l| dangjian_domain::text::single_line(l, "label", "材料名称", 60))
             .transpose()?;
         self.keep_attachment(
             actor,
-            ("development_step", step_id),
+            ("development_step", step.id),
             label,
             file_name,
             bytes,

@@ -242,7 +242,9 @@ impl App {
         // A roll taken at the vote sets who was entitled and who attended.
         let detail = match detail {
             StepDetail::Vote { count, .. } if !input.roll.is_empty() => {
-                let roll = self.roll(person.org_id, input.on, &input.roll).await?;
+                let roll = self
+                    .roll(actor, person.org_id, input.on, &input.roll)
+                    .await?;
                 StepDetail::Vote {
                     count: VoteCount::from_roll(&roll, (count.yes, count.no, count.abstain)),
                     roll,
@@ -254,7 +256,9 @@ impl App {
                 extend_months,
                 ..
             } if !input.roll.is_empty() => {
-                let roll = self.roll(person.org_id, input.on, &input.roll).await?;
+                let roll = self
+                    .roll(actor, person.org_id, input.on, &input.roll)
+                    .await?;
                 StepDetail::Confirmation {
                     count: VoteCount::from_roll(&roll, (count.yes, count.no, count.abstain)),
                     outcome,
@@ -384,8 +388,16 @@ impl App {
 
     /// The full members of a branch entitled to vote on `on`: all but those under 留党察看,
     /// who have no vote while it runs (党章第四十条). Id and name, by name.
-    pub async fn voters(&self, org_id: i64, on: chrono::NaiveDate) -> Result<Vec<(i64, String)>> {
+    pub async fn voters(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        on: chrono::NaiveDate,
+    ) -> Result<Vec<(i64, String)>> {
         let db = self.store.db();
+        dangjian_store::org::find(db, &actor.access, Action::ReadRecords, org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let full: Vec<i64> = people_store::current_of_org(db, org_id)
             .await?
             .into_iter()
@@ -406,11 +418,12 @@ impl App {
     /// A vote's roll as taken: exactly the branch's voters of the day, each once.
     async fn roll(
         &self,
+        actor: &Actor,
         org_id: i64,
         on: chrono::NaiveDate,
         taken: &[(i64, RollCall)],
     ) -> Result<Vec<RollEntry>> {
-        let voters = self.voters(org_id, on).await?;
+        let voters = self.voters(actor, org_id, on).await?;
         let mut ids: Vec<i64> = taken.iter().map(|(id, _)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
