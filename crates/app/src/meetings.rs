@@ -3,7 +3,7 @@
 //! compliance of a subtree with the rules of RULES.md §2 for a month.
 
 use crate::{Actor, App, AppError, Result};
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
     Attendance, BRANCH_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
@@ -48,13 +48,6 @@ pub struct ComplianceRow {
 }
 
 impl App {
-    fn instant(&self, local: chrono::NaiveDateTime) -> i64 {
-        dangjian_domain::clock::shanghai()
-            .from_local_datetime(&local)
-            .single()
-            .map_or(0, |t| t.timestamp_millis())
-    }
-
     /// Plans a meeting of an organization the actor keeps records for; everyone expected is
     /// listed, absent until the roll is taken: the committee for a committee meeting, the
     /// group's people for a group meeting, the members otherwise.
@@ -104,7 +97,6 @@ impl App {
             id: self.new_id(),
             org_id: org.id,
             org_path: org.path.clone(),
-            starts_at_ms: self.instant(plan.starts_at),
             plan,
             minutes: String::new(),
             resolutions: String::new(),
@@ -193,11 +185,7 @@ impl App {
         if minutes.chars().count() > 20_000 || resolutions.chars().count() > 5_000 {
             return Err(FieldError::new("minutes", "会议记录", "过长").into());
         }
-        let now = self
-            .clock
-            .now()
-            .with_timezone(&dangjian_domain::clock::shanghai())
-            .naive_local();
+        let now = self.clock.local_now();
         let tx = self.store.begin_write().await?;
         let before = self.writable_meeting(actor, &tx, id).await?;
         transition(before.state, MeetingState::Held, before.plan.starts_at, now)?;
@@ -243,11 +231,7 @@ impl App {
 
     /// Locks a held meeting's record (the secretary confirms it).
     pub async fn lock_meeting(&self, actor: &Actor, id: i64) -> Result<StoredMeeting> {
-        let now = self
-            .clock
-            .now()
-            .with_timezone(&dangjian_domain::clock::shanghai())
-            .naive_local();
+        let now = self.clock.local_now();
         let name = self.answerable_name(actor).await?;
         let tx = self.store.begin_write().await?;
         let before = self.writable_meeting(actor, &tx, id).await?;

@@ -57,11 +57,8 @@ impl App {
     /// Sends the day's digest if it is time and it was not sent yet; the server calls this
     /// every few minutes. Returns how many digests were written.
     pub async fn send_digest_if_due(&self) -> Result<usize> {
-        let now = self
-            .clock
-            .now()
-            .with_timezone(&dangjian_domain::clock::shanghai());
-        let today = now.date_naive();
+        let now = self.clock.local_now();
+        let today = now.date();
         if now.hour() < DIGEST_HOUR || store::job_ran(self.store.db(), DIGEST_JOB, today).await? {
             return Ok(0);
         }

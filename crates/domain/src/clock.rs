@@ -1,7 +1,7 @@
 //! The one clock of the platform. Rules take the time from a `Clock` so that every date rule
 //! can be tested with a fixed one. Dates are in Asia/Shanghai (UTC+8, no daylight saving).
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use std::sync::Mutex;
 
 /// Asia/Shanghai has kept UTC+8 without daylight saving since 1991.
@@ -14,7 +14,12 @@ pub trait Clock: Send + Sync {
 
     /// Today's date in Asia/Shanghai.
     fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&shanghai()).date_naive()
+        self.local_now().date()
+    }
+
+    /// The wall-clock time in Asia/Shanghai.
+    fn local_now(&self) -> NaiveDateTime {
+        self.now().with_timezone(&shanghai()).naive_local()
     }
 }
 
@@ -51,6 +56,19 @@ impl Clock for FixedClock {
 /// An instant from Unix milliseconds, the form timestamps are stored in.
 pub fn from_unix_ms(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Unix milliseconds of a wall-clock time in Asia/Shanghai (a meeting's "14:30").
+pub fn shanghai_ms(local: NaiveDateTime) -> i64 {
+    shanghai()
+        .from_local_datetime(&local)
+        .single()
+        .map_or(0, |t| t.timestamp_millis())
+}
+
+/// The wall-clock time in Asia/Shanghai of Unix milliseconds.
+pub fn shanghai_local(ms: i64) -> NaiveDateTime {
+    from_unix_ms(ms).with_timezone(&shanghai()).naive_local()
 }
 
 /// Formats an instant for people: Shanghai time to the minute.

@@ -92,8 +92,6 @@ pub struct StoredMeeting {
     pub org_path: OrgPath,
     #[serde(flatten)]
     pub plan: MeetingPlan,
-    /// The instant it starts, Unix milliseconds.
-    pub starts_at_ms: i64,
     pub minutes: String,
     pub resolutions: String,
     pub state: MeetingState,
@@ -122,9 +120,7 @@ pub struct Correction {
 }
 
 fn to_meeting(m: entity::Model) -> Result<StoredMeeting> {
-    let starts_at = dangjian_domain::clock::from_unix_ms(m.starts_at)
-        .with_timezone(&dangjian_domain::clock::shanghai())
-        .naive_local();
+    let starts_at = dangjian_domain::clock::shanghai_local(m.starts_at);
     Ok(StoredMeeting {
         id: m.id,
         org_id: m.org_id,
@@ -137,7 +133,6 @@ fn to_meeting(m: entity::Model) -> Result<StoredMeeting> {
             first_agenda_item: m.first_agenda_item,
             agenda: serde_json::from_str(&m.agenda).map_err(StoreError::corrupt)?,
         },
-        starts_at_ms: m.starts_at,
         minutes: m.minutes,
         resolutions: m.resolutions,
         state: MeetingState::parse(&m.state).ok_or_else(|| StoreError::corrupt(&m.state))?,
@@ -156,7 +151,7 @@ fn active(m: &StoredMeeting) -> Result<entity::ActiveModel> {
         kind: Set(m.plan.kind.code().to_owned()),
         topic: Set(m.plan.topic.clone()),
         on_date: Set(m.plan.starts_at.date()),
-        starts_at: Set(m.starts_at_ms),
+        starts_at: Set(dangjian_domain::clock::shanghai_ms(m.plan.starts_at)),
         place: Set(m.plan.place.clone()),
         first_agenda_item: Set(m.plan.first_agenda_item.clone()),
         agenda: Set(serde_json::to_string(&m.plan.agenda).map_err(StoreError::corrupt)?),

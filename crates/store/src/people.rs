@@ -896,18 +896,7 @@ pub async fn current_of_org<C: ConnectionTrait>(
     db: &C,
     org_id: i64,
 ) -> Result<Vec<(i64, PersonStatus)>> {
-    let rows: Vec<(i64, String)> = Entity::find()
-        .select_only()
-        .column(Column::Id)
-        .column(Column::Status)
-        .filter(Column::OrgId.eq(org_id))
-        .filter(Column::LeftOn.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    rows.into_iter()
-        .map(|(id, s)| Ok((id, parse(&s, PersonStatus::parse)?)))
-        .collect()
+    current_where(db, Column::OrgId.eq(org_id)).await
 }
 
 /// The people now in a party group (党小组): id and status.
@@ -915,11 +904,19 @@ pub async fn current_of_group<C: ConnectionTrait>(
     db: &C,
     group_id: i64,
 ) -> Result<Vec<(i64, PersonStatus)>> {
+    current_where(db, Column::GroupId.eq(group_id)).await
+}
+
+/// The people matching `cond` and not transferred out: id and status.
+async fn current_where<C: ConnectionTrait>(
+    db: &C,
+    cond: sea_orm::sea_query::SimpleExpr,
+) -> Result<Vec<(i64, PersonStatus)>> {
     let rows: Vec<(i64, String)> = Entity::find()
         .select_only()
         .column(Column::Id)
         .column(Column::Status)
-        .filter(Column::GroupId.eq(group_id))
+        .filter(cond)
         .filter(Column::LeftOn.is_null())
         .into_tuple()
         .all(db)

@@ -2,7 +2,7 @@
 //! the secretary, with the members' attendance. Most branches keep every rule of RULES.md §2;
 //! some skip a meeting now and then, which the compliance page shows as missed.
 
-use chrono::{Datelike, NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::Org;
 use dangjian_store::meetings::{AttendanceRow, StoredMeeting};
@@ -88,10 +88,7 @@ pub(super) fn year_of(
                     }
                 })
                 .collect();
-            let starts_at_ms = dangjian_domain::clock::shanghai()
-                .from_local_datetime(&starts_at)
-                .single()
-                .map_or(0, |t| t.timestamp_millis());
+            let starts_at_ms = dangjian_domain::clock::shanghai_ms(starts_at);
             out.push((
                 StoredMeeting {
                     id: ids(),
@@ -107,7 +104,6 @@ pub(super) fn year_of(
                         ),
                         agenda: vec!["通报本月工作".to_owned(), "讨论下月安排".to_owned()],
                     },
-                    starts_at_ms,
                     minutes: format!(
                         "{}。会议按议程进行，与会党员交流了学习体会。",
                         topic(kind, month)
