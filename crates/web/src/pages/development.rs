@@ -265,13 +265,13 @@ pub(crate) async fn record(
         Ok(_) => Ok(
             Redirect::to(&format!("/people/{id}/development?notice=step_recorded")).into_response(),
         ),
-        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             let mut page = development_page(&st, &viewer, id, None).await?;
             let step = Step::parse(fields.get("step")).unwrap_or(Step::Application);
-            page.refused = Some((step, e.to_string()));
+            page.refused = Some((step, message));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -392,12 +392,12 @@ pub(crate) async fn set_calendar(
     .await;
     match result {
         Ok(()) => Ok(Redirect::to("/calendar?notice=saved").into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             let mut page = calendar_page(&st, &viewer, None).await?;
-            page.message = Some(e.to_string());
+            page.message = Some(message);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -456,11 +456,11 @@ pub(crate) async fn upload(
             "/people/{id}/development?notice=uploaded#step-{step_id}"
         ))
         .into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             let mut page = development_page(&st, &viewer, id, None).await?;
-            page.upload_refused = Some((step_id, e.to_string()));
+            page.upload_refused = Some((step_id, message));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }

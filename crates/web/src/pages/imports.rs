@@ -155,11 +155,11 @@ pub(crate) async fn upload(
             )
                 .into_response())
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
-            let page = imports_page(&st, &viewer, None, Some(e.to_string()), None).await?;
+        Err(e) => {
+            let message = super::refusal(e)?;
+            let page = imports_page(&st, &viewer, None, Some(message), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -103,12 +103,12 @@ pub(crate) async fn plan(
         Ok(m) => {
             Ok(Redirect::to(&format!("/meetings/{}?notice=meeting_planned", m.id)).into_response())
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             let mut page = meetings_page(&st, &viewer, id, None).await?;
-            page.message = Some(e.to_string());
+            page.message = Some(message);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -152,14 +152,10 @@ async fn refused(
     id: i64,
     e: AppError,
 ) -> Result<Response, PageError> {
-    match e {
-        AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. } => {
-            let mut page = meeting_page(st, viewer, id, None).await?;
-            page.message = Some(e.to_string());
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        e => Err(e.into()),
-    }
+    let message = super::refusal(e)?;
+    let mut page = meeting_page(st, viewer, id, None).await?;
+    page.message = Some(message);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// Records the meeting as held with its roll and minutes.

@@ -144,6 +144,17 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit", get(audit::page))
 }
 
+/// The message of a refusal the person can act on (bad input, a rule, a conflict), to show
+/// beside the form that was refused; any other error goes on to the error page.
+pub(crate) fn refusal(e: AppError) -> Result<String, crate::error::PageError> {
+    match e {
+        AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. } => {
+            Ok(e.to_string())
+        }
+        e => Err(e.into()),
+    }
+}
+
 /// A form with one file (`file`) and text fields, as a browser uploads it: the file's name
 /// and bytes, and the other fields.
 pub(crate) async fn read_upload(

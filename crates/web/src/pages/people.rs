@@ -626,11 +626,11 @@ pub(crate) async fn discipline(
         Ok(_) => {
             Ok(Redirect::to(&format!("/people/{id}?notice=discipline_recorded")).into_response())
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             let mut page = person_page(&st, &viewer, id, None, None).await?;
-            page.discipline_message = Some(e.to_string());
+            page.discipline_message = Some(message);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }

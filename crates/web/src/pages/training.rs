@@ -114,16 +114,16 @@ pub(crate) async fn create(
         Ok(class) => Ok(
             Redirect::to(&format!("/training/{}?notice=class_created", class.id)).into_response(),
         ),
-        Err(e @ (AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             let mut page = training_page(&st, &viewer, None).await?;
             for o in &mut page.organizers {
                 o.2 = o.0.to_string() == f.org_id;
             }
-            page.message = Some(e.to_string());
+            page.message = Some(message);
             page.form = f;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -169,14 +169,10 @@ async fn refused(
     form: String,
     e: AppError,
 ) -> Result<Response, PageError> {
-    match e {
-        AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. } => {
-            let mut page = class_page(st, viewer, id, None).await?;
-            page.refused = Some((form, e.to_string()));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        e => Err(e.into()),
-    }
+    let message = super::refusal(e)?;
+    let mut page = class_page(st, viewer, id, None).await?;
+    page.refused = Some((form, message));
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// Enrols the people ticked on the class page.
