@@ -10,6 +10,8 @@ use docx_rs::{
 
 const TITLE_FONT: &str = "方正小标宋简体";
 const BODY_FONT: &str = "仿宋_GB2312";
+const HEADING_FONT: &str = "黑体";
+const SUBHEADING_FONT: &str = "楷体_GB2312";
 /// Half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt.
 const TITLE_SIZE: usize = 44;
 const BODY_SIZE: usize = 32;
@@ -37,6 +39,28 @@ impl Document {
                     .add_run(run(text, TITLE_FONT, TITLE_SIZE))
                     .align(AlignmentType::Center)
                     .line_spacing(LineSpacing::new().after(240)),
+            ),
+        )
+    }
+
+    /// A section heading in 黑体 三号 (一、二、…).
+    pub fn heading(self, text: &str) -> Self {
+        Self(
+            self.0.add_paragraph(
+                Paragraph::new()
+                    .add_run(run(text, HEADING_FONT, BODY_SIZE))
+                    .line_spacing(LineSpacing::new().before(240).after(120)),
+            ),
+        )
+    }
+
+    /// A second-level heading in 楷体 三号 (1. 2. …).
+    pub fn subheading(self, text: &str) -> Self {
+        Self(
+            self.0.add_paragraph(
+                Paragraph::new()
+                    .add_run(run(text, SUBHEADING_FONT, BODY_SIZE))
+                    .line_spacing(LineSpacing::new().before(120).after(60)),
             ),
         )
     }

@@ -2,12 +2,17 @@
 //! roll, recording it as held with its minutes, locking it, adding corrections; and the
 //! compliance of a subtree with the rules of RULES.md §2 for a month.
 
-use crate::{Actor, App, AppError, Result};
+mod record_book;
+
+pub use record_book::RecordBook;
+
+use crate::notification::Notification;
+use crate::{Actor, App, AppError, Result, secret};
 use chrono::NaiveDate;
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
     Attendance, BRANCH_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
-    committee_quorum, kept, period_of, transition,
+    check_in, check_in_window, committee_quorum, kept, period_of, transition,
 };
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::people::PersonStatus;
@@ -34,6 +39,49 @@ pub struct MeetingView {
     /// Photos of the meeting.
     pub photos: Vec<dangjian_store::attachment::Attachment>,
     pub may_write: bool,
+    /// Whether the actor confirms the record as the organization's secretary.
+    pub may_confirm: bool,
+}
+
+impl MeetingView {
+    /// How many checked in with their code before the roll was taken.
+    pub fn checked_in(&self) -> usize {
+        if self.meeting.state != MeetingState::Planned {
+            return 0;
+        }
+        self.attendance
+            .iter()
+            .filter(|(a, _)| a.status == Attendance::Present)
+            .count()
+    }
+}
+
+/// Messages of this kind tell the expected attendees of a planned meeting.
+pub const MEETING_NOTICE: &str = "meeting_notice";
+
+/// A check-in code handed to one expected attendee, shown once.
+#[derive(Debug, Clone)]
+pub struct IssuedCheckIn {
+    pub person_id: i64,
+    pub name: String,
+    pub code: String,
+}
+
+/// A check-in code's meeting and holder, and why it cannot be used now, if it cannot.
+#[derive(Debug, Clone)]
+pub struct CheckInView {
+    pub name: String,
+    pub org_name: String,
+    pub plan: MeetingPlan,
+    pub refusal: Option<String>,
+}
+
+fn unknown_code() -> AppError {
+    AppError::Rule {
+        field: Some("code"),
+        message: "签到码无效，请向会议记录人索取新的签到码".to_owned(),
+        basis: "签到码一人一码",
+    }
 }
 
 /// One organization's standing against one rule in the month's periods.
@@ -106,18 +154,190 @@ impl App {
             locked_by_name: None,
             created_at: self.now_ms(),
         };
+        let notices = self.meeting_notices(&meeting, &org.name, &expected).await?;
         let tx = self.store.begin_write().await?;
         store::insert(&tx, &meeting, &expected).await?;
+        dangjian_store::notification::insert_many(&tx, &notices).await?;
         let audit = actor.record(
             "meeting.plan",
             "meeting",
             Some(meeting.id),
             Some(org.path.as_str()),
             None,
-            Some(json!({ "meeting": meeting, "expected": expected })),
+            Some(json!({ "meeting": meeting, "expected": expected, "notified": notices.len() })),
         );
         self.finish(tx, audit).await?;
         Ok(meeting)
+    }
+
+    /// The meeting notice (会议通知) for each expected attendee who has an account.
+    async fn meeting_notices(
+        &self,
+        meeting: &StoredMeeting,
+        org_name: &str,
+        expected: &[i64],
+    ) -> Result<Vec<Notification>> {
+        let accounts = people_store::accounts_of(self.store.db(), expected).await?;
+        let plan = &meeting.plan;
+        let mut body = format!(
+            "{org_name}定于 {} 在{}召开{}。",
+            plan.starts_at.format("%Y-%m-%d %H:%M"),
+            plan.place,
+            plan.kind.label()
+        );
+        if let Some(first) = &plan.first_agenda_item {
+            body.push_str(&format!("\n第一议题：{first}"));
+        }
+        for item in &plan.agenda {
+            body.push_str(&format!("\n议程：{item}"));
+        }
+        body.push_str("\n不能参加的，请向支部书记请假。");
+        Ok(expected
+            .iter()
+            .filter_map(|p| accounts.get(p))
+            .map(|account| Notification {
+                id: self.new_id(),
+                account_id: *account,
+                kind: MEETING_NOTICE.to_owned(),
+                day: self.today(),
+                title: format!("会议通知：{}", plan.topic),
+                body: body.clone(),
+                link: None,
+                created_at: self.now_ms(),
+                read_at: None,
+            })
+            .collect())
+    }
+
+    /// Issues a one-time check-in code (签到码) to each expected attendee not yet present, to
+    /// be scanned on their phone; the unused codes issued before stop working. The codes are
+    /// shown once: only their hashes are kept.
+    pub async fn issue_check_ins(&self, actor: &Actor, id: i64) -> Result<Vec<IssuedCheckIn>> {
+        let now = self.clock.local_now();
+        let tx = self.store.begin_write().await?;
+        let meeting = self.writable_meeting(actor, &tx, id).await?;
+        let (_, closes) = check_in_window(meeting.plan.starts_at);
+        if meeting.state == MeetingState::Locked || now > closes {
+            return Err(AppError::Conflict {
+                field: "code",
+                message: "会议签到已结束，不能再发放签到码".to_owned(),
+            });
+        }
+        let absent: Vec<i64> = store::attendance(tx.conn(), id)
+            .await?
+            .into_iter()
+            .filter(|r| r.status != Attendance::Present)
+            .map(|r| r.person_id)
+            .collect();
+        let names = people_store::names(tx.conn(), &absent).await?;
+        let mut issued: Vec<IssuedCheckIn> = absent
+            .iter()
+            .map(|p| IssuedCheckIn {
+                person_id: *p,
+                name: names.get(p).cloned().unwrap_or_default(),
+                code: secret::token(),
+            })
+            .collect();
+        issued.sort_by(|a, b| a.name.cmp(&b.name));
+        let hashes: Vec<(String, i64)> = issued
+            .iter()
+            .map(|c| (secret::token_hash(&c.code), c.person_id))
+            .collect();
+        store::replace_check_ins(&tx, id, &hashes, self.now_ms()).await?;
+        let audit = actor.record(
+            "meeting.check_in_codes",
+            "meeting",
+            Some(id),
+            Some(meeting.org_path.as_str()),
+            None,
+            Some(json!({ "issued_to": absent })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(issued)
+    }
+
+    /// What a check-in code is for, before it is used; no sign-in needed, the code is the
+    /// holder's authority.
+    pub async fn check_in_code(&self, code: &str) -> Result<CheckInView> {
+        let db = self.store.db();
+        let (code_row, meeting) = store::meeting_of_check_in(db, &secret::token_hash(code))
+            .await?
+            .ok_or_else(unknown_code)?;
+        let name = people_store::names(db, &[code_row.person_id])
+            .await?
+            .remove(&code_row.person_id)
+            .unwrap_or_default();
+        let org_name = org_store::by_ids(db, &[meeting.org_id])
+            .await?
+            .remove(&meeting.org_id)
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let usable = check_in(
+            meeting.state,
+            meeting.plan.starts_at,
+            self.clock.local_now(),
+            code_row.used_at.is_some(),
+        )
+        .map_err(|e| e.to_string())
+        .err();
+        Ok(CheckInView {
+            name,
+            org_name,
+            plan: meeting.plan,
+            refusal: usable,
+        })
+    }
+
+    /// Checks the code's holder in as present: once, within the window, before the lock.
+    pub async fn check_in_with_code(
+        &self,
+        code: &str,
+        client_ip: Option<String>,
+    ) -> Result<CheckInView> {
+        let hash = secret::token_hash(code);
+        let now = self.clock.local_now();
+        let view = self.check_in_code(code).await?;
+        let tx = self.store.begin_write().await?;
+        let (code_row, meeting) = store::meeting_of_check_in(tx.conn(), &hash)
+            .await?
+            .ok_or_else(unknown_code)?;
+        check_in(
+            meeting.state,
+            meeting.plan.starts_at,
+            now,
+            code_row.used_at.is_some(),
+        )?;
+        if !store::use_check_in(&tx, &hash, self.now_ms()).await? {
+            return Err(check_in(meeting.state, meeting.plan.starts_at, now, true)
+                .err()
+                .map(AppError::from)
+                .unwrap_or(AppError::NotFound));
+        }
+        let row = AttendanceRow {
+            person_id: code_row.person_id,
+            status: Attendance::Present,
+            reason: String::new(),
+        };
+        store::set_attendance(&tx, meeting.id, std::slice::from_ref(&row)).await?;
+        let holder = Actor {
+            account_id: None,
+            name: format!("{}（签到码）", view.name),
+            access: dangjian_domain::platform::role::Access::default(),
+            client_ip,
+        };
+        let audit = holder.record(
+            "meeting.check_in",
+            "meeting",
+            Some(meeting.id),
+            Some(meeting.org_path.as_str()),
+            None,
+            Some(json!(row)),
+        );
+        self.finish(tx, audit).await?;
+        Ok(CheckInView {
+            refusal: None,
+            ..view
+        })
     }
 
     /// A meeting with its roll and corrections.
@@ -146,6 +366,9 @@ impl App {
             photos: dangjian_store::attachment::of_records(db, &actor.access, "meeting", &[id])
                 .await?,
             may_write: actor.access.can_at(Action::WriteRecords, &meeting.org_path),
+            may_confirm: actor
+                .access
+                .can_at(Action::ConfirmRecords, &meeting.org_path),
             corrections: store::corrections(db, id).await?,
             org_name,
             attendance,
@@ -229,12 +452,18 @@ impl App {
         Ok(after)
     }
 
-    /// Locks a held meeting's record (the secretary confirms it).
+    /// Locks a held meeting's record: the secretary confirms it, nobody else.
     pub async fn lock_meeting(&self, actor: &Actor, id: i64) -> Result<StoredMeeting> {
         let now = self.clock.local_now();
         let name = self.answerable_name(actor).await?;
         let tx = self.store.begin_write().await?;
         let before = self.writable_meeting(actor, &tx, id).await?;
+        if !actor
+            .access
+            .can_at(Action::ConfirmRecords, &before.org_path)
+        {
+            return Err(AppError::Forbidden("会议记录须由书记确认"));
+        }
         transition(
             before.state,
             MeetingState::Locked,

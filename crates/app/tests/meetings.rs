@@ -249,4 +249,225 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     // A meeting's roll comes from its branch's members.
     let view = t.app.meeting(&admin, meetings[0].id).await.unwrap();
     assert!(!view.attendance.is_empty());
+
+    // The record book of a branch that skipped October's theme day shows its meetings with
+    // their rolls, and the gap.
+    let lax = october
+        .iter()
+        .find(|r| r.rule.kind == MeetingKind::ThemeDay && r.kept == Kept::Missed)
+        .unwrap()
+        .org_id;
+    let book = t.app.record_book(&admin, lax, year).await.unwrap();
+    assert!(!book.meetings.is_empty() && !book.members.is_empty());
+    assert!(book.meetings.iter().all(|v| v.meeting.org_id == lax));
+    assert!(
+        book.meetings
+            .windows(2)
+            .all(|w| w[0].meeting.plan.starts_at <= w[1].meeting.plan.starts_at),
+        "oldest first"
+    );
+    assert!(
+        book.gaps()
+            .iter()
+            .any(|g| g.contains(&format!("{year}-10-01")) && g.contains("主题党日")),
+        "{:?}",
+        book.gaps()
+    );
+    let docx = t.app.record_book_docx(&admin, lax, year).await.unwrap();
+    assert!(docx.starts_with(b"PK"), "a Word file is a zip");
+    assert!(
+        t.app.record_book(&admin, lax, year + 1).await.is_err(),
+        "not a year to come"
+    );
+}
+
+#[tokio::test]
+async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secretary_locks() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept3", "org_department", Some(tree.root.id)).await;
+    let secretary = signed_actor(&t.app, "bsec3", "branch_secretary", Some(tree.branch_a.id)).await;
+    let recorder = signed_actor(
+        &t.app,
+        "bcm3",
+        "branch_committee_member",
+        Some(tree.branch_a.id),
+    )
+    .await;
+    for i in 0..3u32 {
+        t.app
+            .add_person(
+                &admin,
+                tree.branch_a.id,
+                None,
+                &member_input(&format!("党员{i}"), (1990, 2, 1 + i), 90 + i),
+            )
+            .await
+            .unwrap();
+    }
+    let accounts = t
+        .app
+        .open_accounts_for(&admin, tree.branch_a.id)
+        .await
+        .unwrap();
+    assert_eq!(accounts.len(), 3);
+
+    // The clock reads 10:00 in Shanghai; the theme day starts at 14:00.
+    let plan = MeetingPlan::parse(
+        MeetingKind::ThemeDay,
+        "重温入党誓词",
+        at("2026-11-23 14:00"),
+        "党员活动室",
+        ("", ""),
+    )
+    .unwrap();
+    let m = t
+        .app
+        .plan_meeting(&recorder, tree.branch_a.id, plan)
+        .await
+        .unwrap();
+    // Each expected attendee with an account is told (会议通知).
+    let signed = t
+        .app
+        .sign_in(
+            &accounts[0].username,
+            &accounts[0].password,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let member = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor;
+    let notices = t.app.notifications(&member).await.unwrap();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.title.contains("重温入党誓词") && n.body.contains("2026-11-23 14:00")),
+        "{notices:?}"
+    );
+
+    let codes = t.app.issue_check_ins(&recorder, m.id).await.unwrap();
+    assert_eq!(codes.len(), 3);
+    // Too early: the code works from an hour before the start.
+    let err = t
+        .app
+        .check_in_with_code(&codes[0].code, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("尚未开始"), "{err}");
+    t.clock
+        .advance(chrono::Duration::hours(3) + chrono::Duration::minutes(50));
+    let view = t
+        .app
+        .check_in_with_code(&codes[0].code, Some("10.0.0.8".into()))
+        .await
+        .unwrap();
+    assert_eq!(view.name, codes[0].name);
+    // Used once; a made-up code is no code.
+    let err = t
+        .app
+        .check_in_with_code(&codes[0].code, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("已使用"), "{err}");
+    let err = t
+        .app
+        .check_in_with_code("not-a-code", None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("签到码无效"), "{err}");
+    let before = t.app.meeting(&recorder, m.id).await.unwrap();
+    assert_eq!(before.checked_in(), 1);
+    // Codes issued again replace the unused ones: the old second code no longer works.
+    let again = t.app.issue_check_ins(&recorder, m.id).await.unwrap();
+    assert_eq!(again.len(), 2, "the one present needs no new code");
+    let err = t
+        .app
+        .check_in_with_code(&codes[1].code, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("签到码无效"), "{err}");
+    t.app
+        .check_in_with_code(&again[0].code, None)
+        .await
+        .unwrap();
+
+    // The recorder takes the roll as checked in and writes the minutes once the meeting has
+    // begun; only the secretary confirms the record.
+    t.clock.advance(chrono::Duration::minutes(20));
+    let view = t.app.meeting(&recorder, m.id).await.unwrap();
+    let roll: Vec<(i64, Attendance, String)> = view
+        .attendance
+        .iter()
+        .map(|(a, _)| (a.person_id, a.status, String::new()))
+        .collect();
+    t.app
+        .hold_meeting(&recorder, m.id, &roll, ("重温入党誓词，交流体会。", ""))
+        .await
+        .unwrap();
+    assert!(matches!(
+        t.app.lock_meeting(&recorder, m.id).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(!view.may_confirm);
+    assert!(t.app.meeting(&secretary, m.id).await.unwrap().may_confirm);
+    t.app.lock_meeting(&secretary, m.id).await.unwrap();
+    let locked = t.app.meeting(&secretary, m.id).await.unwrap();
+    let present = locked
+        .attendance
+        .iter()
+        .filter(|(a, _)| a.status == Attendance::Present)
+        .count();
+    assert_eq!(present, 2);
+    // After the lock, and after the window, no code works.
+    let err = t
+        .app
+        .check_in_with_code(&again[1].code, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("签到已结束"), "{err}");
+    assert!(t.app.issue_check_ins(&recorder, m.id).await.is_err());
+}
+
+#[tokio::test]
+async fn a_check_in_code_expires_three_hours_after_the_start() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept4", "org_department", Some(tree.root.id)).await;
+    t.app
+        .add_person(
+            &admin,
+            tree.branch_b.id,
+            None,
+            &member_input("周", (1990, 3, 1), 95),
+        )
+        .await
+        .unwrap();
+    let plan = MeetingPlan::parse(
+        MeetingKind::PartyLecture,
+        "党课：党章学习",
+        at("2026-11-23 10:30"),
+        "报告厅",
+        ("", ""),
+    )
+    .unwrap();
+    let m = t
+        .app
+        .plan_meeting(&admin, tree.branch_b.id, plan)
+        .await
+        .unwrap();
+    let codes = t.app.issue_check_ins(&admin, m.id).await.unwrap();
+    t.clock.advance(chrono::Duration::hours(4));
+    let err = t
+        .app
+        .check_in_with_code(&codes[0].code, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("已过期"), "{err}");
+    let view = t.app.meeting(&admin, m.id).await.unwrap();
+    assert_eq!(view.checked_in(), 0, "nothing changed");
 }

@@ -142,6 +142,56 @@ pub fn committee_quorum(members: usize, present: usize) -> Result<(), DomainErro
     }
 }
 
+/// A one-time check-in code (签到码) works from this long before the meeting starts
+/// (本校做法 [L]).
+pub const CHECK_IN_OPENS_BEFORE_MINUTES: i64 = 60;
+/// … until this long after it starts, when it expires.
+pub const CHECK_IN_CLOSES_AFTER_MINUTES: i64 = 180;
+
+/// When a meeting's check-in codes work: from shortly before its start until they expire.
+pub fn check_in_window(starts_at: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
+    (
+        starts_at - chrono::Duration::minutes(CHECK_IN_OPENS_BEFORE_MINUTES),
+        starts_at + chrono::Duration::minutes(CHECK_IN_CLOSES_AFTER_MINUTES),
+    )
+}
+
+/// Whether a one-time check-in code may be used now: once, within its window, and only while
+/// the meeting's record is not yet confirmed.
+pub fn check_in(
+    state: MeetingState,
+    starts_at: NaiveDateTime,
+    now: NaiveDateTime,
+    used: bool,
+) -> Result<(), DomainError> {
+    const BASIS: &str = "签到码一人一码，仅限一次，会议开始前 1 小时至开始后 3 小时有效";
+    let refuse = |message: String| DomainError::Rule {
+        field: Some("code"),
+        message,
+        basis: BASIS,
+    };
+    let (opens, closes) = check_in_window(starts_at);
+    if used {
+        return Err(refuse("该签到码已使用，不能重复签到".to_owned()));
+    }
+    if state == MeetingState::Locked {
+        return Err(refuse("会议记录已由书记确认，签到已结束".to_owned()));
+    }
+    if now > closes {
+        return Err(refuse(format!(
+            "签到码已过期（有效至 {}）",
+            closes.format("%Y-%m-%d %H:%M")
+        )));
+    }
+    if now < opens {
+        return Err(refuse(format!(
+            "签到尚未开始，请于 {} 后签到",
+            opens.format("%Y-%m-%d %H:%M")
+        )));
+    }
+    Ok(())
+}
+
 /// A rule of organizational life: a kind of meeting, as often as it says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
@@ -249,6 +299,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("只能补充更正"), "{err}");
+    }
+
+    #[test]
+    fn a_check_in_code_works_once_within_its_window_and_not_after_the_lock() {
+        use MeetingState::*;
+        let starts = at("2026-11-25 14:30");
+        let ok = |now: &str| check_in(Planned, starts, at(now), false);
+        assert!(ok("2026-11-25 13:30").is_ok(), "an hour before");
+        assert!(ok("2026-11-25 17:30").is_ok(), "three hours after");
+        let early = ok("2026-11-25 13:29").unwrap_err().to_string();
+        assert!(early.contains("尚未开始"), "{early}");
+        let expired = ok("2026-11-25 17:31").unwrap_err().to_string();
+        assert!(expired.contains("已过期"), "{expired}");
+        let reused = check_in(Held, starts, at("2026-11-25 14:40"), true)
+            .unwrap_err()
+            .to_string();
+        assert!(reused.contains("已使用"), "{reused}");
+        assert!(check_in(Locked, starts, at("2026-11-25 14:40"), false).is_err());
     }
 
     #[test]

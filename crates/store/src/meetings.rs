@@ -81,6 +81,26 @@ mod correction_entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+mod check_in_entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_check_ins")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        pub meeting_id: i64,
+        pub person_id: i64,
+        pub issued_at: i64,
+        pub used_at: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 use entity::{Column, Entity};
 
 /// A meeting with its record.
@@ -107,6 +127,14 @@ pub struct AttendanceRow {
     pub person_id: i64,
     pub status: Attendance,
     pub reason: String,
+}
+
+/// A one-time check-in code as stored: whose, for which meeting, used or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckIn {
+    pub meeting_id: i64,
+    pub person_id: i64,
+    pub used_at: Option<i64>,
 }
 
 /// A correction added to a locked record.
@@ -376,4 +404,73 @@ pub async fn insert_many(
             .await?;
     }
     Ok(())
+}
+
+/// Issues new check-in codes (their hashes) for a meeting's attendees; the unused codes
+/// issued before stop working.
+pub async fn replace_check_ins(
+    tx: &WriteTx,
+    meeting_id: i64,
+    codes: &[(String, i64)],
+    now_ms: i64,
+) -> Result<()> {
+    check_in_entity::Entity::delete_many()
+        .filter(check_in_entity::Column::MeetingId.eq(meeting_id))
+        .filter(check_in_entity::Column::UsedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    for chunk in codes.chunks(500) {
+        let rows: Vec<check_in_entity::ActiveModel> = chunk
+            .iter()
+            .map(|(hash, person)| check_in_entity::ActiveModel {
+                token_hash: Set(hash.clone()),
+                meeting_id: Set(meeting_id),
+                person_id: Set(*person),
+                issued_at: Set(now_ms),
+                used_at: Set(None),
+            })
+            .collect();
+        check_in_entity::Entity::insert_many(rows)
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// The check-in code with this hash. Unscoped on purpose: the code itself is the holder's
+/// authority, as a one-time ballot link is.
+async fn find_check_in<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<Option<CheckIn>> {
+    Ok(check_in_entity::Entity::find_by_id(token_hash.to_owned())
+        .one(db)
+        .await?
+        .map(|c| CheckIn {
+            meeting_id: c.meeting_id,
+            person_id: c.person_id,
+            used_at: c.used_at,
+        }))
+}
+
+/// A check-in code with its meeting: the only way to the meeting without a scope.
+pub async fn meeting_of_check_in<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+) -> Result<Option<(CheckIn, StoredMeeting)>> {
+    let Some(code) = find_check_in(db, token_hash).await? else {
+        return Ok(None);
+    };
+    let Some(m) = Entity::find_by_id(code.meeting_id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(Some((code, to_meeting(m)?)))
+}
+
+/// Marks a code used; false when it was used already (two taps racing), so it counts once.
+pub async fn use_check_in(tx: &WriteTx, token_hash: &str, now_ms: i64) -> Result<bool> {
+    let done = check_in_entity::Entity::update_many()
+        .col_expr(check_in_entity::Column::UsedAt, Expr::value(now_ms))
+        .filter(check_in_entity::Column::TokenHash.eq(token_hash))
+        .filter(check_in_entity::Column::UsedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(done.rows_affected == 1)
 }

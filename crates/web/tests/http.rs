@@ -1122,19 +1122,23 @@ async fn the_party_school_certifies_a_candidate_and_the_record_prints_to_word() 
 #[tokio::test]
 async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     let w = web().await;
-    let (admin, csrf) = sign_in(&w, "admin").await;
-    let branch = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin))
+    let (admin, _) = sign_in(&w, "admin").await;
+    let (sec, csrf) = sign_in(&w, "branchsec").await;
+    // The branch secretary's own branch: the first their scope lists.
+    let branch = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &sec))
         .await
         .json()["items"][0]["id"]
         .as_i64()
         .unwrap();
-    let month = chrono::Utc::now().format("%Y-%m").to_string();
-    let when = format!("{month}-01T09:00");
+    // Now, in Shanghai: the meeting starts as it is planned, so codes work and it may be held.
+    let local = chrono::Utc::now() + chrono::Duration::hours(8);
+    let month = local.format("%Y-%m").to_string();
+    let when = local.format("%Y-%m-%dT%H:%M").to_string();
     // Without a topic: refused by name, nothing planned.
     let plan = |topic: &str| {
         form(
             &format!("/orgs/{branch}/meetings"),
-            &admin,
+            &sec,
             &format!(
                 "csrf={csrf}&kind=theme_day&topic={topic}&starts_at={when}&place=%E6%B4%BB%E5%8A%A8%E5%AE%A4&first_agenda_item=&agenda="
             ),
@@ -1146,32 +1150,124 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     let r = send(&w, plan("%E4%B8%BB%E9%A2%98%E5%85%9A%E6%97%A5")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let meeting = r.location.unwrap().split('?').next().unwrap().to_owned();
-    let page = send(&w, get(&meeting, &admin)).await.body;
+    let page = send(&w, get(&meeting, &sec)).await.body;
     assert!(
         page.contains("hold-form") && page.contains("att_"),
         "the roll lists the members"
     );
+
+    // One-time codes, shown once as QR codes; one member checks in on a phone, signed out.
+    let codes = send(
+        &w,
+        form(
+            &format!("{meeting}/check-ins"),
+            &sec,
+            &format!("csrf={csrf}"),
+        ),
+    )
+    .await;
+    assert_eq!(codes.status, StatusCode::OK, "{}", codes.body);
+    assert!(codes.body.contains("<svg"), "QR codes");
+    let at = codes.body.find("/check-in/").unwrap();
+    let path: String = codes.body[at..]
+        .chars()
+        .take_while(|c| *c != '"' && *c != '<')
+        .collect();
+    let phone = send(&w, get(&path, "")).await;
+    assert_eq!(phone.status, StatusCode::OK, "{}", phone.body);
+    let anon = phone.cookie(CSRF_COOKIE).unwrap();
+    let check_in = || {
+        form(
+            &path,
+            &format!("{CSRF_COOKIE}={anon}"),
+            &format!("csrf={anon}"),
+        )
+    };
+    let r = send(&w, check_in()).await;
+    assert!(r.body.contains("签到成功"), "{}", r.body);
+    let r = send(&w, check_in()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("已使用"), "{}", r.body);
+    let page = send(&w, get(&meeting, &sec)).await.body;
+    assert!(page.contains("已签到"), "the roll shows the check-in");
+
     let r = send(
         &w,
         form(
             &format!("{meeting}/hold"),
-            &admin,
+            &sec,
             &format!("csrf={csrf}&minutes=%E5%AD%A6%E4%B9%A0&resolutions="),
         ),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The organization department reads the record but the secretary confirms it.
     let r = send(
         &w,
-        form(&format!("{meeting}/lock"), &admin, &format!("csrf={csrf}")),
+        json("POST", &format!("/api/v1{meeting}/lock"), &admin, ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = send(
+        &w,
+        form(&format!("{meeting}/lock"), &sec, &format!("csrf={csrf}")),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = send(&w, get(&meeting, &admin)).await.body;
+    let page = send(&w, get(&meeting, &sec)).await.body;
     assert!(
         page.contains("已确认") && page.contains("补充更正"),
         "{page}"
     );
+    let record = send(&w, get(&format!("/api/v1{meeting}"), &admin))
+        .await
+        .json();
+    assert_eq!(record["state"], "locked");
+    assert!(
+        record["attendance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["status"] == "present")
+    );
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1{meeting}/corrections"),
+            &sec,
+            r#"{"text":"补记：会后补发学习材料"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // The year's record book, to print and as Word.
+    let year = &month[..4];
+    let book = send(
+        &w,
+        get(&format!("/orgs/{branch}/record-book?year={year}"), &sec),
+    )
+    .await;
+    assert_eq!(book.status, StatusCode::OK);
+    assert!(
+        book.body.contains("工作记录本") && book.body.contains("补记：会后补发学习材料"),
+        "{}",
+        book.body
+    );
+    let docx = send(
+        &w,
+        get(
+            &format!("/orgs/{branch}/record-book.docx?year={year}"),
+            &sec,
+        ),
+    )
+    .await;
+    assert!(
+        docx.content_type.unwrap().contains("wordprocessingml"),
+        "a Word file"
+    );
+
     let compliance = send(
         &w,
         get(&format!("/orgs/{branch}/compliance?month={month}"), &admin),
@@ -1235,4 +1331,19 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     .await
     .json();
     assert_eq!(listed["total"], 1);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/meetings/{id}/held"),
+            &admin,
+            r#"{"attendance":[],"minutes":"学习党章"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("state")),
+        "a meeting to come is not held"
+    );
 }

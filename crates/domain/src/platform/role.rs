@@ -30,6 +30,8 @@ pub enum Action {
     OverrideDeadline,
     /// Set the university's own rules (本校设置) and keep the holiday calendar.
     ManageRules,
+    /// Confirm a record as the organization's secretary (a meeting's record, 书记确认).
+    ConfirmRecords,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,20 +139,26 @@ impl Role {
                     | OverrideDeadline
                     | ManageRules
             ),
-            Self::CommitteeSecretary | Self::CommitteeMember => {
-                matches!(action, ReadOrg | ReadRecords | Approve)
+            Self::CommitteeSecretary => {
+                matches!(action, ReadOrg | ReadRecords | Approve | ConfirmRecords)
             }
-            Self::GeneralBranchSecretary | Self::OrganizationCommissioner => {
+            Self::CommitteeMember => matches!(action, ReadOrg | ReadRecords | Approve),
+            Self::GeneralBranchSecretary => matches!(
+                action,
+                ReadOrg | ReadRecords | WriteRecords | Approve | RevealPii | ConfirmRecords
+            ),
+            Self::OrganizationCommissioner => {
                 matches!(
                     action,
                     ReadOrg | ReadRecords | WriteRecords | Approve | RevealPii
                 )
             }
-            // The secretary keeps the branch's roster whole; other committee members see it
-            // masked.
-            Self::BranchSecretary => {
-                matches!(action, ReadOrg | ReadRecords | WriteRecords | RevealPii)
-            }
+            // The secretary keeps the branch's roster whole and confirms its records; other
+            // committee members see the roster masked.
+            Self::BranchSecretary => matches!(
+                action,
+                ReadOrg | ReadRecords | WriteRecords | RevealPii | ConfirmRecords
+            ),
             Self::BranchCommitteeMember => {
                 matches!(action, ReadOrg | ReadRecords | WriteRecords)
             }

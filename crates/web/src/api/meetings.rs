@@ -1,5 +1,6 @@
 //! Organizational life through the API: an organization's meetings, planning one, a meeting's
-//! record, and a subtree's compliance for a month.
+//! record with its roll, holding, locking and correcting it, check-in codes, and a subtree's
+//! compliance for a month.
 
 use super::{ApiJson, List};
 use crate::AppState;
@@ -10,9 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::Datelike;
 use dangjian_app::AppError;
-use dangjian_app::meetings::StoredMeeting;
+use dangjian_app::meetings::{Correction, StoredMeeting};
 use dangjian_domain::FieldError;
-use dangjian_domain::meetings::{Kept, MeetingKind, MeetingPlan};
+use dangjian_domain::meetings::{Attendance, Kept, MeetingKind, MeetingPlan};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -34,6 +35,8 @@ pub(crate) struct MeetingView {
     state: String,
     minutes: String,
     resolutions: String,
+    /// Who confirmed the record (the secretary), once locked.
+    locked_by_name: Option<String>,
 }
 
 impl From<StoredMeeting> for MeetingView {
@@ -50,8 +53,69 @@ impl From<StoredMeeting> for MeetingView {
             state: m.state.code().to_owned(),
             minutes: m.minutes,
             resolutions: m.resolutions,
+            locked_by_name: m.locked_by_name,
         }
     }
+}
+
+/// An expected attendee and how they attended.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AttendanceView {
+    person_id: i64,
+    /// The attendee's name; ignored when sent.
+    #[serde(default)]
+    name: String,
+    /// `present`, `excused` or `absent`.
+    status: String,
+    /// Why excused.
+    #[serde(default)]
+    reason: String,
+}
+
+/// A correction added to a locked record.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CorrectionView {
+    id: i64,
+    text: String,
+    recorded_by_name: String,
+}
+
+impl From<Correction> for CorrectionView {
+    fn from(c: Correction) -> Self {
+        Self {
+            id: c.id,
+            text: c.text,
+            recorded_by_name: c.recorded_by_name,
+        }
+    }
+}
+
+/// A meeting with its roll and corrections.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MeetingRecord {
+    #[serde(flatten)]
+    meeting: MeetingView,
+    attendance: Vec<AttendanceView>,
+    corrections: Vec<CorrectionView>,
+}
+
+async fn record(st: &AppState, caller: &Caller, id: i64) -> Result<MeetingRecord, ApiError> {
+    let v = st.app.meeting(&caller.actor, id).await?;
+    Ok(MeetingRecord {
+        meeting: v.meeting.into(),
+        attendance: v
+            .attendance
+            .into_iter()
+            .map(|(a, name)| AttendanceView {
+                person_id: a.person_id,
+                name,
+                status: a.status.code().to_owned(),
+                reason: a.reason,
+            })
+            .collect(),
+        corrections: v.corrections.into_iter().map(Into::into).collect(),
+    })
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -116,17 +180,126 @@ pub(crate) async fn plan(
     Ok((StatusCode::CREATED, Json(m.into())))
 }
 
-/// A meeting's record.
+/// A meeting's record with its roll and corrections.
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings",
     params(("id" = i64, Path)),
-    responses((status = 200, body = MeetingView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MeetingRecord), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
-) -> Result<Json<MeetingView>, ApiError> {
-    Ok(Json(
-        st.app.meeting(&caller.actor, id).await?.meeting.into(),
+) -> Result<Json<MeetingRecord>, ApiError> {
+    Ok(Json(record(&st, &caller, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HeldBody {
+    /// How each expected attendee attended; those left out stay as they are.
+    attendance: Vec<AttendanceView>,
+    minutes: String,
+    #[serde(default)]
+    resolutions: String,
+}
+
+/// Records the meeting as held, with its roll and minutes: only once its time has come; a
+/// committee meeting only with more than half its members present (支部条例第十二条).
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/held", tag = "meetings",
+    params(("id" = i64, Path)), request_body = HeldBody,
+    responses((status = 200, body = MeetingRecord), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn hold(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<HeldBody>,
+) -> Result<Json<MeetingRecord>, ApiError> {
+    let roll = b
+        .attendance
+        .into_iter()
+        .map(|a| {
+            let status = Attendance::parse(&a.status).ok_or_else(|| {
+                AppError::from(FieldError::new(
+                    "attendance",
+                    "出勤",
+                    "应为 present、excused 或 absent",
+                ))
+            })?;
+            Ok((a.person_id, status, a.reason))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    st.app
+        .hold_meeting(&caller.actor, id, &roll, (&b.minutes, &b.resolutions))
+        .await?;
+    Ok(Json(record(&st, &caller, id).await?))
+}
+
+/// Locks a held meeting's record: the organization's secretary confirms it; afterwards only
+/// corrections are added.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/lock", tag = "meetings",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingRecord), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn lock(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<MeetingRecord>, ApiError> {
+    st.app.lock_meeting(&caller.actor, id).await?;
+    Ok(Json(record(&st, &caller, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CorrectionBody {
+    text: String,
+}
+
+/// Adds a correction to a locked record.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/corrections", tag = "meetings",
+    params(("id" = i64, Path)), request_body = CorrectionBody,
+    responses((status = 201, body = CorrectionView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn correct(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CorrectionBody>,
+) -> Result<(StatusCode, Json<CorrectionView>), ApiError> {
+    let c = st.app.correct_meeting(&caller.actor, id, &b.text).await?;
+    Ok((StatusCode::CREATED, Json(c.into())))
+}
+
+/// A one-time check-in code for one attendee: the link to open on their phone.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CheckInCodeView {
+    person_id: i64,
+    name: String,
+    /// The page to open, `/check-in/{code}`; shown once, only its hash is kept.
+    path: String,
+}
+
+/// Issues one-time check-in codes to the attendees not yet present; earlier unused codes
+/// stop working. Each works once, from an hour before the start until three hours after.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/check-ins", tag = "meetings",
+    params(("id" = i64, Path)),
+    responses((status = 201, body = List<CheckInCodeView>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn check_ins(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<List<CheckInCodeView>>), ApiError> {
+    let codes = st.app.issue_check_ins(&caller.actor, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(List {
+            total: codes.len() as u64,
+            items: codes
+                .into_iter()
+                .map(|c| CheckInCodeView {
+                    person_id: c.person_id,
+                    name: c.name,
+                    path: format!("/check-in/{}", c.code),
+                })
+                .collect(),
+        }),
     ))
 }
 

@@ -1,20 +1,25 @@
 //! Organizational life (组织生活) in pages: an organization's meetings and a form to plan one,
-//! a meeting's roll, minutes, lock and corrections, and a subtree's compliance for a month.
+//! a meeting's roll, minutes, lock and corrections, its one-time check-in codes and the page a
+//! phone opens from one, and a subtree's compliance for a month.
 
+use super::session::with_csrf_cookie;
 use super::{Chrome, NoticeQuery};
 use crate::AppState;
-use crate::auth::Viewer;
+use crate::auth::{Auth, Viewer};
 use crate::error::PageError;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::Datelike;
 use dangjian_app::AppError;
-use dangjian_app::meetings::{ComplianceRow, MeetingView, StoredMeeting};
+use dangjian_app::auth::Client;
+use dangjian_app::meetings::{CheckInView, ComplianceRow, MeetingView, RecordBook, StoredMeeting};
 use dangjian_domain::FieldError;
-use dangjian_domain::meetings::{Attendance, Kept, MeetingKind, MeetingPlan};
+use dangjian_domain::meetings::{Attendance, Kept, MeetingKind, MeetingPlan, check_in_window};
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
 
@@ -290,4 +295,202 @@ pub(crate) async fn photo(
         Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?notice=uploaded")).into_response()),
         Err(e) => refused(&st, &viewer, id, e).await,
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "check_in_codes.html")]
+pub(crate) struct CheckInCodesPage {
+    chrome: Chrome,
+    meeting_id: i64,
+    topic: String,
+    closes: String,
+    /// Each attendee's name, link and the link as a QR code (SVG).
+    codes: Vec<(String, String, String)>,
+}
+
+/// A QR code of `text` as inline SVG.
+fn qr_svg(text: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+        return String::new();
+    };
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(168, 168)
+        .build();
+    // Inline in HTML the XML declaration has no place.
+    svg.find("<svg")
+        .map_or(svg.clone(), |start| svg[start..].to_owned())
+}
+
+/// The address of this server as the browser reached it, for links scanned on a phone.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let scheme = if crate::auth::is_https(headers) {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+/// Issues one-time check-in codes to the attendees not yet present and shows them, once.
+pub(crate) async fn issue_check_ins(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let issued = match st.app.issue_check_ins(actor, id).await {
+        Ok(issued) => issued,
+        Err(e) => return refused(&st, &viewer, id, e).await,
+    };
+    let meeting = st.app.meeting(actor, id).await?.meeting;
+    let origin = origin(&headers);
+    let codes = issued
+        .into_iter()
+        .map(|c| {
+            let link = format!("{origin}/check-in/{}", c.code);
+            let svg = qr_svg(&link);
+            (c.name, link, svg)
+        })
+        .collect();
+    let (_, closes) = check_in_window(meeting.plan.starts_at);
+    Ok(CheckInCodesPage {
+        chrome: Chrome::new(&viewer, format!("{} · 签到码", meeting.plan.topic), "orgs"),
+        meeting_id: id,
+        topic: meeting.plan.topic,
+        closes: closes.format("%Y-%m-%d %H:%M").to_string(),
+        codes,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "check_in.html")]
+struct CheckInPage {
+    csrf: String,
+    code: String,
+    view: Option<CheckInView>,
+    message: Option<String>,
+    done: bool,
+}
+
+/// The check-in page a phone opens from a code: the meeting and the holder's name, and one
+/// button. Opening it uses nothing: link previews must not check anyone in.
+pub(crate) async fn check_in_form(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    auth: Option<Extension<Auth>>,
+    Path(code): Path<String>,
+) -> Response {
+    let (csrf, jar) = with_csrf_cookie(jar, &headers, auth.as_ref().map(|a| &a.0));
+    let page = match st.app.check_in_code(&code).await {
+        Ok(view) => CheckInPage {
+            message: view.refusal.clone(),
+            view: Some(view),
+            csrf,
+            code,
+            done: false,
+        },
+        Err(e) => match super::refusal(e) {
+            Ok(message) => CheckInPage {
+                csrf,
+                code,
+                view: None,
+                message: Some(message),
+                done: false,
+            },
+            Err(e) => return e.into_response(),
+        },
+    };
+    (jar, page).into_response()
+}
+
+/// Checks the code's holder in.
+pub(crate) async fn check_in(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    auth: Option<Extension<Auth>>,
+    client: Option<Extension<Client>>,
+    Path(code): Path<String>,
+) -> Response {
+    let (csrf, jar) = with_csrf_cookie(jar, &headers, auth.as_ref().map(|a| &a.0));
+    let ip = client.and_then(|c| c.0.ip);
+    match st.app.check_in_with_code(&code, ip).await {
+        Ok(view) => (
+            jar,
+            CheckInPage {
+                csrf,
+                code,
+                view: Some(view),
+                message: None,
+                done: true,
+            },
+        )
+            .into_response(),
+        Err(e) => match super::refusal(e) {
+            Ok(message) => {
+                let view = st.app.check_in_code(&code).await.ok();
+                let page = CheckInPage {
+                    csrf,
+                    code,
+                    view,
+                    message: Some(message),
+                    done: false,
+                };
+                (StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response()
+            }
+            Err(e) => e.into_response(),
+        },
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "record_book.html")]
+pub(crate) struct RecordBookPage {
+    chrome: Chrome,
+    b: RecordBook,
+}
+
+/// The year's record book, to read and print.
+pub(crate) async fn record_book(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> Result<RecordBookPage, PageError> {
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let b = st.app.record_book(viewer.actor(), id, year).await?;
+    Ok(RecordBookPage {
+        chrome: Chrome::new(
+            &viewer,
+            format!("{}工作记录本（{year}年度）", b.org.name),
+            "orgs",
+        ),
+        b,
+    })
+}
+
+/// The year's record book as a Word file.
+pub(crate) async fn record_book_docx(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, PageError> {
+    let actor = viewer.actor();
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let org = st.app.org(actor, id).await?;
+    let bytes = st.app.record_book_docx(actor, id, year).await?;
+    Ok(super::download_docx(
+        &format!("{}工作记录本（{year}年度）", org.name),
+        &format!("record-book-{year}"),
+        bytes,
+    ))
 }

@@ -78,9 +78,21 @@ pub(crate) fn routes() -> Router<AppState> {
             get(meetings::list).post(meetings::plan),
         )
         .route("/orgs/{id}/compliance", get(meetings::compliance))
+        .route("/orgs/{id}/record-book", get(meetings::record_book))
+        .route(
+            "/orgs/{id}/record-book.docx",
+            get(meetings::record_book_docx),
+        )
         .route("/meetings/{id}", get(meetings::page))
         .route("/meetings/{id}/hold", post(meetings::hold))
         .route("/meetings/{id}/lock", post(meetings::lock))
+        .route("/meetings/{id}/check-ins", post(meetings::issue_check_ins))
+        // Opened on a phone without signing in: the one-time code is the authority. Not
+        // behind the sign-in throttle, which would count a whole room behind one address.
+        .route(
+            "/check-in/{code}",
+            get(meetings::check_in_form).post(meetings::check_in),
+        )
         .route("/meetings/{id}/corrections", post(meetings::correct))
         .route(
             "/meetings/{id}/photos",

@@ -57,11 +57,15 @@ fn render(
 }
 
 /// The token a signed-out form carries, and the jar with its matching cookie.
-fn with_csrf_cookie(
+pub(crate) fn with_csrf_cookie(
     jar: CookieJar,
     headers: &HeaderMap,
     auth: Option<&Auth>,
 ) -> (String, CookieJar) {
+    // Someone signed in posts with their session's token, which is what the check expects.
+    if let Some(Auth::Session { session, .. }) = auth {
+        return (session.csrf_token.clone(), jar);
+    }
     let (csrf, fresh) = anonymous_csrf(auth);
     let jar = match fresh {
         Some(token) => jar.add(cookie(CSRF_COOKIE, token, is_https(headers))),

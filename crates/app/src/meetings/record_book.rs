@@ -1,0 +1,253 @@
+//! The branch work record book (党支部工作记录本) of a year: the organization, its committee and
+//! members, every meeting with its roll, minutes and corrections, and each month's standing
+//! against the rules of organizational life — read from the records, nothing typed twice.
+
+use super::{ComplianceRow, MeetingView};
+use crate::org::CommitteeSeat;
+use crate::people::PeopleQuery;
+use crate::{Actor, App, AppError, Result, docx::Document};
+use chrono::{Datelike, NaiveDate};
+use dangjian_domain::meetings::{Attendance, Kept};
+use dangjian_domain::org::Org;
+use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
+use dangjian_domain::people::Person;
+use dangjian_domain::platform::role::Action;
+
+/// A record book as its printed pages and Word file show it.
+#[derive(Debug, Clone)]
+pub struct RecordBook {
+    pub org: Org,
+    pub year: i32,
+    pub committee: Vec<CommitteeSeat>,
+    /// The members today, at most 500 (a branch normally has at most 50).
+    pub members: Vec<Person>,
+    /// The year's meetings, oldest first.
+    pub meetings: Vec<MeetingView>,
+    /// Each month of the year so far with the organization's standing against each rule.
+    pub months: Vec<(u32, Vec<ComplianceRow>)>,
+}
+
+impl RecordBook {
+    /// The rules missed in the year, as gaps: month and rule.
+    pub fn gaps(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        let mut gaps = Vec::new();
+        for (_, rows) in &self.months {
+            for r in rows.iter().filter(|r| r.kept == Kept::Missed) {
+                if seen.insert((r.rule.kind, r.period)) {
+                    gaps.push(format!(
+                        "{} 至 {}：未召开{}（{}，{}）",
+                        r.period.0,
+                        r.period.1,
+                        r.rule.kind.label(),
+                        r.rule.every.label(),
+                        r.rule.basis
+                    ));
+                }
+            }
+        }
+        gaps
+    }
+}
+
+impl MeetingView {
+    /// Expected, present, excused and absent.
+    pub fn head_count(&self) -> (usize, usize, usize, usize) {
+        let count = |s: Attendance| {
+            self.attendance
+                .iter()
+                .filter(|(a, _)| a.status == s)
+                .count()
+        };
+        (
+            self.attendance.len(),
+            count(Attendance::Present),
+            count(Attendance::Excused),
+            count(Attendance::Absent),
+        )
+    }
+
+    /// The names of those who attended as `status`, with the reasons of the excused.
+    pub fn names(&self, status: Attendance) -> String {
+        self.attendance
+            .iter()
+            .filter(|(a, _)| a.status == status)
+            .map(|(a, name)| {
+                if a.reason.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name}（{}）", a.reason)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+impl App {
+    /// The record book of an organization for a year.
+    pub async fn record_book(&self, actor: &Actor, org_id: i64, year: i32) -> Result<RecordBook> {
+        let org = self.org(actor, org_id).await?;
+        if !actor.access.can_at(Action::ReadRecords, &org.path) {
+            return Err(AppError::Forbidden("查看该组织的工作记录本"));
+        }
+        let today = self.today();
+        if year < 2000 || year > today.year() {
+            return Err(
+                dangjian_domain::FieldError::new("year", "年度", "应为 2000 年至今年").into(),
+            );
+        }
+        let mut meetings = Vec::new();
+        for m in self
+            .meetings_of(actor, org_id, year)
+            .await?
+            .into_iter()
+            .rev()
+        {
+            if m.org_id == org.id {
+                meetings.push(self.meeting(actor, m.id).await?);
+            }
+        }
+        let last_month = if year == today.year() {
+            today.month()
+        } else {
+            12
+        };
+        let mut months = Vec::new();
+        for month in 1..=last_month {
+            let day = NaiveDate::from_ymd_opt(year, month, 1).ok_or(AppError::NotFound)?;
+            let mut rows = self.compliance(actor, org_id, day).await?;
+            rows.retain(|r| r.org_id == org.id);
+            months.push((month, rows));
+        }
+        let members = self
+            .people(
+                actor,
+                &PeopleQuery {
+                    under: Some(org.id),
+                    members_only: true,
+                    ..Default::default()
+                },
+                Paging {
+                    page: 1,
+                    per_page: MAX_PER_PAGE,
+                },
+            )
+            .await?
+            .items
+            .into_iter()
+            .map(|r| r.person)
+            .collect();
+        Ok(RecordBook {
+            committee: self.committee(actor, &org).await?,
+            members,
+            meetings,
+            months,
+            org,
+            year,
+        })
+    }
+
+    /// The record book as a Word file in the customary layout.
+    pub async fn record_book_docx(&self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<u8>> {
+        let book = self.record_book(actor, org_id, year).await?;
+        let mut doc = Document::new()
+            .title(&format!("{}工作记录本（{}年度）", book.org.name, book.year))
+            .heading("一、支部委员会");
+        let mut seats = vec![vec![
+            "职务".to_owned(),
+            "姓名".to_owned(),
+            "任期".to_owned(),
+        ]];
+        seats.extend(book.committee.iter().map(|s| {
+            vec![
+                s.seat.position.label().to_owned(),
+                s.person_name.clone(),
+                format!("{} 至 {}", s.seat.term_start, s.seat.term_end),
+            ]
+        }));
+        doc = doc.table(&seats).heading("二、党员名册");
+        let mut roster = vec![
+            ["姓名", "性别", "出生年月", "类别", "党员身份", "入党时间"]
+                .map(str::to_owned)
+                .to_vec(),
+        ];
+        roster.extend(book.members.iter().map(|p| {
+            vec![
+                p.name.clone(),
+                p.gender.label().to_owned(),
+                p.birth_date.format("%Y-%m").to_string(),
+                p.category.label().to_owned(),
+                p.status.label().to_owned(),
+                p.join_date.map(|d| d.to_string()).unwrap_or_default(),
+            ]
+        }));
+        doc = doc.table(&roster).heading("三、组织生活记录");
+        for (i, v) in book.meetings.iter().enumerate() {
+            let m = &v.meeting;
+            let (expected, present, excused, absent) = v.head_count();
+            doc = doc
+                .subheading(&format!(
+                    "{}. {}：{}",
+                    i + 1,
+                    m.plan.kind.label(),
+                    m.plan.topic
+                ))
+                .table(&[
+                    vec![
+                        "时间".to_owned(),
+                        m.plan.starts_at.format("%Y-%m-%d %H:%M").to_string(),
+                        "地点".to_owned(),
+                        m.plan.place.clone(),
+                    ],
+                    vec![
+                        "应到".to_owned(),
+                        format!("{expected} 人"),
+                        "实到".to_owned(),
+                        format!("{present} 人（请假 {excused}，缺席 {absent}）"),
+                    ],
+                    vec![
+                        "请假".to_owned(),
+                        v.names(Attendance::Excused),
+                        "缺席".to_owned(),
+                        v.names(Attendance::Absent),
+                    ],
+                    vec![
+                        "记录人".to_owned(),
+                        m.recorded_by_name.clone(),
+                        "书记确认".to_owned(),
+                        m.locked_by_name
+                            .clone()
+                            .unwrap_or_else(|| "未确认".to_owned()),
+                    ],
+                ]);
+            if let Some(first) = &m.plan.first_agenda_item {
+                doc = doc.para(&format!("第一议题：{first}"));
+            }
+            if !m.plan.agenda.is_empty() {
+                doc = doc.para(&format!("议程：{}", m.plan.agenda.join("；")));
+            }
+            for line in m.minutes.lines().filter(|l| !l.trim().is_empty()) {
+                doc = doc.para(line);
+            }
+            if !m.resolutions.is_empty() {
+                doc = doc.para(&format!("会议决定：{}", m.resolutions));
+            }
+            for c in &v.corrections {
+                doc = doc.para(&format!("补充更正：{}（{}）", c.text, c.recorded_by_name));
+            }
+        }
+        if book.meetings.is_empty() {
+            doc = doc.para("本年度尚无会议记录。");
+        }
+        doc = doc.heading("四、组织生活落实情况");
+        let gaps = book.gaps();
+        if gaps.is_empty() {
+            doc = doc.para("本年度至今各项组织生活均按规定召开。");
+        }
+        for gap in &gaps {
+            doc = doc.para(gap);
+        }
+        doc.into_bytes()
+    }
+}
