@@ -3,8 +3,10 @@
 //! compliance of a subtree with the rules of RULES.md §2 for a month.
 
 mod record_book;
+mod talks;
 
 pub use record_book::RecordBook;
+pub use talks::{HeartTalks, TalkView};
 
 use crate::notification::Notification;
 use crate::{Actor, App, AppError, Result, secret};

@@ -6,7 +6,9 @@ mod common;
 
 use common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::AppError;
-use dangjian_domain::meetings::{Attendance, Kept, MeetingKind, MeetingPlan, MeetingState};
+use dangjian_domain::meetings::{
+    Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, MeetingState,
+};
 use dangjian_domain::org::Position;
 
 fn at(s: &str) -> chrono::NaiveDateTime {
@@ -470,4 +472,98 @@ async fn a_check_in_code_expires_three_hours_after_the_start() {
     assert!(err.to_string().contains("已过期"), "{err}");
     let view = t.app.meeting(&admin, m.id).await.unwrap();
     assert_eq!(view.checked_in(), 0, "nothing changed");
+}
+
+#[tokio::test]
+async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_with_show_支部条例第十九条()
+ {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept5", "org_department", Some(tree.root.id)).await;
+    let secretary = signed_actor(&t.app, "bsec5", "branch_secretary", Some(tree.branch_a.id)).await;
+    let mut ids = Vec::new();
+    for (i, name) in ["赵一", "钱二", "孙三"].into_iter().enumerate() {
+        let p = t
+            .app
+            .add_person(
+                &admin,
+                tree.branch_a.id,
+                None,
+                &member_input(name, (1988, 4, 1 + i as u32), 70 + i as u32),
+            )
+            .await
+            .unwrap();
+        ids.push(p.id);
+    }
+    let outsider = t
+        .app
+        .add_person(
+            &admin,
+            tree.branch_b.id,
+            None,
+            &member_input("李四", (1988, 5, 1), 79),
+        )
+        .await
+        .unwrap()
+        .id;
+    let today = t.app.clock().today();
+    let talk = |a: i64, b: i64| {
+        HeartTalk::parse(
+            (a, b),
+            day("2026-11-20"),
+            today,
+            "党员活动室",
+            "谈思想和工作",
+        )
+        .unwrap()
+    };
+    let before = t
+        .app
+        .heart_talks(&secretary, tree.branch_a.id, 2026)
+        .await
+        .unwrap();
+    assert_eq!(before.untalked.len(), 3);
+    let recorded = t
+        .app
+        .record_heart_talk(&secretary, tree.branch_a.id, talk(ids[0], ids[1]))
+        .await
+        .unwrap();
+    assert_eq!(
+        (recorded.talker_name.as_str(), recorded.talkee_name.as_str()),
+        ("赵一", "钱二")
+    );
+    // Someone of another branch is not this branch's to talk with here.
+    let err = t
+        .app
+        .record_heart_talk(&secretary, tree.branch_a.id, talk(ids[0], outsider))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("谈话对象"), "{err}");
+    let after = t
+        .app
+        .heart_talks(&secretary, tree.branch_a.id, 2026)
+        .await
+        .unwrap();
+    assert_eq!(after.talks.len(), 1);
+    assert_eq!(after.untalked, vec!["孙三".to_owned()]);
+    // The record book lists the talk and the member still to talk with as a gap.
+    let book = t
+        .app
+        .record_book(&secretary, tree.branch_a.id, 2026)
+        .await
+        .unwrap();
+    assert_eq!(book.talks.talks.len(), 1);
+    assert!(
+        book.gaps().iter().any(|g| g.contains("孙三")),
+        "{:?}",
+        book.gaps()
+    );
+    // Another branch's secretary sees none of it.
+    let other = signed_actor(&t.app, "bsec6", "branch_secretary", Some(tree.branch_b.id)).await;
+    assert!(
+        t.app
+            .heart_talks(&other, tree.branch_a.id, 2026)
+            .await
+            .is_err()
+    );
 }

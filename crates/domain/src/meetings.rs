@@ -142,6 +142,53 @@ pub fn committee_quorum(members: usize, present: usize) -> Result<(), DomainErro
     }
 }
 
+/// A heart talk (谈心谈话) as recorded: who talked with whom, when and where, and a short
+/// record of what was said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeartTalk {
+    pub talker_id: i64,
+    pub talkee_id: i64,
+    pub on: NaiveDate,
+    pub place: String,
+    pub summary: String,
+}
+
+impl HeartTalk {
+    /// Checks a talk as typed: two different people, a day not to come, a short record.
+    pub fn parse(
+        (talker_id, talkee_id): (i64, i64),
+        on: NaiveDate,
+        today: NaiveDate,
+        place: &str,
+        summary: &str,
+    ) -> Result<Self, DomainError> {
+        if talker_id == talkee_id {
+            return Err(FieldError::new("talkee_id", "谈话对象", "不能与谈话人是同一人").into());
+        }
+        if on > today {
+            return Err(FieldError::new("on", "谈话日期", "不能晚于今天").into());
+        }
+        let summary = summary.trim();
+        if summary.is_empty() {
+            return Err(FieldError::new("summary", "谈话记录", "请简要记录谈话内容").into());
+        }
+        if summary.chars().count() > 2_000 {
+            return Err(FieldError::new("summary", "谈话记录", "最多 2000 字").into());
+        }
+        Ok(Self {
+            talker_id,
+            talkee_id,
+            on,
+            place: text::optional_line(place, "place", "地点", 100)?.unwrap_or_default(),
+            summary: summary.to_owned(),
+        })
+    }
+}
+
+/// How often each member should have a heart talk: "often" (支部条例第十九条), at least once a
+/// year by local practice [L].
+pub const HEART_TALK_EVERY: Frequency = Frequency::Yearly;
+
 /// A one-time check-in code (签到码) works from this long before the meeting starts
 /// (本校做法 [L]).
 pub const CHECK_IN_OPENS_BEFORE_MINUTES: i64 = 60;
@@ -299,6 +346,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("只能补充更正"), "{err}");
+    }
+
+    #[test]
+    fn a_heart_talk_is_between_two_people_on_a_day_gone_by_支部条例第十九条() {
+        let today = d("2026-11-23");
+        let ok = HeartTalk::parse((1, 2), d("2026-11-20"), today, "办公室", "谈学习和思想");
+        assert!(ok.is_ok());
+        assert!(HeartTalk::parse((1, 1), d("2026-11-20"), today, "办公室", "谈").is_err());
+        assert!(HeartTalk::parse((1, 2), d("2026-11-24"), today, "办公室", "谈").is_err());
+        assert!(HeartTalk::parse((1, 2), d("2026-11-20"), today, "办公室", " ").is_err());
+        assert_eq!(HEART_TALK_EVERY, Frequency::Yearly);
     }
 
     #[test]

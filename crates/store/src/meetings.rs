@@ -2,7 +2,7 @@
 
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
-use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
+use dangjian_domain::meetings::{Attendance, HeartTalk, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
@@ -101,6 +101,31 @@ mod check_in_entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+mod talk_entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "heart_talks")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub talker_id: i64,
+        pub talkee_id: i64,
+        pub on_date: Date,
+        pub place: String,
+        pub summary: String,
+        pub recorded_by_name: String,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 use entity::{Column, Entity};
 
 /// A meeting with its record.
@@ -135,6 +160,19 @@ pub struct CheckIn {
     pub meeting_id: i64,
     pub person_id: i64,
     pub used_at: Option<i64>,
+}
+
+/// A heart talk as stored, with the organization that recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredHeartTalk {
+    pub id: i64,
+    pub org_id: i64,
+    #[serde(skip)]
+    pub org_path: OrgPath,
+    #[serde(flatten)]
+    pub talk: HeartTalk,
+    pub recorded_by_name: String,
+    pub created_at: i64,
 }
 
 /// A correction added to a locked record.
@@ -473,4 +511,63 @@ pub async fn use_check_in(tx: &WriteTx, token_hash: &str, now_ms: i64) -> Result
         .exec(tx.conn())
         .await?;
     Ok(done.rows_affected == 1)
+}
+
+pub async fn insert_talk(tx: &WriteTx, t: &StoredHeartTalk) -> Result<()> {
+    talk_entity::ActiveModel {
+        id: Set(t.id),
+        org_id: Set(t.org_id),
+        org_path: Set(t.org_path.as_str().to_owned()),
+        talker_id: Set(t.talk.talker_id),
+        talkee_id: Set(t.talk.talkee_id),
+        on_date: Set(t.talk.on),
+        place: Set(t.talk.place.clone()),
+        summary: Set(t.talk.summary.clone()),
+        recorded_by_name: Set(t.recorded_by_name.clone()),
+        created_at: Set(t.created_at),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The heart talks recorded in a subtree in `[from, until]`, newest first, at most `limit`.
+pub async fn talks_of_subtree<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+    limit: u64,
+) -> Result<Vec<StoredHeartTalk>> {
+    talk_entity::Entity::find()
+        .filter(scope::within_under(
+            talk_entity::Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+            Some(under),
+        ))
+        .filter(talk_entity::Column::OnDate.gte(from))
+        .filter(talk_entity::Column::OnDate.lte(until))
+        .order_by_desc(talk_entity::Column::OnDate)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| {
+            Ok(StoredHeartTalk {
+                id: t.id,
+                org_id: t.org_id,
+                org_path: OrgPath::parse(&t.org_path)
+                    .ok_or_else(|| StoreError::corrupt(&t.org_path))?,
+                talk: HeartTalk {
+                    talker_id: t.talker_id,
+                    talkee_id: t.talkee_id,
+                    on: t.on_date,
+                    place: t.place,
+                    summary: t.summary,
+                },
+                recorded_by_name: t.recorded_by_name,
+                created_at: t.created_at,
+            })
+        })
+        .collect()
 }

@@ -1242,6 +1242,41 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 
+    // Heart talks: two people of the branch, not one person with themself.
+    let talks = send(&w, get(&format!("/orgs/{branch}/talks"), &sec)).await;
+    assert_eq!(talks.status, StatusCode::OK);
+    let people: Vec<String> = talks
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let today = &when[..10];
+    let talk = |a: &str, b: &str| {
+        form(
+            &format!("/orgs/{branch}/talks"),
+            &sec,
+            &format!(
+                "csrf={csrf}&talker_id={a}&talkee_id={b}&on={today}&place=&summary=%E8%B0%88%E5%BF%83"
+            ),
+        )
+    };
+    let r = send(&w, talk(&people[0], &people[0])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("谈话对象：不能与谈话人是同一人"),
+        "{}",
+        r.body
+    );
+    let r = send(&w, talk(&people[0], &people[1])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let listed = send(&w, get(&format!("/api/v1/orgs/{branch}/talks"), &admin))
+        .await
+        .json();
+    assert_eq!(listed["total"], 1, "{listed}");
+
     // The year's record book, to print and as Word.
     let year = &month[..4];
     let book = send(

@@ -17,6 +17,8 @@ pub(super) struct Branch<'a> {
     /// Its committee, if it has one.
     pub committee: &'a [i64],
     pub secretary_name: &'a str,
+    /// Has held none of this month's meetings yet.
+    pub behind: bool,
 }
 
 /// Of a hundred branches, how many keep every rule.
@@ -45,6 +47,9 @@ pub(super) fn year_of(
     let lax = rng.random_range(0..100) >= COMPLIANT_PERCENT;
     let mut out = Vec::new();
     for month in 1..=today.month() {
+        if branch.behind && month == today.month() {
+            break;
+        }
         let mut kinds = vec![MeetingKind::ThemeDay];
         if !branch.committee.is_empty() {
             kinds.push(MeetingKind::CommitteeMeeting);

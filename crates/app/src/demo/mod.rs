@@ -333,7 +333,11 @@ impl App {
         let today = self.today();
         let mut ids = || self.new_id();
         let mut out = Vec::new();
-        for org in orgs.iter().filter(|o| o.kind == OrgKind::Branch) {
+        for (i, org) in orgs
+            .iter()
+            .filter(|o| o.kind == OrgKind::Branch)
+            .enumerate()
+        {
             let seated = committee.get(&org.id).map_or(&[][..], Vec::as_slice);
             let name = secretary
                 .get(&org.id)
@@ -349,6 +353,9 @@ impl App {
                     &[]
                 },
                 secretary_name: &name,
+                // One branch in four has not met yet this month, so that every general
+                // branch's compliance page has one to chase.
+                behind: i % 4 == 1,
             };
             out.extend(meetings::year_of(&branch, today, &mut ids, rng));
         }

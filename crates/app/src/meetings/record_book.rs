@@ -2,7 +2,7 @@
 //! members, every meeting with its roll, minutes and corrections, and each month's standing
 //! against the rules of organizational life — read from the records, nothing typed twice.
 
-use super::{ComplianceRow, MeetingView};
+use super::{ComplianceRow, HeartTalks, MeetingView};
 use crate::org::CommitteeSeat;
 use crate::people::PeopleQuery;
 use crate::{Actor, App, AppError, Result, docx::Document};
@@ -25,6 +25,8 @@ pub struct RecordBook {
     pub meetings: Vec<MeetingView>,
     /// Each month of the year so far with the organization's standing against each rule.
     pub months: Vec<(u32, Vec<ComplianceRow>)>,
+    /// The year's heart talks, and the members nobody talked with.
+    pub talks: HeartTalks,
 }
 
 impl RecordBook {
@@ -45,6 +47,13 @@ impl RecordBook {
                     ));
                 }
             }
+        }
+        if !self.talks.untalked.is_empty() {
+            gaps.push(format!(
+                "本年度尚未谈心谈话的党员 {} 人：{}（支部条例第十九条，本校每年至少一次）",
+                self.talks.untalked.len(),
+                self.talks.untalked.join("、")
+            ));
         }
         gaps
     }
@@ -139,6 +148,7 @@ impl App {
             .map(|r| r.person)
             .collect();
         Ok(RecordBook {
+            talks: self.heart_talks(actor, org_id, year).await?,
             committee: self.committee(actor, &org).await?,
             members,
             meetings,
@@ -240,7 +250,22 @@ impl App {
         if book.meetings.is_empty() {
             doc = doc.para("本年度尚无会议记录。");
         }
-        doc = doc.heading("四、组织生活落实情况");
+        doc = doc.heading("四、谈心谈话");
+        let mut talks = vec![
+            ["日期", "谈话人", "谈话对象", "地点", "谈话记录"]
+                .map(str::to_owned)
+                .to_vec(),
+        ];
+        talks.extend(book.talks.talks.iter().rev().map(|t| {
+            vec![
+                t.talk.talk.on.to_string(),
+                t.talker_name.clone(),
+                t.talkee_name.clone(),
+                t.talk.talk.place.clone(),
+                t.talk.talk.summary.clone(),
+            ]
+        }));
+        doc = doc.table(&talks).heading("五、组织生活落实情况");
         let gaps = book.gaps();
         if gaps.is_empty() {
             doc = doc.para("本年度至今各项组织生活均按规定召开。");

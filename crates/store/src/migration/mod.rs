@@ -11,7 +11,7 @@ mod m20261125_000006_rules;
 mod m20261125_000007_notifications;
 mod m20261125_000008_discipline;
 mod m20261126_000009_meetings;
-mod m20261127_000010_check_ins;
+mod m20261127_000010_check_ins_talks;
 
 pub struct Migrator;
 
@@ -28,7 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_notifications::Migration),
             Box::new(m20261125_000008_discipline::Migration),
             Box::new(m20261126_000009_meetings::Migration),
-            Box::new(m20261127_000010_check_ins::Migration),
+            Box::new(m20261127_000010_check_ins_talks::Migration),
         ]
     }
 }

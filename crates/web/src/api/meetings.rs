@@ -13,7 +13,7 @@ use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::meetings::{Correction, StoredMeeting};
 use dangjian_domain::FieldError;
-use dangjian_domain::meetings::{Attendance, Kept, MeetingKind, MeetingPlan};
+use dangjian_domain::meetings::{Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -361,4 +361,97 @@ pub(crate) async fn compliance(
             })
             .collect(),
     }))
+}
+
+/// A heart talk (谈心谈话).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TalkView {
+    id: i64,
+    org_id: i64,
+    talker_id: i64,
+    talker_name: String,
+    talkee_id: i64,
+    talkee_name: String,
+    on: chrono::NaiveDate,
+    place: String,
+    summary: String,
+    recorded_by_name: String,
+}
+
+impl From<dangjian_app::meetings::TalkView> for TalkView {
+    fn from(v: dangjian_app::meetings::TalkView) -> Self {
+        Self {
+            id: v.talk.id,
+            org_id: v.talk.org_id,
+            talker_id: v.talk.talk.talker_id,
+            talker_name: v.talker_name,
+            talkee_id: v.talk.talk.talkee_id,
+            talkee_name: v.talkee_name,
+            on: v.talk.talk.on,
+            place: v.talk.talk.place,
+            summary: v.talk.talk.summary,
+            recorded_by_name: v.talk.recorded_by_name,
+        }
+    }
+}
+
+/// An organization's heart talks in a year, and its members nobody talked with.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TalksView {
+    items: Vec<TalkView>,
+    total: u64,
+    /// Members with no talk in the year (at least once a year, 本校设置).
+    untalked: Vec<String>,
+}
+
+/// The heart talks of an organization's subtree in a year, newest first, at most 500.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/talks", tag = "meetings",
+    params(("id" = i64, Path), YearParams),
+    responses((status = 200, body = TalksView), (status = 404, body = ErrorBody)))]
+pub(crate) async fn talks(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<YearParams>,
+) -> Result<Json<TalksView>, ApiError> {
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let t = st.app.heart_talks(&caller.actor, id, year).await?;
+    Ok(Json(TalksView {
+        total: t.talks.len() as u64,
+        items: t.talks.into_iter().map(TalkView::from).collect(),
+        untalked: t.untalked,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TalkBody {
+    talker_id: i64,
+    talkee_id: i64,
+    on: chrono::NaiveDate,
+    #[serde(default)]
+    place: String,
+    summary: String,
+}
+
+/// Records a heart talk between two people of the organization.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/talks", tag = "meetings",
+    params(("id" = i64, Path)), request_body = TalkBody,
+    responses((status = 201, body = TalkView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn record_talk(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TalkBody>,
+) -> Result<(StatusCode, Json<TalkView>), ApiError> {
+    let talk = HeartTalk::parse(
+        (b.talker_id, b.talkee_id),
+        b.on,
+        st.app.clock().today(),
+        &b.place,
+        &b.summary,
+    )
+    .map_err(AppError::from)?;
+    let view = st.app.record_heart_talk(&caller.actor, id, talk).await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
 }

@@ -74,6 +74,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::correct))
         .routes(routes!(meetings::check_ins))
         .routes(routes!(meetings::compliance))
+        .routes(routes!(meetings::talks, meetings::record_talk))
         .routes(routes!(people::members))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update))

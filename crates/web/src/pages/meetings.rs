@@ -17,9 +17,13 @@ use axum_extra::extract::cookie::CookieJar;
 use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::auth::Client;
-use dangjian_app::meetings::{CheckInView, ComplianceRow, MeetingView, RecordBook, StoredMeeting};
+use dangjian_app::meetings::{
+    CheckInView, ComplianceRow, HeartTalks, MeetingView, RecordBook, StoredMeeting,
+};
 use dangjian_domain::FieldError;
-use dangjian_domain::meetings::{Attendance, Kept, MeetingKind, MeetingPlan, check_in_window};
+use dangjian_domain::meetings::{
+    Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, check_in_window,
+};
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
 
@@ -493,4 +497,94 @@ pub(crate) async fn record_book_docx(
         &format!("record-book-{year}"),
         bytes,
     ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "talks.html")]
+pub(crate) struct TalksPage {
+    chrome: Chrome,
+    t: HeartTalks,
+    today: chrono::NaiveDate,
+    message: Option<String>,
+}
+
+async fn talks_page(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    (year, notice): (Option<i32>, Option<&str>),
+) -> Result<TalksPage, AppError> {
+    let today = st.app.clock().today();
+    let t = st
+        .app
+        .heart_talks(viewer.actor(), id, year.unwrap_or_else(|| today.year()))
+        .await?;
+    Ok(TalksPage {
+        chrome: Chrome::new(viewer, format!("{} · 谈心谈话", t.org.name), "orgs")
+            .with_notice(notice),
+        t,
+        today,
+        message: None,
+    })
+}
+
+pub(crate) async fn talks(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+    Query(n): Query<NoticeQuery>,
+) -> Result<TalksPage, PageError> {
+    Ok(talks_page(&st, &viewer, id, (q.year, n.notice.as_deref())).await?)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct TalkForm {
+    talker_id: String,
+    talkee_id: String,
+    on: String,
+    place: String,
+    summary: String,
+}
+
+/// Records a heart talk.
+pub(crate) async fn record_talk(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<TalkForm>,
+) -> Result<Response, PageError> {
+    let result = async {
+        let person = |v: &str, field: &'static str, label: &'static str| {
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| FieldError::new(field, label, "请选择"))
+        };
+        let on = chrono::NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d")
+            .map_err(|_| FieldError::new("on", "谈话日期", "请填写日期"))?;
+        let talk = HeartTalk::parse(
+            (
+                person(&f.talker_id, "talker_id", "谈话人")?,
+                person(&f.talkee_id, "talkee_id", "谈话对象")?,
+            ),
+            on,
+            st.app.clock().today(),
+            &f.place,
+            &f.summary,
+        )?;
+        st.app.record_heart_talk(viewer.actor(), id, talk).await
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/orgs/{id}/talks?notice=talk_recorded")).into_response())
+        }
+        Err(e) => {
+            let message = super::refusal(e)?;
+            let mut page = talks_page(&st, &viewer, id, (None, None)).await?;
+            page.message = Some(message);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }

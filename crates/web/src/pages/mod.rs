@@ -80,6 +80,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/orgs/{id}/compliance", get(meetings::compliance))
         .route("/orgs/{id}/record-book", get(meetings::record_book))
         .route(
+            "/orgs/{id}/talks",
+            get(meetings::talks).post(meetings::record_talk),
+        )
+        .route(
             "/orgs/{id}/record-book.docx",
             get(meetings::record_book_docx),
         )
@@ -407,6 +411,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "meeting_held" => "会议已登记为已召开",
         "meeting_locked" => "会议记录已确认锁定",
         "meeting_corrected" => "已补充更正",
+        "talk_recorded" => "已登记谈心谈话",
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
         "transfer_cancelled" => "转接已撤回",
