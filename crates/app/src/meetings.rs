@@ -13,7 +13,7 @@ use crate::{Actor, App, AppError, Result, secret};
 use chrono::NaiveDate;
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
-    Attendance, BRANCH_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
+    Attendance, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement, branch_requirements,
     check_in, check_in_window, committee_quorum, kept, period_of, transition,
 };
 use dangjian_domain::org::OrgKind;
@@ -556,7 +556,9 @@ impl App {
             return Err(AppError::Forbidden("查看该组织的组织生活"));
         }
         let db = self.store.db();
-        let year = period_of(dangjian_domain::meetings::Frequency::Yearly, day);
+        let year = period_of(12, day);
+        // Each month is judged by the rules in force on its first day.
+        let rules = branch_requirements(self.settings().await?.on(day).life());
         let held = store::held_in(db, &actor.access, &org.path, year).await?;
         let mut branches = org_store::subtrees(
             db,
@@ -574,11 +576,11 @@ impl App {
                 .filter(|(o, _, _)| *o == b.id)
                 .map(|(_, k, on)| (*k, *on))
                 .collect();
-            for rule in BRANCH_REQUIREMENTS {
+            for rule in rules {
                 rows.push(ComplianceRow {
                     org_id: b.id,
                     org_name: b.name.clone(),
-                    period: period_of(rule.every, day),
+                    period: rule.period(day),
                     kept: kept(&rule, &mine, day, today),
                     rule,
                 });

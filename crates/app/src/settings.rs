@@ -18,7 +18,7 @@ impl App {
         if !actor.access.can(spec.kept_by) {
             return Err(AppError::Forbidden(
                 if spec.kept_by == Action::ManageRules {
-                    "本校发展党员规则由组织部门设置"
+                    "本校规则由组织部门设置"
                 } else {
                     "系统设置由系统管理员修改"
                 },
@@ -47,7 +47,7 @@ impl App {
         values: &[(&str, &str)],
     ) -> Result<usize> {
         if !actor.access.can(Action::ManageRules) {
-            return Err(AppError::Forbidden("本校发展党员规则由组织部门设置"));
+            return Err(AppError::Forbidden("本校规则由组织部门设置"));
         }
         let current = self.settings().await?.on(from);
         let mut changes = Vec::new();

@@ -567,3 +567,84 @@ async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_w
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier_months_keep_the_old_rule()
+ {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept7", "org_department", Some(tree.root.id)).await;
+    t.app
+        .add_person(
+            &admin,
+            tree.branch_a.id,
+            None,
+            &member_input("吴", (1985, 6, 1), 77),
+        )
+        .await
+        .unwrap();
+    let plan = MeetingPlan::parse(
+        MeetingKind::PartyLecture,
+        "党课：学习党章",
+        at("2026-10-10 14:30"),
+        "报告厅",
+        ("", ""),
+    )
+    .unwrap();
+    let m = t
+        .app
+        .plan_meeting(&admin, tree.branch_a.id, plan)
+        .await
+        .unwrap();
+    t.app
+        .hold_meeting(&admin, m.id, &[], ("讲授党章。", ""))
+        .await
+        .unwrap();
+    let lecture = |rows: &[dangjian_app::meetings::ComplianceRow]| {
+        rows.iter()
+            .find(|r| r.org_id == tree.branch_a.id && r.rule.kind == MeetingKind::PartyLecture)
+            .map(|r| (r.kept, r.rule.every_label()))
+            .unwrap()
+    };
+    let november = day("2026-11-10");
+    let before = t
+        .app
+        .compliance(&admin, tree.gb.id, november)
+        .await
+        .unwrap();
+    assert_eq!(lecture(&before), (Kept::Yes, "每季度".to_owned()));
+    // From November on, a lecture every month: November has none yet, October still counts
+    // under the rule of its day.
+    let plain = signed_actor(&t.app, "bsec7", "branch_secretary", Some(tree.branch_a.id)).await;
+    assert!(
+        t.app
+            .set_rules(
+                &plain,
+                day("2026-11-01"),
+                &[("life_lecture_every_months", "1")]
+            )
+            .await
+            .is_err(),
+        "the organization department sets the rules"
+    );
+    t.app
+        .set_rules(
+            &admin,
+            day("2026-11-01"),
+            &[("life_lecture_every_months", "1")],
+        )
+        .await
+        .unwrap();
+    let after = t
+        .app
+        .compliance(&admin, tree.gb.id, november)
+        .await
+        .unwrap();
+    assert_eq!(lecture(&after), (Kept::Open, "每月".to_owned()));
+    let october = t
+        .app
+        .compliance(&admin, tree.gb.id, day("2026-10-15"))
+        .await
+        .unwrap();
+    assert_eq!(lecture(&october), (Kept::Yes, "每季度".to_owned()));
+}

@@ -41,15 +41,6 @@ labelled_enum! {
     }
 }
 
-labelled_enum! {
-    /// How often a rule asks for a meeting.
-    pub enum Frequency {
-        Monthly = ("monthly", "每月"),
-        Quarterly = ("quarterly", "每季度"),
-        Yearly = ("yearly", "每年"),
-    }
-}
-
 /// A meeting as planned: what, when, where, and its agenda with the first item
 /// (第一议题: studying the latest central guidance) first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,9 +176,9 @@ impl HeartTalk {
     }
 }
 
-/// How often each member should have a heart talk: "often" (支部条例第十九条), at least once a
-/// year by local practice [L].
-pub const HEART_TALK_EVERY: Frequency = Frequency::Yearly;
+/// How often, in months, each member should have a heart talk: "often" (支部条例第十九条), at
+/// least once a year by local practice [L].
+pub const HEART_TALK_EVERY_MONTHS: u32 = 12;
 
 /// A one-time check-in code (签到码) works from this long before the meeting starts
 /// (本校做法 [L]).
@@ -239,58 +230,99 @@ pub fn check_in(
     Ok(())
 }
 
-/// A rule of organizational life: a kind of meeting, as often as it says.
+/// A rule of organizational life: a kind of meeting, at least once in each period of `months`
+/// months counted from January, and only a meeting from `from_month` on counts (a life
+/// meeting "usually in the fourth quarter").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
     pub kind: MeetingKind,
-    pub every: Frequency,
+    pub months: u32,
+    pub from_month: u32,
     /// Where the rule is written.
     pub basis: &'static str,
 }
 
-/// The rules of RULES.md §2 for a branch: general meeting each quarter, committee and theme
-/// day each month, a party lecture each quarter (a setting where the rule is local), a life
-/// meeting each year. Group meetings are asked of party groups.
-pub const BRANCH_REQUIREMENTS: [Requirement; 5] = [
-    Requirement {
-        kind: MeetingKind::GeneralMeeting,
-        every: Frequency::Quarterly,
-        basis: "支部条例第十二条",
-    },
-    Requirement {
-        kind: MeetingKind::CommitteeMeeting,
-        every: Frequency::Monthly,
-        basis: "支部条例第十二条",
-    },
-    Requirement {
-        kind: MeetingKind::ThemeDay,
-        every: Frequency::Monthly,
-        basis: "教育条例第十六条",
-    },
-    Requirement {
-        kind: MeetingKind::PartyLecture,
-        every: Frequency::Quarterly,
-        basis: "本校设置",
-    },
-    Requirement {
-        kind: MeetingKind::LifeMeeting,
-        every: Frequency::Yearly,
-        basis: "教育条例第十七条",
-    },
-];
+impl Requirement {
+    /// 每月, 每季度, 每年 or 每 N 个月, with the month it counts from.
+    pub fn every_label(&self) -> String {
+        let every = match self.months {
+            1 => "每月".to_owned(),
+            3 => "每季度".to_owned(),
+            12 => "每年".to_owned(),
+            n => format!("每 {n} 个月"),
+        };
+        if self.from_month > 1 {
+            format!("{every}，{} 月起", self.from_month)
+        } else {
+            every
+        }
+    }
 
-/// A period a rule is judged over: its first and last day.
-pub fn period_of(every: Frequency, day: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let (first_month, months) = match every {
-        Frequency::Monthly => (day.month(), 1),
-        Frequency::Quarterly => ((day.month() - 1) / 3 * 3 + 1, 3),
-        Frequency::Yearly => (1, 12),
+    /// The period that holds `day`, as far as a meeting in it counts: first and last day.
+    pub fn period(&self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let (first, last) = period_of(self.months, day);
+        let window = NaiveDate::from_ymd_opt(day.year(), self.from_month, 1).unwrap_or(first);
+        (first.max(window).min(last), last)
+    }
+}
+
+/// The local rules of organizational life (本校设置 [L]), with RULES.md's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LifeRules {
+    /// A branch's party lecture at least once in this many months (default 3, [I]).
+    pub lecture_every_months: u32,
+    /// The life meeting counts from this month on (default 10: usually in Q4, [L]).
+    pub life_meeting_from_month: u32,
+}
+
+impl Default for LifeRules {
+    fn default() -> Self {
+        Self {
+            lecture_every_months: 3,
+            life_meeting_from_month: 10,
+        }
+    }
+}
+
+/// The rules of RULES.md §2 for a branch: general meeting each quarter (支部条例第十二条),
+/// committee each month (same), theme day each month (教育条例第十六条), a party lecture and
+/// the life meeting (教育条例第十七条) as the local rules say. Group meetings are asked of
+/// party groups.
+pub fn branch_requirements(rules: LifeRules) -> [Requirement; 5] {
+    let every = |kind, months, basis| Requirement {
+        kind,
+        months,
+        from_month: 1,
+        basis,
     };
+    [
+        every(MeetingKind::GeneralMeeting, 3, "支部条例第十二条"),
+        every(MeetingKind::CommitteeMeeting, 1, "支部条例第十二条"),
+        every(MeetingKind::ThemeDay, 1, "教育条例第十六条"),
+        every(
+            MeetingKind::PartyLecture,
+            rules.lecture_every_months.clamp(1, 12),
+            "本校设置",
+        ),
+        Requirement {
+            from_month: rules.life_meeting_from_month.clamp(1, 12),
+            ..every(MeetingKind::LifeMeeting, 12, "教育条例第十七条")
+        },
+    ]
+}
+
+/// The block of `months` months, counted from January, that holds `day`: its first and last
+/// day (the last block of a year ends on December 31st).
+pub fn period_of(months: u32, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let months = months.clamp(1, 12);
+    let first_month = (day.month() - 1) / months * months + 1;
     let first = NaiveDate::from_ymd_opt(day.year(), first_month, 1).unwrap_or(day);
+    let year_end = NaiveDate::from_ymd_opt(day.year(), 12, 31).unwrap_or(day);
     let last = first
         .checked_add_months(chrono::Months::new(months))
         .and_then(|d| d.pred_opt())
-        .unwrap_or(day);
+        .unwrap_or(day)
+        .min(year_end);
     (first, last)
 }
 
@@ -309,7 +341,7 @@ pub fn kept(
     day: NaiveDate,
     today: NaiveDate,
 ) -> Kept {
-    let (first, last) = period_of(rule.every, day);
+    let (first, last) = rule.period(day);
     if held_on
         .iter()
         .any(|(k, on)| *k == rule.kind && (first..=last).contains(on))
@@ -356,7 +388,7 @@ mod tests {
         assert!(HeartTalk::parse((1, 1), d("2026-11-20"), today, "办公室", "谈").is_err());
         assert!(HeartTalk::parse((1, 2), d("2026-11-24"), today, "办公室", "谈").is_err());
         assert!(HeartTalk::parse((1, 2), d("2026-11-20"), today, "办公室", " ").is_err());
-        assert_eq!(HEART_TALK_EVERY, Frequency::Yearly);
+        assert_eq!(HEART_TALK_EVERY_MONTHS, 12);
     }
 
     #[test]
@@ -408,15 +440,19 @@ mod tests {
     #[test]
     fn the_rules_are_judged_by_month_quarter_and_year_支部条例第十二条() {
         assert_eq!(
-            period_of(Frequency::Quarterly, d("2026-11-23")),
+            period_of(3, d("2026-11-23")),
             (d("2026-10-01"), d("2026-12-31"))
         );
         assert_eq!(
-            period_of(Frequency::Monthly, d("2026-02-10")),
+            period_of(1, d("2026-02-10")),
             (d("2026-02-01"), d("2026-02-28"))
         );
-        let general = BRANCH_REQUIREMENTS[0];
-        let committee = BRANCH_REQUIREMENTS[1];
+        assert_eq!(
+            period_of(5, d("2026-12-10")),
+            (d("2026-11-01"), d("2026-12-31")),
+            "the last block ends with the year"
+        );
+        let [general, committee, ..] = branch_requirements(LifeRules::default());
         let held = [(MeetingKind::GeneralMeeting, d("2026-08-20"))];
         let today = d("2026-11-23");
         assert_eq!(kept(&general, &held, d("2026-07-15"), today), Kept::Yes);
@@ -424,6 +460,36 @@ mod tests {
         assert_eq!(kept(&general, &held, today, today), Kept::Open);
         assert_eq!(
             kept(&committee, &held, d("2026-10-01"), today),
+            Kept::Missed
+        );
+    }
+
+    #[test]
+    fn the_life_meeting_counts_from_the_fourth_quarter_and_lectures_as_the_university_sets_教育条例第十七条()
+     {
+        let rules = branch_requirements(LifeRules::default());
+        let life = rules[4];
+        assert_eq!(life.every_label(), "每年，10 月起");
+        let today = d("2027-01-05");
+        let june = [(MeetingKind::LifeMeeting, d("2026-06-20"))];
+        let december = [(MeetingKind::LifeMeeting, d("2026-12-20"))];
+        assert_eq!(kept(&life, &june, d("2026-12-01"), today), Kept::Missed);
+        assert_eq!(kept(&life, &december, d("2026-03-01"), today), Kept::Yes);
+        // Set to January, a June life meeting counts.
+        let anytime = branch_requirements(LifeRules {
+            life_meeting_from_month: 1,
+            ..LifeRules::default()
+        })[4];
+        assert_eq!(kept(&anytime, &june, d("2026-12-01"), today), Kept::Yes);
+        // A lecture every month instead of every quarter.
+        let monthly = branch_requirements(LifeRules {
+            lecture_every_months: 1,
+            ..LifeRules::default()
+        })[3];
+        let lecture = [(MeetingKind::PartyLecture, d("2026-10-10"))];
+        assert_eq!(kept(&rules[3], &lecture, d("2026-11-10"), today), Kept::Yes);
+        assert_eq!(
+            kept(&monthly, &lecture, d("2026-11-10"), today),
             Kept::Missed
         );
     }

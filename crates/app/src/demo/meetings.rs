@@ -58,6 +58,10 @@ pub(super) fn year_of(
             kinds.push(MeetingKind::GeneralMeeting);
             kinds.push(MeetingKind::PartyLecture);
         }
+        // The year's life meeting, in the fourth quarter as the university asks.
+        if month == 11 {
+            kinds.push(MeetingKind::LifeMeeting);
+        }
         for kind in kinds {
             if lax && rng.random_range(0..100) < SKIP_PERCENT {
                 continue;

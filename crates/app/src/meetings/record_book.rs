@@ -42,7 +42,7 @@ impl RecordBook {
                         r.period.0,
                         r.period.1,
                         r.rule.kind.label(),
-                        r.rule.every.label(),
+                        r.rule.every_label(),
                         r.rule.basis
                     ));
                 }

@@ -4,7 +4,7 @@
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::FieldError;
-use dangjian_domain::meetings::{HEART_TALK_EVERY, HeartTalk, period_of};
+use dangjian_domain::meetings::{HEART_TALK_EVERY_MONTHS, HeartTalk, period_of};
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::meetings::{self as store, StoredHeartTalk};
@@ -103,7 +103,7 @@ impl App {
             db,
             &actor.access,
             &org.path,
-            period_of(HEART_TALK_EVERY, day),
+            period_of(HEART_TALK_EVERY_MONTHS, day),
             TALK_LIST_LIMIT,
         )
         .await?;

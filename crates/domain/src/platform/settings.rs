@@ -111,7 +111,27 @@ pub const DEV_ARCHIVE_DAYS: SettingSpec = SettingSpec {
     kept_by: Action::ManageRules,
 };
 
-pub const ALL: [SettingSpec; 10] = [
+// The [L] and [I] rules of organizational life (RULES.md §2), with their defaults.
+pub const LIFE_LECTURE_EVERY_MONTHS: SettingSpec = SettingSpec {
+    key: "life_lecture_every_months",
+    label: "支部党课至少每几个月一次",
+    default: 3,
+    min: 1,
+    max: 12,
+    unit: "个月",
+    kept_by: Action::ManageRules,
+};
+pub const LIFE_MEETING_FROM_MONTH: SettingSpec = SettingSpec {
+    key: "life_meeting_from_month",
+    label: "组织生活会自几月起召开计入当年（1 为全年）",
+    default: 10,
+    min: 1,
+    max: 12,
+    unit: "月",
+    kept_by: Action::ManageRules,
+};
+
+pub const ALL: [SettingSpec; 12] = [
     SESSION_IDLE_MINUTES,
     LOCKOUT_FAILURES,
     LOCKOUT_MINUTES,
@@ -122,6 +142,8 @@ pub const ALL: [SettingSpec; 10] = [
     DEV_PUBLICITY_DAYS,
     DEV_VOTE_MONTHS,
     DEV_ARCHIVE_DAYS,
+    LIFE_LECTURE_EVERY_MONTHS,
+    LIFE_MEETING_FROM_MONTH,
 ];
 
 impl SettingSpec {
@@ -246,6 +268,15 @@ impl Settings {
             publicity_working_days: get(DEV_PUBLICITY_DAYS),
             vote_within_months: get(DEV_VOTE_MONTHS),
             archive_within_days: get(DEV_ARCHIVE_DAYS),
+        }
+    }
+
+    /// The local rules of organizational life in force.
+    pub fn life(&self) -> crate::meetings::LifeRules {
+        let get = |spec| u32::try_from(self.get(spec)).unwrap_or(1);
+        crate::meetings::LifeRules {
+            lecture_every_months: get(LIFE_LECTURE_EVERY_MONTHS),
+            life_meeting_from_month: get(LIFE_MEETING_FROM_MONTH),
         }
     }
 

@@ -309,8 +309,8 @@ pub(crate) struct ComplianceView {
     org_id: i64,
     org_name: String,
     kind: String,
-    /// `monthly`, `quarterly` or `yearly`.
-    every: String,
+    /// At least once in each block of this many months from January (1, 3, 12…).
+    every_months: u32,
     from: chrono::NaiveDate,
     until: chrono::NaiveDate,
     /// `yes`, `open` (the period is not over) or `missed`.
@@ -348,7 +348,7 @@ pub(crate) async fn compliance(
                 org_id: r.org_id,
                 org_name: r.org_name,
                 kind: r.rule.kind.code().to_owned(),
-                every: r.rule.every.code().to_owned(),
+                every_months: r.rule.months,
                 from: r.period.0,
                 until: r.period.1,
                 kept: match r.kept {
