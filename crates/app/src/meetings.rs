@@ -2,9 +2,11 @@
 //! roll, recording it as held with its minutes, locking it, adding corrections; and the
 //! compliance of a subtree with the rules of RULES.md §2 for a month.
 
+mod calendar;
 mod record_book;
 mod talks;
 
+pub use calendar::CalendarEntry;
 pub use record_book::RecordBook;
 pub use talks::{HeartTalks, TalkView};
 

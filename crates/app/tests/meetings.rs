@@ -648,3 +648,77 @@ async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier
         .unwrap();
     assert_eq!(lecture(&october), (Kept::Yes, "每季度".to_owned()));
 }
+
+#[tokio::test]
+async fn a_member_subscribes_to_their_meetings_by_a_secret_link_that_can_be_stopped() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept8", "org_department", Some(tree.root.id)).await;
+    t.app
+        .add_person(
+            &admin,
+            tree.branch_a.id,
+            None,
+            &member_input("郑", (1992, 7, 1), 66),
+        )
+        .await
+        .unwrap();
+    let accounts = t
+        .app
+        .open_accounts_for(&admin, tree.branch_a.id)
+        .await
+        .unwrap();
+    let signed = t
+        .app
+        .sign_in(
+            &accounts[0].username,
+            &accounts[0].password,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let member = t
+        .app
+        .session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor;
+    for (org, topic) in [
+        (tree.branch_a.id, "本支部主题党日"),
+        (tree.branch_b.id, "他支部主题党日"),
+    ] {
+        let plan = MeetingPlan::parse(
+            MeetingKind::ThemeDay,
+            topic,
+            at("2026-12-05 14:30"),
+            "活动室",
+            ("", ""),
+        )
+        .unwrap();
+        t.app.plan_meeting(&admin, org, plan).await.unwrap();
+    }
+    // The member sees the meeting they are expected at, not another branch's.
+    let mine = t.app.meeting_calendar(&member).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].mine && mine[0].meeting.plan.topic == "本支部主题党日");
+    // The organization department sees both, as meetings of its scope.
+    assert_eq!(t.app.meeting_calendar(&admin).await.unwrap().len(), 2);
+
+    let link = t.app.issue_calendar_link(&member).await.unwrap();
+    assert_eq!(t.app.calendar_by_link(&link).await.unwrap().len(), 1);
+    // A new link replaces the old; a stopped link reads nothing.
+    let again = t.app.issue_calendar_link(&member).await.unwrap();
+    assert!(matches!(
+        t.app.calendar_by_link(&link).await,
+        Err(AppError::NotFound)
+    ));
+    t.app.revoke_calendar_link(&member).await.unwrap();
+    assert!(t.app.calendar_by_link(&again).await.is_err());
+    assert!(
+        t.app
+            .calendar_link_made_at(&member)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -126,6 +126,25 @@ mod talk_entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+mod feed_entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "calendar_feeds")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        pub user_id: i64,
+        pub created_at: i64,
+        pub revoked_at: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 use entity::{Column, Entity};
 
 /// A meeting with its record.
@@ -570,4 +589,105 @@ pub async fn talks_of_subtree<C: ConnectionTrait>(
             })
         })
         .collect()
+}
+
+/// The meetings a person is expected at, starting in `[from_ms, until_ms)`, soonest first.
+/// The person's own: the caller found them as the account's person.
+pub async fn upcoming_of_person<C: ConnectionTrait>(
+    db: &C,
+    person_id: i64,
+    (from_ms, until_ms): (i64, i64),
+    limit: u64,
+) -> Result<Vec<StoredMeeting>> {
+    let ids: Vec<i64> = attendance_entity::Entity::find()
+        .select_only()
+        .column(attendance_entity::Column::MeetingId)
+        .filter(attendance_entity::Column::PersonId.eq(person_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let rows = Entity::find()
+            .filter(Column::Id.is_in(chunk.to_vec()))
+            .filter(Column::StartsAt.gte(from_ms))
+            .filter(Column::StartsAt.lt(until_ms))
+            .order_by_asc(Column::StartsAt)
+            .limit(limit)
+            .all(db)
+            .await?;
+        for m in rows {
+            out.push(to_meeting(m)?);
+        }
+    }
+    out.sort_by_key(|m| m.plan.starts_at);
+    out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(out)
+}
+
+/// The meetings of the reader's scopes starting in `[from_ms, until_ms)`, soonest first.
+pub async fn upcoming_in_scope<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    (from_ms, until_ms): (i64, i64),
+    limit: u64,
+) -> Result<Vec<StoredMeeting>> {
+    Entity::find()
+        .filter(scope::within(
+            Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+        ))
+        .filter(Column::StartsAt.gte(from_ms))
+        .filter(Column::StartsAt.lt(until_ms))
+        .order_by_asc(Column::StartsAt)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_meeting)
+        .collect()
+}
+
+/// Replaces an account's calendar link with a new one (its hash); the old one stops working.
+pub async fn replace_feed(tx: &WriteTx, user_id: i64, token_hash: &str, now_ms: i64) -> Result<()> {
+    revoke_feeds(tx, user_id, now_ms).await?;
+    feed_entity::ActiveModel {
+        token_hash: Set(token_hash.to_owned()),
+        user_id: Set(user_id),
+        created_at: Set(now_ms),
+        revoked_at: Set(None),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Stops an account's calendar links; how many were working.
+pub async fn revoke_feeds(tx: &WriteTx, user_id: i64, now_ms: i64) -> Result<u64> {
+    Ok(feed_entity::Entity::update_many()
+        .col_expr(feed_entity::Column::RevokedAt, Expr::value(now_ms))
+        .filter(feed_entity::Column::UserId.eq(user_id))
+        .filter(feed_entity::Column::RevokedAt.is_null())
+        .exec(tx.conn())
+        .await?
+        .rows_affected)
+}
+
+/// The account whose working calendar link has this hash.
+pub async fn feed_account<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<Option<i64>> {
+    Ok(feed_entity::Entity::find_by_id(token_hash.to_owned())
+        .filter(feed_entity::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .map(|f| f.user_id))
+}
+
+/// When the account's working calendar link was made, if it has one.
+pub async fn feed_made_at<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Option<i64>> {
+    Ok(feed_entity::Entity::find()
+        .filter(feed_entity::Column::UserId.eq(user_id))
+        .filter(feed_entity::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .map(|f| f.created_at))
 }

@@ -1006,6 +1006,15 @@ pub async fn link_account(tx: &WriteTx, person_id: i64, user_id: i64, now_ms: i6
     Ok(())
 }
 
+/// The person an account belongs to, if it is someone's of the roster.
+pub async fn person_of_account<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Option<i64>> {
+    Ok(person_account::Entity::find()
+        .filter(person_account::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .map(|r| r.person_id))
+}
+
 /// The account of each of these people, where they have one.
 pub async fn accounts_of<C: ConnectionTrait>(
     db: &C,

@@ -5,6 +5,7 @@ mod api;
 mod assets;
 mod auth;
 mod error;
+mod ical;
 mod ops;
 mod pages;
 

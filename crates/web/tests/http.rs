@@ -1277,6 +1277,30 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
         .json();
     assert_eq!(listed["total"], 1, "{listed}");
 
+    // The secretary's meeting calendar, and the phone's subscription by a secret link.
+    let cal = send(&w, get("/my/meetings", &sec)).await;
+    assert!(cal.body.contains("主题党日"), "{}", cal.body);
+    let made = send(&w, form("/my/meetings/link", &sec, &format!("csrf={csrf}"))).await;
+    let at = made.body.find("/ical/").unwrap();
+    let feed: String = made.body[at..]
+        .chars()
+        .take_while(|c| *c != '"' && *c != '<')
+        .collect();
+    let ics = send(&w, get(&feed, "")).await;
+    assert!(ics.content_type.unwrap().starts_with("text/calendar"));
+    assert!(
+        ics.body.starts_with("BEGIN:VCALENDAR\r\n") && ics.body.contains("SUMMARY:主题党日"),
+        "{}",
+        ics.body
+    );
+    let r = send(
+        &w,
+        form("/my/meetings/link/revoke", &sec, &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(send(&w, get(&feed, "")).await.status, StatusCode::NOT_FOUND);
+
     // The year's record book, to print and as Word.
     let year = &month[..4];
     let book = send(

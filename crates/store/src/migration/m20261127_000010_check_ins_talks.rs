@@ -1,5 +1,6 @@
 //! One-time check-in codes (签到码) of a meeting's expected attendees, stored only as their
-//! hash, each used once; and heart talks (谈心谈话).
+//! hash, each used once; heart talks (谈心谈话); and each account's secret link to its
+//! meeting calendar (an iCalendar feed), also kept only as a hash.
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -63,11 +64,30 @@ impl MigrationTrait for Migration {
             "heart_talks_org_day",
             &["org_path", "on_date"],
         ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("calendar_feeds")
+                .col(string_len("token_hash", 64).primary_key())
+                .col(big_integer("user_id"))
+                .col(big_integer("created_at"))
+                .col(big_integer_null("revoked_at"))
+                .foreign_key(&mut fk(("calendar_feeds", "user_id"), ("users", "id")))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("calendar_feeds", "calendar_feeds_user", &["user_id"]))
+            .await?;
+        m.create_index(index(
+            "meeting_attendance",
+            "meeting_attendance_person",
+            &["person_id", "meeting_id"],
+        ))
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["heart_talks", "meeting_check_ins"] {
+        for t in ["calendar_feeds", "heart_talks", "meeting_check_ins"] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         Ok(())

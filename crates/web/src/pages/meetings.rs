@@ -18,7 +18,7 @@ use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::auth::Client;
 use dangjian_app::meetings::{
-    CheckInView, ComplianceRow, HeartTalks, MeetingView, RecordBook, StoredMeeting,
+    CalendarEntry, CheckInView, ComplianceRow, HeartTalks, MeetingView, RecordBook, StoredMeeting,
 };
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
@@ -587,4 +587,83 @@ pub(crate) async fn record_talk(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my_meetings.html")]
+pub(crate) struct MyMeetingsPage {
+    chrome: Chrome,
+    entries: Vec<CalendarEntry>,
+    may_read_any: bool,
+    made_at: Option<String>,
+    new_link: Option<String>,
+}
+
+async fn my_calendar_page(
+    st: &AppState,
+    viewer: &Viewer,
+    new_link: Option<String>,
+    notice: Option<&str>,
+) -> Result<MyMeetingsPage, AppError> {
+    let actor = viewer.actor();
+    Ok(MyMeetingsPage {
+        chrome: Chrome::new(viewer, "会议日历", "my_meetings").with_notice(notice),
+        entries: st.app.meeting_calendar(actor).await?,
+        may_read_any: !actor.access.scopes(Action::ReadRecords).is_empty(),
+        made_at: st
+            .app
+            .calendar_link_made_at(actor)
+            .await?
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(dangjian_domain::clock::display_time),
+        new_link,
+    })
+}
+
+pub(crate) async fn my_calendar(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NoticeQuery>,
+) -> Result<MyMeetingsPage, PageError> {
+    Ok(my_calendar_page(&st, &viewer, None, q.notice.as_deref()).await?)
+}
+
+/// Makes a new secret calendar link and shows it once.
+pub(crate) async fn issue_calendar_link(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<MyMeetingsPage, PageError> {
+    let token = st.app.issue_calendar_link(viewer.actor()).await?;
+    let link = format!("{}/ical/{token}.ics", origin(&headers));
+    Ok(my_calendar_page(&st, &viewer, Some(link), None).await?)
+}
+
+pub(crate) async fn revoke_calendar_link(
+    State(st): State<AppState>,
+    viewer: Viewer,
+) -> Result<Redirect, PageError> {
+    st.app.revoke_calendar_link(viewer.actor()).await?;
+    Ok(Redirect::to("/my/meetings?notice=calendar_revoked"))
+}
+
+/// The calendar behind a secret link, as iCalendar.
+pub(crate) async fn ical_feed(
+    State(st): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, PageError> {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let entries = st.app.calendar_by_link(token).await?;
+    let stamp = st.app.clock().now().format("%Y%m%dT%H%M%SZ").to_string();
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        crate::ical::calendar("党建会议日历", &entries, &stamp),
+    )
+        .into_response())
 }

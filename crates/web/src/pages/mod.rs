@@ -91,6 +91,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/meetings/{id}/hold", post(meetings::hold))
         .route("/meetings/{id}/lock", post(meetings::lock))
         .route("/meetings/{id}/check-ins", post(meetings::issue_check_ins))
+        .route("/my/meetings", get(meetings::my_calendar))
+        .route("/my/meetings/link", post(meetings::issue_calendar_link))
+        .route(
+            "/my/meetings/link/revoke",
+            post(meetings::revoke_calendar_link),
+        )
+        // A phone's calendar fetches this without signing in: the secret link is the key.
+        .route("/ical/{file}", get(meetings::ical_feed))
         // Opened on a phone without signing in: the one-time code is the authority. Not
         // behind the sign-in throttle, which would count a whole room behind one address.
         .route(
@@ -315,6 +323,12 @@ impl Chrome {
             group: "个人",
         });
         menu.push(MenuItem {
+            href: "/my/meetings",
+            label: "会议日历",
+            key: "my_meetings",
+            group: "",
+        });
+        menu.push(MenuItem {
             href: "/account",
             label: "我的账号",
             key: "account",
@@ -412,6 +426,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "meeting_locked" => "会议记录已确认锁定",
         "meeting_corrected" => "已补充更正",
         "talk_recorded" => "已登记谈心谈话",
+        "calendar_revoked" => "日历订阅链接已停用",
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
         "transfer_cancelled" => "转接已撤回",
