@@ -15,6 +15,21 @@ fn at(s: &str) -> chrono::NaiveDateTime {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
 }
 
+/// A member signed in with the temporary password their account was opened with.
+async fn signed_in(
+    app: &dangjian_app::App,
+    account: &dangjian_app::activation::IssuedAccount,
+) -> dangjian_app::Actor {
+    let signed = app
+        .sign_in(&account.username, &account.password, &Default::default())
+        .await
+        .unwrap();
+    app.session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor
+}
+
 fn day(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
@@ -329,21 +344,7 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
         .await
         .unwrap();
     // Each expected attendee with an account is told (会议通知).
-    let signed = t
-        .app
-        .sign_in(
-            &accounts[0].username,
-            &accounts[0].password,
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    let member = t
-        .app
-        .session(&signed.token, &Default::default())
-        .await
-        .unwrap()
-        .actor;
+    let member = signed_in(&t.app, &accounts[0]).await;
     let notices = t.app.notifications(&member).await.unwrap();
     assert!(
         notices
@@ -668,21 +669,7 @@ async fn a_member_subscribes_to_their_meetings_by_a_secret_link_that_can_be_stop
         .open_accounts_for(&admin, tree.branch_a.id)
         .await
         .unwrap();
-    let signed = t
-        .app
-        .sign_in(
-            &accounts[0].username,
-            &accounts[0].password,
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    let member = t
-        .app
-        .session(&signed.token, &Default::default())
-        .await
-        .unwrap()
-        .actor;
+    let member = signed_in(&t.app, &accounts[0]).await;
     for (org, topic) in [
         (tree.branch_a.id, "本支部主题党日"),
         (tree.branch_b.id, "他支部主题党日"),
