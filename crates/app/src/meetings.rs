@@ -12,7 +12,7 @@ pub use talks::{HeartTalks, TalkView};
 
 use crate::notification::Notification;
 use crate::{Actor, App, AppError, Result, secret};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
     Attendance, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement, branch_requirements,
@@ -58,6 +58,16 @@ impl MeetingView {
             .filter(|(a, _)| a.status == Attendance::Present)
             .count()
     }
+}
+
+/// The branches of a subtree that missed a rule of organizational life in a month.
+#[derive(Debug, Clone)]
+pub struct ComplianceSummary {
+    /// The month's first day.
+    pub month: NaiveDate,
+    pub branches: usize,
+    /// Each branch with a miss: its id, name, and the meetings it missed.
+    pub missed: Vec<(i64, String, Vec<&'static str>)>,
 }
 
 /// Messages of this kind tell the expected attendees of a planned meeting.
@@ -543,6 +553,33 @@ impl App {
             MEETING_LIST_LIMIT,
         )
         .await?)
+    }
+
+    /// The branches of a subtree that missed a rule in the month of `day`.
+    pub async fn compliance_summary(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        day: NaiveDate,
+    ) -> Result<ComplianceSummary> {
+        let rows = self.compliance(actor, org_id, day).await?;
+        let mut missed: Vec<(i64, String, Vec<&'static str>)> = Vec::new();
+        let mut branches = std::collections::HashSet::new();
+        for r in rows {
+            branches.insert(r.org_id);
+            if r.kept != Kept::Missed {
+                continue;
+            }
+            match missed.iter_mut().find(|(id, _, _)| *id == r.org_id) {
+                Some((_, _, kinds)) => kinds.push(r.rule.kind.label()),
+                None => missed.push((r.org_id, r.org_name, vec![r.rule.kind.label()])),
+            }
+        }
+        Ok(ComplianceSummary {
+            month: day.with_day(1).unwrap_or(day),
+            branches: branches.len(),
+            missed,
+        })
     }
 
     /// How each branch of a subtree stands against the rules of RULES.md §2 in the periods

@@ -1,8 +1,9 @@
-//! Notifications (消息): each account's messages, and the daily digest of development
-//! deadlines passed or near (发展党员待办摘要) that the server sends every morning.
+//! Notifications (消息): each account's messages; the daily digest of development deadlines
+//! passed or near (发展党员待办摘要) that the server sends every morning, and the monthly one
+//! of the branches that missed last month's organizational life.
 
 use crate::{Actor, App, Result};
-use chrono::Timelike;
+use chrono::{Datelike, Timelike};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::notification as store;
 pub use dangjian_store::notification::Notification;
@@ -10,6 +11,8 @@ use serde_json::json;
 
 /// The daily job that writes the development digests, by its name in `job_runs`.
 pub const DIGEST_JOB: &str = "development_digest";
+/// The monthly job that tells each account the branches that missed last month's meetings.
+pub const COMPLIANCE_DIGEST_JOB: &str = "compliance_digest";
 /// The hour (Shanghai) from which the day's digest is sent.
 pub const DIGEST_HOUR: u32 = 7;
 /// The most due items one digest lists; the board has them all.
@@ -59,10 +62,94 @@ impl App {
     pub async fn send_digest_if_due(&self) -> Result<usize> {
         let now = self.clock.local_now();
         let today = now.date();
-        if now.hour() < DIGEST_HOUR || store::job_ran(self.store.db(), DIGEST_JOB, today).await? {
+        if now.hour() < DIGEST_HOUR {
             return Ok(0);
         }
-        self.send_development_digests().await
+        let mut sent = 0;
+        if !store::job_ran(self.store.db(), DIGEST_JOB, today).await? {
+            sent += self.send_development_digests().await?;
+        }
+        // Once a month, on the first morning of the month the server runs.
+        let month = today.with_day(1).unwrap_or(today);
+        if !store::job_ran(self.store.db(), COMPLIANCE_DIGEST_JOB, month).await? {
+            sent += self.send_compliance_digests(month).await?;
+        }
+        Ok(sent)
+    }
+
+    /// Tells every account that reads a subtree's records which of its branches missed a rule
+    /// of organizational life in the month before `month`, read with the account's access.
+    pub async fn send_compliance_digests(&self, month: chrono::NaiveDate) -> Result<usize> {
+        let db = self.store.db();
+        let last_month = month.pred_opt().unwrap_or(month);
+        let label = last_month.format("%Y年%-m月");
+        let mut messages = Vec::new();
+        for account in dangjian_store::account::granted(db).await? {
+            let access = dangjian_store::account::access(db, account.id).await?;
+            if access.scopes(Action::ReadRecords).is_empty() {
+                continue;
+            }
+            let actor = Actor {
+                account_id: Some(account.id),
+                name: account.username.clone(),
+                access,
+                client_ip: None,
+            };
+            for org in self.scope_roots(&actor).await? {
+                if !actor.access.can_at(Action::ReadRecords, &org.path) {
+                    continue;
+                }
+                let summary = self.compliance_summary(&actor, org.id, last_month).await?;
+                if summary.missed.is_empty() {
+                    continue;
+                }
+                let mut lines: Vec<String> = summary
+                    .missed
+                    .iter()
+                    .take(DIGEST_ROWS)
+                    .map(|(_, name, kinds)| format!("{name}：未召开{}", kinds.join("、")))
+                    .collect();
+                if summary.missed.len() > lines.len() {
+                    lines.push(format!(
+                        "……另有 {} 个党支部，见组织生活落实情况",
+                        summary.missed.len() - lines.len()
+                    ));
+                }
+                messages.push(Notification {
+                    id: self.new_id(),
+                    account_id: account.id,
+                    kind: COMPLIANCE_DIGEST_JOB.to_owned(),
+                    day: month,
+                    title: format!(
+                        "{label}组织生活：{}（{} 个党支部中 {} 个有未落实事项）",
+                        org.name,
+                        summary.branches,
+                        summary.missed.len()
+                    ),
+                    body: lines.join("\n"),
+                    link: Some(format!(
+                        "/orgs/{}/compliance?month={}",
+                        org.id,
+                        last_month.format("%Y-%m")
+                    )),
+                    created_at: self.now_ms(),
+                    read_at: None,
+                });
+            }
+        }
+        let tx = self.store.begin_write().await?;
+        store::insert_many(&tx, &messages).await?;
+        store::record_run(&tx, COMPLIANCE_DIGEST_JOB, month, self.now_ms()).await?;
+        let audit = Actor::system().record(
+            "notification.compliance_digest",
+            "job",
+            None,
+            None,
+            None,
+            Some(json!({ "month": month, "digests": messages.len() })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(messages.len())
     }
 
     /// Writes today's digest to every account that keeps development records in a subtree

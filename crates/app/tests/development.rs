@@ -892,6 +892,17 @@ async fn each_morning_a_secretary_gets_the_digest_of_what_is_due_once() {
     assert_eq!(t.app.unread_notifications(&secretary).await.unwrap(), 1);
     t.app.mark_notifications_read(&secretary).await.unwrap();
     assert_eq!(t.app.unread_notifications(&secretary).await.unwrap(), 0);
-    // The job remembers the day it ran.
+    // The job remembers the day it ran: the morning's run sends only the month's digest of
+    // meetings missed, once.
+    t.app.send_digest_if_due().await.unwrap();
+    let development = |n: &[dangjian_app::notification::Notification]| {
+        n.iter()
+            .filter(|n| n.kind == dangjian_app::notification::DIGEST_JOB)
+            .count()
+    };
+    assert_eq!(
+        development(&t.app.notifications(&secretary).await.unwrap()),
+        1
+    );
     assert_eq!(t.app.send_digest_if_due().await.unwrap(), 0);
 }

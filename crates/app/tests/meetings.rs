@@ -290,6 +290,24 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
         "{:?}",
         book.gaps()
     );
+    // The first morning of a month, each account that reads records hears of last month's
+    // misses in its subtree, once; the dashboard shows the same.
+    let today = t.app.clock().today();
+    let month = chrono::Datelike::with_day(&today, 1).unwrap();
+    let summary = t
+        .app
+        .compliance_summary(&admin, root.id, month.pred_opt().unwrap())
+        .await
+        .unwrap();
+    assert!(!summary.missed.is_empty() && summary.missed.len() < summary.branches);
+    let sent = t.app.send_compliance_digests(month).await.unwrap();
+    assert!(sent > 0);
+    let notes = t.app.notifications(&admin).await.unwrap();
+    assert!(
+        notes.iter().any(|n| n.title.contains("组织生活")
+            && n.link.as_deref().is_some_and(|l| l.contains("/compliance"))),
+        "{notes:?}"
+    );
     let docx = t.app.record_book_docx(&admin, lax, year).await.unwrap();
     assert!(docx.starts_with(b"PK"), "a Word file is a zip");
     assert!(

@@ -299,11 +299,11 @@ async fn serve(app: App, addr: SocketAddr, data: &Path) -> Result<()> {
             if let Err(e) = janitor.purge_idle_sessions().await {
                 tracing::warn!(error = %e, "could not purge idle sessions");
             }
-            // Each morning's digest of development deadlines, once a day.
+            // Each morning's digest of development deadlines, and the monthly one of meetings missed.
             match janitor.send_digest_if_due().await {
                 Ok(0) => {}
-                Ok(n) => tracing::info!(digests = n, "development digests sent"),
-                Err(e) => tracing::warn!(error = %e, "could not send the development digests"),
+                Ok(n) => tracing::info!(digests = n, "digests sent"),
+                Err(e) => tracing::warn!(error = %e, "could not send the digests"),
             }
         }
     });
