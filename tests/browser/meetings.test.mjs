@@ -107,10 +107,11 @@ describe('a committee meeting, from the plan to the record book', { timeout: 180
   });
 
   test("the general branch's compliance shows this branch's committee meeting held, another's not", async () => {
-    await page.goto(`${BASE_URL}${branchHref}`);
-    const parentHref = await page.locator('.breadcrumb a').nth(-2).getAttribute('href');
     const gb = await newPage(browser);
     await signIn(gb, 'gbsec');
+    // The general branch above the branch, as its secretary sees the trail.
+    await gb.goto(`${BASE_URL}${branchHref}`);
+    const parentHref = await gb.locator('.breadcrumb a').nth(-2).getAttribute('href');
     await gb.goto(`${BASE_URL}${parentHref}/compliance`);
     const rows = await gb.locator('#compliance tbody tr').allInnerTexts();
     const committee = rows.filter((r) => /支委会（每月）/.test(r));
