@@ -3,10 +3,12 @@
 //! compliance of a subtree with the rules of RULES.md §2 for a month.
 
 mod calendar;
+mod figures;
 mod record_book;
 mod talks;
 
 pub use calendar::CalendarEntry;
+pub use figures::{KindFigures, MeetingFigures};
 pub use record_book::RecordBook;
 pub use talks::{HeartTalks, TalkView};
 

@@ -232,6 +232,34 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
             .filter(|r| r.rule.kind == MeetingKind::CommitteeMeeting)
             .all(|r| r.kept == Kept::Missed)
     );
+    // The figures count it: one committee meeting, two present and one excused.
+    let f = t
+        .app
+        .meeting_figures(&admin, tree.gb.id, (day("2026-11-01"), day("2026-11-30")))
+        .await
+        .unwrap();
+    let committee_figures = f
+        .kinds
+        .iter()
+        .find(|k| k.kind == MeetingKind::CommitteeMeeting)
+        .unwrap();
+    assert_eq!(
+        (
+            committee_figures.held,
+            committee_figures.present,
+            committee_figures.excused,
+            committee_figures.expected
+        ),
+        (1, 2, 1, 3)
+    );
+    assert_eq!(committee_figures.attendance_pct(), Some(66.7));
+    assert_eq!(f.total.held, 1);
+    assert!(
+        t.app
+            .meeting_figures(&admin, tree.gb.id, (day("2026-11-30"), day("2026-11-01")))
+            .await
+            .is_err()
+    );
     // A branch secretary sees the meetings of their branch only.
     let other = signed_actor(&t.app, "bsec2", "branch_secretary", Some(tree.branch_b.id)).await;
     assert!(matches!(

@@ -56,7 +56,20 @@ mod attendance_entity {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::entity::Entity",
+            from = "Column::MeetingId",
+            to = "super::entity::Column::Id"
+        )]
+        Meeting,
+    }
+
+    impl Related<super::entity::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Meeting.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -690,4 +703,62 @@ pub async fn feed_made_at<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Op
         .one(db)
         .await?
         .map(|f| f.created_at))
+}
+
+/// What a subtree held in `[from, until]`, by kind: meetings held, and attendance rows by
+/// status (person-times), counted in the database.
+pub async fn figures<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+) -> Result<(Vec<(MeetingKind, i64)>, Vec<(MeetingKind, Attendance, i64)>)> {
+    let scope = scope::within_under(
+        Column::OrgPath,
+        &access.scopes(Action::ReadRecords),
+        Some(under),
+    );
+    let held: Vec<(String, i64)> = Entity::find()
+        .select_only()
+        .column(Column::Kind)
+        .column_as(Column::Id.count(), "n")
+        .filter(scope.clone())
+        .filter(Column::OnDate.gte(from))
+        .filter(Column::OnDate.lte(until))
+        .filter(Column::State.ne(MeetingState::Planned.code()))
+        .group_by(Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let attendance: Vec<(String, String, i64)> = attendance_entity::Entity::find()
+        .select_only()
+        .column(Column::Kind)
+        .column(attendance_entity::Column::Status)
+        .column_as(attendance_entity::Column::PersonId.count(), "n")
+        .inner_join(Entity)
+        .filter(scope)
+        .filter(Column::OnDate.gte(from))
+        .filter(Column::OnDate.lte(until))
+        .filter(Column::State.ne(MeetingState::Planned.code()))
+        .group_by(Column::Kind)
+        .group_by(attendance_entity::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let kind = |k: &str| MeetingKind::parse(k).ok_or_else(|| StoreError::corrupt(k));
+    Ok((
+        held.into_iter()
+            .map(|(k, n)| Ok((kind(&k)?, n)))
+            .collect::<Result<_>>()?,
+        attendance
+            .into_iter()
+            .map(|(k, s, n)| {
+                Ok((
+                    kind(&k)?,
+                    Attendance::parse(&s).ok_or_else(|| StoreError::corrupt(&s))?,
+                    n,
+                ))
+            })
+            .collect::<Result<_>>()?,
+    ))
 }

@@ -1,4 +1,5 @@
-// Draws the dashboard's charts from the figures the page already shows as tables.
+// Draws the charts of the dashboard and of the meeting figures from the figures the page
+// already shows as tables; a chart whose element is not on the page is skipped.
 document.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("dashboard-data");
   if (!el || !window.echarts) { return; }
@@ -33,4 +34,7 @@ document.addEventListener("DOMContentLoaded", function () {
   pie("chart-category", d.by_category);
   bars("chart-education", d.by_education);
   bars("chart-age", d.by_age);
+  // The figures of organizational life (组织生活统计).
+  bars("chart-meetings", d.meetings);
+  bars("chart-attendance", d.attendance);
 });

@@ -1301,6 +1301,27 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(send(&w, get(&feed, "")).await.status, StatusCode::NOT_FOUND);
 
+    // The figures of the branch's organizational life, live and as a spreadsheet.
+    let figures = send(&w, get(&format!("/orgs/{branch}/meeting-figures"), &sec)).await;
+    assert_eq!(figures.status, StatusCode::OK);
+    assert!(figures.body.contains("支委会") && figures.body.contains("出勤率"));
+    let xlsx = send(
+        &w,
+        get(&format!("/orgs/{branch}/meeting-figures.xlsx"), &sec),
+    )
+    .await;
+    assert!(xlsx.content_type.unwrap().contains("spreadsheetml"));
+    let r = send(
+        &w,
+        get(
+            &format!("/orgs/{branch}/meeting-figures?from=2026-13-01"),
+            &sec,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("起始日期"), "{}", r.body);
+
     // The year's record book, to print and as Word.
     let year = &month[..4];
     let book = send(

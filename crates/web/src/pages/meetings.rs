@@ -18,7 +18,8 @@ use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::auth::Client;
 use dangjian_app::meetings::{
-    CalendarEntry, CheckInView, ComplianceRow, HeartTalks, MeetingView, RecordBook, StoredMeeting,
+    CalendarEntry, CheckInView, ComplianceRow, HeartTalks, KindFigures, MeetingFigures,
+    MeetingView, RecordBook, StoredMeeting,
 };
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
@@ -666,4 +667,85 @@ pub(crate) async fn ical_feed(
         crate::ical::calendar("党建会议日历", &entries, &stamp),
     )
         .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "meeting_figures.html")]
+pub(crate) struct FiguresPage {
+    chrome: Chrome,
+    f: MeetingFigures,
+    /// The figures for the charts, as JSON inside a script element.
+    data: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct PeriodQuery {
+    from: String,
+    until: String,
+}
+
+impl PeriodQuery {
+    /// The period asked for; this year up to today when left out.
+    fn period(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<(chrono::NaiveDate, chrono::NaiveDate), AppError> {
+        let day = |v: &str, field, label, default| match v.trim() {
+            "" => Ok(default),
+            v => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| AppError::from(FieldError::new(field, label, "应为 YYYY-MM-DD"))),
+        };
+        let first = today
+            .with_day(1)
+            .and_then(|d| d.with_month(1))
+            .unwrap_or(today);
+        Ok((
+            day(&self.from, "from", "起始日期", first)?,
+            day(&self.until, "until", "截止日期", today)?,
+        ))
+    }
+}
+
+/// A subtree's figures of organizational life in a period, with charts.
+pub(crate) async fn figures(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<FiguresPage, PageError> {
+    let period = q.period(st.app.clock().today())?;
+    let f = st.app.meeting_figures(viewer.actor(), id, period).await?;
+    let series = |value: &dyn Fn(&KindFigures) -> f64| {
+        f.kinds
+            .iter()
+            .map(|k| serde_json::json!({ "label": k.label, "count": value(k) }))
+            .collect::<Vec<_>>()
+    };
+    // `<` escaped so that nothing typed can close the script element.
+    let data = serde_json::json!({
+        "meetings": series(&|k| k.held as f64),
+        "attendance": series(&|k| k.attendance_pct().unwrap_or(0.0)),
+    })
+    .to_string()
+    .replace('<', "\\u003c");
+    Ok(FiguresPage {
+        chrome: Chrome::new(&viewer, format!("{} · 组织生活统计", f.org.name), "orgs"),
+        f,
+        data,
+    })
+}
+
+pub(crate) async fn figures_xlsx(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    let period = q.period(st.app.clock().today())?;
+    let bytes = st
+        .app
+        .meeting_figures_xlsx(viewer.actor(), id, period)
+        .await?;
+    Ok(super::imports::xlsx_download("组织生活统计.xlsx", bytes))
 }

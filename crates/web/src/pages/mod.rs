@@ -79,6 +79,11 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/orgs/{id}/compliance", get(meetings::compliance))
         .route("/orgs/{id}/record-book", get(meetings::record_book))
+        .route("/orgs/{id}/meeting-figures", get(meetings::figures))
+        .route(
+            "/orgs/{id}/meeting-figures.xlsx",
+            get(meetings::figures_xlsx),
+        )
         .route(
             "/orgs/{id}/talks",
             get(meetings::talks).post(meetings::record_talk),
