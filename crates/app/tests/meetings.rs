@@ -241,7 +241,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     let committee_figures = f
         .kinds
         .iter()
-        .find(|k| k.kind == MeetingKind::CommitteeMeeting)
+        .find(|k| k.kind == Some(MeetingKind::CommitteeMeeting))
         .unwrap();
     assert_eq!(
         (

@@ -1311,6 +1311,20 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     )
     .await;
     assert!(xlsx.content_type.unwrap().contains("spreadsheetml"));
+    let api = send(
+        &w,
+        get(&format!("/api/v1/orgs/{branch}/meeting-figures"), &sec),
+    )
+    .await
+    .json();
+    let total = api["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "total")
+        .unwrap()
+        .clone();
+    assert!(total["held"].as_i64().unwrap() >= 1, "{api}");
     let r = send(
         &w,
         get(

@@ -15,7 +15,8 @@ use serde::Serialize;
 /// One kind of meeting in a period.
 #[derive(Debug, Clone, Serialize)]
 pub struct KindFigures {
-    pub kind: MeetingKind,
+    /// None for the total of all kinds.
+    pub kind: Option<MeetingKind>,
     pub label: &'static str,
     /// Meetings held.
     pub held: i64,
@@ -84,7 +85,7 @@ impl App {
                 count(Attendance::Absent),
             );
             KindFigures {
-                kind: kind.unwrap_or(MeetingKind::GeneralMeeting),
+                kind,
                 label: kind.map_or("合计", MeetingKind::label),
                 held: held
                     .iter()

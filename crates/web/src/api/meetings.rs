@@ -455,3 +455,60 @@ pub(crate) async fn record_talk(
     let view = st.app.record_heart_talk(&caller.actor, id, talk).await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
+
+#[derive(Deserialize, IntoParams)]
+pub(crate) struct PeriodParams {
+    /// The first day; January 1st of this year when left out.
+    from: Option<chrono::NaiveDate>,
+    /// The last day; today when left out.
+    until: Option<chrono::NaiveDate>,
+}
+
+/// The figures of organizational life in a subtree and period: each kind of meeting with the
+/// meetings held and the person-times expected, present, excused and absent, then the total.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/meeting-figures", tag = "meetings",
+    params(("id" = i64, Path), PeriodParams),
+    responses((status = 200, body = List<KindFiguresView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn figures(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodParams>,
+) -> Result<Json<List<KindFiguresView>>, ApiError> {
+    let today = st.app.clock().today();
+    let from = q
+        .from
+        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
+    let f = st
+        .app
+        .meeting_figures(&caller.actor, id, (from, q.until.unwrap_or(today)))
+        .await?;
+    let items: Vec<KindFiguresView> = f
+        .rows()
+        .map(|k| KindFiguresView {
+            kind: k.kind.map_or("total", MeetingKind::code).to_owned(),
+            held: k.held,
+            expected: k.expected,
+            present: k.present,
+            excused: k.excused,
+            absent: k.absent,
+            attendance_pct: k.attendance_pct(),
+        })
+        .collect();
+    Ok(Json(List {
+        total: items.len() as u64,
+        items,
+    }))
+}
+
+/// One kind of meeting in a period (`total` for all of them).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct KindFiguresView {
+    kind: String,
+    held: i64,
+    expected: i64,
+    present: i64,
+    excused: i64,
+    absent: i64,
+    attendance_pct: Option<f64>,
+}

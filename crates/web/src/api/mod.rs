@@ -75,6 +75,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::check_ins))
         .routes(routes!(meetings::compliance))
         .routes(routes!(meetings::talks, meetings::record_talk))
+        .routes(routes!(meetings::figures))
         .routes(routes!(people::members))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update))
