@@ -17,8 +17,8 @@ use crate::{Actor, App, AppError, Result, secret};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
-    Attendance, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement, branch_requirements,
-    check_in, check_in_window, committee_quorum, kept, period_of, transition,
+    Attendance, GROUP_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
+    branch_requirements, check_in, check_in_window, committee_quorum, kept, period_of, transition,
 };
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::people::PersonStatus;
@@ -62,13 +62,15 @@ impl MeetingView {
     }
 }
 
-/// The branches of a subtree that missed a rule of organizational life in a month.
+/// The branches and party groups of a subtree that missed a rule of organizational life in a
+/// month.
 #[derive(Debug, Clone)]
 pub struct ComplianceSummary {
     /// The month's first day.
     pub month: NaiveDate,
+    /// Branches and party groups judged.
     pub branches: usize,
-    /// Each branch with a miss: its id, name, and the meetings it missed.
+    /// Each one with a miss: its id, name, and the meetings it missed.
     pub missed: Vec<(i64, String, Vec<&'static str>)>,
 }
 
@@ -584,7 +586,7 @@ impl App {
         })
     }
 
-    /// How each branch of a subtree stands against the rules of RULES.md §2 in the periods
+    /// How each branch and party group of a subtree stands against the rules of RULES.md §2 in the periods
     /// that hold `day`'s month: kept, still open, or missed.
     pub async fn compliance(
         &self,
@@ -608,7 +610,16 @@ impl App {
             COMPLIANCE_ORGS,
         )
         .await?;
-        branches.retain(|o| o.kind == OrgKind::Branch && o.is_active());
+        branches.retain(|o| matches!(o.kind, OrgKind::Branch | OrgKind::Group) && o.is_active());
+        // A group is named with its branch: every branch has a 第一党小组.
+        let names: std::collections::HashMap<i64, String> =
+            branches.iter().map(|o| (o.id, o.name.clone())).collect();
+        let name_of = |o: &dangjian_domain::org::Org| match (o.kind, o.parent_id) {
+            (OrgKind::Group, Some(parent)) => names
+                .get(&parent)
+                .map_or_else(|| o.name.clone(), |b| format!("{b} {}", o.name)),
+            _ => o.name.clone(),
+        };
         let today = self.today();
         let mut rows = Vec::new();
         for b in branches {
@@ -617,10 +628,15 @@ impl App {
                 .filter(|(o, _, _)| *o == b.id)
                 .map(|(_, k, on)| (*k, *on))
                 .collect();
-            for rule in rules {
+            let of_kind: &[Requirement] = if b.kind == OrgKind::Group {
+                &GROUP_REQUIREMENTS
+            } else {
+                &rules
+            };
+            for rule in of_kind.iter().copied() {
                 rows.push(ComplianceRow {
                     org_id: b.id,
-                    org_name: b.name.clone(),
+                    org_name: name_of(&b),
                     period: rule.period(day),
                     kept: kept(&rule, &mine, day, today),
                     rule,

@@ -111,7 +111,7 @@ impl App {
                     .collect();
                 if summary.missed.len() > lines.len() {
                     lines.push(format!(
-                        "……另有 {} 个党支部，见组织生活落实情况",
+                        "……另有 {} 个，见组织生活落实情况",
                         summary.missed.len() - lines.len()
                     ));
                 }
@@ -121,7 +121,7 @@ impl App {
                     kind: COMPLIANCE_DIGEST_JOB.to_owned(),
                     day: month,
                     title: format!(
-                        "{label}组织生活：{}（{} 个党支部中 {} 个有未落实事项）",
+                        "{label}组织生活：{}（{} 个党支部和党小组中 {} 个有未落实事项）",
                         org.name,
                         summary.branches,
                         summary.missed.len()

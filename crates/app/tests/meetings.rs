@@ -291,6 +291,25 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     let held = theme_days.iter().filter(|k| **k == Kept::Yes).count();
     let missed = theme_days.iter().filter(|k| **k == Kept::Missed).count();
     assert!(held > missed && missed > 0, "held {held}, missed {missed}");
+    // Party groups are judged on their monthly group meeting (支部条例第十三条).
+    let groups: Vec<Kept> = october
+        .iter()
+        .filter(|r| r.rule.kind == MeetingKind::GroupMeeting)
+        .map(|r| r.kept)
+        .collect();
+    let groups_held = groups.iter().filter(|k| **k == Kept::Yes).count();
+    assert!(
+        groups_held * 2 > groups.len(),
+        "{groups_held} of {}",
+        groups.len()
+    );
+    assert!(
+        october
+            .iter()
+            .filter(|r| r.rule.kind == MeetingKind::GroupMeeting)
+            .all(|r| r.org_name.contains("党支部 ") && r.org_name.ends_with("党小组")),
+        "a group is named with its branch"
+    );
     // A meeting's roll comes from its branch's members.
     let view = t.app.meeting(&admin, meetings[0].id).await.unwrap();
     assert!(!view.attendance.is_empty());

@@ -311,6 +311,14 @@ pub fn branch_requirements(rules: LifeRules) -> [Requirement; 5] {
     ]
 }
 
+/// The rule for a party group: a group meeting each month (支部条例第十三条).
+pub const GROUP_REQUIREMENTS: [Requirement; 1] = [Requirement {
+    kind: MeetingKind::GroupMeeting,
+    months: 1,
+    from_month: 1,
+    basis: "支部条例第十三条",
+}];
+
 /// The block of `months` months, counted from January, that holds `day`: its first and last
 /// day (the last block of a year ends on December 31st).
 pub fn period_of(months: u32, day: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -462,6 +470,19 @@ mod tests {
             kept(&committee, &held, d("2026-10-01"), today),
             Kept::Missed
         );
+    }
+
+    #[test]
+    fn a_party_group_meets_each_month_支部条例第十三条() {
+        let [group] = GROUP_REQUIREMENTS;
+        assert_eq!(
+            (group.kind, group.every_label().as_str()),
+            (MeetingKind::GroupMeeting, "每月")
+        );
+        let held = [(MeetingKind::GroupMeeting, d("2026-10-12"))];
+        let today = d("2026-11-23");
+        assert_eq!(kept(&group, &held, d("2026-10-01"), today), Kept::Yes);
+        assert_eq!(kept(&group, &held, d("2026-09-01"), today), Kept::Missed);
     }
 
     #[test]

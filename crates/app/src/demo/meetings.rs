@@ -9,7 +9,7 @@ use dangjian_store::meetings::{AttendanceRow, StoredMeeting};
 use rand::Rng;
 use rand::rngs::StdRng;
 
-/// What the generator knows of a branch.
+/// What the generator knows of a branch or party group.
 pub(super) struct Branch<'a> {
     pub org: &'a Org,
     /// Its members, for the roll.
@@ -19,6 +19,8 @@ pub(super) struct Branch<'a> {
     pub secretary_name: &'a str,
     /// Has held none of this month's meetings yet.
     pub behind: bool,
+    /// A party group, which meets as a group each month and holds nothing else.
+    pub is_group: bool,
 }
 
 /// Of a hundred branches, how many keep every rule.
@@ -33,11 +35,30 @@ fn topic(kind: MeetingKind, month: u32) -> String {
         MeetingKind::GeneralMeeting => format!("第{}季度支部党员大会", (month - 1) / 3 + 1),
         MeetingKind::PartyLecture => format!("第{}季度党课：学习党的创新理论", (month - 1) / 3 + 1),
         MeetingKind::LifeMeeting => "年度组织生活会".to_owned(),
-        MeetingKind::GroupMeeting | MeetingKind::GroupStudy => format!("{month}月集中学习"),
+        MeetingKind::GroupMeeting => format!("{month}月党小组会：学习交流"),
+        MeetingKind::GroupStudy => format!("{month}月集中学习"),
     }
 }
 
-/// The meetings of one branch from January 1st to `today`, each with its roll.
+/// What a branch holds in a month.
+fn branch_kinds(branch: &Branch<'_>, month: u32) -> Vec<MeetingKind> {
+    let mut kinds = vec![MeetingKind::ThemeDay];
+    if !branch.committee.is_empty() {
+        kinds.push(MeetingKind::CommitteeMeeting);
+    }
+    if month % 3 == 2 {
+        kinds.push(MeetingKind::GeneralMeeting);
+        kinds.push(MeetingKind::PartyLecture);
+    }
+    // The year's life meeting, in the fourth quarter as the university asks.
+    if month == 11 {
+        kinds.push(MeetingKind::LifeMeeting);
+    }
+    kinds
+}
+
+/// The meetings of one branch or party group from January 1st to `today`, each with its
+/// roll.
 pub(super) fn year_of(
     branch: &Branch<'_>,
     today: NaiveDate,
@@ -50,18 +71,11 @@ pub(super) fn year_of(
         if branch.behind && month == today.month() {
             break;
         }
-        let mut kinds = vec![MeetingKind::ThemeDay];
-        if !branch.committee.is_empty() {
-            kinds.push(MeetingKind::CommitteeMeeting);
-        }
-        if month % 3 == 2 {
-            kinds.push(MeetingKind::GeneralMeeting);
-            kinds.push(MeetingKind::PartyLecture);
-        }
-        // The year's life meeting, in the fourth quarter as the university asks.
-        if month == 11 {
-            kinds.push(MeetingKind::LifeMeeting);
-        }
+        let kinds = if branch.is_group {
+            vec![MeetingKind::GroupMeeting]
+        } else {
+            branch_kinds(branch, month)
+        };
         for kind in kinds {
             if lax && rng.random_range(0..100) < SKIP_PERCENT {
                 continue;

@@ -317,6 +317,9 @@ impl App {
                 .entry(r.person.org_id)
                 .or_default()
                 .push(r.person.id);
+            if let Some(group) = r.person.group_id {
+                members.entry(group).or_default().push(r.person.id);
+            }
         }
         let mut committee: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut secretary: HashMap<i64, i64> = HashMap::new();
@@ -333,16 +336,28 @@ impl App {
         let today = self.today();
         let mut ids = || self.new_id();
         let mut out = Vec::new();
-        for (i, org) in orgs
+        let mut branches = 0usize;
+        for org in orgs
             .iter()
-            .filter(|o| o.kind == OrgKind::Branch)
-            .enumerate()
+            .filter(|o| matches!(o.kind, OrgKind::Branch | OrgKind::Group))
         {
+            let is_group = org.kind == OrgKind::Group;
+            branches += usize::from(!is_group);
             let seated = committee.get(&org.id).map_or(&[][..], Vec::as_slice);
             let name = secretary
                 .get(&org.id)
                 .and_then(|p| names.get(p))
-                .map_or_else(|| "支部书记".to_owned(), |n| format!("支部书记 {n}"));
+                .map_or_else(
+                    || {
+                        if is_group {
+                            "党小组组长"
+                        } else {
+                            "支部书记"
+                        }
+                        .to_owned()
+                    },
+                    |n| format!("支部书记 {n}"),
+                );
             let branch = meetings::Branch {
                 org,
                 members: members.get(&org.id).map_or(&[][..], Vec::as_slice),
@@ -355,7 +370,8 @@ impl App {
                 secretary_name: &name,
                 // One branch in four has not met yet this month, so that every general
                 // branch's compliance page has one to chase.
-                behind: i % 4 == 1,
+                behind: !is_group && branches % 4 == 2,
+                is_group,
             };
             out.extend(meetings::year_of(&branch, today, &mut ids, rng));
         }
