@@ -281,28 +281,38 @@ impl App {
         let (code_row, meeting) = store::meeting_of_check_in(db, &secret::token_hash(code))
             .await?
             .ok_or_else(unknown_code)?;
-        let name = people_store::names(db, &[code_row.person_id])
-            .await?
-            .remove(&code_row.person_id)
-            .unwrap_or_default();
-        let org_name = org_store::by_ids(db, &[meeting.org_id])
-            .await?
-            .remove(&meeting.org_id)
-            .map(|o| o.name)
-            .unwrap_or_default();
-        let usable = check_in(
+        let refusal = check_in(
             meeting.state,
             meeting.plan.starts_at,
             self.clock.local_now(),
             code_row.used_at.is_some(),
         )
-        .map_err(|e| e.to_string())
-        .err();
+        .err()
+        .map(|e| e.to_string());
+        self.check_in_view(code_row.person_id, meeting, refusal)
+            .await
+    }
+
+    /// The meeting and holder's name a code shows.
+    async fn check_in_view(
+        &self,
+        person_id: i64,
+        meeting: StoredMeeting,
+        refusal: Option<String>,
+    ) -> Result<CheckInView> {
+        let db = self.store.db();
         Ok(CheckInView {
-            name,
-            org_name,
+            name: people_store::names(db, &[person_id])
+                .await?
+                .remove(&person_id)
+                .unwrap_or_default(),
+            org_name: org_store::by_ids(db, &[meeting.org_id])
+                .await?
+                .remove(&meeting.org_id)
+                .map(|o| o.name)
+                .unwrap_or_default(),
             plan: meeting.plan,
-            refusal: usable,
+            refusal,
         })
     }
 
@@ -313,30 +323,29 @@ impl App {
         client_ip: Option<String>,
     ) -> Result<CheckInView> {
         let hash = secret::token_hash(code);
-        let now = self.clock.local_now();
-        let view = self.check_in_code(code).await?;
         let tx = self.store.begin_write().await?;
         let (code_row, meeting) = store::meeting_of_check_in(tx.conn(), &hash)
             .await?
             .ok_or_else(unknown_code)?;
+        // Marked used first: a second tap racing this one finds it used; a refusal below
+        // rolls the mark back with everything else.
+        let fresh = store::use_check_in(&tx, &hash, self.now_ms()).await?;
         check_in(
             meeting.state,
             meeting.plan.starts_at,
-            now,
-            code_row.used_at.is_some(),
+            self.clock.local_now(),
+            !fresh,
         )?;
-        if !store::use_check_in(&tx, &hash, self.now_ms()).await? {
-            return Err(check_in(meeting.state, meeting.plan.starts_at, now, true)
-                .err()
-                .map(AppError::from)
-                .unwrap_or(AppError::NotFound));
-        }
         let row = AttendanceRow {
             person_id: code_row.person_id,
             status: Attendance::Present,
             reason: String::new(),
         };
         store::set_attendance(&tx, meeting.id, std::slice::from_ref(&row)).await?;
+        // Names only, read beside the write: nothing this transaction changes.
+        let view = self
+            .check_in_view(code_row.person_id, meeting.clone(), None)
+            .await?;
         let holder = Actor {
             account_id: None,
             name: format!("{}（签到码）", view.name),
@@ -352,10 +361,7 @@ impl App {
             Some(json!(row)),
         );
         self.finish(tx, audit).await?;
-        Ok(CheckInView {
-            refusal: None,
-            ..view
-        })
+        Ok(view)
     }
 
     /// A meeting with its roll and corrections.
