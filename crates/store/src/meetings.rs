@@ -6,7 +6,7 @@ use dangjian_domain::meetings::{Attendance, HeartTalk, MeetingKind, MeetingPlan,
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, Condition, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 mod entity {
@@ -36,7 +36,16 @@ mod entity {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(has_many = "super::attendance_entity::Entity")]
+        Attendance,
+    }
+
+    impl Related<super::attendance_entity::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Attendance.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -316,6 +325,22 @@ pub async fn find<C: ConnectionTrait>(
         .transpose()
 }
 
+/// The meetings of a subtree in `[from, until]` that the reader may see.
+fn in_subtree(
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+) -> Condition {
+    Condition::all()
+        .add(scope::within_under(
+            Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+            Some(under),
+        ))
+        .add(Column::OnDate.gte(from))
+        .add(Column::OnDate.lte(until))
+}
+
 /// The meetings of a subtree in `[from, until]`, newest first, at most `limit`.
 pub async fn of_subtree<C: ConnectionTrait>(
     db: &C,
@@ -325,14 +350,29 @@ pub async fn of_subtree<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<StoredMeeting>> {
     Entity::find()
-        .filter(scope::within_under(
-            Column::OrgPath,
-            &access.scopes(Action::ReadRecords),
-            Some(under),
-        ))
-        .filter(Column::OnDate.gte(from))
-        .filter(Column::OnDate.lte(until))
+        .filter(in_subtree(access, under, (from, until)))
         .order_by_desc(Column::StartsAt)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_meeting)
+        .collect()
+}
+
+/// An organization's own meetings in `[from, until]` (not its subtree's), oldest first, at
+/// most `limit`.
+pub async fn of_org<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    org: (i64, &OrgPath),
+    period: (NaiveDate, NaiveDate),
+    limit: u64,
+) -> Result<Vec<StoredMeeting>> {
+    Entity::find()
+        .filter(in_subtree(access, org.1, period))
+        .filter(Column::OrgId.eq(org.0))
+        .order_by_asc(Column::StartsAt)
         .limit(limit)
         .all(db)
         .await?
@@ -354,13 +394,7 @@ pub async fn held_in<C: ConnectionTrait>(
         .column(Column::OrgId)
         .column(Column::Kind)
         .column(Column::OnDate)
-        .filter(scope::within_under(
-            Column::OrgPath,
-            &access.scopes(Action::ReadRecords),
-            Some(under),
-        ))
-        .filter(Column::OnDate.gte(from))
-        .filter(Column::OnDate.lte(until))
+        .filter(in_subtree(access, under, (from, until)))
         .filter(Column::State.ne(MeetingState::Planned.code()))
         .into_tuple()
         .all(db)
@@ -612,30 +646,18 @@ pub async fn upcoming_of_person<C: ConnectionTrait>(
     (from_ms, until_ms): (i64, i64),
     limit: u64,
 ) -> Result<Vec<StoredMeeting>> {
-    let ids: Vec<i64> = attendance_entity::Entity::find()
-        .select_only()
-        .column(attendance_entity::Column::MeetingId)
+    Entity::find()
+        .inner_join(attendance_entity::Entity)
         .filter(attendance_entity::Column::PersonId.eq(person_id))
-        .into_tuple()
+        .filter(Column::StartsAt.gte(from_ms))
+        .filter(Column::StartsAt.lt(until_ms))
+        .order_by_asc(Column::StartsAt)
+        .limit(limit)
         .all(db)
-        .await?;
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let rows = Entity::find()
-            .filter(Column::Id.is_in(chunk.to_vec()))
-            .filter(Column::StartsAt.gte(from_ms))
-            .filter(Column::StartsAt.lt(until_ms))
-            .order_by_asc(Column::StartsAt)
-            .limit(limit)
-            .all(db)
-            .await?;
-        for m in rows {
-            out.push(to_meeting(m)?);
-        }
-    }
-    out.sort_by_key(|m| m.plan.starts_at);
-    out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok(out)
+        .await?
+        .into_iter()
+        .map(to_meeting)
+        .collect()
 }
 
 /// The meetings of the reader's scopes starting in `[from_ms, until_ms)`, soonest first.
@@ -713,19 +735,14 @@ pub async fn figures<C: ConnectionTrait>(
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
 ) -> Result<(Vec<(MeetingKind, i64)>, Vec<(MeetingKind, Attendance, i64)>)> {
-    let scope = scope::within_under(
-        Column::OrgPath,
-        &access.scopes(Action::ReadRecords),
-        Some(under),
-    );
+    let held_filter = || {
+        in_subtree(access, under, (from, until)).add(Column::State.ne(MeetingState::Planned.code()))
+    };
     let held: Vec<(String, i64)> = Entity::find()
         .select_only()
         .column(Column::Kind)
         .column_as(Column::Id.count(), "n")
-        .filter(scope.clone())
-        .filter(Column::OnDate.gte(from))
-        .filter(Column::OnDate.lte(until))
-        .filter(Column::State.ne(MeetingState::Planned.code()))
+        .filter(held_filter())
         .group_by(Column::Kind)
         .into_tuple()
         .all(db)
@@ -736,10 +753,7 @@ pub async fn figures<C: ConnectionTrait>(
         .column(attendance_entity::Column::Status)
         .column_as(attendance_entity::Column::PersonId.count(), "n")
         .inner_join(Entity)
-        .filter(scope)
-        .filter(Column::OnDate.gte(from))
-        .filter(Column::OnDate.lte(until))
-        .filter(Column::State.ne(MeetingState::Planned.code()))
+        .filter(held_filter())
         .group_by(Column::Kind)
         .group_by(attendance_entity::Column::Status)
         .into_tuple()

@@ -7,7 +7,7 @@ use crate::org::CommitteeSeat;
 use crate::people::PeopleQuery;
 use crate::{Actor, App, AppError, Result, docx::Document};
 use chrono::{Datelike, NaiveDate};
-use dangjian_domain::meetings::{Attendance, Kept};
+use dangjian_domain::meetings::{Attendance, Kept, period_of};
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
 use dangjian_domain::people::Person;
@@ -106,16 +106,20 @@ impl App {
                 dangjian_domain::FieldError::new("year", "年度", "应为 2000 年至今年").into(),
             );
         }
-        let mut meetings = Vec::new();
-        for m in self
-            .meetings_of(actor, org_id, year)
-            .await?
-            .into_iter()
-            .rev()
-        {
-            if m.org_id == org.id {
-                meetings.push(self.meeting(actor, m.id).await?);
-            }
+        let own = dangjian_store::meetings::of_org(
+            self.store.db(),
+            &actor.access,
+            (org.id, &org.path),
+            period_of(
+                12,
+                NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::NotFound)?,
+            ),
+            super::MEETING_LIST_LIMIT,
+        )
+        .await?;
+        let mut meetings = Vec::with_capacity(own.len());
+        for m in own {
+            meetings.push(self.meeting(actor, m.id).await?);
         }
         let last_month = if year == today.year() {
             today.month()
