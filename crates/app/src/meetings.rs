@@ -20,7 +20,7 @@ use dangjian_domain::meetings::{
     Attendance, GROUP_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
     branch_requirements, check_in, check_in_window, committee_quorum, kept, period_of, transition,
 };
-use dangjian_domain::org::OrgKind;
+use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::meetings as store;
@@ -124,15 +124,7 @@ impl App {
         plan: MeetingPlan,
     ) -> Result<StoredMeeting> {
         let db = self.store.db();
-        let org = org_store::find(db, &actor.access, Action::WriteRecords, org_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !org.is_active() {
-            return Err(AppError::Conflict {
-                field: "org_id",
-                message: format!("{} 已撤销，不能召开会议", org.name),
-            });
-        }
+        let org = self.active_org_to_write(actor, org_id).await?;
         let members = |people: Vec<(i64, PersonStatus)>| -> Vec<i64> {
             people
                 .into_iter()
@@ -186,6 +178,21 @@ impl App {
         );
         self.finish(tx, audit).await?;
         Ok(meeting)
+    }
+
+    /// An organization the actor keeps records for, not dissolved: the only kind whose
+    /// organizational life is still recorded.
+    async fn active_org_to_write(&self, actor: &Actor, org_id: i64) -> Result<Org> {
+        let org = org_store::find(self.store.db(), &actor.access, Action::WriteRecords, org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !org.is_active() {
+            return Err(AppError::Conflict {
+                field: "org_id",
+                message: format!("{} 已撤销，不能再登记组织生活", org.name),
+            });
+        }
+        Ok(org)
     }
 
     /// The meeting notice (会议通知) for each expected attendee who has an account.

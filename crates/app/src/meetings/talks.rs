@@ -8,7 +8,6 @@ use dangjian_domain::meetings::{HEART_TALK_EVERY_MONTHS, HeartTalk, period_of};
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::meetings::{self as store, StoredHeartTalk};
-use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
 use serde_json::json;
 
@@ -46,9 +45,7 @@ impl App {
         talk: HeartTalk,
     ) -> Result<TalkView> {
         let db = self.store.db();
-        let org = org_store::find(db, &actor.access, Action::WriteRecords, org_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let org = self.active_org_to_write(actor, org_id).await?;
         let people: Vec<i64> = people_store::current_of_org(db, org.id)
             .await?
             .into_iter()
