@@ -21,7 +21,7 @@ pub struct IssuedAccount {
 }
 
 /// The role a person of the roster holds on their branch.
-fn role_of(status: PersonStatus) -> Role {
+pub(crate) fn role_of(status: PersonStatus) -> Role {
     if status.is_member() {
         Role::Member
     } else {
@@ -95,7 +95,7 @@ impl App {
     }
 
     /// Writes an account for a person with its grant and link, in one transaction.
-    async fn open_account(
+    pub(crate) async fn open_account(
         &self,
         actor: &Actor,
         record: &PersonRecord,

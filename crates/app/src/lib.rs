@@ -19,6 +19,7 @@ mod pii;
 pub mod roster;
 mod secret;
 pub mod settings;
+pub mod thought_report;
 pub mod training;
 pub mod transfer;
 

@@ -468,7 +468,21 @@ async fn the_demo_university_is_shaped_like_seed_003() {
         .build_demo(dangjian_app::demo::DEFAULT_MEMBERS, 7, "Demo-Pass-2026")
         .await
         .unwrap();
-    assert_eq!(demo.accounts.len(), 6);
+    // The six kinds of user, and an activist with their mentor for thought reports.
+    let names: Vec<&str> = demo.accounts.iter().map(|a| a.username.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "admin",
+            "gbsec",
+            "branchsec",
+            "sysadmin",
+            "secadmin",
+            "auditor",
+            "activist",
+            "mentor"
+        ]
+    );
     let admin = t
         .app
         .session(

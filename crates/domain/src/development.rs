@@ -14,6 +14,7 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 pub mod policy;
+pub mod thought_report;
 pub mod training;
 
 labelled_enum! {

@@ -159,19 +159,18 @@ impl HeartTalk {
         if on > today {
             return Err(FieldError::new("on", "谈话日期", "不能晚于今天").into());
         }
-        let summary = summary.trim();
-        if summary.is_empty() {
-            return Err(FieldError::new("summary", "谈话记录", "请简要记录谈话内容").into());
-        }
-        if summary.chars().count() > 2_000 {
-            return Err(FieldError::new("summary", "谈话记录", "最多 2000 字").into());
-        }
+        let summary = text::paragraphs(
+            summary,
+            ("summary", "谈话记录"),
+            "请简要记录谈话内容",
+            2_000,
+        )?;
         Ok(Self {
             talker_id,
             talkee_id,
             on,
             place: text::optional_line(place, "place", "地点", 100)?.unwrap_or_default(),
-            summary: summary.to_owned(),
+            summary,
         })
     }
 }

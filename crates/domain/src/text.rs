@@ -40,6 +40,35 @@ pub fn optional_line(
     }
 }
 
+/// Checks a required text of several paragraphs (a record, a report) and returns it trimmed;
+/// line breaks and tabs are kept, other control characters refused. `missing` says what to
+/// write when it is empty.
+pub fn paragraphs(
+    value: &str,
+    (field, label): (&'static str, &'static str),
+    missing: &'static str,
+    max_chars: usize,
+) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, label, missing));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(FieldError::new(
+            field,
+            label,
+            format!("最多 {max_chars} 字"),
+        ));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(FieldError::new(field, label, "不能含有控制字符"));
+    }
+    Ok(trimmed.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +82,20 @@ mod tests {
         );
         assert!(single_line("一二三四五六", "name", "名称", 5).is_err());
         assert!(single_line("a\u{0}b", "name", "名称", 5).is_err());
+    }
+
+    #[test]
+    fn paragraphs_keep_their_line_breaks() {
+        let field = ("body", "正文");
+        assert_eq!(
+            paragraphs(" 第一段\n\t第二段 ", field, "请填写", 10).unwrap(),
+            "第一段\n\t第二段"
+        );
+        assert_eq!(
+            paragraphs("\n", field, "请填写", 10).unwrap_err().message,
+            "请填写"
+        );
+        assert!(paragraphs("一二三", field, "请填写", 2).is_err());
+        assert!(paragraphs("a\u{7}b", field, "请填写", 5).is_err());
     }
 }

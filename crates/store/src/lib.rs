@@ -17,6 +17,7 @@ pub mod people;
 pub mod position;
 mod scope;
 pub mod settings;
+pub mod thought_report;
 pub mod training;
 pub mod transfer;
 

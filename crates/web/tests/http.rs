@@ -1441,3 +1441,67 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
         "a meeting to come is not held"
     );
 }
+
+#[tokio::test]
+async fn a_thought_report_is_handed_in_and_answered_through_the_pages_and_the_api() {
+    let w = web().await;
+    let (activist, csrf) = sign_in(&w, "activist").await;
+    let page = send(&w, get("/my/thought-reports", &activist)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("report-form"), "{}", page.body);
+    // Without its text: refused by name, and what was typed comes back.
+    let hand_in = |body: &str| {
+        form(
+            "/my/thought-reports",
+            &activist,
+            &format!("csrf={csrf}&title=%E7%AC%AC%E5%9B%9B%E5%AD%A3%E5%BA%A6&body={body}"),
+        )
+    };
+    let r = send(&w, hand_in("")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("汇报内容：请填写汇报内容"), "{}", r.body);
+    assert!(r.body.contains("value=\"第四季度\""), "the title is kept");
+    let r = send(
+        &w,
+        hand_in("%E6%95%AC%E7%88%B1%E7%9A%84%E5%85%9A%E7%BB%84%E7%BB%87"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let (mentor, mentor_csrf) = sign_in(&w, "mentor").await;
+    let mine = send(&w, get("/api/v1/my/thought-reports", &mentor))
+        .await
+        .json();
+    let waiting = &mine["to_answer"][0];
+    assert_eq!(waiting["title"], "第四季度");
+    assert_eq!(waiting["may_answer"], true);
+    let id = waiting["id"].as_i64().unwrap();
+    let r = send(
+        &w,
+        form(
+            &format!("/thought-reports/{id}/answer"),
+            &mentor,
+            &format!("csrf={mentor_csrf}&answer=%E5%B7%B2%E9%98%85"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let seen = send(&w, get(&format!("/thought-reports/{id}"), &activist)).await;
+    assert!(seen.body.contains("report-answer") && seen.body.contains("已阅"));
+    // Answered once: a second answer is a conflict; an outsider sees nothing.
+    let again = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/thought-reports/{id}/answer"),
+            &mentor,
+            r#"{"answer":"再改"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert_eq!(again.json()["field"], "answer");
+    let (sysadmin, _) = sign_in(&w, "sysadmin").await;
+    let hidden = send(&w, get(&format!("/api/v1/thought-reports/{id}"), &sysadmin)).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}

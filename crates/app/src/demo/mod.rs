@@ -15,6 +15,7 @@ use std::collections::HashMap;
 mod development;
 mod meetings;
 mod roster;
+mod thought_reports;
 
 /// Up to this many members the demo records the development steps of everyone on the way
 /// (some 2 M rows at a million members would take the build past its two minutes).
@@ -274,12 +275,56 @@ impl App {
                 org_name: org.map(|o| o.name.clone()),
             });
         }
+        accounts.extend(self.demo_mentorship(&console, &orgs, password).await?);
         Ok(Demo {
             orgs: orgs.len() as u64,
             members,
             people,
             accounts,
         })
+    }
+
+    /// Accounts for an activist of the first branch that has one with mentors, and for their
+    /// mentor, to try thought reports: `activist` hands them in, `mentor` answers them.
+    async fn demo_mentorship(
+        &self,
+        console: &Actor,
+        orgs: &[Org],
+        password: &str,
+    ) -> Result<Vec<DemoAccount>> {
+        use dangjian_domain::people::PersonStatus;
+        let db = self.store.db();
+        let mut pair = None;
+        'branches: for branch in orgs.iter().filter(|o| o.kind == OrgKind::Branch) {
+            for (id, status) in dangjian_store::people::current_of_org(db, branch.id).await? {
+                if !matches!(status, PersonStatus::Activist | PersonStatus::Candidate) {
+                    continue;
+                }
+                if let Some(mentor) = self.mentors_of(id).await?.first() {
+                    pair = Some((branch, id, *mentor));
+                    break 'branches;
+                }
+            }
+        }
+        let Some((branch, activist, mentor)) = pair else {
+            return Ok(Vec::new());
+        };
+        let hash = crate::secret::hash_password_off_thread(password.to_owned()).await?;
+        let mut accounts = Vec::new();
+        for (username, id) in [("activist", activist), ("mentor", mentor)] {
+            let record = dangjian_store::people::find_for_check(db, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            self.open_account(console, &record, username, &hash, false, "demo.account")
+                .await?;
+            accounts.push(DemoAccount {
+                username: username.to_owned(),
+                display_name: record.person.name.clone(),
+                role: crate::activation::role_of(record.person.status),
+                org_name: Some(branch.name.clone()),
+            });
+        }
+        Ok(accounts)
     }
 
     /// The name of an organization's sitting secretary, read as the console.
@@ -439,6 +484,28 @@ impl App {
         Ok(out)
     }
 
+    /// The thought reports of everyone whose development is recorded.
+    fn demo_thought_reports(
+        &self,
+        records: &[dangjian_store::people::PersonRecord],
+        steps: &[dangjian_store::development::StoredStep],
+        rng: &mut StdRng,
+    ) -> Vec<dangjian_store::thought_report::StoredThoughtReport> {
+        let mut by_person: HashMap<i64, Vec<&dangjian_domain::development::StepEntry>> =
+            HashMap::new();
+        for s in steps {
+            by_person.entry(s.person_id).or_default().push(&s.entry);
+        }
+        let today = self.today();
+        records
+            .iter()
+            .filter_map(|r| Some((r, by_person.get(&r.person.id)?)))
+            .flat_map(|(r, entries)| {
+                thought_reports::of_person(r, entries, today, rng, || self.new_id())
+            })
+            .collect()
+    }
+
     /// Generates and stores the roster and committees, with one audit entry for the lot.
     async fn insert_roster(
         &self,
@@ -494,6 +561,9 @@ impl App {
             let steps = self.demo_development(tx, &records, &seats, rng).await?;
             dangjian_store::development::insert_many(tx, &steps).await?;
             tracing::info!(steps = steps.len(), "demo development records written");
+            let reports = self.demo_thought_reports(&records, &steps, rng);
+            dangjian_store::thought_report::insert_many(tx, &reports).await?;
+            tracing::info!(reports = reports.len(), "demo thought reports written");
             let meetings = self.demo_meetings(orgs, &records, &seats, rng);
             dangjian_store::meetings::insert_many(tx, &meetings).await?;
             tracing::info!(meetings = meetings.len(), "demo meetings written");

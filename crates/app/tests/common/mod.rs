@@ -133,7 +133,7 @@ pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<i64
     let signed = app
         .sign_in(username, PASSWORD, &Default::default())
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{username}: {e}"));
     app.session(&signed.token, &Default::default())
         .await
         .unwrap()
@@ -161,10 +161,15 @@ pub fn member_input(name: &str, birth: (i32, u32, u32), sequence: u32) -> Person
 /// A small demo university (600 members, seed 7) and its organization department's actor.
 pub async fn demo_admin(app: &App) -> Actor {
     app.build_demo(600, 7, PASSWORD).await.unwrap();
+    demo_actor(app, "admin").await
+}
+
+/// One of the demo's accounts, signed in.
+pub async fn demo_actor(app: &App, username: &str) -> Actor {
     let signed = app
-        .sign_in("admin", PASSWORD, &Default::default())
+        .sign_in(username, PASSWORD, &Default::default())
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{username}: {e}"));
     app.session(&signed.token, &Default::default())
         .await
         .unwrap()

@@ -12,6 +12,7 @@ mod m20261125_000007_notifications;
 mod m20261125_000008_discipline;
 mod m20261126_000009_meetings;
 mod m20261127_000010_check_ins_talks;
+mod m20261130_000011_thought_reports;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_discipline::Migration),
             Box::new(m20261126_000009_meetings::Migration),
             Box::new(m20261127_000010_check_ins_talks::Migration),
+            Box::new(m20261130_000011_thought_reports::Migration),
         ]
     }
 }

@@ -121,7 +121,7 @@ async fn record(st: &AppState, caller: &Caller, id: i64) -> Result<MeetingRecord
 #[derive(Deserialize, IntoParams)]
 pub(crate) struct YearParams {
     /// The year; this year when left out.
-    year: Option<i32>,
+    pub(crate) year: Option<i32>,
 }
 
 /// An organization's meetings in a year (its subtree's), newest first, at most 200.

@@ -8,6 +8,7 @@ mod meetings;
 mod orgs;
 mod people;
 mod session;
+mod thought_reports;
 mod tokens;
 mod training;
 
@@ -76,6 +77,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::compliance))
         .routes(routes!(meetings::talks, meetings::record_talk))
         .routes(routes!(meetings::figures))
+        .routes(routes!(thought_reports::mine, thought_reports::hand_in))
+        .routes(routes!(thought_reports::get))
+        .routes(routes!(thought_reports::answer))
+        .routes(routes!(thought_reports::of_org))
         .routes(routes!(people::members))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update))

@@ -44,7 +44,7 @@ pub(crate) struct MeetingsPage {
 #[serde(default)]
 pub(crate) struct YearQuery {
     #[serde(deserialize_with = "super::empty_as_none")]
-    year: Option<i32>,
+    pub(crate) year: Option<i32>,
 }
 
 async fn meetings_page(

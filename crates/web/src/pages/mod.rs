@@ -13,6 +13,7 @@ mod orgs;
 mod people;
 mod rules;
 mod session;
+mod thought_reports;
 mod training;
 
 use crate::AppState;
@@ -97,6 +98,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/meetings/{id}/lock", post(meetings::lock))
         .route("/meetings/{id}/check-ins", post(meetings::issue_check_ins))
         .route("/my/meetings", get(meetings::my_calendar))
+        .route(
+            "/my/thought-reports",
+            get(thought_reports::mine).post(thought_reports::hand_in),
+        )
+        .route("/thought-reports/{id}", get(thought_reports::page))
+        .route(
+            "/thought-reports/{id}/answer",
+            post(thought_reports::answer),
+        )
+        .route("/orgs/{id}/thought-reports", get(thought_reports::of_org))
         .route("/my/meetings/link", post(meetings::issue_calendar_link))
         .route(
             "/my/meetings/link/revoke",
@@ -334,6 +345,12 @@ impl Chrome {
             group: "",
         });
         menu.push(MenuItem {
+            href: "/my/thought-reports",
+            label: "思想汇报",
+            key: "my_thought_reports",
+            group: "",
+        });
+        menu.push(MenuItem {
             href: "/account",
             label: "我的账号",
             key: "account",
@@ -431,6 +448,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "meeting_locked" => "会议记录已确认锁定",
         "meeting_corrected" => "已补充更正",
         "talk_recorded" => "已登记谈心谈话",
+        "report_handed_in" => "思想汇报已递交，培养联系人会收到消息",
+        "report_answered" => "已回复，递交人会收到消息",
         "calendar_revoked" => "日历订阅链接已停用",
         "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         "transfer_received" => "组织关系已接收",
