@@ -4,11 +4,13 @@
 
 mod calendar;
 mod figures;
+mod member_life;
 mod record_book;
 mod talks;
 
 pub use calendar::CalendarEntry;
 pub use figures::{KindFigures, MeetingFigures};
+pub use member_life::{MemberLife, MemberYear};
 pub use record_book::RecordBook;
 pub use talks::{HeartTalks, TalkView};
 

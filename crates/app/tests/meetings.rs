@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{member_input, signed_actor, test_app, tree};
+use common::{add_members, member_input, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 use dangjian_domain::meetings::{
     Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, MeetingState,
@@ -41,17 +41,14 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
     let secretary = signed_actor(&t.app, "bsec", "branch_secretary", Some(tree.branch_a.id)).await;
     // A committee needs seven full members in the branch (支部条例第九条).
-    for i in 0..4u32 {
-        t.app
-            .add_person(
-                &admin,
-                tree.branch_a.id,
-                None,
-                &member_input(&format!("党员{i}"), (1985, 1, 1 + i), 80 + i),
-            )
-            .await
-            .unwrap();
-    }
+    add_members(
+        &t.app,
+        &admin,
+        tree.branch_a.id,
+        &["党员甲", "党员乙", "党员丙", "党员丁"],
+        80,
+    )
+    .await;
     let mut committee = Vec::new();
     let mut people = Vec::new();
     for (i, (name, position)) in [
@@ -376,17 +373,14 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
         Some(tree.branch_a.id),
     )
     .await;
-    for i in 0..3u32 {
-        t.app
-            .add_person(
-                &admin,
-                tree.branch_a.id,
-                None,
-                &member_input(&format!("党员{i}"), (1990, 2, 1 + i), 90 + i),
-            )
-            .await
-            .unwrap();
-    }
+    add_members(
+        &t.app,
+        &admin,
+        tree.branch_a.id,
+        &["党员甲", "党员乙", "党员丙"],
+        90,
+    )
+    .await;
     let accounts = t
         .app
         .open_accounts_for(&admin, tree.branch_a.id)
@@ -547,20 +541,14 @@ async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_w
     let tree = tree(&t.app).await;
     let admin = signed_actor(&t.app, "orgdept5", "org_department", Some(tree.root.id)).await;
     let secretary = signed_actor(&t.app, "bsec5", "branch_secretary", Some(tree.branch_a.id)).await;
-    let mut ids = Vec::new();
-    for (i, name) in ["赵一", "钱二", "孙三"].into_iter().enumerate() {
-        let p = t
-            .app
-            .add_person(
-                &admin,
-                tree.branch_a.id,
-                None,
-                &member_input(name, (1988, 4, 1 + i as u32), 70 + i as u32),
-            )
-            .await
-            .unwrap();
-        ids.push(p.id);
-    }
+    let ids = add_members(
+        &t.app,
+        &admin,
+        tree.branch_a.id,
+        &["赵一", "钱二", "孙三"],
+        70,
+    )
+    .await;
     let outsider = t
         .app
         .add_person(
@@ -773,4 +761,106 @@ async fn a_member_subscribes_to_their_meetings_by_a_secret_link_that_can_be_stop
             .unwrap()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_minimum_教育条例第二十条()
+ {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "orgdept9", "org_department", Some(tree.root.id)).await;
+    let secretary = signed_actor(&t.app, "bsec9", "branch_secretary", Some(tree.branch_a.id)).await;
+    let ids = add_members(
+        &t.app,
+        &admin,
+        tree.branch_a.id,
+        &["甲书记", "乙党员", "丙党员"],
+        40,
+    )
+    .await;
+    t.app
+        .appoint(
+            &admin,
+            tree.branch_a.id,
+            ids[0],
+            Position::Secretary,
+            day("2025-01-01"),
+        )
+        .await
+        .unwrap();
+    // Bad hours are refused by name before anything is planned.
+    assert_eq!(
+        dangjian_domain::learning::StudyHours::parse("40")
+            .unwrap_err()
+            .field,
+        "study_hours"
+    );
+    let plan = MeetingPlan::parse(
+        MeetingKind::PartyLecture,
+        "第四季度党课",
+        at("2026-11-20 14:30"),
+        "报告厅",
+        ("", ""),
+    )
+    .unwrap()
+    .with_study_hours(dangjian_domain::learning::StudyHours::parse("3").unwrap());
+    let m = t
+        .app
+        .plan_meeting(&secretary, tree.branch_a.id, plan)
+        .await
+        .unwrap();
+    // Planned is not yet held: nobody is counted.
+    let before = t
+        .app
+        .member_life(&secretary, tree.branch_a.id, 2026)
+        .await
+        .unwrap();
+    assert!(before.members.iter().all(|m| m.life.expected() == 0));
+    let roll = vec![
+        (ids[0], Attendance::Present, String::new()),
+        (ids[1], Attendance::Present, String::new()),
+        (ids[2], Attendance::Absent, String::new()),
+    ];
+    t.app
+        .hold_meeting(&secretary, m.id, &roll, ("讲授党课", ""))
+        .await
+        .unwrap();
+
+    let life = t
+        .app
+        .member_life(&secretary, tree.branch_a.id, 2026)
+        .await
+        .unwrap();
+    let of = |id: i64| life.members.iter().find(|m| m.person_id == id).unwrap();
+    let chief = of(ids[0]);
+    assert!(chief.on_committee);
+    assert_eq!(
+        (chief.life.hours, chief.minimum, chief.hours_short()),
+        (3, 56, 53)
+    );
+    let member = of(ids[1]);
+    assert_eq!(
+        (member.life.hours, member.minimum, member.hours_short()),
+        (3, 32, 29)
+    );
+    assert_eq!(member.life.attendance_percent(), Some(100));
+    assert!(!member.away);
+    let absent = of(ids[2]);
+    assert_eq!((absent.life.absent, absent.life.hours), (1, 0));
+    assert_eq!(absent.life.attendance_percent(), Some(0));
+    // A member since 2015 who has come to nothing: six months away (支部条例第三十一条(六)).
+    assert!(absent.away);
+    assert_eq!((life.short(), life.away()), (3, 1));
+    // Another branch's secretary does not even see the branch; a member of it sees the
+    // branch but not its records.
+    let other = signed_actor(&t.app, "bsec10", "branch_secretary", Some(tree.branch_b.id)).await;
+    assert!(matches!(
+        t.app.member_life(&other, tree.branch_a.id, 2026).await,
+        Err(AppError::NotFound)
+    ));
+    let member = signed_actor(&t.app, "member9", "member", Some(tree.branch_a.id)).await;
+    assert!(matches!(
+        t.app.member_life(&member, tree.branch_a.id, 2026).await,
+        Err(AppError::Forbidden(_))
+    ));
 }

@@ -7,6 +7,7 @@ pub mod development;
 pub mod error;
 pub mod ids;
 mod labels;
+pub mod learning;
 pub mod meetings;
 pub mod org;
 pub mod paging;

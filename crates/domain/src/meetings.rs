@@ -6,6 +6,7 @@
 //! A meeting is planned, then held (its attendance and minutes recorded), then locked by the
 //! secretary; a locked record is never overwritten: corrections are added to it.
 
+use crate::learning::StudyHours;
 use crate::{DomainError, FieldError, labelled_enum, text};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,9 @@ pub struct MeetingPlan {
     pub place: String,
     pub first_agenda_item: Option<String>,
     pub agenda: Vec<String>,
+    /// The study hours it counts toward each member present (党课, 集中学习…).
+    #[serde(default)]
+    pub study_hours: StudyHours,
 }
 
 impl MeetingPlan {
@@ -83,7 +87,16 @@ impl MeetingPlan {
                 200,
             )?,
             agenda,
+            study_hours: StudyHours::default(),
         })
+    }
+
+    /// The plan counting `hours` toward each member present.
+    pub fn with_study_hours(self, study_hours: StudyHours) -> Self {
+        Self {
+            study_hours,
+            ..self
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use dangjian_domain::org::{OrgPath, Position};
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, QueryOrder};
+use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
 
 pub(crate) mod entity {
     use sea_orm::entity::prelude::*;
@@ -214,4 +214,24 @@ pub async fn find<C: ConnectionTrait>(db: &C, access: &Access, id: i64) -> Resul
         .await?
         .map(Seat::try_from)
         .transpose()
+}
+
+/// Those of these people who sit on a committee now, at any level.
+pub async fn seated<C: ConnectionTrait>(
+    db: &C,
+    person_ids: &[i64],
+) -> Result<std::collections::HashSet<i64>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in person_ids.chunks(500) {
+        let ids: Vec<i64> = Entity::find()
+            .select_only()
+            .column(Column::PersonId)
+            .filter(Column::PersonId.is_in(chunk.iter().copied()))
+            .filter(Column::LeftOn.is_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(ids);
+    }
+    Ok(out)
 }

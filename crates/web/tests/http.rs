@@ -1135,25 +1135,37 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     let month = local.format("%Y-%m").to_string();
     let when = local.format("%Y-%m-%dT%H:%M").to_string();
     // Without a topic: refused by name, nothing planned.
-    let plan = |topic: &str| {
+    let plan = |topic: &str, hours: &str| {
         form(
             &format!("/orgs/{branch}/meetings"),
             &sec,
             &format!(
-                "csrf={csrf}&kind=theme_day&topic={topic}&starts_at={when}&place=%E6%B4%BB%E5%8A%A8%E5%AE%A4&first_agenda_item=&agenda="
+                "csrf={csrf}&kind=theme_day&topic={topic}&starts_at={when}&place=%E6%B4%BB%E5%8A%A8%E5%AE%A4&first_agenda_item=&agenda=&study_hours={hours}"
             ),
         )
     };
-    let r = send(&w, plan("")).await;
+    let theme_day = "%E4%B8%BB%E9%A2%98%E5%85%9A%E6%97%A5";
+    let r = send(&w, plan("", "2")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("主题：不能为空"), "{}", r.body);
-    let r = send(&w, plan("%E4%B8%BB%E9%A2%98%E5%85%9A%E6%97%A5")).await;
+    let r = send(&w, plan(theme_day, "99")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("计入学时：应为 0 到 16 的整数"),
+        "{}",
+        r.body
+    );
+    let r = send(&w, plan(theme_day, "2")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let meeting = r.location.unwrap().split('?').next().unwrap().to_owned();
     let page = send(&w, get(&meeting, &sec)).await.body;
     assert!(
         page.contains("hold-form") && page.contains("att_"),
         "the roll lists the members"
+    );
+    assert!(
+        page.contains("id=\"study-hours\">2 学时"),
+        "the hours counted"
     );
 
     // One-time codes, shown once as QR codes; one member checks in on a phone, signed out.
@@ -1276,6 +1288,23 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
         .await
         .json();
     assert_eq!(listed["total"], 1, "{listed}");
+
+    // Each member's attendance and study hours: the theme day counted 2 hours to those present.
+    let life = send(&w, get(&format!("/api/v1/orgs/{branch}/member-life"), &sec))
+        .await
+        .json();
+    assert!(life["total"].as_u64().unwrap() > 0, "{life}");
+    assert!(
+        life["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["minimum"] == 32 || m["minimum"] == 56),
+        "{life}"
+    );
+    let page = send(&w, get(&format!("/orgs/{branch}/member-life"), &sec)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"member-life\""), "{}", page.body);
 
     // The secretary's meeting calendar, and the phone's subscription by a secret link.
     let cal = send(&w, get("/my/meetings", &sec)).await;

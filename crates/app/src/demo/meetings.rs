@@ -3,6 +3,7 @@
 //! some skip a meeting now and then, which the compliance page shows as missed.
 
 use chrono::{Datelike, NaiveDate};
+use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::Org;
 use dangjian_store::meetings::{AttendanceRow, StoredMeeting};
@@ -38,6 +39,19 @@ fn topic(kind: MeetingKind, month: u32) -> String {
         MeetingKind::GroupMeeting => format!("{month}月党小组会：学习交流"),
         MeetingKind::GroupStudy => format!("{month}月集中学习"),
     }
+}
+
+/// The study hours the demo counts for a kind of meeting.
+fn hours(kind: MeetingKind) -> StudyHours {
+    let h = match kind {
+        MeetingKind::PartyLecture => 3,
+        MeetingKind::ThemeDay
+        | MeetingKind::CommitteeMeeting
+        | MeetingKind::LifeMeeting
+        | MeetingKind::GroupStudy => 2,
+        MeetingKind::GeneralMeeting | MeetingKind::GroupMeeting => 1,
+    };
+    StudyHours::checked(h).unwrap_or_default()
 }
 
 /// What a branch holds in a month.
@@ -126,6 +140,7 @@ pub(super) fn year_of(
                             "学习习近平总书记重要讲话和重要指示精神".to_owned(),
                         ),
                         agenda: vec!["通报本月工作".to_owned(), "讨论下月安排".to_owned()],
+                        study_hours: hours(kind),
                     },
                     minutes: format!(
                         "{}。会议按议程进行，与会党员交流了学习体会。",

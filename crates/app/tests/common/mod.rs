@@ -158,6 +158,31 @@ pub fn member_input(name: &str, birth: (i32, u32, u32), sequence: u32) -> Person
     }
 }
 
+/// Adds full members by name to an organization, their ID numbers from `sequence` on (so
+/// that each test's people differ); their ids, in order.
+pub async fn add_members(
+    app: &App,
+    admin: &Actor,
+    org_id: i64,
+    names: &[&str],
+    sequence: u32,
+) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for (i, name) in (0u32..).zip(names) {
+        let p = app
+            .add_person(
+                admin,
+                org_id,
+                None,
+                &member_input(name, (1985, 3, 1 + i), sequence + i),
+            )
+            .await
+            .unwrap();
+        ids.push(p.id);
+    }
+    ids
+}
+
 /// A small demo university (600 members, seed 7) and its organization department's actor.
 pub async fn demo_admin(app: &App) -> Actor {
     app.build_demo(600, 7, PASSWORD).await.unwrap();

@@ -131,7 +131,18 @@ pub const LIFE_MEETING_FROM_MONTH: SettingSpec = SettingSpec {
     kept_by: Action::ManageRules,
 };
 
-pub const ALL: [SettingSpec; 12] = [
+// The [L] rule of study (RULES.md §2), with its default.
+pub const STUDY_COMMITTEE_MIN_HOURS: SettingSpec = SettingSpec {
+    key: "study_committee_min_hours",
+    label: "支部书记和委员每年学习培训不少于",
+    default: 56,
+    min: 32,
+    max: 200,
+    unit: "学时",
+    kept_by: Action::ManageRules,
+};
+
+pub const ALL: [SettingSpec; 13] = [
     SESSION_IDLE_MINUTES,
     LOCKOUT_FAILURES,
     LOCKOUT_MINUTES,
@@ -144,6 +155,7 @@ pub const ALL: [SettingSpec; 12] = [
     DEV_ARCHIVE_DAYS,
     LIFE_LECTURE_EVERY_MONTHS,
     LIFE_MEETING_FROM_MONTH,
+    STUDY_COMMITTEE_MIN_HOURS,
 ];
 
 impl SettingSpec {
@@ -277,6 +289,13 @@ impl Settings {
         crate::meetings::LifeRules {
             lecture_every_months: get(LIFE_LECTURE_EVERY_MONTHS),
             life_meeting_from_month: get(LIFE_MEETING_FROM_MONTH),
+        }
+    }
+
+    /// The local rules of study in force.
+    pub fn study(&self) -> crate::learning::StudyRules {
+        crate::learning::StudyRules {
+            committee_min_hours: u32::try_from(self.get(STUDY_COMMITTEE_MIN_HOURS)).unwrap_or(56),
         }
     }
 

@@ -13,6 +13,7 @@ use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::meetings::{Correction, StoredMeeting};
 use dangjian_domain::FieldError;
+use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -37,6 +38,8 @@ pub(crate) struct MeetingView {
     resolutions: String,
     /// Who confirmed the record (the secretary), once locked.
     locked_by_name: Option<String>,
+    /// The study hours (学时) it counts toward each member present.
+    study_hours: u32,
 }
 
 impl From<StoredMeeting> for MeetingView {
@@ -54,6 +57,7 @@ impl From<StoredMeeting> for MeetingView {
             minutes: m.minutes,
             resolutions: m.resolutions,
             locked_by_name: m.locked_by_name,
+            study_hours: m.plan.study_hours.get(),
         }
     }
 }
@@ -154,6 +158,9 @@ pub(crate) struct PlanBody {
     first_agenda_item: String,
     #[serde(default)]
     agenda: Vec<String>,
+    /// The study hours (学时) it counts toward each member present, 0 to 16.
+    #[serde(default)]
+    study_hours: u32,
 }
 
 /// Plans a meeting; everyone expected is put on its roll.
@@ -175,7 +182,8 @@ pub(crate) async fn plan(
         &b.place,
         (&b.first_agenda_item, &b.agenda.join("\n")),
     )
-    .map_err(AppError::from)?;
+    .map_err(AppError::from)?
+    .with_study_hours(StudyHours::checked(b.study_hours).map_err(AppError::from)?);
     let m = st.app.plan_meeting(&caller.actor, id, plan).await?;
     Ok((StatusCode::CREATED, Json(m.into())))
 }
@@ -511,4 +519,81 @@ pub(crate) struct KindFiguresView {
     excused: i64,
     absent: i64,
     attendance_pct: Option<f64>,
+}
+
+/// One member's year of organizational life.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MemberYearView {
+    person_id: i64,
+    name: String,
+    /// `full` or `probationary`.
+    status: String,
+    /// Sits on a committee now, so the higher minimum applies.
+    on_committee: bool,
+    /// Held meetings they were expected at, and how they attended.
+    expected: u32,
+    present: u32,
+    excused: u32,
+    absent: u32,
+    /// Present of expected, in whole per cent; none when nothing was expected.
+    attendance_percent: Option<u32>,
+    /// Study hours (学时) of the meetings they came to.
+    hours: u32,
+    /// The hours the year asks of them (32, or the local minimum for committee members).
+    minimum: u32,
+    hours_short: u32,
+    last_present: Option<chrono::NaiveDate>,
+    /// Six months without organizational life (支部条例第三十一条(六)).
+    away: bool,
+}
+
+/// An organization's members and their year.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MemberLifeView {
+    year: i32,
+    /// The last day counted.
+    through: chrono::NaiveDate,
+    items: Vec<MemberYearView>,
+    total: u64,
+}
+
+/// Each member of an organization (its own members) in a year: attendance at held meetings,
+/// study hours against the yearly minimum, and six months away from organizational life.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/member-life", tag = "meetings",
+    params(("id" = i64, Path), YearParams),
+    responses((status = 200, body = MemberLifeView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn member_life(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<YearParams>,
+) -> Result<Json<MemberLifeView>, ApiError> {
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let l = st.app.member_life(&caller.actor, id, year).await?;
+    let items: Vec<MemberYearView> = l
+        .members
+        .into_iter()
+        .map(|m| MemberYearView {
+            hours_short: m.hours_short(),
+            person_id: m.person_id,
+            status: m.status.code().to_owned(),
+            on_committee: m.on_committee,
+            expected: m.life.expected(),
+            present: m.life.present,
+            excused: m.life.excused,
+            absent: m.life.absent,
+            attendance_percent: m.life.attendance_percent(),
+            hours: m.life.hours,
+            minimum: m.minimum,
+            last_present: m.life.last_present,
+            away: m.away,
+            name: m.name,
+        })
+        .collect();
+    Ok(Json(MemberLifeView {
+        year: l.year,
+        through: l.through,
+        total: items.len() as u64,
+        items,
+    }))
 }

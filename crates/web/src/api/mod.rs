@@ -77,6 +77,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::compliance))
         .routes(routes!(meetings::talks, meetings::record_talk))
         .routes(routes!(meetings::figures))
+        .routes(routes!(meetings::member_life))
         .routes(routes!(thought_reports::mine, thought_reports::hand_in))
         .routes(routes!(thought_reports::get))
         .routes(routes!(thought_reports::answer))

@@ -19,9 +19,10 @@ use dangjian_app::AppError;
 use dangjian_app::auth::Client;
 use dangjian_app::meetings::{
     CalendarEntry, CheckInView, ComplianceRow, HeartTalks, KindFigures, MeetingFigures,
-    MeetingView, RecordBook, StoredMeeting,
+    MeetingView, MemberLife, RecordBook, StoredMeeting,
 };
 use dangjian_domain::FieldError;
+use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{
     Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, check_in_window,
 };
@@ -85,6 +86,7 @@ pub(crate) struct PlanForm {
     place: String,
     first_agenda_item: String,
     agenda: String,
+    study_hours: String,
 }
 
 /// Plans a meeting.
@@ -105,7 +107,8 @@ pub(crate) async fn plan(
             starts_at,
             &f.place,
             (&f.first_agenda_item, &f.agenda),
-        )?;
+        )?
+        .with_study_hours(StudyHours::parse(&f.study_hours)?);
         st.app.plan_meeting(viewer.actor(), id, plan).await
     }
     .await;
@@ -498,6 +501,28 @@ pub(crate) async fn record_book_docx(
         &format!("record-book-{year}"),
         bytes,
     ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "member_life.html")]
+pub(crate) struct MemberLifePage {
+    chrome: Chrome,
+    l: MemberLife,
+}
+
+/// Each member's attendance and study hours in a year.
+pub(crate) async fn member_life(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> Result<MemberLifePage, PageError> {
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let l = st.app.member_life(viewer.actor(), id, year).await?;
+    Ok(MemberLifePage {
+        chrome: Chrome::new(&viewer, format!("{} · 党员出勤和学时", l.org.name), "orgs"),
+        l,
+    })
 }
 
 #[derive(Template, WebTemplate)]

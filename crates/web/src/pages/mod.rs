@@ -79,6 +79,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(meetings::list).post(meetings::plan),
         )
         .route("/orgs/{id}/compliance", get(meetings::compliance))
+        .route("/orgs/{id}/member-life", get(meetings::member_life))
         .route("/orgs/{id}/record-book", get(meetings::record_book))
         .route("/orgs/{id}/meeting-figures", get(meetings::figures))
         .route(

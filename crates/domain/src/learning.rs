@@ -1,0 +1,182 @@
+//! Learning (学习): the study hours (学时) a member attends in a year against the yearly
+//! minimum, and how often they came to organizational life at all.
+
+use crate::FieldError;
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Every member studies at least this many hours a year (教育条例第二十条).
+pub const MEMBER_MIN_HOURS: u32 = 32;
+
+/// The most study hours one meeting may count: a long day of lectures.
+pub const MAX_MEETING_HOURS: u32 = 16;
+
+/// Six months in a row without organizational life, without good reason, is treated as
+/// leaving the party of one's own accord (支部条例第三十一条(六)); the branch looks into it.
+pub const AWAY_MONTHS: u32 = 6;
+
+/// The study hours (学时) a meeting counts toward each member present.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StudyHours(u32);
+
+impl StudyHours {
+    /// Checks hours as typed: a whole number from 0 to `MAX_MEETING_HOURS`; empty is none.
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(Self(0));
+        }
+        value
+            .parse::<u32>()
+            .map_err(|_| Self::out_of_range())
+            .and_then(Self::checked)
+    }
+
+    /// Checks a count of hours: at most `MAX_MEETING_HOURS`.
+    pub fn checked(hours: u32) -> Result<Self, FieldError> {
+        if hours <= MAX_MEETING_HOURS {
+            Ok(Self(hours))
+        } else {
+            Err(Self::out_of_range())
+        }
+    }
+
+    fn out_of_range() -> FieldError {
+        FieldError::new(
+            "study_hours",
+            "计入学时",
+            format!("应为 0 到 {MAX_MEETING_HOURS} 的整数"),
+        )
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// The local rules of study, in force on a day (本校设置).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StudyRules {
+    /// Secretaries and committee members study at least this many hours a year [L].
+    pub committee_min_hours: u32,
+}
+
+impl Default for StudyRules {
+    fn default() -> Self {
+        Self {
+            committee_min_hours: 56,
+        }
+    }
+}
+
+impl StudyRules {
+    /// The yearly minimum for a member, higher for those on a committee.
+    pub fn minimum(&self, on_committee: bool) -> u32 {
+        if on_committee {
+            self.committee_min_hours.max(MEMBER_MIN_HOURS)
+        } else {
+            MEMBER_MIN_HOURS
+        }
+    }
+}
+
+/// A member's year of organizational life: the held meetings they were expected at, how
+/// they attended, and the study hours of those they came to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct YearOfLife {
+    pub present: u32,
+    pub excused: u32,
+    pub absent: u32,
+    pub hours: u32,
+    /// The last day they came to a meeting, of any year.
+    pub last_present: Option<NaiveDate>,
+}
+
+impl YearOfLife {
+    pub fn expected(&self) -> u32 {
+        self.present + self.excused + self.absent
+    }
+
+    /// Present of expected, in whole per cent; none when nothing was expected.
+    pub fn attendance_percent(&self) -> Option<u32> {
+        let expected = self.expected();
+        (expected > 0).then(|| (self.present * 100 + expected / 2) / expected)
+    }
+
+    /// The hours still short of `minimum`.
+    pub fn hours_short(&self, minimum: u32) -> u32 {
+        minimum.saturating_sub(self.hours)
+    }
+
+    /// Whether the member has been away from organizational life for `AWAY_MONTHS` by
+    /// `today`: no meeting attended since then, and a member since before then (`since`, the
+    /// day they joined the party or the organization, whichever is later).
+    pub fn away_too_long(&self, since: Option<NaiveDate>, today: NaiveDate) -> bool {
+        let Some(limit) = today.checked_sub_months(Months::new(AWAY_MONTHS)) else {
+            return false;
+        };
+        let last = self.last_present.max(since);
+        last.is_some_and(|d| d <= limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_member_studies_32_hours_and_committee_members_56_教育条例第二十条() {
+        let rules = StudyRules::default();
+        assert_eq!(rules.minimum(false), 32);
+        assert_eq!(rules.minimum(true), 56);
+        // A local rule never goes below the central one.
+        let lax = StudyRules {
+            committee_min_hours: 20,
+        };
+        assert_eq!(lax.minimum(true), 32);
+        let year = YearOfLife {
+            present: 10,
+            excused: 1,
+            absent: 1,
+            hours: 30,
+            last_present: None,
+        };
+        assert_eq!(year.hours_short(32), 2);
+        assert_eq!(year.hours_short(20), 0);
+        assert_eq!(year.attendance_percent(), Some(83));
+        assert_eq!(YearOfLife::default().attendance_percent(), None);
+    }
+
+    #[test]
+    fn six_months_away_from_organizational_life_is_looked_into_支部条例第三十一条() {
+        let today = day("2026-11-30");
+        let away = |last: Option<&str>, since: Option<&str>| {
+            YearOfLife {
+                last_present: last.map(day),
+                ..Default::default()
+            }
+            .away_too_long(since.map(day), today)
+        };
+        assert!(away(Some("2026-05-30"), Some("2010-07-01")));
+        assert!(!away(Some("2026-06-01"), Some("2010-07-01")));
+        // Never came, but joined only lately: not yet.
+        assert!(!away(None, Some("2026-09-01")));
+        assert!(away(None, Some("2025-09-01")));
+        assert!(!away(None, None));
+    }
+
+    #[test]
+    fn study_hours_are_whole_and_bounded() {
+        assert_eq!(StudyHours::parse("").unwrap().get(), 0);
+        assert_eq!(StudyHours::parse(" 3 ").unwrap().get(), 3);
+        assert_eq!(StudyHours::parse("17").unwrap_err().field, "study_hours");
+        assert!(StudyHours::parse("1.5").is_err());
+        assert!(StudyHours::parse("-1").is_err());
+        assert!(StudyHours::checked(MAX_MEETING_HOURS).is_ok());
+    }
+}
