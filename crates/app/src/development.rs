@@ -725,7 +725,7 @@ impl App {
             db,
             &actor.access,
             &org.path,
-            Step::AdmissionApproval,
+            Some(Step::AdmissionApproval),
             (from, until),
         )
         .await?;
@@ -751,7 +751,7 @@ impl App {
             db,
             &actor.access,
             &org.path,
-            Step::ConfirmationApproval,
+            Some(Step::ConfirmationApproval),
             (from, until),
         )
         .await?;

@@ -11,6 +11,7 @@ pub mod development;
 mod docx;
 mod error;
 pub mod insight;
+pub mod ledgers;
 pub mod meetings;
 pub mod notification;
 pub mod org;

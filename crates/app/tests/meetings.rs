@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{add_members, member_input, signed_actor, test_app, tree};
+use common::{add_members, branch_of_three, member_input, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 use dangjian_domain::meetings::{
     Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, MeetingState,
@@ -274,17 +274,25 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     let meetings = t.app.meetings_of(&admin, root.id, year).await.unwrap();
     assert!(!meetings.is_empty());
     assert!(meetings.iter().all(|m| m.state == MeetingState::Locked));
-    // October is over: most branches held its theme day, some did not.
+    // January to October are over: most branches held each month's theme day, some did not.
+    let mut theme_days: Vec<Kept> = Vec::new();
+    for month in 1..=10 {
+        let rows = t
+            .app
+            .compliance(&admin, root.id, day(&format!("{year}-{month:02}-15")))
+            .await
+            .unwrap();
+        theme_days.extend(
+            rows.iter()
+                .filter(|r| r.rule.kind == MeetingKind::ThemeDay)
+                .map(|r| r.kept),
+        );
+    }
     let october = t
         .app
         .compliance(&admin, root.id, day(&format!("{year}-10-15")))
         .await
         .unwrap();
-    let theme_days: Vec<Kept> = october
-        .iter()
-        .filter(|r| r.rule.kind == MeetingKind::ThemeDay)
-        .map(|r| r.kept)
-        .collect();
     let held = theme_days.iter().filter(|k| **k == Kept::Yes).count();
     let missed = theme_days.iter().filter(|k| **k == Kept::Missed).count();
     assert!(held > missed && missed > 0, "held {held}, missed {missed}");
@@ -768,26 +776,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
  {
     let t = test_app().await;
     let tree = tree(&t.app).await;
-    let admin = signed_actor(&t.app, "orgdept9", "org_department", Some(tree.root.id)).await;
-    let secretary = signed_actor(&t.app, "bsec9", "branch_secretary", Some(tree.branch_a.id)).await;
-    let ids = add_members(
-        &t.app,
-        &admin,
-        tree.branch_a.id,
-        &["甲书记", "乙党员", "丙党员"],
-        40,
-    )
-    .await;
-    t.app
-        .appoint(
-            &admin,
-            tree.branch_a.id,
-            ids[0],
-            Position::Secretary,
-            day("2025-01-01"),
-        )
-        .await
-        .unwrap();
+    let (_, secretary, ids) = branch_of_three(&t.app, &tree, "life", 40).await;
     // Bad hours are refused by name before anything is planned.
     assert_eq!(
         dangjian_domain::learning::StudyHours::parse("40")

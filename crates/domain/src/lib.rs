@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 mod labels;
 pub mod learning;
+pub mod ledgers;
 pub mod meetings;
 pub mod org;
 pub mod paging;

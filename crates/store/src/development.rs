@@ -222,17 +222,20 @@ pub async fn count_step<C: ConnectionTrait>(
         .await?)
 }
 
-/// The steps of one kind a subtree took in `[from, until]`, oldest first.
+/// The steps a subtree took in `[from, until]` (of one kind, if given), oldest first.
 pub async fn steps_in<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     under: &OrgPath,
-    step: Step,
+    step: Option<Step>,
     (from, until): (NaiveDate, NaiveDate),
 ) -> Result<Vec<StoredStep>> {
+    let mut select = Entity::find();
+    if let Some(step) = step {
+        select = select.filter(Column::Step.eq(step.code()));
+    }
     to_steps(
-        Entity::find()
-            .filter(Column::Step.eq(step.code()))
+        select
             .filter(Column::OnDate.gte(from))
             .filter(Column::OnDate.lte(until))
             .filter(scope::within_under(

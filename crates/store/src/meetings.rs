@@ -586,21 +586,23 @@ pub async fn use_check_in(tx: &WriteTx, token_hash: &str, now_ms: i64) -> Result
     Ok(done.rows_affected == 1)
 }
 
-pub async fn insert_talk(tx: &WriteTx, t: &StoredHeartTalk) -> Result<()> {
-    talk_entity::ActiveModel {
-        id: Set(t.id),
-        org_id: Set(t.org_id),
-        org_path: Set(t.org_path.as_str().to_owned()),
-        talker_id: Set(t.talk.talker_id),
-        talkee_id: Set(t.talk.talkee_id),
-        on_date: Set(t.talk.on),
-        place: Set(t.talk.place.clone()),
-        summary: Set(t.talk.summary.clone()),
-        recorded_by_name: Set(t.recorded_by_name.clone()),
-        created_at: Set(t.created_at),
+pub async fn insert_talks(tx: &WriteTx, talks: &[StoredHeartTalk]) -> Result<()> {
+    for chunk in talks.chunks(500) {
+        talk_entity::Entity::insert_many(chunk.iter().map(|t| talk_entity::ActiveModel {
+            id: Set(t.id),
+            org_id: Set(t.org_id),
+            org_path: Set(t.org_path.as_str().to_owned()),
+            talker_id: Set(t.talk.talker_id),
+            talkee_id: Set(t.talk.talkee_id),
+            on_date: Set(t.talk.on),
+            place: Set(t.talk.place.clone()),
+            summary: Set(t.talk.summary.clone()),
+            recorded_by_name: Set(t.recorded_by_name.clone()),
+            created_at: Set(t.created_at),
+        }))
+        .exec(tx.conn())
+        .await?;
     }
-    .insert(tx.conn())
-    .await?;
     Ok(())
 }
 

@@ -1287,7 +1287,10 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     let listed = send(&w, get(&format!("/api/v1/orgs/{branch}/talks"), &admin))
         .await
         .json();
-    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(
+        listed["items"][0]["summary"], "谈心",
+        "the newest first: {listed}"
+    );
 
     // Each member's attendance and study hours: the theme day counted 2 hours to those present.
     let life = send(&w, get(&format!("/api/v1/orgs/{branch}/member-life"), &sec))
@@ -1533,4 +1536,39 @@ async fn a_thought_report_is_handed_in_and_answered_through_the_pages_and_the_ap
     let (sysadmin, _) = sign_in(&w, "sysadmin").await;
     let hidden = send(&w, get(&format!("/api/v1/thought-reports/{id}"), &sysadmin)).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_ledgers_of_a_branch_through_the_page_and_the_api() {
+    let w = web().await;
+    let (sec, _) = sign_in(&w, "branchsec").await;
+    let branch = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &sec))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let l = send(&w, get(&format!("/api/v1/orgs/{branch}/ledgers"), &sec))
+        .await
+        .json();
+    let ledgers = l["ledgers"].as_array().unwrap();
+    assert_eq!(ledgers.len(), 5, "{l}");
+    assert_eq!(ledgers[1]["label"], "党组织生活台账");
+    let items: usize = ledgers
+        .iter()
+        .map(|x| x["items"].as_array().unwrap().len())
+        .sum();
+    assert!(items > 20, "seed 001 §三: more than twenty items");
+    let page = send(&w, get(&format!("/orgs/{branch}/ledgers"), &sec)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"item-theme_days\""),
+        "{}",
+        page.body
+    );
+    let bad = send(
+        &w,
+        get(&format!("/api/v1/orgs/{branch}/ledgers?year=abc"), &sec),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
 }

@@ -4,9 +4,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::learning::StudyHours;
+use dangjian_domain::meetings::HeartTalk;
 use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::Org;
-use dangjian_store::meetings::{AttendanceRow, StoredMeeting};
+use dangjian_store::meetings::{AttendanceRow, StoredHeartTalk, StoredMeeting};
 use rand::Rng;
 use rand::rngs::StdRng;
 
@@ -17,6 +18,8 @@ pub(super) struct Branch<'a> {
     pub members: &'a [i64],
     /// Its committee, if it has one.
     pub committee: &'a [i64],
+    /// Its secretary, who holds the heart talks.
+    pub secretary: Option<i64>,
     pub secretary_name: &'a str,
     /// Has held none of this month's meetings yet.
     pub behind: bool,
@@ -56,7 +59,8 @@ fn hours(kind: MeetingKind) -> StudyHours {
 
 /// What a branch holds in a month.
 fn branch_kinds(branch: &Branch<'_>, month: u32) -> Vec<MeetingKind> {
-    let mut kinds = vec![MeetingKind::ThemeDay];
+    // Group study each month in every branch (seed 003).
+    let mut kinds = vec![MeetingKind::ThemeDay, MeetingKind::GroupStudy];
     if !branch.committee.is_empty() {
         kinds.push(MeetingKind::CommitteeMeeting);
     }
@@ -156,6 +160,59 @@ pub(super) fn year_of(
                 roll,
             ));
         }
+    }
+    out
+}
+
+/// What the secretaries' talks were about.
+const TALKS: [&str; 4] = [
+    "了解近期思想、学习和工作情况，听取对支部工作的意见建议。",
+    "交流参加主题党日的体会，提醒按时参加组织生活。",
+    "谈毕业去向和家庭困难，支部将帮助联系。",
+    "就发挥党员作用、带动身边同学谈了想法。",
+];
+
+/// The secretary's heart talks with the members of a branch this year: most of them, each
+/// once, on a day gone by.
+pub(super) fn talks_of(
+    branch: &Branch<'_>,
+    today: NaiveDate,
+    ids: &mut dyn FnMut() -> i64,
+    rng: &mut StdRng,
+) -> Vec<StoredHeartTalk> {
+    let Some(secretary) = branch.secretary.filter(|_| !branch.is_group) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for member in branch.members.iter().filter(|m| **m != secretary) {
+        if rng.random_range(0..100) >= 75 {
+            continue;
+        }
+        let Some(on) = NaiveDate::from_ymd_opt(
+            today.year(),
+            rng.random_range(1..=today.month()),
+            rng.random_range(1..=28),
+        )
+        .filter(|d| *d < today) else {
+            continue;
+        };
+        let talk = HeartTalk {
+            talker_id: secretary,
+            talkee_id: *member,
+            on,
+            place: "党员活动室".to_owned(),
+            summary: TALKS[rng.random_range(0..TALKS.len())].to_owned(),
+        };
+        out.push(StoredHeartTalk {
+            id: ids(),
+            org_id: branch.org.id,
+            org_path: branch.org.path.clone(),
+            talk,
+            recorded_by_name: branch.secretary_name.to_owned(),
+            created_at: on
+                .and_hms_opt(18, 0, 0)
+                .map_or(0, dangjian_domain::clock::shanghai_ms),
+        });
     }
     out
 }

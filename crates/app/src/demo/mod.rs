@@ -345,17 +345,21 @@ impl App {
             .unwrap_or_default())
     }
 
-    /// A year of organizational life in every branch, up to today.
+    /// A year of organizational life in every branch, up to today: the meetings with their
+    /// rolls, and the secretaries' heart talks.
     fn demo_meetings(
         &self,
         orgs: &[Org],
         records: &[dangjian_store::people::PersonRecord],
         seats: &[dangjian_store::position::Seat],
         rng: &mut StdRng,
-    ) -> Vec<(
-        dangjian_store::meetings::StoredMeeting,
-        Vec<dangjian_store::meetings::AttendanceRow>,
-    )> {
+    ) -> (
+        Vec<(
+            dangjian_store::meetings::StoredMeeting,
+            Vec<dangjian_store::meetings::AttendanceRow>,
+        )>,
+        Vec<dangjian_store::meetings::StoredHeartTalk>,
+    ) {
         let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
         for r in records.iter().filter(|r| r.person.status.is_member()) {
             members
@@ -381,6 +385,7 @@ impl App {
         let today = self.today();
         let mut ids = || self.new_id();
         let mut out = Vec::new();
+        let mut talks = Vec::new();
         let mut branches = 0usize;
         for org in orgs
             .iter()
@@ -412,6 +417,7 @@ impl App {
                 } else {
                     &[]
                 },
+                secretary: secretary.get(&org.id).copied(),
                 secretary_name: &name,
                 // One branch in four has not met yet this month, so that every general
                 // branch's compliance page has one to chase.
@@ -419,8 +425,9 @@ impl App {
                 is_group,
             };
             out.extend(meetings::year_of(&branch, today, &mut ids, rng));
+            talks.extend(meetings::talks_of(&branch, today, &mut ids, rng));
         }
-        out
+        (out, talks)
     }
 
     /// The development steps of the roster's applicants, activists, candidates and
@@ -564,9 +571,14 @@ impl App {
             let reports = self.demo_thought_reports(&records, &steps, rng);
             dangjian_store::thought_report::insert_many(tx, &reports).await?;
             tracing::info!(reports = reports.len(), "demo thought reports written");
-            let meetings = self.demo_meetings(orgs, &records, &seats, rng);
+            let (meetings, talks) = self.demo_meetings(orgs, &records, &seats, rng);
             dangjian_store::meetings::insert_many(tx, &meetings).await?;
-            tracing::info!(meetings = meetings.len(), "demo meetings written");
+            dangjian_store::meetings::insert_talks(tx, &talks).await?;
+            tracing::info!(
+                meetings = meetings.len(),
+                talks = talks.len(),
+                "demo meetings written"
+            );
         }
         let members = records
             .iter()

@@ -68,7 +68,7 @@ impl App {
             created_at: self.now_ms(),
         };
         let tx = self.store.begin_write().await?;
-        store::insert_talk(&tx, &stored).await?;
+        store::insert_talks(&tx, std::slice::from_ref(&stored)).await?;
         let audit = actor.record(
             "heart_talk.record",
             "heart_talk",

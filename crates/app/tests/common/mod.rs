@@ -183,6 +183,49 @@ pub async fn add_members(
     ids
 }
 
+/// Branch A of `tree` with three members, the first its secretary since 2025: the organization
+/// department's actor, the branch secretary's actor (accounts named after `tag`), and the
+/// members' ids.
+pub async fn branch_of_three(
+    app: &App,
+    tree: &Tree,
+    tag: &str,
+    sequence: u32,
+) -> (Actor, Actor, Vec<i64>) {
+    let admin = signed_actor(
+        app,
+        &format!("{tag}admin"),
+        "org_department",
+        Some(tree.root.id),
+    )
+    .await;
+    let secretary = signed_actor(
+        app,
+        &format!("{tag}sec"),
+        "branch_secretary",
+        Some(tree.branch_a.id),
+    )
+    .await;
+    let ids = add_members(
+        app,
+        &admin,
+        tree.branch_a.id,
+        &["甲书记", "乙党员", "丙党员"],
+        sequence,
+    )
+    .await;
+    app.appoint(
+        &admin,
+        tree.branch_a.id,
+        ids[0],
+        dangjian_domain::org::Position::Secretary,
+        chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+    )
+    .await
+    .unwrap();
+    (admin, secretary, ids)
+}
+
 /// A small demo university (600 members, seed 7) and its organization department's actor.
 pub async fn demo_admin(app: &App) -> Actor {
     app.build_demo(600, 7, PASSWORD).await.unwrap();

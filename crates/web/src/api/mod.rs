@@ -61,6 +61,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(orgs::committee, orgs::appoint))
         .routes(routes!(orgs::end_seat))
         .routes(routes!(orgs::change))
+        .routes(routes!(orgs::ledgers))
         .routes(routes!(development::get, development::record))
         .routes(routes!(development::due))
         .routes(routes!(training::list, training::create))

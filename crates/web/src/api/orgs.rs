@@ -365,3 +365,82 @@ pub(crate) async fn change(
     };
     Ok(Json(org.into()))
 }
+
+/// One item of a ledger.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LedgerItemView {
+    /// The item, e.g. `theme_days`.
+    item: String,
+    label: String,
+    /// False while the module that keeps its records is not there yet.
+    kept: bool,
+    records: usize,
+    /// Photos and documents attached.
+    evidence: usize,
+    recorders: Vec<String>,
+    gaps: Vec<String>,
+}
+
+/// One of the five ledgers.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LedgerView {
+    /// `members`, `organizational_life`, `dues`, `outreach` or `general`.
+    ledger: String,
+    label: String,
+    items: Vec<LedgerItemView>,
+}
+
+/// An organization's five ledgers of a year.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LedgersView {
+    year: i32,
+    collectors: Vec<String>,
+    compiler: Option<String>,
+    checker: Option<String>,
+    gaps: usize,
+    ledgers: Vec<LedgerView>,
+}
+
+/// The five ledgers (台账) of an organization for a year, read from its records: each item
+/// with its records, evidence, recorders and gaps.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/ledgers", tag = "orgs",
+    params(("id" = i64, Path), super::meetings::YearParams),
+    responses((status = 200, body = LedgersView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn ledgers(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<super::meetings::YearParams>,
+) -> Result<Json<LedgersView>, ApiError> {
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&st.app.clock().today()));
+    let l = st.app.ledgers(&caller.actor, id, year).await?;
+    Ok(Json(LedgersView {
+        year: l.year,
+        gaps: l.gap_count(),
+        collectors: l.collectors,
+        compiler: l.compiler,
+        checker: l.checker,
+        ledgers: l
+            .ledgers
+            .into_iter()
+            .map(|(kind, items)| LedgerView {
+                ledger: kind.code().to_owned(),
+                label: kind.label().to_owned(),
+                items: items
+                    .into_iter()
+                    .map(|e| LedgerItemView {
+                        item: e.item.code().to_owned(),
+                        label: e.item.label().to_owned(),
+                        kept: e.kept(),
+                        records: e.records,
+                        evidence: e.evidence,
+                        recorders: e.recorders,
+                        gaps: e.gaps,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}

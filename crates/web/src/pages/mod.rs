@@ -7,6 +7,7 @@ mod dashboard;
 mod development;
 mod home;
 mod imports;
+mod ledgers;
 mod meetings;
 mod notifications;
 mod orgs;
@@ -80,6 +81,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/orgs/{id}/compliance", get(meetings::compliance))
         .route("/orgs/{id}/member-life", get(meetings::member_life))
+        .route("/orgs/{id}/ledgers", get(ledgers::page))
         .route("/orgs/{id}/record-book", get(meetings::record_book))
         .route("/orgs/{id}/meeting-figures", get(meetings::figures))
         .route(

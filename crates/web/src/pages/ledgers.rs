@@ -1,0 +1,33 @@
+//! The five ledgers (台账) of an organization for a year, as a page.
+
+use super::Chrome;
+use super::meetings::YearQuery;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use chrono::Datelike;
+use dangjian_app::ledgers::Ledgers;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledgers.html")]
+pub(crate) struct LedgersPage {
+    chrome: Chrome,
+    l: Ledgers,
+}
+
+pub(crate) async fn page(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> Result<LedgersPage, PageError> {
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let l = st.app.ledgers(viewer.actor(), id, year).await?;
+    Ok(LedgersPage {
+        chrome: Chrome::new(&viewer, format!("{} · 台账", l.org.name), "orgs"),
+        l,
+    })
+}
