@@ -1,7 +1,7 @@
 // Thought reports and the ledgers in the browser: the demo's activist hands in a report on a
 // phone, a report without its text is refused by name; the mentor reads it from the message
 // and answers; the activist sees the answer; the branch's ledgers show the report and the
-// gaps of the year. Run through ./run (it starts the server).
+// gaps of the year, and its compliance calendar. Run through ./run (it starts the server).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, PHONE, launch, newPage, shot, signIn } from './lib.mjs';
@@ -85,6 +85,14 @@ describe('a thought report from the activist to the mentor, and the ledgers', { 
     assert.match(await page.locator('#item-dues_collection').innerText(), /党费管理/);
     assert.match(await page.locator('#ledger-summary').innerText(), /缺项/);
     await shot(page, 'ledgers');
+    await page.goto(`${BASE_URL}/orgs/${branch}/compliance`);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.endsWith('/compliance-calendar')),
+      page.locator('#calendar-link').click(),
+    ]);
+    assert.equal(await page.locator('#compliance-calendar thead th').count(), 13, 'a column a month');
+    assert.ok((await page.locator('#compliance-calendar td.kept').count()) > 0, 'months kept');
+    await shot(page, 'compliance-calendar');
     await page.goto(`${BASE_URL}/orgs/${branch}/member-life`);
     assert.ok((await page.locator('#member-life tbody tr').count()) >= 1);
     await shot(page, 'member-life');

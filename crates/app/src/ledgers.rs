@@ -240,9 +240,11 @@ impl App {
         };
         let mut missed: Vec<(dangjian_domain::meetings::MeetingKind, String)> = Vec::new();
         let mut seen = HashSet::new();
-        for month in 1..=last_month {
-            let day = NaiveDate::from_ymd_opt(year, month, 1).ok_or(AppError::NotFound)?;
-            for r in self.compliance(actor, id, day).await? {
+        for (_, rows) in self
+            .compliance_months(actor, id, year, 1..=last_month)
+            .await?
+        {
+            for r in rows {
                 if r.kept == Kept::Missed && seen.insert((r.org_id, r.rule.kind, r.period)) {
                     let whose = if r.org_id == id {
                         String::new()

@@ -3,12 +3,14 @@
 //! compliance of a subtree with the rules of RULES.md §2 for a month.
 
 mod calendar;
+mod compliance_calendar;
 mod figures;
 mod member_life;
 mod record_book;
 mod talks;
 
 pub use calendar::CalendarEntry;
+pub use compliance_calendar::{CalendarCell, CalendarRow, ComplianceCalendar};
 pub use figures::{KindFigures, MeetingFigures};
 pub use member_life::{MemberLife, MemberYear};
 pub use record_book::RecordBook;
@@ -601,23 +603,38 @@ impl App {
         })
     }
 
-    /// How each branch and party group of a subtree stands against the rules of RULES.md §2 in the periods
-    /// that hold `day`'s month: kept, still open, or missed.
+    /// How each branch and party group of a subtree stands against the rules of RULES.md §2 in
+    /// the periods that hold `day`'s month: kept, still open, or missed.
     pub async fn compliance(
         &self,
         actor: &Actor,
         org_id: i64,
         day: NaiveDate,
     ) -> Result<Vec<ComplianceRow>> {
+        Ok(self
+            .compliance_months(actor, org_id, day.year(), day.month()..=day.month())
+            .await?
+            .pop()
+            .map(|(_, rows)| rows)
+            .unwrap_or_default())
+    }
+
+    /// The same for each of `months` of `year`, with one read of the year's meetings for all.
+    pub async fn compliance_months(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+        months: std::ops::RangeInclusive<u32>,
+    ) -> Result<Vec<(u32, Vec<ComplianceRow>)>> {
         let org = self.org(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的组织生活"));
         }
+        let first = NaiveDate::from_ymd_opt(year, 1, 1)
+            .ok_or_else(|| FieldError::new("year", "年度", "不是有效的年份"))?;
         let db = self.store.db();
-        let year = period_of(12, day);
-        // Each month is judged by the rules in force on its first day.
-        let rules = branch_requirements(self.settings().await?.on(day).life());
-        let held = store::held_in(db, &actor.access, &org.path, year).await?;
+        let held = store::held_in(db, &actor.access, &org.path, period_of(12, first)).await?;
         let mut branches = org_store::subtrees(
             db,
             &actor.access,
@@ -635,29 +652,39 @@ impl App {
                 .map_or_else(|| o.name.clone(), |b| format!("{b} {}", o.name)),
             _ => o.name.clone(),
         };
-        let today = self.today();
-        let mut rows = Vec::new();
-        for b in branches {
-            let mine: Vec<(MeetingKind, NaiveDate)> = held
-                .iter()
-                .filter(|(o, _, _)| *o == b.id)
-                .map(|(_, k, on)| (*k, *on))
-                .collect();
-            let of_kind: &[Requirement] = if b.kind == OrgKind::Group {
-                &GROUP_REQUIREMENTS
-            } else {
-                &rules
-            };
-            for rule in of_kind.iter().copied() {
-                rows.push(ComplianceRow {
-                    org_id: b.id,
-                    org_name: name_of(&b),
-                    period: rule.period(day),
-                    kept: kept(&rule, &mine, day, today),
-                    rule,
-                });
-            }
+        let mut by_org: std::collections::HashMap<i64, Vec<(MeetingKind, NaiveDate)>> =
+            std::collections::HashMap::new();
+        for (o, k, on) in held {
+            by_org.entry(o).or_default().push((k, on));
         }
-        Ok(rows)
+        let today = self.today();
+        let settings = self.settings().await?;
+        let mut out = Vec::new();
+        for month in months {
+            let day = NaiveDate::from_ymd_opt(year, month, 1)
+                .ok_or_else(|| FieldError::new("month", "月份", "应为 1 至 12 月"))?;
+            // Each month is judged by the rules in force on its first day.
+            let rules = branch_requirements(settings.on(day).life());
+            let mut rows = Vec::new();
+            for b in &branches {
+                let mine = by_org.get(&b.id).map_or(&[][..], Vec::as_slice);
+                let of_kind: &[Requirement] = if b.kind == OrgKind::Group {
+                    &GROUP_REQUIREMENTS
+                } else {
+                    &rules
+                };
+                for rule in of_kind.iter().copied() {
+                    rows.push(ComplianceRow {
+                        org_id: b.id,
+                        org_name: name_of(b),
+                        period: rule.period(day),
+                        kept: kept(&rule, mine, day, today),
+                        rule,
+                    });
+                }
+            }
+            out.push((month, rows));
+        }
+        Ok(out)
     }
 }

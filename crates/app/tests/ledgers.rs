@@ -4,11 +4,10 @@
 
 mod common;
 
-use common::{branch_of_three, signed_actor, test_app, tree};
+use common::{branch_of_three, held_theme_day, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 use dangjian_app::ledgers::{LedgerEntry, Ledgers};
 use dangjian_domain::ledgers::{LedgerItem, LedgerKind};
-use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan};
 
 fn item(l: &Ledgers, item: LedgerItem) -> &LedgerEntry {
     l.ledgers
@@ -23,29 +22,7 @@ async fn the_five_ledgers_are_views_over_the_records_with_their_gaps_seed_001_�
     let t = test_app().await;
     let tree = tree(&t.app).await;
     let (_, secretary, ids) = branch_of_three(&t.app, &tree, "ledger", 30).await;
-    let starts =
-        chrono::NaiveDateTime::parse_from_str("2026-11-20 14:30", "%Y-%m-%d %H:%M").unwrap();
-    let plan = MeetingPlan::parse(
-        MeetingKind::ThemeDay,
-        "11月主题党日",
-        starts,
-        "活动室",
-        ("", ""),
-    )
-    .unwrap();
-    let m = t
-        .app
-        .plan_meeting(&secretary, tree.branch_a.id, plan)
-        .await
-        .unwrap();
-    let roll: Vec<_> = ids
-        .iter()
-        .map(|p| (*p, Attendance::Present, String::new()))
-        .collect();
-    t.app
-        .hold_meeting(&secretary, m.id, &roll, ("学习交流", ""))
-        .await
-        .unwrap();
+    let m = held_theme_day(&t.app, &tree, &secretary, &ids).await;
 
     let l = t
         .app

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{add_members, branch_of_three, member_input, signed_actor, test_app, tree};
+use common::{
+    add_members, branch_of_three, held_theme_day, member_input, signed_actor, test_app, tree,
+};
 use dangjian_app::AppError;
 use dangjian_domain::meetings::{
     Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, MeetingState,
@@ -851,5 +853,39 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     assert!(matches!(
         t.app.member_life(&member, tree.branch_a.id, 2026).await,
         Err(AppError::Forbidden(_))
+    ));
+}
+
+#[tokio::test]
+async fn the_compliance_calendar_shows_each_rule_in_the_month_its_period_ends() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let (_, secretary, ids) = branch_of_three(&t.app, &tree, "cal", 50).await;
+    held_theme_day(&t.app, &tree, &secretary, &ids).await;
+    let c = t
+        .app
+        .compliance_calendar(&secretary, tree.branch_a.id, 2026)
+        .await
+        .unwrap();
+    let row = c
+        .rows
+        .iter()
+        .find(|r| r.org_id == tree.branch_a.id)
+        .unwrap();
+    let month = |m: usize| &row.months[m - 1];
+    assert!(month(11).kept.contains(&MeetingKind::ThemeDay));
+    assert!(month(1).missed.contains(&MeetingKind::ThemeDay));
+    // The quarter's general meeting shows at the quarter's end only (支部条例第十二条).
+    assert!(month(3).missed.contains(&MeetingKind::GeneralMeeting));
+    assert!(!month(2).missed.contains(&MeetingKind::GeneralMeeting));
+    // December is not over: its theme day and the year's life meeting are still open.
+    assert!(month(12).open.contains(&MeetingKind::ThemeDay));
+    assert!(month(12).open.contains(&MeetingKind::LifeMeeting));
+    assert!(c.missed() > 0 && c.behind() >= 1);
+    assert!(matches!(
+        t.app
+            .compliance_calendar(&secretary, tree.branch_a.id, 1900)
+            .await,
+        Err(AppError::Invalid(ref f)) if f.field == "year"
     ));
 }

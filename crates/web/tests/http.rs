@@ -1565,6 +1565,27 @@ async fn the_ledgers_of_a_branch_through_the_page_and_the_api() {
         "{}",
         page.body
     );
+    let cal = send(
+        &w,
+        get(&format!("/api/v1/orgs/{branch}/compliance-calendar"), &sec),
+    )
+    .await
+    .json();
+    assert_eq!(
+        cal["items"][0]["months"].as_array().unwrap().len(),
+        12,
+        "{cal}"
+    );
+    let page = send(
+        &w,
+        get(&format!("/orgs/{branch}/compliance-calendar"), &sec),
+    )
+    .await;
+    assert!(
+        page.body.contains("id=\"compliance-calendar\""),
+        "{}",
+        page.body
+    );
     let bad = send(
         &w,
         get(&format!("/api/v1/orgs/{branch}/ledgers?year=abc"), &sec),

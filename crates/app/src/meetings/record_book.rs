@@ -126,12 +126,11 @@ impl App {
         } else {
             12
         };
-        let mut months = Vec::new();
-        for month in 1..=last_month {
-            let day = NaiveDate::from_ymd_opt(year, month, 1).ok_or(AppError::NotFound)?;
-            let mut rows = self.compliance(actor, org_id, day).await?;
+        let mut months = self
+            .compliance_months(actor, org_id, year, 1..=last_month)
+            .await?;
+        for (_, rows) in &mut months {
             rows.retain(|r| r.org_id == org.id);
-            months.push((month, rows));
         }
         let members = self
             .people(

@@ -226,6 +226,38 @@ pub async fn branch_of_three(
     (admin, secretary, ids)
 }
 
+/// A theme day of branch A held on 2026-11-20 with everyone of `ids` present (the clock of
+/// `test_app` is three days later).
+pub async fn held_theme_day(
+    app: &App,
+    tree: &Tree,
+    secretary: &Actor,
+    ids: &[i64],
+) -> dangjian_app::meetings::StoredMeeting {
+    use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan};
+    let starts =
+        chrono::NaiveDateTime::parse_from_str("2026-11-20 14:30", "%Y-%m-%d %H:%M").unwrap();
+    let plan = MeetingPlan::parse(
+        MeetingKind::ThemeDay,
+        "11月主题党日",
+        starts,
+        "活动室",
+        ("", ""),
+    )
+    .unwrap();
+    let m = app
+        .plan_meeting(secretary, tree.branch_a.id, plan)
+        .await
+        .unwrap();
+    let roll: Vec<_> = ids
+        .iter()
+        .map(|p| (*p, Attendance::Present, String::new()))
+        .collect();
+    app.hold_meeting(secretary, m.id, &roll, ("学习交流", ""))
+        .await
+        .unwrap()
+}
+
 /// A small demo university (600 members, seed 7) and its organization department's actor.
 pub async fn demo_admin(app: &App) -> Actor {
     app.build_demo(600, 7, PASSWORD).await.unwrap();

@@ -597,3 +597,72 @@ pub(crate) async fn member_life(
         items,
     }))
 }
+
+/// One month of one organization in the compliance calendar: the kinds of meeting whose
+/// period ends in it, by how they stand.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CalendarMonthView {
+    month: u32,
+    kept: Vec<String>,
+    /// Not held yet, the period not over.
+    open: Vec<String>,
+    missed: Vec<String>,
+}
+
+/// One branch or party group's year.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CalendarRowView {
+    org_id: i64,
+    org_name: String,
+    months: Vec<CalendarMonthView>,
+}
+
+/// A subtree's year against the rules of RULES.md §2, month by month.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ComplianceCalendarView {
+    year: i32,
+    missed: usize,
+    items: Vec<CalendarRowView>,
+    total: u64,
+}
+
+/// The compliance calendar of a subtree for a year: each branch and party group, each month
+/// with the rules whose period ends in it (monthly in the month, quarterly at the quarter's
+/// end, yearly in December).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/compliance-calendar", tag = "meetings",
+    params(("id" = i64, Path), YearParams),
+    responses((status = 200, body = ComplianceCalendarView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn compliance_calendar(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<YearParams>,
+) -> Result<Json<ComplianceCalendarView>, ApiError> {
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let c = st.app.compliance_calendar(&caller.actor, id, year).await?;
+    let codes = |kinds: &[MeetingKind]| kinds.iter().map(|k| k.code().to_owned()).collect();
+    let missed = c.missed();
+    let items: Vec<CalendarRowView> = c
+        .rows
+        .into_iter()
+        .map(|r| CalendarRowView {
+            org_id: r.org_id,
+            org_name: r.org_name,
+            months: (1u32..)
+                .zip(&r.months)
+                .map(|(month, cell)| CalendarMonthView {
+                    month,
+                    kept: codes(&cell.kept),
+                    open: codes(&cell.open),
+                    missed: codes(&cell.missed),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(ComplianceCalendarView {
+        year: c.year,
+        missed,
+        total: items.len() as u64,
+        items,
+    }))
+}

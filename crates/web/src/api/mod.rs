@@ -76,6 +76,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(meetings::correct))
         .routes(routes!(meetings::check_ins))
         .routes(routes!(meetings::compliance))
+        .routes(routes!(meetings::compliance_calendar))
         .routes(routes!(meetings::talks, meetings::record_talk))
         .routes(routes!(meetings::figures))
         .routes(routes!(meetings::member_life))

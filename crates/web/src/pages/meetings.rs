@@ -18,8 +18,8 @@ use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::auth::Client;
 use dangjian_app::meetings::{
-    CalendarEntry, CheckInView, ComplianceRow, HeartTalks, KindFigures, MeetingFigures,
-    MeetingView, MemberLife, RecordBook, StoredMeeting,
+    CalendarCell, CalendarEntry, CheckInView, ComplianceCalendar, ComplianceRow, HeartTalks,
+    KindFigures, MeetingFigures, MeetingView, MemberLife, RecordBook, StoredMeeting,
 };
 use dangjian_domain::FieldError;
 use dangjian_domain::learning::StudyHours;
@@ -282,6 +282,32 @@ pub(crate) async fn compliance(
         month: day.format("%Y-%m").to_string(),
         org,
         rows,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "compliance_calendar.html")]
+pub(crate) struct ComplianceCalendarPage {
+    chrome: Chrome,
+    c: ComplianceCalendar,
+}
+
+/// A subtree's year against the rules, month by month.
+pub(crate) async fn compliance_calendar(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> Result<ComplianceCalendarPage, PageError> {
+    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let c = st.app.compliance_calendar(viewer.actor(), id, year).await?;
+    Ok(ComplianceCalendarPage {
+        chrome: Chrome::new(
+            &viewer,
+            format!("{} · 组织生活落实日历", c.org.name),
+            "orgs",
+        ),
+        c,
     })
 }
 

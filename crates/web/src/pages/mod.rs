@@ -80,6 +80,10 @@ pub(crate) fn routes() -> Router<AppState> {
             get(meetings::list).post(meetings::plan),
         )
         .route("/orgs/{id}/compliance", get(meetings::compliance))
+        .route(
+            "/orgs/{id}/compliance-calendar",
+            get(meetings::compliance_calendar),
+        )
         .route("/orgs/{id}/member-life", get(meetings::member_life))
         .route("/orgs/{id}/ledgers", get(ledgers::page))
         .route("/orgs/{id}/record-book", get(meetings::record_book))
