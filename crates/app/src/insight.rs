@@ -59,6 +59,10 @@ pub struct Dashboard {
     pub by_age: Vec<Count>,
     pub secretaries: SecretaryFigures,
     pub student_share: Option<StudentShare>,
+    /// Last month's organizational life against the rules: counted with the rest, so that a
+    /// university's dashboard does not judge every branch again for each reader.
+    #[serde(skip)]
+    pub life: crate::meetings::ComplianceSummary,
 }
 
 fn pct(part: u64, whole: u64) -> f64 {
@@ -237,7 +241,11 @@ impl App {
             })
             .collect();
 
+        let last_month = chrono::Datelike::with_day(&today, 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(today);
         Ok(Dashboard {
+            life: self.compliance_summary(actor, org.id, last_month).await?,
             secretaries: self.secretary_figures(actor, &org).await?,
             student_share: self.student_share(actor, &org).await?,
             org,

@@ -10,11 +10,8 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Redirect, Response};
-use chrono::Datelike;
 use dangjian_app::insight::Dashboard;
-use dangjian_app::meetings::ComplianceSummary;
 use dangjian_domain::FieldError;
-use dangjian_domain::platform::role::Action;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -32,8 +29,6 @@ pub(crate) struct DashboardPage {
     /// The figures for the charts, as JSON inside a script element.
     data: String,
     scope_choices: Vec<(i64, String, bool)>,
-    /// Last month's organizational life in the subtree, for those who read its records.
-    life: Option<ComplianceSummary>,
 }
 
 pub(crate) async fn page(
@@ -48,23 +43,8 @@ pub(crate) async fn page(
     let data = serde_json::to_string(&d)
         .unwrap_or_default()
         .replace('<', "\\u003c");
-    let life = if actor.access.can_at(Action::ReadRecords, &d.org.path) {
-        let today = st.app.clock().today();
-        let last_month = today
-            .with_day(1)
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(today);
-        Some(
-            st.app
-                .compliance_summary(actor, d.org.id, last_month)
-                .await?,
-        )
-    } else {
-        None
-    };
     Ok(DashboardPage {
         chrome: Chrome::new(&viewer, "统计分析", "dashboard"),
-        life,
         d,
         data,
         scope_choices,
