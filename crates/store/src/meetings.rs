@@ -35,6 +35,11 @@ mod entity {
         pub locked_by_name: Option<String>,
         pub created_at: i64,
         pub study_hours: i32,
+        /// The roll's tally, kept with every change of the attendance.
+        pub expected_count: i32,
+        pub present_count: i32,
+        pub excused_count: i32,
+        pub absent_count: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -276,12 +281,26 @@ fn active(m: &StoredMeeting) -> Result<entity::ActiveModel> {
         locked_by_name: Set(m.locked_by_name.clone()),
         created_at: Set(m.created_at),
         study_hours: Set(i32::try_from(m.plan.study_hours.get()).map_err(StoreError::corrupt)?),
+        expected_count: Set(0),
+        present_count: Set(0),
+        excused_count: Set(0),
+        absent_count: Set(0),
     })
 }
 
 /// A new meeting with its expected attendees, all absent until the roll is taken.
 pub async fn insert(tx: &WriteTx, m: &StoredMeeting, expected: &[i64]) -> Result<()> {
-    active(m)?.insert(tx.conn()).await?;
+    let mut model = active(m)?;
+    let rolled: Vec<AttendanceRow> = expected
+        .iter()
+        .map(|p| AttendanceRow {
+            person_id: *p,
+            status: Attendance::Absent,
+            reason: String::new(),
+        })
+        .collect();
+    set_tally(&mut model, &rolled)?;
+    model.insert(tx.conn()).await?;
     for chunk in expected.chunks(500) {
         let rows: Vec<attendance_entity::ActiveModel> = chunk
             .iter()
@@ -447,6 +466,35 @@ pub async fn set_attendance(tx: &WriteTx, meeting_id: i64, rows: &[AttendanceRow
         .update(tx.conn())
         .await?;
     }
+    retally(tx, meeting_id).await
+}
+
+/// A roll's tally on a meeting's row.
+fn set_tally(model: &mut entity::ActiveModel, rows: &[AttendanceRow]) -> Result<()> {
+    let count = |s: Option<Attendance>| {
+        i32::try_from(
+            rows.iter()
+                .filter(|r| s.is_none_or(|s| r.status == s))
+                .count(),
+        )
+        .map_err(StoreError::corrupt)
+    };
+    model.expected_count = Set(count(None)?);
+    model.present_count = Set(count(Some(Attendance::Present))?);
+    model.excused_count = Set(count(Some(Attendance::Excused))?);
+    model.absent_count = Set(count(Some(Attendance::Absent))?);
+    Ok(())
+}
+
+/// Counts a meeting's roll again onto its row, in the transaction that changed the roll.
+async fn retally(tx: &WriteTx, meeting_id: i64) -> Result<()> {
+    let rows = attendance(tx.conn(), meeting_id).await?;
+    let mut model = entity::ActiveModel {
+        id: Set(meeting_id),
+        ..Default::default()
+    };
+    set_tally(&mut model, &rows)?;
+    model.update(tx.conn()).await?;
     Ok(())
 }
 
@@ -490,7 +538,11 @@ pub async fn insert_many(
     for chunk in meetings.chunks(300) {
         let models = chunk
             .iter()
-            .map(|(m, _)| active(m))
+            .map(|(m, rows)| {
+                let mut model = active(m)?;
+                set_tally(&mut model, rows)?;
+                Ok(model)
+            })
             .collect::<Result<Vec<_>>>()?;
         Entity::insert_many(models)
             .exec_without_returning(tx.conn())
@@ -736,8 +788,8 @@ pub async fn feed_made_at<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Op
         .map(|f| f.created_at))
 }
 
-/// What a subtree held in `[from, until]`, by kind: meetings held, and attendance rows by
-/// status (person-times), counted in the database.
+/// What a subtree held in `[from, until]`, by kind: meetings held, and person-times by status,
+/// summed from the meetings' tallies in the database.
 pub async fn figures<C: ConnectionTrait>(
     db: &C,
     access: &Access,
@@ -756,18 +808,27 @@ pub async fn figures<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    let attendance: Vec<(String, String, i64)> = attendance_entity::Entity::find()
+    let tallies: Vec<(String, i64, i64, i64)> = Entity::find()
         .select_only()
         .column(Column::Kind)
-        .column(attendance_entity::Column::Status)
-        .column_as(attendance_entity::Column::PersonId.count(), "n")
-        .inner_join(Entity)
+        .column_as(Column::PresentCount.sum(), "present")
+        .column_as(Column::ExcusedCount.sum(), "excused")
+        .column_as(Column::AbsentCount.sum(), "absent")
         .filter(held_filter())
         .group_by(Column::Kind)
-        .group_by(attendance_entity::Column::Status)
         .into_tuple()
         .all(db)
         .await?;
+    let attendance: Vec<(String, String, i64)> = tallies
+        .into_iter()
+        .flat_map(|(k, present, excused, absent)| {
+            [
+                (k.clone(), Attendance::Present.code().to_owned(), present),
+                (k.clone(), Attendance::Excused.code().to_owned(), excused),
+                (k, Attendance::Absent.code().to_owned(), absent),
+            ]
+        })
+        .collect();
     let kind = |k: &str| MeetingKind::parse(k).ok_or_else(|| StoreError::corrupt(k));
     Ok((
         held.into_iter()

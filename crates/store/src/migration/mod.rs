@@ -14,6 +14,7 @@ mod m20261126_000009_meetings;
 mod m20261127_000010_check_ins_talks;
 mod m20261130_000011_thought_reports;
 mod m20261130_000012_study_hours;
+pub(crate) mod m20261130_000013_attendance_tallies;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_check_ins_talks::Migration),
             Box::new(m20261130_000011_thought_reports::Migration),
             Box::new(m20261130_000012_study_hours::Migration),
+            Box::new(m20261130_000013_attendance_tallies::Migration),
         ]
     }
 }
