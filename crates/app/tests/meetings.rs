@@ -331,6 +331,13 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     let book = t.app.record_book(&admin, lax, year).await.unwrap();
     assert!(!book.meetings.is_empty() && !book.members.is_empty());
     assert!(book.meetings.iter().all(|v| v.meeting.org_id == lax));
+    // Every member's year is in it; the parts other modules will keep say so.
+    assert_eq!(
+        book.life.members.len(),
+        book.members.iter().filter(|p| p.status.is_member()).count()
+    );
+    assert_eq!(book.later_parts().len(), 3);
+    assert!(book.later_parts()[2].1.contains("党费管理"));
     assert!(
         book.meetings
             .windows(2)

@@ -2,11 +2,12 @@
 //! members, every meeting with its roll, minutes and corrections, and each month's standing
 //! against the rules of organizational life — read from the records, nothing typed twice.
 
-use super::{ComplianceRow, HeartTalks, MeetingView};
+use super::{ComplianceRow, HeartTalks, MeetingView, MemberLife};
 use crate::org::CommitteeSeat;
 use crate::people::PeopleQuery;
 use crate::{Actor, App, AppError, Result, docx::Document};
 use chrono::{Datelike, NaiveDate};
+use dangjian_domain::ledgers::LedgerItem;
 use dangjian_domain::meetings::{Attendance, Kept, period_of};
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
@@ -27,6 +28,73 @@ pub struct RecordBook {
     pub months: Vec<(u32, Vec<ComplianceRow>)>,
     /// The year's heart talks, and the members nobody talked with.
     pub talks: HeartTalks,
+    /// Each member's attendance and study hours.
+    pub life: MemberLife,
+}
+
+/// The columns of the members' attendance and study hours.
+pub const LIFE_HEADER: [&str; 8] = [
+    "姓名",
+    "应参加",
+    "出席",
+    "请假",
+    "缺席",
+    "出席率",
+    "学时",
+    "要求",
+];
+
+/// The record book's parts whose records other modules will keep, in its order: heading and
+/// what stands there until then.
+pub const LATER_PARTS: [(LedgerItem, &str); 3] = [
+    (LedgerItem::WorkPlans, "七、工作计划和总结"),
+    (LedgerItem::MemberAppraisal, "八、民主评议党员结果"),
+    (LedgerItem::DuesCollection, "九、党费收缴情况"),
+];
+
+impl RecordBook {
+    /// The parts still kept on paper: heading and note.
+    pub fn later_parts(&self) -> Vec<(&'static str, String)> {
+        LATER_PARTS
+            .iter()
+            .map(|(item, heading)| {
+                (
+                    *heading,
+                    format!(
+                        "由“{}”模块登记，上线后自动汇入本记录本；此前沿用纸质记录。",
+                        item.kept_later_by().unwrap_or_default()
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// The columns of the members' year.
+    pub fn life_header(&self) -> [&'static str; 8] {
+        LIFE_HEADER
+    }
+
+    /// The members' year as table rows under `LIFE_HEADER`.
+    pub fn life_rows(&self) -> Vec<Vec<String>> {
+        self.life
+            .members
+            .iter()
+            .map(|m| {
+                vec![
+                    m.name.clone(),
+                    m.life.expected().to_string(),
+                    m.life.present.to_string(),
+                    m.life.excused.to_string(),
+                    m.life.absent.to_string(),
+                    m.life
+                        .attendance_percent()
+                        .map_or_else(|| "—".to_owned(), |p| format!("{p}%")),
+                    m.life.hours.to_string(),
+                    m.minimum.to_string(),
+                ]
+            })
+            .collect()
+    }
 }
 
 impl RecordBook {
@@ -152,6 +220,7 @@ impl App {
             .collect();
         Ok(RecordBook {
             talks: self.heart_talks(actor, org_id, year).await?,
+            life: self.member_life(actor, org_id, year).await?,
             committee: self.committee(actor, &org).await?,
             members,
             meetings,
@@ -275,6 +344,12 @@ impl App {
         }
         for gap in &gaps {
             doc = doc.para(gap);
+        }
+        let mut life = vec![LIFE_HEADER.map(str::to_owned).to_vec()];
+        life.extend(book.life_rows());
+        doc = doc.heading("六、党员出勤和学时").table(&life);
+        for (heading, note) in book.later_parts() {
+            doc = doc.heading(heading).para(&note);
         }
         doc.into_bytes()
     }
