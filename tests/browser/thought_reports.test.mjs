@@ -73,10 +73,12 @@ describe('a thought report from the activist to the mentor, and the ledgers', { 
     const page = await newPage(browser);
     await signIn(page, 'admin');
     await page.goto(`${BASE_URL}${reportUrl}`);
-    const branch = await page.evaluate(async (url) => {
+    const { org_id: branch, person_id: writer } = await page.evaluate(async (url) => {
       const r = await fetch(`/api/v1${url}`);
-      return (await r.json()).org_id;
+      return r.json();
     }, reportUrl);
+    await page.goto(`${BASE_URL}/people/${writer}/development`);
+    assert.match(await page.locator('#person-reports').innerText(), /2026年第四季度思想汇报/);
     await page.goto(`${BASE_URL}/orgs/${branch}`);
     await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/ledgers')), page.locator('#ledgers-link').click()]);
     assert.equal(await page.locator('table.ledger').count(), 5, 'five ledgers');

@@ -280,6 +280,22 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
+    /// A person's reports, newest first, for those who read their records (the development
+    /// page).
+    pub async fn person_thought_reports(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+    ) -> Result<Vec<ReportView>> {
+        let db = self.store.db();
+        people_store::find(db, &actor.access, Action::ReadRecords, person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let reports = store::of_person(db, person_id, REPORT_LIST_LIMIT).await?;
+        let reader = self.own_person(actor).await?.map(|p| p.id);
+        self.report_views(reports, reader).await
+    }
+
     /// The reports handed in within an organization's subtree in a year, and the people of
     /// the organization itself who hand in reports but handed in none that year.
     pub async fn thought_reports_of_org(

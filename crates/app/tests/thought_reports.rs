@@ -138,6 +138,13 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
         !branch.reports.iter().any(|v| v.may_answer),
         "the secretary only reads"
     );
+    // The development page of the activist lists them too.
+    let of_person = t
+        .app
+        .person_thought_reports(&branch_secretary, report.person_id)
+        .await
+        .unwrap();
+    assert_eq!(of_person.first().map(|v| v.report.id), Some(report.id));
     assert!(t.app.thought_report(&admin, report.id).await.is_ok());
     let outsider = common::signed_actor(&t.app, "outsider", "member", Some(org_id)).await;
     assert!(matches!(
@@ -147,6 +154,12 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     assert!(matches!(
         t.app.thought_reports_of_org(&outsider, org_id, year).await,
         Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        t.app
+            .person_thought_reports(&outsider, report.person_id)
+            .await,
+        Err(AppError::NotFound)
     ));
 
     let auditor = demo_actor(&t.app, "auditor").await;

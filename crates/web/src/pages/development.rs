@@ -15,6 +15,7 @@ use dangjian_app::development::{
     Accountable, BOARD_DUE_DAYS, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
 };
 use dangjian_app::people::PeopleQuery;
+use dangjian_app::thought_report::ReportView;
 use dangjian_app::training::PersonTraining;
 use dangjian_domain::FieldError;
 use dangjian_domain::development::policy::StepPolicy;
@@ -44,6 +45,8 @@ pub(crate) struct DevelopmentPage {
     refused: Option<(Step, String)>,
     /// The person's party-school classes and their credit toward step 11.
     training: PersonTraining,
+    /// The person's thought reports, newest first.
+    reports: Vec<ReportView>,
     documents: &'static [DevelopmentDocument],
     /// How the university runs each step: the documents it asks for.
     policies: Vec<(Step, StepPolicy, bool)>,
@@ -116,6 +119,7 @@ async fn development_page(
         today: st.app.clock().today().to_string(),
         refused: None,
         training: st.app.person_training(actor, id).await?,
+        reports: st.app.person_thought_reports(actor, id).await?,
         documents: DevelopmentDocument::ALL,
         policies: st.app.step_policies().await?,
         upload_refused: None,
