@@ -284,9 +284,19 @@ async fn serve(app: App, addr: SocketAddr, data: &Path) -> Result<()> {
     let lock = serve_lock(data)?;
     // Several servers may share a data folder on PostgreSQL deployments: a shared lock.
     lock.lock_shared()?;
-    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
-        .install_recorder()
-        .ok();
+    // Metrics only for a scraper with the configured token.
+    let metrics = match std::env::var("DANGJIAN_METRICS_TOKEN") {
+        Ok(token) if !token.trim().is_empty() => {
+            metrics_exporter_prometheus::PrometheusBuilder::new()
+                .install_recorder()
+                .ok()
+                .map(|handle| dangjian_web::MetricsEndpoint {
+                    handle,
+                    token: token.trim().to_owned(),
+                })
+        }
+        _ => None,
+    };
     let state = AppState {
         app: app.clone(),
         metrics,

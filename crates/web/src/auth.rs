@@ -65,7 +65,7 @@ pub(crate) fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<
         .build()
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -24,7 +24,16 @@ use tower_governor::governor::GovernorConfigBuilder;
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    pub metrics: Option<PrometheusHandle>,
+    /// `/metrics`, when a scraper's token is configured; otherwise the endpoint is not there.
+    pub metrics: Option<MetricsEndpoint>,
+}
+
+/// The Prometheus endpoint and the token a scraper sends as `Authorization: Bearer`: the
+/// request counts by route are nobody else's business.
+#[derive(Clone)]
+pub struct MetricsEndpoint {
+    pub handle: PrometheusHandle,
+    pub token: String,
 }
 
 /// Forms and JSON bodies; uploads have their own, larger limit checked again by the app.

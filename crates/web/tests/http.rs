@@ -1593,3 +1593,47 @@ async fn the_ledgers_of_a_branch_through_the_page_and_the_api() {
     .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
 }
+
+#[tokio::test]
+async fn metrics_are_served_only_to_the_scraper_with_the_token() {
+    let w = web().await;
+    // The test's server has no token configured: there is no endpoint.
+    assert_eq!(
+        send(&w, get("/metrics", "")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(
+        DbConfig::Sqlite {
+            data_dir: dir.path().to_owned(),
+        },
+        dir.path().to_owned(),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let handle = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .build_recorder()
+        .handle();
+    let metrics = Some(dangjian_web::MetricsEndpoint {
+        handle,
+        token: "scrape-secret".to_owned(),
+    });
+    let router = dangjian_web::router(AppState { app, metrics });
+    let ask = |auth: Option<&str>| {
+        let mut req = Request::get("/metrics");
+        if let Some(a) = auth {
+            req = req.header(header::AUTHORIZATION, a);
+        }
+        router.clone().oneshot(req.body(Body::empty()).unwrap())
+    };
+    assert_eq!(ask(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        ask(Some("Bearer wrong")).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        ask(Some("Bearer scrape-secret")).await.unwrap().status(),
+        StatusCode::OK
+    );
+}
