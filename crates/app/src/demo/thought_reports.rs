@@ -32,7 +32,9 @@ const ANSWERS: [&str; 4] = [
 
 /// The quarter a day falls in, as the title names it.
 fn title(on: NaiveDate) -> String {
-    format!("{}年第{}季度思想汇报", on.year(), on.month0() / 3 + 1)
+    const QUARTERS: [&str; 4] = ["一", "二", "三", "四"];
+    let quarter = usize::try_from(on.month0() / 3).map_or("四", |q| QUARTERS[q.min(3)]);
+    format!("{}年第{quarter}季度思想汇报", on.year())
 }
 
 /// An hour of a day in Shanghai, as stored.
