@@ -224,16 +224,13 @@ impl App {
         Ok(expected
             .iter()
             .filter_map(|p| accounts.get(p))
-            .map(|account| Notification {
-                id: self.new_id(),
-                account_id: *account,
-                kind: MEETING_NOTICE.to_owned(),
-                day: self.today(),
-                title: format!("会议通知：{}", plan.topic),
-                body: body.clone(),
-                link: None,
-                created_at: self.now_ms(),
-                read_at: None,
+            .map(|account| {
+                self.message(
+                    *account,
+                    (MEETING_NOTICE, self.today()),
+                    (format!("会议通知：{}", plan.topic), body.clone()),
+                    None,
+                )
             })
             .collect())
     }

@@ -21,6 +21,27 @@ pub const DIGEST_ROWS: usize = 30;
 pub const NOTIFICATION_LIMIT: u64 = 50;
 
 impl App {
+    /// A new, unread message of `kind` for an account, dated `day`.
+    pub(crate) fn message(
+        &self,
+        account_id: i64,
+        (kind, day): (&str, chrono::NaiveDate),
+        (title, body): (String, String),
+        link: Option<String>,
+    ) -> Notification {
+        Notification {
+            id: self.new_id(),
+            account_id,
+            kind: kind.to_owned(),
+            day,
+            title,
+            body,
+            link,
+            created_at: self.now_ms(),
+            read_at: None,
+        }
+    }
+
     /// The actor's latest messages, newest first.
     pub async fn notifications(&self, actor: &Actor) -> Result<Vec<Notification>> {
         match actor.account_id {
@@ -115,26 +136,24 @@ impl App {
                         summary.missed.len() - lines.len()
                     ));
                 }
-                messages.push(Notification {
-                    id: self.new_id(),
-                    account_id: account.id,
-                    kind: COMPLIANCE_DIGEST_JOB.to_owned(),
-                    day: month,
-                    title: format!(
-                        "{label}组织生活：{}（{} 个党支部和党小组中 {} 个有未落实事项）",
-                        org.name,
-                        summary.branches,
-                        summary.missed.len()
+                messages.push(self.message(
+                    account.id,
+                    (COMPLIANCE_DIGEST_JOB, month),
+                    (
+                        format!(
+                            "{label}组织生活：{}（{} 个党支部和党小组中 {} 个有未落实事项）",
+                            org.name,
+                            summary.branches,
+                            summary.missed.len()
+                        ),
+                        lines.join("\n"),
                     ),
-                    body: lines.join("\n"),
-                    link: Some(format!(
+                    Some(format!(
                         "/orgs/{}/compliance?month={}",
                         org.id,
                         last_month.format("%Y-%m")
                     )),
-                    created_at: self.now_ms(),
-                    read_at: None,
-                });
+                ));
             }
         }
         let tx = self.store.begin_write().await?;
@@ -206,17 +225,15 @@ impl App {
                     total - lines.len()
                 ));
             }
-            messages.push(Notification {
-                id: self.new_id(),
-                account_id: account.id,
-                kind: DIGEST_JOB.to_owned(),
-                day: today,
-                title: format!("发展党员待办（{today}）：{total} 项到期，其中 {overdue} 项已逾期"),
-                body: lines.join("\n"),
+            messages.push(self.message(
+                account.id,
+                (DIGEST_JOB, today),
+                (
+                    format!("发展党员待办（{today}）：{total} 项到期，其中 {overdue} 项已逾期"),
+                    lines.join("\n"),
+                ),
                 link,
-                created_at: self.now_ms(),
-                read_at: None,
-            });
+            ));
         }
         let tx = self.store.begin_write().await?;
         store::insert_many(&tx, &messages).await?;

@@ -23,6 +23,9 @@ pub const REPORT_LIST_LIMIT: u64 = 200;
 /// Messages of this kind tell a mentor of a report handed in, and its writer of the answer.
 pub const THOUGHT_REPORT_NOTICE: &str = "thought_report";
 
+/// Where the messages about reports lead.
+const MY_REPORTS: &str = "/my/thought-reports";
+
 /// A report with the names of its writer and mentors, and whether the reader may answer it.
 #[derive(Debug, Clone)]
 pub struct ReportView {
@@ -170,16 +173,16 @@ impl App {
             .mentor_ids
             .iter()
             .filter_map(|m| accounts.get(m))
-            .map(|account| Notification {
-                id: self.new_id(),
-                account_id: *account,
-                kind: THOUGHT_REPORT_NOTICE.to_owned(),
-                day: self.today(),
-                title: format!("{}递交了思想汇报：{}", person.name, stored.report.title),
-                body: "您是其培养联系人，请阅读并回复。".to_owned(),
-                link: Some("/my/thought-reports".to_owned()),
-                created_at: self.now_ms(),
-                read_at: None,
+            .map(|account| {
+                self.message(
+                    *account,
+                    (THOUGHT_REPORT_NOTICE, self.today()),
+                    (
+                        format!("{}递交了思想汇报：{}", person.name, stored.report.title),
+                        "您是其培养联系人，请阅读并回复。".to_owned(),
+                    ),
+                    Some(MY_REPORTS.to_owned()),
+                )
             })
             .collect();
         let tx = self.store.begin_write().await?;
@@ -234,17 +237,15 @@ impl App {
         if let Some(account) = writer_account {
             dangjian_store::notification::insert_many(
                 &tx,
-                &[Notification {
-                    id: self.new_id(),
-                    account_id: account,
-                    kind: THOUGHT_REPORT_NOTICE.to_owned(),
-                    day: self.today(),
-                    title: format!("培养联系人{}回复了您的思想汇报", mentor.name),
-                    body: report.report.title.clone(),
-                    link: Some("/my/thought-reports".to_owned()),
-                    created_at: self.now_ms(),
-                    read_at: None,
-                }],
+                &[self.message(
+                    account,
+                    (THOUGHT_REPORT_NOTICE, self.today()),
+                    (
+                        format!("培养联系人{}回复了您的思想汇报", mentor.name),
+                        report.report.title.clone(),
+                    ),
+                    Some(MY_REPORTS.to_owned()),
+                )],
             )
             .await?;
         }
