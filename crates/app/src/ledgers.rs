@@ -84,14 +84,7 @@ impl App {
             return Err(AppError::Forbidden("查看该组织的台账"));
         }
         let today = self.today();
-        if year < 2000 || year > today.year() {
-            return Err(
-                dangjian_domain::FieldError::new("year", "年度", "应为 2000 年至今年").into(),
-            );
-        }
-        let (from, until) = NaiveDate::from_ymd_opt(year, 1, 1)
-            .zip(NaiveDate::from_ymd_opt(year, 12, 31))
-            .ok_or(AppError::NotFound)?;
+        let (from, until) = self.record_year(year)?;
         let in_year = |d: NaiveDate| from <= d && d <= until;
         let mut entries: HashMap<LedgerItem, LedgerEntry> = LedgerItem::ALL
             .iter()

@@ -155,6 +155,23 @@ impl App {
         self.store.engine()
     }
 
+    /// The first and last day of a year, or why it is no year.
+    fn year_span(year: i32) -> Result<(chrono::NaiveDate, chrono::NaiveDate)> {
+        let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+            .ok_or_else(|| dangjian_domain::FieldError::new("year", "年度", "不是有效的年份"))?;
+        Ok(dangjian_domain::meetings::period_of(12, first))
+    }
+
+    /// A year of records, from 2000 to this year: its first and last day.
+    fn record_year(&self, year: i32) -> Result<(chrono::NaiveDate, chrono::NaiveDate)> {
+        if !(2000..=chrono::Datelike::year(&self.today())).contains(&year) {
+            return Err(
+                dangjian_domain::FieldError::new("year", "年度", "应为 2000 年至今年").into(),
+            );
+        }
+        Self::year_span(year)
+    }
+
     fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
     }

@@ -22,7 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
     Attendance, GROUP_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
-    branch_requirements, check_in, check_in_window, committee_quorum, kept, period_of, transition,
+    branch_requirements, check_in, check_in_window, committee_quorum, kept, transition,
 };
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::PersonStatus;
@@ -561,13 +561,11 @@ impl App {
         year: i32,
     ) -> Result<Vec<StoredMeeting>> {
         let org = self.org(actor, org_id).await?;
-        let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::NotFound)?;
-        let until = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(AppError::NotFound)?;
         Ok(store::of_subtree(
             self.store.db(),
             &actor.access,
             &org.path,
-            (from, until),
+            Self::year_span(year)?,
             MEETING_LIST_LIMIT,
         )
         .await?)
@@ -628,10 +626,8 @@ impl App {
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的组织生活"));
         }
-        let first = NaiveDate::from_ymd_opt(year, 1, 1)
-            .ok_or_else(|| FieldError::new("year", "年度", "不是有效的年份"))?;
         let db = self.store.db();
-        let held = store::held_in(db, &actor.access, &org.path, period_of(12, first)).await?;
+        let held = store::held_in(db, &actor.access, &org.path, Self::year_span(year)?).await?;
         let mut branches = org_store::subtrees(
             db,
             &actor.access,

@@ -3,7 +3,6 @@
 //! in 消息), read and answered by them; the organization reads its subtree's.
 
 use crate::{Actor, App, AppError, Result};
-use chrono::NaiveDate;
 use dangjian_domain::development::thought_report::{ThoughtReport, hands_in, parse_answer};
 use dangjian_domain::development::{Step, StepDetail};
 use dangjian_domain::org::Org;
@@ -310,9 +309,7 @@ impl App {
             return Err(AppError::Forbidden("查看该组织的思想汇报"));
         }
         let db = self.store.db();
-        let (from, until) = NaiveDate::from_ymd_opt(year, 1, 1)
-            .zip(NaiveDate::from_ymd_opt(year, 12, 31))
-            .ok_or_else(|| dangjian_domain::FieldError::new("year", "年度", "不是有效的年份"))?;
+        let (from, until) = Self::year_span(year)?;
         let reports = store::of_subtree(
             db,
             &actor.access,

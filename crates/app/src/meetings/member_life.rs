@@ -5,7 +5,6 @@
 
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
-use dangjian_domain::FieldError;
 use dangjian_domain::learning::{StudyRules, YearOfLife};
 use dangjian_domain::org::Org;
 use dangjian_domain::people::PersonStatus;
@@ -64,9 +63,7 @@ impl App {
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织党员的组织生活情况"));
         }
-        let (from, end) = NaiveDate::from_ymd_opt(year, 1, 1)
-            .zip(NaiveDate::from_ymd_opt(year, 12, 31))
-            .ok_or_else(|| FieldError::new("year", "年度", "不是有效的年份"))?;
+        let (from, end) = Self::year_span(year)?;
         let today = self.today();
         let through = end.min(today);
         let db = self.store.db();

@@ -6,9 +6,9 @@ use super::{ComplianceRow, HeartTalks, MeetingView, MemberLife};
 use crate::org::CommitteeSeat;
 use crate::people::PeopleQuery;
 use crate::{Actor, App, AppError, Result, docx::Document};
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use dangjian_domain::ledgers::LedgerItem;
-use dangjian_domain::meetings::{Attendance, Kept, period_of};
+use dangjian_domain::meetings::{Attendance, Kept};
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
 use dangjian_domain::people::Person;
@@ -169,19 +169,12 @@ impl App {
             return Err(AppError::Forbidden("查看该组织的工作记录本"));
         }
         let today = self.today();
-        if year < 2000 || year > today.year() {
-            return Err(
-                dangjian_domain::FieldError::new("year", "年度", "应为 2000 年至今年").into(),
-            );
-        }
+        let span = self.record_year(year)?;
         let own = dangjian_store::meetings::of_org(
             self.store.db(),
             &actor.access,
             (org.id, &org.path),
-            period_of(
-                12,
-                NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::NotFound)?,
-            ),
+            span,
             super::MEETING_LIST_LIMIT,
         )
         .await?;
