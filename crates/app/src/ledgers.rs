@@ -71,6 +71,22 @@ impl Ledgers {
     }
 }
 
+/// The item of the ledgers being filled.
+fn entry(entries: &mut HashMap<LedgerItem, LedgerEntry>, item: LedgerItem) -> &mut LedgerEntry {
+    entries
+        .entry(item)
+        .or_insert_with(|| LedgerEntry::new(item))
+}
+
+/// Who recorded a set of records, each once, in order.
+fn recorders<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    names
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Names listed after a count: "3 人：甲、乙、丙".
 fn named(names: &[String]) -> String {
     format!("{} 人：{}", names.len(), names.join("、"))
@@ -86,10 +102,7 @@ impl App {
         let today = self.today();
         let (from, until) = self.record_year(year)?;
         let in_year = |d: NaiveDate| from <= d && d <= until;
-        let mut entries: HashMap<LedgerItem, LedgerEntry> = LedgerItem::ALL
-            .iter()
-            .map(|i| (*i, LedgerEntry::new(*i)))
-            .collect();
+        let mut entries: HashMap<LedgerItem, LedgerEntry> = HashMap::new();
         let db = self.store.db();
         let id = org.id;
 
@@ -106,9 +119,7 @@ impl App {
             .await?
             .iter()
             .any(|c| c.kind == dangjian_domain::org::OrgKind::Group && c.is_active());
-        let roster = entries
-            .get_mut(&LedgerItem::MemberRoster)
-            .ok_or(AppError::NotFound)?;
+        let roster = entry(&mut entries, LedgerItem::MemberRoster);
         roster.records = people.len();
         roster.link = Some(format!("/people?under={id}"));
         let no_phone: Vec<String> = people
@@ -134,9 +145,7 @@ impl App {
         }
 
         let board = self.development_board(actor, id).await?;
-        let dev = entries
-            .get_mut(&LedgerItem::DevelopmentRoster)
-            .ok_or(AppError::NotFound)?;
+        let dev = entry(&mut entries, LedgerItem::DevelopmentRoster);
         dev.records = board
             .by_stage
             .iter()
@@ -176,9 +185,7 @@ impl App {
         }
 
         let reports = self.thought_reports_of_org(actor, id, year).await?;
-        let thought = entries
-            .get_mut(&LedgerItem::ThoughtReports)
-            .ok_or(AppError::NotFound)?;
+        let thought = entry(&mut entries, LedgerItem::ThoughtReports);
         thought.records = reports.reports.len();
         thought.link = Some(format!("/orgs/{id}/thought-reports?year={year}"));
         let unanswered = reports
@@ -199,9 +206,7 @@ impl App {
         }
 
         let sanctions = dangjian_store::discipline::of_people(db, &member_ids).await?;
-        let disciplines = entries
-            .get_mut(&LedgerItem::Disciplines)
-            .ok_or(AppError::NotFound)?;
+        let disciplines = entry(&mut entries, LedgerItem::Disciplines);
         disciplines.records = sanctions
             .iter()
             .filter(|d| in_year(d.discipline.decided_on))
@@ -261,19 +266,14 @@ impl App {
             let Some(kind) = item.meeting_kind() else {
                 continue;
             };
-            let e = entries.get_mut(&item).ok_or(AppError::NotFound)?;
+            let e = entry(&mut entries, item);
             let of_kind: Vec<_> = held.iter().filter(|m| m.plan.kind == kind).collect();
             e.records = of_kind.len();
             e.evidence = of_kind
                 .iter()
                 .map(|m| photos_of.get(&m.id).copied().unwrap_or(0))
                 .sum();
-            e.recorders = of_kind
-                .iter()
-                .map(|m| m.recorded_by_name.clone())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            e.recorders = recorders(of_kind.iter().map(|m| &m.recorded_by_name));
             e.link = Some(format!("/orgs/{id}/meetings?year={year}"));
             e.gaps.extend(
                 missed
@@ -307,17 +307,9 @@ impl App {
         }
 
         let talks = self.heart_talks(actor, id, year).await?;
-        let talk = entries
-            .get_mut(&LedgerItem::HeartTalks)
-            .ok_or(AppError::NotFound)?;
+        let talk = entry(&mut entries, LedgerItem::HeartTalks);
         talk.records = talks.talks.len();
-        talk.recorders = talks
-            .talks
-            .iter()
-            .map(|t| t.talk.recorded_by_name.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        talk.recorders = recorders(talks.talks.iter().map(|t| &t.talk.recorded_by_name));
         talk.link = Some(format!("/orgs/{id}/talks?year={year}"));
         if !talks.untalked.is_empty() {
             talk.gaps.push(format!(
@@ -327,9 +319,7 @@ impl App {
         }
 
         let life = self.member_life(actor, id, year).await?;
-        let study = entries
-            .get_mut(&LedgerItem::StudyHours)
-            .ok_or(AppError::NotFound)?;
+        let study = entry(&mut entries, LedgerItem::StudyHours);
         study.records = life.members.len();
         study.link = Some(format!("/orgs/{id}/member-life?year={year}"));
         let short: Vec<String> = life
@@ -359,9 +349,7 @@ impl App {
 
         // 党支部综合台账.
         let overview = self.org_overview(actor, &org).await?;
-        let committee = entries
-            .get_mut(&LedgerItem::Committee)
-            .ok_or(AppError::NotFound)?;
+        let committee = entry(&mut entries, LedgerItem::Committee);
         committee.records = overview.committee.len();
         committee.link = Some(format!("/orgs/{id}"));
         let seat = |p: Position| {
@@ -396,16 +384,9 @@ impl App {
             (from, until),
         )
         .await?;
-        let development = entries
-            .get_mut(&LedgerItem::Development)
-            .ok_or(AppError::NotFound)?;
+        let development = entry(&mut entries, LedgerItem::Development);
         development.records = steps.len();
-        development.recorders = steps
-            .iter()
-            .map(|s| s.recorded_by_name.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        development.recorders = recorders(steps.iter().map(|s| &s.recorded_by_name));
         development.link = Some(format!("/orgs/{id}/development?year={year}"));
         let late = steps.iter().filter(|s| s.breach.is_some()).count();
         if late > 0 {
@@ -415,9 +396,7 @@ impl App {
         }
 
         let events = self.org_events(&org).await?;
-        let history = entries
-            .get_mut(&LedgerItem::OrgHistory)
-            .ok_or(AppError::NotFound)?;
+        let history = entry(&mut entries, LedgerItem::OrgHistory);
         history.records = events.iter().filter(|e| in_year(e.event.on_date)).count();
         history.link = Some(format!("/orgs/{id}"));
 
@@ -427,7 +406,7 @@ impl App {
                 (
                     *k,
                     LedgerItem::of(*k)
-                        .filter_map(|i| entries.remove(&i))
+                        .map(|i| entries.remove(&i).unwrap_or_else(|| LedgerEntry::new(i)))
                         .collect(),
                 )
             })
