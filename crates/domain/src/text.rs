@@ -2,16 +2,17 @@
 
 use crate::FieldError;
 
-/// Checks a required single-line text and returns it trimmed.
-pub fn single_line(
+/// Checks a required text: trimmed, not empty (`missing` says so), at most `max_chars`
+/// characters, and no control characters but those `allowed`.
+fn checked(
     value: &str,
-    field: &'static str,
-    label: &'static str,
-    max_chars: usize,
+    (field, label): (&'static str, &'static str),
+    (missing, max_chars): (&'static str, usize),
+    allowed: fn(char) -> bool,
 ) -> Result<String, FieldError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(FieldError::new(field, label, "不能为空"));
+        return Err(FieldError::new(field, label, missing));
     }
     if trimmed.chars().count() > max_chars {
         return Err(FieldError::new(
@@ -20,10 +21,22 @@ pub fn single_line(
             format!("不能超过 {max_chars} 个字"),
         ));
     }
-    if trimmed.chars().any(char::is_control) {
+    if trimmed.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(FieldError::new(field, label, "不能含有控制字符"));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Checks a required single-line text and returns it trimmed.
+pub fn single_line(
+    value: &str,
+    field: &'static str,
+    label: &'static str,
+    max_chars: usize,
+) -> Result<String, FieldError> {
+    checked(value, (field, label), ("不能为空", max_chars), |_| {
+        false
+    })
 }
 
 /// Checks an optional single-line text: empty is none, anything else as `single_line`.
@@ -45,28 +58,13 @@ pub fn optional_line(
 /// write when it is empty.
 pub fn paragraphs(
     value: &str,
-    (field, label): (&'static str, &'static str),
+    field: (&'static str, &'static str),
     missing: &'static str,
     max_chars: usize,
 ) -> Result<String, FieldError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(FieldError::new(field, label, missing));
-    }
-    if trimmed.chars().count() > max_chars {
-        return Err(FieldError::new(
-            field,
-            label,
-            format!("最多 {max_chars} 字"),
-        ));
-    }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(FieldError::new(field, label, "不能含有控制字符"));
-    }
-    Ok(trimmed.to_owned())
+    checked(value, field, (missing, max_chars), |c| {
+        matches!(c, '\n' | '\r' | '\t')
+    })
 }
 
 #[cfg(test)]

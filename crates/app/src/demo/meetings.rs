@@ -209,9 +209,7 @@ pub(super) fn talks_of(
             org_path: branch.org.path.clone(),
             talk,
             recorded_by_name: branch.secretary_name.to_owned(),
-            created_at: on
-                .and_hms_opt(18, 0, 0)
-                .map_or(0, dangjian_domain::clock::shanghai_ms),
+            created_at: super::at(on, 18),
         });
     }
     out

@@ -98,6 +98,12 @@ fn shape(members: u64) -> (usize, usize) {
     }
 }
 
+/// An hour of a day in Shanghai, as stored: when the demo's records were made.
+fn at(on: NaiveDate, hour: u32) -> i64 {
+    on.and_hms_opt(hour, 0, 0)
+        .map_or(0, dangjian_domain::clock::shanghai_ms)
+}
+
 fn ordinal(i: usize) -> String {
     ORDINALS
         .get(i)

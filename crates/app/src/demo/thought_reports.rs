@@ -37,12 +37,6 @@ fn title(on: NaiveDate) -> String {
     format!("{}年第{quarter}季度思想汇报", on.year())
 }
 
-/// An hour of a day in Shanghai, as stored.
-fn at(on: NaiveDate, hour: u32) -> i64 {
-    on.and_hms_opt(hour, 0, 0)
-        .map_or(0, dangjian_domain::clock::shanghai_ms)
-}
-
 /// The reports of one person of the roster by `today`, from their development steps; `id`
 /// gives each report its id.
 pub(super) fn of_person(
@@ -83,7 +77,7 @@ pub(super) fn of_person(
                 text: ANSWERS[rng.random_range(0..ANSWERS.len())].to_owned(),
                 by_person_id: *mentor,
                 by_name: name.clone(),
-                at: at(answered_on, 20),
+                at: super::at(answered_on, 20),
             }),
             _ => None,
         };
@@ -99,7 +93,7 @@ pub(super) fn of_person(
             handed_in_on: on,
             mentor_ids: mentors.iter().map(|(m, _)| *m).collect(),
             answer,
-            created_at: at(on, 12),
+            created_at: super::at(on, 12),
         });
         on = next;
     }
