@@ -371,49 +371,9 @@ pub async fn students_under<C: ConnectionTrait>(
         .collect()
 }
 
-/// Every column that holds a materialized path, so a moved subtree moves everywhere.
-const PATH_COLUMNS: [(&str, &str); 9] = [
-    ("orgs", "path"),
-    ("persons", "org_path"),
-    ("person_periods", "org_path"),
-    ("positions", "org_path"),
-    ("transfers", "from_org_path"),
-    ("transfers", "to_org_path"),
-    ("import_batches", "org_path"),
-    ("org_students", "org_path"),
-    ("attachments", "org_path"),
-];
-
-/// Re-roots a subtree: every path from `old` on now starts with `new`, in one statement per
-/// column (an index range, as the scope filter reads it).
+/// Re-roots a subtree: every path from `old` on now starts with `new`, whatever table holds it.
 pub async fn rewrite_paths(tx: &WriteTx, old: &OrgPath, new: &OrgPath) -> Result<()> {
-    use sea_orm::{DbBackend, Statement};
-    let backend = tx.conn().get_database_backend();
-    let (p1, p2, p3, p4) = match backend {
-        DbBackend::Postgres => ("$1", "$2", "$3", "$4"),
-        _ => ("?", "?", "?", "?"),
-    };
-    // An INTEGER (not BIGINT): PostgreSQL has substr(text, integer) only.
-    let keep_from = i32::try_from(old.as_str().len() + 1).unwrap_or(i32::MAX);
-    for (table, column) in PATH_COLUMNS {
-        let sql = format!(
-            "UPDATE {table} SET {column} = {p1} || substr({column}, {p2}) \
-             WHERE {column} >= {p3} AND {column} < {p4}"
-        );
-        tx.conn()
-            .execute_raw(Statement::from_sql_and_values(
-                backend,
-                sql,
-                [
-                    new.as_str().into(),
-                    keep_from.into(),
-                    old.as_str().into(),
-                    old.subtree_upper_bound().into(),
-                ],
-            ))
-            .await?;
-    }
-    Ok(())
+    crate::scope::rewrite_subtree(tx, old, new).await
 }
 
 pub async fn set_parent(tx: &WriteTx, id: i64, parent_id: i64) -> Result<()> {

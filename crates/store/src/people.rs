@@ -945,6 +945,20 @@ pub async fn move_people(
     now_ms: i64,
 ) -> Result<u64> {
     let on = periods.first().map(|p| p.from_on).unwrap_or_default();
+    // Their own records (development, thought reports, disciplines) go with them.
+    match movers {
+        Movers::AllOf(org) => {
+            let people = "SELECT id FROM persons WHERE org_id = ? AND left_on IS NULL";
+            crate::scope::follow_people(tx, (people, &[org.into()]), (to, to_path)).await?;
+        }
+        Movers::Ids(ids) => {
+            for chunk in ids.chunks(500) {
+                let people = vec!["?"; chunk.len()].join(", ");
+                let values: Vec<sea_orm::Value> = chunk.iter().map(|&id| id.into()).collect();
+                crate::scope::follow_people(tx, (&people, &values), (to, to_path)).await?;
+            }
+        }
+    }
     let (period_cond, person_cond) = match movers {
         Movers::AllOf(org) => (
             period::Column::OrgId.eq(org),
