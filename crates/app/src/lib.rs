@@ -20,6 +20,7 @@ mod pii;
 pub mod roster;
 mod secret;
 pub mod settings;
+mod sheet;
 pub mod thought_report;
 pub mod training;
 pub mod transfer;

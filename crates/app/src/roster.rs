@@ -6,12 +6,13 @@
 //! numbers) between the preview and the confirmation, then deleted.
 
 use crate::people::PeopleQuery;
+use crate::sheet;
 use crate::{Actor, App, AppError, Result};
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use calamine::Data;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::{PersonDraft, PersonInput, PersonStatus};
 use dangjian_domain::platform::role::Action;
-use dangjian_domain::{DomainError, FieldError};
+use dangjian_domain::DomainError;
 use dangjian_store::import::{self as batch_store, Batch, BatchState};
 use dangjian_store::org as org_store;
 use dangjian_store::people::{self as people_store, PersonRecord};
@@ -19,7 +20,6 @@ use rust_xlsxwriter::{Format, Workbook};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 
 /// The most rows one file may hold; larger rosters are imported in parts.
@@ -112,60 +112,34 @@ pub struct BatchView {
 }
 
 fn file_error(message: impl Into<String>) -> AppError {
-    FieldError::new("file", "名册文件", message).into()
+    sheet::file_error("名册文件", message).into()
 }
 
+/// The most a roster file may unpack to: a 100,000-row roster is about 70 MB of XML.
+const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Reads the first sheet's rows as text, refusing what an honest roster does not hold:
-/// another header, merged cells, formulas, too many rows.
+/// another header, merged cells, formulas, too many rows, a package that unpacks too large.
 fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|_| file_error("不是有效的 Excel（.xlsx）文件，请用下载的模板填写"))?;
-    let sheet = book
-        .sheet_names()
+    let limits = sheet::Limits {
+        rows: MAX_ROWS + 1,
+        columns: COLUMNS.len(),
+        unpacked_bytes: MAX_UNPACKED_BYTES,
+    };
+    let cells = sheet::first_sheet(bytes, limits, "名册文件")?;
+    if cells
         .first()
-        .cloned()
-        .ok_or_else(|| file_error("文件中没有工作表"))?;
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|_| file_error("无法读取第一个工作表"))?;
-    if let Ok(merged) = book.merge_cells_by_sheet_name(&sheet)
-        && let Some(d) = merged.first()
+        .is_none_or(|header| header.iter().all(|c| *c == Data::Empty))
     {
-        return Err(file_error(format!(
-            "第 {} 行第 {} 列有合并单元格，请取消合并后再导入",
-            d.start.0 + 1,
-            d.start.1 + 1
-        )));
-    }
-    if let Ok(formulas) = book.worksheet_formula(&sheet)
-        && let Some((r, c, _)) = formulas.used_cells().find(|(_, _, f)| !f.is_empty())
-    {
-        let (r0, c0) = formulas.start().unwrap_or((0, 0));
-        return Err(file_error(format!(
-            "第 {} 行第 {} 列是公式，请粘贴为数值后再导入",
-            r0 as usize + r + 1,
-            c0 as usize + c + 1
-        )));
-    }
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    if row0 != 0 || col0 != 0 {
         return Err(file_error("表头应从第 1 行第 1 列（A1）开始，与模板一致"));
     }
-    let height = range.height();
-    if height > MAX_ROWS + 1 {
-        return Err(file_error(format!(
-            "共 {} 行数据，超过每次 {MAX_ROWS} 行的上限，请分批导入",
-            height - 1
-        )));
-    }
-    let mut rows = Vec::with_capacity(height);
-    for (i, row) in range.rows().enumerate() {
-        let mut cells = Vec::with_capacity(COLUMNS.len());
-        for (j, cell) in row.iter().enumerate().take(COLUMNS.len()) {
-            cells.push(cell_text(cell, i, j)?);
+    let mut rows = Vec::with_capacity(cells.len());
+    for (i, row) in cells.iter().enumerate() {
+        let mut texts = Vec::with_capacity(row.len());
+        for (j, cell) in row.iter().enumerate() {
+            texts.push(cell_text(cell, i, j)?);
         }
-        cells.resize(COLUMNS.len(), String::new());
-        rows.push(cells);
+        rows.push(texts);
     }
     Ok(rows)
 }
