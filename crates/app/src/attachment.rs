@@ -10,6 +10,17 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
+/// Where an upload goes, to decide before it is read whether it may and how large.
+#[derive(Debug, Clone, Copy)]
+pub enum UploadTarget<'a> {
+    /// Evidence of a record (`org`, `meeting`).
+    Record(&'a str, i64),
+    /// A document of a person's development step: (person, step).
+    StepDocument(i64, i64),
+    /// A roster to import.
+    Roster,
+}
+
 impl App {
     /// The organization a record belongs to, if the actor may do `action` there.
     async fn record_org(
@@ -53,6 +64,58 @@ impl App {
         }
     }
 
+    /// The organization of a record the actor may add evidence to.
+    async fn writable_record_org(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<OrgPath> {
+        let path = self
+            .record_org(actor, entity, entity_id, Action::ReadRecords)
+            .await?;
+        if !actor.access.can_at(Action::WriteRecords, &path) {
+            return Err(AppError::Forbidden("为该记录上传附件"));
+        }
+        Ok(path)
+    }
+
+    /// How many bytes the actor may send to `target`, decided before the upload is read:
+    /// someone who may not upload there, or a file larger than the setting, is refused
+    /// without the body ever reaching memory.
+    pub async fn upload_limit(&self, actor: &Actor, target: UploadTarget<'_>) -> Result<u64> {
+        match target {
+            UploadTarget::Record(entity, id) => {
+                self.writable_record_org(actor, entity, id).await?;
+            }
+            UploadTarget::StepDocument(person_id, step_id) => {
+                self.step_of(person_id, step_id).await?;
+                self.writable_record_org(actor, "development_step", step_id)
+                    .await?;
+            }
+            UploadTarget::Roster => {
+                // The organization is a field of the form: checked again with the file.
+                if actor.access.scopes(Action::WriteRecords).is_empty() {
+                    return Err(AppError::Forbidden("导入名册"));
+                }
+                return Ok(crate::roster::MAX_FILE_BYTES);
+            }
+        }
+        Ok(self.settings().await?.max_upload_bytes())
+    }
+
+    /// A recorded step of a person; a step of someone else is as if it did not exist.
+    async fn step_of(
+        &self,
+        person_id: i64,
+        step_id: i64,
+    ) -> Result<dangjian_store::development::StoredStep> {
+        dangjian_store::development::find(self.store.db(), step_id)
+            .await?
+            .filter(|s| s.person_id == person_id)
+            .ok_or(AppError::NotFound)
+    }
+
     fn blob_path(&self, sha256: &str) -> PathBuf {
         self.data_dir
             .join("attachments")
@@ -85,10 +148,7 @@ impl App {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
-        let step = dangjian_store::development::find(self.store.db(), step_id)
-            .await?
-            .filter(|s| s.person_id == person_id)
-            .ok_or(AppError::NotFound)?;
+        let step = self.step_of(person_id, step_id).await?;
         let label = label
             .map(|l| dangjian_domain::text::single_line(l, "label", "材料名称", 60))
             .transpose()?;
@@ -138,14 +198,7 @@ impl App {
             bytes.len() as u64,
             settings.max_upload_bytes(),
         )?;
-        let org_path = match self
-            .record_org(actor, entity, entity_id, Action::ReadRecords)
-            .await
-        {
-            Ok(path) if actor.access.can_at(Action::WriteRecords, &path) => path,
-            Ok(_) => return Err(AppError::Forbidden("为该记录上传附件")),
-            Err(e) => return Err(e),
-        };
+        let org_path = self.writable_record_org(actor, entity, entity_id).await?;
         let sha256 = hex::encode(Sha256::digest(bytes));
         self.write_blob(&sha256, bytes).await?;
         let attachment = Attachment {

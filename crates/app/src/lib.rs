@@ -25,6 +25,7 @@ pub mod thought_report;
 pub mod training;
 pub mod transfer;
 
+pub use attachment::UploadTarget;
 pub use dangjian_store::attachment::Attachment;
 pub use dangjian_store::audit::AuditFilter;
 pub use dangjian_store::org::{OrgFilter, OrgSort};

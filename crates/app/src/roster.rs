@@ -9,10 +9,10 @@ use crate::people::PeopleQuery;
 use crate::sheet;
 use crate::{Actor, App, AppError, Result};
 use calamine::Data;
+use dangjian_domain::DomainError;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::{PersonDraft, PersonInput, PersonStatus};
 use dangjian_domain::platform::role::Action;
-use dangjian_domain::DomainError;
 use dangjian_store::import::{self as batch_store, Batch, BatchState};
 use dangjian_store::org as org_store;
 use dangjian_store::people::{self as people_store, PersonRecord};
@@ -114,6 +114,9 @@ pub struct BatchView {
 fn file_error(message: impl Into<String>) -> AppError {
     sheet::file_error("名册文件", message).into()
 }
+
+/// The largest roster file accepted: a 100,000-row roster is about 10 MB.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most a roster file may unpack to: a 100,000-row roster is about 70 MB of XML.
 const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;

@@ -1637,3 +1637,56 @@ async fn metrics_are_served_only_to_the_scraper_with_the_token() {
         StatusCode::OK
     );
 }
+
+/// An upload of `announced` bytes whose body sends its first line and then nothing more: a
+/// server that read it before deciding would wait for ever.
+fn trickled_upload(uri: &str, cookie: &str, announced: u64) -> Request<Body> {
+    let (mut sender, body) = http_body_util::Channel::<axum::body::Bytes>::new(1);
+    tokio::spawn(async move {
+        let first = axum::body::Bytes::from_static(b"--x\r\n");
+        let _ = sender.send_data(first).await;
+        // Held open, never finished.
+        std::future::pending::<()>().await;
+    });
+    Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+        .header(header::CONTENT_LENGTH, announced)
+        .body(Body::new(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_upload_is_refused_by_permission_and_size_before_its_body_is_read() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let orgs = send(&w, get("/api/v1/orgs?per_page=1", &admin))
+        .await
+        .json();
+    let org = orgs["items"][0]["id"].as_i64().unwrap();
+    let within = std::time::Duration::from_secs(10);
+
+    // An applicant may not upload there: refused unread, however large.
+    let (activist, csrf) = sign_in(&w, "activist").await;
+    let uri = format!("/orgs/{org}/attachments?csrf={csrf}");
+    let r = tokio::time::timeout(
+        within,
+        send(&w, trickled_upload(&uri, &activist, 190 << 20)),
+    )
+    .await
+    .expect("answered without reading the body");
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.status
+    );
+
+    // The organization department may, but not beyond the setting (20 MB by default).
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let uri = format!("/orgs/{org}/attachments?csrf={csrf}");
+    let r = tokio::time::timeout(within, send(&w, trickled_upload(&uri, &admin, 190 << 20)))
+        .await
+        .expect("answered without reading the body");
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("文件超过大小上限 20 MB"), "{}", r.body);
+}

@@ -441,10 +441,16 @@ pub(crate) async fn upload(
     State(st): State<AppState>,
     viewer: Viewer,
     Path((id, step_id)): Path<(i64, i64)>,
+    headers: axum::http::HeaderMap,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let result = async {
-        let (name, bytes, fields) = super::read_upload(multipart).await?;
+        let target = (
+            dangjian_app::UploadTarget::StepDocument(id, step_id),
+            "附件",
+        );
+        let (name, bytes, fields) =
+            super::read_upload(&st, &viewer, target, &headers, multipart).await?;
         let label = fields
             .iter()
             .find(|(k, _)| k == "label")

@@ -108,40 +108,23 @@ pub(crate) async fn template(
 pub(crate) async fn upload(
     State(st): State<AppState>,
     viewer: Viewer,
-    mut multipart: Multipart,
+    headers: HeaderMap,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut file = None;
-    let mut org_id = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field.bytes().await.map_err(|_| {
-                    PageError(
-                        FieldError::new("file", "名册文件", "文件上传未完成或超过大小上限").into(),
-                    )
-                })?;
-                file = Some((name, bytes));
-            }
-            Some("org_id") => {
-                org_id = field
-                    .text()
-                    .await
-                    .ok()
-                    .and_then(|t| t.trim().parse::<i64>().ok())
-            }
-            _ => {}
-        }
+    let result = async {
+        let target = (dangjian_app::UploadTarget::Roster, "名册文件");
+        let (name, bytes, fields) =
+            super::read_upload(&st, &viewer, target, &headers, multipart).await?;
+        let org = fields
+            .iter()
+            .find(|(k, _)| k == "org_id")
+            .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+            .ok_or_else(|| FieldError::new("org_id", "导入到", "请选择导入到哪个组织"))?;
+        st.app
+            .stage_import(viewer.actor(), org, &name, &bytes)
+            .await
     }
-    let result = match (file, org_id) {
-        (Some((name, bytes)), Some(org)) if !bytes.is_empty() => {
-            st.app
-                .stage_import(viewer.actor(), org, &name, &bytes)
-                .await
-        }
-        (_, None) => Err(FieldError::new("org_id", "导入到", "请选择导入到哪个组织").into()),
-        _ => Err(FieldError::new("file", "名册文件", "请选择要导入的 Excel 文件").into()),
-    };
+    .await;
     match result {
         Ok(preview) => {
             let status = if preview.errors.is_empty() {

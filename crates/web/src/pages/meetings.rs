@@ -316,10 +316,13 @@ pub(crate) async fn photo(
     State(st): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let result = async {
-        let (name, bytes, _) = super::read_upload(multipart).await?;
+        let target = (dangjian_app::UploadTarget::Record("meeting", id), "照片");
+        let (name, bytes, _) =
+            super::read_upload(&st, &viewer, target, &headers, multipart).await?;
         st.app
             .upload_meeting_photo(viewer.actor(), id, &name, &bytes)
             .await

@@ -509,14 +509,19 @@ pub(crate) async fn upload(
     State(st): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let (name, bytes, _) = super::read_upload(multipart).await?;
-    match st
-        .app
-        .upload_attachment(viewer.actor(), "org", id, &name, &bytes)
-        .await
-    {
+    let result = async {
+        let target = (dangjian_app::UploadTarget::Record("org", id), "附件");
+        let (name, bytes, _) =
+            super::read_upload(&st, &viewer, target, &headers, multipart).await?;
+        st.app
+            .upload_attachment(viewer.actor(), "org", id, &name, &bytes)
+            .await
+    }
+    .await;
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?notice=uploaded")).into_response()),
         Err(e) => refused(&st, &viewer, id, e, Section::Upload).await,
     }
