@@ -2,7 +2,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::paging::{Page, Paging};
-use dangjian_domain::platform::audit::{AuditEntry, ChainBreak, ChainVerifier};
+use dangjian_domain::platform::audit::{AuditEntry, ChainBreak, ChainVerifier, Checkpoint};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::audit::{self as store, AuditFilter};
 
@@ -23,9 +23,11 @@ impl App {
         Ok(store::search(self.store.db(), filter, paging).await?)
     }
 
-    /// Walks the whole chain; returns how many entries hold, or where it breaks.
+    /// Walks the whole chain under the platform's key and checks that it still reaches the
+    /// last checkpoint; returns how many entries hold, or where it breaks.
     pub async fn audit_verify(&self) -> Result<std::result::Result<u64, ChainBreak>> {
-        let mut verifier = ChainVerifier::default();
+        let key = self.store.audit_key();
+        let mut verifier = ChainVerifier::new(key.clone());
         let mut after = 0;
         loop {
             let batch = store::batch_after(self.store.db(), after, VERIFY_BATCH).await?;
@@ -37,6 +39,74 @@ impl App {
                 }
             }
         }
+        if let Some(cp) = self.read_checkpoint(&self.checkpoint_path())? {
+            if !cp.is_signed_by(key) {
+                return Ok(Err(ChainBreak::ForgedCheckpoint));
+            }
+            let held = store::at(self.store.db(), cp.seq).await?;
+            if held.is_none_or(|e| e.hash != cp.hash) {
+                return Ok(Err(ChainBreak::Truncated { seq: cp.seq }));
+            }
+        }
         Ok(Ok(verifier.checked))
     }
+
+    /// Whether the personal data of this database opens with the key the platform runs with:
+    /// a copy sealed under another key would start and then fail on every person's page.
+    pub async fn pii_key_fits(&self) -> Result<bool> {
+        Ok(
+            match dangjian_store::people::any_sealed_id(self.store.db()).await? {
+                Some(sealed) => self.sealer.open(&sealed).is_ok(),
+                None => true,
+            },
+        )
+    }
+
+    /// Where the checkpoint of this server's trail is kept: in the data folder, outside the
+    /// database.
+    pub fn checkpoint_path(&self) -> std::path::PathBuf {
+        self.data_dir.join(CHECKPOINT_FILE)
+    }
+
+    fn read_checkpoint(&self, path: &std::path::Path) -> Result<Option<Checkpoint>> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|_| AppError::Integrity("审计检查点文件无法读取，已被改动".to_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(AppError::Integrity(format!("无法读取审计检查点：{e}"))),
+        }
+    }
+
+    /// Signs the head of the trail into the checkpoint file (written whole, then renamed),
+    /// when it moved since the last one. The serving process does this every minute, and
+    /// before a backup; entries after the last checkpoint are what a truncation could hide.
+    pub async fn checkpoint_audit(&self) -> Result<Option<Checkpoint>> {
+        let db = self.store.db();
+        let head = store::head(db).await?;
+        let path = self.checkpoint_path();
+        if head == 0
+            || self
+                .read_checkpoint(&path)
+                .ok()
+                .flatten()
+                .is_some_and(|cp| cp.seq == head)
+        {
+            return Ok(None);
+        }
+        let Some(entry) = store::at(db, head).await? else {
+            return Ok(None);
+        };
+        let cp = Checkpoint::new(self.store.audit_key(), entry.seq, entry.hash, self.now_ms());
+        let text = serde_json::to_string(&cp).map_err(|e| AppError::Integrity(e.to_string()))?;
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| AppError::Integrity(format!("无法写入审计检查点：{e}")))?;
+        Ok(Some(cp))
+    }
 }
+
+/// The checkpoint file's name, in the data folder and beside each backup.
+pub const CHECKPOINT_FILE: &str = "audit.checkpoint";

@@ -133,7 +133,9 @@ impl App {
     /// Connects and migrates.
     pub async fn open(config: DbConfig, data_dir: PathBuf, clock: Arc<dyn Clock>) -> Result<Self> {
         let sealer = Arc::new(pii::Sealer::load(&data_dir)?);
-        let store = Store::connect(config).await?;
+        let store = Store::connect(config)
+            .await?
+            .with_audit_key(sealer.audit_key());
         store.migrate().await?;
         Ok(Self {
             store,

@@ -20,6 +20,7 @@ const NONCE_LEN: usize = 12;
 pub struct Sealer {
     cipher: Aes256Gcm,
     index_key: [u8; 32],
+    audit_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Sealer {
@@ -69,7 +70,13 @@ impl Sealer {
         Self {
             cipher: Aes256Gcm::new((&cipher_key).into()),
             index_key: derive(master, "dangjian/index/v1"),
+            audit_key: derive(master, "dangjian/audit/v1"),
         }
+    }
+
+    /// The key of the audit chain and its checkpoints: the database never holds it.
+    pub fn audit_key(&self) -> dangjian_domain::platform::audit::AuditKey {
+        dangjian_domain::platform::audit::AuditKey::new(self.audit_key)
     }
 
     /// The value encrypted under a fresh random nonce, as base64 of nonce and ciphertext.

@@ -366,6 +366,46 @@ async fn every_write_is_in_the_chained_audit_trail_痕迹管理() {
 }
 
 #[tokio::test]
+async fn a_trail_cut_after_its_signed_checkpoint_is_found_痕迹管理() {
+    let t = test_app().await;
+    common::tree(&t.app).await;
+    let cp = t
+        .app
+        .checkpoint_audit()
+        .await
+        .unwrap()
+        .expect("a head to sign");
+    assert_eq!(t.app.audit_verify().await.unwrap(), Ok(cp.seq as u64));
+    // Someone with the database in hand removes the guards and cuts the last entries.
+    let db = t.app.store().db();
+    let unguard: &[&str] = match t.app.engine() {
+        dangjian_app::Engine::Sqlite => &["DROP TRIGGER audit_log_no_delete"],
+        dangjian_app::Engine::Postgres => {
+            &["ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"]
+        }
+    };
+    for sql in unguard {
+        db.execute_unprepared(sql).await.unwrap();
+    }
+    db.execute_unprepared(&format!("DELETE FROM audit_log WHERE seq > {}", cp.seq - 3))
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app.audit_verify().await.unwrap(),
+        Err(ChainBreak::Truncated { seq: cp.seq })
+    );
+    // Nor can the checkpoint be moved back without the key.
+    let path = t.app.checkpoint_path();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let moved = text.replace(&format!("\"seq\":{}", cp.seq), "\"seq\":1");
+    std::fs::write(&path, moved).unwrap();
+    assert_eq!(
+        t.app.audit_verify().await.unwrap(),
+        Err(ChainBreak::ForgedCheckpoint)
+    );
+}
+
+#[tokio::test]
 async fn a_write_without_its_audit_entry_cannot_commit() {
     let t = test_app().await;
     let tx = t.app.store().begin_write().await.unwrap();

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use dangjian_app::audit::CHECKPOINT_FILE;
 use dangjian_app::{Actor, App, DbConfig};
 use dangjian_domain::clock::{Clock, SystemClock};
 use dangjian_web::AppState;
@@ -200,7 +201,13 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("{} 已存在，请换一个文件名", file.display());
             }
             let app = open(&cli.data, config, &clock).await?;
+            app.checkpoint_audit().await?;
             app.store().backup_sqlite(&file).await?;
+            // The trail's signed head goes with the copy, so a restore can check it whole.
+            let checkpoint = app.checkpoint_path();
+            if checkpoint.is_file() {
+                std::fs::copy(&checkpoint, checkpoint_beside(&file))?;
+            }
             println!("已备份到 {}", file.display());
             Ok(())
         }
@@ -221,6 +228,13 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
     }
+}
+
+/// Where a backup's audit checkpoint is kept: beside it, named after it.
+fn checkpoint_beside(backup: &Path) -> PathBuf {
+    let mut name = backup.as_os_str().to_owned();
+    name.push(".audit-checkpoint");
+    PathBuf::from(name)
 }
 
 async fn open(data: &Path, config: DbConfig, clock: &Arc<dyn Clock>) -> Result<App> {
@@ -301,6 +315,16 @@ async fn serve(app: App, addr: SocketAddr, data: &Path) -> Result<()> {
         app: app.clone(),
         metrics,
     };
+    let signer = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            if let Err(e) = signer.checkpoint_audit().await {
+                tracing::warn!(error = %e, "could not write the audit checkpoint");
+            }
+        }
+    });
     let janitor = app.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -365,6 +389,16 @@ async fn restore(data: &Path, config: DbConfig, file: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)?;
     std::fs::copy(file, staging.join("dangjian.db")).context("无法读取备份文件")?;
+    // The copy is checked with the key the platform will run with, and its trail against
+    // the checkpoint that was taken with it.
+    let key = data.join("secret.key");
+    if key.is_file() {
+        std::fs::copy(&key, staging.join("secret.key"))?;
+    }
+    let checkpoint = checkpoint_beside(file);
+    if checkpoint.is_file() {
+        std::fs::copy(&checkpoint, staging.join(CHECKPOINT_FILE))?;
+    }
     let check = App::open(
         DbConfig::Sqlite {
             data_dir: staging.clone(),
@@ -374,16 +408,33 @@ async fn restore(data: &Path, config: DbConfig, file: &Path) -> Result<()> {
     )
     .await
     .context("备份文件不是有效的平台数据库")?;
+    let fits = check.pii_key_fits().await?;
     let verified = check.audit_verify().await?;
     check.store().clone().close().await?;
+    if !fits {
+        let _ = std::fs::remove_dir_all(&staging);
+        bail!(
+            "备份中的身份证号无法用本机密钥解密：请把做备份时数据目录中的 secret.key \
+             放回数据目录（或设置相同的 DANGJIAN_SECRET_KEY）后再恢复；现有数据未被改动"
+        );
+    }
     if let Err(brk) = verified {
-        bail!("备份中的审计日志校验失败：{brk}");
+        let _ = std::fs::remove_dir_all(&staging);
+        bail!("备份中的审计日志校验失败：{brk}；现有数据未被改动");
     }
     let live = data.join("dangjian.db");
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(data.join(format!("dangjian.db{suffix}")));
     }
     std::fs::rename(staging.join("dangjian.db"), &live)?;
+    // The live checkpoint names the trail that was replaced: the copy's own goes in its place.
+    match std::fs::rename(staging.join(CHECKPOINT_FILE), data.join(CHECKPOINT_FILE)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let _ = std::fs::remove_file(data.join(CHECKPOINT_FILE));
+        }
+        Err(e) => return Err(e.into()),
+    }
     let _ = std::fs::remove_dir_all(&staging);
     println!("已从 {} 恢复。", file.display());
     Ok(())

@@ -2,7 +2,7 @@
 
 use crate::{Result, StoreError};
 use dangjian_domain::paging::{Page, Paging};
-use dangjian_domain::platform::audit::{AuditEntry, AuditRecord, GENESIS};
+use dangjian_domain::platform::audit::{AuditEntry, AuditKey, AuditRecord, GENESIS};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, Condition, QueryOrder, QuerySelect};
 
@@ -64,6 +64,7 @@ fn to_entry(m: entity::Model) -> Result<AuditEntry> {
 /// Appends one entry after the last; the caller holds the write lock (see `WriteTx::audit`).
 pub(crate) async fn append<C: ConnectionTrait>(
     db: &C,
+    key: &AuditKey,
     record: AuditRecord,
     now_ms: i64,
 ) -> Result<AuditEntry> {
@@ -77,7 +78,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
         .one(db)
         .await?;
     let (seq, prev) = last.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h));
-    let entry = AuditEntry::new(seq, now_ms, record, prev);
+    let entry = AuditEntry::new(key, seq, now_ms, record, prev);
     let r = &entry.record;
     entity::ActiveModel {
         seq: Set(entry.seq),
@@ -178,4 +179,13 @@ pub async fn head<C: ConnectionTrait>(db: &C) -> Result<i64> {
         .one(db)
         .await?
         .unwrap_or(0))
+}
+
+/// The entry at `seq`, if the trail holds it.
+pub async fn at<C: ConnectionTrait>(db: &C, seq: i64) -> Result<Option<AuditEntry>> {
+    Entity::find_by_id(seq)
+        .one(db)
+        .await?
+        .map(to_entry)
+        .transpose()
 }

@@ -4,7 +4,7 @@
 use crate::migration::Migrator;
 use crate::{Result, StoreError, audit};
 use dangjian_domain::ids::IdGenerator;
-use dangjian_domain::platform::audit::{AuditEntry, AuditRecord};
+use dangjian_domain::platform::audit::{AuditEntry, AuditKey, AuditRecord};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -55,6 +55,8 @@ pub struct Store {
     db: DatabaseConnection,
     config: DbConfig,
     ids: Arc<IdGenerator>,
+    /// The audit chain's key, from outside the database (see `with_audit_key`).
+    audit_key: AuditKey,
 }
 
 impl std::fmt::Debug for Store {
@@ -93,12 +95,25 @@ async fn open(config: &DbConfig, max_connections: u32) -> Result<DatabaseConnect
 }
 
 impl Store {
+    /// The store, chaining its audit entries under `key`.
+    pub fn with_audit_key(mut self, key: AuditKey) -> Self {
+        self.audit_key = key;
+        self
+    }
+
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.audit_key
+    }
+
     pub async fn connect(config: DbConfig) -> Result<Self> {
         let db = open(&config, 16).await?;
         Ok(Self {
             db,
             config,
             ids: Arc::new(IdGenerator::new(rand::random())),
+            // Replaced by the platform's before any write; a random one chains nothing it
+            // could later verify.
+            audit_key: AuditKey::new(rand::random()),
         })
     }
 
@@ -168,6 +183,7 @@ impl Store {
             txn,
             engine: self.engine(),
             audited: false,
+            audit_key: self.audit_key.clone(),
         })
     }
 
@@ -201,6 +217,7 @@ pub struct WriteTx {
     txn: DatabaseTransaction,
     engine: Engine,
     audited: bool,
+    audit_key: AuditKey,
 }
 
 impl WriteTx {
@@ -219,7 +236,7 @@ impl WriteTx {
                 ))
                 .await?;
         }
-        let entry = audit::append(&self.txn, record, now_ms).await?;
+        let entry = audit::append(&self.txn, &self.audit_key, record, now_ms).await?;
         self.audited = true;
         Ok(entry)
     }

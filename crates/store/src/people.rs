@@ -1044,3 +1044,14 @@ pub async fn accounts_of<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// One sealed ID number of the roster, if it holds any: to try the key on before a restore.
+pub async fn any_sealed_id<C: ConnectionTrait>(db: &C) -> Result<Option<String>> {
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::NationalIdCipher)
+        .limit(1)
+        .into_tuple::<String>()
+        .one(db)
+        .await?)
+}

@@ -97,10 +97,60 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+/// The key of the chain: kept outside the database (derived from the platform's secret key),
+/// so that someone with only the database file cannot re-chain an edited trail.
+#[derive(Clone)]
+pub struct AuditKey([u8; 32]);
+
+impl AuditKey {
+    pub fn new(key: [u8; 32]) -> Self {
+        Self(key)
+    }
+
+    /// A MAC of `text` under this key, as hex.
+    pub fn sign(&self, text: &str) -> String {
+        use hmac::Mac;
+        let mut mac =
+            <hmac::Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key size");
+        mac.update(text.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(..)")
+    }
+}
+
+/// Hashes of the keyed chain carry this mark; entries written before the chain was keyed
+/// (plain SHA-256) may only stand before the first keyed one.
+pub const KEYED: &str = "k1:";
+
 /// The hash of an entry: over its position, time, content and the previous hash, in one
-/// canonical JSON form so that any engine's round trip yields the same bytes.
-pub fn entry_hash(seq: i64, at_ms: i64, record: &AuditRecord, prev_hash: &str) -> String {
-    let canonical = serde_json::json!([
+/// canonical JSON form so that any engine's round trip yields the same bytes, keyed.
+pub fn entry_hash(
+    key: &AuditKey,
+    seq: i64,
+    at_ms: i64,
+    record: &AuditRecord,
+    prev_hash: &str,
+) -> String {
+    format!(
+        "{KEYED}{}",
+        key.sign(&canonical(seq, at_ms, record, prev_hash))
+    )
+}
+
+/// The unkeyed hash of the entries written before the chain was keyed.
+fn legacy_hash(seq: i64, at_ms: i64, record: &AuditRecord, prev_hash: &str) -> String {
+    hex::encode(Sha256::digest(
+        canonical(seq, at_ms, record, prev_hash).as_bytes(),
+    ))
+}
+
+fn canonical(seq: i64, at_ms: i64, record: &AuditRecord, prev_hash: &str) -> String {
+    serde_json::json!([
         seq,
         at_ms,
         record.actor_id,
@@ -113,8 +163,36 @@ pub fn entry_hash(seq: i64, at_ms: i64, record: &AuditRecord, prev_hash: &str) -
         record.before.as_ref().map(canonical_json),
         record.after.as_ref().map(canonical_json),
         prev_hash,
-    ]);
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    ])
+    .to_string()
+}
+
+/// The head of the chain at a moment, signed with the chain's key and kept outside the
+/// database (and beside every backup): a trail cut after it, or rewritten before it, no
+/// longer reaches it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+    pub at_ms: i64,
+    pub mac: String,
+}
+
+impl Checkpoint {
+    pub fn new(key: &AuditKey, seq: i64, hash: String, at_ms: i64) -> Self {
+        let mac = key.sign(&format!("checkpoint:{seq}:{hash}:{at_ms}"));
+        Self {
+            seq,
+            hash,
+            at_ms,
+            mac,
+        }
+    }
+
+    /// Whether this checkpoint was signed with `key` as it reads.
+    pub fn is_signed_by(&self, key: &AuditKey) -> bool {
+        Self::new(key, self.seq, self.hash.clone(), self.at_ms).mac == self.mac
+    }
 }
 
 /// JSON text with keys in one order whatever the engine gave back.
@@ -124,8 +202,14 @@ fn canonical_json(value: &serde_json::Value) -> String {
 }
 
 impl AuditEntry {
-    pub fn new(seq: i64, at_ms: i64, record: AuditRecord, prev_hash: String) -> Self {
-        let hash = entry_hash(seq, at_ms, &record, &prev_hash);
+    pub fn new(
+        key: &AuditKey,
+        seq: i64,
+        at_ms: i64,
+        record: AuditRecord,
+        prev_hash: String,
+    ) -> Self {
+        let hash = entry_hash(key, seq, at_ms, &record, &prev_hash);
         Self {
             seq,
             at_ms,
@@ -143,35 +227,50 @@ pub enum ChainBreak {
     Altered { seq: i64 },
     #[error("第 {seq} 条记录与前一条记录的链接断开，记录已被删除或插入")]
     Unlinked { seq: i64 },
+    #[error("审计检查点签名无效：检查点文件被改动，或本机密钥不是写入它的密钥")]
+    ForgedCheckpoint,
+    #[error("审计日志在第 {seq} 条检查点之后被截断或改写：检查点记录的第 {seq} 条已不在日志中")]
+    Truncated { seq: i64 },
 }
 
 /// Walks the chain in order, carrying the previous entry's sequence number and hash.
 #[derive(Debug, Clone)]
 pub struct ChainVerifier {
+    key: AuditKey,
     prev_seq: i64,
     prev_hash: String,
+    keyed: bool,
     pub checked: u64,
 }
 
-impl Default for ChainVerifier {
-    fn default() -> Self {
+impl ChainVerifier {
+    pub fn new(key: AuditKey) -> Self {
         Self {
+            key,
             prev_seq: 0,
             prev_hash: GENESIS.to_owned(),
+            keyed: false,
             checked: 0,
         }
     }
-}
 
-impl ChainVerifier {
     pub fn check(&mut self, entry: &AuditEntry) -> Result<(), ChainBreak> {
-        if entry.hash != entry_hash(entry.seq, entry.at_ms, &entry.record, &entry.prev_hash) {
-            return Err(ChainBreak::Altered { seq: entry.seq });
+        let (seq, at, r, prev) = (entry.seq, entry.at_ms, &entry.record, &entry.prev_hash);
+        let keyed = entry.hash.starts_with(KEYED);
+        let expected = if keyed {
+            entry_hash(&self.key, seq, at, r, prev)
+        } else {
+            legacy_hash(seq, at, r, prev)
+        };
+        // Once keyed, always keyed: an unkeyed entry after a keyed one is a forgery.
+        if entry.hash != expected || (self.keyed && !keyed) {
+            return Err(ChainBreak::Altered { seq });
         }
-        if entry.seq != self.prev_seq + 1 || entry.prev_hash != self.prev_hash {
-            return Err(ChainBreak::Unlinked { seq: entry.seq });
+        if seq != self.prev_seq + 1 || *prev != self.prev_hash {
+            return Err(ChainBreak::Unlinked { seq });
         }
-        self.prev_seq = entry.seq;
+        self.keyed |= keyed;
+        self.prev_seq = seq;
         self.prev_hash.clone_from(&entry.hash);
         self.checked += 1;
         Ok(())
@@ -196,11 +295,16 @@ mod tests {
         }
     }
 
+    fn key() -> AuditKey {
+        AuditKey::new([7; 32])
+    }
+
     fn chain(n: i64) -> Vec<AuditEntry> {
         let mut prev = GENESIS.to_owned();
         (1..=n)
             .map(|seq| {
-                let e = AuditEntry::new(seq, 1_000 * seq, record("org.create"), prev.clone());
+                let e =
+                    AuditEntry::new(&key(), seq, 1_000 * seq, record("org.create"), prev.clone());
                 prev.clone_from(&e.hash);
                 e
             })
@@ -209,7 +313,7 @@ mod tests {
 
     #[test]
     fn an_intact_chain_verifies() {
-        let mut v = ChainVerifier::default();
+        let mut v = ChainVerifier::new(key());
         for e in chain(5) {
             v.check(&e).unwrap();
         }
@@ -220,13 +324,13 @@ mod tests {
     fn a_changed_or_removed_entry_breaks_the_chain_痕迹管理() {
         let mut entries = chain(4);
         entries[2].record.after = Some(serde_json::json!({"name": "改过的名字"}));
-        let mut v = ChainVerifier::default();
+        let mut v = ChainVerifier::new(key());
         let err = entries.iter().try_for_each(|e| v.check(e)).unwrap_err();
         assert_eq!(err, ChainBreak::Altered { seq: 3 });
 
         let mut entries = chain(4);
         entries.remove(1);
-        let mut v = ChainVerifier::default();
+        let mut v = ChainVerifier::new(key());
         let err = entries.iter().try_for_each(|e| v.check(e)).unwrap_err();
         assert_eq!(err, ChainBreak::Unlinked { seq: 3 });
     }
@@ -237,6 +341,43 @@ mod tests {
         let mut b = record("x");
         a.after = serde_json::from_str(r#"{"a":1,"b":2}"#).ok();
         b.after = serde_json::from_str(r#"{"b":2,"a":1}"#).ok();
-        assert_eq!(entry_hash(1, 1, &a, GENESIS), entry_hash(1, 1, &b, GENESIS));
+        assert_eq!(
+            entry_hash(&key(), 1, 1, &a, GENESIS),
+            entry_hash(&key(), 1, 1, &b, GENESIS)
+        );
+    }
+
+    #[test]
+    fn an_edit_re_chained_without_the_key_is_found_痕迹管理() {
+        // A forger with the database but not the key recomputes every hash after the edit.
+        let mut entries = chain(4);
+        let forger = AuditKey::new([9; 32]);
+        entries[1].record.after = Some(serde_json::json!({"name": "改过的名字"}));
+        for i in 1..entries.len() {
+            let prev = entries[i - 1].hash.clone();
+            let e = &entries[i];
+            entries[i] = AuditEntry::new(&forger, e.seq, e.at_ms, e.record.clone(), prev);
+        }
+        let mut v = ChainVerifier::new(key());
+        let err = entries.iter().try_for_each(|e| v.check(e)).unwrap_err();
+        assert_eq!(err, ChainBreak::Altered { seq: 2 });
+        // Nor can an unkeyed entry be appended after keyed ones.
+        let mut entries = chain(3);
+        let prev = entries[2].hash.clone();
+        let mut forged = AuditEntry::new(&key(), 4, 4_000, record("org.create"), prev.clone());
+        forged.hash = legacy_hash(4, 4_000, &forged.record, &prev);
+        entries.push(forged);
+        let mut v = ChainVerifier::new(key());
+        let err = entries.iter().try_for_each(|e| v.check(e)).unwrap_err();
+        assert_eq!(err, ChainBreak::Altered { seq: 4 });
+    }
+
+    #[test]
+    fn a_checkpoint_holds_only_under_its_key() {
+        let cp = Checkpoint::new(&key(), 10, "k1:abc".into(), 5);
+        assert!(cp.is_signed_by(&key()));
+        assert!(!cp.is_signed_by(&AuditKey::new([9; 32])));
+        let moved = Checkpoint { seq: 9, ..cp };
+        assert!(!moved.is_signed_by(&key()));
     }
 }
