@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod error;
 mod ical;
+mod local_path;
 mod ops;
 mod pages;
 

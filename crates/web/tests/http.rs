@@ -218,6 +218,44 @@ async fn the_sign_in_form_names_the_missing_field_and_needs_its_csrf_token() {
 }
 
 #[tokio::test]
+async fn after_sign_in_only_a_path_of_this_site_is_followed() {
+    let w = web().await;
+    // A browser drops the tab: `/\t/evil.example` would be `//evil.example`, another host.
+    let page = send(&w, get("/login?next=%2F%09%2Fevil.example", "")).await;
+    assert!(
+        page.body.contains(r#"name="next" value="/">"#),
+        "{}",
+        page.body
+    );
+    let csrf = page.cookie(CSRF_COOKIE).unwrap();
+    let cookie = format!("{CSRF_COOKIE}={csrf}");
+    for (next, followed) in [
+        ("%2F%09%2Fevil.example", "/"),
+        // A newline cannot be put in a header: this answered 500 after opening the session.
+        ("%2F%0A%2Fevil.example", "/"),
+        ("%2F%5Cevil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("https%3A%2F%2Fevil.example%2F", "/"),
+        ("%2Fpeople%3Fstatus%3Dfull", "/people?status=full"),
+    ] {
+        let r = send(
+            &w,
+            form(
+                "/login",
+                &cookie,
+                &format!("csrf={csrf}&username=admin&password={PASSWORD}&next={next}"),
+            ),
+        )
+        .await;
+        assert_eq!(
+            (r.status, r.location.as_deref()),
+            (StatusCode::SEE_OTHER, Some(followed)),
+            "{next}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn pages_need_a_session_and_forms_need_the_session_token() {
     let w = web().await;
     let r = send(&w, get("/orgs", "")).await;
