@@ -233,9 +233,18 @@ impl NationalId {
         }
     }
 
-    /// The number as lists show it: the first three and last four characters.
+    /// The number as lists show it: the province (the first two characters) only.
+    ///
+    /// Pages show the birth date (characters 7–14) and the gender (the parity of 17) beside it,
+    /// often the native place too, and 18 is the check character of the first 17; a mask must
+    /// not give away what is left. With the province shown, that is the county (5–6: about 10
+    /// real ones even when the native place names the city, 3–4) and the sequence (15–17: 500
+    /// numbers of the right parity), so at least 10 × 500 = 5,000 candidates. Every further
+    /// character of 15–18 shown divides them by 10 (the check character by 11): the former
+    /// `110***********002X` left one or two, the birth date filling 7–14 and the check
+    /// character keeping one in eleven of the few counties under `110`.
     pub fn masked(&self) -> String {
-        format!("{}***********{}", &self.0[..3], &self.0[14..])
+        format!("{}****************", &self.0[..2])
     }
 }
 
@@ -922,7 +931,7 @@ mod tests {
         assert_eq!(id.as_str(), "11010519491231002X");
         assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31));
         assert_eq!(id.gender(), Gender::Female);
-        assert_eq!(id.masked(), "110***********002X");
+        assert_eq!(id.masked(), "11****************");
         let wrong = NationalId::parse("110105194912310021").unwrap_err();
         assert_eq!(wrong.field, "national_id");
         assert!(wrong.message.contains("校验位"));

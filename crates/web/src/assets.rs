@@ -35,6 +35,11 @@ pub(crate) fn routes() -> Router<AppState> {
         )
 }
 
+/// Whether a path is one of these files: the same for everyone, so they may be cached.
+pub(crate) fn serves(path: &str) -> bool {
+    path.starts_with("/static/") || path == "/favicon.svg" || path == "/favicon.ico"
+}
+
 async fn asset(Path(file): Path<String>) -> Response {
     let Some(content) = Own::get(&file)
         .or_else(|| Htmx::get(&file))

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, PageError};
+use crate::local_path::LocalPath;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -232,11 +233,15 @@ impl FromRequestParts<AppState> for Viewer {
                 })
             }
             _ => {
-                let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                let target = if next == "/" {
-                    "/login".to_owned()
-                } else {
-                    format!("/login?next={}", urlencode(next))
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .and_then(|p| LocalPath::parse(p.as_str()));
+                let target = match next {
+                    Some(next) if next.as_str() != "/" => {
+                        format!("/login?next={}", urlencode(next.as_str()))
+                    }
+                    _ => "/login".to_owned(),
                 };
                 Err(Redirect::to(&target).into_response())
             }

@@ -6,8 +6,10 @@ mod assets;
 mod auth;
 mod error;
 mod ical;
+mod local_path;
 mod ops;
 mod pages;
+mod security;
 
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE};
 
@@ -65,5 +67,5 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .with_state(state)
         .layer(axum::middleware::from_fn(error::translate_rejections));
-    ops::wrap(router, Duration::from_secs(30))
+    ops::wrap(router, Duration::from_secs(30)).layer(axum::middleware::from_fn(security::headers))
 }

@@ -61,12 +61,17 @@ struct Reply {
     cookies: Vec<String>,
     location: Option<String>,
     content_type: Option<String>,
+    headers: axum::http::HeaderMap,
     body: String,
 }
 
 impl Reply {
     fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
     }
 
     fn cookie(&self, name: &str) -> Option<String> {
@@ -94,6 +99,7 @@ async fn send(w: &Web, req: Request<Body>) -> Reply {
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned());
+    let headers = res.headers().clone();
     // Files (.xlsx, .docx) are not text: their bytes are kept as far as they read.
     let body =
         String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
@@ -102,6 +108,7 @@ async fn send(w: &Web, req: Request<Body>) -> Reply {
         cookies,
         location,
         content_type,
+        headers,
         body,
     }
 }
@@ -218,6 +225,44 @@ async fn the_sign_in_form_names_the_missing_field_and_needs_its_csrf_token() {
 }
 
 #[tokio::test]
+async fn after_sign_in_only_a_path_of_this_site_is_followed() {
+    let w = web().await;
+    // A browser drops the tab: `/\t/evil.example` would be `//evil.example`, another host.
+    let page = send(&w, get("/login?next=%2F%09%2Fevil.example", "")).await;
+    assert!(
+        page.body.contains(r#"name="next" value="/">"#),
+        "{}",
+        page.body
+    );
+    let csrf = page.cookie(CSRF_COOKIE).unwrap();
+    let cookie = format!("{CSRF_COOKIE}={csrf}");
+    for (next, followed) in [
+        ("%2F%09%2Fevil.example", "/"),
+        // A newline cannot be put in a header: this answered 500 after opening the session.
+        ("%2F%0A%2Fevil.example", "/"),
+        ("%2F%5Cevil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("https%3A%2F%2Fevil.example%2F", "/"),
+        ("%2Fpeople%3Fstatus%3Dfull", "/people?status=full"),
+    ] {
+        let r = send(
+            &w,
+            form(
+                "/login",
+                &cookie,
+                &format!("csrf={csrf}&username=admin&password={PASSWORD}&next={next}"),
+            ),
+        )
+        .await;
+        assert_eq!(
+            (r.status, r.location.as_deref()),
+            (StatusCode::SEE_OTHER, Some(followed)),
+            "{next}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn pages_need_a_session_and_forms_need_the_session_token() {
     let w = web().await;
     let r = send(&w, get("/orgs", "")).await;
@@ -239,6 +284,102 @@ async fn pages_need_a_session_and_forms_need_the_session_token() {
     assert_eq!(r.location.as_deref(), Some("/login"));
     let r = send(&w, get("/", &session)).await;
     assert_eq!(r.location.as_deref(), Some("/login"));
+}
+
+/// Script or style written into a page, which the Content-Security-Policy refuses to run.
+fn inline_code(html: &str) -> Option<String> {
+    let scripts = html.split("<script").skip(1).filter_map(|s| {
+        let tag = s.split('>').next().unwrap_or_default();
+        (!tag.contains(" src=") && !tag.contains("type=\"application/json\""))
+            .then(|| format!("<script{tag}>"))
+    });
+    let attributes = html.split('<').skip(1).filter_map(|s| {
+        let tag = s.split('>').next().unwrap_or_default();
+        let handler = tag.split_whitespace().skip(1).any(|a| {
+            a.strip_prefix("on")
+                .is_some_and(|rest| rest.split('=').nth(1).is_some())
+        });
+        (handler || tag.contains(" style=") || tag.contains("javascript:"))
+            .then(|| format!("<{tag}>"))
+    });
+    scripts.chain(attributes).next()
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_personal_ones_are_not_cached() {
+    let w = web().await;
+    let (session, _) = sign_in(&w, "admin").await;
+    let r = send(&w, get("/api/v1/people?per_page=1", &session)).await;
+    let first = &r.json()["items"][0];
+    let (person, org) = (
+        first["id"].as_i64().unwrap(),
+        first["org_id"].as_i64().unwrap(),
+    );
+    let pages = [
+        "/".to_owned(),
+        "/people".to_owned(),
+        "/orgs".to_owned(),
+        "/dashboard".to_owned(),
+        format!("/orgs/{org}"),
+        format!("/orgs/{org}/record-book"),
+        format!("/people/{person}"),
+    ];
+    let files = [
+        "/api/v1/people".to_owned(),
+        "/people/export.xlsx".to_owned(),
+        "/dashboard.xlsx".to_owned(),
+        format!("/orgs/{org}/record-book.docx"),
+    ];
+    for uri in pages.iter().chain(&files) {
+        let r = send(&w, get(uri, &session)).await;
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{uri}: {directive} in {csp}");
+        }
+        assert!(!csp.contains("unsafe"), "{uri}: {csp}");
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{uri}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{uri}");
+        assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{uri}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{uri}");
+        assert_eq!(
+            r.header("strict-transport-security"),
+            None,
+            "{uri}: plain http"
+        );
+    }
+    // The pages (and the sign-in page) run nothing but the files the CSP allows.
+    for uri in &pages {
+        let r = send(&w, get(uri, &session)).await;
+        assert!(r.status.is_success(), "{uri}: {}", r.status);
+        assert_eq!(inline_code(&r.body), None, "{uri}");
+    }
+    let r = send(&w, get("/login", "")).await;
+    assert_eq!(inline_code(&r.body), None, "/login");
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let r = send(&w, get("/people/999999999", &session)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(inline_code(&r.body), None, "the error page");
+    // The embedded files are the same for everyone and may be kept.
+    let r = send(&w, get("/static/app.js", "")).await;
+    assert_eq!(r.header("cache-control"), Some("public, max-age=3600"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    // Over https, through the proxy that says so, browsers are told to keep to it.
+    let r = send(
+        &w,
+        Request::get("/login")
+            .header("x-forwarded-proto", "https")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        r.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ mod m20261130_000011_thought_reports;
 mod m20261130_000012_study_hours;
 pub(crate) mod m20261130_000013_attendance_tallies;
 mod m20261201_000014_keyed_audit;
+mod m20261201_000015_national_id_mask;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_study_hours::Migration),
             Box::new(m20261130_000013_attendance_tallies::Migration),
             Box::new(m20261201_000014_keyed_audit::Migration),
+            Box::new(m20261201_000015_national_id_mask::Migration),
         ]
     }
 }

@@ -711,13 +711,10 @@ pub(crate) async fn ical_feed(
     let entries = st.app.calendar_by_link(token).await?;
     let stamp = st.app.clock().now().format("%Y%m%dT%H%M%SZ").to_string();
     Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8",
-            ),
-            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
-        ],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/calendar; charset=utf-8",
+        )],
         crate::ical::calendar("党建会议日历", &entries, &stamp),
     )
         .into_response())

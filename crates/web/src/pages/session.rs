@@ -4,6 +4,7 @@ use super::FormErrors;
 use crate::AppState;
 use crate::auth::{Auth, CSRF_COOKIE, SESSION_COOKIE, Viewer, anonymous_csrf, cookie, is_https};
 use crate::error::PageError;
+use crate::local_path::LocalPath;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
@@ -21,7 +22,7 @@ use serde::Deserialize;
 #[template(path = "login.html")]
 struct LoginPage {
     csrf: String,
-    next: String,
+    next: LocalPath,
     /// Arrived from a successful activation (nothing of the URL is shown).
     activated: bool,
     username: String,
@@ -32,17 +33,8 @@ struct LoginPage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct LoginQuery {
-    next: String,
+    next: LocalPath,
     activated: String,
-}
-
-/// Only paths of this site are followed after sign-in.
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_owned()
-    } else {
-        "/".to_owned()
-    }
 }
 
 fn render(
@@ -86,7 +78,7 @@ pub(crate) async fn form(
     let page = LoginPage {
         csrf: String::new(),
         activated: q.activated == "1",
-        next: safe_next(&q.next),
+        next: q.next,
         username: String::new(),
         errors: FormErrors::default(),
         message: None,
@@ -105,7 +97,7 @@ pub(crate) async fn form(
 pub(crate) struct LoginForm {
     username: String,
     password: String,
-    next: String,
+    next: LocalPath,
 }
 
 pub(crate) async fn sign_in(
@@ -120,7 +112,7 @@ pub(crate) async fn sign_in(
     let page = |errors, message| LoginPage {
         csrf: String::new(),
         activated: false,
-        next: safe_next(&f.next),
+        next: f.next.clone(),
         username: f.username.chars().take(64).collect(),
         errors,
         message,
@@ -149,11 +141,11 @@ pub(crate) async fn sign_in(
                 .add(cookie(SESSION_COOKIE, signed.token, is_https(&headers)))
                 .remove(Cookie::build(CSRF_COOKIE).path("/"));
             let target = if signed.account.must_change_password {
-                "/account/password".to_owned()
+                "/account/password"
             } else {
-                safe_next(&f.next)
+                f.next.as_str()
             };
-            (jar, Redirect::to(&target)).into_response()
+            (jar, Redirect::to(target)).into_response()
         }
         Err(e @ (AppError::Unauthenticated(_) | AppError::Locked { .. })) => {
             let status = if matches!(e, AppError::Locked { .. }) {
