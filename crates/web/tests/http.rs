@@ -1637,3 +1637,39 @@ async fn metrics_are_served_only_to_the_scraper_with_the_token() {
         StatusCode::OK
     );
 }
+
+/// 三员分立: only the security admin manages credentials; the organization department gets
+/// no spreadsheet of someone else's passwords, so it cannot sign in as them.
+#[tokio::test]
+async fn the_organization_department_cannot_open_or_reset_a_branchs_accounts() {
+    let w = web().await;
+    let (session, token) = sign_in(&w, "admin").await;
+    let orgs = send(&w, json("GET", "/api/v1/orgs?kind=committee", &session, ""))
+        .await
+        .json();
+    let root = orgs["items"][0]["id"].as_i64().unwrap();
+    for action in ["open", "reset"] {
+        let r = send(
+            &w,
+            form(
+                &format!("/orgs/{root}/accounts"),
+                &session,
+                &format!("csrf={token}&action={action}"),
+            ),
+        )
+        .await;
+        assert!(!r.status.is_success(), "{action}: {}", r.status);
+        assert!(
+            !r.content_type
+                .as_deref()
+                .unwrap_or_default()
+                .contains("sheet"),
+            "{action}: no spreadsheet"
+        );
+    }
+    let page = send(&w, get(&format!("/orgs/{root}"), &session)).await;
+    assert!(!page.body.contains("批量重置密码"), "no button for it");
+    // The roster's people with accounts keep their passwords.
+    sign_in(&w, "activist").await;
+    sign_in(&w, "mentor").await;
+}
