@@ -384,6 +384,19 @@ async fn bearer_tokens_reach_the_api_until_revoked() {
     let created = r.json();
     let secret = created["secret"].as_str().unwrap().to_owned();
     let id = created["token"]["id"].as_i64().unwrap();
+    assert!(created["token"]["expires_at"].is_string(), "{created}");
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/tokens",
+            &session,
+            r#"{"name":"太久","days":400}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "days");
     let bearer = |uri: &str| {
         Request::get(uri)
             .header(header::AUTHORIZATION, format!("Bearer {secret}"))

@@ -15,6 +15,7 @@ mod m20261127_000010_check_ins_talks;
 mod m20261130_000011_thought_reports;
 mod m20261130_000012_study_hours;
 pub(crate) mod m20261130_000013_attendance_tallies;
+mod m20261201_000014_api_token_expiry;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_thought_reports::Migration),
             Box::new(m20261130_000012_study_hours::Migration),
             Box::new(m20261130_000013_attendance_tallies::Migration),
+            Box::new(m20261201_000014_api_token_expiry::Migration),
         ]
     }
 }
