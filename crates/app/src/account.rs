@@ -150,7 +150,7 @@ impl App {
     }
 
     /// Sets a new temporary password, to be changed at the next sign-in; ends the account's
-    /// sessions and lifts any lock.
+    /// sessions and API tokens and lifts any lock.
     pub async fn reset_password(&self, actor: &Actor, id: i64) -> Result<String> {
         require_accounts(actor)?;
         let account = store::find(self.store.db(), id)
@@ -160,7 +160,7 @@ impl App {
         let hash = secret::hash_password_off_thread(password.clone()).await?;
         let tx = self.store.begin_write().await?;
         store::set_password(&tx, id, &hash, !account.is_demo, self.now_ms()).await?;
-        store::delete_sessions_of(tx.conn(), id, None).await?;
+        store::end_sign_ins_of(&tx, id, None, self.now_ms()).await?;
         let record = actor.record(
             "account.reset_password",
             "account",
@@ -188,7 +188,7 @@ impl App {
         let tx = self.store.begin_write().await?;
         store::set_disabled(&tx, id, disabled).await?;
         if disabled {
-            store::delete_sessions_of(tx.conn(), id, None).await?;
+            store::end_sign_ins_of(&tx, id, None, self.now_ms()).await?;
         }
         let record = actor.record(
             if disabled {

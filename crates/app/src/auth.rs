@@ -2,7 +2,7 @@
 
 use crate::{Actor, App, AppError, Result, secret};
 use chrono::Duration;
-use dangjian_domain::platform::account::{Account, ApiToken, check_password};
+use dangjian_domain::platform::account::{Account, ApiToken, api_token_days, check_password};
 use dangjian_domain::platform::settings::SESSION_IDLE_MINUTES;
 use dangjian_domain::text;
 use dangjian_store::account as store;
@@ -231,9 +231,11 @@ impl App {
 
     /// The actor behind a bearer API token.
     pub async fn token_actor(&self, bearer: &str, client: &Client) -> Result<(Actor, Account)> {
-        let invalid = AppError::Unauthenticated("API 令牌无效或已撤销");
+        let invalid = AppError::Unauthenticated("API 令牌无效、已过期或已撤销");
         let db = self.store.db();
-        let Some(token) = store::find_live_token(db, &secret::token_hash(bearer)).await? else {
+        let Some(token) =
+            store::find_live_token(db, &secret::token_hash(bearer), self.now_ms()).await?
+        else {
             return Err(invalid);
         };
         let account = store::find(db, token.user_id)
@@ -255,7 +257,7 @@ impl App {
         ))
     }
 
-    /// Changes one's own password; ends one's other sessions.
+    /// Changes one's own password; ends one's other sessions and one's API tokens.
     pub async fn change_password(
         &self,
         actor: &Actor,
@@ -300,7 +302,7 @@ impl App {
         store::set_password(&tx, id, &new_hash, false, self.now_ms()).await?;
         // The session that changed the password stays signed in; the others end.
         let keep = keep_session.map(secret::token_hash);
-        store::delete_sessions_of(tx.conn(), id, keep.as_deref()).await?;
+        store::end_sign_ins_of(&tx, id, keep.as_deref(), self.now_ms()).await?;
         let record = actor.record(
             "account.change_password",
             "account",
@@ -312,21 +314,30 @@ impl App {
         self.finish(tx, record).await
     }
 
-    /// Creates an API token for oneself; the token is shown once and only its hash is kept.
-    pub async fn create_api_token(&self, actor: &Actor, name: &str) -> Result<(ApiToken, String)> {
+    /// Creates an API token for oneself, living `days` (the default when none); the token is
+    /// shown once and only its hash is kept.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        days: Option<u32>,
+    ) -> Result<(ApiToken, String)> {
         let id = actor
             .account_id
             .ok_or(AppError::Forbidden("命令行不能持有 API 令牌"))?;
         let name = text::single_line(name, "name", "令牌名称", 50)?;
+        let days = api_token_days(days)?;
         let plain = format!("dj_{}", secret::token());
+        let now = self.clock.now();
         let token = ApiToken {
             id: self.new_id(),
             user_id: id,
             name,
             prefix: plain.chars().take(10).collect(),
-            created_at: self.clock.now(),
+            created_at: now,
             last_used_at: None,
             revoked_at: None,
+            expires_at: now + Duration::days(i64::from(days)),
         };
         let tx = self.store.begin_write().await?;
         store::insert_token(&tx, &token, &secret::token_hash(&plain)).await?;
@@ -336,7 +347,7 @@ impl App {
             Some(token.id),
             None,
             None,
-            Some(json!({ "name": token.name, "prefix": token.prefix })),
+            Some(json!({ "name": token.name, "prefix": token.prefix, "expires_at": token.expires_at })),
         );
         self.finish(tx, record).await?;
         Ok((token, plain))

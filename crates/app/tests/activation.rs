@@ -1,9 +1,9 @@
-//! Accounts for everyone in the roster: activation by the person, bulk opening by the
-//! organization department.
+//! Accounts for everyone in the roster: activation by the person; credentials kept by the
+//! security admin alone.
 
 mod common;
 
-use common::{member_input, signed_actor, test_app, tree};
+use common::{PASSWORD, activated_actor, member_input, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 
 #[tokio::test]
@@ -81,46 +81,67 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     );
 }
 
+/// 三员分立: the organization department keeps the roster, the security admin the accounts. A
+/// member made secretary keeps a password nobody else knows.
 #[tokio::test]
-async fn the_organization_department_opens_accounts_in_bulk() {
+async fn only_the_security_admin_resets_a_password_even_of_a_secretary() {
     let t = test_app().await;
     let tree = tree(&t.app).await;
-    let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
-    for (k, name) in ["甲一", "乙二", "丙三"].iter().enumerate() {
-        let input = member_input(name, (1985, 1, 1 + k as u32), 400 + k as u32);
+    let orgdept = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
+    let secadmin = signed_actor(&t.app, "secadmin2", "security_admin", None).await;
+    let input = member_input("李书记", (1980, 5, 4), 300);
+    t.app
+        .add_person(&orgdept, tree.branch_a.id, None, &input)
+        .await
+        .unwrap();
+    activated_actor(&t.app, &input).await;
+    let account = t
+        .app
+        .account_by_username(&secadmin, "t00300")
+        .await
+        .unwrap()
+        .account;
+    t.app
+        .grant(
+            &secadmin,
+            account.id,
+            "branch_secretary",
+            Some(tree.branch_a.id),
+        )
+        .await
+        .unwrap();
+
+    for refused in [
+        t.app.reset_password(&orgdept, account.id).await.err(),
+        t.app.account(&orgdept, account.id).await.err(),
         t.app
-            .add_person(&admin, tree.branch_a.id, None, &input)
+            .set_account_disabled(&orgdept, account.id, true)
             .await
-            .unwrap();
+            .err(),
+        t.app
+            .grant(&orgdept, account.id, "org_department", Some(tree.root.id))
+            .await
+            .err(),
+    ] {
+        assert!(
+            matches!(refused, Some(AppError::Forbidden(_))),
+            "{refused:?}"
+        );
     }
-    let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_a.id)).await;
-    assert!(matches!(
-        t.app.open_accounts_for(&sec, tree.branch_a.id).await,
-        Err(AppError::Forbidden(_))
-    ));
-    let issued = t.app.open_accounts_for(&admin, tree.gb.id).await.unwrap();
-    assert_eq!(issued.len(), 3);
-    let first = &issued[0];
+    assert!(
+        t.app
+            .sign_in("t00300", PASSWORD, &Default::default())
+            .await
+            .is_ok(),
+        "the password is still the secretary's own"
+    );
+
+    // The security admin's reset is shown once to them, to be changed at sign-in.
+    let temporary = t.app.reset_password(&secadmin, account.id).await.unwrap();
     let signed = t
         .app
-        .sign_in(&first.username, &first.password, &Default::default())
+        .sign_in("t00300", &temporary, &Default::default())
         .await
         .unwrap();
     assert!(signed.account.must_change_password);
-    assert!(
-        t.app
-            .open_accounts_for(&admin, tree.gb.id)
-            .await
-            .unwrap()
-            .is_empty(),
-        "once"
-    );
-    let reset = t.app.reset_accounts_for(&admin, tree.gb.id).await.unwrap();
-    assert_eq!(reset.len(), 3);
-    assert!(
-        t.app
-            .sign_in(&first.username, &first.password, &Default::default())
-            .await
-            .is_err()
-    );
 }

@@ -5,7 +5,8 @@
 mod common;
 
 use common::{
-    add_members, branch_of_three, held_theme_day, member_input, signed_actor, test_app, tree,
+    activated_actor, add_members, branch_of_three, held_theme_day, member_input, signed_actor,
+    test_app, tree,
 };
 use dangjian_app::AppError;
 use dangjian_domain::meetings::{
@@ -15,21 +16,6 @@ use dangjian_domain::org::Position;
 
 fn at(s: &str) -> chrono::NaiveDateTime {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-}
-
-/// A member signed in with the temporary password their account was opened with.
-async fn signed_in(
-    app: &dangjian_app::App,
-    account: &dangjian_app::activation::IssuedAccount,
-) -> dangjian_app::Actor {
-    let signed = app
-        .sign_in(&account.username, &account.password, &Default::default())
-        .await
-        .unwrap();
-    app.session(&signed.token, &Default::default())
-        .await
-        .unwrap()
-        .actor
 }
 
 fn day(s: &str) -> chrono::NaiveDate {
@@ -397,12 +383,12 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
         90,
     )
     .await;
-    let accounts = t
-        .app
-        .open_accounts_for(&admin, tree.branch_a.id)
-        .await
-        .unwrap();
-    assert_eq!(accounts.len(), 3);
+    // Each activates their own account.
+    let mut members = Vec::new();
+    for (i, name) in (0u32..).zip(["党员甲", "党员乙", "党员丙"]) {
+        members.push(activated_actor(&t.app, &member_input(name, (1985, 3, 1 + i), 90 + i)).await);
+    }
+    let member = &members[0];
 
     // The clock reads 10:00 in Shanghai; the theme day starts at 14:00.
     let plan = MeetingPlan::parse(
@@ -419,8 +405,7 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
         .await
         .unwrap();
     // Each expected attendee with an account is told (会议通知).
-    let member = signed_in(&t.app, &accounts[0]).await;
-    let notices = t.app.notifications(&member).await.unwrap();
+    let notices = t.app.notifications(member).await.unwrap();
     assert!(
         notices
             .iter()
@@ -724,21 +709,12 @@ async fn a_member_subscribes_to_their_meetings_by_a_secret_link_that_can_be_stop
     let t = test_app().await;
     let tree = tree(&t.app).await;
     let admin = signed_actor(&t.app, "orgdept8", "org_department", Some(tree.root.id)).await;
+    let input = member_input("郑", (1992, 7, 1), 66);
     t.app
-        .add_person(
-            &admin,
-            tree.branch_a.id,
-            None,
-            &member_input("郑", (1992, 7, 1), 66),
-        )
+        .add_person(&admin, tree.branch_a.id, None, &input)
         .await
         .unwrap();
-    let accounts = t
-        .app
-        .open_accounts_for(&admin, tree.branch_a.id)
-        .await
-        .unwrap();
-    let member = signed_in(&t.app, &accounts[0]).await;
+    let member = activated_actor(&t.app, &input).await;
     for (org, topic) in [
         (tree.branch_a.id, "本支部主题党日"),
         (tree.branch_b.id, "他支部主题党日"),

@@ -6,6 +6,7 @@ mod common;
 use chrono::Duration;
 use common::{PASSWORD, new_org, signed_actor, test_app, tree};
 use dangjian_app::{Actor, AppError, OrgFilter};
+use dangjian_domain::clock::Clock;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::audit::ChainBreak;
@@ -484,7 +485,11 @@ async fn api_tokens_act_for_their_owner_until_revoked() {
     let t = test_app().await;
     let tree = tree(&t.app).await;
     let admin = signed_actor(&t.app, "tokenowner", "org_department", Some(tree.root.id)).await;
-    let (token, secret) = t.app.create_api_token(&admin, "人事系统").await.unwrap();
+    let (token, secret) = t
+        .app
+        .create_api_token(&admin, "人事系统", None)
+        .await
+        .unwrap();
     let (actor, _) = t
         .app
         .token_actor(&secret, &Default::default())
@@ -497,6 +502,91 @@ async fn api_tokens_act_for_their_owner_until_revoked() {
             .token_actor(&secret, &Default::default())
             .await
             .is_err()
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_live_the_days_chosen_90_unless_said_and_at_most_a_year() {
+    let t = test_app().await;
+    let owner = signed_actor(&t.app, "tokenowner", "auditor", None).await;
+    let now = t.clock.now();
+    let (token, _) = t.app.create_api_token(&owner, "默认", None).await.unwrap();
+    assert_eq!(token.expires_at, now + Duration::days(90));
+    for days in [0, 366] {
+        let err = t
+            .app
+            .create_api_token(&owner, "太长", Some(days))
+            .await
+            .unwrap_err();
+        assert_eq!(err.field(), Some("days"), "{days}: {err}");
+    }
+    let (_, secret) = t
+        .app
+        .create_api_token(&owner, "一天", Some(1))
+        .await
+        .unwrap();
+    let client = Default::default();
+    assert!(t.app.token_actor(&secret, &client).await.is_ok());
+    t.clock.advance(Duration::days(1));
+    assert!(matches!(
+        t.app.token_actor(&secret, &client).await,
+        Err(AppError::Unauthenticated(_))
+    ));
+}
+
+/// Whoever learned the old password may have made a token with it: a new password ends the
+/// tokens as it ends the sessions.
+#[tokio::test]
+async fn api_tokens_die_when_the_password_changes_or_is_reset_or_the_account_is_disabled() {
+    let t = test_app().await;
+    let owner = signed_actor(&t.app, "tokenowner", "auditor", None).await;
+    let secadmin = signed_actor(&t.app, "secadmin", "security_admin", None).await;
+    let id = owner.account_id.unwrap();
+    let client = Default::default();
+    let token = || async {
+        t.app
+            .create_api_token(&owner, "对接", None)
+            .await
+            .unwrap()
+            .1
+    };
+
+    let before = token().await;
+    let new = "Kite-Lantern-Harbor-58";
+    t.app
+        .change_password(&owner, PASSWORD, new, new, None)
+        .await
+        .unwrap();
+    assert!(
+        t.app.token_actor(&before, &client).await.is_err(),
+        "changed"
+    );
+
+    let before = token().await;
+    assert!(t.app.token_actor(&before, &client).await.is_ok());
+    t.app.reset_password(&secadmin, id).await.unwrap();
+    assert!(t.app.token_actor(&before, &client).await.is_err(), "reset");
+
+    let before = token().await;
+    t.app
+        .set_account_disabled(&secadmin, id, true)
+        .await
+        .unwrap();
+    t.app
+        .set_account_disabled(&secadmin, id, false)
+        .await
+        .unwrap();
+    assert!(
+        t.app.token_actor(&before, &client).await.is_err(),
+        "disabled, and not back when enabled"
+    );
+    assert!(
+        t.app
+            .api_tokens(&owner)
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.revoked_at.is_some())
     );
 }
 

@@ -94,6 +94,7 @@ pub(crate) mod api_token {
         pub created_at: i64,
         pub last_used_at: Option<i64>,
         pub revoked_at: Option<i64>,
+        pub expires_at: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -405,17 +406,26 @@ pub async fn delete_session<C: ConnectionTrait>(db: &C, token_hash: &str) -> Res
     Ok(())
 }
 
-/// Ends the sessions of an account (password changed, account disabled), but `except`.
-pub async fn delete_sessions_of<C: ConnectionTrait>(
-    db: &C,
+/// Ends every way an account is signed in, the sessions (but `except`) and the API tokens,
+/// when its password changes or is reset or it is disabled: whoever held the old password may
+/// have made either.
+pub async fn end_sign_ins_of(
+    tx: &WriteTx,
     user_id: i64,
     except: Option<&str>,
+    now_ms: i64,
 ) -> Result<()> {
     let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
     if let Some(keep) = except {
         q = q.filter(session::Column::TokenHash.ne(keep));
     }
-    q.exec(db).await?;
+    q.exec(tx.conn()).await?;
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(now_ms))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(tx.conn())
+        .await?;
     Ok(())
 }
 
@@ -439,6 +449,7 @@ fn to_token(m: api_token::Model) -> ApiToken {
         created_at: from_ms(m.created_at),
         last_used_at: m.last_used_at.map(from_ms),
         revoked_at: m.revoked_at.map(from_ms),
+        expires_at: from_ms(m.expires_at),
     }
 }
 
@@ -452,6 +463,7 @@ pub async fn insert_token(tx: &WriteTx, token: &ApiToken, token_hash: &str) -> R
         created_at: Set(token.created_at.timestamp_millis()),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        expires_at: Set(token.expires_at.timestamp_millis()),
     }
     .insert(tx.conn())
     .await?;
@@ -469,14 +481,16 @@ pub async fn tokens_of<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Vec<A
         .collect())
 }
 
-/// A live (not revoked) token by its hash.
+/// A live (neither revoked nor expired at `now_ms`) token by its hash.
 pub async fn find_live_token<C: ConnectionTrait>(
     db: &C,
     token_hash: &str,
+    now_ms: i64,
 ) -> Result<Option<ApiToken>> {
     Ok(api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash))
         .filter(api_token::Column::RevokedAt.is_null())
+        .filter(api_token::Column::ExpiresAt.gt(now_ms))
         .one(db)
         .await?
         .map(to_token))

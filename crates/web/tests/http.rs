@@ -525,6 +525,19 @@ async fn bearer_tokens_reach_the_api_until_revoked() {
     let created = r.json();
     let secret = created["secret"].as_str().unwrap().to_owned();
     let id = created["token"]["id"].as_i64().unwrap();
+    assert!(created["token"]["expires_at"].is_string(), "{created}");
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/tokens",
+            &session,
+            r#"{"name":"太久","days":400}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "days");
     let bearer = |uri: &str| {
         Request::get(uri)
             .header(header::AUTHORIZATION, format!("Bearer {secret}"))
@@ -1830,4 +1843,40 @@ async fn an_upload_is_refused_by_permission_and_size_before_its_body_is_read() {
         .expect("answered without reading the body");
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("文件超过大小上限 20 MB"), "{}", r.body);
+}
+
+/// 三员分立: only the security admin manages credentials; the organization department gets
+/// no spreadsheet of someone else's passwords, so it cannot sign in as them.
+#[tokio::test]
+async fn the_organization_department_cannot_open_or_reset_a_branchs_accounts() {
+    let w = web().await;
+    let (session, token) = sign_in(&w, "admin").await;
+    let orgs = send(&w, json("GET", "/api/v1/orgs?kind=committee", &session, ""))
+        .await
+        .json();
+    let root = orgs["items"][0]["id"].as_i64().unwrap();
+    for action in ["open", "reset"] {
+        let r = send(
+            &w,
+            form(
+                &format!("/orgs/{root}/accounts"),
+                &session,
+                &format!("csrf={token}&action={action}"),
+            ),
+        )
+        .await;
+        assert!(!r.status.is_success(), "{action}: {}", r.status);
+        assert!(
+            !r.content_type
+                .as_deref()
+                .unwrap_or_default()
+                .contains("sheet"),
+            "{action}: no spreadsheet"
+        );
+    }
+    let page = send(&w, get(&format!("/orgs/{root}"), &session)).await;
+    assert!(!page.body.contains("批量重置密码"), "no button for it");
+    // The roster's people with accounts keep their passwords.
+    sign_in(&w, "activist").await;
+    sign_in(&w, "mentor").await;
 }

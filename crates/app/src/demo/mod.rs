@@ -321,7 +321,7 @@ impl App {
             let record = dangjian_store::people::find_for_check(db, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            self.open_account(console, &record, username, &hash, false, "demo.account")
+            self.open_account(console, &record, username, &hash, "demo.account")
                 .await?;
             accounts.push(DemoAccount {
                 username: username.to_owned(),

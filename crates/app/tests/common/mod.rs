@@ -141,6 +141,28 @@ pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<i64
 }
 
 /// A roster entry that passes every check: a full member born on `birth`, with a valid ID.
+/// A person of the roster who activated their own account with `PASSWORD`, as the actor
+/// their session would give.
+pub async fn activated_actor(app: &App, input: &PersonInput) -> Actor {
+    app.activate_account(
+        &input.name,
+        &input.national_id,
+        &input.staff_no,
+        PASSWORD,
+        None,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {e}", input.name));
+    let signed = app
+        .sign_in(&input.staff_no, PASSWORD, &Default::default())
+        .await
+        .unwrap();
+    app.session(&signed.token, &Default::default())
+        .await
+        .unwrap()
+        .actor
+}
+
 pub fn member_input(name: &str, birth: (i32, u32, u32), sequence: u32) -> PersonInput {
     let birth = chrono::NaiveDate::from_ymd_opt(birth.0, birth.1, birth.2).unwrap();
     PersonInput {

@@ -59,6 +59,30 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl ApiToken {
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at <= now
+    }
+}
+
+/// A new API token lives this many days unless its maker chooses otherwise, and never longer
+/// than the maximum, so that a token forgotten in some integration stops by itself.
+pub const API_TOKEN_DEFAULT_DAYS: u32 = 90;
+pub const API_TOKEN_MAX_DAYS: u32 = 365;
+
+/// The lifetime of a new API token in days: the default when none is chosen.
+pub fn api_token_days(days: Option<u32>) -> Result<u32, FieldError> {
+    match days.unwrap_or(API_TOKEN_DEFAULT_DAYS) {
+        d @ 1..=API_TOKEN_MAX_DAYS => Ok(d),
+        _ => Err(FieldError::new(
+            "days",
+            "有效期",
+            format!("应为 1 到 {API_TOKEN_MAX_DAYS} 天"),
+        )),
+    }
 }
 
 /// A person's display name: required, one line, at most 50 characters.

@@ -17,6 +17,7 @@ mod m20261130_000012_study_hours;
 pub(crate) mod m20261130_000013_attendance_tallies;
 mod m20261201_000014_keyed_audit;
 mod m20261201_000015_national_id_mask;
+mod m20261201_000016_api_token_expiry;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_attendance_tallies::Migration),
             Box::new(m20261201_000014_keyed_audit::Migration),
             Box::new(m20261201_000015_national_id_mask::Migration),
+            Box::new(m20261201_000016_api_token_expiry::Migration),
         ]
     }
 }

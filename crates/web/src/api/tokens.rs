@@ -20,6 +20,8 @@ pub(crate) struct TokenView {
     created_at: chrono::DateTime<chrono::Utc>,
     last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// From then on the token is refused.
+    expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl From<ApiToken> for TokenView {
@@ -31,6 +33,7 @@ impl From<ApiToken> for TokenView {
             created_at: t.created_at,
             last_used_at: t.last_used_at,
             revoked_at: t.revoked_at,
+            expires_at: t.expires_at,
         }
     }
 }
@@ -46,6 +49,8 @@ pub(crate) struct NewToken {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewTokenBody {
     name: String,
+    /// How many days the token lives: 1 to 365, 90 when left out.
+    days: Option<u32>,
 }
 
 /// One's own API tokens.
@@ -69,7 +74,10 @@ pub(crate) async fn create(
     caller: Caller,
     ApiJson(b): ApiJson<NewTokenBody>,
 ) -> Result<(StatusCode, Json<NewToken>), ApiError> {
-    let (token, secret) = st.app.create_api_token(&caller.actor, &b.name).await?;
+    let (token, secret) = st
+        .app
+        .create_api_token(&caller.actor, &b.name, b.days)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(NewToken {

@@ -11,8 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::clock::display_time;
-use dangjian_domain::platform::account::Account;
 use dangjian_domain::platform::account::GrantRecord;
+use dangjian_domain::platform::account::{API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, Account};
 use serde::Deserialize;
 
 pub(crate) struct TokenRow {
@@ -21,7 +21,9 @@ pub(crate) struct TokenRow {
     prefix: String,
     created: String,
     last_used: String,
-    revoked: bool,
+    expires: String,
+    /// Revoked or expired: no longer accepted.
+    state: Option<&'static str>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -31,6 +33,8 @@ pub(crate) struct AccountPage {
     account: Account,
     grants: Vec<String>,
     tokens: Vec<TokenRow>,
+    default_days: u32,
+    max_days: u32,
     new_token: Option<String>,
     errors: FormErrors,
 }
@@ -44,12 +48,20 @@ async fn account_page(
 ) -> Result<AccountPage, PageError> {
     let actor = viewer.actor();
     let detail = st.app.own_account(actor).await?;
+    let now = st.app.clock().now();
     let tokens = st
         .app
         .api_tokens(actor)
         .await?
         .into_iter()
         .map(|t| TokenRow {
+            state: if t.revoked_at.is_some() {
+                Some("已撤销")
+            } else if t.is_expired(now) {
+                Some("已过期")
+            } else {
+                None
+            },
             id: t.id,
             name: t.name,
             prefix: t.prefix,
@@ -58,7 +70,7 @@ async fn account_page(
                 .last_used_at
                 .map(display_time)
                 .unwrap_or_else(|| "从未".to_owned()),
-            revoked: t.revoked_at.is_some(),
+            expires: display_time(t.expires_at),
         })
         .collect();
     Ok(AccountPage {
@@ -66,6 +78,8 @@ async fn account_page(
         grants: detail.grants.iter().map(GrantRecord::describe).collect(),
         account: detail.account,
         tokens,
+        default_days: API_TOKEN_DEFAULT_DAYS,
+        max_days: API_TOKEN_MAX_DAYS,
         new_token,
         errors,
     })
@@ -90,6 +104,8 @@ pub(crate) async fn page(
 #[serde(default)]
 pub(crate) struct TokenForm {
     name: String,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    days: Option<u32>,
 }
 
 pub(crate) async fn create_token(
@@ -97,7 +113,11 @@ pub(crate) async fn create_token(
     viewer: Viewer,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, PageError> {
-    match st.app.create_api_token(viewer.actor(), &f.name).await {
+    match st
+        .app
+        .create_api_token(viewer.actor(), &f.name, f.days)
+        .await
+    {
         Ok((_, plain)) => Ok(
             account_page(&st, &viewer, Some(plain), FormErrors::default(), None)
                 .await?

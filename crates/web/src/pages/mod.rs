@@ -43,7 +43,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/orgs/{id}", get(orgs::page))
         .route("/orgs/{id}/children", post(orgs::found))
         .route("/orgs/{id}/change", post(orgs::change))
-        .route("/orgs/{id}/accounts", post(orgs::accounts))
         .route("/orgs/{id}/seats", post(orgs::appoint))
         .route("/orgs/{id}/split", post(orgs::split))
         .route("/seats/{id}/end", post(orgs::end_seat))

@@ -550,36 +550,6 @@ pub(crate) async fn download(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(crate) struct AccountsForm {
-    /// `open` or `reset`.
-    action: String,
-}
-
-/// Opens accounts for the subtree's people, or resets theirs; answers the spreadsheet of
-/// usernames and temporary passwords.
-pub(crate) async fn accounts(
-    State(st): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<AccountsForm>,
-) -> Result<Response, PageError> {
-    let actor = viewer.actor();
-    let (issued, name) = match f.action.as_str() {
-        "reset" => (
-            st.app.reset_accounts_for(actor, id).await?,
-            "重置的账号.xlsx",
-        ),
-        _ => (
-            st.app.open_accounts_for(actor, id).await?,
-            "开通的账号.xlsx",
-        ),
-    };
-    let bytes = dangjian_app::activation::issued_xlsx(&issued)?;
-    Ok(super::imports::xlsx_download(name, bytes))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
 pub(crate) struct AlertsQuery {
     #[serde(deserialize_with = "super::empty_as_none")]
     under: Option<i64>,
