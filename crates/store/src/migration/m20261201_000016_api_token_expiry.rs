@@ -50,7 +50,7 @@ mod tests {
     #[tokio::test]
     async fn the_tokens_made_before_expire_90_days_after_they_were_made() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
-        Migrator::up(&db, Some(13)).await.unwrap();
+        Migrator::up(&db, Some(15)).await.unwrap();
         db.execute_unprepared(
             "INSERT INTO users (id, username, display_name, password_hash, must_change_password, \
              is_demo, disabled, failed_attempts, created_at) VALUES (1, 'u', 'u', 'x', false, \
