@@ -43,7 +43,7 @@ impl App {
             // Demo accounts keep the password printed at start, whatever it is.
             Some(p) if is_demo && !p.is_empty() => (p.to_owned(), false),
             Some(p) => {
-                check_password(p, username.as_str(), "password")?;
+                check_password(p, username.as_str(), &display_name, "password")?;
                 (p.to_owned(), true)
             }
             None => (secret::temporary_password(), true),

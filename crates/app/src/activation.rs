@@ -66,7 +66,7 @@ impl App {
             });
         }
         let username = Username::parse(&staff_no.to_ascii_lowercase())?;
-        check_password(password, username.as_str(), "password")?;
+        check_password(password, username.as_str(), &record.person.name, "password")?;
         let hash = secret::hash_password_off_thread(password.to_owned()).await?;
         let actor = Actor {
             account_id: None,

@@ -280,7 +280,12 @@ impl App {
                 dangjian_domain::FieldError::new("current_password", "当前密码", "不正确").into(),
             );
         }
-        check_password(new, &account.username, "new_password")?;
+        check_password(
+            new,
+            &account.username,
+            &account.display_name,
+            "new_password",
+        )?;
         if new != confirm {
             return Err(dangjian_domain::FieldError::new(
                 "confirm_password",

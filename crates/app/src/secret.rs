@@ -89,7 +89,8 @@ mod tests {
     fn temporary_passwords_satisfy_the_policy() {
         for _ in 0..50 {
             let p = temporary_password();
-            dangjian_domain::platform::account::check_password(&p, "admin", "password").unwrap();
+            dangjian_domain::platform::account::check_password(&p, "admin", "管理员", "password")
+                .unwrap();
         }
     }
 }

@@ -40,6 +40,14 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("password"));
+    // Long enough and of four kinds, but their own name and a year: easy to guess.
+    let err = t
+        .app
+        .activate_account("张三", &input.national_id, "T00077", "Zhangsan@1990", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("password"));
+    assert!(err.to_string().contains("过于常见"), "{err}");
 
     let username = t
         .app

@@ -137,6 +137,15 @@ async fn a_first_password_must_be_changed_and_follow_the_policy() {
     assert_eq!(e.field(), Some("new_password"));
     let e = t
         .app
+        .change_password(&actor, &first, "Password123!", "Password123!", None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "密码：过于常见或容易猜到，请换一个更长、更少见的密码"
+    );
+    let e = t
+        .app
         .change_password(&actor, "not-it", "Better-Pass-1", "Better-Pass-1", None)
         .await
         .unwrap_err();

@@ -119,11 +119,17 @@ impl Username {
     }
 }
 
+/// zxcvbn's score from which a password counts as hard to guess: 3 is "safely unguessable"
+/// (about 10^10 guesses), what an online attack against the lockout cannot reach.
+const MIN_PASSWORD_SCORE: u8 = 3;
+
 /// The password policy: 10 to 128 characters, at least three of upper-case letters,
-/// lower-case letters, digits and symbols, and not containing the username.
+/// lower-case letters, digits and symbols, not containing the username, and not easy to guess
+/// by zxcvbn, which tries the username and the person's name (also in pinyin) first.
 pub fn check_password(
     password: &str,
     username: &str,
+    name: &str,
     field: &'static str,
 ) -> Result<(), FieldError> {
     let err = |m: &str| FieldError::new(field, "密码", m);
@@ -145,6 +151,12 @@ pub fn check_password(
     }
     if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
         return Err(err("不能包含用户名"));
+    }
+    let (pinyin, initials) = crate::people::pinyin_keys(name);
+    let inputs = [username, name, &pinyin, &initials];
+    let inputs: Vec<&str> = inputs.into_iter().filter(|s| !s.is_empty()).collect();
+    if u8::from(zxcvbn::zxcvbn(password, &inputs).score()) < MIN_PASSWORD_SCORE {
+        return Err(err("过于常见或容易猜到，请换一个更长、更少见的密码"));
     }
     Ok(())
 }
@@ -184,20 +196,46 @@ mod tests {
 
     #[test]
     fn the_password_policy_names_what_is_missing() {
-        assert!(check_password("Dangjian-2026", "admin", "password").is_ok());
+        assert!(check_password("Dangjian-2026", "admin", "管理员", "password").is_ok());
         assert_eq!(
-            check_password("short1A", "x", "password")
+            check_password("short1A", "x", "", "password")
                 .unwrap_err()
                 .message,
             "至少 10 个字符"
         );
-        assert!(check_password("alllowercase", "x", "password").is_err());
+        assert!(check_password("alllowercase", "x", "", "password").is_err());
         assert_eq!(
-            check_password("Admin-12345", "admin", "password")
+            check_password("Admin-12345", "admin", "", "password")
                 .unwrap_err()
                 .message,
             "不能包含用户名"
         );
+    }
+
+    #[test]
+    fn common_passwords_and_ones_made_of_the_name_are_refused() {
+        let weak = |p: &str, username: &str, name: &str| {
+            let e = check_password(p, username, name, "new_password").unwrap_err();
+            assert_eq!(e.field, "new_password");
+            assert!(e.message.contains("过于常见"), "{p}: {}", e.message);
+        };
+        weak("Password123!", "t00077", "张三");
+        weak("P@ssw0rd2026", "t00077", "张三");
+        weak("Qwerty12345!", "t00077", "张三");
+        // Each passes the length and class rules but is the person's name and a year.
+        weak("Zhangsan@1990", "t00077", "张三");
+        weak("Zhangsan1990!", "t00077", "张三");
+        assert!(check_password("Zhangsan@1990", "t00077", "李四", "password").is_ok());
+    }
+
+    #[test]
+    fn the_demo_and_test_passwords_pass() {
+        for p in ["Dangjian-2026", "Demo-Pass-2026", "Test-Pass-2026"] {
+            assert!(
+                check_password(p, "admin", "演示", "password").is_ok(),
+                "{p}"
+            );
+        }
     }
 
     #[test]
