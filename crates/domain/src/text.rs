@@ -24,7 +24,32 @@ fn checked(
     if trimmed.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(FieldError::new(field, label, "不能含有控制字符"));
     }
+    if trimmed.chars().any(invisible) {
+        return Err(FieldError::new(
+            field,
+            label,
+            "不能含有不可见字符或改变文字方向的字符（常见于从网页或文档复制的文字，请重新输入）",
+        ));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// Characters that show nothing yet change what a text is or how it reads: zero-width spaces
+/// and joiners, the byte-order mark, soft hyphens, line and paragraph separators, and the
+/// direction overrides that make a file name read backwards. Two names that look the same must
+/// be the same name.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Checks a required single-line text and returns it trimmed.
@@ -70,6 +95,26 @@ pub fn paragraphs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_direction_characters_are_refused_in_names_and_texts() {
+        for c in [
+            '\u{202E}', '\u{200B}', '\u{FEFF}', '\u{2028}', '\u{2066}', '\u{00AD}',
+        ] {
+            let name = format!("张{c}三");
+            let err = single_line(&name, "name", "姓名", 50).unwrap_err();
+            assert!(err.message.contains("不可见字符"), "{c:?}: {}", err.message);
+            assert!(
+                paragraphs(&name, ("body", "正文"), "请填写", 50).is_err(),
+                "{c:?}"
+            );
+        }
+        // Chinese, full-width punctuation and an ideographic space are ordinary text.
+        assert_eq!(
+            single_line("第一党支部（教工）　一组", "name", "名称", 50).unwrap(),
+            "第一党支部（教工）　一组"
+        );
+    }
 
     #[test]
     fn text_is_trimmed_bounded_and_clean() {
