@@ -190,8 +190,8 @@ pub async fn list<C: ConnectionTrait>(db: &C, name: &str, paging: Paging) -> Res
     if !name.is_empty() {
         q = q.filter(
             sea_orm::Condition::any()
-                .add(user::Column::Username.contains(name))
-                .add(user::Column::DisplayName.contains(name)),
+                .add(crate::search::contains(user::Column::Username, name))
+                .add(crate::search::contains(user::Column::DisplayName, name)),
         );
     }
     let total = q.clone().count(db).await?;

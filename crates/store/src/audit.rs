@@ -127,7 +127,7 @@ pub async fn search<C: ConnectionTrait>(
         cond = cond.add(Column::EntityId.eq(id));
     }
     if let Some(a) = filter.action.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(Column::Action.starts_with(a));
+        cond = cond.add(crate::search::starts_with(Column::Action, a));
     }
     if let Some(t) = filter.from_ms {
         cond = cond.add(Column::At.gte(t));

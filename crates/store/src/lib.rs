@@ -16,6 +16,7 @@ pub mod org;
 pub mod people;
 pub mod position;
 mod scope;
+mod search;
 pub use scope::{stale_paths, undeclared_path_columns};
 pub mod settings;
 pub mod thought_report;

@@ -170,7 +170,7 @@ pub async fn list<C: ConnectionTrait>(
         filter.under.as_ref(),
     ));
     if let Some(name) = filter.name.as_deref().filter(|n| !n.is_empty()) {
-        cond = cond.add(Column::Name.contains(name));
+        cond = cond.add(crate::search::contains(Column::Name, name));
     }
     if let Some(kind) = filter.kind {
         cond = cond.add(Column::Kind.eq(kind.code()));
@@ -245,7 +245,7 @@ pub async fn choices<C: ConnectionTrait>(
 ) -> Result<Vec<Org>> {
     let mut q = Entity::find().filter(Column::DissolvedOn.is_null());
     if !name.is_empty() {
-        q = q.filter(Column::Name.contains(name));
+        q = q.filter(crate::search::contains(Column::Name, name));
     }
     if let Some(kind) = kind {
         q = q.filter(Column::Kind.eq(kind.code()));

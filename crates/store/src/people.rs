@@ -424,7 +424,9 @@ fn condition(access: &Access, filter: &PersonFilter) -> Condition {
         cond = cond.add(Column::BirthDate.lte(until));
     }
     match &filter.search {
-        Some(PersonSearch::Name(name)) => cond = cond.add(Column::Name.contains(name)),
+        Some(PersonSearch::Name(name)) => {
+            cond = cond.add(crate::search::contains(Column::Name, name))
+        }
         Some(PersonSearch::Pinyin(key)) => {
             // The matches by either index, as one id list: given the two prefixes ORed beside
             // a subtree's path range, the planner walks the whole subtree instead.
