@@ -11,31 +11,54 @@ impl App {
         Ok(dangjian_store::settings::load(self.store.db()).await?)
     }
 
-    pub async fn update_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
-        let spec = SettingSpec::find(key)
-            .ok_or_else(|| FieldError::new("key", "设置项", "没有这个设置项"))?;
-        let parsed = spec.parse(value)?;
-        if !actor.access.can(spec.kept_by) {
-            return Err(AppError::Forbidden(
-                if spec.kept_by == Action::ManageRules {
-                    "本校规则由组织部门设置"
-                } else {
-                    "系统设置由系统管理员修改"
-                },
-            ));
+    /// Changes platform settings: who may is decided first, then every value is checked,
+    /// then those that differ are written in one transaction, or none. Returns how many
+    /// changed, so that a form that changes nothing does not say it saved.
+    pub async fn update_settings(&self, actor: &Actor, values: &[(&str, &str)]) -> Result<usize> {
+        let mut specs = Vec::new();
+        for (key, value) in values {
+            let spec = SettingSpec::find(key)
+                .ok_or_else(|| FieldError::new("key", "设置项", "没有这个设置项"))?;
+            if !actor.access.can(spec.kept_by) {
+                return Err(AppError::Forbidden(
+                    if spec.kept_by == Action::ManageRules {
+                        "本校规则由组织部门设置"
+                    } else {
+                        "系统设置由系统管理员修改"
+                    },
+                ));
+            }
+            specs.push((spec, *value));
         }
-        let before = self.settings().await?.get(spec);
+        let current = self.settings().await?;
+        let mut changes = Vec::new();
+        for (spec, value) in specs {
+            let parsed = spec.parse(value)?;
+            let before = current.get(spec);
+            if parsed != before {
+                changes.push((spec, before, parsed));
+            }
+        }
+        if changes.is_empty() {
+            return Ok(0);
+        }
         let tx = self.store.begin_write().await?;
-        dangjian_store::settings::put(&tx, spec.key, &parsed.to_string(), self.now_ms()).await?;
+        let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
+        for (spec, old, new) in &changes {
+            dangjian_store::settings::put(&tx, spec.key, &new.to_string(), self.now_ms()).await?;
+            before.insert(spec.key.to_owned(), json!(old));
+            after.insert(spec.key.to_owned(), json!(new));
+        }
         let record = actor.record(
             "setting.update",
             "setting",
             None,
             None,
-            Some(json!({ spec.key: before })),
-            Some(json!({ spec.key: parsed })),
+            Some(before.into()),
+            Some(after.into()),
         );
-        self.finish(tx, record).await
+        self.finish(tx, record).await?;
+        Ok(changes.len())
     }
 
     /// Puts the university's rules in force from `from` on (organization department): each

@@ -294,21 +294,44 @@ async fn platform_duties_are_separate_and_see_no_business_data() {
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(
-        t.app.update_setting(&admin, "lockout_failures", "6").await,
+        t.app
+            .update_settings(&admin, &[("lockout_failures", "6")])
+            .await,
         Err(AppError::Forbidden(_))
     ));
     let sysadmin = signed_actor(&t.app, "sysadmin1", "system_admin", None).await;
-    t.app
-        .update_setting(&sysadmin, "lockout_failures", "6")
-        .await
-        .unwrap();
     assert_eq!(
         t.app
-            .update_setting(&sysadmin, "lockout_failures", "99")
+            .update_settings(&sysadmin, &[("lockout_failures", "6")])
+            .await
+            .unwrap(),
+        1
+    );
+    // The same value again changes nothing, and says so.
+    assert_eq!(
+        t.app
+            .update_settings(&sysadmin, &[("lockout_failures", "6")])
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        t.app
+            .update_settings(
+                &sysadmin,
+                &[("lockout_minutes", "30"), ("lockout_failures", "99")]
+            )
             .await
             .unwrap_err()
             .field(),
         Some("lockout_failures")
+    );
+    // A bad value beside a good one changes neither.
+    assert_eq!(
+        t.app.settings().await.unwrap().get(
+            dangjian_domain::platform::settings::SettingSpec::find("lockout_minutes").unwrap()
+        ),
+        15
     );
 }
 

@@ -376,15 +376,14 @@ async fn save(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     }
-    let current = st.app.settings().await?;
-    for spec in specs {
-        if let Some(v) = f.get(spec.key)
-            && v.trim() != current.get(spec).to_string()
-        {
-            st.app.update_setting(viewer.actor(), spec.key, v).await?;
-        }
-    }
-    Ok(Redirect::to(&format!("{}?notice=saved", keeper.url)).into_response())
+    let values: Vec<(&str, &str)> = specs
+        .filter_map(|s| f.get(s.key).map(|v| (s.key, v.as_str())))
+        .collect();
+    let notice = match st.app.update_settings(viewer.actor(), &values).await? {
+        0 => "unchanged",
+        _ => "saved",
+    };
+    Ok(Redirect::to(&format!("{}?notice={notice}", keeper.url)).into_response())
 }
 
 pub(crate) async fn settings(

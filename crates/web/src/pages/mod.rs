@@ -465,6 +465,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "disabled" => "账号已停用",
         "enabled" => "账号已启用",
         "saved" => "设置已保存",
+        "unchanged" => "没有改动，未保存任何设置",
         "person_created" => "人员已登记",
         "person_updated" => "人员信息已修改",
         "step_recorded" => "已登记",

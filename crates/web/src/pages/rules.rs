@@ -93,6 +93,7 @@ pub(crate) async fn save(
     }
     .await;
     match result {
+        Ok(0) => Ok(Redirect::to("/rules?notice=unchanged").into_response()),
         Ok(_) => Ok(Redirect::to("/rules?notice=saved").into_response()),
         Err(e) => {
             let (errors, _) = FormErrors::from_app(e)?;
