@@ -71,16 +71,57 @@ impl IntoResponse for ApiError {
 }
 
 /// A request the API cannot read at all (malformed JSON, unknown fields, wrong types).
-pub(crate) fn bad_request(message: String) -> Response {
+pub(crate) fn bad_request(message: String, field: Option<String>) -> Response {
     (
         StatusCode::BAD_REQUEST,
         Json(ErrorBody {
             code: "bad_request".to_owned(),
             message,
-            field: None,
+            field,
         }),
     )
         .into_response()
+}
+
+/// What serde said of a body or query it could not read (`…: roll[0].person_id: invalid
+/// type: string "x", expected i64 at line 1 column 9`), in Chinese: the field it names and
+/// what is wrong with it. Its English never reaches a person.
+pub(crate) fn unreadable(lead: &str, serde_text: &str) -> (String, Option<String>) {
+    // axum puts its own English sentence before the first ": ".
+    let detail = serde_text.split_once(": ").map_or(serde_text, |(_, d)| d);
+    let is_path = |p: &str| {
+        !p.is_empty()
+            && p != "."
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+    };
+    let (path, problem) = match detail.split_once(": ") {
+        Some((p, rest)) if is_path(p) => (Some(p.to_owned()), rest),
+        _ => (None, detail),
+    };
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_owned);
+    let (field, what) = if let Some(rest) = problem.strip_prefix("missing field ") {
+        (quoted(rest).or(path), "缺少此项")
+    } else if problem.starts_with("unknown field") {
+        (quoted(problem).or(path), "不是可以提交的项")
+    } else if problem.starts_with("unknown variant") {
+        (path, "不是可选的值之一")
+    } else if problem.starts_with("invalid type") {
+        (path, "值的类型不对")
+    } else if problem.starts_with("invalid length") {
+        (path, "项数不对")
+    } else if problem.contains("digit") || problem.contains("number") {
+        (path, "应为数字")
+    } else if problem.contains("premature end") || problem.contains("trailing") {
+        (path, "不完整或多出内容")
+    } else {
+        (path, "格式不正确")
+    };
+    let message = match &field {
+        Some(f) => format!("{lead}：{f}：{what}"),
+        None => format!("{lead}：{what}"),
+    };
+    (message, field)
 }
 
 #[derive(Template)]
@@ -164,5 +205,49 @@ pub(crate) async fn translate_rejections(
             .into_response()
     } else {
         error_page(status, "无法完成", message.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unreadable;
+
+    #[test]
+    fn serde_refusals_are_told_in_chinese_with_their_field() {
+        let (m, f) = unreadable(
+            "JSON 内容不符合要求",
+            "Failed to deserialize the JSON body into the target type: roll[0].person_id: \
+             invalid type: string \"x\", expected i64 at line 1 column 9",
+        );
+        assert_eq!(f.as_deref(), Some("roll[0].person_id"));
+        assert_eq!(m, "JSON 内容不符合要求：roll[0].person_id：值的类型不对");
+        let (m, f) = unreadable(
+            "JSON 内容不符合要求",
+            "Failed to deserialize the JSON body into the target type: missing field `title` \
+             at line 1 column 2",
+        );
+        assert_eq!(f.as_deref(), Some("title"));
+        assert!(m.ends_with("title：缺少此项"), "{m}");
+        let (m, f) = unreadable(
+            "查询参数有误",
+            "Failed to deserialize query string: page: invalid digit found in string",
+        );
+        assert_eq!(
+            (m.as_str(), f.as_deref()),
+            ("查询参数有误：page：应为数字", Some("page"))
+        );
+        for (m, _) in [
+            unreadable(
+                "x",
+                "Failed: kind: unknown variant `y`, expected one of `a`, `b`",
+            ),
+            unreadable("x", "Failed: unknown field `extra`, expected `username`"),
+        ] {
+            assert!(
+                m.chars()
+                    .all(|c| !c.is_ascii_alphabetic() || m.contains("kind") || m.contains("extra")),
+                "{m}"
+            );
+        }
     }
 }

@@ -140,13 +140,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Ok(Json(v)) => Ok(Self(v)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(bad_request(
                 "请求体须为 JSON（Content-Type: application/json）".to_owned(),
+                None,
             )),
-            Err(JsonRejection::JsonSyntaxError(_)) => Err(bad_request("JSON 格式错误".to_owned())),
-            Err(JsonRejection::JsonDataError(e)) => Err(bad_request(format!(
-                "JSON 内容不符合要求：{}",
-                e.body_text().rsplit(": ").next().unwrap_or_default()
-            ))),
-            Err(e) => Err(bad_request(format!("无法读取请求体（{}）", e.status()))),
+            Err(JsonRejection::JsonSyntaxError(_)) => {
+                Err(bad_request("JSON 格式错误".to_owned(), None))
+            }
+            Err(JsonRejection::JsonDataError(e)) => {
+                let (message, field) =
+                    crate::error::unreadable("JSON 内容不符合要求", &e.body_text());
+                Err(bad_request(message, field))
+            }
+            Err(e) => Err(bad_request(
+                format!("无法读取请求体（{}）", e.status()),
+                None,
+            )),
         }
     }
 }
@@ -160,11 +167,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(Self(q.0)),
-            Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(bad_request(format!(
-                "查询参数有误：{}",
-                e.body_text().rsplit(": ").next().unwrap_or_default()
-            ))),
-            Err(_) => Err(bad_request("查询参数有误".to_owned())),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+                let (message, field) = crate::error::unreadable("查询参数有误", &e.body_text());
+                Err(bad_request(message, field))
+            }
+            Err(_) => Err(bad_request("查询参数有误".to_owned(), None)),
         }
     }
 }
