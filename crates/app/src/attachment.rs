@@ -278,6 +278,17 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let bytes = self.read_blob(&attachment.sha256).await?;
+        self.record_download(
+            actor,
+            ("attachment.download", "attachment", Some(attachment.id)),
+            Some(&attachment.org_path),
+            json!({
+                "record": format!("{}:{}", attachment.entity, attachment.entity_id),
+                "file_name": attachment.file_name,
+                "label": attachment.label,
+            }),
+        )
+        .await?;
         Ok((attachment, bytes))
     }
 

@@ -51,6 +51,34 @@ impl App {
         Ok(Ok(verifier.checked))
     }
 
+    /// Leaves in the trail that an actor was refused (403): `asked` is the method and path.
+    pub async fn record_refusal(&self, actor: &Actor, asked: &str) -> Result<()> {
+        let tx = self.store.begin_write().await?;
+        let record = actor.record(
+            "access.refused",
+            "request",
+            None,
+            None,
+            None,
+            Some(serde_json::json!({ "request": asked })),
+        );
+        self.finish(tx, record).await
+    }
+
+    /// Leaves in the trail that a file holding people's data went out, to whom, and whose it
+    /// was (`detail`): downloads are reads, but what leaves the platform is traced.
+    pub(crate) async fn record_download(
+        &self,
+        actor: &Actor,
+        (action, entity, id): (&str, &str, Option<i64>),
+        org_path: Option<&str>,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        let tx = self.store.begin_write().await?;
+        let record = actor.record(action, entity, id, org_path, None, Some(detail));
+        self.finish(tx, record).await
+    }
+
     /// Whether the personal data of this database opens with the key the platform runs with:
     /// a copy sealed under another key would start and then fail on every person's page.
     pub async fn pii_key_fits(&self) -> Result<bool> {

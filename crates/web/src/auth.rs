@@ -155,9 +155,23 @@ pub(crate) async fn resolve(
             }
         }
     }
+    // Who asked, to put a refusal in the trail: someone trying records not theirs leaves a
+    // mark, as every write does.
+    let asker = match &auth {
+        Auth::Session { session, .. } => Some(session.actor.clone()),
+        Auth::Token { actor, .. } => Some((**actor).clone()),
+        Auth::Anonymous { .. } => None,
+    };
+    let asked = format!("{} {}", req.method(), req.uri().path());
     req.extensions_mut().insert(auth);
     req.extensions_mut().insert(client);
     let response = next.run(req).await;
+    if response.status() == axum::http::StatusCode::FORBIDDEN
+        && let Some(actor) = asker
+        && let Err(e) = st.app.record_refusal(&actor, &asked).await
+    {
+        tracing::warn!(error = %e, "could not record a refusal");
+    }
     if clear_cookie {
         let jar = CookieJar::new().remove(Cookie::build(SESSION_COOKIE).path("/"));
         return (jar, response).into_response();
@@ -165,22 +179,17 @@ pub(crate) async fn resolve(
     response
 }
 
-/// The CSRF token of a request: the header, the `csrf` field of a form, or the `csrf` query
-/// parameter (for multipart uploads). A form body is read and put back.
+/// The CSRF token of a request: the header, or the `csrf` field of a form — never the URL,
+/// which logs and the Referer carry elsewhere. A form body is read and put back; an upload
+/// gives its token as its first field, which is read alone, the file left unread for the
+/// handler that decides whether to take it.
 async fn csrf_of(req: Request) -> (Option<String>, Request) {
     if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         let v = v.to_owned();
         return (Some(v), req);
     }
-    let from_query = req.uri().query().and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v)
-    });
-    if from_query.is_some() {
-        return (from_query, req);
+    if let Some(boundary) = multipart_boundary(req.headers()) {
+        return csrf_of_upload(req, &boundary).await;
     }
     let is_form = req
         .headers()
@@ -199,6 +208,82 @@ async fn csrf_of(req: Request) -> (Option<String>, Request) {
         .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD))
         .map(|(_, v)| v);
     (token, Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The boundary of a multipart body, from its Content-Type.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let (kind, params) = ct.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// The most of an upload read to find its token.
+const UPLOAD_HEAD: usize = 8 * 1024;
+
+/// Reads the start of an upload until its first field is whole; the token if that field is
+/// `csrf`. The body is put back whole: what was read, then the rest as it streams.
+async fn csrf_of_upload(req: Request, boundary: &str) -> (Option<String>, Request) {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut head: Vec<u8> = Vec::new();
+    let token = loop {
+        match first_field(&head, boundary) {
+            FirstField::Whole(token) => break token,
+            FirstField::Partial if head.len() < UPLOAD_HEAD => {}
+            FirstField::Partial => break None,
+        }
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            _ => break None,
+        }
+    };
+    let head = axum::body::Bytes::from(head);
+    let rest = futures_util::stream::once(async move { Ok::<_, axum::Error>(head) }).chain(stream);
+    (token, Request::from_parts(parts, Body::from_stream(rest)))
+}
+
+enum FirstField {
+    /// The first field is all there: its value if it is `csrf`.
+    Whole(Option<String>),
+    Partial,
+}
+
+fn first_field(head: &[u8], boundary: &str) -> FirstField {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let opening = format!("--{boundary}\r\n");
+    if head.len() < opening.len() {
+        return FirstField::Partial;
+    }
+    if !head.starts_with(opening.as_bytes()) {
+        return FirstField::Whole(None);
+    }
+    let part = &head[opening.len()..];
+    let Some(end_of_headers) = find(part, b"\r\n\r\n") else {
+        return FirstField::Partial;
+    };
+    let closing = format!("\r\n--{boundary}");
+    let value = &part[end_of_headers + 4..];
+    let Some(end) = find(value, closing.as_bytes()) else {
+        return FirstField::Partial;
+    };
+    let headers = String::from_utf8_lossy(&part[..end_of_headers]).to_ascii_lowercase();
+    let is_csrf = headers.lines().any(|l| {
+        l.starts_with("content-disposition:") && l.contains(&format!("name=\"{CSRF_FIELD}\""))
+    });
+    FirstField::Whole(
+        is_csrf
+            .then(|| String::from_utf8(value[..end].to_vec()).ok())
+            .flatten(),
+    )
 }
 
 /// A signed-in person on a page. Signed-out visitors are sent to the sign-in page; a person

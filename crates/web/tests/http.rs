@@ -1591,7 +1591,10 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
             "POST",
             &format!("/api/v1/orgs/{branch}/meetings"),
             &admin,
-            r#"{"kind":"party_lecture","topic":"党课","starts_at":"2099-01-10T14:30:00","place":"报告厅","agenda":["学习党章"]}"#,
+            &format!(
+                r#"{{"kind":"party_lecture","topic":"党课","starts_at":"{}T14:30:00","place":"报告厅","agenda":["学习党章"]}}"#,
+                chrono::Local::now().date_naive() + chrono::Duration::days(30)
+            ),
         ),
     )
     .await;
@@ -1604,13 +1607,27 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
         (one["state"].as_str(), one["agenda"][0].as_str()),
         (Some("planned"), Some("学习党章"))
     );
+    let year =
+        chrono::Datelike::year(&(chrono::Local::now().date_naive() + chrono::Duration::days(30)));
     let listed = send(
         &w,
-        get(&format!("/api/v1/orgs/{branch}/meetings?year=2099"), &admin),
+        get(
+            &format!("/api/v1/orgs/{branch}/meetings?year={year}&per_page=500"),
+            &admin,
+        ),
     )
     .await
     .json();
-    assert_eq!(listed["total"], 1);
+    let ids: Vec<i64> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["id"].as_i64())
+        .collect();
+    assert!(
+        ids.contains(&id),
+        "the year's list holds the planned meeting"
+    );
     let r = send(
         &w,
         json(
@@ -1794,7 +1811,7 @@ async fn metrics_are_served_only_to_the_scraper_with_the_token() {
 
 /// An upload of `announced` bytes whose body sends its first line and then nothing more: a
 /// server that read it before deciding would wait for ever.
-fn trickled_upload(uri: &str, cookie: &str, announced: u64) -> Request<Body> {
+fn trickled_upload(uri: &str, (cookie, csrf): (&str, &str), announced: u64) -> Request<Body> {
     let (mut sender, body) = http_body_util::Channel::<axum::body::Bytes>::new(1);
     tokio::spawn(async move {
         let first = axum::body::Bytes::from_static(b"--x\r\n");
@@ -1804,6 +1821,7 @@ fn trickled_upload(uri: &str, cookie: &str, announced: u64) -> Request<Body> {
     });
     Request::post(uri)
         .header(header::COOKIE, cookie)
+        .header("x-csrf-token", csrf)
         .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
         .header(header::CONTENT_LENGTH, announced)
         .body(Body::new(body))
@@ -1822,10 +1840,10 @@ async fn an_upload_is_refused_by_permission_and_size_before_its_body_is_read() {
 
     // An applicant may not upload there: refused unread, however large.
     let (activist, csrf) = sign_in(&w, "activist").await;
-    let uri = format!("/orgs/{org}/attachments?csrf={csrf}");
+    let uri = format!("/orgs/{org}/attachments");
     let r = tokio::time::timeout(
         within,
-        send(&w, trickled_upload(&uri, &activist, 190 << 20)),
+        send(&w, trickled_upload(&uri, (&activist, &csrf), 190 << 20)),
     )
     .await
     .expect("answered without reading the body");
@@ -1837,10 +1855,13 @@ async fn an_upload_is_refused_by_permission_and_size_before_its_body_is_read() {
 
     // The organization department may, but not beyond the setting (20 MB by default).
     let (admin, csrf) = sign_in(&w, "admin").await;
-    let uri = format!("/orgs/{org}/attachments?csrf={csrf}");
-    let r = tokio::time::timeout(within, send(&w, trickled_upload(&uri, &admin, 190 << 20)))
-        .await
-        .expect("answered without reading the body");
+    let uri = format!("/orgs/{org}/attachments");
+    let r = tokio::time::timeout(
+        within,
+        send(&w, trickled_upload(&uri, (&admin, &csrf), 190 << 20)),
+    )
+    .await
+    .expect("answered without reading the body");
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("文件超过大小上限 20 MB"), "{}", r.body);
 }
@@ -1879,4 +1900,95 @@ async fn the_organization_department_cannot_open_or_reset_a_branchs_accounts() {
     // The roster's people with accounts keep their passwords.
     sign_in(&w, "activist").await;
     sign_in(&w, "mentor").await;
+}
+
+/// A browser's upload: `fields` in order, then a small PNG as `file`.
+fn upload_form(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--b\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\
+          Content-Type: image/png\r\n\r\n",
+    );
+    body.extend_from_slice(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89");
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_upload_carries_its_csrf_token_as_its_first_field_never_in_the_url() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let orgs = send(&w, get("/api/v1/orgs?per_page=1", &admin))
+        .await
+        .json();
+    let org = orgs["items"][0]["id"].as_i64().unwrap();
+    // The token in the address is not taken any more.
+    let r = send(
+        &w,
+        upload_form(&format!("/orgs/{org}/attachments?csrf={csrf}"), &admin, &[]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Nor a field after the file's place, nor a wrong one.
+    let r = send(
+        &w,
+        upload_form(
+            &format!("/orgs/{org}/attachments"),
+            &admin,
+            &[("csrf", "forged")],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // As the page's form sends it: the token first.
+    let r = send(
+        &w,
+        upload_form(
+            &format!("/orgs/{org}/attachments"),
+            &admin,
+            &[("csrf", &csrf)],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_refusal_and_a_download_of_someones_data_are_in_the_audit_trail() {
+    let w = web().await;
+    let (activist, _) = sign_in(&w, "activist").await;
+    let r = send(&w, get("/imports", &activist)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (admin, _) = sign_in(&w, "admin").await;
+    let orgs = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin))
+        .await
+        .json();
+    let org = orgs["items"][0]["id"].as_i64().unwrap();
+    let year = chrono::Datelike::year(&chrono::Local::now());
+    let r = send(
+        &w,
+        get(&format!("/orgs/{org}/record-book.docx?year={year}"), &admin),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    let (auditor, _) = sign_in(&w, "auditor").await;
+    let refused = send(&w, get("/audit?action=access.refused", &auditor)).await;
+    assert!(refused.body.contains("GET /imports"), "{}", refused.body);
+    let downloaded = send(&w, get("/audit?action=record_book.download", &auditor)).await;
+    assert!(
+        downloaded.body.contains("下载党支部工作记录本"),
+        "{}",
+        downloaded.body
+    );
 }

@@ -295,6 +295,13 @@ impl App {
             window,
         };
         let bytes = compose(doc, &facts)?.into_bytes()?;
+        self.record_download(
+            actor,
+            ("development_document.download", "person", Some(person_id)),
+            Some(record.org_path.as_str()),
+            serde_json::json!({ "document": doc.label() }),
+        )
+        .await?;
         Ok((format!("{}-{}.docx", facts.person.name, doc.label()), bytes))
     }
 }

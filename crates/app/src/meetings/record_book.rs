@@ -344,6 +344,14 @@ impl App {
         for (heading, note) in book.later_parts() {
             doc = doc.heading(heading).para(&note);
         }
-        doc.into_bytes()
+        let bytes = doc.into_bytes()?;
+        self.record_download(
+            actor,
+            ("record_book.download", "org", Some(book.org.id)),
+            Some(book.org.path.as_str()),
+            serde_json::json!({ "year": book.year, "members": book.members.len() }),
+        )
+        .await?;
+        Ok(bytes)
     }
 }

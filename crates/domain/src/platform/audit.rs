@@ -1,5 +1,6 @@
-//! The audit trail (痕迹管理): every write leaves an entry; each entry is chained to the one
-//! before by a SHA-256 hash, so that changing or removing any row breaks the chain.
+//! The audit trail (痕迹管理): every write leaves an entry, and so do refusals and files that
+//! carry people's data out; each entry is chained to the one before by a keyed hash, so that
+//! changing or removing any row breaks the chain.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -28,6 +29,10 @@ pub fn action_label(action: &str) -> &str {
         "org.split" => "分设组织",
         "org.dissolve" => "撤销组织",
         "attachment.create" => "上传附件",
+        "attachment.download" => "下载附件",
+        "record_book.download" => "下载党支部工作记录本",
+        "development_document.download" => "下载发展党员材料",
+        "access.refused" => "无权访问被拒绝",
         "api_token.create" => "创建 API 令牌",
         "api_token.revoke" => "撤销 API 令牌",
         "setting.update" => "修改设置",
@@ -56,6 +61,7 @@ pub fn entity_label(entity: &str) -> &str {
         "grant" => "授权",
         "org" => "党组织",
         "attachment" => "附件",
+        "request" => "请求",
         "api_token" => "API 令牌",
         "setting" => "系统设置",
         "person" => "人员",
