@@ -200,14 +200,8 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let person = &record.person;
-        if person.left_on.is_some() {
-            return Err(AppError::Conflict {
-                field: "person",
-                message: "此人已转出，由接收的党组织继续记录".to_owned(),
-            });
-        }
         // Who decides and who records follow the university's setting of the step; the
-        // committee's acts are recorded above the branch.
+        // committee's acts are recorded above the branch. Who may comes before any rule.
         let policy = self.step_policy(input.step).await?;
         let body = input.body.unwrap_or(policy.body);
         let higher = policy.recorder == Recorder::Higher;
@@ -222,6 +216,12 @@ impl App {
             } else {
                 "登记该支部的发展党员工作"
             }));
+        }
+        if person.left_on.is_some() {
+            return Err(AppError::Conflict {
+                field: "person",
+                message: "此人已转出，由接收的党组织继续记录".to_owned(),
+            });
         }
 
         let detail = match input.step {
@@ -705,12 +705,7 @@ impl App {
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
         }
-        let (Some(from), Some(until)) = (
-            chrono::NaiveDate::from_ymd_opt(year, 1, 1),
-            chrono::NaiveDate::from_ymd_opt(year, 12, 31),
-        ) else {
-            return Err(FieldError::new("year", "年度", "不是有效的年份").into());
-        };
+        let (from, until) = self.record_year(year)?;
         let db = self.store.db();
         let count = |step| store::count_step(db, &actor.access, &org.path, step, from, until);
         let mut funnel = Funnel {

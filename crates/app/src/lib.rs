@@ -166,12 +166,17 @@ impl App {
         Ok(dangjian_domain::meetings::period_of(12, first))
     }
 
-    /// A year of records, from 2000 to this year: its first and last day.
+    /// A year of records, from the first the platform keeps to this year: its first and last
+    /// day.
     fn record_year(&self, year: i32) -> Result<(chrono::NaiveDate, chrono::NaiveDate)> {
-        if !(2000..=chrono::Datelike::year(&self.today())).contains(&year) {
-            return Err(
-                dangjian_domain::FieldError::new("year", "年度", "应为 2000 年至今年").into(),
-            );
+        let first = dangjian_domain::calendar::FIRST_RECORD_YEAR;
+        if !(first..=chrono::Datelike::year(&self.today())).contains(&year) {
+            return Err(dangjian_domain::FieldError::new(
+                "year",
+                "年度",
+                format!("应为 {first} 年至今年"),
+            )
+            .into());
         }
         Self::year_span(year)
     }

@@ -129,6 +129,10 @@ impl App {
     ) -> Result<StoredMeeting> {
         let db = self.store.db();
         let org = self.active_org_to_write(actor, org_id).await?;
+        let ahead = chrono::Duration::days(dangjian_domain::calendar::PLAN_AHEAD_DAYS);
+        if plan.starts_at.date() > self.today() + ahead {
+            return Err(FieldError::new("starts_at", "时间", "最多提前一年计划会议").into());
+        }
         let members = |people: Vec<(i64, PersonStatus)>| -> Vec<i64> {
             people
                 .into_iter()

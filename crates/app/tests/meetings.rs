@@ -871,3 +871,31 @@ async fn the_compliance_calendar_shows_each_rule_in_the_month_its_period_ends() 
         Err(AppError::Invalid(ref f)) if f.field == "year"
     ));
 }
+
+#[tokio::test]
+async fn meetings_and_years_are_bounded_by_what_records_can_be() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let (admin, secretary, _) = branch_of_three(&t.app, &tree, "bound", 700).await;
+    let far = at("2028-06-01 14:30");
+    let plan =
+        MeetingPlan::parse(MeetingKind::ThemeDay, "主题党日", far, "活动室", ("", "")).unwrap();
+    let err = t
+        .app
+        .plan_meeting(&secretary, tree.branch_a.id, plan)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::Invalid(ref f) if f.field == "starts_at"),
+        "{err:?}"
+    );
+    let err = t
+        .app
+        .development_funnel(&admin, tree.root.id, 10_000)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::Invalid(ref f) if f.field == "year"),
+        "{err:?}"
+    );
+}

@@ -7,6 +7,13 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
+/// The first year of the records the platform keeps by date (meetings, the figures, ledgers
+/// and record books of a year): a meeting in 1900 or a year 10000 is a slip of the keyboard.
+pub const FIRST_RECORD_YEAR: i32 = 2000;
+
+/// How far ahead a meeting may be planned.
+pub const PLAN_AHEAD_DAYS: i64 = 366;
+
 /// One day the official calendar changes: a holiday on a weekday, or a weekend day worked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct CalendarDay {

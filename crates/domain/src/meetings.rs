@@ -66,6 +66,15 @@ impl MeetingPlan {
         place: &str,
         (first_agenda_item, agenda): (&str, &str),
     ) -> Result<Self, DomainError> {
+        use crate::calendar::FIRST_RECORD_YEAR;
+        if chrono::Datelike::year(&starts_at) < FIRST_RECORD_YEAR {
+            return Err(FieldError::new(
+                "starts_at",
+                "时间",
+                format!("不能早于 {FIRST_RECORD_YEAR} 年"),
+            )
+            .into());
+        }
         let agenda = agenda
             .lines()
             .map(str::trim)
@@ -384,6 +393,15 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_meeting_before_the_first_year_of_records_is_a_slip() {
+        let plan =
+            |t| MeetingPlan::parse(MeetingKind::ThemeDay, "主题党日", at(t), "活动室", ("", ""));
+        let err = plan("1900-05-04 14:30").unwrap_err();
+        assert!(err.to_string().contains("不能早于 2000 年"), "{err}");
+        assert!(plan("2000-01-01 09:00").is_ok());
     }
 
     #[test]

@@ -78,7 +78,7 @@ impl App {
         org_id: i64,
         year: i32,
     ) -> Result<ComplianceCalendar> {
-        if year < 2000 || year > self.today().year() + 1 {
+        if year < dangjian_domain::calendar::FIRST_RECORD_YEAR || year > self.today().year() + 1 {
             return Err(
                 dangjian_domain::FieldError::new("year", "年度", "应为 2000 年至明年").into(),
             );
