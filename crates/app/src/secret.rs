@@ -72,6 +72,21 @@ pub(crate) fn temporary_password() -> String {
     s
 }
 
+/// An activation code of 8 characters without look-alikes (40 bits), shown as `ABCD-EFGH`;
+/// /activate is throttled like sign-in, so it cannot be guessed in its 14 days.
+pub(crate) fn activation_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let mut s = String::new();
+    for i in 0..8 {
+        if i == 4 {
+            s.push('-');
+        }
+        s.push(char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,11 +18,52 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
         .unwrap();
     let good = "Zhang-San-2026";
 
+    // Only the security admin issues the code, and the organization department, which holds
+    // the whole roster, cannot open the account without it.
+    let orgdept = signed_actor(&t.app, "orgdept9", "org_department", Some(tree.root.id)).await;
+    assert!(matches!(
+        t.app.issue_activation_code(&orgdept, "T00077").await,
+        Err(AppError::Forbidden(_))
+    ));
+    let err = t
+        .app
+        .activate_account("张三", &input.national_id, ("T00077", ""), good, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("不匹配"), "{err}");
+    let secadmin = signed_actor(&t.app, "secadmin", "security_admin", None).await;
+    let first = t
+        .app
+        .issue_activation_code(&secadmin, "T00077")
+        .await
+        .unwrap();
+    assert_eq!(first.person_name, "张三");
+    // A second code replaces the first.
+    let issued = t
+        .app
+        .issue_activation_code(&secadmin, "T00077")
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .activate_account(
+            "张三",
+            &input.national_id,
+            ("T00077", &first.code),
+            good,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("不匹配"), "{err}");
+    let code = issued.code.to_lowercase().replace('-', " ");
+    let code = code.as_str();
+
     // Every mismatch gets the same answer, naming no field.
     for (name, staff_no) in [("张四", "T00077"), ("张三", "T00078")] {
         let err = t
             .app
-            .activate_account(name, &input.national_id, staff_no, good, None)
+            .activate_account(name, &input.national_id, (staff_no, code), good, None)
             .await
             .unwrap_err();
         assert!(err.to_string().contains("不匹配"), "{err}");
@@ -30,20 +71,26 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     }
     let err = t
         .app
-        .activate_account("张三", "110101199003070000", "T00077", good, None)
+        .activate_account("张三", "110101199003070000", ("T00077", code), good, None)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("national_id"));
     let err = t
         .app
-        .activate_account("张三", &input.national_id, "T00077", "short", None)
+        .activate_account("张三", &input.national_id, ("T00077", code), "short", None)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("password"));
     // Long enough and of four kinds, but their own name and a year: easy to guess.
     let err = t
         .app
-        .activate_account("张三", &input.national_id, "T00077", "Zhangsan@1990", None)
+        .activate_account(
+            "张三",
+            &input.national_id,
+            ("T00077", code),
+            "Zhangsan@1990",
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("password"));
@@ -51,7 +98,7 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
 
     let username = t
         .app
-        .activate_account("张三", &input.national_id, "T00077", good, None)
+        .activate_account("张三", &input.national_id, ("T00077", code), good, None)
         .await
         .unwrap();
     assert_eq!(username, "t00077");
@@ -78,15 +125,50 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
         .activate_account(
             "张三",
             &input.national_id,
-            "T00077",
+            ("T00077", code),
             "Other-Pass-2026",
             None,
         )
         .await;
+    // The code went with its use; and an activated person gets no new one.
     assert!(
-        matches!(again, Err(AppError::Conflict { .. })),
-        "claimed once"
+        matches!(again, Err(AppError::Rule { .. })),
+        "claimed once: {again:?}"
     );
+    assert!(matches!(
+        t.app.issue_activation_code(&secadmin, "T00077").await,
+        Err(AppError::Conflict { .. })
+    ));
+}
+
+#[tokio::test]
+async fn an_activation_code_runs_out_after_fourteen_days() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_a.id)).await;
+    let input = member_input("王五", (1991, 4, 8), 78);
+    t.app
+        .add_person(&sec, tree.branch_a.id, None, &input)
+        .await
+        .unwrap();
+    let issued = t
+        .app
+        .issue_activation_code(&dangjian_app::Actor::console(), "T00078")
+        .await
+        .unwrap();
+    t.clock.advance(chrono::Duration::days(15));
+    let err = t
+        .app
+        .activate_account(
+            "王五",
+            &input.national_id,
+            ("T00078", &issued.code),
+            "Wang-Wu-Pass-2026",
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("已过期"), "{err}");
 }
 
 /// 三员分立: the organization department keeps the roster, the security admin the accounts. A

@@ -3,6 +3,7 @@
 //! it; every write goes through a `WriteTx` that cannot commit without its audit entry.
 
 pub mod account;
+pub mod activation;
 pub mod attachment;
 pub mod audit;
 mod db;

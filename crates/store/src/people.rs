@@ -329,6 +329,23 @@ pub async fn find_for_activation<C: ConnectionTrait>(
         .transpose()
 }
 
+/// The people of the roster, still in it, with this staff or student number (at most two:
+/// enough to tell one from several).
+pub async fn with_staff_no<C: ConnectionTrait>(
+    db: &C,
+    staff_no: &str,
+) -> Result<Vec<PersonRecord>> {
+    Entity::find()
+        .filter(Column::StaffNo.eq(staff_no))
+        .filter(Column::LeftOn.is_null())
+        .limit(2)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(PersonRecord::try_from)
+        .collect()
+}
+
 /// How to find people by what a person typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PersonSearch {

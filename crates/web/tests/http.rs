@@ -1992,3 +1992,66 @@ async fn a_refusal_and_a_download_of_someones_data_are_in_the_audit_trail() {
         downloaded.body
     );
 }
+
+#[tokio::test]
+async fn the_security_admin_issues_an_activation_code_shown_once_and_nobody_else_can() {
+    let w = web().await;
+    let (admin, admin_csrf) = sign_in(&w, "admin").await;
+    let people = send(&w, get("/api/v1/people?status=members&per_page=20", &admin))
+        .await
+        .json();
+    let staff_nos: Vec<String> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["staff_no"].as_str().map(str::to_owned))
+        .collect();
+    let staff_no = staff_nos.first().expect("members with numbers").clone();
+    // The organization department holds the roster, not the credentials.
+    let r = send(
+        &w,
+        form(
+            "/admin/activation-codes",
+            &admin,
+            &format!("csrf={admin_csrf}&staff_no={staff_no}"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let (secadmin, csrf) = sign_in(&w, "secadmin").await;
+    let mut r = None;
+    // The demo's mentor has an account already: any member without one will do.
+    for staff_no in &staff_nos {
+        let reply = send(
+            &w,
+            form(
+                "/admin/activation-codes",
+                &secadmin,
+                &format!("csrf={csrf}&staff_no={staff_no}"),
+            ),
+        )
+        .await;
+        if !reply.body.contains("已激活账号") {
+            r = Some(reply);
+            break;
+        }
+    }
+    let r = r.expect("a member without an account");
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("签发激活码："), "{}", r.body);
+    // Shown once: the page of accounts does not carry it again.
+    let again = send(&w, get("/admin/accounts", &secadmin)).await;
+    assert!(!again.body.contains("签发激活码："));
+    let r = send(
+        &w,
+        form(
+            "/admin/activation-codes",
+            &secadmin,
+            &format!("csrf={csrf}&staff_no=NOSUCH"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("名册中没有这个工号/学号"), "{}", r.body);
+}

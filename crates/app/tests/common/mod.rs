@@ -144,10 +144,14 @@ pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<i64
 /// A person of the roster who activated their own account with `PASSWORD`, as the actor
 /// their session would give.
 pub async fn activated_actor(app: &App, input: &PersonInput) -> Actor {
+    let issued = app
+        .issue_activation_code(&Actor::console(), &input.staff_no)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", input.name));
     app.activate_account(
         &input.name,
         &input.national_id,
-        &input.staff_no,
+        (&input.staff_no, &issued.code),
         PASSWORD,
         None,
     )

@@ -73,6 +73,18 @@ impl ApiToken {
 pub const API_TOKEN_DEFAULT_DAYS: u32 = 90;
 pub const API_TOKEN_MAX_DAYS: u32 = 365;
 
+/// An activation code is good for this many days after the security admin issues it.
+pub const ACTIVATION_CODE_DAYS: i64 = 14;
+
+/// An activation code as a person types it: case, spaces and dashes do not matter.
+pub fn normalize_activation_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 /// The lifetime of a new API token in days: the default when none is chosen.
 pub fn api_token_days(days: Option<u32>) -> Result<u32, FieldError> {
     match days.unwrap_or(API_TOKEN_DEFAULT_DAYS) {

@@ -18,6 +18,7 @@ pub(crate) mod m20261130_000013_attendance_tallies;
 mod m20261201_000014_keyed_audit;
 mod m20261201_000015_national_id_mask;
 mod m20261201_000016_api_token_expiry;
+mod m20261201_000017_activation_codes;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_keyed_audit::Migration),
             Box::new(m20261201_000015_national_id_mask::Migration),
             Box::new(m20261201_000016_api_token_expiry::Migration),
+            Box::new(m20261201_000017_activation_codes::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
 use dangjian_app::account::AccountDetail;
+use dangjian_app::activation::IssuedCode;
 use dangjian_domain::FieldError;
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{Page, Paging};
@@ -47,7 +48,23 @@ pub(crate) struct AccountsPage {
     next: Option<String>,
     form: NewAccountForm,
     errors: FormErrors,
+    shown: Shown,
+}
+
+/// What the accounts page shows once, after an action: a new account's first password, or an
+/// activation code for a person of the roster (or why none was issued).
+#[derive(Default)]
+pub(crate) struct Shown {
     created: Option<(String, String)>,
+    issued: Option<IssuedCode>,
+    code_form: CodeForm,
+    code_errors: FormErrors,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct CodeForm {
+    staff_no: String,
 }
 
 async fn accounts_page(
@@ -56,7 +73,7 @@ async fn accounts_page(
     q: AccountsQuery,
     form: NewAccountForm,
     errors: FormErrors,
-    created: Option<(String, String)>,
+    shown: Shown,
 ) -> Result<AccountsPage, PageError> {
     let paging = Paging::parse(q.page, None).unwrap_or_default();
     let page = st.app.accounts(viewer.actor(), &q.q, paging).await?;
@@ -71,7 +88,7 @@ async fn accounts_page(
         next,
         form,
         errors,
-        created,
+        shown,
     })
 }
 
@@ -86,7 +103,7 @@ pub(crate) async fn accounts(
         q,
         NewAccountForm::default(),
         FormErrors::default(),
-        None,
+        Shown::default(),
     )
     .await
 }
@@ -107,17 +124,69 @@ pub(crate) async fn create_account(
             AccountsQuery::default(),
             NewAccountForm::default(),
             FormErrors::default(),
-            Some((account.username, password)),
+            Shown {
+                created: Some((account.username, password)),
+                ..Shown::default()
+            },
         )
         .await?
         .into_response()),
         Err(e) => {
             let (errors, _) = FormErrors::from_app(e)?;
-            let page =
-                accounts_page(&st, &viewer, AccountsQuery::default(), f, errors, None).await?;
+            let page = accounts_page(
+                &st,
+                &viewer,
+                AccountsQuery::default(),
+                f,
+                errors,
+                Shown::default(),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// Issues a person of the roster an activation code, shown this once.
+pub(crate) async fn issue_activation_code(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    let (shown, status) = match st
+        .app
+        .issue_activation_code(viewer.actor(), &f.staff_no)
+        .await
+    {
+        Ok(issued) => (
+            Shown {
+                issued: Some(issued),
+                ..Shown::default()
+            },
+            StatusCode::OK,
+        ),
+        Err(e) => {
+            let (code_errors, _) = FormErrors::from_app(e)?;
+            (
+                Shown {
+                    code_form: f,
+                    code_errors,
+                    ..Shown::default()
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    };
+    let page = accounts_page(
+        &st,
+        &viewer,
+        AccountsQuery::default(),
+        NewAccountForm::default(),
+        FormErrors::default(),
+        shown,
+    )
+    .await?;
+    Ok((status, page).into_response())
 }
 
 #[derive(Template, WebTemplate)]

@@ -175,6 +175,10 @@ pub(crate) fn routes() -> Router<AppState> {
             get(admin::accounts).post(admin::create_account),
         )
         .route("/admin/accounts/{id}", get(admin::account))
+        .route(
+            "/admin/activation-codes",
+            post(admin::issue_activation_code),
+        )
         .route("/admin/accounts/{id}/grants", post(admin::grant))
         .route(
             "/admin/accounts/{id}/reset-password",

@@ -192,6 +192,7 @@ pub(crate) struct ActivateForm {
     name: String,
     national_id: String,
     staff_no: String,
+    code: String,
     password: String,
     password2: String,
 }
@@ -207,6 +208,7 @@ fn render_activate(
     // The typed passwords and ID number never come back in the page.
     let form = ActivateForm {
         national_id: String::new(),
+        code: String::new(),
         password: String::new(),
         password2: String::new(),
         ..page.form
@@ -249,7 +251,13 @@ pub(crate) async fn activate(
     } else {
         let ip = client.and_then(|c| c.0.ip);
         st.app
-            .activate_account(&f.name, &f.national_id, &f.staff_no, &f.password, ip)
+            .activate_account(
+                &f.name,
+                &f.national_id,
+                (&f.staff_no, &f.code),
+                &f.password,
+                ip,
+            )
             .await
     };
     match result {
