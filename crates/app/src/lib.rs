@@ -6,6 +6,7 @@ pub mod activation;
 pub mod attachment;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod demo;
 pub mod development;
 mod docx;

@@ -14,7 +14,7 @@ use rand::Rng;
 use sha2::Sha256;
 use std::path::Path;
 
-const KEY_FILE: &str = "secret.key";
+pub(crate) const KEY_FILE: &str = "secret.key";
 const NONCE_LEN: usize = 12;
 
 pub struct Sealer {

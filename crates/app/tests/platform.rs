@@ -736,3 +736,44 @@ async fn a_revoked_grant_no_longer_opens_its_subtree() {
         Err(AppError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn a_backup_is_refused_by_a_platform_whose_key_cannot_read_it() {
+    let t = test_app().await;
+    if t.app.engine() != dangjian_app::Engine::Sqlite {
+        return; // PostgreSQL is backed up and restored with its own tools.
+    }
+    let tree = common::tree(&t.app).await;
+    // People with sealed ID numbers, and a trail.
+    common::branch_of_three(&t.app, &tree, "bk", 900).await;
+    let file = t.dir.path().join("copy.db");
+    t.app.checkpoint_audit().await.unwrap();
+    t.app.store().backup_sqlite(&file).await.unwrap();
+    std::fs::copy(
+        t.app.checkpoint_path(),
+        dangjian_app::backup::checkpoint_beside(&file),
+    )
+    .unwrap();
+    let clock = || -> std::sync::Arc<dyn dangjian_domain::clock::Clock> { t.clock.clone() };
+
+    // Another machine's data folder: a key of its own, made on first start.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("secret.key"),
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    )
+    .unwrap();
+    let staging = elsewhere.path().join("restore.tmp");
+    let err = dangjian_app::backup::stage_restore(elsewhere.path(), &file, &staging, clock())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("无法用本机密钥解密"), "{err}");
+    assert!(!staging.exists(), "nothing staged is left");
+
+    // With the key it was made with, the copy and its trail check out.
+    let staging = t.dir.path().join("restore.tmp");
+    dangjian_app::backup::stage_restore(t.dir.path(), &file, &staging, clock())
+        .await
+        .unwrap();
+    assert!(staging.join(dangjian_app::backup::DATABASE_FILE).is_file());
+}

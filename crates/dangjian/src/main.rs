@@ -4,6 +4,7 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use dangjian_app::audit::CHECKPOINT_FILE;
+use dangjian_app::backup::checkpoint_beside;
 use dangjian_app::{Actor, App, DbConfig};
 use dangjian_domain::clock::{Clock, SystemClock};
 use dangjian_web::AppState;
@@ -230,13 +231,6 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Where a backup's audit checkpoint is kept: beside it, named after it.
-fn checkpoint_beside(backup: &Path) -> PathBuf {
-    let mut name = backup.as_os_str().to_owned();
-    name.push(".audit-checkpoint");
-    PathBuf::from(name)
-}
-
 async fn open(data: &Path, config: DbConfig, clock: &Arc<dyn Clock>) -> Result<App> {
     App::open(config, data.to_owned(), clock.clone())
         .await
@@ -386,42 +380,7 @@ async fn restore(data: &Path, config: DbConfig, file: &Path) -> Result<()> {
     }
     // Check the copy is one of ours and readable before touching the live database.
     let staging = data.join("restore.tmp");
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging)?;
-    std::fs::copy(file, staging.join("dangjian.db")).context("无法读取备份文件")?;
-    // The copy is checked with the key the platform will run with, and its trail against
-    // the checkpoint that was taken with it.
-    let key = data.join("secret.key");
-    if key.is_file() {
-        std::fs::copy(&key, staging.join("secret.key"))?;
-    }
-    let checkpoint = checkpoint_beside(file);
-    if checkpoint.is_file() {
-        std::fs::copy(&checkpoint, staging.join(CHECKPOINT_FILE))?;
-    }
-    let check = App::open(
-        DbConfig::Sqlite {
-            data_dir: staging.clone(),
-        },
-        staging.clone(),
-        Arc::new(SystemClock),
-    )
-    .await
-    .context("备份文件不是有效的平台数据库")?;
-    let fits = check.pii_key_fits().await?;
-    let verified = check.audit_verify().await?;
-    check.store().clone().close().await?;
-    if !fits {
-        let _ = std::fs::remove_dir_all(&staging);
-        bail!(
-            "备份中的身份证号无法用本机密钥解密：请把做备份时数据目录中的 secret.key \
-             放回数据目录（或设置相同的 DANGJIAN_SECRET_KEY）后再恢复；现有数据未被改动"
-        );
-    }
-    if let Err(brk) = verified {
-        let _ = std::fs::remove_dir_all(&staging);
-        bail!("备份中的审计日志校验失败：{brk}；现有数据未被改动");
-    }
+    dangjian_app::backup::stage_restore(data, file, &staging, Arc::new(SystemClock)).await?;
     let live = data.join("dangjian.db");
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(data.join(format!("dangjian.db{suffix}")));
