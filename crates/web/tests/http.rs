@@ -2055,3 +2055,69 @@ async fn the_security_admin_issues_an_activation_code_shown_once_and_nobody_else
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("名册中没有这个工号/学号"), "{}", r.body);
 }
+
+/// Writes aimed outside the writer's scope are answered 404 (or 403) whatever their body says:
+/// a bad body must not be judged, and its verdict tell what lies beyond the scope.
+#[tokio::test]
+async fn out_of_scope_writes_are_refused_before_their_bodies_are_judged() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let (branchsec, _) = sign_in(&w, "branchsec").await;
+    let ids = |v: serde_json::Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["id"].as_i64())
+            .collect()
+    };
+    let mine = ids(
+        send(&w, get("/api/v1/orgs?kind=branch&per_page=500", &branchsec))
+            .await
+            .json(),
+    );
+    let all = ids(
+        send(&w, get("/api/v1/orgs?kind=branch&per_page=500", &admin))
+            .await
+            .json(),
+    );
+    let other = *all.iter().find(|id| !mine.contains(id)).unwrap();
+    let person = ids(send(
+        &w,
+        get(&format!("/api/v1/people?under={other}&per_page=1"), &admin),
+    )
+    .await
+    .json())[0];
+    let year = chrono::Datelike::year(&chrono::Local::now());
+    let meeting = ids(send(
+        &w,
+        get(
+            &format!("/api/v1/orgs/{other}/meetings?year={year}&per_page=1"),
+            &admin,
+        ),
+    )
+    .await
+    .json())[0];
+    let bad = r#"{"kind":"nonsense","topic":"","starts_at":"1900-01-01T00:00:00","talker_id":0,"step":"x","on":"x","attendance":[{"person_id":0,"attendance":"x"}],"minutes":"","text":"","to_org_id":0,"reason":"","name":""}"#;
+    for (method, uri) in [
+        ("POST", format!("/api/v1/orgs/{other}/meetings")),
+        ("POST", format!("/api/v1/orgs/{other}/talks")),
+        ("POST", format!("/api/v1/orgs/{other}/committee")),
+        ("POST", format!("/api/v1/orgs/{other}/change")),
+        ("POST", format!("/api/v1/people/{person}/development")),
+        ("POST", format!("/api/v1/people/{person}/transfers")),
+        ("PUT", format!("/api/v1/people/{person}")),
+        ("POST", format!("/api/v1/meetings/{meeting}/held")),
+        ("POST", format!("/api/v1/meetings/{meeting}/corrections")),
+        ("POST", format!("/api/v1/meetings/{meeting}/lock")),
+        ("POST", format!("/api/v1/meetings/{meeting}/check-ins")),
+    ] {
+        let r = send(&w, json(method, &uri, &branchsec, bad)).await;
+        assert!(
+            matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{method} {uri}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+}

@@ -142,7 +142,7 @@ pub(crate) struct RollBody {
 pub(crate) async fn record(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::PersonNamed>,
     ApiJson(b): ApiJson<StepBody>,
 ) -> Result<(StatusCode, Json<StepView>), ApiError> {
     let invalid =

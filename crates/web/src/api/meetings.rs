@@ -170,7 +170,7 @@ pub(crate) struct PlanBody {
 pub(crate) async fn plan(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::OrgNamed>,
     ApiJson(b): ApiJson<PlanBody>,
 ) -> Result<(StatusCode, Json<MeetingView>), ApiError> {
     let kind = MeetingKind::parse(&b.kind)
@@ -218,7 +218,7 @@ pub(crate) struct HeldBody {
 pub(crate) async fn hold(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::MeetingNamed>,
     ApiJson(b): ApiJson<HeldBody>,
 ) -> Result<Json<MeetingRecord>, ApiError> {
     let roll = b
@@ -268,7 +268,7 @@ pub(crate) struct CorrectionBody {
 pub(crate) async fn correct(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::MeetingNamed>,
     ApiJson(b): ApiJson<CorrectionBody>,
 ) -> Result<(StatusCode, Json<CorrectionView>), ApiError> {
     let c = st.app.correct_meeting(&caller.actor, id, &b.text).await?;
@@ -449,7 +449,7 @@ pub(crate) struct TalkBody {
 pub(crate) async fn record_talk(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::OrgNamed>,
     ApiJson(b): ApiJson<TalkBody>,
 ) -> Result<(StatusCode, Json<TalkView>), ApiError> {
     let talk = HeartTalk::parse(

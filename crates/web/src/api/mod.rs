@@ -13,13 +13,14 @@ mod tokens;
 mod training;
 
 use crate::AppState;
-use crate::error::bad_request;
+use crate::error::{ApiError, bad_request};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use dangjian_app::AppError;
 use dangjian_domain::paging::Paging;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -127,6 +128,67 @@ pub(crate) fn routes() -> Router<AppState> {
                 )
             }
         })
+}
+
+/// What the `{id}` of an address names, and how to tell that a caller sees it.
+pub(crate) trait Named {
+    fn visible(
+        app: &dangjian_app::App,
+        actor: &dangjian_app::Actor,
+        id: i64,
+    ) -> impl std::future::Future<Output = Result<(), AppError>> + Send;
+}
+
+pub(crate) struct OrgNamed;
+pub(crate) struct PersonNamed;
+pub(crate) struct MeetingNamed;
+
+impl Named for OrgNamed {
+    async fn visible(
+        app: &dangjian_app::App,
+        actor: &dangjian_app::Actor,
+        id: i64,
+    ) -> Result<(), AppError> {
+        app.org(actor, id).await.map(drop)
+    }
+}
+
+impl Named for PersonNamed {
+    async fn visible(
+        app: &dangjian_app::App,
+        actor: &dangjian_app::Actor,
+        id: i64,
+    ) -> Result<(), AppError> {
+        app.person(actor, id).await.map(drop)
+    }
+}
+
+impl Named for MeetingNamed {
+    async fn visible(
+        app: &dangjian_app::App,
+        actor: &dangjian_app::Actor,
+        id: i64,
+    ) -> Result<(), AppError> {
+        app.meeting(actor, id).await.map(drop)
+    }
+}
+
+/// The `{id}` of the address, once the caller is known to see what it names. It is extracted
+/// before the body, so a write aimed beyond the caller's scope is answered 404 before its body
+/// is read or judged: what lies outside the scope is not told by the verdict on a body.
+pub(crate) struct InScope<N>(pub i64, std::marker::PhantomData<N>);
+
+impl<N: Named> FromRequestParts<AppState> for InScope<N> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let caller = crate::auth::Caller::from_request_parts(parts, st).await?;
+        let axum::extract::Path(id) = axum::extract::Path::<i64>::from_request_parts(parts, st)
+            .await
+            .map_err(|_| ApiError(AppError::NotFound))?;
+        N::visible(&st.app, &caller.actor, id).await?;
+        Ok(Self(id, std::marker::PhantomData))
+    }
 }
 
 /// A JSON body whose rejection is our error body, in Chinese.

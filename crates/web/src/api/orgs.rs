@@ -298,7 +298,7 @@ pub(crate) struct SeatBody {
 pub(crate) async fn appoint(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::OrgNamed>,
     ApiJson(b): ApiJson<SeatBody>,
 ) -> Result<(StatusCode, Json<SeatView>), ApiError> {
     let position = Position::parse(&b.position)
@@ -351,7 +351,7 @@ pub(crate) enum ChangeBody {
 pub(crate) async fn change(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::OrgNamed>,
     ApiJson(b): ApiJson<ChangeBody>,
 ) -> Result<Json<OrgView>, ApiError> {
     let actor = &caller.actor;

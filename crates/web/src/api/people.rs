@@ -351,7 +351,7 @@ pub(crate) async fn create(
 pub(crate) async fn update(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::PersonNamed>,
     ApiJson(b): ApiJson<PersonBody>,
 ) -> Result<Json<PersonView>, ApiError> {
     let version = b
@@ -413,7 +413,7 @@ impl From<dangjian_domain::people::Transfer> for TransferView {
 pub(crate) async fn start_transfer(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    super::InScope(id, _): super::InScope<super::PersonNamed>,
     ApiJson(b): ApiJson<TransferBody>,
 ) -> Result<(StatusCode, Json<TransferView>), ApiError> {
     let t = st
