@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{PASSWORD, add_members, new_org, signed_actor, test_app};
+use common::{add_members, new_org, signed_actor, test_app};
 use dangjian_app::development::StepInput;
 use dangjian_app::{Actor, App};
 use dangjian_domain::development::training::ClassPlan;
@@ -61,17 +61,6 @@ struct Records {
 /// The current path of an organization, as the tree says.
 async fn path_of(app: &App, admin: &Actor, id: i64) -> dangjian_domain::org::OrgPath {
     app.org(admin, id).await.unwrap().path
-}
-
-async fn reader(app: &App, username: &str) -> Actor {
-    let signed = app
-        .sign_in(username, PASSWORD, &Default::default())
-        .await
-        .unwrap();
-    app.session(&signed.token, &Default::default())
-        .await
-        .unwrap()
-        .actor
 }
 
 async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Change>) {
@@ -240,7 +229,7 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
 
     let class_path = path_of(app, &admin, class.org_id).await;
     for (name, granted) in &readers {
-        let actor = reader(app, name).await;
+        let actor = common::demo_actor(app, name).await;
         let scope = path_of(app, &admin, *granted).await;
         let covers = |path: &dangjian_domain::org::OrgPath| scope.contains(path);
         assert_eq!(

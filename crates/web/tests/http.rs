@@ -1809,6 +1809,13 @@ async fn metrics_are_served_only_to_the_scraper_with_the_token() {
     );
 }
 
+/// The id of the first item a list of the API gives `cookie`.
+async fn first_id(w: &Web, uri: &str, cookie: &str) -> i64 {
+    send(w, get(uri, cookie)).await.json()["items"][0]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{uri} lists nothing"))
+}
+
 /// An upload of `announced` bytes whose body sends its first line and then nothing more: a
 /// server that read it before deciding would wait for ever.
 fn trickled_upload(uri: &str, (cookie, csrf): (&str, &str), announced: u64) -> Request<Body> {
@@ -1832,10 +1839,7 @@ fn trickled_upload(uri: &str, (cookie, csrf): (&str, &str), announced: u64) -> R
 async fn an_upload_is_refused_by_permission_and_size_before_its_body_is_read() {
     let w = web().await;
     let (admin, _) = sign_in(&w, "admin").await;
-    let orgs = send(&w, get("/api/v1/orgs?per_page=1", &admin))
-        .await
-        .json();
-    let org = orgs["items"][0]["id"].as_i64().unwrap();
+    let org = first_id(&w, "/api/v1/orgs?per_page=1", &admin).await;
     let within = std::time::Duration::from_secs(10);
 
     // An applicant may not upload there: refused unread, however large.
@@ -1928,10 +1932,7 @@ fn upload_form(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body
 async fn an_upload_carries_its_csrf_token_as_its_first_field_never_in_the_url() {
     let w = web().await;
     let (admin, csrf) = sign_in(&w, "admin").await;
-    let orgs = send(&w, get("/api/v1/orgs?per_page=1", &admin))
-        .await
-        .json();
-    let org = orgs["items"][0]["id"].as_i64().unwrap();
+    let org = first_id(&w, "/api/v1/orgs?per_page=1", &admin).await;
     // The token in the address is not taken any more.
     let r = send(
         &w,
@@ -1970,10 +1971,7 @@ async fn a_refusal_and_a_download_of_someones_data_are_in_the_audit_trail() {
     let r = send(&w, get("/imports", &activist)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let (admin, _) = sign_in(&w, "admin").await;
-    let orgs = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin))
-        .await
-        .json();
-    let org = orgs["items"][0]["id"].as_i64().unwrap();
+    let org = first_id(&w, "/api/v1/orgs?kind=branch&per_page=1", &admin).await;
     let year = chrono::Datelike::year(&chrono::Local::now());
     let r = send(
         &w,

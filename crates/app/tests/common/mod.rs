@@ -290,7 +290,7 @@ pub async fn demo_admin(app: &App) -> Actor {
     demo_actor(app, "admin").await
 }
 
-/// One of the demo's accounts, signed in.
+/// An account whose password is `PASSWORD` (the demo's, or one a test made), signed in.
 pub async fn demo_actor(app: &App, username: &str) -> Actor {
     let signed = app
         .sign_in(username, PASSWORD, &Default::default())
