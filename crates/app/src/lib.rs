@@ -27,6 +27,14 @@ pub mod training;
 pub mod transfer;
 
 pub use attachment::UploadTarget;
+
+/// A record named by an address (`/orgs/{id}`, `/people/{id}`, `/meetings/{id}`).
+#[derive(Debug, Clone, Copy)]
+pub enum Addressed {
+    Org(i64),
+    Person(i64),
+    Meeting(i64),
+}
 pub use dangjian_store::attachment::Attachment;
 pub use dangjian_store::audit::AuditFilter;
 pub use dangjian_store::org::{OrgFilter, OrgSort};
@@ -146,6 +154,32 @@ impl App {
             progress: roster::ImportProgress::default(),
             dashboards: Arc::default(),
         })
+    }
+
+    /// Whether the actor sees the record an address names, by the one scoped read each kind's
+    /// page makes first: `NotFound` when not. Lets a write refuse what lies beyond the scope
+    /// before anything it was sent is judged.
+    pub async fn sees(&self, actor: &Actor, what: Addressed) -> Result<()> {
+        use dangjian_domain::platform::role::Action;
+        let db = self.store.db();
+        let seen = match what {
+            Addressed::Org(id) => dangjian_store::org::find(db, &actor.access, Action::ReadOrg, id)
+                .await?
+                .is_some(),
+            Addressed::Person(id) => {
+                dangjian_store::people::find(db, &actor.access, Action::ReadRecords, id)
+                    .await?
+                    .is_some()
+            }
+            Addressed::Meeting(id) => dangjian_store::meetings::find(db, &actor.access, id)
+                .await?
+                .is_some(),
+        };
+        if seen {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 
     pub fn store(&self) -> &Store {

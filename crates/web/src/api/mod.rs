@@ -130,13 +130,9 @@ pub(crate) fn routes() -> Router<AppState> {
         })
 }
 
-/// What the `{id}` of an address names, and how to tell that a caller sees it.
+/// What the `{id}` of an address names.
 pub(crate) trait Named {
-    fn visible(
-        app: &dangjian_app::App,
-        actor: &dangjian_app::Actor,
-        id: i64,
-    ) -> impl std::future::Future<Output = Result<(), AppError>> + Send;
+    fn address(id: i64) -> dangjian_app::Addressed;
 }
 
 pub(crate) struct OrgNamed;
@@ -144,32 +140,20 @@ pub(crate) struct PersonNamed;
 pub(crate) struct MeetingNamed;
 
 impl Named for OrgNamed {
-    async fn visible(
-        app: &dangjian_app::App,
-        actor: &dangjian_app::Actor,
-        id: i64,
-    ) -> Result<(), AppError> {
-        app.org(actor, id).await.map(drop)
+    fn address(id: i64) -> dangjian_app::Addressed {
+        dangjian_app::Addressed::Org(id)
     }
 }
 
 impl Named for PersonNamed {
-    async fn visible(
-        app: &dangjian_app::App,
-        actor: &dangjian_app::Actor,
-        id: i64,
-    ) -> Result<(), AppError> {
-        app.person(actor, id).await.map(drop)
+    fn address(id: i64) -> dangjian_app::Addressed {
+        dangjian_app::Addressed::Person(id)
     }
 }
 
 impl Named for MeetingNamed {
-    async fn visible(
-        app: &dangjian_app::App,
-        actor: &dangjian_app::Actor,
-        id: i64,
-    ) -> Result<(), AppError> {
-        app.meeting(actor, id).await.map(drop)
+    fn address(id: i64) -> dangjian_app::Addressed {
+        dangjian_app::Addressed::Meeting(id)
     }
 }
 
@@ -186,7 +170,7 @@ impl<N: Named> FromRequestParts<AppState> for InScope<N> {
         let axum::extract::Path(id) = axum::extract::Path::<i64>::from_request_parts(parts, st)
             .await
             .map_err(|_| ApiError(AppError::NotFound))?;
-        N::visible(&st.app, &caller.actor, id).await?;
+        st.app.sees(&caller.actor, N::address(id)).await?;
         Ok(Self(id, std::marker::PhantomData))
     }
 }
