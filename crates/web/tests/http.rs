@@ -2119,3 +2119,40 @@ async fn out_of_scope_writes_are_refused_before_their_bodies_are_judged() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_settings_form_that_changes_nothing_does_not_say_it_saved() {
+    let w = web().await;
+    let (sysadmin, csrf) = sign_in(&w, "sysadmin").await;
+    let post = |body: String| form("/admin/settings", &sysadmin, &body);
+    let r = send(&w, post(format!("csrf={csrf}&lockout_failures=5"))).await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/admin/settings?notice=unchanged")
+    );
+    let r = send(&w, post(format!("csrf={csrf}&lockout_failures=6"))).await;
+    assert_eq!(r.location.as_deref(), Some("/admin/settings?notice=saved"));
+    // A bad value beside a good one: the page names it, and neither is saved.
+    let r = send(
+        &w,
+        post(format!(
+            "csrf={csrf}&lockout_minutes=30&lockout_failures=99"
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = send(&w, get("/admin/settings", &sysadmin)).await;
+    assert!(page.body.contains("value=\"15\""), "lockout_minutes kept");
+    // Someone else is refused before any value is judged.
+    let (admin, admin_csrf) = sign_in(&w, "admin").await;
+    let r = send(
+        &w,
+        form(
+            "/admin/settings",
+            &admin,
+            &format!("csrf={admin_csrf}&lockout_failures=99"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

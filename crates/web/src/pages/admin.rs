@@ -428,31 +428,28 @@ async fn save(
     keeper: Keeper,
     f: &HashMap<String, String>,
 ) -> Result<Response, PageError> {
-    let specs = settings::ALL
+    let values: Vec<(&str, &str)> = settings::ALL
         .into_iter()
-        .filter(|s| s.kept_by == keeper.action);
-    // Check every value before saving any, so a bad one changes nothing.
-    for spec in specs.clone() {
-        if let Some(v) = f.get(spec.key)
-            && let Err(e) = spec.parse(v)
-        {
+        .filter(|s| s.kept_by == keeper.action)
+        .filter_map(|s| f.get(s.key).map(|v| (s.key, v.as_str())))
+        .collect();
+    // Who may, then every value, then all or nothing: the app decides, the page shows why.
+    match st.app.update_settings(viewer.actor(), &values).await {
+        Ok(changed) => {
+            let notice = if changed == 0 { "unchanged" } else { "saved" };
+            Ok(Redirect::to(&format!("{}?notice={notice}", keeper.url)).into_response())
+        }
+        Err(e) => {
+            let (errors, _) = FormErrors::from_app(e)?;
             let page = SettingsPage {
                 chrome: Chrome::new(viewer, keeper.title, keeper.menu_key),
                 action: keeper.url,
                 items: rows(keeper, |s| f.get(s.key).cloned().unwrap_or_default()),
-                errors: FormErrors::one(e.field, e.to_string()),
+                errors,
             };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
-    let values: Vec<(&str, &str)> = specs
-        .filter_map(|s| f.get(s.key).map(|v| (s.key, v.as_str())))
-        .collect();
-    let notice = match st.app.update_settings(viewer.actor(), &values).await? {
-        0 => "unchanged",
-        _ => "saved",
-    };
-    Ok(Redirect::to(&format!("{}?notice={notice}", keeper.url)).into_response())
 }
 
 pub(crate) async fn settings(
