@@ -156,11 +156,14 @@ pub(crate) async fn resolve(
         }
     }
     // Who asked, to put a refusal in the trail: someone trying records not theirs leaves a
-    // mark, as every write does.
+    // mark, as every write does. An account that must first change its password is refused
+    // everything else (403) for that reason alone: nothing to trace.
     let asker = match &auth {
-        Auth::Session { session, .. } => Some(session.actor.clone()),
-        Auth::Token { actor, .. } => Some((**actor).clone()),
-        Auth::Anonymous { .. } => None,
+        Auth::Session { session, .. } if !session.account.must_change_password => {
+            Some(session.actor.clone())
+        }
+        Auth::Token { actor, account } if !account.must_change_password => Some((**actor).clone()),
+        _ => None,
     };
     let asked = format!("{} {}", req.method(), req.uri().path());
     req.extensions_mut().insert(auth);
