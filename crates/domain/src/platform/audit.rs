@@ -14,6 +14,7 @@ pub fn action_label(action: &str) -> &str {
         "account.change_password" => "修改密码",
         "account.create" => "建立账号",
         "account.activate" => "本人激活账号",
+        "account.issue_activation_code" => "签发激活码",
         "account.open_for_person" => "为名册人员开通账号",
         "account.reset_password" => "重置密码",
         "account.disable" => "停用账号",
