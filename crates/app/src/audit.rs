@@ -79,15 +79,18 @@ impl App {
         self.finish(tx, record).await
     }
 
-    /// Whether the personal data of this database opens with the key the platform runs with:
-    /// a copy sealed under another key would start and then fail on every person's page.
-    pub async fn pii_key_fits(&self) -> Result<bool> {
-        Ok(
-            match dangjian_store::people::any_sealed_id(self.store.db()).await? {
-                Some(sealed) => self.sealer.open(&sealed).is_ok(),
-                None => true,
-            },
-        )
+    /// Whether this database was kept under the key the platform runs with: its personal data
+    /// opens, and its checkpoint (if any) was signed with it. A copy sealed under another key
+    /// would start and then fail on every person's page, and its trail would read as forged.
+    pub async fn key_fits(&self) -> Result<bool> {
+        let sealed = match dangjian_store::people::any_sealed_id(self.store.db()).await? {
+            Some(sealed) => self.sealer.open(&sealed).is_ok(),
+            None => true,
+        };
+        let signed = self
+            .read_checkpoint(&self.checkpoint_path())?
+            .is_none_or(|cp| cp.is_signed_by(self.store.audit_key()));
+        Ok(sealed && signed)
     }
 
     /// Where the checkpoint of this server's trail is kept: in the data folder, outside the

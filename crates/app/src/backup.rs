@@ -50,13 +50,14 @@ pub async fn stage_restore(
     let check = App::open(config, staging.to_owned(), clock)
         .await
         .map_err(|_| refused("备份文件不是有效的平台数据库"))?;
-    let fits = check.pii_key_fits().await;
+    let fits = check.key_fits().await;
     let verified = check.audit_verify().await;
     check.store().clone().close().await?;
     let outcome = match (fits?, verified?) {
         (false, _) => Err(refused(
-            "备份中的身份证号无法用本机密钥解密：请把做备份时数据目录中的 secret.key 放回数据目录\
-             （或设置相同的 DANGJIAN_SECRET_KEY）后再恢复；现有数据未被改动",
+            "备份无法用本机密钥解密（身份证号打不开，或审计检查点不是本机密钥签署的）：\
+             请把做备份时数据目录中的 secret.key 放回数据目录（或设置相同的 \
+             DANGJIAN_SECRET_KEY）后再恢复；现有数据未被改动",
         )),
         (true, Err(brk)) => Err(refused(format!(
             "备份中的审计日志校验失败：{brk}；现有数据未被改动"
