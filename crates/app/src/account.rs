@@ -1,6 +1,6 @@
 //! Accounts and grants, kept by the security admin (and the console).
 
-use crate::{Actor, App, AppError, Result, secret};
+use crate::{Actor, AppError, Result, secret};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{Page, Paging};
@@ -26,11 +26,17 @@ fn require_accounts(actor: &Actor) -> Result<()> {
     }
 }
 
-impl App {
+capability!(
+    /// 账号、激活与登录: accounts, grants, activation codes, sessions, API tokens.
+    AccountCases,
+    accounts
+);
+
+impl AccountCases<'_> {
     /// Creates an account. Without a password a temporary one is made, which must be changed
     /// at first sign-in; it is returned to be handed over once.
-    pub async fn create_account(
-        &self,
+    pub async fn create(
+        self,
         actor: &Actor,
         username: &str,
         display_name: &str,
@@ -89,8 +95,8 @@ impl App {
         Ok((account, password))
     }
 
-    pub async fn accounts(
-        &self,
+    pub async fn list(
+        self,
         actor: &Actor,
         name: &str,
         paging: Paging,
@@ -116,7 +122,7 @@ impl App {
         })
     }
 
-    pub async fn account(&self, actor: &Actor, id: i64) -> Result<AccountDetail> {
+    pub async fn get(self, actor: &Actor, id: i64) -> Result<AccountDetail> {
         require_accounts(actor)?;
         let account = store::find(self.store.db(), id)
             .await?
@@ -126,21 +132,17 @@ impl App {
     }
 
     /// Finds an account by name; the console addresses accounts this way.
-    pub async fn account_by_username(
-        &self,
-        actor: &Actor,
-        username: &str,
-    ) -> Result<AccountDetail> {
+    pub async fn by_username(self, actor: &Actor, username: &str) -> Result<AccountDetail> {
         require_accounts(actor)?;
         let username = Username::parse(username)?;
         let account = store::find_by_username(self.store.db(), username.as_str())
             .await?
             .ok_or(AppError::NotFound)?;
-        self.account(actor, account.id).await
+        self.get(actor, account.id).await
     }
 
     /// One's own account with its grants.
-    pub async fn own_account(&self, actor: &Actor) -> Result<AccountDetail> {
+    pub async fn own(self, actor: &Actor) -> Result<AccountDetail> {
         let id = actor.account_id.ok_or(AppError::NotFound)?;
         let account = store::find(self.store.db(), id)
             .await?
@@ -151,7 +153,7 @@ impl App {
 
     /// Sets a new temporary password, to be changed at the next sign-in; ends the account's
     /// sessions and API tokens and lifts any lock.
-    pub async fn reset_password(&self, actor: &Actor, id: i64) -> Result<String> {
+    pub async fn reset_password(self, actor: &Actor, id: i64) -> Result<String> {
         require_accounts(actor)?;
         let account = store::find(self.store.db(), id)
             .await?
@@ -173,7 +175,7 @@ impl App {
         Ok(password)
     }
 
-    pub async fn set_account_disabled(&self, actor: &Actor, id: i64, disabled: bool) -> Result<()> {
+    pub async fn set_account_disabled(self, actor: &Actor, id: i64, disabled: bool) -> Result<()> {
         require_accounts(actor)?;
         if actor.account_id == Some(id) && disabled {
             return Err(AppError::Rule {
@@ -207,7 +209,7 @@ impl App {
 
     /// Grants a role on an organization's subtree (or a platform duty, on none).
     pub async fn grant(
-        &self,
+        self,
         actor: &Actor,
         user_id: i64,
         role: &str,
@@ -260,7 +262,7 @@ impl App {
     }
 
     /// Revokes a grant; returns the account that held it.
-    pub async fn revoke_grant(&self, actor: &Actor, grant_id: i64) -> Result<i64> {
+    pub async fn revoke_grant(self, actor: &Actor, grant_id: i64) -> Result<i64> {
         require_accounts(actor)?;
         let tx = self.store.begin_write().await?;
         let owner = store::grant_owner(tx.conn(), grant_id)
@@ -285,7 +287,7 @@ impl App {
     }
 
     /// Organizations to choose from when granting: names and kinds only.
-    pub async fn org_choices(&self, actor: &Actor, name: &str) -> Result<Vec<Org>> {
+    pub async fn org_choices(self, actor: &Actor, name: &str) -> Result<Vec<Org>> {
         require_accounts(actor)?;
         Ok(dangjian_store::org::choices(self.store.db(), name.trim(), None, 200).await?)
     }

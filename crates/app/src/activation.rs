@@ -4,7 +4,8 @@
 //! knows of a person (all of the roster) is not enough to claim their account, and nobody
 //! else opens or resets accounts: only the security admin manages credentials (三员分立).
 
-use crate::{Actor, App, AppError, Result, secret};
+use crate::account::AccountCases;
+use crate::{Actor, AppError, Result, secret};
 use dangjian_domain::FieldError;
 use dangjian_domain::people::{NationalId, PersonStatus};
 use dangjian_domain::platform::account::normalize_activation_code;
@@ -44,10 +45,10 @@ pub struct IssuedCode {
     pub expires_on: chrono::NaiveDate,
 }
 
-impl App {
+impl AccountCases<'_> {
     /// Issues the person of the roster with this staff or student number a one-time code to
     /// activate their account (the security admin), in place of any earlier one.
-    pub async fn issue_activation_code(&self, actor: &Actor, staff_no: &str) -> Result<IssuedCode> {
+    pub async fn issue_activation_code(self, actor: &Actor, staff_no: &str) -> Result<IssuedCode> {
         if !actor.access.can(Action::ManageAccounts) {
             return Err(AppError::Forbidden("激活码由安全管理员签发"));
         }
@@ -111,7 +112,7 @@ impl App {
     /// Opens the account of a person of the roster who proves who they are and brings the
     /// code the security admin issued them; the username is their staff or student number.
     pub async fn activate_account(
-        &self,
+        self,
         name: &str,
         national_id: &str,
         (staff_no, code): (&str, &str),
@@ -170,7 +171,7 @@ impl App {
 
     /// Writes an account for a person with its grant and link, in one transaction.
     pub(crate) async fn open_account(
-        &self,
+        self,
         actor: &Actor,
         record: &PersonRecord,
         username: &str,

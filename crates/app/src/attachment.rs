@@ -1,7 +1,7 @@
 //! Attachments (附件): evidence files of any record, stored by content hash in the data folder,
 //! checked against their hash on every read, and readable only within scope.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::attachment::{accept, clean_file_name};
 use dangjian_domain::platform::role::Action;
@@ -21,10 +21,16 @@ pub enum UploadTarget<'a> {
     Roster,
 }
 
-impl App {
+capability!(
+    /// 附件: uploads and downloads of files beside records.
+    AttachmentCases,
+    attachments
+);
+
+impl AttachmentCases<'_> {
     /// The organization a record belongs to, if the actor may do `action` there.
     async fn record_org(
-        &self,
+        self,
         actor: &Actor,
         entity: &str,
         entity_id: i64,
@@ -66,7 +72,7 @@ impl App {
 
     /// The organization of a record the actor may add evidence to.
     async fn writable_record_org(
-        &self,
+        self,
         actor: &Actor,
         entity: &str,
         entity_id: i64,
@@ -83,7 +89,7 @@ impl App {
     /// How many bytes the actor may send to `target`, decided before the upload is read:
     /// someone who may not upload there, or a file larger than the setting, is refused
     /// without the body ever reaching memory.
-    pub async fn upload_limit(&self, actor: &Actor, target: UploadTarget<'_>) -> Result<u64> {
+    pub async fn upload_limit(self, actor: &Actor, target: UploadTarget<'_>) -> Result<u64> {
         match target {
             UploadTarget::Record(entity, id) => {
                 self.writable_record_org(actor, entity, id).await?;
@@ -101,12 +107,12 @@ impl App {
                 return Ok(crate::roster::MAX_FILE_BYTES);
             }
         }
-        Ok(self.settings().await?.max_upload_bytes())
+        Ok(self.settings().current().await?.max_upload_bytes())
     }
 
     /// A recorded step of a person; a step of someone else is as if it did not exist.
     async fn step_of(
-        &self,
+        self,
         person_id: i64,
         step_id: i64,
     ) -> Result<dangjian_store::development::StoredStep> {
@@ -116,7 +122,7 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    fn blob_path(&self, sha256: &str) -> PathBuf {
+    fn blob_path(self, sha256: &str) -> PathBuf {
         self.data_dir
             .join("attachments")
             .join(&sha256[..2])
@@ -124,8 +130,8 @@ impl App {
     }
 
     /// Keeps a file as evidence of a record.
-    pub async fn upload_attachment(
-        &self,
+    pub async fn upload(
+        self,
         actor: &Actor,
         entity: &str,
         entity_id: i64,
@@ -141,7 +147,7 @@ impl App {
     /// The step is named with its person, as the address does: a step of someone else is as
     /// if it did not exist.
     pub async fn upload_step_document(
-        &self,
+        self,
         actor: &Actor,
         (person_id, step_id): (i64, i64),
         label: Option<&str>,
@@ -164,7 +170,7 @@ impl App {
 
     /// Keeps a photo of a meeting (签到、会场): images only.
     pub async fn upload_meeting_photo(
-        &self,
+        self,
         actor: &Actor,
         meeting_id: i64,
         file_name: &str,
@@ -183,14 +189,14 @@ impl App {
     }
 
     async fn keep_attachment(
-        &self,
+        self,
         actor: &Actor,
         (entity, entity_id): (&str, i64),
         label: Option<String>,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
-        let settings = self.settings().await?;
+        let settings = self.settings().current().await?;
         let file_name = clean_file_name(file_name);
         let content_type = accept(
             &file_name,
@@ -238,7 +244,7 @@ impl App {
 
     /// Writes the content once: to a temporary file, synced, then renamed into place, so a
     /// crash leaves either nothing or the whole file.
-    pub(crate) async fn write_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) async fn write_blob(self, sha256: &str, bytes: &[u8]) -> Result<()> {
         let path = self.blob_path(sha256);
         if tokio::fs::try_exists(&path).await.map_err(store_io)? {
             return Ok(());
@@ -259,41 +265,33 @@ impl App {
         .map_err(store_io)
     }
 
-    pub async fn attachments_of(
-        &self,
-        actor: &Actor,
-        entity: &str,
-        entity_id: i64,
-    ) -> Result<Vec<Attachment>> {
+    pub async fn of(self, actor: &Actor, entity: &str, entity_id: i64) -> Result<Vec<Attachment>> {
         Ok(store::of_record(self.store.db(), &actor.access, entity, entity_id).await?)
     }
 
     /// An attachment and its content, checked against its hash.
-    pub async fn download_attachment(
-        &self,
-        actor: &Actor,
-        id: i64,
-    ) -> Result<(Attachment, Vec<u8>)> {
+    pub async fn download(self, actor: &Actor, id: i64) -> Result<(Attachment, Vec<u8>)> {
         let attachment = store::find(self.store.db(), &actor.access, id)
             .await?
             .ok_or(AppError::NotFound)?;
         let bytes = self.read_blob(&attachment.sha256).await?;
-        self.record_download(
-            actor,
-            ("attachment.download", "attachment", Some(attachment.id)),
-            Some(&attachment.org_path),
-            json!({
-                "record": format!("{}:{}", attachment.entity, attachment.entity_id),
-                "file_name": attachment.file_name,
-                "label": attachment.label,
-            }),
-        )
-        .await?;
+        self.audit()
+            .record_download(
+                actor,
+                ("attachment.download", "attachment", Some(attachment.id)),
+                Some(&attachment.org_path),
+                json!({
+                    "record": format!("{}:{}", attachment.entity, attachment.entity_id),
+                    "file_name": attachment.file_name,
+                    "label": attachment.label,
+                }),
+            )
+            .await?;
         Ok((attachment, bytes))
     }
 
     /// A stored content, checked against its hash.
-    pub(crate) async fn read_blob(&self, sha256: &str) -> Result<Vec<u8>> {
+    pub(crate) async fn read_blob(self, sha256: &str) -> Result<Vec<u8>> {
         let bytes = tokio::fs::read(self.blob_path(sha256))
             .await
             .map_err(store_io)?;
@@ -307,7 +305,7 @@ impl App {
     }
 
     /// Deletes a content nobody else refers to (a staged import, sealed under its own nonce).
-    pub(crate) async fn remove_blob(&self, sha256: &str) {
+    pub(crate) async fn remove_blob(self, sha256: &str) {
         if let Err(e) = tokio::fs::remove_file(self.blob_path(sha256)).await {
             tracing::warn!(sha256, error = %e, "could not remove a staged file");
         }

@@ -1,6 +1,6 @@
 //! Reading and verifying the audit trail.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::audit::{AuditEntry, ChainBreak, ChainVerifier, Checkpoint};
 use dangjian_domain::platform::role::Action;
@@ -9,10 +9,16 @@ use dangjian_store::audit::{self as store, AuditFilter};
 /// How many entries verification reads at a time.
 const VERIFY_BATCH: u64 = 5_000;
 
-impl App {
+capability!(
+    /// 痕迹管理: reading and verifying the audit trail.
+    AuditCases,
+    audit
+);
+
+impl AuditCases<'_> {
     /// Searches the trail; only the auditor may.
-    pub async fn audit_search(
-        &self,
+    pub async fn search(
+        self,
         actor: &Actor,
         filter: &AuditFilter,
         paging: Paging,
@@ -25,7 +31,7 @@ impl App {
 
     /// Walks the whole chain under the platform's key and checks that it still reaches the
     /// last checkpoint; returns how many entries hold, or where it breaks.
-    pub async fn audit_verify(&self) -> Result<std::result::Result<u64, ChainBreak>> {
+    pub async fn verify(self) -> Result<std::result::Result<u64, ChainBreak>> {
         let key = self.store.audit_key();
         let mut verifier = ChainVerifier::new(key.clone());
         let mut after = 0;
@@ -52,7 +58,7 @@ impl App {
     }
 
     /// Leaves in the trail that an actor was refused (403): `asked` is the method and path.
-    pub async fn record_refusal(&self, actor: &Actor, asked: &str) -> Result<()> {
+    pub async fn record_refusal(self, actor: &Actor, asked: &str) -> Result<()> {
         let tx = self.store.begin_write().await?;
         let record = actor.record(
             "access.refused",
@@ -68,7 +74,7 @@ impl App {
     /// Leaves in the trail that a file holding people's data went out, to whom, and whose it
     /// was (`detail`): downloads are reads, but what leaves the platform is traced.
     pub(crate) async fn record_download(
-        &self,
+        self,
         actor: &Actor,
         (action, entity, id): (&str, &str, Option<i64>),
         org_path: Option<&str>,
@@ -82,7 +88,7 @@ impl App {
     /// Whether this database was kept under the key the platform runs with: its personal data
     /// opens, and its checkpoint (if any) was signed with it. A copy sealed under another key
     /// would start and then fail on every person's page, and its trail would read as forged.
-    pub async fn key_fits(&self) -> Result<bool> {
+    pub async fn key_fits(self) -> Result<bool> {
         let sealed = match dangjian_store::people::any_sealed_id(self.store.db()).await? {
             Some(sealed) => self.sealer.open(&sealed).is_ok(),
             None => true,
@@ -95,11 +101,11 @@ impl App {
 
     /// Where the checkpoint of this server's trail is kept: in the data folder, outside the
     /// database.
-    pub fn checkpoint_path(&self) -> std::path::PathBuf {
+    pub fn checkpoint_path(self) -> std::path::PathBuf {
         self.data_dir.join(CHECKPOINT_FILE)
     }
 
-    fn read_checkpoint(&self, path: &std::path::Path) -> Result<Option<Checkpoint>> {
+    fn read_checkpoint(self, path: &std::path::Path) -> Result<Option<Checkpoint>> {
         match std::fs::read_to_string(path) {
             Ok(text) => serde_json::from_str(&text)
                 .map(Some)
@@ -112,7 +118,7 @@ impl App {
     /// Signs the head of the trail into the checkpoint file (written whole, then renamed),
     /// when it moved since the last one. The serving process does this every minute, and
     /// before a backup; entries after the last checkpoint are what a truncation could hide.
-    pub async fn checkpoint_audit(&self) -> Result<Option<Checkpoint>> {
+    pub async fn checkpoint(self) -> Result<Option<Checkpoint>> {
         let db = self.store.db();
         let head = store::head(db).await?;
         let path = self.checkpoint_path();

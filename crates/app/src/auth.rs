@@ -1,6 +1,7 @@
 //! Signing in and out, sessions and API tokens.
 
-use crate::{Actor, App, AppError, Result, secret};
+use crate::account::AccountCases;
+use crate::{Actor, AppError, Result, secret};
 use chrono::Duration;
 use dangjian_domain::platform::account::{Account, ApiToken, api_token_days, check_password};
 use dangjian_domain::platform::settings::SESSION_IDLE_MINUTES;
@@ -34,11 +35,11 @@ pub struct Client {
     pub user_agent: Option<String>,
 }
 
-impl App {
+impl AccountCases<'_> {
     /// Signs in with username and password. Failures count toward a temporary lock; every
     /// attempt is audited; an unknown name costs the same time as a wrong password.
     pub async fn sign_in(
-        &self,
+        self,
         username: &str,
         password: &str,
         client: &Client,
@@ -137,7 +138,7 @@ impl App {
         })
     }
 
-    fn anonymous(&self, client: &Client, name: &str) -> Actor {
+    fn anonymous(self, client: &Client, name: &str) -> Actor {
         Actor {
             account_id: None,
             name: name.chars().take(64).collect(),
@@ -147,7 +148,7 @@ impl App {
     }
 
     async fn audit_sign_in_failure(
-        &self,
+        self,
         account_id: Option<i64>,
         username: &str,
         client: &Client,
@@ -167,7 +168,7 @@ impl App {
 
     /// The session behind a cookie token, if it is live: not idle past the setting, not older
     /// than the maximum, its account not disabled. Moves its idle clock.
-    pub async fn session(&self, token: &str, client: &Client) -> Result<Session> {
+    pub async fn session(self, token: &str, client: &Client) -> Result<Session> {
         let expired = AppError::Unauthenticated("登录已过期，请重新登录");
         let hash = secret::token_hash(token);
         let db = self.store.db();
@@ -208,14 +209,14 @@ impl App {
     }
 
     /// Removes sessions idle past the setting; the server runs this now and then.
-    pub async fn purge_idle_sessions(&self) -> Result<u64> {
+    pub async fn purge_idle_sessions(self) -> Result<u64> {
         let settings = dangjian_store::settings::load(self.store.db()).await?;
         let idle = Duration::minutes(settings.get(SESSION_IDLE_MINUTES));
         let before = (self.clock.now() - idle).timestamp_millis();
         Ok(store::purge_sessions(self.store.db(), before).await?)
     }
 
-    pub async fn sign_out(&self, token: &str, actor: &Actor) -> Result<()> {
+    pub async fn sign_out(self, token: &str, actor: &Actor) -> Result<()> {
         let tx = self.store.begin_write().await?;
         store::delete_session(tx.conn(), &secret::token_hash(token)).await?;
         let record = actor.record(
@@ -230,7 +231,7 @@ impl App {
     }
 
     /// The actor behind a bearer API token.
-    pub async fn token_actor(&self, bearer: &str, client: &Client) -> Result<(Actor, Account)> {
+    pub async fn token_actor(self, bearer: &str, client: &Client) -> Result<(Actor, Account)> {
         let invalid = AppError::Unauthenticated("API 令牌无效、已过期或已撤销");
         let db = self.store.db();
         let Some(token) =
@@ -259,7 +260,7 @@ impl App {
 
     /// Changes one's own password; ends one's other sessions and one's API tokens.
     pub async fn change_password(
-        &self,
+        self,
         actor: &Actor,
         current: &str,
         new: &str,
@@ -322,7 +323,7 @@ impl App {
     /// Creates an API token for oneself, living `days` (the default when none); the token is
     /// shown once and only its hash is kept.
     pub async fn create_api_token(
-        &self,
+        self,
         actor: &Actor,
         name: &str,
         days: Option<u32>,
@@ -358,13 +359,13 @@ impl App {
         Ok((token, plain))
     }
 
-    pub async fn api_tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
+    pub async fn api_tokens(self, actor: &Actor) -> Result<Vec<ApiToken>> {
         let id = actor.account_id.ok_or(AppError::NotFound)?;
         Ok(store::tokens_of(self.store.db(), id).await?)
     }
 
     /// Revokes one of one's own tokens.
-    pub async fn revoke_api_token(&self, actor: &Actor, token_id: i64) -> Result<()> {
+    pub async fn revoke_api_token(self, actor: &Actor, token_id: i64) -> Result<()> {
         let id = actor.account_id.ok_or(AppError::NotFound)?;
         let tokens = store::tokens_of(self.store.db(), id).await?;
         let token = tokens

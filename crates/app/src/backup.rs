@@ -50,8 +50,8 @@ pub async fn stage_restore(
     let check = App::open(config, staging.to_owned(), clock)
         .await
         .map_err(|_| refused("备份文件不是有效的平台数据库"))?;
-    let fits = check.key_fits().await;
-    let verified = check.audit_verify().await;
+    let fits = check.audit().key_fits().await;
+    let verified = check.audit().verify().await;
     check.store().clone().close().await?;
     let outcome = match (fits?, verified?) {
         (false, _) => Err(refused(

@@ -1,7 +1,7 @@
 //! Member development (发展党员全程纪实): recording a person's steps by the rules of the
 //! 细则, the record's timeline and what is due next, and the working-day calendar.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::training::TrainingCredit;
@@ -78,17 +78,23 @@ fn stage_of(status: PersonStatus) -> Option<Stage> {
     Stage::ALL.iter().copied().find(|s| s.status() == status)
 }
 
-impl App {
+capability!(
+    /// 发展党员: development records and their steps, 思想汇报 and 党校培训.
+    DevelopmentCases,
+    development
+);
+
+impl DevelopmentCases<'_> {
     /// The working-day calendar the rules count on: weekends and the days the organization
     /// department keeps.
-    pub async fn work_calendar(&self) -> Result<WorkCalendar> {
+    pub async fn work_calendar(self) -> Result<WorkCalendar> {
         let days = store::calendar(self.store.db()).await?;
         Ok(WorkCalendar::new(days.into_iter().map(|(d, _)| d)))
     }
 
     /// Each step's policy: the university's setting, or the default of RULES.md; and whether
     /// it was changed.
-    pub async fn step_policies(&self) -> Result<Vec<(Step, StepPolicy, bool)>> {
+    pub async fn step_policies(self) -> Result<Vec<(Step, StepPolicy, bool)>> {
         let set = store::policies(self.store.db()).await?;
         Ok(Step::ALL
             .iter()
@@ -99,7 +105,7 @@ impl App {
             .collect())
     }
 
-    pub async fn step_policy(&self, step: Step) -> Result<StepPolicy> {
+    pub async fn step_policy(self, step: Step) -> Result<StepPolicy> {
         Ok(store::policies(self.store.db())
             .await?
             .into_iter()
@@ -109,7 +115,7 @@ impl App {
 
     /// Sets how the university runs a step (organization department).
     pub async fn set_step_policy(
-        &self,
+        self,
         actor: &Actor,
         step: Step,
         policy: StepPolicy,
@@ -132,7 +138,7 @@ impl App {
     }
 
     /// A person's development record, within the actor's scope.
-    pub async fn development(&self, actor: &Actor, person_id: i64) -> Result<DevelopmentView> {
+    pub async fn of_person(self, actor: &Actor, person_id: i64) -> Result<DevelopmentView> {
         let db = self.store.db();
         let person = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?
@@ -140,7 +146,7 @@ impl App {
         let steps = store::of_person(db, person_id).await?;
         let history = History::new(steps.iter().map(|s| s.entry.clone()).collect());
         let today = self.today();
-        let rules = self.settings().await?.on(today).development();
+        let rules = self.settings().current().await?.on(today).development();
         let ids: Vec<i64> = steps.iter().map(|s| s.id).collect();
         let files =
             dangjian_store::attachment::of_records(db, &actor.access, "development_step", &ids)
@@ -190,7 +196,7 @@ impl App {
     /// and stays listed for accountability. The person's status and membership dates follow
     /// the stage reached.
     pub async fn record_step(
-        &self,
+        self,
         actor: &Actor,
         person_id: i64,
         input: StepInput,
@@ -281,7 +287,7 @@ impl App {
             today: self.today(),
         };
         // The rules in force on the step's day (RULES.md: versioned by effective date).
-        let rules = self.settings().await?.on(entry.on).development();
+        let rules = self.settings().current().await?.on(entry.on).development();
         let calendar = self.work_calendar().await?;
         let note = text::optional_line(&input.note, "note", "说明", 500)?.unwrap_or_default();
         let reason = text::optional_line(
@@ -352,7 +358,7 @@ impl App {
             };
             people_store::set_status(&tx, person_id, status, dates, self.now_ms()).await?;
             people_store::close_period(&tx, person_id, self.today()).await?;
-            let period = self.period_from_today(
+            let period = self.people().period_from_today(
                 person_id,
                 (person.org_id, &record.org_path),
                 status,
@@ -378,7 +384,7 @@ impl App {
     }
 
     /// Who answers for a step (责任追究): the account's full name, not its username.
-    pub(crate) async fn answerable_name(&self, actor: &Actor) -> Result<String> {
+    pub(crate) async fn answerable_name(self, actor: &Actor) -> Result<String> {
         let account = match actor.account_id {
             Some(id) => dangjian_store::account::find(self.store.db(), id).await?,
             None => None,
@@ -389,7 +395,7 @@ impl App {
     /// The full members of a branch entitled to vote on `on`: all but those under 留党察看,
     /// who have no vote while it runs (党章第四十条). Id and name, by name.
     pub async fn voters(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         on: chrono::NaiveDate,
@@ -404,7 +410,7 @@ impl App {
             .filter(|(_, status)| *status == PersonStatus::Full)
             .map(|(id, _)| id)
             .collect();
-        let barred = self.on_probation_discipline(&full, on).await?;
+        let barred = self.people().on_probation_discipline(&full, on).await?;
         let names = people_store::names(db, &full).await?;
         let mut voters: Vec<(i64, String)> = full
             .into_iter()
@@ -417,7 +423,7 @@ impl App {
 
     /// A vote's roll as taken: exactly the branch's voters of the day, each once.
     async fn roll(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         on: chrono::NaiveDate,
@@ -455,7 +461,7 @@ impl App {
     /// Mentors or sponsors by id as they stood on `on`: their status, and whether they were
     /// under 留党察看.
     async fn vouchers(
-        &self,
+        self,
         actor: &Actor,
         ids: &[i64],
         on: chrono::NaiveDate,
@@ -469,7 +475,7 @@ impl App {
                 FieldError::new("members", "人员", "有人员不存在或不在您的管辖范围内").into(),
             );
         }
-        let barred = self.on_probation_discipline(&unique, on).await?;
+        let barred = self.people().on_probation_discipline(&unique, on).await?;
         Ok(people
             .into_iter()
             .map(|p| Voucher {
@@ -482,17 +488,17 @@ impl App {
     }
 
     /// The official calendar's changed days.
-    pub async fn calendar_days(&self) -> Result<Vec<(CalendarDay, String)>> {
+    pub async fn calendar_days(self) -> Result<Vec<(CalendarDay, String)>> {
         Ok(store::calendar(self.store.db()).await?)
     }
 
     /// Whether the actor keeps the official calendar (the organization department).
-    pub fn may_keep_calendar(&self, actor: &Actor) -> bool {
+    pub fn may_keep_calendar(self, actor: &Actor) -> bool {
         actor.access.can(Action::ManageRules)
     }
 
     /// Takes a day off the calendar: it is an ordinary day again.
-    pub async fn remove_calendar_day(&self, actor: &Actor, on: chrono::NaiveDate) -> Result<()> {
+    pub async fn remove_calendar_day(self, actor: &Actor, on: chrono::NaiveDate) -> Result<()> {
         if !self.may_keep_calendar(actor) {
             return Err(AppError::Forbidden("节假日安排由组织部门维护"));
         }
@@ -513,12 +519,7 @@ impl App {
     }
 
     /// Sets a day of the official calendar (organization department).
-    pub async fn set_calendar_day(
-        &self,
-        actor: &Actor,
-        day: CalendarDay,
-        note: &str,
-    ) -> Result<()> {
+    pub async fn set_calendar_day(self, actor: &Actor, day: CalendarDay, note: &str) -> Result<()> {
         if !self.may_keep_calendar(actor) {
             return Err(AppError::Forbidden("节假日安排由组织部门维护"));
         }
@@ -565,15 +566,15 @@ pub const BOARD_DUE_DAYS: i64 = 30;
 /// The most people a board shows at each stage.
 const BOARD_PER_STAGE: u64 = 500;
 
-impl App {
+impl DevelopmentCases<'_> {
     /// The development board of an organization's subtree (发展党员工作台).
-    pub async fn development_board(&self, actor: &Actor, org_id: i64) -> Result<Board> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn board(self, actor: &Actor, org_id: i64) -> Result<Board> {
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
         }
         let today = self.today();
-        let rules = self.settings().await?.on(today).development();
+        let rules = self.settings().current().await?.on(today).development();
         let paging = dangjian_domain::paging::Paging::parse(Some(1), Some(BOARD_PER_STAGE))
             .unwrap_or_default();
         let mut by_stage = Vec::new();
@@ -590,7 +591,7 @@ impl App {
                 status: Some(stage.status()),
                 ..Default::default()
             };
-            let page = self.people(actor, &query, paging).await?;
+            let page = self.people().list(actor, &query, paging).await?;
             truncated |= page.total > page.items.len() as u64;
             let ids: Vec<i64> = page.items.iter().map(|r| r.person.id).collect();
             let mut steps: std::collections::HashMap<i64, Vec<StepEntry>> =
@@ -644,11 +645,11 @@ pub struct Accountable {
 /// The most overridden steps a board lists, newest first.
 pub const ACCOUNTABILITY_ROWS: u64 = 200;
 
-impl App {
+impl DevelopmentCases<'_> {
     /// The steps of a subtree recorded late by override, newest first: the list of 工作失误
     /// 责任追究.
-    pub async fn accountability(&self, actor: &Actor, org_id: i64) -> Result<Vec<Accountable>> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn accountability(self, actor: &Actor, org_id: i64) -> Result<Vec<Accountable>> {
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
         }
@@ -693,15 +694,10 @@ pub struct Funnel {
 /// Staff under this age at admission are the seeds' "青年教师".
 const YOUNG_STAFF_BELOW: u32 = 35;
 
-impl App {
+impl DevelopmentCases<'_> {
     /// The development funnel of an organization's subtree in a year.
-    pub async fn development_funnel(
-        &self,
-        actor: &Actor,
-        org_id: i64,
-        year: i32,
-    ) -> Result<Funnel> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn funnel(self, actor: &Actor, org_id: i64, year: i32) -> Result<Funnel> {
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
         }
@@ -779,17 +775,12 @@ impl App {
     }
 }
 
-impl App {
+impl DevelopmentCases<'_> {
     /// A year's development figures of a subtree as a spreadsheet.
-    pub async fn development_funnel_xlsx(
-        &self,
-        actor: &Actor,
-        org_id: i64,
-        year: i32,
-    ) -> Result<Vec<u8>> {
+    pub async fn funnel_xlsx(self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<u8>> {
         use crate::roster::xlsx_error;
-        let org = self.org(actor, org_id).await?;
-        let f = self.development_funnel(actor, org_id, year).await?;
+        let org = self.org().get(actor, org_id).await?;
+        let f = self.funnel(actor, org_id, year).await?;
         let mut book = rust_xlsxwriter::Workbook::new();
         let bold = rust_xlsxwriter::Format::new().set_bold();
         let sheet = book.add_worksheet();

@@ -2,7 +2,7 @@
 //! organizations, the members by status, category, education and age, the secretaries as the
 //! seeds describe them, and student members among students.
 
-use crate::{Actor, App, Result};
+use crate::{Actor, Result};
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::{
     AgeBand, Education, PersonCategory, PersonStatus, TitleLevel, age_on,
@@ -133,13 +133,20 @@ impl DashboardCache {
     }
 }
 
-impl App {
+capability!(
+    /// 统计分析: the dashboards of a subtree.
+    InsightCases,
+    insight
+);
+
+impl InsightCases<'_> {
     /// The dashboard of an organization's subtree, or of the actor's first scope: computed
     /// from the records, or taken as computed if no write came since.
-    pub async fn dashboard(&self, actor: &Actor, under: Option<i64>) -> Result<Arc<Dashboard>> {
+    pub async fn dashboard(self, actor: &Actor, under: Option<i64>) -> Result<Arc<Dashboard>> {
         let org = match under {
-            Some(id) => self.org(actor, id).await?,
+            Some(id) => self.org().get(actor, id).await?,
             None => self
+                .org()
                 .scope_roots(actor)
                 .await?
                 .into_iter()
@@ -174,7 +181,7 @@ impl App {
         Ok(dashboard)
     }
 
-    async fn compute_dashboard(&self, actor: &Actor, org: Org) -> Result<Dashboard> {
+    async fn compute_dashboard(self, actor: &Actor, org: Org) -> Result<Dashboard> {
         let db = self.store.db();
         let access = &actor.access;
         let today = self.today();
@@ -245,7 +252,10 @@ impl App {
             .and_then(|d| d.pred_opt())
             .unwrap_or(today);
         Ok(Dashboard {
-            life: self.compliance_summary(actor, org.id, last_month).await?,
+            life: self
+                .meetings()
+                .compliance_summary(actor, org.id, last_month)
+                .await?,
             secretaries: self.secretary_figures(actor, &org).await?,
             student_share: self.student_share(actor, &org).await?,
             org,
@@ -259,7 +269,7 @@ impl App {
         })
     }
 
-    async fn secretary_figures(&self, actor: &Actor, org: &Org) -> Result<SecretaryFigures> {
+    async fn secretary_figures(self, actor: &Actor, org: &Org) -> Result<SecretaryFigures> {
         let profiles =
             people_store::secretary_profiles(self.store.db(), &actor.access, &org.path).await?;
         let n = profiles.len() as u64;
@@ -286,7 +296,7 @@ impl App {
     }
 
     /// Student members under the organizations whose enrolment is known, over that enrolment.
-    async fn student_share(&self, actor: &Actor, org: &Org) -> Result<Option<StudentShare>> {
+    async fn student_share(self, actor: &Actor, org: &Org) -> Result<Option<StudentShare>> {
         let db = self.store.db();
         let known = org_store::students_under(db, &actor.access, &org.path).await?;
         if known.is_empty() {
@@ -336,8 +346,8 @@ impl App {
     }
 
     /// Sets the number of students enrolled under an organization (a school), as of today.
-    pub async fn set_students(&self, actor: &Actor, org_id: i64, students: u64) -> Result<()> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn set_students(self, actor: &Actor, org_id: i64, students: u64) -> Result<()> {
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ManageOrg, &org.path) {
             return Err(crate::AppError::Forbidden("登记在校学生数"));
         }
@@ -356,7 +366,7 @@ impl App {
     }
 
     /// The dashboard's figures as a spreadsheet, one sheet per figure.
-    pub async fn dashboard_xlsx(&self, actor: &Actor, under: Option<i64>) -> Result<Vec<u8>> {
+    pub async fn dashboard_xlsx(self, actor: &Actor, under: Option<i64>) -> Result<Vec<u8>> {
         let d = self.dashboard(actor, under).await?;
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();

@@ -3,7 +3,7 @@
 //! Nothing is typed twice; an item whose records the platform does not keep yet says which
 //! module will keep them.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::development::{Stage, Step};
 use dangjian_domain::ledgers::{LedgerItem, LedgerKind};
@@ -92,10 +92,16 @@ fn named(names: &[String]) -> String {
     format!("{} 人：{}", names.len(), names.join("、"))
 }
 
-impl App {
+capability!(
+    /// 台账: the five ledgers read from the records.
+    LedgerCases,
+    ledgers
+);
+
+impl LedgerCases<'_> {
     /// The ledgers of an organization for a year, from its records and its subtree's.
-    pub async fn ledgers(&self, actor: &Actor, org_id: i64, year: i32) -> Result<Ledgers> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn of_org(self, actor: &Actor, org_id: i64, year: i32) -> Result<Ledgers> {
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的台账"));
         }
@@ -115,7 +121,8 @@ impl App {
             .collect();
         let people = dangjian_store::people::by_ids(db, &actor.access, &member_ids).await?;
         let has_groups = self
-            .org_children(actor, id, None)
+            .org()
+            .children(actor, id, None)
             .await?
             .iter()
             .any(|c| c.kind == dangjian_domain::org::OrgKind::Group && c.is_active());
@@ -144,7 +151,7 @@ impl App {
             ));
         }
 
-        let board = self.development_board(actor, id).await?;
+        let board = self.development().board(actor, id).await?;
         let dev = entry(&mut entries, LedgerItem::DevelopmentRoster);
         dev.records = board
             .by_stage
@@ -184,7 +191,10 @@ impl App {
             ));
         }
 
-        let reports = self.thought_reports_of_org(actor, id, year).await?;
+        let reports = self
+            .development()
+            .thought_reports_of_org(actor, id, year)
+            .await?;
         let thought = entry(&mut entries, LedgerItem::ThoughtReports);
         thought.records = reports.reports.len();
         thought.link = Some(format!("/orgs/{id}/thought-reports?year={year}"));
@@ -214,7 +224,8 @@ impl App {
 
         // 党组织生活台账: the subtree's meetings held in the year, with their photos.
         let held: Vec<_> = self
-            .meetings_of(actor, id, year)
+            .meetings()
+            .of_org(actor, id, year)
             .await?
             .into_iter()
             .filter(|m| m.state != MeetingState::Planned)
@@ -239,6 +250,7 @@ impl App {
         let mut missed: Vec<(dangjian_domain::meetings::MeetingKind, String)> = Vec::new();
         let mut seen = HashSet::new();
         for (_, rows) in self
+            .meetings()
             .compliance_months(actor, id, year, 1..=last_month)
             .await?
         {
@@ -306,7 +318,7 @@ impl App {
             }
         }
 
-        let talks = self.heart_talks(actor, id, year).await?;
+        let talks = self.meetings().heart_talks(actor, id, year).await?;
         let talk = entry(&mut entries, LedgerItem::HeartTalks);
         talk.records = talks.talks.len();
         talk.recorders = recorders(talks.talks.iter().map(|t| &t.talk.recorded_by_name));
@@ -318,7 +330,7 @@ impl App {
             ));
         }
 
-        let life = self.member_life(actor, id, year).await?;
+        let life = self.meetings().member_life(actor, id, year).await?;
         let study = entry(&mut entries, LedgerItem::StudyHours);
         study.records = life.members.len();
         study.link = Some(format!("/orgs/{id}/member-life?year={year}"));
@@ -348,7 +360,7 @@ impl App {
         }
 
         // 党支部综合台账.
-        let overview = self.org_overview(actor, &org).await?;
+        let overview = self.org().overview(actor, &org).await?;
         let committee = entry(&mut entries, LedgerItem::Committee);
         committee.records = overview.committee.len();
         committee.link = Some(format!("/orgs/{id}"));
@@ -395,7 +407,7 @@ impl App {
                 .push(format!("{late} 个步骤逾期登记，已记入工作失误责任追究"));
         }
 
-        let events = self.org_events(&org).await?;
+        let events = self.org().events(&org).await?;
         let history = entry(&mut entries, LedgerItem::OrgHistory);
         history.records = events.iter().filter(|e| in_year(e.event.on_date)).count();
         history.link = Some(format!("/orgs/{id}"));

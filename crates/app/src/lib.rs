@@ -1,6 +1,32 @@
 //! Use cases. Each one validates its input, authorizes the actor, and writes together with its
 //! audit record in one transaction.
 
+/// Declares a capability's handle: a small struct over the shared `App`, reached as
+/// `app.<capability>()`, so that a use case is found by its capability
+/// (`app.meetings().plan(..)`). The handle reads the shared parts (store, clock, keys) through
+/// the `App` it dereferences to.
+macro_rules! capability {
+    ($(#[$doc:meta])* $handle:ident, $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $handle<'a>(&'a crate::App);
+
+        impl std::ops::Deref for $handle<'_> {
+            type Target = crate::App;
+
+            fn deref(&self) -> &crate::App {
+                self.0
+            }
+        }
+
+        impl crate::App {
+            pub fn $name(&self) -> $handle<'_> {
+                $handle(self)
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod activation;
 pub mod attachment;
@@ -213,7 +239,7 @@ impl App {
             )
             .into());
         }
-        Self::year_span(year)
+        App::year_span(year)
     }
 
     fn today(&self) -> chrono::NaiveDate {

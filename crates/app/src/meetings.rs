@@ -117,12 +117,18 @@ pub struct ComplianceRow {
     pub kept: Kept,
 }
 
-impl App {
+capability!(
+    /// 组织生活: meetings, check-in, compliance, talks, the record book, calendars.
+    MeetingCases,
+    meetings
+);
+
+impl MeetingCases<'_> {
     /// Plans a meeting of an organization the actor keeps records for; everyone expected is
     /// listed, absent until the roll is taken: the committee for a committee meeting, the
     /// group's people for a group meeting, the members otherwise.
-    pub async fn plan_meeting(
-        &self,
+    pub async fn plan(
+        self,
         actor: &Actor,
         org_id: i64,
         plan: MeetingPlan,
@@ -167,7 +173,7 @@ impl App {
             minutes: String::new(),
             resolutions: String::new(),
             state: MeetingState::Planned,
-            recorded_by_name: self.answerable_name(actor).await?,
+            recorded_by_name: self.development().answerable_name(actor).await?,
             locked_at: None,
             locked_by_name: None,
             created_at: self.now_ms(),
@@ -190,7 +196,7 @@ impl App {
 
     /// An organization the actor keeps records for, not dissolved: the only kind whose
     /// organizational life is still recorded.
-    async fn active_org_to_write(&self, actor: &Actor, org_id: i64) -> Result<Org> {
+    async fn active_org_to_write(self, actor: &Actor, org_id: i64) -> Result<Org> {
         let org = org_store::find(self.store.db(), &actor.access, Action::WriteRecords, org_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -205,7 +211,7 @@ impl App {
 
     /// The meeting notice (会议通知) for each expected attendee who has an account.
     async fn meeting_notices(
-        &self,
+        self,
         meeting: &StoredMeeting,
         org_name: &str,
         expected: &[i64],
@@ -229,7 +235,7 @@ impl App {
             .iter()
             .filter_map(|p| accounts.get(p))
             .map(|account| {
-                self.message(
+                self.notifications().message(
                     *account,
                     (MEETING_NOTICE, self.today()),
                     (format!("会议通知：{}", plan.topic), body.clone()),
@@ -242,7 +248,7 @@ impl App {
     /// Issues a one-time check-in code (签到码) to each expected attendee not yet present, to
     /// be scanned on their phone; the unused codes issued before stop working. The codes are
     /// shown once: only their hashes are kept.
-    pub async fn issue_check_ins(&self, actor: &Actor, id: i64) -> Result<Vec<IssuedCheckIn>> {
+    pub async fn issue_check_ins(self, actor: &Actor, id: i64) -> Result<Vec<IssuedCheckIn>> {
         let now = self.clock.local_now();
         let tx = self.store.begin_write().await?;
         let meeting = self.writable_meeting(actor, &tx, id).await?;
@@ -288,7 +294,7 @@ impl App {
 
     /// What a check-in code is for, before it is used; no sign-in needed, the code is the
     /// holder's authority.
-    pub async fn check_in_code(&self, code: &str) -> Result<CheckInView> {
+    pub async fn check_in_code(self, code: &str) -> Result<CheckInView> {
         let db = self.store.db();
         let (code_row, meeting) = store::meeting_of_check_in(db, &secret::token_hash(code))
             .await?
@@ -307,7 +313,7 @@ impl App {
 
     /// The meeting and holder's name a code shows.
     async fn check_in_view(
-        &self,
+        self,
         person_id: i64,
         meeting: StoredMeeting,
         refusal: Option<String>,
@@ -330,7 +336,7 @@ impl App {
 
     /// Checks the code's holder in as present: once, within the window, before the lock.
     pub async fn check_in_with_code(
-        &self,
+        self,
         code: &str,
         client_ip: Option<String>,
     ) -> Result<CheckInView> {
@@ -377,7 +383,7 @@ impl App {
     }
 
     /// A meeting with its roll and corrections.
-    pub async fn meeting(&self, actor: &Actor, id: i64) -> Result<MeetingView> {
+    pub async fn get(self, actor: &Actor, id: i64) -> Result<MeetingView> {
         let db = self.store.db();
         let meeting = store::find(db, &actor.access, id)
             .await?
@@ -414,7 +420,7 @@ impl App {
 
     /// A meeting the actor may write, read under the write lock.
     async fn writable_meeting(
-        &self,
+        self,
         actor: &Actor,
         tx: &dangjian_store::WriteTx,
         id: i64,
@@ -430,8 +436,8 @@ impl App {
 
     /// Records the meeting as held, with its roll and minutes: only once its time has come;
     /// a committee meeting only with more than half its members present.
-    pub async fn hold_meeting(
-        &self,
+    pub async fn hold(
+        self,
         actor: &Actor,
         id: i64,
         roll: &[(i64, Attendance, String)],
@@ -489,9 +495,9 @@ impl App {
     }
 
     /// Locks a held meeting's record: the secretary confirms it, nobody else.
-    pub async fn lock_meeting(&self, actor: &Actor, id: i64) -> Result<StoredMeeting> {
+    pub async fn lock(self, actor: &Actor, id: i64) -> Result<StoredMeeting> {
         let now = self.clock.local_now();
-        let name = self.answerable_name(actor).await?;
+        let name = self.development().answerable_name(actor).await?;
         let tx = self.store.begin_write().await?;
         let before = self.writable_meeting(actor, &tx, id).await?;
         if !actor
@@ -526,9 +532,9 @@ impl App {
     }
 
     /// Adds a correction to a locked record: the record itself stays as it was confirmed.
-    pub async fn correct_meeting(&self, actor: &Actor, id: i64, text: &str) -> Result<Correction> {
+    pub async fn correct(self, actor: &Actor, id: i64, text: &str) -> Result<Correction> {
         let text = dangjian_domain::text::single_line(text, "text", "更正内容", 2_000)?;
-        let name = self.answerable_name(actor).await?;
+        let name = self.development().answerable_name(actor).await?;
         let tx = self.store.begin_write().await?;
         let meeting = self.writable_meeting(actor, &tx, id).await?;
         if meeting.state != MeetingState::Locked {
@@ -558,18 +564,13 @@ impl App {
     }
 
     /// The meetings of an organization's subtree in a year, newest first.
-    pub async fn meetings_of(
-        &self,
-        actor: &Actor,
-        org_id: i64,
-        year: i32,
-    ) -> Result<Vec<StoredMeeting>> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn of_org(self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<StoredMeeting>> {
+        let org = self.org().get(actor, org_id).await?;
         Ok(store::of_subtree(
             self.store.db(),
             &actor.access,
             &org.path,
-            Self::year_span(year)?,
+            App::year_span(year)?,
             MEETING_LIST_LIMIT,
         )
         .await?)
@@ -577,7 +578,7 @@ impl App {
 
     /// The branches of a subtree that missed a rule in the month of `day`.
     pub async fn compliance_summary(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         day: NaiveDate,
@@ -605,7 +606,7 @@ impl App {
     /// How each branch and party group of a subtree stands against the rules of RULES.md §2 in
     /// the periods that hold `day`'s month: kept, still open, or missed.
     pub async fn compliance(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         day: NaiveDate,
@@ -620,18 +621,18 @@ impl App {
 
     /// The same for each of `months` of `year`, with one read of the year's meetings for all.
     pub async fn compliance_months(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         year: i32,
         months: std::ops::RangeInclusive<u32>,
     ) -> Result<Vec<(u32, Vec<ComplianceRow>)>> {
-        let org = self.org(actor, org_id).await?;
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的组织生活"));
         }
         let db = self.store.db();
-        let held = store::held_in(db, &actor.access, &org.path, Self::year_span(year)?).await?;
+        let held = store::held_in(db, &actor.access, &org.path, App::year_span(year)?).await?;
         let mut branches = org_store::subtrees(
             db,
             &actor.access,
@@ -655,7 +656,7 @@ impl App {
             by_org.entry(o).or_default().push((k, on));
         }
         let today = self.today();
-        let settings = self.settings().await?;
+        let settings = self.settings().current().await?;
         let mut out = Vec::new();
         for month in months {
             let day = NaiveDate::from_ymd_opt(year, month, 1)

@@ -2,7 +2,7 @@
 //! passed or near (发展党员待办摘要) that the server sends every morning, and the monthly one
 //! of the branches that missed last month's organizational life.
 
-use crate::{Actor, App, Result};
+use crate::{Actor, Result};
 use chrono::{Datelike, Timelike};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::notification as store;
@@ -20,10 +20,16 @@ pub const DIGEST_ROWS: usize = 30;
 /// The most messages the page shows.
 pub const NOTIFICATION_LIMIT: u64 = 50;
 
-impl App {
+capability!(
+    /// 消息: in-app messages and the digests.
+    NotificationCases,
+    notifications
+);
+
+impl NotificationCases<'_> {
     /// A new, unread message of `kind` for an account, dated `day`.
     pub(crate) fn message(
-        &self,
+        self,
         account_id: i64,
         (kind, day): (&str, chrono::NaiveDate),
         (title, body): (String, String),
@@ -43,14 +49,14 @@ impl App {
     }
 
     /// The actor's latest messages, newest first.
-    pub async fn notifications(&self, actor: &Actor) -> Result<Vec<Notification>> {
+    pub async fn list(self, actor: &Actor) -> Result<Vec<Notification>> {
         match actor.account_id {
             Some(id) => Ok(store::of_account(self.store.db(), id, NOTIFICATION_LIMIT).await?),
             None => Ok(Vec::new()),
         }
     }
 
-    pub async fn unread_notifications(&self, actor: &Actor) -> Result<u64> {
+    pub async fn unread(self, actor: &Actor) -> Result<u64> {
         match actor.account_id {
             Some(id) => Ok(store::unread(self.store.db(), id).await?),
             None => Ok(0),
@@ -58,7 +64,7 @@ impl App {
     }
 
     /// Marks the actor's messages read; audited like every write.
-    pub async fn mark_notifications_read(&self, actor: &Actor) -> Result<()> {
+    pub async fn mark_read(self, actor: &Actor) -> Result<()> {
         let Some(id) = actor.account_id else {
             return Ok(());
         };
@@ -80,7 +86,7 @@ impl App {
 
     /// Sends the day's digest if it is time and it was not sent yet; the server calls this
     /// every few minutes. Returns how many digests were written.
-    pub async fn send_digest_if_due(&self) -> Result<usize> {
+    pub async fn send_digest_if_due(self) -> Result<usize> {
         let now = self.clock.local_now();
         let today = now.date();
         if now.hour() < DIGEST_HOUR {
@@ -100,7 +106,7 @@ impl App {
 
     /// Tells every account that reads a subtree's records which of its branches missed a rule
     /// of organizational life in the month before `month`, read with the account's access.
-    pub async fn send_compliance_digests(&self, month: chrono::NaiveDate) -> Result<usize> {
+    pub async fn send_compliance_digests(self, month: chrono::NaiveDate) -> Result<usize> {
         let db = self.store.db();
         let last_month = month.pred_opt().unwrap_or(month);
         let label = last_month.format("%Y年%-m月");
@@ -116,11 +122,14 @@ impl App {
                 access,
                 client_ip: None,
             };
-            for org in self.scope_roots(&actor).await? {
+            for org in self.org().scope_roots(&actor).await? {
                 if !actor.access.can_at(Action::ReadRecords, &org.path) {
                     continue;
                 }
-                let summary = self.compliance_summary(&actor, org.id, last_month).await?;
+                let summary = self
+                    .meetings()
+                    .compliance_summary(&actor, org.id, last_month)
+                    .await?;
                 if summary.missed.is_empty() {
                     continue;
                 }
@@ -173,7 +182,7 @@ impl App {
 
     /// Writes today's digest to every account that keeps development records in a subtree
     /// with deadlines passed or within 30 days: each item read with the account's own access.
-    pub async fn send_development_digests(&self) -> Result<usize> {
+    pub async fn send_development_digests(self) -> Result<usize> {
         let db = self.store.db();
         let today = self.today();
         let mut messages = Vec::new();
@@ -191,11 +200,11 @@ impl App {
             let mut lines = Vec::new();
             let (mut total, mut overdue) = (0, 0);
             let mut link = None;
-            for org in self.scope_roots(&actor).await? {
+            for org in self.org().scope_roots(&actor).await? {
                 if !actor.access.can_at(Action::WriteRecords, &org.path) {
                     continue;
                 }
-                let board = self.development_board(&actor, org.id).await?;
+                let board = self.development().board(&actor, org.id).await?;
                 for r in &board.due {
                     let Some((step, by, late)) = r.due else {
                         continue;

@@ -1,6 +1,6 @@
 //! The organization tree: founding organizations and reading them within scope.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{
     NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, PastOrg, Position, SizeWarning,
@@ -18,10 +18,16 @@ use std::collections::HashMap;
 /// The most organizations a past day's tree is drawn from.
 pub const PAST_TREE_LIMIT: u64 = 3000;
 
-impl App {
+capability!(
+    /// 组织机构: the tree, committees and terms, moves, merges and splits.
+    OrgCases,
+    org
+);
+
+impl OrgCases<'_> {
     /// Founds the root of the tree (the university's party committee). Only the console may,
     /// and only once.
-    pub async fn found_root(&self, actor: &Actor, new: NewOrg) -> Result<Org> {
+    pub async fn found_root(self, actor: &Actor, new: NewOrg) -> Result<Org> {
         if actor.account_id.is_some() {
             return Err(AppError::Forbidden("组织树的根由安装时的命令行建立"));
         }
@@ -38,7 +44,7 @@ impl App {
     }
 
     /// Founds an organization under `parent_id`; the actor must manage organizations there.
-    pub async fn found_org(&self, actor: &Actor, parent_id: i64, new: NewOrg) -> Result<Org> {
+    pub async fn found(self, actor: &Actor, parent_id: i64, new: NewOrg) -> Result<Org> {
         let parent = store::find(self.store.db(), &actor.access, Action::ReadOrg, parent_id)
             .await?
             .filter(Org::is_active)
@@ -53,7 +59,7 @@ impl App {
     }
 
     async fn insert_org(
-        &self,
+        self,
         actor: &Actor,
         new: NewOrg,
         parent_id: Option<i64>,
@@ -85,14 +91,14 @@ impl App {
     }
 
     /// One organization within the actor's scope.
-    pub async fn org(&self, actor: &Actor, id: i64) -> Result<Org> {
+    pub async fn get(self, actor: &Actor, id: i64) -> Result<Org> {
         store::find(self.store.db(), &actor.access, Action::ReadOrg, id)
             .await?
             .ok_or(AppError::NotFound)
     }
 
-    pub async fn orgs(
-        &self,
+    pub async fn list(
+        self,
         actor: &Actor,
         filter: &OrgFilter,
         paging: Paging,
@@ -101,24 +107,19 @@ impl App {
     }
 
     /// The way from the root to the organization, as far as the actor may see it.
-    pub async fn org_ancestors(&self, actor: &Actor, org: &Org) -> Result<Vec<Org>> {
+    pub async fn ancestors(self, actor: &Actor, org: &Org) -> Result<Vec<Org>> {
         Ok(store::ancestors(self.store.db(), &actor.access, &org.path).await?)
     }
 
     /// The active sub-organizations, the first `limit` of them or all.
-    pub async fn org_children(
-        &self,
-        actor: &Actor,
-        id: i64,
-        limit: Option<u64>,
-    ) -> Result<Vec<Org>> {
+    pub async fn children(self, actor: &Actor, id: i64, limit: Option<u64>) -> Result<Vec<Org>> {
         Ok(store::children(self.store.db(), &actor.access, id, limit).await?)
     }
 
     /// The subtree of `root` as it stood on `day`: the organizations of that day under the
     /// parents of that day, for as many as the actor may see now.
-    pub async fn org_tree_on(
-        &self,
+    pub async fn tree_on(
+        self,
         actor: &Actor,
         root: &Org,
         day: chrono::NaiveDate,
@@ -150,7 +151,7 @@ impl App {
     }
 
     /// The highest organizations the actor may see: the roots of their scopes.
-    pub async fn scope_roots(&self, actor: &Actor) -> Result<Vec<Org>> {
+    pub async fn scope_roots(self, actor: &Actor) -> Result<Vec<Org>> {
         let mut roots = Vec::new();
         for path in actor.access.scopes(Action::ReadOrg) {
             if let Some(org) =
@@ -194,9 +195,9 @@ pub struct BranchWarning {
     pub warnings: Vec<SizeWarning>,
 }
 
-impl App {
+impl OrgCases<'_> {
     /// The sitting committee of an organization, with the holders' names.
-    pub async fn committee(&self, actor: &Actor, org: &Org) -> Result<Vec<CommitteeSeat>> {
+    pub async fn committee(self, actor: &Actor, org: &Org) -> Result<Vec<CommitteeSeat>> {
         let db = self.store.db();
         let seats = position_store::committee(db, &actor.access, org.id).await?;
         let ids: Vec<i64> = seats.iter().map(|s| s.person_id).collect();
@@ -210,7 +211,7 @@ impl App {
             .collect())
     }
 
-    pub async fn org_overview(&self, actor: &Actor, org: &Org) -> Result<OrgOverview> {
+    pub async fn overview(self, actor: &Actor, org: &Org) -> Result<OrgOverview> {
         let db = self.store.db();
         let committee = self.committee(actor, org).await?;
         let may_read_people = actor.access.can_at(Action::ReadRecords, &org.path);
@@ -251,11 +252,7 @@ impl App {
     }
 
     /// Every active branch of a subtree that a size rule warns about.
-    pub async fn size_warning_list(
-        &self,
-        actor: &Actor,
-        under: &Org,
-    ) -> Result<Vec<BranchWarning>> {
+    pub async fn size_warning_list(self, actor: &Actor, under: &Org) -> Result<Vec<BranchWarning>> {
         // Counts are only true where the reader sees the roster.
         if !actor.access.can_at(Action::ReadRecords, &under.path) {
             return Err(AppError::Forbidden("查看支部规模"));
@@ -303,7 +300,7 @@ impl App {
 
     /// Organizations whose secretary's term ends within `days` (换届 due), soonest first.
     pub async fn terms_ending(
-        &self,
+        self,
         actor: &Actor,
         under: &Org,
         days: u32,
@@ -348,10 +345,10 @@ pub struct OrgEventView {
     pub other: Option<String>,
 }
 
-impl App {
+impl OrgCases<'_> {
     /// The organization for a change of the tree: found in scope, active, and manageable
     /// both where it is and (for the target) where it goes.
-    async fn manageable(&self, actor: &Actor, id: i64, field: &'static str) -> Result<Org> {
+    async fn manageable(self, actor: &Actor, id: i64, field: &'static str) -> Result<Org> {
         let org = store::find(self.store.db(), &actor.access, Action::ReadOrg, id)
             .await?
             .filter(Org::is_active)
@@ -364,7 +361,7 @@ impl App {
 
     /// Records what happened; `parents` is the parent before and after.
     async fn record_event(
-        &self,
+        self,
         tx: &dangjian_store::WriteTx,
         org: &Org,
         kind: OrgEventKind,
@@ -387,7 +384,7 @@ impl App {
     }
 
     /// Moves an organization with its whole subtree and members under another parent.
-    pub async fn move_org(&self, actor: &Actor, id: i64, new_parent_id: i64) -> Result<Org> {
+    pub async fn move_org(self, actor: &Actor, id: i64, new_parent_id: i64) -> Result<Org> {
         let org = self.manageable(actor, id, "org_id").await?;
         let parent = self.manageable(actor, new_parent_id, "parent_id").await?;
         check_move(&org, &parent)?;
@@ -424,7 +421,7 @@ impl App {
 
     /// Merges one organization into another of its kind: its members and groups go there,
     /// its committee steps down, and it is dissolved.
-    pub async fn merge_org(&self, actor: &Actor, from_id: i64, into_id: i64) -> Result<Org> {
+    pub async fn merge(self, actor: &Actor, from_id: i64, into_id: i64) -> Result<Org> {
         let from = self.manageable(actor, from_id, "org_id").await?;
         let into = self.manageable(actor, into_id, "into_id").await?;
         check_merge(&from, &into)?;
@@ -436,7 +433,12 @@ impl App {
         let periods: Vec<_> = people
             .iter()
             .map(|(pid, status)| {
-                self.period_from_today(*pid, (into.id, &into.path), *status, reason.clone())
+                self.people().period_from_today(
+                    *pid,
+                    (into.id, &into.path),
+                    *status,
+                    reason.clone(),
+                )
             })
             .collect();
         let tx = self.store.begin_write().await?;
@@ -485,7 +487,7 @@ impl App {
     }
 
     /// Dissolves an organization that has no active sub-organizations and no members left.
-    pub async fn dissolve_org(&self, actor: &Actor, id: i64) -> Result<Org> {
+    pub async fn dissolve(self, actor: &Actor, id: i64) -> Result<Org> {
         let org = self.manageable(actor, id, "org_id").await?;
         let db = self.store.db();
         check_dissolve(
@@ -524,8 +526,8 @@ impl App {
 
     /// The one active organization with exactly this name (of a kind), as a person typed it;
     /// `field` names the form field in the error.
-    pub async fn org_named(
-        &self,
+    pub async fn named(
+        self,
         name: &str,
         kind: Option<OrgKind>,
         (field, label): (&'static str, &'static str),
@@ -544,7 +546,7 @@ impl App {
     }
 
     /// An organization's history, with names.
-    pub async fn org_events(&self, org: &Org) -> Result<Vec<OrgEventView>> {
+    pub async fn events(self, org: &Org) -> Result<Vec<OrgEventView>> {
         let db = self.store.db();
         let events = store::events(db, org.id).await?;
         let ids: Vec<i64> = events
@@ -568,7 +570,7 @@ impl App {
     /// The people who belonged to an organization's subtree on a past day, with the status
     /// they had then.
     pub async fn members_on(
-        &self,
+        self,
         actor: &Actor,
         org: &Org,
         on: chrono::NaiveDate,
@@ -592,11 +594,11 @@ impl App {
     }
 }
 
-impl App {
+impl OrgCases<'_> {
     /// Records an elected or appointed seat on an organization's committee: the holder is a
     /// full member of the organization's subtree; the term runs the usual length from `start`.
     pub async fn appoint(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         person_id: i64,
@@ -604,7 +606,7 @@ impl App {
         start: chrono::NaiveDate,
     ) -> Result<Seat> {
         let db = self.store.db();
-        let org = self.org(actor, org_id).await?;
+        let org = self.org().get(actor, org_id).await?;
         if !org.is_active() || !actor.access.can_at(Action::WriteRecords, &org.path) {
             return Err(AppError::Forbidden("登记该组织的委员会"));
         }
@@ -658,7 +660,7 @@ impl App {
     }
 
     /// Ends a sitting seat (免职, or the end of a term at 换届).
-    pub async fn end_seat(&self, actor: &Actor, seat_id: i64) -> Result<Seat> {
+    pub async fn end_seat(self, actor: &Actor, seat_id: i64) -> Result<Seat> {
         let seat = position_store::find(self.store.db(), &actor.access, seat_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -690,11 +692,11 @@ impl App {
     }
 }
 
-impl App {
+impl OrgCases<'_> {
     /// Splits a branch: founds a new one beside it (same parent and category) and moves the
     /// chosen people there, each with a new period of history.
-    pub async fn split_org(
-        &self,
+    pub async fn split(
+        self,
         actor: &Actor,
         org_id: i64,
         new_name: &str,
@@ -749,7 +751,8 @@ impl App {
         let periods: Vec<_> = chosen
             .iter()
             .map(|(pid, status)| {
-                self.period_from_today(*pid, (new.id, &new.path), *status, reason.clone())
+                self.people()
+                    .period_from_today(*pid, (new.id, &new.path), *status, reason.clone())
             })
             .collect();
         let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();

@@ -1,7 +1,7 @@
 //! People and members (人员, 党员台账): adding and editing people, reading them within scope,
 //! finding them by name, pinyin or ID number, and their history.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::org::{Org, OrgKind, OrgPath, check_member_placement};
 use dangjian_domain::paging::{Page, Paging};
@@ -83,11 +83,17 @@ pub(crate) fn first_error(errors: Vec<DomainError>) -> AppError {
     )
 }
 
-impl App {
+capability!(
+    /// 党员名册: persons, disciplines, transfers, and the roster's import and export.
+    PeopleCases,
+    people
+);
+
+impl PeopleCases<'_> {
     /// The organization and group a person is placed in: an active branch where the actor may
     /// write records, and one of its groups.
     pub(crate) async fn placement(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         group_id: Option<i64>,
@@ -118,7 +124,7 @@ impl App {
 
     /// The stored form of a new person: sealed secrets, search keys, version 1.
     pub(crate) fn new_record(
-        &self,
+        self,
         id: i64,
         draft: &PersonDraft,
         org: &Org,
@@ -164,7 +170,7 @@ impl App {
     }
 
     /// The period that opens a person's history when they enter the roster.
-    pub(crate) fn first_period(&self, record: &PersonRecord, reason: &str) -> Period {
+    pub(crate) fn first_period(self, record: &PersonRecord, reason: &str) -> Period {
         let p = &record.person;
         self.period_from_today(
             p.id,
@@ -176,7 +182,7 @@ impl App {
 
     /// A period of a person's history that starts today: where they belong, and as what.
     pub(crate) fn period_from_today(
-        &self,
+        self,
         person_id: i64,
         (org_id, org_path): (i64, &OrgPath),
         status: PersonStatus,
@@ -194,7 +200,7 @@ impl App {
         }
     }
 
-    async fn check_unique_id(&self, index: &str, except: Option<i64>) -> Result<()> {
+    async fn check_unique_id(self, index: &str, except: Option<i64>) -> Result<()> {
         match store::holder_of_national_id(self.store.db(), index).await? {
             Some((holder, _)) if Some(holder) != except => Err(AppError::Conflict {
                 field: "national_id",
@@ -205,8 +211,8 @@ impl App {
     }
 
     /// Adds a person to a branch's roster.
-    pub async fn add_person(
-        &self,
+    pub async fn add(
+        self,
         actor: &Actor,
         org_id: i64,
         group_id: Option<i64>,
@@ -241,8 +247,8 @@ impl App {
     /// phone left empty keeps the stored one, since forms show them only masked. A changed
     /// status opens a new period of their history. Refused when someone changed them since
     /// `version` was read.
-    pub async fn edit_person(
-        &self,
+    pub async fn edit(
+        self,
         actor: &Actor,
         id: i64,
         version: i64,
@@ -304,7 +310,7 @@ impl App {
     }
 
     /// A person's page, within the actor's scope.
-    pub async fn person(&self, actor: &Actor, id: i64) -> Result<PersonView> {
+    pub async fn get(self, actor: &Actor, id: i64) -> Result<PersonView> {
         let db = self.store.db();
         let record = store::find(db, &actor.access, Action::ReadRecords, id)
             .await?
@@ -343,7 +349,7 @@ impl App {
 
     /// The whole ID number and phone of a person, for those who may see them; every showing
     /// is written to the audit trail.
-    pub async fn reveal_pii(&self, actor: &Actor, id: i64) -> Result<RevealedPii> {
+    pub async fn reveal_pii(self, actor: &Actor, id: i64) -> Result<RevealedPii> {
         let record = store::find(self.store.db(), &actor.access, Action::ReadRecords, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -374,12 +380,12 @@ impl App {
     /// The store's filter for a query: the subtree's path, the search keys and the birth
     /// dates of an age range.
     pub(crate) async fn person_filter(
-        &self,
+        self,
         actor: &Actor,
         query: &PeopleQuery,
     ) -> Result<PersonFilter> {
         let under = match query.under {
-            Some(id) => Some(self.org(actor, id).await?.path),
+            Some(id) => Some(self.org().get(actor, id).await?.path),
             None => None,
         };
         let search = query
@@ -418,8 +424,8 @@ impl App {
     }
 
     /// A page of the people the actor may see.
-    pub async fn people(
-        &self,
+    pub async fn list(
+        self,
         actor: &Actor,
         query: &PeopleQuery,
         paging: Paging,

@@ -5,6 +5,7 @@
 //! batch is written in one transaction. The uploaded file is kept sealed (it holds whole ID
 //! numbers) between the preview and the confirmation, then deleted.
 
+use crate::people::PeopleCases;
 use crate::people::PeopleQuery;
 use crate::sheet;
 use crate::{Actor, App, AppError, Result};
@@ -213,9 +214,9 @@ struct CheckedRow {
     group: Option<Org>,
 }
 
-impl App {
+impl PeopleCases<'_> {
     /// The template: the header, one example row and a sheet of the values each column takes.
-    pub fn roster_template(&self) -> Result<Vec<u8>> {
+    pub fn roster_template(self) -> Result<Vec<u8>> {
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
         let text = Format::new().set_num_format("@");
@@ -295,7 +296,7 @@ impl App {
     /// Checks every row of a roster against the rules and the tree; the branches must lie
     /// under `org_id`, where the actor keeps records.
     async fn check_roster(
-        &self,
+        self,
         actor: &Actor,
         under: &Org,
         bytes: &[u8],
@@ -446,13 +447,13 @@ impl App {
     /// Checks an uploaded roster and, when every row is good, stages it for confirmation.
     /// Nothing enters the roster here.
     pub async fn stage_import(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<ImportPreview> {
-        let under = self.org(actor, org_id).await?;
+        let under = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::WriteRecords, &under.path) {
             return Err(AppError::Forbidden("向该组织导入名册"));
         }
@@ -485,7 +486,7 @@ impl App {
         // Kept sealed: the file holds whole ID numbers.
         let sealed = self.sealer.seal_bytes(bytes);
         let sha = hex::encode(Sha256::digest(&sealed));
-        self.write_blob(&sha, &sealed).await?;
+        self.attachments().write_blob(&sha, &sealed).await?;
         let batch = Batch {
             id: self.new_id(),
             org_id: under.id,
@@ -517,7 +518,7 @@ impl App {
 
     /// Confirms a staged batch: checks the file again (the roster may have changed since the
     /// preview) and writes it whole in one transaction, in a task whose progress can be read.
-    pub async fn apply_import(&self, actor: &Actor, batch_id: i64) -> Result<()> {
+    pub async fn apply_import(self, actor: &Actor, batch_id: i64) -> Result<()> {
         let batch = self
             .leave_staged(actor, batch_id, BatchState::Applying, "person.import")
             .await?;
@@ -528,15 +529,19 @@ impl App {
                 total: batch.rows,
             },
         );
-        let app = self.clone();
+        let app = App::clone(&self);
         let actor = actor.clone();
         tokio::spawn(async move {
-            let outcome = app.write_batch(&actor, &batch).await;
+            let outcome = app.people().write_batch(&actor, &batch).await;
             let (state, message) = match &outcome {
                 Ok(n) => (BatchState::Applied, format!("已导入 {n} 人")),
                 Err(e) => (BatchState::Failed, e.to_string()),
             };
-            if let Err(e) = app.end_batch(&actor, &batch, state, &message).await {
+            if let Err(e) = app
+                .people()
+                .end_batch(&actor, &batch, state, &message)
+                .await
+            {
                 tracing::error!(batch = batch.id, error = %e, "could not record the end of an import");
             }
             app.progress.clear(batch.id);
@@ -544,17 +549,17 @@ impl App {
         Ok(())
     }
 
-    async fn read_staged(&self, batch: &Batch) -> Result<Vec<u8>> {
+    async fn read_staged(self, batch: &Batch) -> Result<Vec<u8>> {
         let sha = batch
             .file_sha256
             .as_deref()
             .ok_or_else(|| file_error("批次没有文件"))?;
-        let sealed = self.read_blob(sha).await?;
+        let sealed = self.attachments().read_blob(sha).await?;
         self.sealer.open_bytes(&sealed)
     }
 
     /// Writes a batch's people in one transaction; returns how many.
-    async fn write_batch(&self, actor: &Actor, batch: &Batch) -> Result<u64> {
+    async fn write_batch(self, actor: &Actor, batch: &Batch) -> Result<u64> {
         let bytes = self.read_staged(batch).await?;
         let under = org_store::find(
             self.store.db(),
@@ -616,7 +621,7 @@ impl App {
     }
 
     async fn end_batch(
-        &self,
+        self,
         actor: &Actor,
         batch: &Batch,
         state: BatchState,
@@ -642,13 +647,13 @@ impl App {
         );
         self.finish(tx, audit).await?;
         if let Some(sha) = &batch.file_sha256 {
-            self.remove_blob(sha).await;
+            self.attachments().remove_blob(sha).await;
         }
         Ok(())
     }
 
     /// Gives up a staged batch.
-    pub async fn discard_import(&self, actor: &Actor, batch_id: i64) -> Result<()> {
+    pub async fn discard_import(self, actor: &Actor, batch_id: i64) -> Result<()> {
         let batch = self
             .leave_staged(
                 actor,
@@ -658,14 +663,14 @@ impl App {
             )
             .await?;
         if let Some(sha) = &batch.file_sha256 {
-            self.remove_blob(sha).await;
+            self.attachments().remove_blob(sha).await;
         }
         Ok(())
     }
 
     /// Moves a staged batch on (to applying or discarded), once, audited.
     async fn leave_staged(
-        &self,
+        self,
         actor: &Actor,
         batch_id: i64,
         to: BatchState,
@@ -701,7 +706,7 @@ impl App {
 
     /// Rolls back the latest applied batch: removes its people, refused when any of them
     /// changed since (edited, transferred, given a seat) or a later batch was applied.
-    pub async fn rollback_import(&self, actor: &Actor, batch_id: i64) -> Result<u64> {
+    pub async fn rollback_import(self, actor: &Actor, batch_id: i64) -> Result<u64> {
         let db = self.store.db();
         let batch = batch_store::find(db, &actor.access, batch_id)
             .await?
@@ -755,12 +760,12 @@ impl App {
     }
 
     /// The latest batches the actor may see.
-    pub async fn import_batches(&self, actor: &Actor) -> Result<Vec<BatchView>> {
+    pub async fn import_batches(self, actor: &Actor) -> Result<Vec<BatchView>> {
         let batches = batch_store::recent(self.store.db(), &actor.access, 20).await?;
         self.batch_views(actor, batches).await
     }
 
-    pub async fn import_batch(&self, actor: &Actor, id: i64) -> Result<BatchView> {
+    pub async fn import_batch(self, actor: &Actor, id: i64) -> Result<BatchView> {
         let batch = batch_store::find(self.store.db(), &actor.access, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -768,7 +773,7 @@ impl App {
         views.pop().ok_or(AppError::NotFound)
     }
 
-    async fn batch_views(&self, actor: &Actor, batches: Vec<Batch>) -> Result<Vec<BatchView>> {
+    async fn batch_views(self, actor: &Actor, batches: Vec<Batch>) -> Result<Vec<BatchView>> {
         let db = self.store.db();
         let latest = batch_store::latest_applied(db).await?;
         let ids: Vec<i64> = batches.iter().map(|b| b.org_id).collect();
@@ -797,7 +802,7 @@ impl App {
     /// The roster of a query as a spreadsheet in the template's columns, so it can be
     /// imported again. ID numbers and phones are whole only for those who may see them, and
     /// then the export is audited as a showing.
-    pub async fn export_people(&self, actor: &Actor, query: &PeopleQuery) -> Result<Vec<u8>> {
+    pub async fn export_people(self, actor: &Actor, query: &PeopleQuery) -> Result<Vec<u8>> {
         let filter = self.person_filter(actor, query).await?;
         let db = self.store.db();
         let mut book = Workbook::new();

@@ -1,20 +1,26 @@
 //! Platform settings, changed by the system admin.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::platform::role::Action;
 use dangjian_domain::platform::settings::{SettingSpec, Settings};
 use serde_json::json;
 
-impl App {
-    pub async fn settings(&self) -> Result<Settings> {
+capability!(
+    /// 本校规则设置: the university's rules and settings.
+    SettingCases,
+    settings
+);
+
+impl SettingCases<'_> {
+    pub async fn current(self) -> Result<Settings> {
         Ok(dangjian_store::settings::load(self.store.db()).await?)
     }
 
     /// Changes platform settings: who may is decided first, then every value is checked,
     /// then those that differ are written in one transaction, or none. Returns how many
     /// changed, so that a form that changes nothing does not say it saved.
-    pub async fn update_settings(&self, actor: &Actor, values: &[(&str, &str)]) -> Result<usize> {
+    pub async fn update(self, actor: &Actor, values: &[(&str, &str)]) -> Result<usize> {
         let mut specs = Vec::new();
         for (key, value) in values {
             let spec = SettingSpec::find(key)
@@ -30,7 +36,7 @@ impl App {
             }
             specs.push((spec, *value));
         }
-        let current = self.settings().await?;
+        let current = self.settings().current().await?;
         let mut changes = Vec::new();
         for (spec, value) in specs {
             let parsed = spec.parse(value)?;
@@ -64,7 +70,7 @@ impl App {
     /// Puts the university's rules in force from `from` on (organization department): each
     /// value checked first, then all written in one transaction, or none.
     pub async fn set_rules(
-        &self,
+        self,
         actor: &Actor,
         from: chrono::NaiveDate,
         values: &[(&str, &str)],
@@ -72,7 +78,7 @@ impl App {
         if !actor.access.can(Action::ManageRules) {
             return Err(AppError::Forbidden("本校规则由组织部门设置"));
         }
-        let current = self.settings().await?.on(from);
+        let current = self.settings().current().await?.on(from);
         let mut changes = Vec::new();
         for (key, value) in values {
             let spec = SettingSpec::find(key)

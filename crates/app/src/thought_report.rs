@@ -2,6 +2,7 @@
 //! members through their own accounts, handed to the mentors recorded at step 5 (who are told
 //! in 消息), read and answered by them; the organization reads its subtree's.
 
+use crate::development::DevelopmentCases;
 use crate::{Actor, App, AppError, Result};
 use dangjian_domain::development::thought_report::{ThoughtReport, hands_in, parse_answer};
 use dangjian_domain::development::{Step, StepDetail};
@@ -60,9 +61,9 @@ pub struct OrgThoughtReports {
     pub silent: Vec<(String, PersonStatus)>,
 }
 
-impl App {
+impl DevelopmentCases<'_> {
     /// The person behind the actor's account, if any.
-    async fn own_person(&self, actor: &Actor) -> Result<Option<Person>> {
+    async fn own_person(self, actor: &Actor) -> Result<Option<Person>> {
         let db = self.store.db();
         let Some(account) = actor.account_id else {
             return Ok(None);
@@ -76,7 +77,7 @@ impl App {
     }
 
     /// A person's mentors as the latest record of step 5 names them.
-    pub(crate) async fn mentors_of(&self, person_id: i64) -> Result<Vec<i64>> {
+    pub(crate) async fn mentors_of(self, person_id: i64) -> Result<Vec<i64>> {
         let steps = development_store::of_person(self.store.db(), person_id).await?;
         Ok(steps
             .into_iter()
@@ -91,7 +92,7 @@ impl App {
 
     /// Names the writers and mentors of reports for a reader who is `reader` (a person).
     async fn report_views(
-        &self,
+        self,
         reports: Vec<StoredThoughtReport>,
         reader: Option<i64>,
     ) -> Result<Vec<ReportView>> {
@@ -121,7 +122,7 @@ impl App {
     }
 
     /// The actor's own reports and those handed to them as a mentor.
-    pub async fn my_thought_reports(&self, actor: &Actor) -> Result<MyThoughtReports> {
+    pub async fn my_thought_reports(self, actor: &Actor) -> Result<MyThoughtReports> {
         let Some(person) = self.own_person(actor).await? else {
             return Ok(MyThoughtReports::default());
         };
@@ -141,7 +142,7 @@ impl App {
 
     /// Hands in a report of the actor's own, to their mentors now, who are told.
     pub async fn hand_in_thought_report(
-        &self,
+        self,
         actor: &Actor,
         title: &str,
         body: &str,
@@ -173,7 +174,7 @@ impl App {
             .iter()
             .filter_map(|m| accounts.get(m))
             .map(|account| {
-                self.message(
+                self.notifications().message(
                     *account,
                     (THOUGHT_REPORT_NOTICE, self.today()),
                     (
@@ -202,7 +203,7 @@ impl App {
     /// Answers a report handed to the actor as a mentor; its writer is told. A report is
     /// answered once: a second answer is refused, never written over the first.
     pub async fn answer_thought_report(
-        &self,
+        self,
         actor: &Actor,
         id: i64,
         answer: &str,
@@ -236,7 +237,7 @@ impl App {
         if let Some(account) = writer_account {
             dangjian_store::notification::insert_many(
                 &tx,
-                &[self.message(
+                &[self.notifications().message(
                     account,
                     (THOUGHT_REPORT_NOTICE, self.today()),
                     (
@@ -265,7 +266,7 @@ impl App {
 
     /// One report, for its writer, its mentors, or whoever reads the records where it was
     /// handed in; to anyone else it does not exist.
-    pub async fn thought_report(&self, actor: &Actor, id: i64) -> Result<ReportView> {
+    pub async fn thought_report(self, actor: &Actor, id: i64) -> Result<ReportView> {
         let report = store::find(self.store.db(), id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -283,7 +284,7 @@ impl App {
     /// A person's reports, newest first, for those who read their records (the development
     /// page).
     pub async fn person_thought_reports(
-        &self,
+        self,
         actor: &Actor,
         person_id: i64,
     ) -> Result<Vec<ReportView>> {
@@ -299,17 +300,17 @@ impl App {
     /// The reports handed in within an organization's subtree in a year, and the people of
     /// the organization itself who hand in reports but handed in none that year.
     pub async fn thought_reports_of_org(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         year: i32,
     ) -> Result<OrgThoughtReports> {
-        let org = self.org(actor, org_id).await?;
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的思想汇报"));
         }
         let db = self.store.db();
-        let (from, until) = Self::year_span(year)?;
+        let (from, until) = App::year_span(year)?;
         let reports = store::of_subtree(
             db,
             &actor.access,

@@ -2,8 +2,9 @@
 //! probationary members of the organizer's subtree, recording hours and examinations, and the
 //! certificates whose hours count toward step 11.
 
+use crate::development::DevelopmentCases;
 use crate::people::PeopleQuery;
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::development::training::{ClassPlan, ExamResult, Trainee, TrainingCredit};
 use dangjian_domain::paging::Paging;
@@ -56,9 +57,9 @@ pub struct PersonTraining {
     pub credit: TrainingCredit,
 }
 
-impl App {
+impl DevelopmentCases<'_> {
     /// The classes run within the actor's scope, newest first.
-    pub async fn training_classes(&self, actor: &Actor) -> Result<Vec<ClassRow>> {
+    pub async fn training_classes(self, actor: &Actor) -> Result<Vec<ClassRow>> {
         let db = self.store.db();
         let classes = store::classes(db, &actor.access, CLASS_LIST_LIMIT).await?;
         let orgs =
@@ -84,7 +85,7 @@ impl App {
 
     /// Plans a class run by `org_id`, which the actor must keep records for.
     pub async fn create_class(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         plan: ClassPlan,
@@ -114,7 +115,7 @@ impl App {
         Ok(class)
     }
 
-    async fn readable_class(&self, actor: &Actor, id: i64) -> Result<StoredClass> {
+    async fn readable_class(self, actor: &Actor, id: i64) -> Result<StoredClass> {
         store::class(self.store.db(), &actor.access, id)
             .await?
             .ok_or(AppError::NotFound)
@@ -125,7 +126,7 @@ impl App {
     }
 
     /// A class with its trainees.
-    pub async fn training_class(&self, actor: &Actor, id: i64) -> Result<ClassView> {
+    pub async fn training_class(self, actor: &Actor, id: i64) -> Result<ClassView> {
         let db = self.store.db();
         let class = self.readable_class(actor, id).await?;
         let records = store::trainees(db, id).await?;
@@ -154,7 +155,8 @@ impl App {
                 ..Default::default()
             };
             let paging = Paging::parse(Some(1), Some(ELIGIBLE_LIMIT)).unwrap_or_default();
-            self.people(actor, &query, paging)
+            self.people()
+                .list(actor, &query, paging)
                 .await?
                 .items
                 .into_iter()
@@ -174,7 +176,7 @@ impl App {
     }
 
     /// Enrols people of the organizer's subtree who are at the class's stage; all or none.
-    pub async fn enrol(&self, actor: &Actor, class_id: i64, person_ids: &[i64]) -> Result<usize> {
+    pub async fn enrol(self, actor: &Actor, class_id: i64, person_ids: &[i64]) -> Result<usize> {
         let db = self.store.db();
         let class = self.readable_class(actor, class_id).await?;
         if !Self::may_write_class(actor, &class) {
@@ -242,7 +244,7 @@ impl App {
     /// Records a trainee's hours and examination; a passed examination earns a certificate
     /// numbered by the class's first day and the trainee's place in it.
     pub async fn record_training_result(
-        &self,
+        self,
         actor: &Actor,
         class_id: i64,
         person_id: i64,
@@ -287,7 +289,7 @@ impl App {
     }
 
     /// A person's classes and their credit toward step 11, within the actor's scope.
-    pub async fn person_training(&self, actor: &Actor, person_id: i64) -> Result<PersonTraining> {
+    pub async fn person_training(self, actor: &Actor, person_id: i64) -> Result<PersonTraining> {
         let db = self.store.db();
         people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?

@@ -1,7 +1,8 @@
 //! Transfers (组织关系转接): started by the old branch, received by the new one; until then
 //! the old branch still manages the member (支部条例第二十五条).
 
-use crate::{Actor, App, AppError, Result};
+use crate::people::PeopleCases;
+use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::{
@@ -26,11 +27,11 @@ pub struct TransferView {
     pub may_cancel: bool,
 }
 
-impl App {
+impl PeopleCases<'_> {
     /// Starts a transfer of a member to another branch of the university or to an
     /// organization outside it.
     pub async fn start_transfer(
-        &self,
+        self,
         actor: &Actor,
         person_id: i64,
         to_org_id: Option<i64>,
@@ -99,7 +100,7 @@ impl App {
 
     /// Receives a transfer: the new branch takes the member in (within the university), or the
     /// old branch records that the organization outside has received them.
-    pub async fn receive_transfer(&self, actor: &Actor, id: i64) -> Result<Transfer> {
+    pub async fn receive_transfer(self, actor: &Actor, id: i64) -> Result<Transfer> {
         let db = self.store.db();
         let record = store::find(db, &actor.access, id)
             .await?
@@ -171,7 +172,7 @@ impl App {
     }
 
     /// Withdraws a pending transfer; only the old branch may.
-    pub async fn cancel_transfer(&self, actor: &Actor, id: i64) -> Result<Transfer> {
+    pub async fn cancel_transfer(self, actor: &Actor, id: i64) -> Result<Transfer> {
         let db = self.store.db();
         let record = store::find(db, &actor.access, id)
             .await?
@@ -202,7 +203,7 @@ impl App {
 
     /// Branches a member may transfer to, by part of their name (at most 200), for those who
     /// keep a roster.
-    pub async fn transfer_targets(&self, actor: &Actor, name: &str) -> Result<Vec<Org>> {
+    pub async fn transfer_targets(self, actor: &Actor, name: &str) -> Result<Vec<Org>> {
         if actor.access.scopes(Action::WriteRecords).is_empty() {
             return Err(AppError::Forbidden("转接组织关系"));
         }
@@ -210,28 +211,29 @@ impl App {
     }
 
     /// The one active branch with exactly this name, as a person typed it in a transfer.
-    pub async fn branch_named(&self, actor: &Actor, name: &str) -> Result<Org> {
+    pub async fn branch_named(self, actor: &Actor, name: &str) -> Result<Org> {
         if actor.access.scopes(Action::WriteRecords).is_empty() {
             return Err(AppError::Forbidden("转接组织关系"));
         }
-        self.org_named(name, Some(OrgKind::Branch), ("to_org", "转入支部"))
+        self.org()
+            .named(name, Some(OrgKind::Branch), ("to_org", "转入支部"))
             .await
     }
 
     /// A person's transfers, as the reader may see them.
-    pub async fn transfers_of(&self, actor: &Actor, person_id: i64) -> Result<Vec<TransferView>> {
+    pub async fn transfers_of(self, actor: &Actor, person_id: i64) -> Result<Vec<TransferView>> {
         let records = store::of_person(self.store.db(), &actor.access, person_id).await?;
         self.transfer_views(actor, records).await
     }
 
     /// Transfers under way into or out of an organization's subtree.
-    pub async fn pending_transfers(&self, actor: &Actor, under: &Org) -> Result<Vec<TransferView>> {
+    pub async fn pending_transfers(self, actor: &Actor, under: &Org) -> Result<Vec<TransferView>> {
         let records = store::pending(self.store.db(), &actor.access, &under.path).await?;
         self.transfer_views(actor, records).await
     }
 
     async fn transfer_views(
-        &self,
+        self,
         actor: &Actor,
         records: Vec<TransferRecord>,
     ) -> Result<Vec<TransferView>> {

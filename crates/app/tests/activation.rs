@@ -13,7 +13,8 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_a.id)).await;
     let input = member_input("张三", (1990, 3, 7), 77);
     t.app
-        .add_person(&sec, tree.branch_a.id, None, &input)
+        .people()
+        .add(&sec, tree.branch_a.id, None, &input)
         .await
         .unwrap();
     let good = "Zhang-San-2026";
@@ -22,11 +23,15 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     // the whole roster, cannot open the account without it.
     let orgdept = signed_actor(&t.app, "orgdept9", "org_department", Some(tree.root.id)).await;
     assert!(matches!(
-        t.app.issue_activation_code(&orgdept, "T00077").await,
+        t.app
+            .accounts()
+            .issue_activation_code(&orgdept, "T00077")
+            .await,
         Err(AppError::Forbidden(_))
     ));
     let err = t
         .app
+        .accounts()
         .activate_account("张三", &input.national_id, ("T00077", ""), good, None)
         .await
         .unwrap_err();
@@ -34,6 +39,7 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     let secadmin = signed_actor(&t.app, "secadmin", "security_admin", None).await;
     let first = t
         .app
+        .accounts()
         .issue_activation_code(&secadmin, "T00077")
         .await
         .unwrap();
@@ -41,11 +47,13 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     // A second code replaces the first.
     let issued = t
         .app
+        .accounts()
         .issue_activation_code(&secadmin, "T00077")
         .await
         .unwrap();
     let err = t
         .app
+        .accounts()
         .activate_account(
             "张三",
             &input.national_id,
@@ -63,6 +71,7 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     for (name, staff_no) in [("张四", "T00077"), ("张三", "T00078")] {
         let err = t
             .app
+            .accounts()
             .activate_account(name, &input.national_id, (staff_no, code), good, None)
             .await
             .unwrap_err();
@@ -71,12 +80,14 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     }
     let err = t
         .app
+        .accounts()
         .activate_account("张三", "110101199003070000", ("T00077", code), good, None)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("national_id"));
     let err = t
         .app
+        .accounts()
         .activate_account("张三", &input.national_id, ("T00077", code), "short", None)
         .await
         .unwrap_err();
@@ -84,6 +95,7 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
     // Long enough and of four kinds, but their own name and a year: easy to guess.
     let err = t
         .app
+        .accounts()
         .activate_account(
             "张三",
             &input.national_id,
@@ -98,18 +110,21 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
 
     let username = t
         .app
+        .accounts()
         .activate_account("张三", &input.national_id, ("T00077", code), good, None)
         .await
         .unwrap();
     assert_eq!(username, "t00077");
     let signed = t
         .app
+        .accounts()
         .sign_in("t00077", good, &Default::default())
         .await
         .unwrap();
     assert!(!signed.account.must_change_password);
     let session = t
         .app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap();
@@ -122,6 +137,7 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
 
     let again = t
         .app
+        .accounts()
         .activate_account(
             "张三",
             &input.national_id,
@@ -136,7 +152,10 @@ async fn a_member_activates_their_own_account_once_and_nobody_else_can() {
         "claimed once: {again:?}"
     );
     assert!(matches!(
-        t.app.issue_activation_code(&secadmin, "T00077").await,
+        t.app
+            .accounts()
+            .issue_activation_code(&secadmin, "T00077")
+            .await,
         Err(AppError::Conflict { .. })
     ));
 }
@@ -148,17 +167,20 @@ async fn an_activation_code_runs_out_after_fourteen_days() {
     let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_a.id)).await;
     let input = member_input("王五", (1991, 4, 8), 78);
     t.app
-        .add_person(&sec, tree.branch_a.id, None, &input)
+        .people()
+        .add(&sec, tree.branch_a.id, None, &input)
         .await
         .unwrap();
     let issued = t
         .app
+        .accounts()
         .issue_activation_code(&dangjian_app::Actor::console(), "T00078")
         .await
         .unwrap();
     t.clock.advance(chrono::Duration::days(15));
     let err = t
         .app
+        .accounts()
         .activate_account(
             "王五",
             &input.national_id,
@@ -181,17 +203,20 @@ async fn only_the_security_admin_resets_a_password_even_of_a_secretary() {
     let secadmin = signed_actor(&t.app, "secadmin2", "security_admin", None).await;
     let input = member_input("李书记", (1980, 5, 4), 300);
     t.app
-        .add_person(&orgdept, tree.branch_a.id, None, &input)
+        .people()
+        .add(&orgdept, tree.branch_a.id, None, &input)
         .await
         .unwrap();
     activated_actor(&t.app, &input).await;
     let account = t
         .app
-        .account_by_username(&secadmin, "t00300")
+        .accounts()
+        .by_username(&secadmin, "t00300")
         .await
         .unwrap()
         .account;
     t.app
+        .accounts()
         .grant(
             &secadmin,
             account.id,
@@ -202,13 +227,19 @@ async fn only_the_security_admin_resets_a_password_even_of_a_secretary() {
         .unwrap();
 
     for refused in [
-        t.app.reset_password(&orgdept, account.id).await.err(),
-        t.app.account(&orgdept, account.id).await.err(),
         t.app
+            .accounts()
+            .reset_password(&orgdept, account.id)
+            .await
+            .err(),
+        t.app.accounts().get(&orgdept, account.id).await.err(),
+        t.app
+            .accounts()
             .set_account_disabled(&orgdept, account.id, true)
             .await
             .err(),
         t.app
+            .accounts()
             .grant(&orgdept, account.id, "org_department", Some(tree.root.id))
             .await
             .err(),
@@ -220,6 +251,7 @@ async fn only_the_security_admin_resets_a_password_even_of_a_secretary() {
     }
     assert!(
         t.app
+            .accounts()
             .sign_in("t00300", PASSWORD, &Default::default())
             .await
             .is_ok(),
@@ -227,9 +259,15 @@ async fn only_the_security_admin_resets_a_password_even_of_a_secretary() {
     );
 
     // The security admin's reset is shown once to them, to be changed at sign-in.
-    let temporary = t.app.reset_password(&secadmin, account.id).await.unwrap();
+    let temporary = t
+        .app
+        .accounts()
+        .reset_password(&secadmin, account.id)
+        .await
+        .unwrap();
     let signed = t
         .app
+        .accounts()
         .sign_in("t00300", &temporary, &Default::default())
         .await
         .unwrap();

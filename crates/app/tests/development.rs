@@ -32,7 +32,8 @@ fn input(step: Step, on: &str, detail: StepDetail) -> StepInput {
 
 async fn record(app: &App, actor: &Actor, person: i64, i: StepInput) {
     let step = i.step;
-    app.record_step(actor, person, i)
+    app.development()
+        .record_step(actor, person, i)
         .await
         .unwrap_or_else(|e| panic!("{step:?}: {e}"));
 }
@@ -56,13 +57,21 @@ async fn newcomer(
     person.status = "群众".into();
     person.join_date.clear();
     person.confirmation_date.clear();
-    app.add_person(admin, org, None, &person).await.unwrap().id
+    app.people()
+        .add(admin, org, None, &person)
+        .await
+        .unwrap()
+        .id
 }
 
 /// The text of a development document: the Word file's body, its markup dropped.
 async fn document_text(app: &App, actor: &Actor, person: i64, doc: DevelopmentDocument) -> String {
     use std::io::Read;
-    let (name, bytes) = app.development_document(actor, person, doc).await.unwrap();
+    let (name, bytes) = app
+        .development()
+        .document(actor, person, doc)
+        .await
+        .unwrap();
     assert!(name.ends_with(".docx"), "{name}");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();
@@ -103,7 +112,8 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     for (i, name) in ["王老师", "李老师"].into_iter().enumerate() {
         let p = t
             .app
-            .add_person(
+            .people()
+            .add(
                 &admin,
                 tree.branch_a.id,
                 None,
@@ -120,7 +130,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     let status = |app: &App| {
         let app = app.clone();
         let admin = admin.clone();
-        async move { app.person(&admin, p).await.unwrap().person }
+        async move { app.people().get(&admin, p).await.unwrap().person }
     };
 
     use StepDetail::Plain;
@@ -138,6 +148,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     let late = input(Step::Talk, "2023-04-10", Plain);
     let err = t
         .app
+        .development()
         .record_step(&secretary, p, late.clone())
         .await
         .unwrap_err();
@@ -147,6 +158,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     let err = t
         .app
+        .development()
         .record_step(&admin, p, late.clone())
         .await
         .unwrap_err();
@@ -159,7 +171,12 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         override_reason: Some("因".repeat(501)),
         ..late.clone()
     };
-    let err = t.app.record_step(&admin, p, rambling).await.unwrap_err();
+    let err = t
+        .app
+        .development()
+        .record_step(&admin, p, rambling)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, AppError::Invalid(ref f) if f.field == "override_reason"),
         "{err}"
@@ -168,7 +185,12 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         override_reason: Some("申请人寒假离校，返校后谈话".into()),
         ..late
     };
-    let talk = t.app.record_step(&admin, p, excused).await.unwrap();
+    let talk = t
+        .app
+        .development()
+        .record_step(&admin, p, excused)
+        .await
+        .unwrap();
     assert!(talk.breach.is_some() && talk.override_reason.is_some());
 
     // Without a committee the general meeting decides (细则第八条).
@@ -179,6 +201,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     let err = t
         .app
+        .development()
         .record_step(&secretary, p, chosen.clone())
         .await
         .unwrap_err();
@@ -198,7 +221,10 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     // Filing goes to the higher committee, not the branch.
     let filed = input(Step::ActivistFiled, "2023-09-10", Plain);
     assert!(matches!(
-        t.app.record_step(&secretary, p, filed.clone()).await,
+        t.app
+            .development()
+            .record_step(&secretary, p, filed.clone())
+            .await,
         Err(AppError::Forbidden(_))
     ));
     record(&t.app, &gbsec, p, filed).await;
@@ -259,6 +285,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     };
     assert!(
         t.app
+            .development()
             .record_step(&secretary, p, one_sponsor)
             .await
             .unwrap_err()
@@ -269,7 +296,8 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     // discipline, the committee above it does.
     let disciplined = t
         .app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_a.id,
             None,
@@ -288,11 +316,13 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     .unwrap();
     assert!(matches!(
         t.app
+            .people()
             .record_discipline(&secretary, disciplined, probation.clone())
             .await,
         Err(AppError::Forbidden(_))
     ));
     t.app
+        .people()
         .record_discipline(&admin, disciplined, probation)
         .await
         .unwrap();
@@ -300,7 +330,12 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         member_ids: vec![mentors[0], disciplined],
         ..input(Step::SponsorsChosen, "2024-09-12", Plain)
     };
-    let err = t.app.record_step(&secretary, p, barred).await.unwrap_err();
+    let err = t
+        .app
+        .development()
+        .record_step(&secretary, p, barred)
+        .await
+        .unwrap_err();
     assert!(
         err.to_string().contains("周老师 正受留党察看处分")
             && err.to_string().contains("细则第十四条"),
@@ -331,6 +366,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     // takes when none are typed (细则第十七条).
     let class = t
         .app
+        .development()
         .create_class(
             &gbsec,
             tree.gb.id,
@@ -344,8 +380,13 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         )
         .await
         .unwrap();
-    t.app.enrol(&gbsec, class.id, &[p]).await.unwrap();
     t.app
+        .development()
+        .enrol(&gbsec, class.id, &[p])
+        .await
+        .unwrap();
+    t.app
+        .development()
         .record_training_result(&gbsec, class.id, p, (24, ExamResult::Passed))
         .await
         .unwrap();
@@ -360,7 +401,13 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         ),
     )
     .await;
-    let recorded = t.app.development(&admin, p).await.unwrap().steps;
+    let recorded = t
+        .app
+        .development()
+        .of_person(&admin, p)
+        .await
+        .unwrap()
+        .steps;
     assert_eq!(
         recorded.last().map(|s| &s.entry.detail),
         Some(&StepDetail::Training { hours: 24, days: 3 }),
@@ -414,10 +461,17 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
             count: count(20, 10, 10),
         },
     );
-    assert!(t.app.record_step(&secretary, p, no_quorum).await.is_err());
+    assert!(
+        t.app
+            .development()
+            .record_step(&secretary, p, no_quorum)
+            .await
+            .is_err()
+    );
     // Under 留党察看 周老师 has no vote: a roll that names him is refused.
     let err = t
         .app
+        .development()
         .record_step(
             &secretary,
             p,
@@ -467,7 +521,8 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     let err = t
         .app
-        .development_document(&secretary, p, DevelopmentDocument::Reply)
+        .development()
+        .document(&secretary, p, DevelopmentDocument::Reply)
         .await
         .unwrap_err();
     assert!(
@@ -527,6 +582,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     };
     assert!(
         t.app
+            .development()
             .record_step(
                 &secretary,
                 p,
@@ -545,6 +601,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     };
     let err = t
         .app
+        .development()
         .record_step(
             &secretary,
             p,
@@ -561,6 +618,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     let voted = t
         .app
+        .development()
         .record_step(
             &secretary,
             p,
@@ -612,7 +670,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         (now.status, now.confirmation_date),
         (PersonStatus::Full, Some(day("2025-12-05")))
     );
-    let v = t.app.development(&secretary, p).await.unwrap();
+    let v = t.app.development().of_person(&secretary, p).await.unwrap();
     assert_eq!(v.stage, Stage::Full);
     assert_eq!(
         v.steps.len(),
@@ -620,7 +678,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         "25 steps, publicity and a second assessment"
     );
     assert!(v.next_steps.is_empty());
-    let history = t.app.person(&admin, p).await.unwrap().history;
+    let history = t.app.people().get(&admin, p).await.unwrap().history;
     assert!(
         history
             .iter()
@@ -629,7 +687,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
 
     // The funnel counts each step in the year it was taken.
-    let funnel = |year| t.app.development_funnel(&gbsec, tree.gb.id, year);
+    let funnel = |year| t.app.development().funnel(&gbsec, tree.gb.id, year);
     let f2023 = funnel(2023).await.unwrap();
     assert_eq!(
         (f2023.applications, f2023.activists, f2023.candidates),
@@ -645,7 +703,8 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     let xlsx = t
         .app
-        .development_funnel_xlsx(&gbsec, tree.gb.id, 2025)
+        .development()
+        .funnel_xlsx(&gbsec, tree.gb.id, 2025)
         .await
         .unwrap();
     use calamine::Reader;
@@ -663,7 +722,8 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     let elsewhere = t
         .app
-        .development_funnel(&admin, tree.direct.id, 2023)
+        .development()
+        .funnel(&admin, tree.direct.id, 2023)
         .await
         .unwrap();
     assert_eq!(elsewhere.applications, 0, "another branch's subtree");
@@ -672,7 +732,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
 #[tokio::test]
 async fn the_publicity_window_counts_working_days_of_the_official_calendar() {
     let t = test_app().await;
-    let cal = t.app.work_calendar().await.unwrap();
+    let cal = t.app.development().work_calendar().await.unwrap();
     // 2026-09-30 (Wed) + five working days: 国庆 1–7 October is off, Saturday the 10th is
     // worked (调休), so the window closes on Monday the 12th.
     assert_eq!(cal.window_end(day("2026-09-30"), 5), day("2026-10-12"));
@@ -684,6 +744,7 @@ async fn the_publicity_window_counts_working_days_of_the_official_calendar() {
     let secretary = signed_actor(&t.app, "bsec", "branch_secretary", Some(tree.branch_a.id)).await;
     assert!(matches!(
         t.app
+            .development()
             .set_calendar_day(
                 &secretary,
                 dangjian_domain::calendar::CalendarDay {
@@ -696,6 +757,7 @@ async fn the_publicity_window_counts_working_days_of_the_official_calendar() {
         Err(AppError::Forbidden(_))
     ));
     t.app
+        .development()
         .set_calendar_day(
             &admin,
             dangjian_domain::calendar::CalendarDay {
@@ -708,6 +770,7 @@ async fn the_publicity_window_counts_working_days_of_the_official_calendar() {
         .unwrap();
     assert!(
         !t.app
+            .development()
             .work_calendar()
             .await
             .unwrap()
@@ -719,15 +782,20 @@ async fn the_publicity_window_counts_working_days_of_the_official_calendar() {
 async fn the_demo_records_every_stage_by_the_rules_and_its_funnel_matches() {
     let t = test_app().await;
     let admin = common::demo_admin(&t.app).await;
-    let root = t.app.scope_roots(&admin).await.unwrap().remove(0);
-    let board = t.app.development_board(&admin, root.id).await.unwrap();
+    let root = t.app.org().scope_roots(&admin).await.unwrap().remove(0);
+    let board = t.app.development().board(&admin, root.id).await.unwrap();
     let today = t.app.clock().today();
     let mut recorded_stages = std::collections::BTreeSet::new();
     let mut steps_this_year = std::collections::HashMap::<Step, u64>::new();
     for (stage, rows) in &board.by_stage {
         assert!(!rows.is_empty(), "the demo has people at {stage:?}");
         for row in rows {
-            let v = t.app.development(&admin, row.person_id).await.unwrap();
+            let v = t
+                .app
+                .development()
+                .of_person(&admin, row.person_id)
+                .await
+                .unwrap();
             // What was recorded never runs ahead of the roster's stage.
             assert!(
                 v.stage <= *stage,
@@ -756,7 +824,8 @@ async fn the_demo_records_every_stage_by_the_rules_and_its_funnel_matches() {
     );
     let funnel = t
         .app
-        .development_funnel(&admin, root.id, chrono::Datelike::year(&today))
+        .development()
+        .funnel(&admin, root.id, chrono::Datelike::year(&today))
         .await
         .unwrap();
     let count = |step| steps_this_year.get(&step).copied().unwrap_or(0);
@@ -790,6 +859,7 @@ async fn a_step_is_judged_by_the_rules_and_the_practice_in_force_on_its_day() {
     // The university's practice: the general branch holds the talk and records it.
     let talk = Step::Talk.default_policy();
     t.app
+        .development()
         .set_step_policy(
             &admin,
             Step::Talk,
@@ -799,12 +869,14 @@ async fn a_step_is_judged_by_the_rules_and_the_practice_in_force_on_its_day() {
         .unwrap();
     let err = t
         .app
+        .development()
         .record_step(&secretary, p, input(Step::Talk, "2025-01-20", Plain))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err}");
     assert!(
         t.app
+            .development()
             .set_step_policy(&secretary, Step::Talk, talk.clone())
             .await
             .is_err(),
@@ -822,6 +894,7 @@ async fn a_step_is_judged_by_the_rules_and_the_practice_in_force_on_its_day() {
         )
     };
     t.app
+        .settings()
         .set_rules(
             &admin,
             day("2025-05-01"),
@@ -831,6 +904,7 @@ async fn a_step_is_judged_by_the_rules_and_the_practice_in_force_on_its_day() {
         .unwrap();
     let err = t
         .app
+        .development()
         .record_step(&secretary, p, chosen())
         .await
         .unwrap_err();
@@ -839,6 +913,7 @@ async fn a_step_is_judged_by_the_rules_and_the_practice_in_force_on_its_day() {
         "the rule of April 10th: {err}"
     );
     t.app
+        .settings()
         .set_rules(
             &admin,
             day("2025-04-01"),
@@ -847,7 +922,7 @@ async fn a_step_is_judged_by_the_rules_and_the_practice_in_force_on_its_day() {
         .await
         .unwrap();
     record(&t.app, &secretary, p, chosen()).await;
-    let versions = t.app.settings().await.unwrap().versions().len();
+    let versions = t.app.settings().current().await.unwrap().versions().len();
     assert_eq!(versions, 2);
 }
 
@@ -877,8 +952,15 @@ async fn each_morning_a_secretary_gets_the_digest_of_what_is_due_once() {
     .await;
     // Everyone who keeps records over the person: the branch, its general branch and the
     // two accounts of 组织部.
-    assert_eq!(t.app.send_development_digests().await.unwrap(), 4);
-    let mine = t.app.notifications(&secretary).await.unwrap();
+    assert_eq!(
+        t.app
+            .notifications()
+            .send_development_digests()
+            .await
+            .unwrap(),
+        4
+    );
+    let mine = t.app.notifications().list(&secretary).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert!(
         mine[0].title.contains("1 项到期，其中 1 项已逾期"),
@@ -887,22 +969,29 @@ async fn each_morning_a_secretary_gets_the_digest_of_what_is_due_once() {
     );
     assert!(mine[0].body.contains("孙同学") && mine[0].body.contains("已逾期"));
     // A second run the same day writes nothing more; reading marks them read.
-    t.app.send_development_digests().await.unwrap();
-    assert_eq!(t.app.notifications(&secretary).await.unwrap().len(), 1);
-    assert_eq!(t.app.unread_notifications(&secretary).await.unwrap(), 1);
-    t.app.mark_notifications_read(&secretary).await.unwrap();
-    assert_eq!(t.app.unread_notifications(&secretary).await.unwrap(), 0);
+    t.app
+        .notifications()
+        .send_development_digests()
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app.notifications().list(&secretary).await.unwrap().len(),
+        1
+    );
+    assert_eq!(t.app.notifications().unread(&secretary).await.unwrap(), 1);
+    t.app.notifications().mark_read(&secretary).await.unwrap();
+    assert_eq!(t.app.notifications().unread(&secretary).await.unwrap(), 0);
     // The job remembers the day it ran: the morning's run sends only the month's digest of
     // meetings missed, once.
-    t.app.send_digest_if_due().await.unwrap();
+    t.app.notifications().send_digest_if_due().await.unwrap();
     let development = |n: &[dangjian_app::notification::Notification]| {
         n.iter()
             .filter(|n| n.kind == dangjian_app::notification::DIGEST_JOB)
             .count()
     };
     assert_eq!(
-        development(&t.app.notifications(&secretary).await.unwrap()),
+        development(&t.app.notifications().list(&secretary).await.unwrap()),
         1
     );
-    assert_eq!(t.app.send_digest_if_due().await.unwrap(), 0);
+    assert_eq!(t.app.notifications().send_digest_if_due().await.unwrap(), 0);
 }

@@ -23,7 +23,8 @@ async fn the_dashboard_counts_the_subtree_and_follows_each_write() {
     thirty_one.title_level = "正高级".into();
     let secretary = t
         .app
-        .add_person(&admin, tree.branch_a.id, None, &thirty_one)
+        .people()
+        .add(&admin, tree.branch_a.id, None, &thirty_one)
         .await
         .unwrap();
     let mut thirty = member_input("乙", (1995, 11, 24), 2);
@@ -31,7 +32,8 @@ async fn the_dashboard_counts_the_subtree_and_follows_each_write() {
     thirty.category = "学生".into();
     thirty.school = "机械学院".into();
     t.app
-        .add_person(&admin, tree.branch_b.id, None, &thirty)
+        .people()
+        .add(&admin, tree.branch_b.id, None, &thirty)
         .await
         .unwrap();
     let mut applicant = member_input("丙", (2000, 1, 1), 3);
@@ -39,12 +41,14 @@ async fn the_dashboard_counts_the_subtree_and_follows_each_write() {
     applicant.join_date.clear();
     applicant.confirmation_date.clear();
     t.app
-        .add_person(&admin, tree.branch_a.id, None, &applicant)
+        .people()
+        .add(&admin, tree.branch_a.id, None, &applicant)
         .await
         .unwrap();
     // Outside the general branch: counted for the university, not for the general branch.
     t.app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.direct.id,
             None,
@@ -54,6 +58,7 @@ async fn the_dashboard_counts_the_subtree_and_follows_each_write() {
         .unwrap();
     let start = t.app.clock().today();
     t.app
+        .org()
         .appoint(
             &admin,
             tree.branch_a.id,
@@ -64,7 +69,12 @@ async fn the_dashboard_counts_the_subtree_and_follows_each_write() {
         .await
         .unwrap();
 
-    let d = t.app.dashboard(&admin, Some(tree.gb.id)).await.unwrap();
+    let d = t
+        .app
+        .insight()
+        .dashboard(&admin, Some(tree.gb.id))
+        .await
+        .unwrap();
     assert_eq!(d.members, 2);
     assert_eq!(count(&d.by_status, "正式党员"), 2);
     assert_eq!(count(&d.by_status, "入党申请人"), 1);
@@ -80,13 +90,19 @@ async fn the_dashboard_counts_the_subtree_and_follows_each_write() {
     assert_eq!(d.secretaries.postgraduate_pct, 100.0);
     assert_eq!(d.secretaries.average_age, 31.0);
 
-    let whole = t.app.dashboard(&admin, Some(tree.root.id)).await.unwrap();
+    let whole = t
+        .app
+        .insight()
+        .dashboard(&admin, Some(tree.root.id))
+        .await
+        .unwrap();
     assert_eq!(whole.members, 3);
     assert_eq!(count(&whole.by_age, "61岁及以上"), 1);
 
     // A write since: the figures are counted again, not served as they were.
     t.app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_b.id,
             None,
@@ -94,11 +110,21 @@ async fn the_dashboard_counts_the_subtree_and_follows_each_write() {
         )
         .await
         .unwrap();
-    let d = t.app.dashboard(&admin, Some(tree.gb.id)).await.unwrap();
+    let d = t
+        .app
+        .insight()
+        .dashboard(&admin, Some(tree.gb.id))
+        .await
+        .unwrap();
     assert_eq!(d.members, 3);
     assert_eq!(count(&d.by_age, "41–50岁"), 1);
     // And the next day, ages move on without any write.
     t.clock.advance(chrono::Duration::days(1));
-    let d = t.app.dashboard(&admin, Some(tree.gb.id)).await.unwrap();
+    let d = t
+        .app
+        .insight()
+        .dashboard(&admin, Some(tree.gb.id))
+        .await
+        .unwrap();
     assert_eq!(count(&d.by_age, "30岁及以下"), 0, "乙 turned 31");
 }

@@ -26,7 +26,8 @@ async fn the_five_ledgers_are_views_over_the_records_with_their_gaps_seed_001_ä¸
 
     let l = t
         .app
-        .ledgers(&secretary, tree.branch_a.id, 2026)
+        .ledgers()
+        .of_org(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
     assert_eq!(
@@ -74,13 +75,15 @@ async fn the_five_ledgers_are_views_over_the_records_with_their_gaps_seed_001_ä¸
     // With its photo and the secretary's lock, the theme day's own gaps close.
     let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
     t.app
+        .attachments()
         .upload_meeting_photo(&secretary, m.id, "ä¼šåœº.png", png)
         .await
         .unwrap();
-    t.app.lock_meeting(&secretary, m.id).await.unwrap();
+    t.app.meetings().lock(&secretary, m.id).await.unwrap();
     let l = t
         .app
-        .ledgers(&secretary, tree.branch_a.id, 2026)
+        .ledgers()
+        .of_org(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
     let theme = item(&l, LedgerItem::ThemeDays);
@@ -95,11 +98,14 @@ async fn the_five_ledgers_are_views_over_the_records_with_their_gaps_seed_001_ä¸
     // Read only where the reader reads records; a year to come is refused by name.
     let member = signed_actor(&t.app, "member1", "member", Some(tree.branch_a.id)).await;
     assert!(matches!(
-        t.app.ledgers(&member, tree.branch_a.id, 2026).await,
+        t.app
+            .ledgers()
+            .of_org(&member, tree.branch_a.id, 2026)
+            .await,
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(
-        t.app.ledgers(&secretary, tree.branch_a.id, 2027).await,
+        t.app.ledgers().of_org(&secretary, tree.branch_a.id, 2027).await,
         Err(AppError::Invalid(ref f)) if f.field == "year"
     ));
 }

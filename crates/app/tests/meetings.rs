@@ -49,7 +49,8 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     {
         let p = t
             .app
-            .add_person(
+            .people()
+            .add(
                 &admin,
                 tree.branch_a.id,
                 None,
@@ -61,6 +62,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     }
     for (id, position) in people {
         t.app
+            .org()
             .appoint(&admin, tree.branch_a.id, id, position, day("2025-01-01"))
             .await
             .unwrap();
@@ -68,7 +70,8 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     }
     let outsider = t
         .app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_b.id,
             None,
@@ -91,12 +94,14 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     .unwrap();
     let m = t
         .app
-        .plan_meeting(&secretary, tree.branch_a.id, plan)
+        .meetings()
+        .plan(&secretary, tree.branch_a.id, plan)
         .await
         .unwrap();
     assert_eq!(
         t.app
-            .meeting(&secretary, m.id)
+            .meetings()
+            .get(&secretary, m.id)
             .await
             .unwrap()
             .attendance
@@ -124,7 +129,8 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     // Not before its time.
     let err = t
         .app
-        .hold_meeting(&secretary, m.id, &roll(3), minutes)
+        .meetings()
+        .hold(&secretary, m.id, &roll(3), minutes)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("尚未到时间"), "{err}");
@@ -132,7 +138,8 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     // One of three is no quorum; an outsider is not on the roll.
     let err = t
         .app
-        .hold_meeting(&secretary, m.id, &roll(1), minutes)
+        .meetings()
+        .hold(&secretary, m.id, &roll(1), minutes)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("支部条例第十二条"), "{err}");
@@ -140,38 +147,44 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     strangers.push((outsider, Attendance::Present, String::new()));
     assert!(matches!(
         t.app
-            .hold_meeting(&secretary, m.id, &strangers, minutes)
+            .meetings()
+            .hold(&secretary, m.id, &strangers, minutes)
             .await,
         Err(AppError::Invalid(_))
     ));
     let held = t
         .app
-        .hold_meeting(&secretary, m.id, &roll(2), minutes)
+        .meetings()
+        .hold(&secretary, m.id, &roll(2), minutes)
         .await
         .unwrap();
     assert_eq!(held.state, MeetingState::Held);
 
     // Locked, the record takes corrections only.
-    let locked = t.app.lock_meeting(&secretary, m.id).await.unwrap();
+    let locked = t.app.meetings().lock(&secretary, m.id).await.unwrap();
     assert_eq!(locked.state, MeetingState::Locked);
     let err = t
         .app
-        .hold_meeting(&secretary, m.id, &roll(3), minutes)
+        .meetings()
+        .hold(&secretary, m.id, &roll(3), minutes)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("只能补充更正"), "{err}");
     t.app
-        .correct_meeting(&secretary, m.id, "孙委员系因公出差请假")
+        .meetings()
+        .correct(&secretary, m.id, "孙委员系因公出差请假")
         .await
         .unwrap();
     // Photos: images only.
     let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
     t.app
+        .attachments()
         .upload_meeting_photo(&secretary, m.id, "会场.png", png)
         .await
         .unwrap();
     let err = t
         .app
+        .attachments()
         .upload_meeting_photo(
             &secretary,
             m.id,
@@ -181,7 +194,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
         .await
         .unwrap_err();
     assert!(err.to_string().contains("只接受照片"), "{err}");
-    let view = t.app.meeting(&admin, m.id).await.unwrap();
+    let view = t.app.meetings().get(&admin, m.id).await.unwrap();
     assert_eq!(view.photos.len(), 1);
     assert_eq!(view.corrections.len(), 1);
     assert_eq!(view.meeting.minutes, minutes.0);
@@ -190,6 +203,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     // branch B has the rest of the month; in October both missed it.
     let rows = t
         .app
+        .meetings()
         .compliance(&admin, tree.gb.id, day("2026-11-26"))
         .await
         .unwrap();
@@ -208,6 +222,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     );
     let october = t
         .app
+        .meetings()
         .compliance(&admin, tree.gb.id, day("2026-10-15"))
         .await
         .unwrap();
@@ -220,7 +235,8 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     // The figures count it: one committee meeting, two present and one excused.
     let f = t
         .app
-        .meeting_figures(&admin, tree.gb.id, (day("2026-11-01"), day("2026-11-30")))
+        .meetings()
+        .figures(&admin, tree.gb.id, (day("2026-11-01"), day("2026-11-30")))
         .await
         .unwrap();
     let committee_figures = f
@@ -241,14 +257,15 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     assert_eq!(f.total.held, 1);
     assert!(
         t.app
-            .meeting_figures(&admin, tree.gb.id, (day("2026-11-30"), day("2026-11-01")))
+            .meetings()
+            .figures(&admin, tree.gb.id, (day("2026-11-30"), day("2026-11-01")))
             .await
             .is_err()
     );
     // A branch secretary sees the meetings of their branch only.
     let other = signed_actor(&t.app, "bsec2", "branch_secretary", Some(tree.branch_b.id)).await;
     assert!(matches!(
-        t.app.meeting(&other, m.id).await,
+        t.app.meetings().get(&other, m.id).await,
         Err(AppError::NotFound)
     ));
 }
@@ -257,9 +274,14 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
 async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     let t = test_app().await;
     let admin = common::demo_admin(&t.app).await;
-    let root = t.app.scope_roots(&admin).await.unwrap().remove(0);
+    let root = t.app.org().scope_roots(&admin).await.unwrap().remove(0);
     let year = chrono::Datelike::year(&t.app.clock().today());
-    let meetings = t.app.meetings_of(&admin, root.id, year).await.unwrap();
+    let meetings = t
+        .app
+        .meetings()
+        .of_org(&admin, root.id, year)
+        .await
+        .unwrap();
     assert!(!meetings.is_empty());
     assert!(meetings.iter().all(|m| m.state == MeetingState::Locked));
     // January to October are over: most branches held each month's theme day, some did not.
@@ -269,6 +291,7 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     for month in 1..=10 {
         let rows = t
             .app
+            .meetings()
             .compliance(&admin, root.id, day(&format!("{year}-{month:02}-15")))
             .await
             .unwrap();
@@ -281,6 +304,7 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     }
     let october = t
         .app
+        .meetings()
         .compliance(&admin, root.id, day(&format!("{year}-10-15")))
         .await
         .unwrap();
@@ -307,13 +331,18 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
         "a group is named with its branch"
     );
     // A meeting's roll comes from its branch's members.
-    let view = t.app.meeting(&admin, meetings[0].id).await.unwrap();
+    let view = t.app.meetings().get(&admin, meetings[0].id).await.unwrap();
     assert!(!view.attendance.is_empty());
 
     // The record book of a branch that skipped a theme day shows its meetings with their
     // rolls, and the gap.
     let (lax, skipped_from) = skipped.unwrap();
-    let book = t.app.record_book(&admin, lax, year).await.unwrap();
+    let book = t
+        .app
+        .meetings()
+        .record_book(&admin, lax, year)
+        .await
+        .unwrap();
     assert!(!book.meetings.is_empty() && !book.members.is_empty());
     assert!(book.meetings.iter().all(|v| v.meeting.org_id == lax));
     // Every member's year is in it; the parts other modules will keep say so.
@@ -342,22 +371,37 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     let month = chrono::Datelike::with_day(&today, 1).unwrap();
     let summary = t
         .app
+        .meetings()
         .compliance_summary(&admin, root.id, month.pred_opt().unwrap())
         .await
         .unwrap();
     assert!(!summary.missed.is_empty() && summary.missed.len() < summary.branches);
-    let sent = t.app.send_compliance_digests(month).await.unwrap();
+    let sent = t
+        .app
+        .notifications()
+        .send_compliance_digests(month)
+        .await
+        .unwrap();
     assert!(sent > 0);
-    let notes = t.app.notifications(&admin).await.unwrap();
+    let notes = t.app.notifications().list(&admin).await.unwrap();
     assert!(
         notes.iter().any(|n| n.title.contains("组织生活")
             && n.link.as_deref().is_some_and(|l| l.contains("/compliance"))),
         "{notes:?}"
     );
-    let docx = t.app.record_book_docx(&admin, lax, year).await.unwrap();
+    let docx = t
+        .app
+        .meetings()
+        .record_book_docx(&admin, lax, year)
+        .await
+        .unwrap();
     assert!(docx.starts_with(b"PK"), "a Word file is a zip");
     assert!(
-        t.app.record_book(&admin, lax, year + 1).await.is_err(),
+        t.app
+            .meetings()
+            .record_book(&admin, lax, year + 1)
+            .await
+            .is_err(),
         "not a year to come"
     );
 }
@@ -401,11 +445,12 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
     .unwrap();
     let m = t
         .app
-        .plan_meeting(&recorder, tree.branch_a.id, plan)
+        .meetings()
+        .plan(&recorder, tree.branch_a.id, plan)
         .await
         .unwrap();
     // Each expected attendee with an account is told (会议通知).
-    let notices = t.app.notifications(member).await.unwrap();
+    let notices = t.app.notifications().list(member).await.unwrap();
     assert!(
         notices
             .iter()
@@ -413,11 +458,17 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
         "{notices:?}"
     );
 
-    let codes = t.app.issue_check_ins(&recorder, m.id).await.unwrap();
+    let codes = t
+        .app
+        .meetings()
+        .issue_check_ins(&recorder, m.id)
+        .await
+        .unwrap();
     assert_eq!(codes.len(), 3);
     // Too early: the code works from an hour before the start.
     let err = t
         .app
+        .meetings()
         .check_in_with_code(&codes[0].code, None)
         .await
         .unwrap_err();
@@ -426,6 +477,7 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
         .advance(chrono::Duration::hours(3) + chrono::Duration::minutes(50));
     let view = t
         .app
+        .meetings()
         .check_in_with_code(&codes[0].code, Some("10.0.0.8".into()))
         .await
         .unwrap();
@@ -433,28 +485,37 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
     // Used once; a made-up code is no code.
     let err = t
         .app
+        .meetings()
         .check_in_with_code(&codes[0].code, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("已使用"), "{err}");
     let err = t
         .app
+        .meetings()
         .check_in_with_code("not-a-code", None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("签到码无效"), "{err}");
-    let before = t.app.meeting(&recorder, m.id).await.unwrap();
+    let before = t.app.meetings().get(&recorder, m.id).await.unwrap();
     assert_eq!(before.checked_in(), 1);
     // Codes issued again replace the unused ones: the old second code no longer works.
-    let again = t.app.issue_check_ins(&recorder, m.id).await.unwrap();
+    let again = t
+        .app
+        .meetings()
+        .issue_check_ins(&recorder, m.id)
+        .await
+        .unwrap();
     assert_eq!(again.len(), 2, "the one present needs no new code");
     let err = t
         .app
+        .meetings()
         .check_in_with_code(&codes[1].code, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("签到码无效"), "{err}");
     t.app
+        .meetings()
         .check_in_with_code(&again[0].code, None)
         .await
         .unwrap();
@@ -462,24 +523,32 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
     // The recorder takes the roll as checked in and writes the minutes once the meeting has
     // begun; only the secretary confirms the record.
     t.clock.advance(chrono::Duration::minutes(20));
-    let view = t.app.meeting(&recorder, m.id).await.unwrap();
+    let view = t.app.meetings().get(&recorder, m.id).await.unwrap();
     let roll: Vec<(i64, Attendance, String)> = view
         .attendance
         .iter()
         .map(|(a, _)| (a.person_id, a.status, String::new()))
         .collect();
     t.app
-        .hold_meeting(&recorder, m.id, &roll, ("重温入党誓词，交流体会。", ""))
+        .meetings()
+        .hold(&recorder, m.id, &roll, ("重温入党誓词，交流体会。", ""))
         .await
         .unwrap();
     assert!(matches!(
-        t.app.lock_meeting(&recorder, m.id).await,
+        t.app.meetings().lock(&recorder, m.id).await,
         Err(AppError::Forbidden(_))
     ));
     assert!(!view.may_confirm);
-    assert!(t.app.meeting(&secretary, m.id).await.unwrap().may_confirm);
-    t.app.lock_meeting(&secretary, m.id).await.unwrap();
-    let locked = t.app.meeting(&secretary, m.id).await.unwrap();
+    assert!(
+        t.app
+            .meetings()
+            .get(&secretary, m.id)
+            .await
+            .unwrap()
+            .may_confirm
+    );
+    t.app.meetings().lock(&secretary, m.id).await.unwrap();
+    let locked = t.app.meetings().get(&secretary, m.id).await.unwrap();
     let present = locked
         .attendance
         .iter()
@@ -489,11 +558,18 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
     // After the lock, and after the window, no code works.
     let err = t
         .app
+        .meetings()
         .check_in_with_code(&again[1].code, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("签到已结束"), "{err}");
-    assert!(t.app.issue_check_ins(&recorder, m.id).await.is_err());
+    assert!(
+        t.app
+            .meetings()
+            .issue_check_ins(&recorder, m.id)
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -502,7 +578,8 @@ async fn a_check_in_code_expires_three_hours_after_the_start() {
     let tree = tree(&t.app).await;
     let admin = signed_actor(&t.app, "orgdept4", "org_department", Some(tree.root.id)).await;
     t.app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_b.id,
             None,
@@ -520,18 +597,25 @@ async fn a_check_in_code_expires_three_hours_after_the_start() {
     .unwrap();
     let m = t
         .app
-        .plan_meeting(&admin, tree.branch_b.id, plan)
+        .meetings()
+        .plan(&admin, tree.branch_b.id, plan)
         .await
         .unwrap();
-    let codes = t.app.issue_check_ins(&admin, m.id).await.unwrap();
+    let codes = t
+        .app
+        .meetings()
+        .issue_check_ins(&admin, m.id)
+        .await
+        .unwrap();
     t.clock.advance(chrono::Duration::hours(4));
     let err = t
         .app
+        .meetings()
         .check_in_with_code(&codes[0].code, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("已过期"), "{err}");
-    let view = t.app.meeting(&admin, m.id).await.unwrap();
+    let view = t.app.meetings().get(&admin, m.id).await.unwrap();
     assert_eq!(view.checked_in(), 0, "nothing changed");
 }
 
@@ -552,7 +636,8 @@ async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_w
     .await;
     let outsider = t
         .app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_b.id,
             None,
@@ -574,12 +659,14 @@ async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_w
     };
     let before = t
         .app
+        .meetings()
         .heart_talks(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
     assert_eq!(before.untalked.len(), 3);
     let recorded = t
         .app
+        .meetings()
         .record_heart_talk(&secretary, tree.branch_a.id, talk(ids[0], ids[1]))
         .await
         .unwrap();
@@ -590,12 +677,14 @@ async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_w
     // Someone of another branch is not this branch's to talk with here.
     let err = t
         .app
+        .meetings()
         .record_heart_talk(&secretary, tree.branch_a.id, talk(ids[0], outsider))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("谈话对象"), "{err}");
     let after = t
         .app
+        .meetings()
         .heart_talks(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
@@ -604,6 +693,7 @@ async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_w
     // The record book lists the talk and the member still to talk with as a gap.
     let book = t
         .app
+        .meetings()
         .record_book(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
@@ -617,6 +707,7 @@ async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_w
     let other = signed_actor(&t.app, "bsec6", "branch_secretary", Some(tree.branch_b.id)).await;
     assert!(
         t.app
+            .meetings()
             .heart_talks(&other, tree.branch_a.id, 2026)
             .await
             .is_err()
@@ -630,7 +721,8 @@ async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier
     let tree = tree(&t.app).await;
     let admin = signed_actor(&t.app, "orgdept7", "org_department", Some(tree.root.id)).await;
     t.app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_a.id,
             None,
@@ -648,11 +740,13 @@ async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier
     .unwrap();
     let m = t
         .app
-        .plan_meeting(&admin, tree.branch_a.id, plan)
+        .meetings()
+        .plan(&admin, tree.branch_a.id, plan)
         .await
         .unwrap();
     t.app
-        .hold_meeting(&admin, m.id, &[], ("讲授党章。", ""))
+        .meetings()
+        .hold(&admin, m.id, &[], ("讲授党章。", ""))
         .await
         .unwrap();
     let lecture = |rows: &[dangjian_app::meetings::ComplianceRow]| {
@@ -664,6 +758,7 @@ async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier
     let november = day("2026-11-10");
     let before = t
         .app
+        .meetings()
         .compliance(&admin, tree.gb.id, november)
         .await
         .unwrap();
@@ -673,6 +768,7 @@ async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier
     let plain = signed_actor(&t.app, "bsec7", "branch_secretary", Some(tree.branch_a.id)).await;
     assert!(
         t.app
+            .settings()
             .set_rules(
                 &plain,
                 day("2026-11-01"),
@@ -683,6 +779,7 @@ async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier
         "the organization department sets the rules"
     );
     t.app
+        .settings()
         .set_rules(
             &admin,
             day("2026-11-01"),
@@ -692,12 +789,14 @@ async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier
         .unwrap();
     let after = t
         .app
+        .meetings()
         .compliance(&admin, tree.gb.id, november)
         .await
         .unwrap();
     assert_eq!(lecture(&after), (Kept::Open, "每月".to_owned()));
     let october = t
         .app
+        .meetings()
         .compliance(&admin, tree.gb.id, day("2026-10-15"))
         .await
         .unwrap();
@@ -711,7 +810,8 @@ async fn a_member_subscribes_to_their_meetings_by_a_secret_link_that_can_be_stop
     let admin = signed_actor(&t.app, "orgdept8", "org_department", Some(tree.root.id)).await;
     let input = member_input("郑", (1992, 7, 1), 66);
     t.app
-        .add_person(&admin, tree.branch_a.id, None, &input)
+        .people()
+        .add(&admin, tree.branch_a.id, None, &input)
         .await
         .unwrap();
     let member = activated_actor(&t.app, &input).await;
@@ -727,27 +827,40 @@ async fn a_member_subscribes_to_their_meetings_by_a_secret_link_that_can_be_stop
             ("", ""),
         )
         .unwrap();
-        t.app.plan_meeting(&admin, org, plan).await.unwrap();
+        t.app.meetings().plan(&admin, org, plan).await.unwrap();
     }
     // The member sees the meeting they are expected at, not another branch's.
-    let mine = t.app.meeting_calendar(&member).await.unwrap();
+    let mine = t.app.meetings().calendar(&member).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert!(mine[0].mine && mine[0].meeting.plan.topic == "本支部主题党日");
     // The organization department sees both, as meetings of its scope.
-    assert_eq!(t.app.meeting_calendar(&admin).await.unwrap().len(), 2);
+    assert_eq!(t.app.meetings().calendar(&admin).await.unwrap().len(), 2);
 
-    let link = t.app.issue_calendar_link(&member).await.unwrap();
-    assert_eq!(t.app.calendar_by_link(&link).await.unwrap().len(), 1);
+    let link = t.app.meetings().issue_calendar_link(&member).await.unwrap();
+    assert_eq!(
+        t.app
+            .meetings()
+            .calendar_by_link(&link)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     // A new link replaces the old; a stopped link reads nothing.
-    let again = t.app.issue_calendar_link(&member).await.unwrap();
+    let again = t.app.meetings().issue_calendar_link(&member).await.unwrap();
     assert!(matches!(
-        t.app.calendar_by_link(&link).await,
+        t.app.meetings().calendar_by_link(&link).await,
         Err(AppError::NotFound)
     ));
-    t.app.revoke_calendar_link(&member).await.unwrap();
-    assert!(t.app.calendar_by_link(&again).await.is_err());
+    t.app
+        .meetings()
+        .revoke_calendar_link(&member)
+        .await
+        .unwrap();
+    assert!(t.app.meetings().calendar_by_link(&again).await.is_err());
     assert!(
         t.app
+            .meetings()
             .calendar_link_made_at(&member)
             .await
             .unwrap()
@@ -779,12 +892,14 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     .with_study_hours(dangjian_domain::learning::StudyHours::parse("3").unwrap());
     let m = t
         .app
-        .plan_meeting(&secretary, tree.branch_a.id, plan)
+        .meetings()
+        .plan(&secretary, tree.branch_a.id, plan)
         .await
         .unwrap();
     // Planned is not yet held: nobody is counted.
     let before = t
         .app
+        .meetings()
         .member_life(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
@@ -795,12 +910,14 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
         (ids[2], Attendance::Absent, String::new()),
     ];
     t.app
-        .hold_meeting(&secretary, m.id, &roll, ("讲授党课", ""))
+        .meetings()
+        .hold(&secretary, m.id, &roll, ("讲授党课", ""))
         .await
         .unwrap();
 
     let life = t
         .app
+        .meetings()
         .member_life(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
@@ -828,12 +945,18 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     // branch but not its records.
     let other = signed_actor(&t.app, "bsec10", "branch_secretary", Some(tree.branch_b.id)).await;
     assert!(matches!(
-        t.app.member_life(&other, tree.branch_a.id, 2026).await,
+        t.app
+            .meetings()
+            .member_life(&other, tree.branch_a.id, 2026)
+            .await,
         Err(AppError::NotFound)
     ));
     let member = signed_actor(&t.app, "member9", "member", Some(tree.branch_a.id)).await;
     assert!(matches!(
-        t.app.member_life(&member, tree.branch_a.id, 2026).await,
+        t.app
+            .meetings()
+            .member_life(&member, tree.branch_a.id, 2026)
+            .await,
         Err(AppError::Forbidden(_))
     ));
 }
@@ -846,6 +969,7 @@ async fn the_compliance_calendar_shows_each_rule_in_the_month_its_period_ends() 
     held_theme_day(&t.app, &tree, &secretary, &ids).await;
     let c = t
         .app
+        .meetings()
         .compliance_calendar(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
@@ -866,7 +990,7 @@ async fn the_compliance_calendar_shows_each_rule_in_the_month_its_period_ends() 
     assert!(c.missed() > 0 && c.behind() >= 1);
     assert!(matches!(
         t.app
-            .compliance_calendar(&secretary, tree.branch_a.id, 1900)
+            .meetings().compliance_calendar(&secretary, tree.branch_a.id, 1900)
             .await,
         Err(AppError::Invalid(ref f)) if f.field == "year"
     ));
@@ -882,7 +1006,8 @@ async fn meetings_and_years_are_bounded_by_what_records_can_be() {
         MeetingPlan::parse(MeetingKind::ThemeDay, "主题党日", far, "活动室", ("", "")).unwrap();
     let err = t
         .app
-        .plan_meeting(&secretary, tree.branch_a.id, plan)
+        .meetings()
+        .plan(&secretary, tree.branch_a.id, plan)
         .await
         .unwrap_err();
     assert!(
@@ -891,7 +1016,8 @@ async fn meetings_and_years_are_bounded_by_what_records_can_be() {
     );
     let err = t
         .app
-        .development_funnel(&admin, tree.root.id, 10_000)
+        .development()
+        .funnel(&admin, tree.root.id, 10_000)
         .await
         .unwrap_err();
     assert!(

@@ -17,7 +17,8 @@ async fn a_secretary_adds_a_member_and_finds_them_by_pinyin_initials_and_id() {
     let input = member_input("张三", (1990, 3, 7), 123);
     let p = t
         .app
-        .add_person(&sec, tree.branch_a.id, None, &input)
+        .people()
+        .add(&sec, tree.branch_a.id, None, &input)
         .await
         .unwrap();
     assert_eq!(p.national_id_masked, "11****************");
@@ -28,7 +29,12 @@ async fn a_secretary_adds_a_member_and_finds_them_by_pinyin_initials_and_id() {
             q: Some(q.into()),
             ..Default::default()
         };
-        let page = t.app.people(&sec, &query, Paging::default()).await.unwrap();
+        let page = t
+            .app
+            .people()
+            .list(&sec, &query, Paging::default())
+            .await
+            .unwrap();
         assert_eq!(page.total, 1, "search {q}");
         assert_eq!(page.items[0].org_name, "教工第一党支部");
     }
@@ -40,7 +46,8 @@ async fn a_secretary_adds_a_member_and_finds_them_by_pinyin_initials_and_id() {
         };
         assert_eq!(
             t.app
-                .people(&sec, &none, Paging::default())
+                .people()
+                .list(&sec, &none, Paging::default())
                 .await
                 .unwrap()
                 .total,
@@ -50,7 +57,7 @@ async fn a_secretary_adds_a_member_and_finds_them_by_pinyin_initials_and_id() {
     }
 
     // The whole number is shown to the secretary, and the showing is audited.
-    let revealed = t.app.reveal_pii(&sec, p.id).await.unwrap();
+    let revealed = t.app.people().reveal_pii(&sec, p.id).await.unwrap();
     assert_eq!(revealed.national_id, input.national_id);
     let auditor = signed_actor(&t.app, "aud", "auditor", None).await;
     let filter = AuditFilter {
@@ -59,7 +66,8 @@ async fn a_secretary_adds_a_member_and_finds_them_by_pinyin_initials_and_id() {
     };
     assert_eq!(
         t.app
-            .audit_search(&auditor, &filter, Paging::default())
+            .audit()
+            .search(&auditor, &filter, Paging::default())
             .await
             .unwrap()
             .total,
@@ -75,7 +83,8 @@ async fn masks_stored_before_hide_all_but_the_province_after_the_migration() {
     let input = member_input("张三", (1990, 3, 7), 123);
     let p = t
         .app
-        .add_person(&sec, tree.branch_a.id, None, &input)
+        .people()
+        .add(&sec, tree.branch_a.id, None, &input)
         .await
         .unwrap();
     // A database from before the wider mask: the old mask stored, the migration not yet run.
@@ -93,7 +102,7 @@ async fn masks_stored_before_hide_all_but_the_province_after_the_migration() {
     .await
     .unwrap();
     t.app.store().migrate().await.unwrap();
-    let view = t.app.person(&sec, p.id).await.unwrap();
+    let view = t.app.people().get(&sec, p.id).await.unwrap();
     assert_eq!(view.person.national_id_masked, "11****************");
 }
 
@@ -112,7 +121,8 @@ async fn people_outside_the_scope_are_invisible_and_untouchable() {
     .await;
     let p = t
         .app
-        .add_person(
+        .people()
+        .add(
             &sec_a,
             tree.branch_a.id,
             None,
@@ -121,17 +131,18 @@ async fn people_outside_the_scope_are_invisible_and_untouchable() {
         .await
         .unwrap();
     assert!(matches!(
-        t.app.person(&sec_b, p.id).await,
+        t.app.people().get(&sec_b, p.id).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        t.app.reveal_pii(&sec_b, p.id).await,
+        t.app.people().reveal_pii(&sec_b, p.id).await,
         Err(AppError::NotFound)
     ));
     // Another branch is not even found for them.
     let err = t
         .app
-        .add_person(
+        .people()
+        .add(
             &sec_b,
             tree.branch_a.id,
             None,
@@ -142,17 +153,18 @@ async fn people_outside_the_scope_are_invisible_and_untouchable() {
     assert_eq!(err.field(), Some("org_id"));
     assert_eq!(
         t.app
-            .people(&sec_b, &PeopleQuery::default(), Paging::default())
+            .people()
+            .list(&sec_b, &PeopleQuery::default(), Paging::default())
             .await
             .unwrap()
             .total,
         0
     );
     // A committee member reads the roster but not the whole ID number.
-    let view = t.app.person(&committee, p.id).await.unwrap();
+    let view = t.app.people().get(&committee, p.id).await.unwrap();
     assert!(!view.may_reveal);
     assert!(matches!(
-        t.app.reveal_pii(&committee, p.id).await,
+        t.app.people().reveal_pii(&committee, p.id).await,
         Err(AppError::Forbidden(_))
     ));
 }
@@ -173,14 +185,16 @@ async fn bad_people_are_refused_and_nothing_is_written() {
     );
     let err = t
         .app
-        .add_person(&sec, tree.branch_a.id, None, &bad)
+        .people()
+        .add(&sec, tree.branch_a.id, None, &bad)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("national_id"));
     // Members live in branches, not in a general branch.
     let err = t
         .app
-        .add_person(
+        .people()
+        .add(
             &sec,
             tree.gb.id,
             None,
@@ -191,18 +205,21 @@ async fn bad_people_are_refused_and_nothing_is_written() {
     assert!(err.to_string().contains("党章第二十九条"));
     let ok = member_input("赵六", (1990, 3, 7), 5);
     t.app
-        .add_person(&sec, tree.branch_a.id, None, &ok)
+        .people()
+        .add(&sec, tree.branch_a.id, None, &ok)
         .await
         .unwrap();
     let err = t
         .app
-        .add_person(&sec, tree.branch_b.id, None, &ok)
+        .people()
+        .add(&sec, tree.branch_b.id, None, &ok)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("national_id"), "the same ID number twice");
     assert_eq!(
         t.app
-            .people(&sec, &PeopleQuery::default(), Paging::default())
+            .people()
+            .list(&sec, &PeopleQuery::default(), Paging::default())
             .await
             .unwrap()
             .total,
@@ -223,23 +240,26 @@ async fn a_changed_status_keeps_its_history_and_stale_edits_are_refused() {
     input.school = "机械工程学院".into();
     let p = t
         .app
-        .add_person(&sec, tree.branch_b.id, None, &input)
+        .people()
+        .add(&sec, tree.branch_b.id, None, &input)
         .await
         .unwrap();
     input.status = "发展对象".into();
     let changed = t
         .app
-        .edit_person(&sec, p.id, p.version, None, &input)
+        .people()
+        .edit(&sec, p.id, p.version, None, &input)
         .await
         .unwrap();
     assert_eq!(changed.status, PersonStatus::Candidate);
     let err = t
         .app
-        .edit_person(&sec, p.id, p.version, None, &input)
+        .people()
+        .edit(&sec, p.id, p.version, None, &input)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("version"));
-    let view = t.app.person(&sec, p.id).await.unwrap();
+    let view = t.app.people().get(&sec, p.id).await.unwrap();
     let statuses: Vec<_> = view
         .history
         .iter()
@@ -262,7 +282,8 @@ async fn the_old_branch_manages_a_member_until_the_new_one_receives_them_支部�
     let sec_d = signed_actor(&t.app, "secd", "branch_secretary", Some(tree.direct.id)).await;
     let p = t
         .app
-        .add_person(
+        .people()
+        .add(
             &sec_a,
             tree.branch_a.id,
             None,
@@ -272,43 +293,54 @@ async fn the_old_branch_manages_a_member_until_the_new_one_receives_them_支部�
         .unwrap();
     let transfer = t
         .app
+        .people()
         .start_transfer(&sec_a, p.id, Some(tree.direct.id), None, "工作调动")
         .await
         .unwrap();
     // Still the old branch's: it reads and edits them; the new branch does not see them yet.
     assert!(
         t.app
-            .person(&sec_a, p.id)
+            .people()
+            .get(&sec_a, p.id)
             .await
             .unwrap()
             .person
             .transfer_pending
     );
     assert!(matches!(
-        t.app.person(&sec_d, p.id).await,
+        t.app.people().get(&sec_d, p.id).await,
         Err(AppError::NotFound)
     ));
     // Only the receiving branch receives; a second transfer waits for the first.
     assert!(matches!(
-        t.app.receive_transfer(&sec_a, transfer.id).await,
+        t.app.people().receive_transfer(&sec_a, transfer.id).await,
         Err(AppError::Forbidden(_))
     ));
     assert!(
         t.app
+            .people()
             .start_transfer(&sec_a, p.id, None, Some("外校党委"), "x")
             .await
             .is_err()
     );
-    t.app.receive_transfer(&sec_d, transfer.id).await.unwrap();
-    let view = t.app.person(&sec_d, p.id).await.unwrap();
+    t.app
+        .people()
+        .receive_transfer(&sec_d, transfer.id)
+        .await
+        .unwrap();
+    let view = t.app.people().get(&sec_d, p.id).await.unwrap();
     assert_eq!(view.org.id, tree.direct.id);
     assert_eq!(view.history.len(), 2);
     assert!(matches!(
-        t.app.person(&sec_a, p.id).await,
+        t.app.people().get(&sec_a, p.id).await,
         Err(AppError::NotFound)
     ));
     assert!(
-        t.app.receive_transfer(&sec_d, transfer.id).await.is_err(),
+        t.app
+            .people()
+            .receive_transfer(&sec_d, transfer.id)
+            .await
+            .is_err(),
         "received once"
     );
 }
@@ -320,7 +352,8 @@ async fn a_transfer_to_a_dissolved_or_missing_organization_is_refused() {
     let sec = signed_actor(&t.app, "seca", "branch_secretary", Some(tree.branch_a.id)).await;
     let p = t
         .app
-        .add_person(
+        .people()
+        .add(
             &sec,
             tree.branch_a.id,
             None,
@@ -330,12 +363,14 @@ async fn a_transfer_to_a_dissolved_or_missing_organization_is_refused() {
         .unwrap();
     let err = t
         .app
+        .people()
         .start_transfer(&sec, p.id, Some(tree.gb.id), None, "调动")
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("to_org_id"));
     let err = t
         .app
+        .people()
         .start_transfer(&sec, p.id, None, None, "调动")
         .await
         .unwrap_err();
@@ -343,13 +378,15 @@ async fn a_transfer_to_a_dissolved_or_missing_organization_is_refused() {
     // Out of the university: the old branch records the receipt, and the person leaves.
     let out = t
         .app
+        .people()
         .start_transfer(&sec, p.id, None, Some("某某市委组织部"), "毕业")
         .await
         .unwrap();
-    t.app.receive_transfer(&sec, out.id).await.unwrap();
+    t.app.people().receive_transfer(&sec, out.id).await.unwrap();
     let list = t
         .app
-        .people(&sec, &PeopleQuery::default(), Paging::default())
+        .people()
+        .list(&sec, &PeopleQuery::default(), Paging::default())
         .await
         .unwrap();
     assert_eq!(list.total, 0);
@@ -362,7 +399,8 @@ async fn a_transfer_is_not_received_by_a_branch_dissolved_meanwhile() {
     let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
     let p = t
         .app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_a.id,
             None,
@@ -372,19 +410,25 @@ async fn a_transfer_is_not_received_by_a_branch_dissolved_meanwhile() {
         .unwrap();
     let transfer = t
         .app
+        .people()
         .start_transfer(&admin, p.id, Some(tree.direct.id), None, "调动")
         .await
         .unwrap();
-    t.app.dissolve_org(&admin, tree.direct.id).await.unwrap();
+    t.app.org().dissolve(&admin, tree.direct.id).await.unwrap();
     let err = t
         .app
+        .people()
         .receive_transfer(&admin, transfer.id)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("已撤销"), "{err}");
     assert_eq!(
-        t.app.person(&admin, p.id).await.unwrap().org.id,
+        t.app.people().get(&admin, p.id).await.unwrap().org.id,
         tree.branch_a.id
     );
-    t.app.cancel_transfer(&admin, transfer.id).await.unwrap();
+    t.app
+        .people()
+        .cancel_transfer(&admin, transfer.id)
+        .await
+        .unwrap();
 }

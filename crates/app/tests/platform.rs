@@ -18,28 +18,39 @@ async fn sign_in_opens_a_session_and_sign_out_ends_it() {
     let actor = signed_actor(&t.app, "zhangsan", "auditor", None).await;
     assert!(matches!(
         t.app
+            .accounts()
             .sign_in("zhangsan", "wrong-Pass-1", &Default::default())
             .await,
         Err(AppError::Unauthenticated(_))
     ));
     assert!(matches!(
-        t.app.sign_in("nobody", PASSWORD, &Default::default()).await,
+        t.app
+            .accounts()
+            .sign_in("nobody", PASSWORD, &Default::default())
+            .await,
         Err(AppError::Unauthenticated(_))
     ));
     let signed = t
         .app
+        .accounts()
         .sign_in("ZhangSan", PASSWORD, &Default::default())
         .await
         .unwrap();
     let session = t
         .app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap();
     assert_eq!(session.actor.name, "zhangsan");
-    t.app.sign_out(&signed.token, &actor).await.unwrap();
+    t.app
+        .accounts()
+        .sign_out(&signed.token, &actor)
+        .await
+        .unwrap();
     assert!(
         t.app
+            .accounts()
             .session(&signed.token, &Default::default())
             .await
             .is_err()
@@ -53,6 +64,7 @@ async fn five_failures_lock_the_account_for_a_while() {
     for _ in 0..4 {
         let e = t
             .app
+            .accounts()
             .sign_in("lisi", "Wrong-Pass-1", &Default::default())
             .await
             .unwrap_err();
@@ -60,6 +72,7 @@ async fn five_failures_lock_the_account_for_a_while() {
     }
     let e = t
         .app
+        .accounts()
         .sign_in("lisi", "Wrong-Pass-1", &Default::default())
         .await
         .unwrap_err();
@@ -67,6 +80,7 @@ async fn five_failures_lock_the_account_for_a_while() {
     // Even the right password waits out the lock.
     let e = t
         .app
+        .accounts()
         .sign_in("lisi", PASSWORD, &Default::default())
         .await
         .unwrap_err();
@@ -74,6 +88,7 @@ async fn five_failures_lock_the_account_for_a_while() {
     assert!(e.to_string().contains("锁定"));
     t.clock.advance(Duration::minutes(16));
     t.app
+        .accounts()
         .sign_in("lisi", PASSWORD, &Default::default())
         .await
         .unwrap();
@@ -85,22 +100,26 @@ async fn an_idle_session_expires() {
     signed_actor(&t.app, "wangwu", "auditor", None).await;
     let signed = t
         .app
+        .accounts()
         .sign_in("wangwu", PASSWORD, &Default::default())
         .await
         .unwrap();
     t.clock.advance(Duration::minutes(20));
     t.app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap();
     t.clock.advance(Duration::minutes(29));
     t.app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap();
     t.clock.advance(Duration::minutes(31));
     let e = t
         .app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap_err();
@@ -113,17 +132,20 @@ async fn a_first_password_must_be_changed_and_follow_the_policy() {
     let console = Actor::console();
     let (account, first) = t
         .app
-        .create_account(&console, "zhaoliu", "赵六", None, false)
+        .accounts()
+        .create(&console, "zhaoliu", "赵六", None, false)
         .await
         .unwrap();
     assert!(account.must_change_password);
     let signed = t
         .app
+        .accounts()
         .sign_in("zhaoliu", &first, &Default::default())
         .await
         .unwrap();
     let session = t
         .app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap();
@@ -131,12 +153,14 @@ async fn a_first_password_must_be_changed_and_follow_the_policy() {
     let actor = session.actor;
     let e = t
         .app
+        .accounts()
         .change_password(&actor, &first, "short", "short", None)
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("new_password"));
     let e = t
         .app
+        .accounts()
         .change_password(&actor, &first, "Password123!", "Password123!", None)
         .await
         .unwrap_err();
@@ -146,17 +170,20 @@ async fn a_first_password_must_be_changed_and_follow_the_policy() {
     );
     let e = t
         .app
+        .accounts()
         .change_password(&actor, "not-it", "Better-Pass-1", "Better-Pass-1", None)
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("current_password"));
     let e = t
         .app
+        .accounts()
         .change_password(&actor, &first, "Better-Pass-1", "Better-Pass-2", None)
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("confirm_password"));
     t.app
+        .accounts()
         .change_password(
             &actor,
             &first,
@@ -168,6 +195,7 @@ async fn a_first_password_must_be_changed_and_follow_the_policy() {
         .unwrap();
     let session = t
         .app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap();
@@ -189,18 +217,24 @@ async fn reads_outside_scope_look_like_missing_records() {
     )
     .await;
     assert_eq!(
-        t.app.org(&secretary, tree.branch_a.id).await.unwrap().name,
+        t.app
+            .org()
+            .get(&secretary, tree.branch_a.id)
+            .await
+            .unwrap()
+            .name,
         "教工第一党支部"
     );
     for other in [&tree.root, &tree.gb, &tree.branch_b, &tree.direct] {
         assert!(matches!(
-            t.app.org(&secretary, other.id).await,
+            t.app.org().get(&secretary, other.id).await,
             Err(AppError::NotFound)
         ));
     }
     let page = t
         .app
-        .orgs(&secretary, &OrgFilter::default(), Paging::default())
+        .org()
+        .list(&secretary, &OrgFilter::default(), Paging::default())
         .await
         .unwrap();
     assert_eq!(page.total, 1);
@@ -214,20 +248,23 @@ async fn reads_outside_scope_look_like_missing_records() {
     .await;
     let page = t
         .app
-        .orgs(&gbsec, &OrgFilter::default(), Paging::default())
+        .org()
+        .list(&gbsec, &OrgFilter::default(), Paging::default())
         .await
         .unwrap();
     assert_eq!(page.total, 3);
     // Writes check the scope too: a branch secretary founds nothing, not even a group.
     let e = t
         .app
-        .found_org(&secretary, tree.branch_a.id, new_org("第一党小组", "group"))
+        .org()
+        .found(&secretary, tree.branch_a.id, new_org("第一党小组", "group"))
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::Forbidden(_)));
     let e = t
         .app
-        .found_org(&secretary, tree.branch_b.id, new_org("第一党小组", "group"))
+        .org()
+        .found(&secretary, tree.branch_b.id, new_org("第一党小组", "group"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -244,7 +281,8 @@ async fn the_tree_refuses_misplaced_organizations_党章第三十条() {
     let admin = signed_actor(&t.app, "admin2", "org_department", Some(tree.root.id)).await;
     let e = t
         .app
-        .found_org(
+        .org()
+        .found(
             &admin,
             tree.branch_a.id,
             new_org("某总支", "general_branch"),
@@ -254,12 +292,14 @@ async fn the_tree_refuses_misplaced_organizations_党章第三十条() {
     assert!(e.to_string().contains("党总支不能设在党支部之下"), "{e}");
     let group = t
         .app
-        .found_org(&admin, tree.branch_a.id, new_org("第一党小组", "group"))
+        .org()
+        .found(&admin, tree.branch_a.id, new_org("第一党小组", "group"))
         .await
         .unwrap();
     assert_eq!(group.kind, OrgKind::Group);
     assert!(matches!(
         t.app
+            .org()
             .found_root(&Actor::console(), new_org("另一个党委", "committee"))
             .await,
         Err(AppError::Conflict { .. })
@@ -272,16 +312,17 @@ async fn platform_duties_are_separate_and_see_no_business_data() {
     let tree = tree(&t.app).await;
     let auditor = signed_actor(&t.app, "auditor1", "auditor", None).await;
     assert!(matches!(
-        t.app.org(&auditor, tree.root.id).await,
+        t.app.org().get(&auditor, tree.root.id).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        t.app.accounts(&auditor, "", Paging::default()).await,
+        t.app.accounts().list(&auditor, "", Paging::default()).await,
         Err(AppError::Forbidden(_))
     ));
     let id = auditor.account_id.unwrap();
     let e = t
         .app
+        .accounts()
         .grant(&Actor::console(), id, "security_admin", None)
         .await
         .unwrap_err();
@@ -289,20 +330,23 @@ async fn platform_duties_are_separate_and_see_no_business_data() {
     let admin = signed_actor(&t.app, "orgadmin", "org_department", Some(tree.root.id)).await;
     assert!(matches!(
         t.app
-            .audit_search(&admin, &Default::default(), Paging::default())
+            .audit()
+            .search(&admin, &Default::default(), Paging::default())
             .await,
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(
         t.app
-            .update_settings(&admin, &[("lockout_failures", "6")])
+            .settings()
+            .update(&admin, &[("lockout_failures", "6")])
             .await,
         Err(AppError::Forbidden(_))
     ));
     let sysadmin = signed_actor(&t.app, "sysadmin1", "system_admin", None).await;
     assert_eq!(
         t.app
-            .update_settings(&sysadmin, &[("lockout_failures", "6")])
+            .settings()
+            .update(&sysadmin, &[("lockout_failures", "6")])
             .await
             .unwrap(),
         1
@@ -310,14 +354,16 @@ async fn platform_duties_are_separate_and_see_no_business_data() {
     // The same value again changes nothing, and says so.
     assert_eq!(
         t.app
-            .update_settings(&sysadmin, &[("lockout_failures", "6")])
+            .settings()
+            .update(&sysadmin, &[("lockout_failures", "6")])
             .await
             .unwrap(),
         0
     );
     assert_eq!(
         t.app
-            .update_settings(
+            .settings()
+            .update(
                 &sysadmin,
                 &[("lockout_minutes", "30"), ("lockout_failures", "99")]
             )
@@ -328,7 +374,7 @@ async fn platform_duties_are_separate_and_see_no_business_data() {
     );
     // A bad value beside a good one changes neither.
     assert_eq!(
-        t.app.settings().await.unwrap().get(
+        t.app.settings().current().await.unwrap().get(
             dangjian_domain::platform::settings::SettingSpec::find("lockout_minutes").unwrap()
         ),
         15
@@ -342,7 +388,8 @@ async fn every_write_is_in_the_chained_audit_trail_痕迹管理() {
     let auditor = signed_actor(&t.app, "auditor2", "auditor", None).await;
     let found = t
         .app
-        .audit_search(
+        .audit()
+        .search(
             &auditor,
             &dangjian_app::AuditFilter {
                 entity: Some("org".into()),
@@ -366,7 +413,7 @@ async fn every_write_is_in_the_chained_audit_trail_痕迹管理() {
         entry.record.after.as_ref().unwrap()["name"],
         "机械学院党总支"
     );
-    let n = t.app.audit_verify().await.unwrap().unwrap();
+    let n = t.app.audit().verify().await.unwrap().unwrap();
     assert!(n > 10, "{n}");
 
     // The database refuses changes to the trail.
@@ -393,7 +440,7 @@ async fn every_write_is_in_the_chained_audit_trail_痕迹管理() {
         .await
         .unwrap();
     assert_eq!(
-        t.app.audit_verify().await.unwrap(),
+        t.app.audit().verify().await.unwrap(),
         Err(ChainBreak::Altered { seq: 3 })
     );
 }
@@ -404,11 +451,12 @@ async fn a_trail_cut_after_its_signed_checkpoint_is_found_痕迹管理() {
     common::tree(&t.app).await;
     let cp = t
         .app
-        .checkpoint_audit()
+        .audit()
+        .checkpoint()
         .await
         .unwrap()
         .expect("a head to sign");
-    assert_eq!(t.app.audit_verify().await.unwrap(), Ok(cp.seq as u64));
+    assert_eq!(t.app.audit().verify().await.unwrap(), Ok(cp.seq as u64));
     // Someone with the database in hand removes the guards and cuts the last entries.
     let db = t.app.store().db();
     let unguard: &[&str] = match t.app.engine() {
@@ -424,16 +472,16 @@ async fn a_trail_cut_after_its_signed_checkpoint_is_found_痕迹管理() {
         .await
         .unwrap();
     assert_eq!(
-        t.app.audit_verify().await.unwrap(),
+        t.app.audit().verify().await.unwrap(),
         Err(ChainBreak::Truncated { seq: cp.seq })
     );
     // Nor can the checkpoint be moved back without the key.
-    let path = t.app.checkpoint_path();
+    let path = t.app.audit().checkpoint_path();
     let text = std::fs::read_to_string(&path).unwrap();
     let moved = text.replace(&format!("\"seq\":{}", cp.seq), "\"seq\":1");
     std::fs::write(&path, moved).unwrap();
     assert_eq!(
-        t.app.audit_verify().await.unwrap(),
+        t.app.audit().verify().await.unwrap(),
         Err(ChainBreak::ForgedCheckpoint)
     );
 }
@@ -469,26 +517,34 @@ async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
     let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
     let a = t
         .app
-        .upload_attachment(&secretary, "org", tree.branch_a.id, "会议照片.png", png)
+        .attachments()
+        .upload(&secretary, "org", tree.branch_a.id, "会议照片.png", png)
         .await
         .unwrap();
     assert_eq!(a.content_type, "image/png");
-    let (_, bytes) = t.app.download_attachment(&secretary, a.id).await.unwrap();
+    let (_, bytes) = t
+        .app
+        .attachments()
+        .download(&secretary, a.id)
+        .await
+        .unwrap();
     assert_eq!(bytes, png);
     assert!(matches!(
-        t.app.download_attachment(&other, a.id).await,
+        t.app.attachments().download(&other, a.id).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
         t.app
-            .upload_attachment(&other, "org", tree.branch_a.id, "x.png", png)
+            .attachments()
+            .upload(&other, "org", tree.branch_a.id, "x.png", png)
             .await,
         Err(AppError::NotFound)
     ));
     // A script named like a photo is refused.
     let e = t
         .app
-        .upload_attachment(
+        .attachments()
+        .upload(
             &secretary,
             "org",
             tree.branch_a.id,
@@ -507,7 +563,7 @@ async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
         .join(&a.sha256);
     std::fs::write(&path, b"tampered").unwrap();
     assert!(matches!(
-        t.app.download_attachment(&secretary, a.id).await,
+        t.app.attachments().download(&secretary, a.id).await,
         Err(AppError::Integrity(_))
     ));
 }
@@ -519,18 +575,25 @@ async fn api_tokens_act_for_their_owner_until_revoked() {
     let admin = signed_actor(&t.app, "tokenowner", "org_department", Some(tree.root.id)).await;
     let (token, secret) = t
         .app
+        .accounts()
         .create_api_token(&admin, "人事系统", None)
         .await
         .unwrap();
     let (actor, _) = t
         .app
+        .accounts()
         .token_actor(&secret, &Default::default())
         .await
         .unwrap();
     assert_eq!(actor.name, "tokenowner");
-    t.app.revoke_api_token(&admin, token.id).await.unwrap();
+    t.app
+        .accounts()
+        .revoke_api_token(&admin, token.id)
+        .await
+        .unwrap();
     assert!(
         t.app
+            .accounts()
             .token_actor(&secret, &Default::default())
             .await
             .is_err()
@@ -542,11 +605,17 @@ async fn api_tokens_live_the_days_chosen_90_unless_said_and_at_most_a_year() {
     let t = test_app().await;
     let owner = signed_actor(&t.app, "tokenowner", "auditor", None).await;
     let now = t.clock.now();
-    let (token, _) = t.app.create_api_token(&owner, "默认", None).await.unwrap();
+    let (token, _) = t
+        .app
+        .accounts()
+        .create_api_token(&owner, "默认", None)
+        .await
+        .unwrap();
     assert_eq!(token.expires_at, now + Duration::days(90));
     for days in [0, 366] {
         let err = t
             .app
+            .accounts()
             .create_api_token(&owner, "太长", Some(days))
             .await
             .unwrap_err();
@@ -554,14 +623,15 @@ async fn api_tokens_live_the_days_chosen_90_unless_said_and_at_most_a_year() {
     }
     let (_, secret) = t
         .app
+        .accounts()
         .create_api_token(&owner, "一天", Some(1))
         .await
         .unwrap();
     let client = Default::default();
-    assert!(t.app.token_actor(&secret, &client).await.is_ok());
+    assert!(t.app.accounts().token_actor(&secret, &client).await.is_ok());
     t.clock.advance(Duration::days(1));
     assert!(matches!(
-        t.app.token_actor(&secret, &client).await,
+        t.app.accounts().token_actor(&secret, &client).await,
         Err(AppError::Unauthenticated(_))
     ));
 }
@@ -577,6 +647,7 @@ async fn api_tokens_die_when_the_password_changes_or_is_reset_or_the_account_is_
     let client = Default::default();
     let token = || async {
         t.app
+            .accounts()
             .create_api_token(&owner, "对接", None)
             .await
             .unwrap()
@@ -586,34 +657,57 @@ async fn api_tokens_die_when_the_password_changes_or_is_reset_or_the_account_is_
     let before = token().await;
     let new = "Kite-Lantern-Harbor-58";
     t.app
+        .accounts()
         .change_password(&owner, PASSWORD, new, new, None)
         .await
         .unwrap();
     assert!(
-        t.app.token_actor(&before, &client).await.is_err(),
+        t.app
+            .accounts()
+            .token_actor(&before, &client)
+            .await
+            .is_err(),
         "changed"
     );
 
     let before = token().await;
-    assert!(t.app.token_actor(&before, &client).await.is_ok());
-    t.app.reset_password(&secadmin, id).await.unwrap();
-    assert!(t.app.token_actor(&before, &client).await.is_err(), "reset");
+    assert!(t.app.accounts().token_actor(&before, &client).await.is_ok());
+    t.app
+        .accounts()
+        .reset_password(&secadmin, id)
+        .await
+        .unwrap();
+    assert!(
+        t.app
+            .accounts()
+            .token_actor(&before, &client)
+            .await
+            .is_err(),
+        "reset"
+    );
 
     let before = token().await;
     t.app
+        .accounts()
         .set_account_disabled(&secadmin, id, true)
         .await
         .unwrap();
     t.app
+        .accounts()
         .set_account_disabled(&secadmin, id, false)
         .await
         .unwrap();
     assert!(
-        t.app.token_actor(&before, &client).await.is_err(),
+        t.app
+            .accounts()
+            .token_actor(&before, &client)
+            .await
+            .is_err(),
         "disabled, and not back when enabled"
     );
     assert!(
         t.app
+            .accounts()
             .api_tokens(&owner)
             .await
             .unwrap()
@@ -647,8 +741,10 @@ async fn the_demo_university_is_shaped_like_seed_003() {
     );
     let admin = t
         .app
+        .accounts()
         .session(
             &t.app
+                .accounts()
                 .sign_in("admin", "Demo-Pass-2026", &Default::default())
                 .await
                 .unwrap()
@@ -668,7 +764,13 @@ async fn the_demo_university_is_shaped_like_seed_003() {
         };
         let app = t.app.clone();
         let actor = admin.actor.clone();
-        async move { app.orgs(&actor, &f, Paging::default()).await.unwrap().total }
+        async move {
+            app.org()
+                .list(&actor, &f, Paging::default())
+                .await
+                .unwrap()
+                .total
+        }
     };
     assert_eq!(count(OrgKind::GeneralBranch).await, 17);
     assert_eq!(
@@ -687,13 +789,14 @@ async fn idle_sessions_are_purged() {
     let t = test_app().await;
     signed_actor(&t.app, "idle1", "auditor", None).await;
     t.app
+        .accounts()
         .sign_in("idle1", PASSWORD, &Default::default())
         .await
         .unwrap();
-    assert_eq!(t.app.purge_idle_sessions().await.unwrap(), 0);
+    assert_eq!(t.app.accounts().purge_idle_sessions().await.unwrap(), 0);
     t.clock.advance(Duration::minutes(31));
     assert_eq!(
-        t.app.purge_idle_sessions().await.unwrap(),
+        t.app.accounts().purge_idle_sessions().await.unwrap(),
         2,
         "both sign-ins' sessions"
     );
@@ -711,28 +814,44 @@ async fn a_revoked_grant_no_longer_opens_its_subtree() {
     )
     .await;
     let id = secretary.account_id.unwrap();
-    let grant = t.app.account(&Actor::console(), id).await.unwrap().grants[0].id;
+    let grant = t
+        .app
+        .accounts()
+        .get(&Actor::console(), id)
+        .await
+        .unwrap()
+        .grants[0]
+        .id;
     assert_eq!(
-        t.app.revoke_grant(&Actor::console(), grant).await.unwrap(),
+        t.app
+            .accounts()
+            .revoke_grant(&Actor::console(), grant)
+            .await
+            .unwrap(),
         id
     );
     let signed = t
         .app
+        .accounts()
         .sign_in("revoked1", PASSWORD, &Default::default())
         .await
         .unwrap();
     let actor = t
         .app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap()
         .actor;
     assert!(matches!(
-        t.app.org(&actor, tree.branch_a.id).await,
+        t.app.org().get(&actor, tree.branch_a.id).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        t.app.revoke_grant(&Actor::console(), grant).await,
+        t.app
+            .accounts()
+            .revoke_grant(&Actor::console(), grant)
+            .await,
         Err(AppError::NotFound)
     ));
 }
@@ -747,10 +866,10 @@ async fn a_backup_is_refused_by_a_platform_whose_key_cannot_read_it() {
     // People with sealed ID numbers, and a trail.
     common::branch_of_three(&t.app, &tree, "bk", 900).await;
     let file = t.dir.path().join("copy.db");
-    t.app.checkpoint_audit().await.unwrap();
+    t.app.audit().checkpoint().await.unwrap();
     t.app.store().backup_sqlite(&file).await.unwrap();
     std::fs::copy(
-        t.app.checkpoint_path(),
+        t.app.audit().checkpoint_path(),
         dangjian_app::backup::checkpoint_beside(&file),
     )
     .unwrap();

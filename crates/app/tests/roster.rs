@@ -52,7 +52,7 @@ fn row(p: &PersonInput, branch: &str) -> Vec<String> {
 
 async fn wait(app: &App, actor: &Actor, batch: i64) -> BatchState {
     for _ in 0..200 {
-        let b = app.import_batch(actor, batch).await.unwrap();
+        let b = app.people().import_batch(actor, batch).await.unwrap();
         if b.state != BatchState::Applying {
             return b.state;
         }
@@ -62,7 +62,8 @@ async fn wait(app: &App, actor: &Actor, batch: i64) -> BatchState {
 }
 
 async fn total(app: &App, actor: &Actor) -> u64 {
-    app.people(actor, &PeopleQuery::default(), Paging::default())
+    app.people()
+        .list(actor, &PeopleQuery::default(), Paging::default())
         .await
         .unwrap()
         .total
@@ -96,6 +97,7 @@ async fn a_roster_with_one_bad_row_imports_nothing_and_names_the_row_and_field()
     ]);
     let preview = t
         .app
+        .people()
         .stage_import(&sec, tree.gb.id, "名册.xlsx", &file)
         .await
         .unwrap();
@@ -117,6 +119,7 @@ async fn a_roster_with_one_bad_row_imports_nothing_and_names_the_row_and_field()
     let file = roster(&[row(&good, "教工第一党支部"), row(&fixed, "学生第一党支部")]);
     let preview = t
         .app
+        .people()
         .stage_import(&sec, tree.gb.id, "名册.xlsx", &file)
         .await
         .unwrap();
@@ -124,17 +127,18 @@ async fn a_roster_with_one_bad_row_imports_nothing_and_names_the_row_and_field()
     assert_eq!(preview.rows, 2);
     assert_eq!(total(&t.app, &sec).await, 0, "a preview writes nothing");
     let batch = preview.batch_id.unwrap();
-    t.app.apply_import(&sec, batch).await.unwrap();
+    t.app.people().apply_import(&sec, batch).await.unwrap();
     assert_eq!(wait(&t.app, &sec, batch).await, BatchState::Applied);
     assert_eq!(total(&t.app, &sec).await, 2);
     assert!(
-        t.app.apply_import(&sec, batch).await.is_err(),
+        t.app.people().apply_import(&sec, batch).await.is_err(),
         "applied once"
     );
 
     // The same people again are refused: they are in the roster already.
     let again = t
         .app
+        .people()
         .stage_import(&sec, tree.gb.id, "名册.xlsx", &file)
         .await
         .unwrap();
@@ -158,7 +162,8 @@ async fn files_that_are_not_honest_rosters_are_refused_by_name() {
         let sec = sec.clone();
         let gb = tree.gb.id;
         async move {
-            app.stage_import(&sec, gb, "x.xlsx", &bytes)
+            app.people()
+                .stage_import(&sec, gb, "x.xlsx", &bytes)
                 .await
                 .unwrap_err()
                 .to_string()
@@ -233,21 +238,28 @@ async fn only_the_latest_unchanged_batch_rolls_back_and_it_is_audited() {
         let file = roster(&[row(&p, "教工第一党支部")]);
         let b = t
             .app
+            .people()
             .stage_import(&sec, tree.gb.id, "x.xlsx", &file)
             .await
             .unwrap()
             .batch_id
             .unwrap();
-        t.app.apply_import(&sec, b).await.unwrap();
+        t.app.people().apply_import(&sec, b).await.unwrap();
         assert_eq!(wait(&t.app, &sec, b).await, BatchState::Applied);
         batches.push(b);
     }
-    let err = t.app.rollback_import(&sec, batches[0]).await.unwrap_err();
+    let err = t
+        .app
+        .people()
+        .rollback_import(&sec, batches[0])
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("最近一次"));
     // A changed person keeps the batch in place.
     let found = t
         .app
-        .people(
+        .people()
+        .list(
             &sec,
             &PeopleQuery {
                 q: Some("王二".into()),
@@ -261,10 +273,16 @@ async fn only_the_latest_unchanged_batch_rolls_back_and_it_is_audited() {
     let mut input = member_input("王二", (1980, 1, 2), 301);
     input.native_place = "湖北武汉".into();
     t.app
-        .edit_person(&sec, p.id, p.version, None, &input)
+        .people()
+        .edit(&sec, p.id, p.version, None, &input)
         .await
         .unwrap();
-    let err = t.app.rollback_import(&sec, batches[1]).await.unwrap_err();
+    let err = t
+        .app
+        .people()
+        .rollback_import(&sec, batches[1])
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("已被修改"));
     assert_eq!(total(&t.app, &sec).await, 2);
 
@@ -273,18 +291,19 @@ async fn only_the_latest_unchanged_batch_rolls_back_and_it_is_audited() {
     let file = roster(&[row(&p, "教工第一党支部")]);
     let b = t
         .app
+        .people()
         .stage_import(&sec, tree.gb.id, "x.xlsx", &file)
         .await
         .unwrap()
         .batch_id
         .unwrap();
-    t.app.apply_import(&sec, b).await.unwrap();
+    t.app.people().apply_import(&sec, b).await.unwrap();
     assert_eq!(wait(&t.app, &sec, b).await, BatchState::Applied);
     assert_eq!(total(&t.app, &sec).await, 3);
-    assert_eq!(t.app.rollback_import(&sec, b).await.unwrap(), 1);
+    assert_eq!(t.app.people().rollback_import(&sec, b).await.unwrap(), 1);
     assert_eq!(total(&t.app, &sec).await, 2);
     assert_eq!(
-        t.app.import_batch(&sec, b).await.unwrap().state,
+        t.app.people().import_batch(&sec, b).await.unwrap().state,
         BatchState::RolledBack
     );
     let auditor = signed_actor(&t.app, "aud", "auditor", None).await;
@@ -294,7 +313,8 @@ async fn only_the_latest_unchanged_batch_rolls_back_and_it_is_audited() {
     };
     let found = t
         .app
-        .audit_search(&auditor, &filter, Paging::default())
+        .audit()
+        .search(&auditor, &filter, Paging::default())
         .await
         .unwrap();
     assert_eq!(found.total, 1);

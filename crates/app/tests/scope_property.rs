@@ -51,6 +51,7 @@ async fn check(shape: Vec<usize>, grants: Vec<(usize, prop::sample::Index)>) {
     let app = &t.app;
     let console = Actor::console();
     let root = app
+        .org()
         .found_root(&console, new_org("党委", "committee"))
         .await
         .unwrap();
@@ -68,7 +69,8 @@ async fn check(shape: Vec<usize>, grants: Vec<(usize, prop::sample::Index)>) {
         }
         let kind = child_kind(parent.kind, i);
         let org = app
-            .found_org(
+            .org()
+            .found(
                 &builder,
                 parent.id,
                 new_org(&format!("组织{i}"), kind.code()),
@@ -78,7 +80,8 @@ async fn check(shape: Vec<usize>, grants: Vec<(usize, prop::sample::Index)>) {
         orgs.push(org);
     }
     let (account, _) = app
-        .create_account(&console, "subject", "被测", Some(common::PASSWORD), true)
+        .accounts()
+        .create(&console, "subject", "被测", Some(common::PASSWORD), true)
         .await
         .unwrap();
     let mut held: Vec<(Role, Org)> = Vec::new();
@@ -86,6 +89,7 @@ async fn check(shape: Vec<usize>, grants: Vec<(usize, prop::sample::Index)>) {
         let role = BUSINESS[r];
         let org = at.get(&orgs).clone();
         if app
+            .accounts()
             .grant(&console, account.id, role.code(), Some(org.id))
             .await
             .is_ok()
@@ -94,10 +98,12 @@ async fn check(shape: Vec<usize>, grants: Vec<(usize, prop::sample::Index)>) {
         }
     }
     let signed = app
+        .accounts()
         .sign_in("subject", common::PASSWORD, &Default::default())
         .await
         .unwrap();
     let actor = app
+        .accounts()
         .session(&signed.token, &Default::default())
         .await
         .unwrap()
@@ -108,7 +114,7 @@ async fn check(shape: Vec<usize>, grants: Vec<(usize, prop::sample::Index)>) {
     };
     let mut visible = 0;
     for target in &orgs {
-        let read = app.org(&actor, target.id).await;
+        let read = app.org().get(&actor, target.id).await;
         assert_eq!(
             read.is_ok(),
             covered(Action::ReadOrg, target),
@@ -122,7 +128,8 @@ async fn check(shape: Vec<usize>, grants: Vec<(usize, prop::sample::Index)>) {
         }
         let kind = child_kind(target.kind, 1);
         let write = app
-            .found_org(&actor, target.id, new_org("新组织", kind.code()))
+            .org()
+            .found(&actor, target.id, new_org("新组织", kind.code()))
             .await;
         if target.kind == OrgKind::Group {
             // Nothing may stand under a party group, whoever asks.
@@ -142,7 +149,8 @@ async fn check(shape: Vec<usize>, grants: Vec<(usize, prop::sample::Index)>) {
         }
     }
     let listed = app
-        .orgs(
+        .org()
+        .list(
             &actor,
             &OrgFilter::default(),
             Paging::parse(Some(1), Some(500)).unwrap(),

@@ -10,7 +10,7 @@ use dangjian_domain::paging::Paging;
 use dangjian_store::audit::AuditFilter;
 
 async fn messages(app: &dangjian_app::App, actor: &dangjian_app::Actor) -> Vec<Notification> {
-    app.notifications(actor).await.unwrap()
+    app.notifications().list(actor).await.unwrap()
 }
 
 #[tokio::test]
@@ -20,7 +20,12 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     let activist = demo_actor(&t.app, "activist").await;
     let mentor = demo_actor(&t.app, "mentor").await;
 
-    let mine = t.app.my_thought_reports(&activist).await.unwrap();
+    let mine = t
+        .app
+        .development()
+        .my_thought_reports(&activist)
+        .await
+        .unwrap();
     assert!(mine.hands_in);
     assert!(
         !mine.mentor_names.is_empty(),
@@ -31,6 +36,7 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     // Bad input changes nothing.
     let err = t
         .app
+        .development()
         .hand_in_thought_report(&activist, "第四季度思想汇报", "  ")
         .await
         .unwrap_err();
@@ -40,6 +46,7 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     );
     assert_eq!(
         t.app
+            .development()
             .my_thought_reports(&activist)
             .await
             .unwrap()
@@ -50,11 +57,17 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
 
     let report = t
         .app
+        .development()
         .hand_in_thought_report(&activist, "第四季度思想汇报", "敬爱的党组织：\n本季度……")
         .await
         .unwrap();
     assert_eq!(report.handed_in_on, t.app.clock().today());
-    let waiting = t.app.my_thought_reports(&mentor).await.unwrap();
+    let waiting = t
+        .app
+        .development()
+        .my_thought_reports(&mentor)
+        .await
+        .unwrap();
     let view = waiting
         .to_answer
         .iter()
@@ -73,12 +86,14 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     let secretary = demo_actor(&t.app, "branchsec").await;
     assert!(matches!(
         t.app
+            .development()
             .answer_thought_report(&secretary, report.id, "阅")
             .await,
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(
         t.app
+            .development()
             .hand_in_thought_report(&mentor, "思想汇报", "内容")
             .await,
         Err(AppError::Rule { .. })
@@ -86,6 +101,7 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
 
     let answered = t
         .app
+        .development()
         .answer_thought_report(&mentor, report.id, "汇报认真，望继续加强学习。")
         .await
         .unwrap();
@@ -95,6 +111,7 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     );
     let again = t
         .app
+        .development()
         .answer_thought_report(&mentor, report.id, "改一改")
         .await
         .unwrap_err();
@@ -108,7 +125,12 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
         ),
         "{again:?}"
     );
-    let seen = t.app.thought_report(&activist, report.id).await.unwrap();
+    let seen = t
+        .app
+        .development()
+        .thought_report(&activist, report.id)
+        .await
+        .unwrap();
     assert_eq!(
         seen.report.answer.map(|a| a.text),
         Some("汇报认真，望继续加强学习。".to_owned()),
@@ -130,6 +152,7 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     let year = chrono::Datelike::year(&t.app.clock().today());
     let branch = t
         .app
+        .development()
         .thought_reports_of_org(&branch_secretary, org_id, year)
         .await
         .unwrap();
@@ -141,22 +164,36 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     // The development page of the activist lists them too.
     let of_person = t
         .app
+        .development()
         .person_thought_reports(&branch_secretary, report.person_id)
         .await
         .unwrap();
     assert_eq!(of_person.first().map(|v| v.report.id), Some(report.id));
-    assert!(t.app.thought_report(&admin, report.id).await.is_ok());
+    assert!(
+        t.app
+            .development()
+            .thought_report(&admin, report.id)
+            .await
+            .is_ok()
+    );
     let outsider = common::signed_actor(&t.app, "outsider", "member", Some(org_id)).await;
     assert!(matches!(
-        t.app.thought_report(&outsider, report.id).await,
+        t.app
+            .development()
+            .thought_report(&outsider, report.id)
+            .await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        t.app.thought_reports_of_org(&outsider, org_id, year).await,
+        t.app
+            .development()
+            .thought_reports_of_org(&outsider, org_id, year)
+            .await,
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(
         t.app
+            .development()
             .person_thought_reports(&outsider, report.person_id)
             .await,
         Err(AppError::NotFound)
@@ -170,7 +207,8 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     };
     let trail = t
         .app
-        .audit_search(&auditor, &filter, Paging::default())
+        .audit()
+        .search(&auditor, &filter, Paging::default())
         .await
         .unwrap();
     let actions: Vec<&str> = trail

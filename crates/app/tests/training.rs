@@ -33,7 +33,11 @@ async fn a_candidates_class_certifies_who_finished_it_细则第十七条() {
             input.status = status.into();
             input.join_date.clear();
             input.confirmation_date.clear();
-            app.add_person(&admin, org, None, &input).await.unwrap().id
+            app.people()
+                .add(&admin, org, None, &input)
+                .await
+                .unwrap()
+                .id
         }
     };
     let candidate = add("钱发展", "发展对象", tree.branch_a.id, 1).await;
@@ -50,27 +54,36 @@ async fn a_candidates_class_certifies_who_finished_it_细则第十七条() {
     // A branch secretary cannot run a class for the general branch.
     assert!(
         t.app
+            .development()
             .create_class(&bsec, tree.gb.id, plan.clone())
             .await
             .is_err()
     );
-    let class = t.app.create_class(&gbsec, tree.gb.id, plan).await.unwrap();
+    let class = t
+        .app
+        .development()
+        .create_class(&gbsec, tree.gb.id, plan)
+        .await
+        .unwrap();
 
     // Only candidates of the organizer's subtree may join; a refusal enrols nobody.
     let err = t
         .app
+        .development()
         .enrol(&gbsec, class.id, &[candidate, activist])
         .await
         .unwrap_err();
     assert!(err.to_string().contains("孙积极 是入党积极分子"), "{err}");
     let err = t
         .app
+        .development()
         .enrol(&admin, class.id, &[elsewhere])
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不在主办党组织的范围内"), "{err}");
     assert!(
         t.app
+            .development()
             .training_class(&gbsec, class.id)
             .await
             .unwrap()
@@ -78,39 +91,60 @@ async fn a_candidates_class_certifies_who_finished_it_细则第十七条() {
             .is_empty()
     );
     assert_eq!(
-        t.app.enrol(&gbsec, class.id, &[candidate]).await.unwrap(),
+        t.app
+            .development()
+            .enrol(&gbsec, class.id, &[candidate])
+            .await
+            .unwrap(),
         1
     );
     assert!(matches!(
-        t.app.enrol(&gbsec, class.id, &[candidate]).await,
+        t.app
+            .development()
+            .enrol(&gbsec, class.id, &[candidate])
+            .await,
         Err(AppError::Conflict { .. })
     ));
 
     // No certificate without the whole class; with it, a numbered certificate.
     let err = t
         .app
+        .development()
         .record_training_result(&gbsec, class.id, candidate, (20, ExamResult::Passed))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("细则第十七条"), "{err}");
     let done = t
         .app
+        .development()
         .record_training_result(&gbsec, class.id, candidate, (24, ExamResult::Passed))
         .await
         .unwrap();
     assert_eq!(done.trainee.certificate.as_deref(), Some("20261012-001"));
 
     // The branch secretary reads the person's classes, not the general branch's list.
-    let mine = t.app.person_training(&bsec, candidate).await.unwrap();
+    let mine = t
+        .app
+        .development()
+        .person_training(&bsec, candidate)
+        .await
+        .unwrap();
     assert_eq!(mine.credit, TrainingCredit { hours: 24, days: 3 });
-    assert!(t.app.training_classes(&bsec).await.unwrap().is_empty());
+    assert!(
+        t.app
+            .development()
+            .training_classes(&bsec)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
-        t.app.training_classes(&admin).await.unwrap()[0].certified,
+        t.app.development().training_classes(&admin).await.unwrap()[0].certified,
         1
     );
     // Out of scope it is as if it did not exist.
     assert!(matches!(
-        t.app.training_class(&bsec, class.id).await,
+        t.app.development().training_class(&bsec, class.id).await,
         Err(AppError::NotFound)
     ));
 }

@@ -22,7 +22,8 @@ async fn a_branch_moves_with_its_members_and_a_cycle_is_refused_党章第三十�
     .await;
     let p = t
         .app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_a.id,
             None,
@@ -32,27 +33,32 @@ async fn a_branch_moves_with_its_members_and_a_cycle_is_refused_党章第三十�
         .unwrap();
     let err = t
         .app
+        .org()
         .move_org(&admin, tree.gb.id, tree.branch_a.id)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("成环"));
     assert!(matches!(
-        t.app.move_org(&gbsec, tree.branch_a.id, tree.root.id).await,
+        t.app
+            .org()
+            .move_org(&gbsec, tree.branch_a.id, tree.root.id)
+            .await,
         Err(AppError::Forbidden(_)) | Err(AppError::Invalid(_))
     ));
 
     let moved = t
         .app
+        .org()
         .move_org(&admin, tree.branch_a.id, tree.root.id)
         .await
         .unwrap();
     assert_eq!(moved.parent_id, Some(tree.root.id));
     // The member went along: the general branch no longer sees them, the root does.
     assert!(matches!(
-        t.app.person(&gbsec, p.id).await,
+        t.app.people().get(&gbsec, p.id).await,
         Err(AppError::NotFound)
     ));
-    let view = t.app.person(&admin, p.id).await.unwrap();
+    let view = t.app.people().get(&admin, p.id).await.unwrap();
     assert_eq!(view.org.path, moved.path);
     let under_root = PeopleQuery {
         under: Some(moved.id),
@@ -60,13 +66,14 @@ async fn a_branch_moves_with_its_members_and_a_cycle_is_refused_党章第三十�
     };
     assert_eq!(
         t.app
-            .people(&admin, &under_root, Paging::default())
+            .people()
+            .list(&admin, &under_root, Paging::default())
             .await
             .unwrap()
             .total,
         1
     );
-    let events = t.app.org_events(&moved).await.unwrap();
+    let events = t.app.org().events(&moved).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].from_parent.as_deref(), Some("机械学院党总支"));
 }
@@ -79,6 +86,7 @@ async fn the_tree_of_a_past_day_shows_the_parents_of_that_day() {
     let before = t.app.clock().today();
     t.clock.advance(chrono::Duration::days(10));
     t.app
+        .org()
         .move_org(&admin, tree.branch_a.id, tree.root.id)
         .await
         .unwrap();
@@ -87,7 +95,12 @@ async fn the_tree_of_a_past_day_shows_the_parents_of_that_day() {
             .map(|p| format!("{}{}", "-".repeat(p.depth), p.org.name))
             .collect::<Vec<_>>()
     };
-    let then = t.app.org_tree_on(&admin, &tree.root, before).await.unwrap();
+    let then = t
+        .app
+        .org()
+        .tree_on(&admin, &tree.root, before)
+        .await
+        .unwrap();
     assert_eq!(
         shape(then),
         [
@@ -100,7 +113,8 @@ async fn the_tree_of_a_past_day_shows_the_parents_of_that_day() {
     );
     let now = t
         .app
-        .org_tree_on(&admin, &tree.root, t.app.clock().today())
+        .org()
+        .tree_on(&admin, &tree.root, t.app.clock().today())
         .await
         .unwrap();
     assert_eq!(
@@ -114,12 +128,13 @@ async fn the_tree_of_a_past_day_shows_the_parents_of_that_day() {
         ]
     );
     // The general branch's tree of that day still holds the branch it had then.
-    let gb_then = t.app.org_tree_on(&admin, &tree.gb, before).await.unwrap();
+    let gb_then = t.app.org().tree_on(&admin, &tree.gb, before).await.unwrap();
     assert_eq!(gb_then.len(), 3);
     let tomorrow = t.app.clock().today() + chrono::Duration::days(1);
     let err = t
         .app
-        .org_tree_on(&admin, &tree.root, tomorrow)
+        .org()
+        .tree_on(&admin, &tree.root, tomorrow)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不能晚于今天"), "{err}");
@@ -132,7 +147,8 @@ async fn a_merge_brings_the_members_over_and_dissolves_the_branch() {
     let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
     let p = t
         .app
-        .add_person(
+        .people()
+        .add(
             &admin,
             tree.branch_b.id,
             None,
@@ -142,38 +158,47 @@ async fn a_merge_brings_the_members_over_and_dissolves_the_branch() {
         .unwrap();
     let err = t
         .app
-        .merge_org(&admin, tree.branch_b.id, tree.gb.id)
+        .org()
+        .merge(&admin, tree.branch_b.id, tree.gb.id)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("只能与党支部合并"));
     // A branch with people cannot simply be dissolved.
     let err = t
         .app
-        .dissolve_org(&admin, tree.branch_b.id)
+        .org()
+        .dissolve(&admin, tree.branch_b.id)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("尚有人员"));
 
     t.app
-        .merge_org(&admin, tree.branch_b.id, tree.branch_a.id)
+        .org()
+        .merge(&admin, tree.branch_b.id, tree.branch_a.id)
         .await
         .unwrap();
-    let view = t.app.person(&admin, p.id).await.unwrap();
+    let view = t.app.people().get(&admin, p.id).await.unwrap();
     assert_eq!(view.org.id, tree.branch_a.id);
     assert_eq!(view.history.len(), 2);
     assert!(view.history[1].reason.contains("并入"));
-    let gone = t.app.org(&admin, tree.branch_b.id).await.unwrap();
+    let gone = t.app.org().get(&admin, tree.branch_b.id).await.unwrap();
     assert!(gone.dissolved_on.is_some());
     // Nobody transfers into a dissolved branch.
     let err = t
         .app
+        .people()
         .start_transfer(&admin, p.id, Some(tree.branch_b.id), None, "调动")
         .await
         .unwrap_err();
     assert!(err.to_string().contains("已撤销"));
     // The roster of today names the receiving branch.
     let today = t.app.clock().today();
-    let roster = t.app.members_on(&admin, &tree.root, today).await.unwrap();
+    let roster = t
+        .app
+        .org()
+        .members_on(&admin, &tree.root, today)
+        .await
+        .unwrap();
     assert_eq!(roster.len(), 1);
     assert_eq!(roster[0].org_name, "教工第一党支部");
 }
@@ -183,15 +208,15 @@ async fn an_empty_branch_is_dissolved_and_kept_in_history() {
     let t = test_app().await;
     let tree = tree(&t.app).await;
     let admin = signed_actor(&t.app, "orgdept2", "org_department", Some(tree.root.id)).await;
-    let err = t.app.dissolve_org(&admin, tree.gb.id).await.unwrap_err();
+    let err = t.app.org().dissolve(&admin, tree.gb.id).await.unwrap_err();
     assert!(err.to_string().contains("尚有下级组织"));
-    let d = t.app.dissolve_org(&admin, tree.direct.id).await.unwrap();
+    let d = t.app.org().dissolve(&admin, tree.direct.id).await.unwrap();
     assert!(d.dissolved_on.is_some());
     assert!(
-        t.app.dissolve_org(&admin, tree.direct.id).await.is_err(),
+        t.app.org().dissolve(&admin, tree.direct.id).await.is_err(),
         "once"
     );
-    assert_eq!(t.app.org_events(&d).await.unwrap().len(), 1);
+    assert_eq!(t.app.org().events(&d).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -204,7 +229,8 @@ async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
     for k in 0..3u32 {
         let p = t
             .app
-            .add_person(
+            .people()
+            .add(
                 &sec,
                 tree.branch_a.id,
                 None,
@@ -217,6 +243,7 @@ async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
     let today = t.app.clock().today();
     let seat = t
         .app
+        .org()
         .appoint(&sec, tree.branch_a.id, ids[0], Position::Secretary, today)
         .await
         .unwrap();
@@ -226,6 +253,7 @@ async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
     );
     let err = t
         .app
+        .org()
         .appoint(&sec, tree.branch_a.id, ids[1], Position::Secretary, today)
         .await
         .unwrap_err();
@@ -233,6 +261,7 @@ async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
     // Three full members: no committee beyond a secretary and a deputy.
     let err = t
         .app
+        .org()
         .appoint(
             &sec,
             tree.branch_a.id,
@@ -244,6 +273,7 @@ async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
         .unwrap_err();
     assert!(err.to_string().contains("支部条例第九条"));
     t.app
+        .org()
         .appoint(
             &sec,
             tree.branch_a.id,
@@ -253,18 +283,20 @@ async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
         )
         .await
         .unwrap();
-    t.app.end_seat(&sec, seat.id).await.unwrap();
-    assert!(t.app.end_seat(&sec, seat.id).await.is_err(), "once");
+    t.app.org().end_seat(&sec, seat.id).await.unwrap();
+    assert!(t.app.org().end_seat(&sec, seat.id).await.is_err(), "once");
     t.app
+        .org()
         .appoint(&sec, tree.branch_a.id, ids[2], Position::Secretary, today)
         .await
         .unwrap();
-    let overview = t.app.org_overview(&sec, &tree.branch_a).await.unwrap();
+    let overview = t.app.org().overview(&sec, &tree.branch_a).await.unwrap();
     assert_eq!(overview.committee.len(), 2);
     // Only members of the branch hold its seats.
     let other = t
         .app
-        .add_person(
+        .people()
+        .add(
             &sec,
             tree.branch_a.id,
             None,
@@ -275,6 +307,7 @@ async fn a_committee_is_recorded_by_the_rules_of_支部条例第九条() {
     let sec_b = signed_actor(&t.app, "secb", "branch_secretary", Some(tree.branch_b.id)).await;
     let err = t
         .app
+        .org()
         .appoint(
             &sec_b,
             tree.branch_b.id,
@@ -296,7 +329,8 @@ async fn a_branch_is_split_and_the_chosen_members_go_to_the_new_one() {
     for k in 0..3u32 {
         let p = t
             .app
-            .add_person(
+            .people()
+            .add(
                 &admin,
                 tree.branch_a.id,
                 None,
@@ -308,29 +342,32 @@ async fn a_branch_is_split_and_the_chosen_members_go_to_the_new_one() {
     }
     let err = t
         .app
-        .split_org(&admin, tree.branch_a.id, "教工第二党支部", &ids)
+        .org()
+        .split(&admin, tree.branch_a.id, "教工第二党支部", &ids)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("person_ids"), "not everyone");
     let err = t
         .app
-        .split_org(&admin, tree.gb.id, "x", &ids[..1])
+        .org()
+        .split(&admin, tree.gb.id, "x", &ids[..1])
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("org_id"));
     let new = t
         .app
-        .split_org(&admin, tree.branch_a.id, "教工第二党支部", &ids[..2])
+        .org()
+        .split(&admin, tree.branch_a.id, "教工第二党支部", &ids[..2])
         .await
         .unwrap();
     assert_eq!(new.parent_id, Some(tree.gb.id));
-    let moved = t.app.person(&admin, ids[0]).await.unwrap();
+    let moved = t.app.people().get(&admin, ids[0]).await.unwrap();
     assert_eq!(moved.org.id, new.id);
     assert!(moved.history[1].reason.contains("分设"));
     assert_eq!(
-        t.app.person(&admin, ids[2]).await.unwrap().org.id,
+        t.app.people().get(&admin, ids[2]).await.unwrap().org.id,
         tree.branch_a.id
     );
-    assert_eq!(t.app.org_events(&new).await.unwrap().len(), 1);
-    assert_eq!(t.app.org_events(&tree.branch_a).await.unwrap().len(), 1);
+    assert_eq!(t.app.org().events(&new).await.unwrap().len(), 1);
+    assert_eq!(t.app.org().events(&tree.branch_a).await.unwrap().len(), 1);
 }

@@ -60,13 +60,14 @@ struct Records {
 
 /// The current path of an organization, as the tree says.
 async fn path_of(app: &App, admin: &Actor, id: i64) -> dangjian_domain::org::OrgPath {
-    app.org(admin, id).await.unwrap().path
+    app.org().get(admin, id).await.unwrap().path
 }
 
 async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Change>) {
     let t = test_app().await;
     let app = &t.app;
     let root = app
+        .org()
         .found_root(&Actor::console(), new_org("党委", "committee"))
         .await
         .unwrap();
@@ -74,13 +75,14 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
     let mut gbs: Vec<Org> = Vec::new();
     for g in 0..general_branches {
         gbs.push(
-            app.found_org(
-                &admin,
-                root.id,
-                new_org(&format!("总支{g}"), "general_branch"),
-            )
-            .await
-            .unwrap(),
+            app.org()
+                .found(
+                    &admin,
+                    root.id,
+                    new_org(&format!("总支{g}"), "general_branch"),
+                )
+                .await
+                .unwrap(),
         );
     }
     // Each branch under a general branch, or directly under the committee.
@@ -88,7 +90,8 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
     for (i, at) in branches.iter().enumerate() {
         let parent = gbs.get(*at).map_or(root.id, |g| g.id);
         branch_orgs.push(
-            app.found_org(&admin, parent, new_org(&format!("支部{i}"), "branch"))
+            app.org()
+                .found(&admin, parent, new_org(&format!("支部{i}"), "branch"))
                 .await
                 .unwrap(),
         );
@@ -107,6 +110,7 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
     }
 
     let class = app
+        .development()
         .create_class(
             &admin,
             gbs.first().map_or(root.id, |g| g.id),
@@ -134,17 +138,19 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
             ("", ""),
         )
         .unwrap();
-        let meeting = app.plan_meeting(&admin, b.id, plan).await.unwrap().id;
+        let meeting = app.meetings().plan(&admin, b.id, plan).await.unwrap().id;
         let mut applicant = common::member_input("丁", (2000, 5, 1), seq + 5);
         applicant.status = "群众".into();
         applicant.join_date.clear();
         applicant.confirmation_date.clear();
         let applicant = app
-            .add_person(&admin, b.id, None, &applicant)
+            .people()
+            .add(&admin, b.id, None, &applicant)
             .await
             .unwrap()
             .id;
         let step = app
+            .development()
             .record_step(
                 &admin,
                 applicant,
@@ -162,6 +168,7 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
             .await
             .unwrap();
         let document = app
+            .attachments()
             .upload_step_document(
                 &admin,
                 (applicant, step.id),
@@ -180,7 +187,8 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
             day("2026-11-23"),
         )
         .unwrap();
-        app.record_discipline(&admin, members[1], discipline)
+        app.people()
+            .record_discipline(&admin, members[1], discipline)
             .await
             .unwrap();
         records.push(Records {
@@ -195,23 +203,27 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
         match change {
             Change::Move(b, g) => {
                 let to = g.map_or(root.id, |g| g.get(&gbs).id);
-                let _ = app.move_org(&admin, b.get(&branch_orgs).id, to).await;
+                let _ = app.org().move_org(&admin, b.get(&branch_orgs).id, to).await;
             }
             Change::Merge(a, b) => {
                 let (a, b) = (a.get(&branch_orgs).id, b.get(&branch_orgs).id);
-                let _ = app.merge_org(&admin, a, b).await;
+                let _ = app.org().merge(&admin, a, b).await;
             }
             Change::Dissolve(b) => {
-                let _ = app.dissolve_org(&admin, b.get(&branch_orgs).id).await;
+                let _ = app.org().dissolve(&admin, b.get(&branch_orgs).id).await;
             }
             Change::Transfer(a, b) => {
                 let person = a.get(&records).applicant;
                 let to = b.get(&branch_orgs).id;
                 if let Ok(transfer) = app
+                    .people()
                     .start_transfer(&admin, person, Some(to), None, "工作调动")
                     .await
                 {
-                    app.receive_transfer(&admin, transfer.id).await.unwrap();
+                    app.people()
+                        .receive_transfer(&admin, transfer.id)
+                        .await
+                        .unwrap();
                 }
             }
         }
@@ -233,34 +245,43 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
         let scope = path_of(app, &admin, *granted).await;
         let covers = |path: &dangjian_domain::org::OrgPath| scope.contains(path);
         assert_eq!(
-            app.training_class(&actor, class.id).await.is_ok(),
+            app.development()
+                .training_class(&actor, class.id)
+                .await
+                .is_ok(),
             covers(&class_path),
             "{name} reads the class"
         );
         for r in &records {
-            let meeting = app.meeting(&admin, r.meeting).await.unwrap();
+            let meeting = app.meetings().get(&admin, r.meeting).await.unwrap();
             let meeting_path = path_of(app, &admin, meeting.meeting.org_id).await;
             assert_eq!(
-                app.meeting(&actor, r.meeting).await.is_ok(),
+                app.meetings().get(&actor, r.meeting).await.is_ok(),
                 covers(&meeting_path),
                 "{name} reads the meeting"
             );
-            let person = app.person(&admin, r.applicant).await.unwrap();
+            let person = app.people().get(&admin, r.applicant).await.unwrap();
             let person_path = path_of(app, &admin, person.person.org_id).await;
             assert_eq!(
-                app.development(&actor, r.applicant).await.is_ok(),
+                app.development()
+                    .of_person(&actor, r.applicant)
+                    .await
+                    .is_ok(),
                 covers(&person_path),
                 "{name} reads the development record"
             );
             assert_eq!(
-                app.download_attachment(&actor, r.document).await.is_ok(),
+                app.attachments().download(&actor, r.document).await.is_ok(),
                 covers(&person_path),
                 "{name} downloads the application"
             );
-            let disciplined = app.person(&admin, r.disciplined).await.unwrap();
+            let disciplined = app.people().get(&admin, r.disciplined).await.unwrap();
             let disciplined_path = path_of(app, &admin, disciplined.person.org_id).await;
             assert_eq!(
-                app.disciplines(&actor, r.disciplined).await.is_ok(),
+                app.people()
+                    .disciplines(&actor, r.disciplined)
+                    .await
+                    .is_ok(),
                 covers(&disciplined_path),
                 "{name} reads the disciplines"
             );

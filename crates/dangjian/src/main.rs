@@ -202,10 +202,10 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("{} 已存在，请换一个文件名", file.display());
             }
             let app = open(&cli.data, config, &clock).await?;
-            app.checkpoint_audit().await?;
+            app.audit().checkpoint().await?;
             app.store().backup_sqlite(&file).await?;
             // The trail's signed head goes with the copy, so a restore can check it whole.
-            let checkpoint = app.checkpoint_path();
+            let checkpoint = app.audit().checkpoint_path();
             if checkpoint.is_file() {
                 std::fs::copy(&checkpoint, checkpoint_beside(&file))?;
             }
@@ -217,7 +217,7 @@ async fn run(cli: Cli) -> Result<()> {
             command: AuditCommand::Verify,
         } => {
             let app = open(&cli.data, config, &clock).await?;
-            match app.audit_verify().await? {
+            match app.audit().verify().await? {
                 Ok(n) => {
                     println!("审计日志完整：{n} 条记录的哈希链校验通过。");
                     Ok(())
@@ -242,7 +242,8 @@ async fn user(app: App, command: UserCommand) -> Result<()> {
     match command {
         UserCommand::Add { username, name } => {
             let (account, password) = app
-                .create_account(&console, &username, &name, None, false)
+                .accounts()
+                .create(&console, &username, &name, None, false)
                 .await?;
             println!(
                 "已建立账号 {}，初始密码：{password}（首次登录须修改）",
@@ -250,8 +251,11 @@ async fn user(app: App, command: UserCommand) -> Result<()> {
             );
         }
         UserCommand::ResetPassword { username } => {
-            let detail = app.account_by_username(&console, &username).await?;
-            let password = app.reset_password(&console, detail.account.id).await?;
+            let detail = app.accounts().by_username(&console, &username).await?;
+            let password = app
+                .accounts()
+                .reset_password(&console, detail.account.id)
+                .await?;
             println!(
                 "账号 {} 的临时密码：{password}（登录后须修改）",
                 detail.account.username
@@ -262,8 +266,11 @@ async fn user(app: App, command: UserCommand) -> Result<()> {
             role,
             org,
         } => {
-            let detail = app.account_by_username(&console, &username).await?;
-            let grant = app.grant(&console, detail.account.id, &role, org).await?;
+            let detail = app.accounts().by_username(&console, &username).await?;
+            let grant = app
+                .accounts()
+                .grant(&console, detail.account.id, &role, org)
+                .await?;
             let scope = grant
                 .org_name
                 .map(|o| format!("，范围：{o}及其下属组织"))
@@ -314,7 +321,7 @@ async fn serve(app: App, addr: SocketAddr, data: &Path) -> Result<()> {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             every.tick().await;
-            if let Err(e) = signer.checkpoint_audit().await {
+            if let Err(e) = signer.audit().checkpoint().await {
                 tracing::warn!(error = %e, "could not write the audit checkpoint");
             }
         }
@@ -324,11 +331,11 @@ async fn serve(app: App, addr: SocketAddr, data: &Path) -> Result<()> {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             every.tick().await;
-            if let Err(e) = janitor.purge_idle_sessions().await {
+            if let Err(e) = janitor.accounts().purge_idle_sessions().await {
                 tracing::warn!(error = %e, "could not purge idle sessions");
             }
             // Each morning's digest of development deadlines, and the monthly one of meetings missed.
-            match janitor.send_digest_if_due().await {
+            match janitor.notifications().send_digest_if_due().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(digests = n, "digests sent"),
                 Err(e) => tracing::warn!(error = %e, "could not send the digests"),

@@ -95,7 +95,7 @@ pub(crate) async fn resolve(
 
     let mut clear_cookie = false;
     let auth = if let Some(bearer) = bearer {
-        match st.app.token_actor(bearer.trim(), &client).await {
+        match st.app.accounts().token_actor(bearer.trim(), &client).await {
             Ok((actor, account)) => Auth::Token {
                 actor: Box::new(actor),
                 account: Box::new(account),
@@ -103,7 +103,7 @@ pub(crate) async fn resolve(
             Err(e) => return ApiError(e).into_response(),
         }
     } else if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
-        match st.app.session(&token, &client).await {
+        match st.app.accounts().session(&token, &client).await {
             Ok(session) => Auth::Session {
                 session: Box::new(session),
                 token,
@@ -171,7 +171,7 @@ pub(crate) async fn resolve(
     let response = next.run(req).await;
     if response.status() == axum::http::StatusCode::FORBIDDEN
         && let Some(actor) = asker
-        && let Err(e) = st.app.record_refusal(&actor, &asked).await
+        && let Err(e) = st.app.audit().record_refusal(&actor, &asked).await
     {
         tracing::warn!(error = %e, "could not record a refusal");
     }

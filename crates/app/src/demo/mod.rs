@@ -270,9 +270,11 @@ impl App {
         let mut accounts = Vec::new();
         for (username, name, role, org) in plan {
             let (account, _) = self
-                .create_account(&console, username, name, Some(password), true)
+                .accounts()
+                .create(&console, username, name, Some(password), true)
                 .await?;
-            self.grant(&console, account.id, role.code(), org.map(|o| o.id))
+            self.accounts()
+                .grant(&console, account.id, role.code(), org.map(|o| o.id))
                 .await?;
             accounts.push(DemoAccount {
                 username: username.to_owned(),
@@ -306,7 +308,7 @@ impl App {
                 if !matches!(status, PersonStatus::Activist | PersonStatus::Candidate) {
                     continue;
                 }
-                if let Some(mentor) = self.mentors_of(id).await?.first() {
+                if let Some(mentor) = self.development().mentors_of(id).await?.first() {
                     pair = Some((branch, id, *mentor));
                     break 'branches;
                 }
@@ -321,7 +323,8 @@ impl App {
             let record = dangjian_store::people::find_for_check(db, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            self.open_account(console, &record, username, &hash, "demo.account")
+            self.accounts()
+                .open_account(console, &record, username, &hash, "demo.account")
                 .await?;
             accounts.push(DemoAccount {
                 username: username.to_owned(),
@@ -533,12 +536,13 @@ impl App {
             .iter()
             .map(|p| {
                 let group = p.group_index.map(|g| &orgs[g]);
-                self.new_record(self.new_id(), &p.draft, &orgs[p.org_index], group, None)
+                self.people()
+                    .new_record(self.new_id(), &p.draft, &orgs[p.org_index], group, None)
             })
             .collect();
         let periods: Vec<_> = records
             .iter()
-            .map(|r| self.first_period(r, "演示名册"))
+            .map(|r| self.people().first_period(r, "演示名册"))
             .collect();
         let seats: Vec<_> = seats
             .iter()

@@ -2,8 +2,9 @@
 //! steps: the publicity notice (公示), the request for approval (请示) and its reply (批复),
 //! the filing report (备案报告), and the person's development record sheet (纪实表).
 
+use crate::development::DevelopmentCases;
 use crate::docx::Document;
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::development::{History, Step, StepDetail};
 use dangjian_domain::labelled_enum;
@@ -245,10 +246,10 @@ fn committees(chain: &[Org]) -> (String, String) {
     )
 }
 
-impl App {
+impl DevelopmentCases<'_> {
     /// A document of a person's development record, as a Word file: its name and bytes.
-    pub async fn development_document(
-        &self,
+    pub async fn document(
+        self,
         actor: &Actor,
         person_id: i64,
         doc: DevelopmentDocument,
@@ -276,6 +277,7 @@ impl App {
                 let calendar = self.work_calendar().await?;
                 let days = self
                     .settings()
+                    .current()
                     .await?
                     .on(today)
                     .development()
@@ -295,13 +297,14 @@ impl App {
             window,
         };
         let bytes = compose(doc, &facts)?.into_bytes()?;
-        self.record_download(
-            actor,
-            ("development_document.download", "person", Some(person_id)),
-            Some(record.org_path.as_str()),
-            serde_json::json!({ "document": doc.label() }),
-        )
-        .await?;
+        self.audit()
+            .record_download(
+                actor,
+                ("development_document.download", "person", Some(person_id)),
+                Some(record.org_path.as_str()),
+                serde_json::json!({ "document": doc.label() }),
+            )
+            .await?;
         Ok((format!("{}-{}.docx", facts.person.name, doc.label()), bytes))
     }
 }

@@ -3,7 +3,8 @@
 //! that the account can replace or stop.
 
 use super::StoredMeeting;
-use crate::{Actor, App, AppError, Result, secret};
+use crate::meetings::MeetingCases;
+use crate::{Actor, AppError, Result, secret};
 use dangjian_store::meetings as store;
 use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
@@ -25,9 +26,9 @@ pub struct CalendarEntry {
     pub mine: bool,
 }
 
-impl App {
+impl MeetingCases<'_> {
     /// The actor's meetings from a month ago to four months ahead, soonest first.
-    pub async fn meeting_calendar(&self, actor: &Actor) -> Result<Vec<CalendarEntry>> {
+    pub async fn calendar(self, actor: &Actor) -> Result<Vec<CalendarEntry>> {
         let db = self.store.db();
         let now = self.now_ms();
         let day_ms = 86_400_000;
@@ -68,7 +69,7 @@ impl App {
     }
 
     /// When the actor's calendar link was made, if it has a working one.
-    pub async fn calendar_link_made_at(&self, actor: &Actor) -> Result<Option<i64>> {
+    pub async fn calendar_link_made_at(self, actor: &Actor) -> Result<Option<i64>> {
         match actor.account_id {
             Some(id) => Ok(store::feed_made_at(self.store.db(), id).await?),
             None => Ok(None),
@@ -76,7 +77,7 @@ impl App {
     }
 
     /// Makes a new secret calendar link for the actor, shown once; the old one stops working.
-    pub async fn issue_calendar_link(&self, actor: &Actor) -> Result<String> {
+    pub async fn issue_calendar_link(self, actor: &Actor) -> Result<String> {
         let id = actor
             .account_id
             .ok_or(AppError::Forbidden("日历订阅须登录账号"))?;
@@ -89,7 +90,7 @@ impl App {
     }
 
     /// Stops the actor's calendar link.
-    pub async fn revoke_calendar_link(&self, actor: &Actor) -> Result<()> {
+    pub async fn revoke_calendar_link(self, actor: &Actor) -> Result<()> {
         let id = actor
             .account_id
             .ok_or(AppError::Forbidden("日历订阅须登录账号"))?;
@@ -108,7 +109,7 @@ impl App {
 
     /// The calendar behind a secret link, read with its account's access as it is now: a
     /// stopped link, or a disabled account, reads nothing.
-    pub async fn calendar_by_link(&self, token: &str) -> Result<Vec<CalendarEntry>> {
+    pub async fn calendar_by_link(self, token: &str) -> Result<Vec<CalendarEntry>> {
         let db = self.store.db();
         let id = store::feed_account(db, &secret::token_hash(token))
             .await?
@@ -123,6 +124,6 @@ impl App {
             access: dangjian_store::account::access(db, id).await?,
             client_ip: None,
         };
-        self.meeting_calendar(&actor).await
+        self.calendar(&actor).await
     }
 }

@@ -3,7 +3,8 @@
 //! missed — so that a quarter's general meeting shows once, in the quarter's last month.
 
 use super::ComplianceRow;
-use crate::{Actor, App, Result};
+use crate::meetings::MeetingCases;
+use crate::{Actor, Result};
 use chrono::Datelike;
 use dangjian_domain::meetings::{Kept, MeetingKind};
 use dangjian_domain::org::Org;
@@ -70,10 +71,10 @@ impl ComplianceCalendar {
     }
 }
 
-impl App {
+impl MeetingCases<'_> {
     /// The compliance calendar of an organization's subtree for a year.
     pub async fn compliance_calendar(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         year: i32,
@@ -83,7 +84,7 @@ impl App {
                 dangjian_domain::FieldError::new("year", "年度", "应为 2000 年至明年").into(),
             );
         }
-        let org = self.org(actor, org_id).await?;
+        let org = self.org().get(actor, org_id).await?;
         let months = self.compliance_months(actor, org_id, year, 1..=12).await?;
         // In the order the engine lists the organizations.
         let mut order: Vec<i64> = Vec::new();

@@ -2,7 +2,8 @@
 //! sessions, theme days, person-times covered, attendance rates — for any subtree and period,
 //! counted from the meeting records.
 
-use crate::{Actor, App, AppError, Result};
+use crate::meetings::MeetingCases;
+use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{Attendance, MeetingKind};
@@ -53,10 +54,10 @@ impl MeetingFigures {
     }
 }
 
-impl App {
+impl MeetingCases<'_> {
     /// The figures of a subtree's meetings held in `[from, until]`.
-    pub async fn meeting_figures(
-        &self,
+    pub async fn figures(
+        self,
         actor: &Actor,
         org_id: i64,
         (from, until): (NaiveDate, NaiveDate),
@@ -64,7 +65,7 @@ impl App {
         if from > until {
             return Err(FieldError::new("until", "截止日期", "不能早于起始日期").into());
         }
-        let org = self.org(actor, org_id).await?;
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的组织生活"));
         }
@@ -111,13 +112,13 @@ impl App {
     }
 
     /// The same figures as a spreadsheet.
-    pub async fn meeting_figures_xlsx(
-        &self,
+    pub async fn figures_xlsx(
+        self,
         actor: &Actor,
         org_id: i64,
         period: (NaiveDate, NaiveDate),
     ) -> Result<Vec<u8>> {
-        let f = self.meeting_figures(actor, org_id, period).await?;
+        let f = self.figures(actor, org_id, period).await?;
         let err = crate::roster::xlsx_error;
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();

@@ -3,6 +3,7 @@
 //! the yearly minimum (教育条例第二十条; higher for committee members by local rule), and
 //! those away from organizational life for six months (支部条例第三十一条(六)).
 
+use crate::meetings::MeetingCases;
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::learning::{StudyRules, YearOfLife};
@@ -56,14 +57,14 @@ impl MemberLife {
     }
 }
 
-impl App {
+impl MeetingCases<'_> {
     /// The year of each member of an organization (its own members, not its subtree's).
-    pub async fn member_life(&self, actor: &Actor, org_id: i64, year: i32) -> Result<MemberLife> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn member_life(self, actor: &Actor, org_id: i64, year: i32) -> Result<MemberLife> {
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织党员的组织生活情况"));
         }
-        let (from, end) = Self::year_span(year)?;
+        let (from, end) = App::year_span(year)?;
         let today = self.today();
         let through = end.min(today);
         let db = self.store.db();
@@ -77,7 +78,7 @@ impl App {
         let years = store::years_of_life(db, &ids, (from, through)).await?;
         let seated = dangjian_store::position::seated(db, &ids).await?;
         // Judged by the rule in force at the year's end, or today.
-        let rules = self.settings().await?.on(through).study();
+        let rules = self.settings().current().await?.on(through).study();
         let mut members: Vec<MemberYear> = people
             .into_iter()
             .map(|r| {

@@ -3,9 +3,10 @@
 //! against the rules of organizational life — read from the records, nothing typed twice.
 
 use super::{ComplianceRow, HeartTalks, MeetingView, MemberLife};
+use crate::meetings::MeetingCases;
 use crate::org::CommitteeSeat;
 use crate::people::PeopleQuery;
-use crate::{Actor, App, AppError, Result, docx::Document};
+use crate::{Actor, AppError, Result, docx::Document};
 use chrono::Datelike;
 use dangjian_domain::ledgers::LedgerItem;
 use dangjian_domain::meetings::{Attendance, Kept};
@@ -161,10 +162,10 @@ impl MeetingView {
     }
 }
 
-impl App {
+impl MeetingCases<'_> {
     /// The record book of an organization for a year.
-    pub async fn record_book(&self, actor: &Actor, org_id: i64, year: i32) -> Result<RecordBook> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn record_book(self, actor: &Actor, org_id: i64, year: i32) -> Result<RecordBook> {
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的工作记录本"));
         }
@@ -180,7 +181,7 @@ impl App {
         .await?;
         let mut meetings = Vec::with_capacity(own.len());
         for m in own {
-            meetings.push(self.meeting(actor, m.id).await?);
+            meetings.push(self.get(actor, m.id).await?);
         }
         let last_month = if year == today.year() {
             today.month()
@@ -194,7 +195,8 @@ impl App {
             rows.retain(|r| r.org_id == org.id);
         }
         let members = self
-            .people(
+            .people()
+            .list(
                 actor,
                 &PeopleQuery {
                     under: Some(org.id),
@@ -214,7 +216,7 @@ impl App {
         Ok(RecordBook {
             talks: self.heart_talks(actor, org_id, year).await?,
             life: self.member_life(actor, org_id, year).await?,
-            committee: self.committee(actor, &org).await?,
+            committee: self.org().committee(actor, &org).await?,
             members,
             meetings,
             months,
@@ -224,7 +226,7 @@ impl App {
     }
 
     /// The record book as a Word file in the customary layout.
-    pub async fn record_book_docx(&self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<u8>> {
+    pub async fn record_book_docx(self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<u8>> {
         let book = self.record_book(actor, org_id, year).await?;
         let mut doc = Document::new()
             .title(&format!("{}工作记录本（{}年度）", book.org.name, book.year))
@@ -345,13 +347,14 @@ impl App {
             doc = doc.heading(heading).para(&note);
         }
         let bytes = doc.into_bytes()?;
-        self.record_download(
-            actor,
-            ("record_book.download", "org", Some(book.org.id)),
-            Some(book.org.path.as_str()),
-            serde_json::json!({ "year": book.year, "members": book.members.len() }),
-        )
-        .await?;
+        self.audit()
+            .record_download(
+                actor,
+                ("record_book.download", "org", Some(book.org.id)),
+                Some(book.org.path.as_str()),
+                serde_json::json!({ "year": book.year, "members": book.members.len() }),
+            )
+            .await?;
         Ok(bytes)
     }
 }

@@ -1,7 +1,8 @@
 //! Heart talks (谈心谈话): who talked with whom, when, and a short record; and the members of
 //! an organization nobody has talked with this year, as the gap the rule asks to close.
 
-use crate::{Actor, App, AppError, Result};
+use crate::meetings::MeetingCases;
+use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{HEART_TALK_EVERY_MONTHS, HeartTalk, period_of};
@@ -36,10 +37,10 @@ pub struct HeartTalks {
     pub may_write: bool,
 }
 
-impl App {
+impl MeetingCases<'_> {
     /// Records a talk between two people of an organization the actor keeps records for.
     pub async fn record_heart_talk(
-        &self,
+        self,
         actor: &Actor,
         org_id: i64,
         talk: HeartTalk,
@@ -64,7 +65,7 @@ impl App {
             org_id: org.id,
             org_path: org.path.clone(),
             talk,
-            recorded_by_name: self.answerable_name(actor).await?,
+            recorded_by_name: self.development().answerable_name(actor).await?,
             created_at: self.now_ms(),
         };
         let tx = self.store.begin_write().await?;
@@ -88,8 +89,8 @@ impl App {
     }
 
     /// The talks of an organization's subtree in a year, newest first.
-    pub async fn heart_talks(&self, actor: &Actor, org_id: i64, year: i32) -> Result<HeartTalks> {
-        let org = self.org(actor, org_id).await?;
+    pub async fn heart_talks(self, actor: &Actor, org_id: i64, year: i32) -> Result<HeartTalks> {
+        let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的谈心谈话"));
         }

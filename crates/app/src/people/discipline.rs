@@ -1,7 +1,8 @@
 //! Recording party discipline (党纪处分) on members, and reading it where it matters: a member
 //! under 留党察看 may not sponsor a candidate (细则第十四条).
 
-use crate::{Actor, App, AppError, Result};
+use crate::people::PeopleCases;
+use crate::{Actor, AppError, Result};
 use dangjian_domain::people::discipline::Discipline;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::discipline as store;
@@ -9,13 +10,9 @@ pub use dangjian_store::discipline::StoredDiscipline;
 use dangjian_store::people as people_store;
 use serde_json::json;
 
-impl App {
+impl PeopleCases<'_> {
     /// A person's sanctions, oldest first, within the actor's scope.
-    pub async fn disciplines(
-        &self,
-        actor: &Actor,
-        person_id: i64,
-    ) -> Result<Vec<StoredDiscipline>> {
+    pub async fn disciplines(self, actor: &Actor, person_id: i64) -> Result<Vec<StoredDiscipline>> {
         let db = self.store.db();
         people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?
@@ -25,13 +22,13 @@ impl App {
 
     /// Whether the actor may record a sanction on people of `path`: decided by the branch and
     /// approved above it, it is recorded by the higher committee or the organization department.
-    pub fn may_discipline(&self, actor: &Actor, path: &dangjian_domain::org::OrgPath) -> bool {
+    pub fn may_discipline(self, actor: &Actor, path: &dangjian_domain::org::OrgPath) -> bool {
         actor.approves_above(path)
     }
 
     /// Records a sanction on a member.
     pub async fn record_discipline(
-        &self,
+        self,
         actor: &Actor,
         person_id: i64,
         discipline: Discipline,
@@ -73,7 +70,7 @@ impl App {
 
     /// Of some people, those under 留党察看 on `day`.
     pub(crate) async fn on_probation_discipline(
-        &self,
+        self,
         ids: &[i64],
         day: chrono::NaiveDate,
     ) -> Result<Vec<i64>> {

@@ -91,24 +91,29 @@ pub struct Tree {
 pub async fn tree(app: &App) -> Tree {
     let console = Actor::console();
     let root = app
+        .org()
         .found_root(&console, new_org("示范大学党委", "committee"))
         .await
         .unwrap();
     let admin = signed_actor(app, "orgdept", "org_department", Some(root.id)).await;
     let gb = app
-        .found_org(&admin, root.id, new_org("机械学院党总支", "general_branch"))
+        .org()
+        .found(&admin, root.id, new_org("机械学院党总支", "general_branch"))
         .await
         .unwrap();
     let branch_a = app
-        .found_org(&admin, gb.id, new_org("教工第一党支部", "branch"))
+        .org()
+        .found(&admin, gb.id, new_org("教工第一党支部", "branch"))
         .await
         .unwrap();
     let branch_b = app
-        .found_org(&admin, gb.id, new_org("学生第一党支部", "branch"))
+        .org()
+        .found(&admin, gb.id, new_org("学生第一党支部", "branch"))
         .await
         .unwrap();
     let direct = app
-        .found_org(&admin, root.id, new_org("图书馆党支部", "branch"))
+        .org()
+        .found(&admin, root.id, new_org("图书馆党支部", "branch"))
         .await
         .unwrap();
     Tree {
@@ -126,15 +131,21 @@ pub const PASSWORD: &str = "Test-Pass-2026";
 pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<i64>) -> Actor {
     let console = Actor::console();
     let (account, _) = app
-        .create_account(&console, username, username, Some(PASSWORD), true)
+        .accounts()
+        .create(&console, username, username, Some(PASSWORD), true)
         .await
         .unwrap();
-    app.grant(&console, account.id, role, org).await.unwrap();
+    app.accounts()
+        .grant(&console, account.id, role, org)
+        .await
+        .unwrap();
     let signed = app
+        .accounts()
         .sign_in(username, PASSWORD, &Default::default())
         .await
         .unwrap_or_else(|e| panic!("{username}: {e}"));
-    app.session(&signed.token, &Default::default())
+    app.accounts()
+        .session(&signed.token, &Default::default())
         .await
         .unwrap()
         .actor
@@ -145,23 +156,27 @@ pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<i64
 /// their session would give.
 pub async fn activated_actor(app: &App, input: &PersonInput) -> Actor {
     let issued = app
+        .accounts()
         .issue_activation_code(&Actor::console(), &input.staff_no)
         .await
         .unwrap_or_else(|e| panic!("{}: {e}", input.name));
-    app.activate_account(
-        &input.name,
-        &input.national_id,
-        (&input.staff_no, &issued.code),
-        PASSWORD,
-        None,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{}: {e}", input.name));
+    app.accounts()
+        .activate_account(
+            &input.name,
+            &input.national_id,
+            (&input.staff_no, &issued.code),
+            PASSWORD,
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", input.name));
     let signed = app
+        .accounts()
         .sign_in(&input.staff_no, PASSWORD, &Default::default())
         .await
         .unwrap();
-    app.session(&signed.token, &Default::default())
+    app.accounts()
+        .session(&signed.token, &Default::default())
         .await
         .unwrap()
         .actor
@@ -196,7 +211,8 @@ pub async fn add_members(
     let mut ids = Vec::new();
     for (i, name) in (0u32..).zip(names) {
         let p = app
-            .add_person(
+            .people()
+            .add(
                 admin,
                 org_id,
                 None,
@@ -240,15 +256,16 @@ pub async fn branch_of_three(
         sequence,
     )
     .await;
-    app.appoint(
-        &admin,
-        tree.branch_a.id,
-        ids[0],
-        dangjian_domain::org::Position::Secretary,
-        chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-    )
-    .await
-    .unwrap();
+    app.org()
+        .appoint(
+            &admin,
+            tree.branch_a.id,
+            ids[0],
+            dangjian_domain::org::Position::Secretary,
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        )
+        .await
+        .unwrap();
     (admin, secretary, ids)
 }
 
@@ -272,14 +289,16 @@ pub async fn held_theme_day(
     )
     .unwrap();
     let m = app
-        .plan_meeting(secretary, tree.branch_a.id, plan)
+        .meetings()
+        .plan(secretary, tree.branch_a.id, plan)
         .await
         .unwrap();
     let roll: Vec<_> = ids
         .iter()
         .map(|p| (*p, Attendance::Present, String::new()))
         .collect();
-    app.hold_meeting(secretary, m.id, &roll, ("学习交流", ""))
+    app.meetings()
+        .hold(secretary, m.id, &roll, ("学习交流", ""))
         .await
         .unwrap()
 }
@@ -293,10 +312,12 @@ pub async fn demo_admin(app: &App) -> Actor {
 /// An account whose password is `PASSWORD` (the demo's, or one a test made), signed in.
 pub async fn demo_actor(app: &App, username: &str) -> Actor {
     let signed = app
+        .accounts()
         .sign_in(username, PASSWORD, &Default::default())
         .await
         .unwrap_or_else(|e| panic!("{username}: {e}"));
-    app.session(&signed.token, &Default::default())
+    app.accounts()
+        .session(&signed.token, &Default::default())
         .await
         .unwrap()
         .actor

@@ -66,7 +66,11 @@ pub(crate) async fn search(
         from_ms: q.from,
         to_ms: q.to,
     };
-    let page = st.app.audit_search(&caller.actor, &filter, paging).await?;
+    let page = st
+        .app
+        .audit()
+        .search(&caller.actor, &filter, paging)
+        .await?;
     Ok(Json(List {
         total: page.total,
         items: page

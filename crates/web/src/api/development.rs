@@ -86,7 +86,7 @@ pub(crate) async fn get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<DevelopmentView>, ApiError> {
-    let v = st.app.development(&caller.actor, id).await?;
+    let v = st.app.development().of_person(&caller.actor, id).await?;
     Ok(Json(DevelopmentView {
         stage: v.stage.code().to_owned(),
         ended: v.ended,
@@ -174,6 +174,7 @@ pub(crate) async fn record(
         .collect::<Result<Vec<_>, _>>()?;
     let stored = st
         .app
+        .development()
         .record_step(
             &caller.actor,
             id,
@@ -230,7 +231,7 @@ pub(crate) async fn due(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<List<BoardRowView>>, ApiError> {
-    let board = st.app.development_board(&caller.actor, id).await?;
+    let board = st.app.development().board(&caller.actor, id).await?;
     Ok(Json(List {
         total: board.due.len() as u64,
         items: board.due.into_iter().map(BoardRowView::from).collect(),

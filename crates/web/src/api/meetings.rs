@@ -105,7 +105,7 @@ pub(crate) struct MeetingRecord {
 }
 
 async fn record(st: &AppState, caller: &Caller, id: i64) -> Result<MeetingRecord, ApiError> {
-    let v = st.app.meeting(&caller.actor, id).await?;
+    let v = st.app.meetings().get(&caller.actor, id).await?;
     Ok(MeetingRecord {
         meeting: v.meeting.into(),
         attendance: v
@@ -139,7 +139,7 @@ pub(crate) async fn list(
     Query(q): Query<YearParams>,
 ) -> Result<Json<List<MeetingView>>, ApiError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let items = st.app.meetings_of(&caller.actor, id, year).await?;
+    let items = st.app.meetings().of_org(&caller.actor, id, year).await?;
     Ok(Json(List {
         total: items.len() as u64,
         items: items.into_iter().map(MeetingView::from).collect(),
@@ -184,7 +184,7 @@ pub(crate) async fn plan(
     )
     .map_err(AppError::from)?
     .with_study_hours(StudyHours::checked(b.study_hours).map_err(AppError::from)?);
-    let m = st.app.plan_meeting(&caller.actor, id, plan).await?;
+    let m = st.app.meetings().plan(&caller.actor, id, plan).await?;
     Ok((StatusCode::CREATED, Json(m.into())))
 }
 
@@ -236,7 +236,8 @@ pub(crate) async fn hold(
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     st.app
-        .hold_meeting(&caller.actor, id, &roll, (&b.minutes, &b.resolutions))
+        .meetings()
+        .hold(&caller.actor, id, &roll, (&b.minutes, &b.resolutions))
         .await?;
     Ok(Json(record(&st, &caller, id).await?))
 }
@@ -251,7 +252,7 @@ pub(crate) async fn lock(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<MeetingRecord>, ApiError> {
-    st.app.lock_meeting(&caller.actor, id).await?;
+    st.app.meetings().lock(&caller.actor, id).await?;
     Ok(Json(record(&st, &caller, id).await?))
 }
 
@@ -271,7 +272,11 @@ pub(crate) async fn correct(
     super::InScope(id, _): super::InScope<super::MeetingNamed>,
     ApiJson(b): ApiJson<CorrectionBody>,
 ) -> Result<(StatusCode, Json<CorrectionView>), ApiError> {
-    let c = st.app.correct_meeting(&caller.actor, id, &b.text).await?;
+    let c = st
+        .app
+        .meetings()
+        .correct(&caller.actor, id, &b.text)
+        .await?;
     Ok((StatusCode::CREATED, Json(c.into())))
 }
 
@@ -294,7 +299,7 @@ pub(crate) async fn check_ins(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<(StatusCode, Json<List<CheckInCodeView>>), ApiError> {
-    let codes = st.app.issue_check_ins(&caller.actor, id).await?;
+    let codes = st.app.meetings().issue_check_ins(&caller.actor, id).await?;
     Ok((
         StatusCode::CREATED,
         Json(List {
@@ -347,7 +352,7 @@ pub(crate) async fn compliance(
         Some(m) => chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
             .map_err(|_| AppError::from(FieldError::new("month", "月份", "应为 YYYY-MM")))?,
     };
-    let rows = st.app.compliance(&caller.actor, id, day).await?;
+    let rows = st.app.meetings().compliance(&caller.actor, id, day).await?;
     Ok(Json(List {
         total: rows.len() as u64,
         items: rows
@@ -423,7 +428,11 @@ pub(crate) async fn talks(
     Query(q): Query<YearParams>,
 ) -> Result<Json<TalksView>, ApiError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let t = st.app.heart_talks(&caller.actor, id, year).await?;
+    let t = st
+        .app
+        .meetings()
+        .heart_talks(&caller.actor, id, year)
+        .await?;
     Ok(Json(TalksView {
         total: t.talks.len() as u64,
         items: t.talks.into_iter().map(TalkView::from).collect(),
@@ -460,7 +469,11 @@ pub(crate) async fn record_talk(
         &b.summary,
     )
     .map_err(AppError::from)?;
-    let view = st.app.record_heart_talk(&caller.actor, id, talk).await?;
+    let view = st
+        .app
+        .meetings()
+        .record_heart_talk(&caller.actor, id, talk)
+        .await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
@@ -489,7 +502,8 @@ pub(crate) async fn figures(
         .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
     let f = st
         .app
-        .meeting_figures(&caller.actor, id, (from, q.until.unwrap_or(today)))
+        .meetings()
+        .figures(&caller.actor, id, (from, q.until.unwrap_or(today)))
         .await?;
     let items: Vec<KindFiguresView> = f
         .rows()
@@ -569,7 +583,11 @@ pub(crate) async fn member_life(
     Query(q): Query<YearParams>,
 ) -> Result<Json<MemberLifeView>, ApiError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let l = st.app.member_life(&caller.actor, id, year).await?;
+    let l = st
+        .app
+        .meetings()
+        .member_life(&caller.actor, id, year)
+        .await?;
     let items: Vec<MemberYearView> = l
         .members
         .into_iter()
@@ -639,7 +657,11 @@ pub(crate) async fn compliance_calendar(
     Query(q): Query<YearParams>,
 ) -> Result<Json<ComplianceCalendarView>, ApiError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let c = st.app.compliance_calendar(&caller.actor, id, year).await?;
+    let c = st
+        .app
+        .meetings()
+        .compliance_calendar(&caller.actor, id, year)
+        .await?;
     let codes = |kinds: &[MeetingKind]| kinds.iter().map(|k| k.code().to_owned()).collect();
     let missed = c.missed();
     let items: Vec<CalendarRowView> = c

@@ -104,7 +104,7 @@ pub(crate) async fn list(
         }
     };
     let under = match q.under {
-        Some(id) => Some(st.app.org(&caller.actor, id).await?.path),
+        Some(id) => Some(st.app.org().get(&caller.actor, id).await?.path),
         None => None,
     };
     let filter = OrgFilter {
@@ -115,7 +115,7 @@ pub(crate) async fn list(
         sort,
         descending,
     };
-    let page = st.app.orgs(&caller.actor, &filter, paging).await?;
+    let page = st.app.org().list(&caller.actor, &filter, paging).await?;
     Ok(Json(List {
         total: page.total,
         items: page.items.into_iter().map(OrgView::from).collect(),
@@ -130,7 +130,7 @@ pub(crate) async fn get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<OrgView>, ApiError> {
-    Ok(Json(st.app.org(&caller.actor, id).await?.into()))
+    Ok(Json(st.app.org().get(&caller.actor, id).await?.into()))
 }
 
 /// The direct sub-organizations of an organization.
@@ -141,8 +141,8 @@ pub(crate) async fn children(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<List<OrgView>>, ApiError> {
-    st.app.org(&caller.actor, id).await?;
-    let children = st.app.org_children(&caller.actor, id, None).await?;
+    st.app.org().get(&caller.actor, id).await?;
+    let children = st.app.org().children(&caller.actor, id, None).await?;
     Ok(Json(List {
         total: children.len() as u64,
         items: children.into_iter().map(OrgView::from).collect(),
@@ -178,7 +178,7 @@ pub(crate) async fn create(
         st.app.clock().today(),
     )
     .map_err(|e| ApiError(e.into()))?;
-    let org = st.app.found_org(&caller.actor, b.parent_id, new).await?;
+    let org = st.app.org().found(&caller.actor, b.parent_id, new).await?;
     Ok((StatusCode::CREATED, Json(org.into())))
 }
 
@@ -211,12 +211,12 @@ pub(crate) async fn tree(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<TreeQuery>,
 ) -> Result<Json<List<PastOrgView>>, ApiError> {
-    let root = st.app.org(&caller.actor, id).await?;
+    let root = st.app.org().get(&caller.actor, id).await?;
     let day =
         dangjian_domain::people::parse_date(q.as_of.as_deref().unwrap_or(""), "as_of", "历史日期")
             .map_err(|e| ApiError(e.into()))?
             .unwrap_or_else(|| st.app.clock().today());
-    let rows = st.app.org_tree_on(&caller.actor, &root, day).await?;
+    let rows = st.app.org().tree_on(&caller.actor, &root, day).await?;
     Ok(Json(List {
         total: rows.len() as u64,
         items: rows
@@ -268,8 +268,8 @@ pub(crate) async fn committee(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<List<SeatView>>, ApiError> {
-    let org = st.app.org(&caller.actor, id).await?;
-    let committee = st.app.committee(&caller.actor, &org).await?;
+    let org = st.app.org().get(&caller.actor, id).await?;
+    let committee = st.app.org().committee(&caller.actor, &org).await?;
     Ok(Json(List {
         total: committee.len() as u64,
         items: committee
@@ -312,6 +312,7 @@ pub(crate) async fn appoint(
     .unwrap_or_else(|| st.app.clock().today());
     let seat = st
         .app
+        .org()
         .appoint(&caller.actor, id, b.person_id, position, start)
         .await?;
     Ok((StatusCode::CREATED, Json(SeatView::new(seat, None))))
@@ -325,7 +326,7 @@ pub(crate) async fn end_seat(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<SeatView>, ApiError> {
-    let seat = st.app.end_seat(&caller.actor, id).await?;
+    let seat = st.app.org().end_seat(&caller.actor, id).await?;
     Ok(Json(SeatView::new(seat, None)))
 }
 
@@ -356,11 +357,11 @@ pub(crate) async fn change(
 ) -> Result<Json<OrgView>, ApiError> {
     let actor = &caller.actor;
     let org = match b {
-        ChangeBody::Move { parent_id } => st.app.move_org(actor, id, parent_id).await?,
-        ChangeBody::Merge { into_id } => st.app.merge_org(actor, id, into_id).await?,
-        ChangeBody::Dissolve => st.app.dissolve_org(actor, id).await?,
+        ChangeBody::Move { parent_id } => st.app.org().move_org(actor, id, parent_id).await?,
+        ChangeBody::Merge { into_id } => st.app.org().merge(actor, id, into_id).await?,
+        ChangeBody::Dissolve => st.app.org().dissolve(actor, id).await?,
         ChangeBody::Split { name, person_ids } => {
-            st.app.split_org(actor, id, &name, &person_ids).await?
+            st.app.org().split(actor, id, &name, &person_ids).await?
         }
     };
     Ok(Json(org.into()))
@@ -415,7 +416,7 @@ pub(crate) async fn ledgers(
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&st.app.clock().today()));
-    let l = st.app.ledgers(&caller.actor, id, year).await?;
+    let l = st.app.ledgers().of_org(&caller.actor, id, year).await?;
     Ok(Json(LedgersView {
         year: l.year,
         gaps: l.gap_count(),

@@ -181,7 +181,7 @@ async fn list_people(
         per_page: params.per_page,
     }
     .paging()?;
-    let page = st.app.people(&caller.actor, &query, paging).await?;
+    let page = st.app.people().list(&caller.actor, &query, paging).await?;
     Ok(Json(List {
         total: page.total,
         items: page.items.into_iter().map(PersonView::from).collect(),
@@ -244,7 +244,7 @@ pub(crate) async fn get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<PersonDetail>, ApiError> {
-    let v = st.app.person(&caller.actor, id).await?;
+    let v = st.app.people().get(&caller.actor, id).await?;
     Ok(Json(PersonDetail {
         person: PersonView::of(v.person, Some(v.org.name)),
         group_name: v.group.map(|g| g.name),
@@ -340,7 +340,8 @@ pub(crate) async fn create(
         .ok_or_else(|| bad("org_id", "所在党支部", "不能为空"))?;
     let p = st
         .app
-        .add_person(&caller.actor, org_id, b.group_id, &b.input())
+        .people()
+        .add(&caller.actor, org_id, b.group_id, &b.input())
         .await?;
     Ok((StatusCode::CREATED, Json(PersonView::of(p, None))))
 }
@@ -359,7 +360,8 @@ pub(crate) async fn update(
         .ok_or_else(|| bad("version", "版本", "不能为空：请带上读取时的 version"))?;
     let p = st
         .app
-        .edit_person(&caller.actor, id, version, b.group_id, &b.input())
+        .people()
+        .edit(&caller.actor, id, version, b.group_id, &b.input())
         .await?;
     Ok(Json(PersonView::of(p, None)))
 }
@@ -418,6 +420,7 @@ pub(crate) async fn start_transfer(
 ) -> Result<(StatusCode, Json<TransferView>), ApiError> {
     let t = st
         .app
+        .people()
         .start_transfer(
             &caller.actor,
             id,
@@ -438,7 +441,11 @@ pub(crate) async fn receive_transfer(
     Path(id): Path<i64>,
 ) -> Result<Json<TransferView>, ApiError> {
     Ok(Json(
-        st.app.receive_transfer(&caller.actor, id).await?.into(),
+        st.app
+            .people()
+            .receive_transfer(&caller.actor, id)
+            .await?
+            .into(),
     ))
 }
 
@@ -457,6 +464,6 @@ pub(crate) async fn dashboard(
     caller: Caller,
     ApiQuery(q): ApiQuery<DashboardParams>,
 ) -> Result<Json<dangjian_app::insight::Dashboard>, ApiError> {
-    let d = st.app.dashboard(&caller.actor, q.under).await?;
+    let d = st.app.insight().dashboard(&caller.actor, q.under).await?;
     Ok(Json(d.as_ref().clone()))
 }

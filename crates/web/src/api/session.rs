@@ -41,7 +41,7 @@ pub(crate) struct GrantView {
 }
 
 async fn user_of(st: &AppState, actor: &Actor, account: &Account) -> Result<User, ApiError> {
-    let grants = st.app.own_account(actor).await?.grants;
+    let grants = st.app.accounts().own(actor).await?.grants;
     Ok(User {
         id: account.id,
         username: account.username.clone(),
@@ -70,6 +70,7 @@ pub(crate) async fn sign_in(
 ) -> Result<Response, ApiError> {
     let signed = st
         .app
+        .accounts()
         .sign_in(&body.username, &body.password, &client)
         .await?;
     let actor = Actor {
@@ -92,7 +93,7 @@ pub(crate) async fn sign_out(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     if let Some(token) = &caller.session_token {
-        st.app.sign_out(token, &caller.actor).await?;
+        st.app.accounts().sign_out(token, &caller.actor).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, StatusCode::NO_CONTENT).into_response())

@@ -59,7 +59,7 @@ pub(crate) async fn list(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<Json<List<TokenView>>, ApiError> {
-    let tokens = st.app.api_tokens(&caller.actor).await?;
+    let tokens = st.app.accounts().api_tokens(&caller.actor).await?;
     Ok(Json(List {
         total: tokens.len() as u64,
         items: tokens.into_iter().map(TokenView::from).collect(),
@@ -76,6 +76,7 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<NewToken>), ApiError> {
     let (token, secret) = st
         .app
+        .accounts()
         .create_api_token(&caller.actor, &b.name, b.days)
         .await?;
     Ok((
@@ -95,6 +96,9 @@ pub(crate) async fn revoke(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    st.app.revoke_api_token(&caller.actor, id).await?;
+    st.app
+        .accounts()
+        .revoke_api_token(&caller.actor, id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

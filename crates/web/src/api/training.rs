@@ -87,7 +87,7 @@ pub(crate) async fn list(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<Json<List<ClassView>>, ApiError> {
-    let rows = st.app.training_classes(&caller.actor).await?;
+    let rows = st.app.development().training_classes(&caller.actor).await?;
     Ok(Json(List {
         total: rows.len() as u64,
         items: rows
@@ -127,8 +127,16 @@ pub(crate) async fn create(
     })?;
     let plan = ClassPlan::parse(&b.name, audience, (b.starts_on, b.ends_on), b.hours)
         .map_err(AppError::from)?;
-    let class = st.app.create_class(&caller.actor, b.org_id, plan).await?;
-    let view = st.app.training_class(&caller.actor, class.id).await?;
+    let class = st
+        .app
+        .development()
+        .create_class(&caller.actor, b.org_id, plan)
+        .await?;
+    let view = st
+        .app
+        .development()
+        .training_class(&caller.actor, class.id)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(class_view(view.class, view.org_name, 0, 0)),
@@ -144,7 +152,11 @@ pub(crate) async fn get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<ClassDetail>, ApiError> {
-    let v = st.app.training_class(&caller.actor, id).await?;
+    let v = st
+        .app
+        .development()
+        .training_class(&caller.actor, id)
+        .await?;
     let certified = v
         .trainees
         .iter()
@@ -176,7 +188,10 @@ pub(crate) async fn enrol(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<EnrolBody>,
 ) -> Result<(StatusCode, Json<ClassDetail>), ApiError> {
-    st.app.enrol(&caller.actor, id, &b.person_ids).await?;
+    st.app
+        .development()
+        .enrol(&caller.actor, id, &b.person_ids)
+        .await?;
     let Json(detail) = get(State(st), caller, Path(id)).await?;
     Ok((StatusCode::CREATED, Json(detail)))
 }
@@ -203,9 +218,14 @@ pub(crate) async fn result(
         .ok_or_else(|| AppError::from(FieldError::new("exam", "考试结果", "不是可选的考试结果")))?;
     let t = st
         .app
+        .development()
         .record_training_result(&caller.actor, id, person_id, (b.hours, exam))
         .await?;
-    let v = st.app.training_class(&caller.actor, id).await?;
+    let v = st
+        .app
+        .development()
+        .training_class(&caller.actor, id)
+        .await?;
     let (name, org_name) = v
         .trainees
         .into_iter()
@@ -228,6 +248,10 @@ pub(crate) async fn document(
     Path((id, document)): Path<(i64, String)>,
 ) -> Result<Response, ApiError> {
     let doc = DevelopmentDocument::parse(&document).ok_or(AppError::NotFound)?;
-    let (name, bytes) = st.app.development_document(&caller.actor, id, doc).await?;
+    let (name, bytes) = st
+        .app
+        .development()
+        .document(&caller.actor, id, doc)
+        .await?;
     Ok(crate::pages::download_docx(&name, &document, bytes))
 }

@@ -47,10 +47,11 @@ async fn account_page(
     notice: Option<&str>,
 ) -> Result<AccountPage, PageError> {
     let actor = viewer.actor();
-    let detail = st.app.own_account(actor).await?;
+    let detail = st.app.accounts().own(actor).await?;
     let now = st.app.clock().now();
     let tokens = st
         .app
+        .accounts()
         .api_tokens(actor)
         .await?
         .into_iter()
@@ -115,6 +116,7 @@ pub(crate) async fn create_token(
 ) -> Result<Response, PageError> {
     match st
         .app
+        .accounts()
         .create_api_token(viewer.actor(), &f.name, f.days)
         .await
     {
@@ -136,7 +138,10 @@ pub(crate) async fn revoke_token(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    st.app.revoke_api_token(viewer.actor(), id).await?;
+    st.app
+        .accounts()
+        .revoke_api_token(viewer.actor(), id)
+        .await?;
     Ok(Redirect::to("/account?notice=token_revoked"))
 }
 
@@ -171,6 +176,7 @@ pub(crate) async fn change_password(
 ) -> Result<Response, PageError> {
     let result = st
         .app
+        .accounts()
         .change_password(
             viewer.actor(),
             &f.current_password,

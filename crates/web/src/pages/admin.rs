@@ -76,7 +76,7 @@ async fn accounts_page(
     shown: Shown,
 ) -> Result<AccountsPage, PageError> {
     let paging = Paging::parse(q.page, None).unwrap_or_default();
-    let page = st.app.accounts(viewer.actor(), &q.q, paging).await?;
+    let page = st.app.accounts().list(viewer.actor(), &q.q, paging).await?;
     let (prev, next) = pager("/admin/accounts", &[("q", q.q.clone())], paging, page.total);
     Ok(AccountsPage {
         chrome: Chrome::new(viewer, "账号与授权", "accounts"),
@@ -115,7 +115,8 @@ pub(crate) async fn create_account(
 ) -> Result<Response, PageError> {
     match st
         .app
-        .create_account(viewer.actor(), &f.username, &f.display_name, None, false)
+        .accounts()
+        .create(viewer.actor(), &f.username, &f.display_name, None, false)
         .await
     {
         Ok((account, password)) => Ok(accounts_page(
@@ -155,6 +156,7 @@ pub(crate) async fn issue_activation_code(
 ) -> Result<Response, PageError> {
     let (shown, status) = match st
         .app
+        .accounts()
         .issue_activation_code(viewer.actor(), &f.staff_no)
         .await
     {
@@ -210,8 +212,8 @@ async fn account_page(
     new_password: Option<String>,
     notice: Option<&str>,
 ) -> Result<AccountPage, PageError> {
-    let detail = st.app.account(viewer.actor(), id).await?;
-    let orgs = st.app.org_choices(viewer.actor(), "").await?;
+    let detail = st.app.accounts().get(viewer.actor(), id).await?;
+    let orgs = st.app.accounts().org_choices(viewer.actor(), "").await?;
     Ok(AccountPage {
         chrome: Chrome::new(viewer, detail.account.display_name.clone(), "accounts")
             .with_notice(notice),
@@ -265,6 +267,7 @@ pub(crate) async fn grant(
     let result = match org_id {
         Ok(org_id) => st
             .app
+            .accounts()
             .grant(viewer.actor(), id, &f.role, org_id)
             .await
             .map(|_| ()),
@@ -285,7 +288,7 @@ pub(crate) async fn revoke_grant(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    let owner = st.app.revoke_grant(viewer.actor(), id).await?;
+    let owner = st.app.accounts().revoke_grant(viewer.actor(), id).await?;
     Ok(Redirect::to(&format!(
         "/admin/accounts/{owner}?notice=revoked"
     )))
@@ -296,7 +299,7 @@ pub(crate) async fn reset_password(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<AccountPage, PageError> {
-    let password = st.app.reset_password(viewer.actor(), id).await?;
+    let password = st.app.accounts().reset_password(viewer.actor(), id).await?;
     account_page(
         &st,
         &viewer,
@@ -333,6 +336,7 @@ async fn set_disabled(
 ) -> Result<Response, PageError> {
     match st
         .app
+        .accounts()
         .set_account_disabled(viewer.actor(), id, disabled)
         .await
     {
@@ -413,7 +417,7 @@ async fn show(
     if !viewer.actor().access.can(keeper.action) {
         return Err(PageError(AppError::Forbidden(keeper.refusal)));
     }
-    let current = st.app.settings().await?;
+    let current = st.app.settings().current().await?;
     Ok(SettingsPage {
         chrome: Chrome::new(viewer, keeper.title, keeper.menu_key).with_notice(notice),
         action: keeper.url,
@@ -434,7 +438,7 @@ async fn save(
         .filter_map(|s| f.get(s.key).map(|v| (s.key, v.as_str())))
         .collect();
     // Who may, then every value, then all or nothing: the app decides, the page shows why.
-    match st.app.update_settings(viewer.actor(), &values).await {
+    match st.app.settings().update(viewer.actor(), &values).await {
         Ok(changed) => {
             let notice = if changed == 0 { "unchanged" } else { "saved" };
             Ok(Redirect::to(&format!("{}?notice={notice}", keeper.url)).into_response())

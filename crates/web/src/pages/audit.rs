@@ -110,7 +110,10 @@ pub(crate) async fn page(
         (Err(e), _) | (_, Err(e)) => error = Some(e),
     }
     let page = if error.is_none() {
-        st.app.audit_search(viewer.actor(), &filter, paging).await?
+        st.app
+            .audit()
+            .search(viewer.actor(), &filter, paging)
+            .await?
     } else {
         dangjian_domain::paging::Page {
             items: Vec::new(),

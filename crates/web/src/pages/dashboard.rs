@@ -37,7 +37,7 @@ pub(crate) async fn page(
     Query(q): Query<DashboardQuery>,
 ) -> Result<DashboardPage, PageError> {
     let actor = viewer.actor();
-    let d = st.app.dashboard(actor, q.under).await?;
+    let d = st.app.insight().dashboard(actor, q.under).await?;
     let scope_choices = super::scope_choices(&st, actor, Some(d.org.id)).await?;
     // `<` escaped so that no name typed by a user can close the script element.
     let data = serde_json::to_string(&d)
@@ -56,7 +56,11 @@ pub(crate) async fn export(
     viewer: Viewer,
     Query(q): Query<DashboardQuery>,
 ) -> Result<Response, PageError> {
-    let bytes = st.app.dashboard_xlsx(viewer.actor(), q.under).await?;
+    let bytes = st
+        .app
+        .insight()
+        .dashboard_xlsx(viewer.actor(), q.under)
+        .await?;
     Ok(super::imports::xlsx_download("党建统计.xlsx", bytes))
 }
 
@@ -76,6 +80,9 @@ pub(crate) async fn set_students(
         f.students.trim().parse::<u64>().map_err(|_| {
             PageError(FieldError::new("students", "在校学生数", "应为非负整数").into())
         })?;
-    st.app.set_students(viewer.actor(), id, students).await?;
+    st.app
+        .insight()
+        .set_students(viewer.actor(), id, students)
+        .await?;
     Ok(Redirect::to(&format!("/orgs/{id}?notice=students_saved")))
 }

@@ -72,8 +72,8 @@ async fn development_page(
     notice: Option<&str>,
 ) -> Result<DevelopmentPage, AppError> {
     let actor = viewer.actor();
-    let person = st.app.person(actor, id).await?;
-    let v = st.app.development(actor, id).await?;
+    let person = st.app.people().get(actor, id).await?;
+    let v = st.app.development().of_person(actor, id).await?;
     let full_members = if v.may_record {
         let query = PeopleQuery {
             under: Some(person.org.id),
@@ -82,7 +82,8 @@ async fn development_page(
         };
         let paging = Paging::parse(Some(1), Some(200)).unwrap_or_default();
         st.app
-            .people(actor, &query, paging)
+            .people()
+            .list(actor, &query, paging)
             .await?
             .items
             .into_iter()
@@ -94,6 +95,7 @@ async fn development_page(
     };
     let voters = if v.may_record {
         st.app
+            .development()
             .voters(actor, person.org.id, st.app.clock().today())
             .await?
     } else {
@@ -118,10 +120,14 @@ async fn development_page(
         outcomes: ConfirmationOutcome::ALL,
         today: st.app.clock().today().to_string(),
         refused: None,
-        training: st.app.person_training(actor, id).await?,
-        reports: st.app.person_thought_reports(actor, id).await?,
+        training: st.app.development().person_training(actor, id).await?,
+        reports: st
+            .app
+            .development()
+            .person_thought_reports(actor, id)
+            .await?,
         documents: DevelopmentDocument::ALL,
-        policies: st.app.step_policies().await?,
+        policies: st.app.development().step_policies().await?,
         upload_refused: None,
     })
 }
@@ -262,7 +268,10 @@ pub(crate) async fn record(
     let fields = Fields(serde_urlencoded::from_bytes(&body).unwrap_or_default());
     let result = async {
         let input = fields.input()?;
-        st.app.record_step(viewer.actor(), id, input).await
+        st.app
+            .development()
+            .record_step(viewer.actor(), id, input)
+            .await
     }
     .await;
     match result {
@@ -305,13 +314,13 @@ pub(crate) async fn board(
     Query(q): Query<BoardQuery>,
 ) -> Result<BoardPage, PageError> {
     let actor = viewer.actor();
-    let org = st.app.org(actor, id).await?;
-    let board = st.app.development_board(actor, id).await?;
+    let org = st.app.org().get(actor, id).await?;
+    let board = st.app.development().board(actor, id).await?;
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&st.app.clock().today()));
-    let funnel = st.app.development_funnel(actor, id, year).await?;
-    let accountable = st.app.accountability(actor, id).await?;
+    let funnel = st.app.development().funnel(actor, id, year).await?;
+    let accountable = st.app.development().accountability(actor, id).await?;
     Ok(BoardPage {
         accountable,
         chrome: Chrome::new(&viewer, format!("{} · 发展党员", org.name), "orgs"),
@@ -339,6 +348,7 @@ async fn calendar_page(
 ) -> Result<CalendarPage, AppError> {
     let days = st
         .app
+        .development()
         .calendar_days()
         .await?
         .into_iter()
@@ -347,7 +357,7 @@ async fn calendar_page(
     Ok(CalendarPage {
         chrome: Chrome::new(viewer, "节假日安排", "orgs").with_notice(notice),
         days,
-        may_keep: st.app.may_keep_calendar(viewer.actor()),
+        may_keep: st.app.development().may_keep_calendar(viewer.actor()),
         message: None,
     })
 }
@@ -381,14 +391,17 @@ pub(crate) async fn set_calendar(
         let on = dangjian_domain::people::parse_date(&f.on, "on", "日期")?
             .ok_or_else(|| FieldError::new("on", "日期", "请填写日期"))?;
         match f.kind.as_str() {
-            "remove" => st.app.remove_calendar_day(actor, on).await,
+            "remove" => st.app.development().remove_calendar_day(actor, on).await,
             kind @ ("off" | "worked") => {
                 let note = dangjian_domain::text::single_line(&f.note, "note", "说明", 100)?;
                 let day = dangjian_domain::calendar::CalendarDay {
                     on,
                     working: kind == "worked",
                 };
-                st.app.set_calendar_day(actor, day, &note).await
+                st.app
+                    .development()
+                    .set_calendar_day(actor, day, &note)
+                    .await
             }
             _ => Err(FieldError::new("kind", "安排", "请选择放假、调休上班或删除").into()),
         }
@@ -417,7 +430,8 @@ pub(crate) async fn funnel_xlsx(
         .unwrap_or_else(|| chrono::Datelike::year(&st.app.clock().today()));
     let bytes = st
         .app
-        .development_funnel_xlsx(viewer.actor(), id, year)
+        .development()
+        .funnel_xlsx(viewer.actor(), id, year)
         .await?;
     Ok(super::imports::xlsx_download("发展党员情况.xlsx", bytes))
 }
@@ -432,7 +446,11 @@ pub(crate) async fn document(
         .strip_suffix(".docx")
         .and_then(DevelopmentDocument::parse)
         .ok_or(AppError::NotFound)?;
-    let (name, bytes) = st.app.development_document(viewer.actor(), id, doc).await?;
+    let (name, bytes) = st
+        .app
+        .development()
+        .document(viewer.actor(), id, doc)
+        .await?;
     Ok(super::download_docx(&name, doc.code(), bytes))
 }
 
@@ -457,6 +475,7 @@ pub(crate) async fn upload(
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty());
         st.app
+            .attachments()
             .upload_step_document(viewer.actor(), (id, step_id), label, &name, &bytes)
             .await
     }

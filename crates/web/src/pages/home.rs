@@ -35,9 +35,9 @@ pub(crate) async fn page(
     viewer: Viewer,
 ) -> Result<HomePage, PageError> {
     let actor = viewer.actor();
-    let detail = st.app.own_account(actor).await?;
+    let detail = st.app.accounts().own(actor).await?;
     let grants = detail.grants.iter().map(GrantRecord::describe).collect();
-    let scopes = st.app.scope_roots(actor).await?;
+    let scopes = st.app.org().scope_roots(actor).await?;
     let mut figures = Vec::new();
     if !scopes.is_empty() {
         for kind in OrgKind::ALL {
@@ -47,7 +47,8 @@ pub(crate) async fn page(
             };
             let n = st
                 .app
-                .orgs(
+                .org()
+                .list(
                     actor,
                     &filter,
                     Paging {
@@ -65,7 +66,7 @@ pub(crate) async fn page(
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             continue;
         }
-        let board = st.app.development_board(actor, org.id).await?;
+        let board = st.app.development().board(actor, org.id).await?;
         if board.due.is_empty() {
             continue;
         }
@@ -85,6 +86,6 @@ pub(crate) async fn page(
         scopes,
         figures,
         due,
-        unread: st.app.unread_notifications(actor).await?,
+        unread: st.app.notifications().unread(actor).await?,
     })
 }

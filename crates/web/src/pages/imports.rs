@@ -61,11 +61,11 @@ async fn imports_page(
         return Err(AppError::Forbidden("导入名册"));
     }
     let mut targets = Vec::new();
-    for root in st.app.scope_roots(actor).await? {
+    for root in st.app.org().scope_roots(actor).await? {
         if actor.access.can_at(Action::WriteRecords, &root.path) {
             targets.push((root.id, root.name.clone()));
             let limit = Some(super::SCOPE_CHOICES as u64);
-            for child in st.app.org_children(actor, root.id, limit).await? {
+            for child in st.app.org().children(actor, root.id, limit).await? {
                 targets.push((child.id, format!("　{}", child.name)));
             }
         }
@@ -73,7 +73,7 @@ async fn imports_page(
     Ok(ImportsPage {
         chrome: Chrome::new(viewer, "导入名册", "imports").with_notice(notice),
         targets,
-        batches: st.app.import_batches(actor).await?,
+        batches: st.app.people().import_batches(actor).await?,
         preview,
         error,
         max_rows: MAX_ROWS,
@@ -100,7 +100,7 @@ pub(crate) async fn template(
 ) -> Result<Response, PageError> {
     Ok(xlsx_download(
         "党员名册导入模板.xlsx",
-        st.app.roster_template()?,
+        st.app.people().roster_template()?,
     ))
 }
 
@@ -121,6 +121,7 @@ pub(crate) async fn upload(
             .and_then(|(_, v)| v.trim().parse::<i64>().ok())
             .ok_or_else(|| FieldError::new("org_id", "导入到", "请选择导入到哪个组织"))?;
         st.app
+            .people()
             .stage_import(viewer.actor(), org, &name, &bytes)
             .await
     }
@@ -151,7 +152,7 @@ pub(crate) async fn apply(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    st.app.apply_import(viewer.actor(), id).await?;
+    st.app.people().apply_import(viewer.actor(), id).await?;
     Ok(Redirect::to(&format!("/imports/{id}")))
 }
 
@@ -160,7 +161,7 @@ pub(crate) async fn discard(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    st.app.discard_import(viewer.actor(), id).await?;
+    st.app.people().discard_import(viewer.actor(), id).await?;
     Ok(Redirect::to("/imports?notice=import_discarded"))
 }
 
@@ -169,7 +170,7 @@ pub(crate) async fn rollback(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    match st.app.rollback_import(viewer.actor(), id).await {
+    match st.app.people().rollback_import(viewer.actor(), id).await {
         Ok(_) => Ok(Redirect::to("/imports?notice=import_rolled_back").into_response()),
         Err(e @ AppError::Conflict { .. }) => {
             let page = imports_page(&st, &viewer, None, Some(e.to_string()), None).await?;
@@ -199,7 +200,7 @@ pub(crate) async fn batch(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let batch = st.app.import_batch(viewer.actor(), id).await?;
+    let batch = st.app.people().import_batch(viewer.actor(), id).await?;
     if is_htmx(&headers) {
         return Ok(BatchProgress { batch }.into_response());
     }
@@ -216,6 +217,10 @@ pub(crate) async fn export(
     Query(q): Query<super::people::ListQuery>,
 ) -> Result<Response, PageError> {
     let query = q.to_query()?;
-    let bytes = st.app.export_people(viewer.actor(), &query).await?;
+    let bytes = st
+        .app
+        .people()
+        .export_people(viewer.actor(), &query)
+        .await?;
     Ok(xlsx_download("党员名册.xlsx", bytes))
 }

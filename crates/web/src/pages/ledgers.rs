@@ -25,7 +25,7 @@ pub(crate) async fn page(
     Query(q): Query<YearQuery>,
 ) -> Result<LedgersPage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let l = st.app.ledgers(viewer.actor(), id, year).await?;
+    let l = st.app.ledgers().of_org(viewer.actor(), id, year).await?;
     Ok(LedgersPage {
         chrome: Chrome::new(&viewer, format!("{} · 台账", l.org.name), "orgs"),
         l,

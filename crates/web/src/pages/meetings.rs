@@ -55,11 +55,11 @@ async fn meetings_page(
     year: Option<i32>,
 ) -> Result<MeetingsPage, AppError> {
     let actor = viewer.actor();
-    let org = st.app.org(actor, id).await?;
+    let org = st.app.org().get(actor, id).await?;
     let year = year.unwrap_or_else(|| st.app.clock().today().year());
     Ok(MeetingsPage {
         chrome: Chrome::new(viewer, format!("{} · 组织生活", org.name), "orgs"),
-        meetings: st.app.meetings_of(actor, id, year).await?,
+        meetings: st.app.meetings().of_org(actor, id, year).await?,
         may_plan: org.is_active() && actor.access.can_at(Action::WriteRecords, &org.path),
         org,
         year,
@@ -109,7 +109,7 @@ pub(crate) async fn plan(
             (&f.first_agenda_item, &f.agenda),
         )?
         .with_study_hours(StudyHours::parse(&f.study_hours)?);
-        st.app.plan_meeting(viewer.actor(), id, plan).await
+        st.app.meetings().plan(viewer.actor(), id, plan).await
     }
     .await;
     match result {
@@ -140,7 +140,7 @@ async fn meeting_page(
     id: i64,
     notice: Option<&str>,
 ) -> Result<MeetingPage, AppError> {
-    let v = st.app.meeting(viewer.actor(), id).await?;
+    let v = st.app.meetings().get(viewer.actor(), id).await?;
     Ok(MeetingPage {
         chrome: Chrome::new(viewer, v.meeting.plan.topic.clone(), "orgs").with_notice(notice),
         v,
@@ -198,7 +198,8 @@ pub(crate) async fn hold(
         .collect();
     match st
         .app
-        .hold_meeting(
+        .meetings()
+        .hold(
             viewer.actor(),
             id,
             &roll,
@@ -217,7 +218,7 @@ pub(crate) async fn lock(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    match st.app.lock_meeting(viewer.actor(), id).await {
+    match st.app.meetings().lock(viewer.actor(), id).await {
         Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?notice=meeting_locked")).into_response()),
         Err(e) => refused(&st, &viewer, id, e).await,
     }
@@ -236,7 +237,7 @@ pub(crate) async fn correct(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<CorrectionForm>,
 ) -> Result<Response, PageError> {
-    match st.app.correct_meeting(viewer.actor(), id, &f.text).await {
+    match st.app.meetings().correct(viewer.actor(), id, &f.text).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/meetings/{id}?notice=meeting_corrected")).into_response())
         }
@@ -268,14 +269,14 @@ pub(crate) async fn compliance(
     Query(q): Query<MonthQuery>,
 ) -> Result<CompliancePage, PageError> {
     let actor = viewer.actor();
-    let org = st.app.org(actor, id).await?;
+    let org = st.app.org().get(actor, id).await?;
     let today = st.app.clock().today();
     let day = match q.month.trim() {
         "" => today,
         m => chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
             .map_err(|_| AppError::from(FieldError::new("month", "月份", "应为 YYYY-MM")))?,
     };
-    let rows = st.app.compliance(actor, id, day).await?;
+    let rows = st.app.meetings().compliance(actor, id, day).await?;
     Ok(CompliancePage {
         chrome: Chrome::new(&viewer, format!("{} · 组织生活落实情况", org.name), "orgs"),
         missed: rows.iter().filter(|r| r.kept == Kept::Missed).count(),
@@ -300,7 +301,11 @@ pub(crate) async fn compliance_calendar(
     Query(q): Query<YearQuery>,
 ) -> Result<ComplianceCalendarPage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let c = st.app.compliance_calendar(viewer.actor(), id, year).await?;
+    let c = st
+        .app
+        .meetings()
+        .compliance_calendar(viewer.actor(), id, year)
+        .await?;
     Ok(ComplianceCalendarPage {
         chrome: Chrome::new(
             &viewer,
@@ -324,6 +329,7 @@ pub(crate) async fn photo(
         let (name, bytes, _) =
             super::read_upload(&st, &viewer, target, &headers, multipart).await?;
         st.app
+            .attachments()
             .upload_meeting_photo(viewer.actor(), id, &name, &bytes)
             .await
     }
@@ -381,11 +387,11 @@ pub(crate) async fn issue_check_ins(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
-    let issued = match st.app.issue_check_ins(actor, id).await {
+    let issued = match st.app.meetings().issue_check_ins(actor, id).await {
         Ok(issued) => issued,
         Err(e) => return refused(&st, &viewer, id, e).await,
     };
-    let meeting = st.app.meeting(actor, id).await?.meeting;
+    let meeting = st.app.meetings().get(actor, id).await?.meeting;
     let origin = origin(&headers);
     let codes = issued
         .into_iter()
@@ -426,7 +432,7 @@ pub(crate) async fn check_in_form(
     Path(code): Path<String>,
 ) -> Response {
     let (csrf, jar) = with_csrf_cookie(jar, &headers, auth.as_ref().map(|a| &a.0));
-    let page = match st.app.check_in_code(&code).await {
+    let page = match st.app.meetings().check_in_code(&code).await {
         Ok(view) => CheckInPage {
             message: view.refusal.clone(),
             view: Some(view),
@@ -459,7 +465,7 @@ pub(crate) async fn check_in(
 ) -> Response {
     let (csrf, jar) = with_csrf_cookie(jar, &headers, auth.as_ref().map(|a| &a.0));
     let ip = client.and_then(|c| c.0.ip);
-    match st.app.check_in_with_code(&code, ip).await {
+    match st.app.meetings().check_in_with_code(&code, ip).await {
         Ok(view) => (
             jar,
             CheckInPage {
@@ -473,7 +479,7 @@ pub(crate) async fn check_in(
             .into_response(),
         Err(e) => match super::refusal(e) {
             Ok(message) => {
-                let view = st.app.check_in_code(&code).await.ok();
+                let view = st.app.meetings().check_in_code(&code).await.ok();
                 let page = CheckInPage {
                     csrf,
                     code,
@@ -503,7 +509,11 @@ pub(crate) async fn record_book(
     Query(q): Query<YearQuery>,
 ) -> Result<RecordBookPage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let b = st.app.record_book(viewer.actor(), id, year).await?;
+    let b = st
+        .app
+        .meetings()
+        .record_book(viewer.actor(), id, year)
+        .await?;
     Ok(RecordBookPage {
         chrome: Chrome::new(
             &viewer,
@@ -523,8 +533,8 @@ pub(crate) async fn record_book_docx(
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let org = st.app.org(actor, id).await?;
-    let bytes = st.app.record_book_docx(actor, id, year).await?;
+    let org = st.app.org().get(actor, id).await?;
+    let bytes = st.app.meetings().record_book_docx(actor, id, year).await?;
     Ok(super::download_docx(
         &format!("{}工作记录本（{year}年度）", org.name),
         &format!("record-book-{year}"),
@@ -547,7 +557,11 @@ pub(crate) async fn member_life(
     Query(q): Query<YearQuery>,
 ) -> Result<MemberLifePage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let l = st.app.member_life(viewer.actor(), id, year).await?;
+    let l = st
+        .app
+        .meetings()
+        .member_life(viewer.actor(), id, year)
+        .await?;
     Ok(MemberLifePage {
         chrome: Chrome::new(&viewer, format!("{} · 党员出勤和学时", l.org.name), "orgs"),
         l,
@@ -572,6 +586,7 @@ async fn talks_page(
     let today = st.app.clock().today();
     let t = st
         .app
+        .meetings()
         .heart_talks(viewer.actor(), id, year.unwrap_or_else(|| today.year()))
         .await?;
     Ok(TalksPage {
@@ -628,7 +643,10 @@ pub(crate) async fn record_talk(
             &f.place,
             &f.summary,
         )?;
-        st.app.record_heart_talk(viewer.actor(), id, talk).await
+        st.app
+            .meetings()
+            .record_heart_talk(viewer.actor(), id, talk)
+            .await
     }
     .await;
     match result {
@@ -663,10 +681,11 @@ async fn my_calendar_page(
     let actor = viewer.actor();
     Ok(MyMeetingsPage {
         chrome: Chrome::new(viewer, "会议日历", "my_meetings").with_notice(notice),
-        entries: st.app.meeting_calendar(actor).await?,
+        entries: st.app.meetings().calendar(actor).await?,
         may_read_any: !actor.access.scopes(Action::ReadRecords).is_empty(),
         made_at: st
             .app
+            .meetings()
             .calendar_link_made_at(actor)
             .await?
             .and_then(chrono::DateTime::from_timestamp_millis)
@@ -689,7 +708,11 @@ pub(crate) async fn issue_calendar_link(
     viewer: Viewer,
     headers: HeaderMap,
 ) -> Result<MyMeetingsPage, PageError> {
-    let token = st.app.issue_calendar_link(viewer.actor()).await?;
+    let token = st
+        .app
+        .meetings()
+        .issue_calendar_link(viewer.actor())
+        .await?;
     let link = format!("{}/ical/{token}.ics", origin(&headers));
     Ok(my_calendar_page(&st, &viewer, Some(link), None).await?)
 }
@@ -698,7 +721,10 @@ pub(crate) async fn revoke_calendar_link(
     State(st): State<AppState>,
     viewer: Viewer,
 ) -> Result<Redirect, PageError> {
-    st.app.revoke_calendar_link(viewer.actor()).await?;
+    st.app
+        .meetings()
+        .revoke_calendar_link(viewer.actor())
+        .await?;
     Ok(Redirect::to("/my/meetings?notice=calendar_revoked"))
 }
 
@@ -708,7 +734,7 @@ pub(crate) async fn ical_feed(
     Path(file): Path<String>,
 ) -> Result<Response, PageError> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let entries = st.app.calendar_by_link(token).await?;
+    let entries = st.app.meetings().calendar_by_link(token).await?;
     let stamp = st.app.clock().now().format("%Y%m%dT%H%M%SZ").to_string();
     Ok((
         [(
@@ -766,7 +792,11 @@ pub(crate) async fn figures(
     Query(q): Query<PeriodQuery>,
 ) -> Result<FiguresPage, PageError> {
     let period = q.period(st.app.clock().today())?;
-    let f = st.app.meeting_figures(viewer.actor(), id, period).await?;
+    let f = st
+        .app
+        .meetings()
+        .figures(viewer.actor(), id, period)
+        .await?;
     let series = |value: &dyn Fn(&KindFigures) -> f64| {
         f.kinds
             .iter()
@@ -796,7 +826,8 @@ pub(crate) async fn figures_xlsx(
     let period = q.period(st.app.clock().today())?;
     let bytes = st
         .app
-        .meeting_figures_xlsx(viewer.actor(), id, period)
+        .meetings()
+        .figures_xlsx(viewer.actor(), id, period)
         .await?;
     Ok(super::imports::xlsx_download("组织生活统计.xlsx", bytes))
 }

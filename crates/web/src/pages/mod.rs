@@ -220,7 +220,11 @@ pub(crate) async fn read_upload(
     mut multipart: axum::extract::Multipart,
 ) -> Result<(String, Vec<u8>, Vec<(String, String)>), AppError> {
     use dangjian_domain::FieldError;
-    let limit = st.app.upload_limit(viewer.actor(), target).await?;
+    let limit = st
+        .app
+        .attachments()
+        .upload_limit(viewer.actor(), target)
+        .await?;
     let too_large = || {
         FieldError::new(
             "file",
@@ -418,16 +422,17 @@ pub(crate) async fn scope_choices(
     selected: Option<i64>,
 ) -> Result<Vec<(i64, String, bool)>, AppError> {
     let mut choices = Vec::new();
-    for root in st.app.scope_roots(actor).await? {
+    for root in st.app.org().scope_roots(actor).await? {
         let children = st
             .app
-            .org_children(actor, root.id, Some(SCOPE_CHOICES as u64))
+            .org()
+            .children(actor, root.id, Some(SCOPE_CHOICES as u64))
             .await?;
         choices.push(root);
         choices.extend(children);
     }
     if let Some(id) = selected.filter(|id| !choices.iter().any(|o| o.id == *id)) {
-        choices.push(st.app.org(actor, id).await?);
+        choices.push(st.app.org().get(actor, id).await?);
     }
     Ok(choices
         .into_iter()

@@ -26,8 +26,8 @@ pub(crate) async fn page(
     let actor = viewer.actor();
     Ok(NotificationsPage {
         chrome: Chrome::new(&viewer, "消息", "notifications").with_notice(q.notice.as_deref()),
-        items: st.app.notifications(actor).await?,
-        unread: st.app.unread_notifications(actor).await?,
+        items: st.app.notifications().list(actor).await?,
+        unread: st.app.notifications().unread(actor).await?,
     })
 }
 
@@ -36,6 +36,6 @@ pub(crate) async fn mark_read(
     State(st): State<AppState>,
     viewer: Viewer,
 ) -> Result<Response, PageError> {
-    st.app.mark_notifications_read(viewer.actor()).await?;
+    st.app.notifications().mark_read(viewer.actor()).await?;
     Ok(Redirect::to("/notifications?notice=read").into_response())
 }

@@ -115,12 +115,12 @@ async fn past_tree(
     };
     let root = match under {
         Some(org) => org.clone(),
-        None => match st.app.scope_roots(actor).await?.into_iter().next() {
+        None => match st.app.org().scope_roots(actor).await?.into_iter().next() {
             Some(org) => org,
             None => return Err(AppError::Forbidden("查看组织机构").into()),
         },
     };
-    let rows = match st.app.org_tree_on(actor, &root, day).await {
+    let rows = match st.app.org().tree_on(actor, &root, day).await {
         Ok(rows) => Ok(rows),
         Err(e @ AppError::Invalid(_)) => Err(e.to_string()),
         Err(e) => return Err(e.into()),
@@ -161,7 +161,7 @@ pub(crate) async fn list(
     let paging = Paging::parse(q.page, q.per_page).unwrap_or_default();
     let (sort, descending) = sort_of(&q.sort);
     let under = match q.under {
-        Some(id) => Some(st.app.org(actor, id).await?),
+        Some(id) => Some(st.app.org().get(actor, id).await?),
         None => None,
     };
     let filter = OrgFilter {
@@ -172,7 +172,7 @@ pub(crate) async fn list(
         descending,
         ..Default::default()
     };
-    let page = st.app.orgs(actor, &filter, paging).await?;
+    let page = st.app.org().list(actor, &filter, paging).await?;
     let pages = paging.pages(page.total);
     let params = q.params();
     let sort = |key: &str| sort_link("/orgs", &params, &q.sort, key);
@@ -206,7 +206,7 @@ pub(crate) async fn list(
         .into_response());
     }
     let trail = match &under {
-        Some(org) => st.app.org_ancestors(actor, org).await?,
+        Some(org) => st.app.org().ancestors(actor, org).await?,
         None => Vec::new(),
     };
     let scope_choices = super::scope_choices(&st, actor, q.under).await?;
@@ -276,19 +276,20 @@ async fn org_page(
     notice: Option<&str>,
 ) -> Result<OrgPage, AppError> {
     let actor = viewer.actor();
-    let org = st.app.org(actor, id).await?;
-    let trail = st.app.org_ancestors(actor, &org).await?;
+    let org = st.app.org().get(actor, id).await?;
+    let trail = st.app.org().ancestors(actor, &org).await?;
     let children = st
         .app
-        .org_children(actor, id, Some(ORG_PAGE_CHILDREN))
+        .org()
+        .children(actor, id, Some(ORG_PAGE_CHILDREN))
         .await?;
-    let overview = st.app.org_overview(actor, &org).await?;
+    let overview = st.app.org().overview(actor, &org).await?;
     let transfers = if overview.may_read_people {
-        st.app.pending_transfers(actor, &org).await?
+        st.app.people().pending_transfers(actor, &org).await?
     } else {
         Vec::new()
     };
-    let events = st.app.org_events(&org).await?;
+    let events = st.app.org().events(&org).await?;
     let split_people = if org.kind == OrgKind::Branch
         && org.is_active()
         && actor.access.can_at(Action::ManageOrg, &org.path)
@@ -300,7 +301,8 @@ async fn org_page(
         let paging =
             Paging::parse(Some(1), Some(dangjian_domain::paging::MAX_PER_PAGE)).unwrap_or_default();
         st.app
-            .people(actor, &query, paging)
+            .people()
+            .list(actor, &query, paging)
             .await?
             .items
             .into_iter()
@@ -317,7 +319,8 @@ async fn org_page(
     };
     let attachments = st
         .app
-        .attachments_of(actor, "org", id)
+        .attachments()
+        .of(actor, "org", id)
         .await?
         .into_iter()
         .map(|a| {
@@ -385,7 +388,11 @@ pub(crate) async fn page(
         let day = dangjian_domain::people::parse_date(&q.as_of, "as_of", "日期")
             .map_err(AppError::from)?
             .unwrap_or_else(|| st.app.clock().today());
-        let roster = st.app.members_on(viewer.actor(), &page.org, day).await?;
+        let roster = st
+            .app
+            .org()
+            .members_on(viewer.actor(), &page.org, day)
+            .await?;
         page.past = Some((day.to_string(), roster));
     }
     Ok(page)
@@ -413,9 +420,11 @@ pub(crate) async fn change(
             "move" => {
                 let parent = st
                     .app
-                    .org_named(&f.target, None, ("target", "新的上级组织"))
+                    .org()
+                    .named(&f.target, None, ("target", "新的上级组织"))
                     .await?;
                 st.app
+                    .org()
                     .move_org(actor, id, parent.id)
                     .await
                     .map(|o| (o.id, "org_moved"))
@@ -423,16 +432,19 @@ pub(crate) async fn change(
             "merge" => {
                 let into = st
                     .app
-                    .org_named(&f.target, None, ("target", "并入的组织"))
+                    .org()
+                    .named(&f.target, None, ("target", "并入的组织"))
                     .await?;
                 st.app
-                    .merge_org(actor, id, into.id)
+                    .org()
+                    .merge(actor, id, into.id)
                     .await
                     .map(|o| (o.id, "org_merged"))
             }
             "dissolve" => st
                 .app
-                .dissolve_org(actor, id)
+                .org()
+                .dissolve(actor, id)
                 .await
                 .map(|o| (o.id, "org_dissolved")),
             _ => Err(FieldError::new("action", "操作", "应为调整、合并或撤销").into()),
@@ -455,7 +467,7 @@ pub(crate) async fn found(
 ) -> Result<Response, PageError> {
     let today = st.app.clock().today();
     let result = match NewOrg::parse(&f.name, &f.kind, &f.category, &f.founded_on, today) {
-        Ok(new) => st.app.found_org(viewer.actor(), id, new).await,
+        Ok(new) => st.app.org().found(viewer.actor(), id, new).await,
         Err(e) => Err(e.into()),
     };
     match result {
@@ -517,7 +529,8 @@ pub(crate) async fn upload(
         let (name, bytes, _) =
             super::read_upload(&st, &viewer, target, &headers, multipart).await?;
         st.app
-            .upload_attachment(viewer.actor(), "org", id, &name, &bytes)
+            .attachments()
+            .upload(viewer.actor(), "org", id, &name, &bytes)
             .await
     }
     .await;
@@ -532,7 +545,7 @@ pub(crate) async fn download(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let (attachment, bytes) = st.app.download_attachment(viewer.actor(), id).await?;
+    let (attachment, bytes) = st.app.attachments().download(viewer.actor(), id).await?;
     let disposition = format!(
         "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
         crate::auth::urlencode(&attachment.file_name).replace('+', "%20")
@@ -575,9 +588,10 @@ pub(crate) async fn alerts(
 ) -> Result<AlertsPage, PageError> {
     let actor = viewer.actor();
     let org = match q.under {
-        Some(id) => st.app.org(actor, id).await?,
+        Some(id) => st.app.org().get(actor, id).await?,
         None => st
             .app
+            .org()
             .scope_roots(actor)
             .await?
             .into_iter()
@@ -585,8 +599,8 @@ pub(crate) async fn alerts(
             .ok_or(AppError::NotFound)?,
     };
     let days = q.days.unwrap_or(90).clamp(1, 730);
-    let terms = st.app.terms_ending(actor, &org, days).await?;
-    let warnings = st.app.size_warning_list(actor, &org).await?;
+    let terms = st.app.org().terms_ending(actor, &org, days).await?;
+    let warnings = st.app.org().size_warning_list(actor, &org).await?;
     let scope_choices = super::scope_choices(&st, actor, Some(org.id)).await?;
     Ok(AlertsPage {
         chrome: Chrome::new(&viewer, "组织提醒", "alerts"),
@@ -628,7 +642,11 @@ pub(crate) async fn appoint(
             q: Some(typed.to_owned()),
             ..Default::default()
         };
-        let found = st.app.people(actor, &query, Paging::default()).await?;
+        let found = st
+            .app
+            .people()
+            .list(actor, &query, Paging::default())
+            .await?;
         let exact: Vec<_> = found
             .items
             .iter()
@@ -641,7 +659,10 @@ pub(crate) async fn appoint(
                 return Err(FieldError::new("person", "人员", "有同名人员，请改填身份证号").into());
             }
         };
-        st.app.appoint(actor, id, person, position, start).await
+        st.app
+            .org()
+            .appoint(actor, id, person, position, start)
+            .await
     }
     .await;
     match result {
@@ -655,7 +676,7 @@ pub(crate) async fn end_seat(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    let seat = st.app.end_seat(viewer.actor(), id).await?;
+    let seat = st.app.org().end_seat(viewer.actor(), id).await?;
     Ok(Redirect::to(&format!(
         "/orgs/{}?notice=seat_ended",
         seat.org_id
@@ -680,7 +701,7 @@ pub(crate) async fn split(
         .filter(|(k, _)| k == "person_id")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    match st.app.split_org(viewer.actor(), id, &name, &people).await {
+    match st.app.org().split(viewer.actor(), id, &name, &people).await {
         Ok(new) => Ok(Redirect::to(&format!("/orgs/{}?notice=org_split", new.id)).into_response()),
         Err(e) => refused(&st, &viewer, id, e, Section::Change).await,
     }

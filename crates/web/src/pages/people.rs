@@ -161,7 +161,7 @@ pub(crate) async fn list(
     let actor = viewer.actor();
     let paging = Paging::parse(q.page, q.per_page).unwrap_or_default();
     let (page, filter_error) = match q.to_query() {
-        Ok(query) => (st.app.people(actor, &query, paging).await?, None),
+        Ok(query) => (st.app.people().list(actor, &query, paging).await?, None),
         Err(e) => (
             Page {
                 items: Vec::new(),
@@ -242,11 +242,12 @@ async fn person_page(
     notice: Option<&str>,
 ) -> Result<PersonPage, AppError> {
     let actor = viewer.actor();
-    let v = st.app.person(actor, id).await?;
+    let v = st.app.people().get(actor, id).await?;
     let v_path = v.org.path.clone();
-    let transfers = st.app.transfers_of(actor, id).await?;
+    let transfers = st.app.people().transfers_of(actor, id).await?;
     let branches = if v.may_edit {
         st.app
+            .people()
             .transfer_targets(actor, "")
             .await?
             .into_iter()
@@ -267,8 +268,8 @@ async fn person_page(
         transfer_form: TransferForm::default(),
         transfer_errors: FormErrors::default(),
         transfer_message: None,
-        disciplines: st.app.disciplines(actor, id).await?,
-        may_discipline: st.app.may_discipline(actor, &v_path),
+        disciplines: st.app.people().disciplines(actor, id).await?,
+        may_discipline: st.app.people().may_discipline(actor, &v_path),
         discipline_kinds: DisciplineKind::ALL,
         discipline_message: None,
     })
@@ -289,7 +290,7 @@ pub(crate) async fn reveal(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<PersonPage, PageError> {
-    let revealed = st.app.reveal_pii(viewer.actor(), id).await?;
+    let revealed = st.app.people().reveal_pii(viewer.actor(), id).await?;
     Ok(person_page(&st, &viewer, id, Some(revealed), None).await?)
 }
 
@@ -311,10 +312,11 @@ pub(crate) async fn start_transfer(
     let result = async {
         let to = match f.to_org.trim() {
             "" => None,
-            name => Some(st.app.branch_named(actor, name).await?.id),
+            name => Some(st.app.people().branch_named(actor, name).await?.id),
         };
         let outside = Some(f.to_outside.as_str());
         st.app
+            .people()
             .start_transfer(actor, id, to, outside, &f.reason)
             .await
     }
@@ -339,7 +341,7 @@ pub(crate) async fn receive_transfer(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    let t = st.app.receive_transfer(viewer.actor(), id).await?;
+    let t = st.app.people().receive_transfer(viewer.actor(), id).await?;
     Ok(after_transfer(&st, &viewer, t.person_id, "transfer_received").await)
 }
 
@@ -348,12 +350,12 @@ pub(crate) async fn cancel_transfer(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    let t = st.app.cancel_transfer(viewer.actor(), id).await?;
+    let t = st.app.people().cancel_transfer(viewer.actor(), id).await?;
     Ok(after_transfer(&st, &viewer, t.person_id, "transfer_cancelled").await)
 }
 
 async fn after_transfer(st: &AppState, viewer: &Viewer, person_id: i64, notice: &str) -> Redirect {
-    if st.app.person(viewer.actor(), person_id).await.is_ok() {
+    if st.app.people().get(viewer.actor(), person_id).await.is_ok() {
         Redirect::to(&format!("/people/{person_id}?notice={notice}"))
     } else {
         Redirect::to(&format!("/people?notice={notice}"))
@@ -412,13 +414,14 @@ async fn form_page(
     form_message: Option<String>,
 ) -> Result<PersonFormPage, AppError> {
     let actor = viewer.actor();
-    let org = st.app.org(actor, org_id).await?;
+    let org = st.app.org().get(actor, org_id).await?;
     if org.kind != OrgKind::Branch || !actor.access.can_at(Action::WriteRecords, &org.path) {
         return Err(AppError::Forbidden("在该组织登记人员"));
     }
     let groups = st
         .app
-        .org_children(actor, org.id, None)
+        .org()
+        .children(actor, org.id, None)
         .await?
         .into_iter()
         .filter(|g| g.kind == OrgKind::Group)
@@ -488,7 +491,8 @@ pub(crate) async fn create(
     let org_id = f.org_id.ok_or(AppError::NotFound)?;
     match st
         .app
-        .add_person(viewer.actor(), org_id, f.group_id, &f.input)
+        .people()
+        .add(viewer.actor(), org_id, f.group_id, &f.input)
         .await
     {
         Ok(p) => {
@@ -531,7 +535,7 @@ pub(crate) async fn edit_form(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<PersonFormPage, PageError> {
-    let v = st.app.person(viewer.actor(), id).await?;
+    let v = st.app.people().get(viewer.actor(), id).await?;
     let form = PersonForm {
         input: input_of(&v.person),
         org_id: Some(v.org.id),
@@ -561,7 +565,8 @@ pub(crate) async fn update(
     let result = match f.version {
         Some(version) => {
             st.app
-                .edit_person(actor, id, version, f.group_id, &f.input)
+                .people()
+                .edit(actor, id, version, f.group_id, &f.input)
                 .await
         }
         None => Err(AppError::Conflict {
@@ -575,7 +580,7 @@ pub(crate) async fn update(
             let (errors, message) = FormErrors::from_app(e)?;
             let org_id = match f.org_id {
                 Some(org) => org,
-                None => st.app.person(actor, id).await?.org.id,
+                None => st.app.people().get(actor, id).await?.org.id,
             };
             let page = form_page(&st, &viewer, Some(id), org_id, f, errors, message).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -619,7 +624,10 @@ pub(crate) async fn discipline(
             (&f.decided_by, &f.reason),
             st.app.clock().today(),
         )?;
-        st.app.record_discipline(viewer.actor(), id, d).await
+        st.app
+            .people()
+            .record_discipline(viewer.actor(), id, d)
+            .await
     }
     .await;
     match result {

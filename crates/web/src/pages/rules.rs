@@ -50,7 +50,7 @@ async fn rules_page(
         return Err(AppError::Forbidden("本校规则由组织部门设置"));
     }
     let today = st.app.clock().today();
-    let all = st.app.settings().await?;
+    let all = st.app.settings().current().await?;
     let now = all.on(today);
     let mut versions = all.versions().to_vec();
     versions.reverse();
@@ -59,7 +59,7 @@ async fn rules_page(
         rules: specs().map(|s| (s, now.get(s).to_string())).collect(),
         effective_from: today.to_string(),
         versions,
-        steps: st.app.step_policies().await?,
+        steps: st.app.development().step_policies().await?,
         bodies: DecisionBody::ALL,
         recorders: Recorder::ALL,
         errors: FormErrors::default(),
@@ -89,7 +89,10 @@ pub(crate) async fn save(
         let values: Vec<(&str, &str)> = specs()
             .filter_map(|s| f.get(s.key).map(|v| (s.key, v.as_str())))
             .collect();
-        st.app.set_rules(viewer.actor(), from, &values).await
+        st.app
+            .settings()
+            .set_rules(viewer.actor(), from, &values)
+            .await
     }
     .await;
     match result {
@@ -135,7 +138,10 @@ pub(crate) async fn save_step(
         let recorder = Recorder::parse(&f.recorder)
             .ok_or_else(|| FieldError::new("recorder", "登记者", "请选择由谁登记"))?;
         let policy = StepPolicy::parse(step, body, recorder, &f.documents)?;
-        st.app.set_step_policy(viewer.actor(), step, policy).await
+        st.app
+            .development()
+            .set_step_policy(viewer.actor(), step, policy)
+            .await
     }
     .await;
     match result {

@@ -135,7 +135,12 @@ pub(crate) async fn sign_in(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    match st.app.sign_in(&f.username, &f.password, &client).await {
+    match st
+        .app
+        .accounts()
+        .sign_in(&f.username, &f.password, &client)
+        .await
+    {
         Ok(signed) => {
             let jar = jar
                 .add(cookie(SESSION_COOKIE, signed.token, is_https(&headers)))
@@ -170,7 +175,12 @@ pub(crate) async fn sign_out(
     jar: CookieJar,
     viewer: Viewer,
 ) -> Response {
-    if let Err(e) = st.app.sign_out(&viewer.token, viewer.actor()).await {
+    if let Err(e) = st
+        .app
+        .accounts()
+        .sign_out(&viewer.token, viewer.actor())
+        .await
+    {
         return PageError(e).into_response();
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
@@ -251,6 +261,7 @@ pub(crate) async fn activate(
     } else {
         let ip = client.and_then(|c| c.0.ip);
         st.app
+            .accounts()
             .activate_account(
                 &f.name,
                 &f.national_id,

@@ -50,7 +50,11 @@ async fn my_page(
 ) -> Result<MyReportsPage, PageError> {
     Ok(MyReportsPage {
         chrome: Chrome::new(viewer, "思想汇报", "my_thought_reports").with_notice(notice),
-        r: st.app.my_thought_reports(viewer.actor()).await?,
+        r: st
+            .app
+            .development()
+            .my_thought_reports(viewer.actor())
+            .await?,
         limits: LIMITS,
         title: String::new(),
         body: String::new(),
@@ -81,6 +85,7 @@ pub(crate) async fn hand_in(
 ) -> Result<Response, PageError> {
     match st
         .app
+        .development()
         .hand_in_thought_report(viewer.actor(), &f.title, &f.body)
         .await
     {
@@ -112,7 +117,11 @@ async fn report_page(
     id: i64,
     notice: Option<&str>,
 ) -> Result<ReportPage, PageError> {
-    let v = st.app.thought_report(viewer.actor(), id).await?;
+    let v = st
+        .app
+        .development()
+        .thought_report(viewer.actor(), id)
+        .await?;
     Ok(ReportPage {
         chrome: Chrome::new(
             viewer,
@@ -151,6 +160,7 @@ pub(crate) async fn answer(
 ) -> Result<Response, PageError> {
     match st
         .app
+        .development()
         .answer_thought_report(viewer.actor(), id, &f.answer)
         .await
     {
@@ -183,6 +193,7 @@ pub(crate) async fn of_org(
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
     let r = st
         .app
+        .development()
         .thought_reports_of_org(viewer.actor(), id, year)
         .await?;
     Ok(OrgReportsPage {

@@ -47,7 +47,7 @@ async fn training_page(
     };
     Ok(TrainingPage {
         chrome: Chrome::new(viewer, "党校培训", "training").with_notice(notice),
-        classes: st.app.training_classes(actor).await?,
+        classes: st.app.development().training_classes(actor).await?,
         organizers,
         audiences: AUDIENCES,
         form: ClassForm::default(),
@@ -107,7 +107,10 @@ pub(crate) async fn create(
 ) -> Result<Response, PageError> {
     let result = async {
         let (org_id, plan) = f.parse()?;
-        st.app.create_class(viewer.actor(), org_id, plan).await
+        st.app
+            .development()
+            .create_class(viewer.actor(), org_id, plan)
+            .await
     }
     .await;
     match result {
@@ -143,7 +146,11 @@ async fn class_page(
     id: i64,
     notice: Option<&str>,
 ) -> Result<ClassPage, AppError> {
-    let v = st.app.training_class(viewer.actor(), id).await?;
+    let v = st
+        .app
+        .development()
+        .training_class(viewer.actor(), id)
+        .await?;
     Ok(ClassPage {
         chrome: Chrome::new(viewer, v.class.plan.name.clone(), "training").with_notice(notice),
         v,
@@ -188,7 +195,7 @@ pub(crate) async fn enrol(
         .filter(|(k, _)| k == "person_id")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    match st.app.enrol(viewer.actor(), id, &ids).await {
+    match st.app.development().enrol(viewer.actor(), id, &ids).await {
         Ok(_) => Ok(Redirect::to(&format!("/training/{id}?notice=enrolled")).into_response()),
         Err(e) => refused(&st, &viewer, id, "enrol".to_owned(), e).await,
     }
@@ -217,6 +224,7 @@ pub(crate) async fn result(
         let exam = ExamResult::parse(&f.exam)
             .ok_or_else(|| FieldError::new("exam", "考试结果", "请选择考试结果"))?;
         st.app
+            .development()
             .record_training_result(viewer.actor(), id, person_id, (hours, exam))
             .await
     }
