@@ -2,9 +2,8 @@
 //! minutes and locks the record; the general branch's compliance shows the branch kept the
 //! month's rule while another has not yet.
 
-mod common;
-
-use common::{
+use crate::common;
+use crate::common::{
     activated_actor, add_members, branch_of_three, held_theme_day, member_input, signed_actor,
     test_app, tree,
 };

@@ -1,9 +1,8 @@
 //! An activist hands in a thought report through their own account; their mentor is told,
 //! reads and answers it once; the branch reads it; nobody else does.
 
-mod common;
-
-use common::{demo_actor, demo_admin, test_app};
+use crate::common;
+use crate::common::{demo_actor, demo_admin, test_app};
 use dangjian_app::AppError;
 use dangjian_app::notification::Notification;
 use dangjian_domain::paging::Paging;

@@ -4,9 +4,8 @@
 //! whose grant covers its organization as the tree stands now — and no stored path, in any
 //! table of the schema, is left pointing where its organization or person used to be.
 
-mod common;
-
-use common::{add_members, new_org, signed_actor, test_app};
+use crate::common;
+use crate::common::{add_members, new_org, signed_actor, test_app};
 use dangjian_app::development::StepInput;
 use dangjian_app::{Actor, App};
 use dangjian_domain::development::training::ClassPlan;

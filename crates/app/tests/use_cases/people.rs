@@ -1,8 +1,6 @@
 //! Stories of the roster: adding people, finding them, their history and their secrets.
 
-mod common;
-
-use common::{member_input, signed_actor, test_app, tree};
+use crate::common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::people::PeopleQuery;
 use dangjian_app::{AppError, AuditFilter};
 use dangjian_domain::paging::Paging;

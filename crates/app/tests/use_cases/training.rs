@@ -1,9 +1,7 @@
 //! The party school: a general branch runs a candidates' class, enrols its candidates, records
 //! hours and examinations, and certifies those who finished; nobody else is let in.
 
-mod common;
-
-use common::{member_input, signed_actor, test_app, tree};
+use crate::common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 use dangjian_domain::development::Stage;
 use dangjian_domain::development::training::{ClassPlan, ExamResult, TrainingCredit};

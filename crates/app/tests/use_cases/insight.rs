@@ -1,8 +1,6 @@
 //! The dashboard's figures, counted from the records of a small tree whose answer is known.
 
-mod common;
-
-use common::{member_input, signed_actor, test_app, tree};
+use crate::common::{member_input, signed_actor, test_app, tree};
 use dangjian_domain::org::Position;
 
 fn count(figures: &[dangjian_app::insight::Count], label: &str) -> u64 {

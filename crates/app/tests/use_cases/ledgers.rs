@@ -2,9 +2,7 @@
 //! ledger of organizational life with its photo as evidence, the months without one as gaps,
 //! and the items kept by modules still to come say so.
 
-mod common;
-
-use common::{branch_of_three, held_theme_day, signed_actor, test_app, tree};
+use crate::common::{branch_of_three, held_theme_day, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 use dangjian_app::ledgers::{LedgerEntry, Ledgers};
 use dangjian_domain::ledgers::{LedgerItem, LedgerKind};

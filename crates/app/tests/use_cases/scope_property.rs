@@ -2,9 +2,8 @@
 //! scope. Every organization is visible to an account exactly when one of its grants covers it,
 //! and founding under an organization succeeds exactly when a grant allowing it covers it.
 
-mod common;
-
-use common::{new_org, test_app};
+use crate::common;
+use crate::common::{new_org, test_app};
 use dangjian_app::{Actor, AppError, OrgFilter};
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::Paging;

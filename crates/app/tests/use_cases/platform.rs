@@ -1,10 +1,9 @@
 //! The platform's use cases on a real database (SQLite, or PostgreSQL when
 //! DANGJIAN_TEST_DATABASE_URL names a server).
 
-mod common;
-
+use crate::common;
+use crate::common::{PASSWORD, new_org, signed_actor, test_app, tree};
 use chrono::Duration;
-use common::{PASSWORD, new_org, signed_actor, test_app, tree};
 use dangjian_app::{Actor, AppError, OrgFilter};
 use dangjian_domain::clock::Clock;
 use dangjian_domain::org::OrgKind;

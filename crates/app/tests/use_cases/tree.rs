@@ -1,9 +1,7 @@
 //! Stories of the tree changing: moving, merging and dissolving organizations with their
 //! members, keeping history.
 
-mod common;
-
-use common::{member_input, signed_actor, test_app, tree};
+use crate::common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 use dangjian_app::people::PeopleQuery;
 use dangjian_domain::paging::Paging;

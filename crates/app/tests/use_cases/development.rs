@@ -1,9 +1,8 @@
 //! A person's development through the 25 steps, recorded by the branch and the higher
 //! committee, with the roster's status following the record.
 
-mod common;
-
-use common::{member_input, signed_actor, test_app, tree};
+use crate::common;
+use crate::common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::development::{DevelopmentDocument, StepInput};
 use dangjian_app::{Actor, App, AppError};
 use dangjian_domain::development::policy::{Recorder, StepPolicy};

@@ -1,9 +1,7 @@
 //! Accounts for everyone in the roster: activation by the person; credentials kept by the
 //! security admin alone.
 
-mod common;
-
-use common::{PASSWORD, activated_actor, member_input, signed_actor, test_app, tree};
+use crate::common::{PASSWORD, activated_actor, member_input, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 
 #[tokio::test]

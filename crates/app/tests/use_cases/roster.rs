@@ -1,9 +1,7 @@
 //! Stories of the roster as a spreadsheet: template, import with preview, bad rows reported
 //! and nothing written, rollback of the latest batch, export.
 
-mod common;
-
-use common::{member_input, signed_actor, test_app, tree};
+use crate::common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::people::PeopleQuery;
 use dangjian_app::roster::COLUMNS;
 use dangjian_app::{Actor, App};
