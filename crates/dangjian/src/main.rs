@@ -154,7 +154,8 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { addr } => {
             let app = open(&cli.data, config, &clock).await?;
-            serve(app, addr, &cli.data).await
+            let served = serve(app.clone(), addr, &cli.data).await;
+            finish(&app, served).await
         }
         Command::Demo {
             addr,
@@ -162,62 +163,34 @@ async fn run(cli: Cli) -> Result<()> {
             seed,
         } => {
             let app = open(&cli.data, config, &clock).await?;
-            let password = std::env::var("DANGJIAN_DEMO_PASSWORD")
-                .ok()
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| "Dangjian-2026".to_owned());
-            let started = std::time::Instant::now();
-            let demo = app.build_demo(members, seed, &password).await?;
-            println!(
-                "演示大学已建立：{} 个党组织，党员 {} 名，名册共 {} 人（用时 {:.1} 秒）。",
-                demo.orgs,
-                demo.members,
-                demo.people,
-                started.elapsed().as_secs_f64()
-            );
-            println!("打开 http://{addr}/ ，以下账号的密码都是：{password}");
-            for a in &demo.accounts {
-                let scope = a
-                    .org_name
-                    .as_deref()
-                    .map(|o| format!("（{o}）"))
-                    .unwrap_or_default();
-                println!(
-                    "  {:<10} {} — {}{scope}",
-                    a.username,
-                    a.display_name,
-                    a.role.label()
-                );
-            }
-            serve(app, addr, &cli.data).await
+            let served = demo(app.clone(), addr, members, seed, &cli.data).await;
+            finish(&app, served).await
         }
         Command::Migrate => {
-            open(&cli.data, config, &clock).await?;
+            let app = open(&cli.data, config, &clock).await?;
             println!("数据库结构已是最新。");
-            Ok(())
+            finish(&app, Ok(())).await
         }
-        Command::User { command } => user(open(&cli.data, config, &clock).await?, command).await,
+        Command::User { command } => {
+            let app = open(&cli.data, config, &clock).await?;
+            let done = user(&app, command).await;
+            finish(&app, done).await
+        }
         Command::Backup { file } => {
             if file.exists() {
                 bail!("{} 已存在，请换一个文件名", file.display());
             }
             let app = open(&cli.data, config, &clock).await?;
-            app.audit().checkpoint().await?;
-            app.store().backup_sqlite(&file).await?;
-            // The trail's signed head goes with the copy, so a restore can check it whole.
-            let checkpoint = app.audit().checkpoint_path();
-            if checkpoint.is_file() {
-                std::fs::copy(&checkpoint, checkpoint_beside(&file))?;
-            }
-            println!("已备份到 {}", file.display());
-            Ok(())
+            let done = backup(&app, &file).await;
+            finish(&app, done).await
         }
         Command::Restore { file } => restore(&cli.data, config, &file).await,
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
             let app = open(&cli.data, config, &clock).await?;
-            match app.audit().verify().await? {
+            let verified = app.audit().verify().await;
+            match finish(&app, verified.map_err(Into::into)).await? {
                 Ok(n) => {
                     println!("审计日志完整：{n} 条记录的哈希链校验通过。");
                     Ok(())
@@ -231,13 +204,65 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Gives back the command's id node whatever its outcome, so that the next command run in a
+/// script claims it at once; a node not given back is free again a minute later.
+async fn finish<T>(app: &App, outcome: Result<T>) -> Result<T> {
+    if let Err(e) = app.release().await {
+        tracing::warn!(error = %e, "could not give back the id node");
+    }
+    outcome
+}
+
+async fn demo(app: App, addr: SocketAddr, members: u64, seed: u64, data: &Path) -> Result<()> {
+    let password = std::env::var("DANGJIAN_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "Dangjian-2026".to_owned());
+    let started = std::time::Instant::now();
+    let demo = app.build_demo(members, seed, &password).await?;
+    println!(
+        "演示大学已建立：{} 个党组织，党员 {} 名，名册共 {} 人（用时 {:.1} 秒）。",
+        demo.orgs,
+        demo.members,
+        demo.people,
+        started.elapsed().as_secs_f64()
+    );
+    println!("打开 http://{addr}/ ，以下账号的密码都是：{password}");
+    for a in &demo.accounts {
+        let scope = a
+            .org_name
+            .as_deref()
+            .map(|o| format!("（{o}）"))
+            .unwrap_or_default();
+        println!(
+            "  {:<10} {} — {}{scope}",
+            a.username,
+            a.display_name,
+            a.role.label()
+        );
+    }
+    serve(app, addr, data).await
+}
+
+async fn backup(app: &App, file: &Path) -> Result<()> {
+    app.audit().checkpoint().await?;
+    app.store().backup_sqlite(file).await?;
+    // The trail's signed head goes with the copy, so a restore can check it whole.
+    let checkpoint = app.audit().checkpoint_path();
+    if checkpoint.is_file() {
+        std::fs::copy(&checkpoint, checkpoint_beside(file))?;
+    }
+    println!("已备份到 {}", file.display());
+    Ok(())
+}
+
 async fn open(data: &Path, config: DbConfig, clock: &Arc<dyn Clock>) -> Result<App> {
     App::open(config, data.to_owned(), clock.clone())
         .await
         .context("无法打开数据库")
 }
 
-async fn user(app: App, command: UserCommand) -> Result<()> {
+async fn user(app: &App, command: UserCommand) -> Result<()> {
     let console = Actor::console();
     match command {
         UserCommand::Add { username, name } => {

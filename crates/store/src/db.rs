@@ -1,14 +1,15 @@
 //! Connecting, migrating and writing. The two engines differ only here: SQLite's pragmas and
-//! IMMEDIATE write transactions, PostgreSQL's advisory locks.
+//! IMMEDIATE write transactions, PostgreSQL's advisory locks, and how each tells the time.
 
 use crate::migration::Migrator;
+use crate::node_lease::{Claim, NodeLease};
 use crate::{Result, StoreError, audit};
-use dangjian_domain::ids::IdGenerator;
+use dangjian_domain::ids::NodeId;
 use dangjian_domain::platform::audit::{AuditEntry, AuditKey, AuditRecord};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, sea_query::Expr,
 };
 use sea_orm_migration::MigratorTrait;
 use std::path::{Path, PathBuf};
@@ -54,7 +55,8 @@ const AUDIT_LOCK: i64 = 0x646a_6175; // "djau"
 pub struct Store {
     db: DatabaseConnection,
     config: DbConfig,
-    ids: Arc<IdGenerator>,
+    /// The node this process issues ids under, leased from the database.
+    lease: Arc<NodeLease>,
     /// The audit chain's key, from outside the database (see `with_audit_key`).
     audit_key: AuditKey,
 }
@@ -63,6 +65,7 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("engine", &self.engine())
+            .field("node", &self.id_node())
             .finish()
     }
 }
@@ -94,6 +97,49 @@ async fn open(config: &DbConfig, max_connections: u32) -> Result<DatabaseConnect
     Ok(Database::connect(opts).await?)
 }
 
+/// The database's time in Unix milliseconds, as SQL: leases of processes on several machines
+/// are judged by one clock.
+pub(crate) fn now_ms_expr(backend: DbBackend) -> Expr {
+    match backend {
+        DbBackend::Postgres => {
+            Expr::cust("CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)")
+        }
+        _ => Expr::cust("CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"),
+    }
+}
+
+/// Applies pending migrations, guarded so that two servers never migrate at once: a file lock
+/// beside the SQLite file, an advisory lock on PostgreSQL.
+async fn migrate(config: &DbConfig, db: &DatabaseConnection) -> Result<()> {
+    match config {
+        DbConfig::Sqlite { data_dir } => {
+            let lock = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(data_dir.join("migrate.lock"))?;
+            let lock = tokio::task::spawn_blocking(move || lock.lock().map(|()| lock))
+                .await
+                .map_err(StoreError::corrupt)??;
+            let result = Migrator::up(db, None).await;
+            lock.unlock()?;
+            Ok(result?)
+        }
+        DbConfig::Postgres { .. } => {
+            // Advisory locks belong to a session: hold one connection for the whole run.
+            let conn = open(config, 1).await?;
+            let sql = |s: String| Statement::from_string(DbBackend::Postgres, s);
+            conn.execute_raw(sql(format!("SELECT pg_advisory_lock({MIGRATE_LOCK})")))
+                .await?;
+            let result = Migrator::up(&conn, None).await;
+            conn.execute_raw(sql(format!("SELECT pg_advisory_unlock({MIGRATE_LOCK})")))
+                .await?;
+            conn.close().await?;
+            Ok(result?)
+        }
+    }
+}
+
 impl Store {
     /// The store, chaining its audit entries under `key`.
     pub fn with_audit_key(mut self, key: AuditKey) -> Self {
@@ -105,12 +151,17 @@ impl Store {
         &self.audit_key
     }
 
+    /// Connects, brings the schema up to date and claims a node to issue ids under: every
+    /// process that opens the store holds a node of its own until `release` (or, if it ends
+    /// without, until its lease expires a minute later).
     pub async fn connect(config: DbConfig) -> Result<Self> {
         let db = open(&config, 16).await?;
+        migrate(&config, &db).await?;
+        let lease = NodeLease::start(db.clone()).await?;
         Ok(Self {
             db,
             config,
-            ids: Arc::new(IdGenerator::new(rand::random())),
+            lease,
             // Replaced by the platform's before any write; a random one chains nothing it
             // could later verify.
             audit_key: AuditKey::new(rand::random()),
@@ -130,44 +181,34 @@ impl Store {
     }
 
     pub fn new_id(&self, now_ms: i64) -> i64 {
-        self.ids.next(now_ms)
+        self.lease.ids.next(now_ms)
     }
 
-    /// Applies pending migrations, guarded so that two servers never migrate at once: a file
-    /// lock beside the SQLite file, an advisory lock on PostgreSQL.
+    /// The node this process issues ids under now.
+    pub fn id_node(&self) -> NodeId {
+        self.lease.ids.node()
+    }
+
+    /// Gives this process's id node back, so that a command run next claims it at once; the
+    /// store writes nothing afterwards. Call it at a clean end: after a command, when a
+    /// server stops.
+    pub async fn release(&self) -> Result<()> {
+        self.lease.release().await
+    }
+
+    /// Applies pending migrations (`connect` does), guarded so that two servers never migrate
+    /// at once.
     pub async fn migrate(&self) -> Result<()> {
-        match &self.config {
-            DbConfig::Sqlite { data_dir } => {
-                let lock = std::fs::OpenOptions::new()
-                    .create(true)
-                    .truncate(false)
-                    .write(true)
-                    .open(data_dir.join("migrate.lock"))?;
-                let lock = tokio::task::spawn_blocking(move || lock.lock().map(|()| lock))
-                    .await
-                    .map_err(StoreError::corrupt)??;
-                let result = Migrator::up(&self.db, None).await;
-                lock.unlock()?;
-                Ok(result?)
-            }
-            DbConfig::Postgres { .. } => {
-                // Advisory locks belong to a session: hold one connection for the whole run.
-                let conn = open(&self.config, 1).await?;
-                let sql = |s: String| Statement::from_string(DbBackend::Postgres, s);
-                conn.execute_raw(sql(format!("SELECT pg_advisory_lock({MIGRATE_LOCK})")))
-                    .await?;
-                let result = Migrator::up(&conn, None).await;
-                conn.execute_raw(sql(format!("SELECT pg_advisory_unlock({MIGRATE_LOCK})")))
-                    .await?;
-                conn.close().await?;
-                Ok(result?)
-            }
-        }
+        migrate(&self.config, &self.db).await
     }
 
     /// Starts a write. On SQLite the transaction takes the write lock at once (IMMEDIATE), so
     /// concurrent writers wait on the busy timeout instead of failing halfway.
     pub async fn begin_write(&self) -> Result<WriteTx> {
+        if self.lease.released() {
+            return Err(StoreError::NodeLost);
+        }
+        let claim = self.lease.claim();
         let txn = match self.engine() {
             Engine::Sqlite => {
                 self.db
@@ -184,6 +225,8 @@ impl Store {
             engine: self.engine(),
             audited: false,
             audit_key: self.audit_key.clone(),
+            lease: self.lease.clone(),
+            claim,
         })
     }
 
@@ -192,7 +235,9 @@ impl Store {
         Ok(self.db.ping().await?)
     }
 
+    /// Releases the id node and closes the connections.
     pub async fn close(self) -> Result<()> {
+        self.release().await?;
         Ok(self.db.close().await?)
     }
 
@@ -218,6 +263,9 @@ pub struct WriteTx {
     engine: Engine,
     audited: bool,
     audit_key: AuditKey,
+    lease: Arc<NodeLease>,
+    /// The node held when the write began, which its ids came from.
+    claim: Claim,
 }
 
 impl WriteTx {
@@ -241,10 +289,17 @@ impl WriteTx {
         Ok(entry)
     }
 
+    /// Commits, if the write was audited and this process still holds the node its ids came
+    /// from (renewing the lease in the same transaction).
     pub async fn commit(self) -> Result<()> {
         if !self.audited {
             self.txn.rollback().await?;
             return Err(StoreError::Unaudited);
+        }
+        if !self.lease.fence(&self.txn, &self.claim).await? {
+            self.txn.rollback().await?;
+            self.lease.lost(&self.claim).await;
+            return Err(StoreError::NodeLost);
         }
         Ok(self.txn.commit().await?)
     }

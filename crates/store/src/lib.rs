@@ -12,6 +12,7 @@ pub mod discipline;
 pub mod import;
 pub mod meetings;
 pub mod migration;
+mod node_lease;
 pub mod notification;
 pub mod org;
 pub mod people;
@@ -39,6 +40,16 @@ pub enum StoreError {
     /// A stored value that the domain cannot read back: a bug or a hand-edited database.
     #[error("数据损坏：{0}")]
     Corrupt(String),
+    /// Every node that issues ids is held by a live process.
+    #[error(
+        "没有空闲的编号节点：64 个节点都被其他打开本数据库的进程占用（每个进程占一个，\
+         进程正常结束时交还，异常退出的 60 秒后可被接管）；请减少同时运行的服务或命令，或稍后再试"
+    )]
+    NoFreeNode,
+    /// This process no longer holds the node its ids came from: it gave it back, or was paused
+    /// or cut off from the database past the lease and another process took the node over.
+    #[error("本进程的编号节点已交还或被其他进程接管，写入已撤销，请重试")]
+    NodeLost,
     /// A unique key already holds this value.
     #[error("{0} 已存在")]
     Duplicate(&'static str),

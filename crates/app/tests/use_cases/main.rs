@@ -5,6 +5,7 @@
 mod activation;
 mod common;
 mod development;
+mod ids;
 mod insight;
 mod ledgers;
 mod meetings;

@@ -19,6 +19,7 @@ mod m20261201_000014_keyed_audit;
 mod m20261201_000015_national_id_mask;
 mod m20261201_000016_api_token_expiry;
 mod m20261201_000017_activation_codes;
+mod m20261202_000018_id_nodes;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_national_id_mask::Migration),
             Box::new(m20261201_000016_api_token_expiry::Migration),
             Box::new(m20261201_000017_activation_codes::Migration),
+            Box::new(m20261202_000018_id_nodes::Migration),
         ]
     }
 }

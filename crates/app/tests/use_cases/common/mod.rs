@@ -15,6 +15,8 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<FixedClock>,
     pub dir: tempfile::TempDir,
+    /// The database, for a second app server on it (`another_server`).
+    pub config: DbConfig,
 }
 
 pub async fn test_app() -> TestApp {
@@ -30,10 +32,21 @@ pub async fn test_app() -> TestApp {
             data_dir: dir.path().to_owned(),
         },
     };
-    let app = App::open(config, dir.path().to_owned(), clock.clone())
+    let app = App::open(config.clone(), dir.path().to_owned(), clock.clone())
         .await
         .expect("open the platform");
-    TestApp { app, clock, dir }
+    TestApp {
+        app,
+        clock,
+        dir,
+        config,
+    }
+}
+
+/// Another app server on the database and data folder of `t`, with the same clock: what a
+/// second `dangjian serve` (or a command run beside the server) opens.
+pub async fn another_server(t: &TestApp) -> dangjian_app::Result<App> {
+    App::open(t.config.clone(), t.dir.path().to_owned(), t.clock.clone()).await
 }
 
 /// Creates a database of its own on the server; `scripts/test` drops them before each run.
