@@ -3,6 +3,7 @@
 //! `per_page` (at most 500); enumerations are the GLOSSARY names in snake_case.
 
 mod audit;
+mod contract;
 mod development;
 mod meetings;
 mod orgs;
@@ -32,7 +33,21 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "党建工作平台 API", version = "1", description = "高校基层党组织建设平台的接口。登录后以会话 Cookie 调用，或在“我的账号”中创建 API 令牌，以 `Authorization: Bearer <令牌>` 调用。"),
-    modifiers(&Security)
+    modifiers(&Security),
+    // Either a bearer token or the session cookie; sign-in says it needs neither.
+    security(("bearer" = []), ("session" = [])),
+    components(schemas(
+        contract::OrgKindCode, contract::BranchCategoryCode, contract::PositionCode,
+        contract::RoleCode, contract::PersonStatusCode, contract::PersonStatusFilter,
+        contract::PersonCategoryCode, contract::GenderCode, contract::EducationCode,
+        contract::DegreeCode, contract::TitleLevelCode, contract::TransferDirectionCode,
+        contract::TransferStateCode, contract::MeetingKindCode, contract::MeetingKindOrTotal,
+        contract::MeetingStateCode, contract::AttendanceCode, contract::KeptCode,
+        contract::StepCode, contract::StageCode, contract::DecisionBodyCode,
+        contract::RollCallCode, contract::ExamResultCode, contract::LedgerKindCode,
+        contract::LedgerItemCode, contract::DevelopmentDocumentCode, contract::OrgSortKey,
+        contract::PersonSortKey, contract::LocalDateTime, crate::error::ErrorBody,
+    ))
 )]
 struct ApiDoc;
 
@@ -107,7 +122,13 @@ pub(crate) fn sign_in_routes() -> Router<AppState> {
 
 pub(crate) fn routes() -> Router<AppState> {
     let (router, mut doc) = api().split_for_parts();
-    doc.merge(session_api().split_for_parts().1);
+    contract::complete(&mut doc, false);
+    let mut session_doc = session_api().split_for_parts().1;
+    contract::complete(&mut session_doc, true);
+    doc.merge(session_doc);
+    // Serializing a document of plain maps and strings does not fail.
+    let mut doc = serde_json::to_value(&doc).unwrap_or_default();
+    contract::share_named_schemas(&mut doc);
     let doc = std::sync::Arc::new(doc);
     router
         .route(
@@ -223,11 +244,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// `page` and `per_page` of a list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize)]
 pub(crate) struct PageParams {
-    /// 1-based page number.
     pub page: Option<u64>,
-    /// Rows per page, 1 to 500 (default 20).
     pub per_page: Option<u64>,
 }
 

@@ -34,7 +34,7 @@ pub(crate) struct User {
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct GrantView {
-    /// e.g. `org_department`, `branch_secretary`, `auditor`.
+    #[schema(value_type = super::contract::RoleCode)]
     role: String,
     org_id: Option<i64>,
     org_name: Option<String>,
@@ -59,7 +59,8 @@ async fn user_of(st: &AppState, actor: &Actor, account: &Account) -> Result<User
 }
 
 /// Signs in; sets the session cookie and returns the user.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
+#[utoipa::path(post, path = "/api/v1/session", operation_id = "sign_in", tag = "session", request_body = SignIn,
+    security(()),
     responses((status = 200, body = User), (status = 401, body = ErrorBody), (status = 423, body = ErrorBody)))]
 pub(crate) async fn sign_in(
     State(st): State<AppState>,
@@ -84,7 +85,7 @@ pub(crate) async fn sign_in(
 }
 
 /// Signs out of the session of the cookie.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+#[utoipa::path(delete, path = "/api/v1/session", operation_id = "sign_out", tag = "session",
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub(crate) async fn sign_out(
     State(st): State<AppState>,
@@ -99,7 +100,7 @@ pub(crate) async fn sign_out(
 }
 
 /// The signed-in user.
-#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "get_me", tag = "session",
     responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
 pub(crate) async fn me(State(st): State<AppState>, caller: Caller) -> Result<Json<User>, ApiError> {
     Ok(Json(user_of(&st, &caller.actor, &caller.account).await?))
