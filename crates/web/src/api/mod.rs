@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::error::{ApiError, bad_request};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -217,6 +218,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                     crate::error::unreadable("JSON 内容不符合要求", &e.body_text());
                 Err(bad_request(message, field))
             }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(crate::error::too_large()),
             Err(e) => Err(bad_request(
                 format!("无法读取请求体（{}）", e.status()),
                 None,
@@ -232,6 +234,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // PostgreSQL can neither store nor compare a NUL, and a search filter reaches it as
+        // given: refused here, naming the parameter, rather than failing there (500).
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
+        if let Some((key, _)) = pairs
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(bad_request(
+                format!("查询参数有误：{key}：不能含有空字符（U+0000）"),
+                Some(key.clone()),
+            ));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(Self(q.0)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use dangjian_app::Actor;
+use dangjian_domain::FieldError;
 use dangjian_domain::platform::account::Account;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -61,7 +62,7 @@ async fn user_of(st: &AppState, actor: &Actor, account: &Account) -> Result<User
 /// Signs in; sets the session cookie and returns the user.
 #[utoipa::path(post, path = "/api/v1/session", operation_id = "sign_in", tag = "session", request_body = SignIn,
     security(()),
-    responses((status = 200, body = User), (status = 401, body = ErrorBody), (status = 423, body = ErrorBody)))]
+    responses((status = 200, body = User), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 423, body = ErrorBody)))]
 pub(crate) async fn sign_in(
     State(st): State<AppState>,
     jar: CookieJar,
@@ -69,6 +70,13 @@ pub(crate) async fn sign_in(
     ClientInfo(client): ClientInfo,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
+    // The name is looked up, and a failed attempt kept, as given: PostgreSQL can do neither
+    // with a NUL (500), and no account's name has one.
+    if body.username.contains('\0') {
+        return Err(ApiError(
+            FieldError::new("username", "用户名", "不能含有空字符（U+0000）").into(),
+        ));
+    }
     let signed = st
         .app
         .sign_in(&body.username, &body.password, &client)
