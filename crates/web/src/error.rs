@@ -83,6 +83,19 @@ pub(crate) fn bad_request(message: String, field: Option<String>) -> Response {
         .into_response()
 }
 
+/// A body over the limit.
+pub(crate) fn too_large() -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Json(ErrorBody {
+            code: "bad_request".to_owned(),
+            message: "提交的内容超过大小上限（1 MB）".to_owned(),
+            field: None,
+        }),
+    )
+        .into_response()
+}
+
 /// What serde said of a body or query it could not read (`…: roll[0].person_id: invalid
 /// type: string "x", expected i64 at line 1 column 9`), in Chinese: the field it names and
 /// what is wrong with it. Its English never reaches a person.

@@ -28,9 +28,14 @@ pub(crate) struct AuditView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuditQuery {
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 10_000_000)]
     page: Option<u64>,
+    /// Rows per page (default 20).
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u64>,
     /// The acting username.
     actor: Option<String>,
@@ -46,8 +51,8 @@ pub(crate) struct AuditQuery {
 }
 
 /// Searches the audit trail, newest first. Auditor only.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = List<AuditView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "search_audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = List<AuditView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn search(
     State(st): State<AppState>,
     caller: Caller,

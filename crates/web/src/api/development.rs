@@ -18,14 +18,13 @@ use utoipa::ToSchema;
 #[derive(Serialize, ToSchema)]
 pub(crate) struct StepView {
     id: i64,
-    /// The step's code, as `talk` or `admission_vote`.
+    #[schema(value_type = super::contract::StepCode)]
     step: String,
     /// Its number in the 细则 (1–25); none for the publicity.
     number: Option<u8>,
     label: String,
     on: chrono::NaiveDate,
-    /// `person`, `branch`, `branch_committee`, `general_meeting`, `higher_committee` or
-    /// `org_department`.
+    #[schema(value_type = super::contract::DecisionBodyCode)]
     body: String,
     /// What the step recorded, tagged by `kind`: `plain`, `recommendation`, `hearing`, `members`,
     /// `review`, `training`, `publicity`, `vote` or `confirmation`.
@@ -59,6 +58,7 @@ impl From<StoredStep> for StepView {
 /// The next deadline of a development.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct DueView {
+    #[schema(value_type = super::contract::StepCode)]
     step: String,
     by: chrono::NaiveDate,
     overdue: bool,
@@ -67,18 +67,19 @@ pub(crate) struct DueView {
 /// A person's development record (发展纪实).
 #[derive(Serialize, ToSchema)]
 pub(crate) struct DevelopmentView {
-    /// `applicant`, `activist`, `candidate`, `probationary` or `full`.
+    #[schema(value_type = super::contract::StageCode)]
     stage: String,
     /// Ended without membership (probation cancelled).
     ended: bool,
-    /// The steps that may be recorded next, by code.
+    /// The steps that may be recorded next.
+    #[schema(value_type = Vec<super::contract::StepCode>)]
     next_steps: Vec<String>,
     due: Option<DueView>,
     steps: Vec<StepView>,
 }
 
 /// A person's development record: the steps recorded, the stage, what may come next.
-#[utoipa::path(get, path = "/api/v1/people/{id}/development", tag = "development",
+#[utoipa::path(get, path = "/api/v1/people/{id}/development", tag = "development", operation_id = "get_development",
     params(("id" = i64, Path)),
     responses((status = 200, body = DevelopmentView), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get(
@@ -103,11 +104,13 @@ pub(crate) async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StepBody {
-    /// The step's code, as `application` or `admission_vote`.
+    #[schema(value_type = super::contract::StepCode)]
     step: String,
-    /// `YYYY-MM-DD`, not in the future.
+    /// Not in the future.
+    #[schema(value_type = chrono::NaiveDate)]
     on: String,
-    /// The decision body's code when not the step's default.
+    /// The decision body when not the step's default.
+    #[schema(value_type = Option<super::contract::DecisionBodyCode>)]
     body: Option<String>,
     /// What the step records, tagged by `kind`, as `{"kind":"vote","count":{"entitled":20,
     /// "attending":15,"yes":12,"no":3,"abstain":0}}`; left out for steps with nothing more.
@@ -131,14 +134,15 @@ pub(crate) struct StepBody {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RollBody {
     person_id: i64,
+    #[schema(value_type = super::contract::RollCallCode)]
     call: String,
 }
 
 /// Records a step if the steps before it are done and its rules hold (细则); a refusal names
 /// the rule and its source.
-#[utoipa::path(post, path = "/api/v1/people/{id}/development", tag = "development",
+#[utoipa::path(post, path = "/api/v1/people/{id}/development", tag = "development", operation_id = "record_development_step",
     params(("id" = i64, Path)), request_body = StepBody,
-    responses((status = 201, body = StepView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = StepView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn record(
     State(st): State<AppState>,
     caller: Caller,
@@ -199,7 +203,9 @@ pub(crate) struct BoardRowView {
     person_id: i64,
     name: String,
     org_name: String,
+    #[schema(value_type = super::contract::StageCode)]
     stage: String,
+    #[schema(value_type = Option<super::contract::StepCode>)]
     next_step: Option<String>,
     due: Option<DueView>,
 }
@@ -223,7 +229,7 @@ impl From<BoardRow> for BoardRowView {
 
 /// What is due in a subtree's development work: deadlines passed or within 30 days, soonest
 /// first (at most 500 people a stage are looked at).
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/development/due", tag = "development",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/development/due", tag = "development", operation_id = "list_development_due",
     params(("id" = i64, Path)),
     responses((status = 200, body = List<BoardRowView>), (status = 404, body = ErrorBody)))]
 pub(crate) async fn due(

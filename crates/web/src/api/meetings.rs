@@ -23,16 +23,15 @@ use utoipa::{IntoParams, ToSchema};
 pub(crate) struct MeetingView {
     id: i64,
     org_id: i64,
-    /// `general_meeting`, `committee_meeting`, `group_meeting`, `party_lecture`, `theme_day`,
-    /// `life_meeting` or `group_study`.
+    #[schema(value_type = super::contract::MeetingKindCode)]
     kind: String,
     topic: String,
-    /// Local time, Asia/Shanghai.
+    #[schema(value_type = super::contract::LocalDateTime)]
     starts_at: chrono::NaiveDateTime,
     place: String,
     first_agenda_item: Option<String>,
     agenda: Vec<String>,
-    /// `planned`, `held` or `locked`.
+    #[schema(value_type = super::contract::MeetingStateCode)]
     state: String,
     minutes: String,
     resolutions: String,
@@ -70,7 +69,7 @@ pub(crate) struct AttendanceView {
     /// The attendee's name; ignored when sent.
     #[serde(default)]
     name: String,
-    /// `present`, `excused` or `absent`.
+    #[schema(value_type = super::contract::AttendanceCode)]
     status: String,
     /// Why excused.
     #[serde(default)]
@@ -123,22 +122,37 @@ async fn record(st: &AppState, caller: &Caller, id: i64) -> Result<MeetingRecord
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct YearParams {
     /// The year; this year when left out.
-    pub(crate) year: Option<i32>,
+    #[param(minimum = 1, maximum = 9999)]
+    year: Option<i32>,
+}
+
+impl YearParams {
+    /// The year asked for, or this year: one whose days are written as `YYYY-MM-DD`.
+    pub(crate) fn year(&self, st: &AppState) -> Result<i32, ApiError> {
+        match self.year {
+            None => Ok(st.app.clock().today().year()),
+            Some(y) if (1..=9999).contains(&y) => Ok(y),
+            Some(_) => Err(ApiError(
+                FieldError::new("year", "年度", "应为 1 到 9999 之间的年份").into(),
+            )),
+        }
+    }
 }
 
 /// An organization's meetings in a year (its subtree's), newest first, at most 200.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/meetings", tag = "meetings",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/meetings", tag = "meetings", operation_id = "list_meetings",
     params(("id" = i64, Path), YearParams),
-    responses((status = 200, body = List<MeetingView>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = List<MeetingView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn list(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<List<MeetingView>>, ApiError> {
-    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let year = q.year(&st)?;
     let items = st.app.meetings().of_org(&caller.actor, id, year).await?;
     Ok(Json(List {
         total: items.len() as u64,
@@ -149,9 +163,13 @@ pub(crate) async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlanBody {
+    #[schema(value_type = super::contract::MeetingKindCode)]
     kind: String,
     topic: String,
-    /// Local time, Asia/Shanghai, as `2026-11-25T14:30:00`.
+    /// RFC 3339, as `2026-11-25T14:30:00+08:00`; without an offset it is read as local time
+    /// in Asia/Shanghai.
+    #[serde(deserialize_with = "super::contract::shanghai_time")]
+    #[schema(value_type = chrono::DateTime<chrono::FixedOffset>)]
     starts_at: chrono::NaiveDateTime,
     place: String,
     #[serde(default)]
@@ -164,9 +182,9 @@ pub(crate) struct PlanBody {
 }
 
 /// Plans a meeting; everyone expected is put on its roll.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/meetings", tag = "meetings",
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/meetings", tag = "meetings", operation_id = "plan_meeting",
     params(("id" = i64, Path)), request_body = PlanBody,
-    responses((status = 201, body = MeetingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = MeetingView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn plan(
     State(st): State<AppState>,
     caller: Caller,
@@ -189,7 +207,7 @@ pub(crate) async fn plan(
 }
 
 /// A meeting's record with its roll and corrections.
-#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings",
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings", operation_id = "get_meeting",
     params(("id" = i64, Path)),
     responses((status = 200, body = MeetingRecord), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get(
@@ -212,9 +230,9 @@ pub(crate) struct HeldBody {
 
 /// Records the meeting as held, with its roll and minutes: only once its time has come; a
 /// committee meeting only with more than half its members present (支部条例第十二条).
-#[utoipa::path(post, path = "/api/v1/meetings/{id}/held", tag = "meetings",
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/held", tag = "meetings", operation_id = "hold_meeting",
     params(("id" = i64, Path)), request_body = HeldBody,
-    responses((status = 200, body = MeetingRecord), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = MeetingRecord), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn hold(
     State(st): State<AppState>,
     caller: Caller,
@@ -244,9 +262,9 @@ pub(crate) async fn hold(
 
 /// Locks a held meeting's record: the organization's secretary confirms it; afterwards only
 /// corrections are added.
-#[utoipa::path(post, path = "/api/v1/meetings/{id}/lock", tag = "meetings",
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/lock", tag = "meetings", operation_id = "lock_meeting",
     params(("id" = i64, Path)),
-    responses((status = 200, body = MeetingRecord), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = MeetingRecord), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn lock(
     State(st): State<AppState>,
     caller: Caller,
@@ -263,7 +281,7 @@ pub(crate) struct CorrectionBody {
 }
 
 /// Adds a correction to a locked record.
-#[utoipa::path(post, path = "/api/v1/meetings/{id}/corrections", tag = "meetings",
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/corrections", tag = "meetings", operation_id = "correct_meeting",
     params(("id" = i64, Path)), request_body = CorrectionBody,
     responses((status = 201, body = CorrectionView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn correct(
@@ -291,9 +309,9 @@ pub(crate) struct CheckInCodeView {
 
 /// Issues one-time check-in codes to the attendees not yet present; earlier unused codes
 /// stop working. Each works once, from an hour before the start until three hours after.
-#[utoipa::path(post, path = "/api/v1/meetings/{id}/check-ins", tag = "meetings",
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/check-ins", tag = "meetings", operation_id = "issue_check_ins",
     params(("id" = i64, Path)),
-    responses((status = 201, body = List<CheckInCodeView>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = List<CheckInCodeView>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn check_ins(
     State(st): State<AppState>,
     caller: Caller,
@@ -321,24 +339,27 @@ pub(crate) async fn check_ins(
 pub(crate) struct ComplianceView {
     org_id: i64,
     org_name: String,
+    #[schema(value_type = super::contract::MeetingKindCode)]
     kind: String,
     /// At least once in each block of this many months from January (1, 3, 12…).
     every_months: u32,
     from: chrono::NaiveDate,
     until: chrono::NaiveDate,
-    /// `yes`, `open` (the period is not over) or `missed`.
+    #[schema(value_type = super::contract::KeptCode)]
     kept: String,
     basis: String,
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct MonthParams {
     /// `YYYY-MM`; this month when left out.
+    #[param(pattern = r"^\d{4}-\d{2}$", example = "2026-11")]
     month: Option<String>,
 }
 
 /// How the branches of a subtree keep the rules of organizational life in a month.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/compliance", tag = "meetings",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/compliance", tag = "meetings", operation_id = "get_compliance",
     params(("id" = i64, Path), MonthParams),
     responses((status = 200, body = List<ComplianceView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn compliance(
@@ -418,16 +439,16 @@ pub(crate) struct TalksView {
 }
 
 /// The heart talks of an organization's subtree in a year, newest first, at most 500.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/talks", tag = "meetings",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/talks", tag = "meetings", operation_id = "list_talks",
     params(("id" = i64, Path), YearParams),
-    responses((status = 200, body = TalksView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TalksView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn talks(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<TalksView>, ApiError> {
-    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let year = q.year(&st)?;
     let t = st
         .app
         .meetings()
@@ -452,9 +473,9 @@ pub(crate) struct TalkBody {
 }
 
 /// Records a heart talk between two people of the organization.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/talks", tag = "meetings",
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/talks", tag = "meetings", operation_id = "record_talk",
     params(("id" = i64, Path)), request_body = TalkBody,
-    responses((status = 201, body = TalkView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = TalkView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn record_talk(
     State(st): State<AppState>,
     caller: Caller,
@@ -478,6 +499,7 @@ pub(crate) async fn record_talk(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PeriodParams {
     /// The first day; January 1st of this year when left out.
     from: Option<chrono::NaiveDate>,
@@ -487,7 +509,7 @@ pub(crate) struct PeriodParams {
 
 /// The figures of organizational life in a subtree and period: each kind of meeting with the
 /// meetings held and the person-times expected, present, excused and absent, then the total.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/meeting-figures", tag = "meetings",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/meeting-figures", tag = "meetings", operation_id = "get_meeting_figures",
     params(("id" = i64, Path), PeriodParams),
     responses((status = 200, body = List<KindFiguresView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn figures(
@@ -526,6 +548,7 @@ pub(crate) async fn figures(
 /// One kind of meeting in a period (`total` for all of them).
 #[derive(Serialize, ToSchema)]
 pub(crate) struct KindFiguresView {
+    #[schema(value_type = super::contract::MeetingKindOrTotal)]
     kind: String,
     held: i64,
     expected: i64,
@@ -541,6 +564,7 @@ pub(crate) struct MemberYearView {
     person_id: i64,
     name: String,
     /// `full` or `probationary`.
+    #[schema(value_type = super::contract::PersonStatusCode)]
     status: String,
     /// Sits on a committee now, so the higher minimum applies.
     on_committee: bool,
@@ -573,16 +597,16 @@ pub(crate) struct MemberLifeView {
 
 /// Each member of an organization (its own members) in a year: attendance at held meetings,
 /// study hours against the yearly minimum, and six months away from organizational life.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/member-life", tag = "meetings",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/member-life", tag = "meetings", operation_id = "get_member_life",
     params(("id" = i64, Path), YearParams),
-    responses((status = 200, body = MemberLifeView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MemberLifeView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn member_life(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<MemberLifeView>, ApiError> {
-    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let year = q.year(&st)?;
     let l = st
         .app
         .meetings()
@@ -621,9 +645,12 @@ pub(crate) async fn member_life(
 #[derive(Serialize, ToSchema)]
 pub(crate) struct CalendarMonthView {
     month: u32,
+    #[schema(value_type = Vec<super::contract::MeetingKindCode>)]
     kept: Vec<String>,
     /// Not held yet, the period not over.
+    #[schema(value_type = Vec<super::contract::MeetingKindCode>)]
     open: Vec<String>,
+    #[schema(value_type = Vec<super::contract::MeetingKindCode>)]
     missed: Vec<String>,
 }
 
@@ -647,7 +674,7 @@ pub(crate) struct ComplianceCalendarView {
 /// The compliance calendar of a subtree for a year: each branch and party group, each month
 /// with the rules whose period ends in it (monthly in the month, quarterly at the quarter's
 /// end, yearly in December).
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/compliance-calendar", tag = "meetings",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/compliance-calendar", tag = "meetings", operation_id = "get_compliance_calendar",
     params(("id" = i64, Path), YearParams),
     responses((status = 200, body = ComplianceCalendarView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn compliance_calendar(
@@ -656,7 +683,7 @@ pub(crate) async fn compliance_calendar(
     Path(id): Path<i64>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<ComplianceCalendarView>, ApiError> {
-    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let year = q.year(&st)?;
     let c = st
         .app
         .meetings()

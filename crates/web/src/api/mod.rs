@@ -3,6 +3,7 @@
 //! `per_page` (at most 500); enumerations are the GLOSSARY names in snake_case.
 
 mod audit;
+mod contract;
 mod development;
 mod meetings;
 mod orgs;
@@ -16,6 +17,7 @@ use crate::AppState;
 use crate::error::{ApiError, bad_request};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -32,7 +34,21 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "党建工作平台 API", version = "1", description = "高校基层党组织建设平台的接口。登录后以会话 Cookie 调用，或在“我的账号”中创建 API 令牌，以 `Authorization: Bearer <令牌>` 调用。"),
-    modifiers(&Security)
+    modifiers(&Security),
+    // Either a bearer token or the session cookie; sign-in says it needs neither.
+    security(("bearer" = []), ("session" = [])),
+    components(schemas(
+        contract::OrgKindCode, contract::BranchCategoryCode, contract::PositionCode,
+        contract::RoleCode, contract::PersonStatusCode, contract::PersonStatusFilter,
+        contract::PersonCategoryCode, contract::GenderCode, contract::EducationCode,
+        contract::DegreeCode, contract::TitleLevelCode, contract::TransferDirectionCode,
+        contract::TransferStateCode, contract::MeetingKindCode, contract::MeetingKindOrTotal,
+        contract::MeetingStateCode, contract::AttendanceCode, contract::KeptCode,
+        contract::StepCode, contract::StageCode, contract::DecisionBodyCode,
+        contract::RollCallCode, contract::ExamResultCode, contract::LedgerKindCode,
+        contract::LedgerItemCode, contract::DevelopmentDocumentCode, contract::OrgSortKey,
+        contract::PersonSortKey, contract::LocalDateTime, crate::error::ErrorBody,
+    ))
 )]
 struct ApiDoc;
 
@@ -107,7 +123,13 @@ pub(crate) fn sign_in_routes() -> Router<AppState> {
 
 pub(crate) fn routes() -> Router<AppState> {
     let (router, mut doc) = api().split_for_parts();
-    doc.merge(session_api().split_for_parts().1);
+    contract::complete(&mut doc, false);
+    let mut session_doc = session_api().split_for_parts().1;
+    contract::complete(&mut session_doc, true);
+    doc.merge(session_doc);
+    // Serializing a document of plain maps and strings does not fail.
+    let mut doc = serde_json::to_value(&doc).unwrap_or_default();
+    contract::share_named_schemas(&mut doc);
     let doc = std::sync::Arc::new(doc);
     router
         .route(
@@ -196,6 +218,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                     crate::error::unreadable("JSON 内容不符合要求", &e.body_text());
                 Err(bad_request(message, field))
             }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(crate::error::too_large()),
             Err(e) => Err(bad_request(
                 format!("无法读取请求体（{}）", e.status()),
                 None,
@@ -211,6 +234,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // PostgreSQL can neither store nor compare a NUL, and a search filter reaches it as
+        // given: refused here, naming the parameter, rather than failing there (500).
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
+        if let Some((key, _)) = pairs
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(bad_request(
+                format!("查询参数有误：{key}：不能含有空字符（U+0000）"),
+                Some(key.clone()),
+            ));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(Self(q.0)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
@@ -223,11 +259,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// `page` and `per_page` of a list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize)]
 pub(crate) struct PageParams {
-    /// 1-based page number.
     pub page: Option<u64>,
-    /// Rows per page, 1 to 500 (default 20).
     pub per_page: Option<u64>,
 }
 

@@ -20,9 +20,10 @@ pub(crate) struct OrgView {
     id: i64,
     parent_id: Option<i64>,
     name: String,
-    /// `committee`, `general_branch`, `branch` or `group`.
+    #[schema(value_type = super::contract::OrgKindCode)]
     kind: String,
-    /// For branches: `staff`, `student`, `retired` or `mixed`.
+    /// For branches.
+    #[schema(value_type = Option<super::contract::BranchCategoryCode>)]
     category: Option<String>,
     /// The materialized path of ids from the root, as `/1/5/9/`.
     path: String,
@@ -46,25 +47,31 @@ impl From<Org> for OrgView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OrgQuery {
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 10_000_000)]
     page: Option<u64>,
+    /// Rows per page (default 20).
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u64>,
     /// Part of the name.
     name: Option<String>,
-    /// `committee`, `general_branch`, `branch` or `group`.
+    #[param(value_type = Option<super::contract::OrgKindCode>)]
     kind: Option<String>,
     /// Only this organization and those below it.
     under: Option<i64>,
-    /// `tree` (default), `name`, `kind` or `founded_on`; prefix `-` for descending.
+    /// `tree` when left out.
+    #[param(value_type = Option<super::contract::OrgSortKey>)]
     sort: Option<String>,
     /// Include dissolved organizations.
     include_dissolved: Option<bool>,
 }
 
 /// The organizations the caller may see.
-#[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", params(OrgQuery),
-    responses((status = 200, body = List<OrgView>), (status = 422, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", operation_id = "list_orgs", params(OrgQuery),
+    responses((status = 200, body = List<OrgView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn list(
     State(st): State<AppState>,
     caller: Caller,
@@ -123,7 +130,7 @@ pub(crate) async fn list(
 }
 
 /// One organization.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs", operation_id = "get_org", params(("id" = i64, Path)),
     responses((status = 200, body = OrgView), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get(
     State(st): State<AppState>,
@@ -134,7 +141,7 @@ pub(crate) async fn get(
 }
 
 /// The direct sub-organizations of an organization.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/children", tag = "orgs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/children", tag = "orgs", operation_id = "list_org_children", params(("id" = i64, Path)),
     responses((status = 200, body = List<OrgView>), (status = 404, body = ErrorBody)))]
 pub(crate) async fn children(
     State(st): State<AppState>,
@@ -154,17 +161,18 @@ pub(crate) async fn children(
 pub(crate) struct NewOrgBody {
     parent_id: i64,
     name: String,
-    /// `committee`, `general_branch`, `branch` or `group`.
+    #[schema(value_type = super::contract::OrgKindCode)]
     kind: String,
-    /// For branches: `staff`, `student`, `retired` or `mixed`.
+    /// For branches.
+    #[schema(value_type = Option<super::contract::BranchCategoryCode>)]
     category: Option<String>,
-    /// `YYYY-MM-DD`.
+    #[schema(value_type = Option<chrono::NaiveDate>)]
     founded_on: Option<String>,
 }
 
 /// Founds an organization under `parent_id`.
-#[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = NewOrgBody,
-    responses((status = 201, body = OrgView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", operation_id = "create_org", request_body = NewOrgBody,
+    responses((status = 201, body = OrgView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn create(
     State(st): State<AppState>,
     caller: Caller,
@@ -194,15 +202,17 @@ pub(crate) struct PastOrgView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TreeQuery {
-    /// The day, `YYYY-MM-DD`; today when left out.
+    /// The day; today when left out.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     as_of: Option<String>,
 }
 
 /// The subtree of an organization as it stood on a day, in tree order: the organizations of
 /// that day under the parents of that day (at most 3,000).
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/tree", tag = "orgs",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/tree", tag = "orgs", operation_id = "get_org_tree",
     params(("id" = i64, Path), TreeQuery),
     responses((status = 200, body = List<PastOrgView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn tree(
@@ -237,8 +247,7 @@ pub(crate) struct SeatView {
     org_id: i64,
     person_id: i64,
     person_name: Option<String>,
-    /// `secretary`, `deputy_secretary`, `organization_commissioner`,
-    /// `propaganda_commissioner` or `discipline_commissioner`.
+    #[schema(value_type = super::contract::PositionCode)]
     position: String,
     term_start: chrono::NaiveDate,
     term_end: chrono::NaiveDate,
@@ -261,7 +270,7 @@ impl SeatView {
 }
 
 /// The sitting committee of an organization.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/committee", tag = "orgs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/committee", tag = "orgs", operation_id = "list_committee", params(("id" = i64, Path)),
     responses((status = 200, body = List<SeatView>), (status = 404, body = ErrorBody)))]
 pub(crate) async fn committee(
     State(st): State<AppState>,
@@ -283,18 +292,18 @@ pub(crate) async fn committee(
 #[serde(deny_unknown_fields)]
 pub(crate) struct SeatBody {
     person_id: i64,
-    /// `secretary`, `deputy_secretary`, `organization_commissioner`,
-    /// `propaganda_commissioner` or `discipline_commissioner`.
+    #[schema(value_type = super::contract::PositionCode)]
     position: String,
-    /// `YYYY-MM-DD`; today when left out. The term's end follows from the kind of organization.
+    /// Today when left out. The term's end follows from the kind of organization.
+    #[schema(value_type = Option<chrono::NaiveDate>)]
     term_start: Option<String>,
 }
 
 /// Records a seat of the committee (支部条例第九条: one secretary, at most one deputy, at most
 /// 7 seats, holders full members of the organization).
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/committee", tag = "orgs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/committee", tag = "orgs", operation_id = "appoint_to_committee", params(("id" = i64, Path)),
     request_body = SeatBody,
-    responses((status = 201, body = SeatView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SeatView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn appoint(
     State(st): State<AppState>,
     caller: Caller,
@@ -319,7 +328,7 @@ pub(crate) async fn appoint(
 }
 
 /// Ends a sitting seat (免职, or the end of a term).
-#[utoipa::path(post, path = "/api/v1/seats/{id}/end", tag = "orgs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/seats/{id}/end", tag = "orgs", operation_id = "end_seat", params(("id" = i64, Path)),
     responses((status = 200, body = SeatView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(crate) async fn end_seat(
     State(st): State<AppState>,
@@ -346,9 +355,9 @@ pub(crate) enum ChangeBody {
 
 /// Moves, merges, dissolves or splits an organization, keeping its history (组织沿革). Answers
 /// the organization changed, or for a split the new one.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/change", tag = "orgs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/change", tag = "orgs", operation_id = "change_org", params(("id" = i64, Path)),
     request_body = ChangeBody,
-    responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn change(
     State(st): State<AppState>,
     caller: Caller,
@@ -370,7 +379,7 @@ pub(crate) async fn change(
 /// One item of a ledger.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct LedgerItemView {
-    /// The item, e.g. `theme_days`.
+    #[schema(value_type = super::contract::LedgerItemCode)]
     item: String,
     label: String,
     /// False while the module that keeps its records is not there yet.
@@ -385,7 +394,7 @@ pub(crate) struct LedgerItemView {
 /// One of the five ledgers.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct LedgerView {
-    /// `members`, `organizational_life`, `dues`, `outreach` or `general`.
+    #[schema(value_type = super::contract::LedgerKindCode)]
     ledger: String,
     label: String,
     items: Vec<LedgerItemView>,
@@ -404,18 +413,16 @@ pub(crate) struct LedgersView {
 
 /// The five ledgers (台账) of an organization for a year, read from its records: each item
 /// with its records, evidence, recorders and gaps.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/ledgers", tag = "orgs",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/ledgers", tag = "orgs", operation_id = "get_org_ledgers",
     params(("id" = i64, Path), super::meetings::YearParams),
-    responses((status = 200, body = LedgersView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = LedgersView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn ledgers(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<super::meetings::YearParams>,
 ) -> Result<Json<LedgersView>, ApiError> {
-    let year = q
-        .year
-        .unwrap_or_else(|| chrono::Datelike::year(&st.app.clock().today()));
+    let year = q.year(&st)?;
     let l = st.app.ledgers().of_org(&caller.actor, id, year).await?;
     Ok(Json(LedgersView {
         year: l.year,

@@ -19,26 +19,26 @@ use utoipa::{IntoParams, ToSchema};
 pub(crate) struct PersonView {
     id: i64,
     name: String,
-    /// `applicant`, `activist`, `candidate`, `probationary`, `full` or `non_member`.
+    #[schema(value_type = super::contract::PersonStatusCode)]
     status: String,
-    /// `staff`, `student` or `retired`.
+    #[schema(value_type = super::contract::PersonCategoryCode)]
     category: String,
     org_id: i64,
     group_id: Option<i64>,
     /// The branch's name (in lists).
     org_name: Option<String>,
-    /// `male` or `female`, read from the ID number.
+    #[schema(value_type = super::contract::GenderCode)]
     gender: String,
     birth_date: chrono::NaiveDate,
     ethnicity: String,
     national_id_masked: String,
     phone_masked: Option<String>,
     native_place: Option<String>,
-    /// `doctorate`, `master`, `bachelor`, `associate`, `secondary`, `high_school`, `lower`.
+    #[schema(value_type = super::contract::EducationCode)]
     education: String,
-    /// `doctor`, `master`, `bachelor` or `none`.
+    #[schema(value_type = super::contract::DegreeCode)]
     degree: String,
-    /// `senior`, `associate_senior`, `intermediate`, `junior` or `none`.
+    #[schema(value_type = super::contract::TitleLevelCode)]
     title_level: String,
     title: Option<String>,
     school: Option<String>,
@@ -89,22 +89,30 @@ impl From<PersonRow> for PersonView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PeopleParams {
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 10_000_000)]
     page: Option<u64>,
+    /// Rows per page (default 20).
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u64>,
     /// A name, its pinyin or initials (`zhangsan`, `zs`), or a whole ID number.
     q: Option<String>,
     /// Only this organization's subtree.
     under: Option<i64>,
-    /// A status, or `members` for full and probationary members.
+    #[param(value_type = Option<super::contract::PersonStatusFilter>)]
     status: Option<String>,
+    #[param(value_type = Option<super::contract::PersonCategoryCode>)]
     category: Option<String>,
+    #[param(value_type = Option<super::contract::EducationCode>)]
     education: Option<String>,
     age_min: Option<u32>,
     age_max: Option<u32>,
-    /// `org` (default: by branch, then name), `name`, `birth_date`, `join_date` or `status`;
-    /// prefix `-` for descending. `total` counts up to 10,001: more matches answer 10001.
+    /// `org` (by branch, then name) when left out. `total` counts up to 10,001: more matches
+    /// answer 10001.
+    #[param(value_type = Option<super::contract::PersonSortKey>)]
     sort: Option<String>,
 }
 
@@ -189,8 +197,8 @@ async fn list_people(
 }
 
 /// The people the caller may see, filtered, searched, sorted and paged.
-#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleParams),
-    responses((status = 200, body = List<PersonView>), (status = 422, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", operation_id = "list_people", params(PeopleParams),
+    responses((status = 200, body = List<PersonView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn list(
     State(st): State<AppState>,
     caller: Caller,
@@ -201,8 +209,8 @@ pub(crate) async fn list(
 }
 
 /// The members of an organization's subtree (full and probationary unless `status` says).
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/members", tag = "orgs", params(("id" = i64, Path), PeopleParams),
-    responses((status = 200, body = List<PersonView>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/members", tag = "orgs", operation_id = "list_org_members", params(("id" = i64, Path), PeopleParams),
+    responses((status = 200, body = List<PersonView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn members(
     State(st): State<AppState>,
     caller: Caller,
@@ -224,6 +232,7 @@ pub(crate) struct HistoryView {
     until_on: Option<chrono::NaiveDate>,
     org_id: i64,
     org_name: String,
+    #[schema(value_type = super::contract::PersonStatusCode)]
     status: String,
     reason: String,
 }
@@ -237,7 +246,7 @@ pub(crate) struct PersonDetail {
 }
 
 /// One person with their history.
-#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", operation_id = "get_person", params(("id" = i64, Path)),
     responses((status = 200, body = PersonDetail), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get(
     State(st): State<AppState>,
@@ -263,7 +272,8 @@ pub(crate) async fn get(
     }))
 }
 
-/// A person's fields as the 采集表 has them; enumerations by code or by Chinese label.
+/// A person's fields as the 采集表 has them; enumerations by code (or by the Chinese label,
+/// as a spreadsheet has them).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PersonBody {
@@ -279,13 +289,17 @@ pub(crate) struct PersonBody {
     ethnicity: String,
     #[serde(default)]
     native_place: String,
+    #[schema(value_type = super::contract::EducationCode)]
     education: String,
     #[serde(default)]
+    #[schema(value_type = super::contract::DegreeCode)]
     degree: String,
     #[serde(default)]
+    #[schema(value_type = super::contract::TitleLevelCode)]
     title_level: String,
     #[serde(default)]
     title: String,
+    #[schema(value_type = super::contract::PersonCategoryCode)]
     category: String,
     #[serde(default)]
     school: String,
@@ -295,12 +309,15 @@ pub(crate) struct PersonBody {
     staff_no: String,
     #[serde(default)]
     phone: String,
+    #[schema(value_type = super::contract::PersonStatusCode)]
     status: String,
-    /// `YYYY-MM-DD`, for members.
+    /// For members.
     #[serde(default)]
+    #[schema(value_type = chrono::NaiveDate)]
     join_date: String,
-    /// `YYYY-MM-DD`, for full members.
+    /// For full members.
     #[serde(default)]
+    #[schema(value_type = chrono::NaiveDate)]
     confirmation_date: String,
 }
 
@@ -328,8 +345,8 @@ impl PersonBody {
 }
 
 /// Adds a person to a branch.
-#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody,
-    responses((status = 201, body = PersonView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", operation_id = "create_person", request_body = PersonBody,
+    responses((status = 201, body = PersonView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn create(
     State(st): State<AppState>,
     caller: Caller,
@@ -347,8 +364,8 @@ pub(crate) async fn create(
 }
 
 /// Changes a person; `version` must be the one read.
-#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody,
-    responses((status = 200, body = PersonView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", operation_id = "update_person", params(("id" = i64, Path)), request_body = PersonBody,
+    responses((status = 200, body = PersonView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn update(
     State(st): State<AppState>,
     caller: Caller,
@@ -380,12 +397,12 @@ pub(crate) struct TransferBody {
 pub(crate) struct TransferView {
     id: i64,
     person_id: i64,
-    /// `internal`, `out` or `in`.
+    #[schema(value_type = super::contract::TransferDirectionCode)]
     direction: String,
     from_org_id: Option<i64>,
     to_org_id: Option<i64>,
     to_outside: Option<String>,
-    /// `pending`, `received` or `cancelled`.
+    #[schema(value_type = super::contract::TransferStateCode)]
     state: String,
     initiated_on: chrono::NaiveDate,
     received_on: Option<chrono::NaiveDate>,
@@ -410,8 +427,8 @@ impl From<dangjian_domain::people::Transfer> for TransferView {
 }
 
 /// Starts a transfer of a member; the old branch manages them until it is received.
-#[utoipa::path(post, path = "/api/v1/people/{id}/transfers", tag = "people", params(("id" = i64, Path)), request_body = TransferBody,
-    responses((status = 201, body = TransferView), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/people/{id}/transfers", tag = "people", operation_id = "start_transfer", params(("id" = i64, Path)), request_body = TransferBody,
+    responses((status = 201, body = TransferView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn start_transfer(
     State(st): State<AppState>,
     caller: Caller,
@@ -433,8 +450,8 @@ pub(crate) async fn start_transfer(
 }
 
 /// Receives a transfer (the new branch; for a transfer out of the university, the old one).
-#[utoipa::path(post, path = "/api/v1/transfers/{id}/receive", tag = "people", params(("id" = i64, Path)),
-    responses((status = 200, body = TransferView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/receive", tag = "people", operation_id = "receive_transfer", params(("id" = i64, Path)),
+    responses((status = 200, body = TransferView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn receive_transfer(
     State(st): State<AppState>,
     caller: Caller,
@@ -450,6 +467,7 @@ pub(crate) async fn receive_transfer(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DashboardParams {
     /// The organization whose subtree is counted; the caller's first scope when left out.
@@ -457,7 +475,7 @@ pub(crate) struct DashboardParams {
 }
 
 /// The dashboard's figures for a subtree, computed from the records.
-#[utoipa::path(get, path = "/api/v1/dashboard", tag = "insight", params(DashboardParams),
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "insight", operation_id = "get_dashboard", params(DashboardParams),
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
 pub(crate) async fn dashboard(
     State(st): State<AppState>,

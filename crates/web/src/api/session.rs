@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use dangjian_app::Actor;
+use dangjian_domain::FieldError;
 use dangjian_domain::platform::account::Account;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -34,7 +35,7 @@ pub(crate) struct User {
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct GrantView {
-    /// e.g. `org_department`, `branch_secretary`, `auditor`.
+    #[schema(value_type = super::contract::RoleCode)]
     role: String,
     org_id: Option<i64>,
     org_name: Option<String>,
@@ -59,8 +60,9 @@ async fn user_of(st: &AppState, actor: &Actor, account: &Account) -> Result<User
 }
 
 /// Signs in; sets the session cookie and returns the user.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
-    responses((status = 200, body = User), (status = 401, body = ErrorBody), (status = 423, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/session", operation_id = "sign_in", tag = "session", request_body = SignIn,
+    security(()),
+    responses((status = 200, body = User), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 423, body = ErrorBody)))]
 pub(crate) async fn sign_in(
     State(st): State<AppState>,
     jar: CookieJar,
@@ -68,6 +70,13 @@ pub(crate) async fn sign_in(
     ClientInfo(client): ClientInfo,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
+    // The name is looked up, and a failed attempt kept, as given: PostgreSQL can do neither
+    // with a NUL (500), and no account's name has one.
+    if body.username.contains('\0') {
+        return Err(ApiError(
+            FieldError::new("username", "用户名", "不能含有空字符（U+0000）").into(),
+        ));
+    }
     let signed = st
         .app
         .accounts()
@@ -85,7 +94,7 @@ pub(crate) async fn sign_in(
 }
 
 /// Signs out of the session of the cookie.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+#[utoipa::path(delete, path = "/api/v1/session", operation_id = "sign_out", tag = "session",
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub(crate) async fn sign_out(
     State(st): State<AppState>,
@@ -100,7 +109,7 @@ pub(crate) async fn sign_out(
 }
 
 /// The signed-in user.
-#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "get_me", tag = "session",
     responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
 pub(crate) async fn me(State(st): State<AppState>, caller: Caller) -> Result<Json<User>, ApiError> {
     Ok(Json(user_of(&st, &caller.actor, &caller.account).await?))

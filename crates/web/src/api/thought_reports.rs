@@ -9,7 +9,6 @@ use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use chrono::Datelike;
 use dangjian_app::thought_report::{ReportView, StoredThoughtReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -93,7 +92,7 @@ pub(crate) struct MyThoughtReportsView {
 }
 
 /// The caller's own thought reports and those they answer as a mentor.
-#[utoipa::path(get, path = "/api/v1/my/thought-reports", tag = "development",
+#[utoipa::path(get, path = "/api/v1/my/thought-reports", operation_id = "list_my_thought_reports", tag = "development",
     responses((status = 200, body = MyThoughtReportsView)))]
 pub(crate) async fn mine(
     State(st): State<AppState>,
@@ -120,9 +119,9 @@ pub(crate) struct HandInBody {
 }
 
 /// Hands in a thought report of the caller's own; their mentors are told.
-#[utoipa::path(post, path = "/api/v1/my/thought-reports", tag = "development",
+#[utoipa::path(post, path = "/api/v1/my/thought-reports", operation_id = "hand_in_thought_report", tag = "development",
     request_body = HandInBody,
-    responses((status = 201, body = ThoughtReportView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ThoughtReportView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn hand_in(
     State(st): State<AppState>,
     caller: Caller,
@@ -142,7 +141,7 @@ pub(crate) async fn hand_in(
 }
 
 /// One thought report, for its writer, its mentors and the organization.
-#[utoipa::path(get, path = "/api/v1/thought-reports/{id}", tag = "development",
+#[utoipa::path(get, path = "/api/v1/thought-reports/{id}", operation_id = "get_thought_report", tag = "development",
     params(("id" = i64, Path)),
     responses((status = 200, body = ThoughtReportView), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get(
@@ -166,9 +165,9 @@ pub(crate) struct AnswerBody {
 }
 
 /// Answers a report handed to the caller as a mentor, once; its writer is told.
-#[utoipa::path(post, path = "/api/v1/thought-reports/{id}/answer", tag = "development",
+#[utoipa::path(post, path = "/api/v1/thought-reports/{id}/answer", operation_id = "answer_thought_report", tag = "development",
     params(("id" = i64, Path)), request_body = AnswerBody,
-    responses((status = 200, body = ThoughtReportView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ThoughtReportView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn answer(
     State(st): State<AppState>,
     caller: Caller,
@@ -198,16 +197,16 @@ pub(crate) struct OrgThoughtReportsView {
 }
 
 /// The thought reports of an organization's subtree in a year, newest first, at most 200.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/thought-reports", tag = "development",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/thought-reports", operation_id = "list_org_thought_reports", tag = "development",
     params(("id" = i64, Path), YearParams),
-    responses((status = 200, body = OrgThoughtReportsView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = OrgThoughtReportsView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn of_org(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<OrgThoughtReportsView>, ApiError> {
-    let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
+    let year = q.year(&st)?;
     let r = st
         .app
         .development()

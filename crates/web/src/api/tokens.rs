@@ -54,7 +54,7 @@ pub(crate) struct NewTokenBody {
 }
 
 /// One's own API tokens.
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, body = List<TokenView>)))]
+#[utoipa::path(get, path = "/api/v1/tokens", operation_id = "list_tokens", tag = "tokens", responses((status = 200, body = List<TokenView>)))]
 pub(crate) async fn list(
     State(st): State<AppState>,
     caller: Caller,
@@ -67,7 +67,7 @@ pub(crate) async fn list(
 }
 
 /// Creates an API token; its secret is returned once.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewTokenBody,
+#[utoipa::path(post, path = "/api/v1/tokens", operation_id = "create_token", tag = "tokens", request_body = NewTokenBody,
     responses((status = 201, body = NewToken), (status = 422, body = ErrorBody)))]
 pub(crate) async fn create(
     State(st): State<AppState>,
@@ -89,7 +89,7 @@ pub(crate) async fn create(
 }
 
 /// Revokes one of one's tokens.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", operation_id = "revoke_token", tag = "tokens", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub(crate) async fn revoke(
     State(st): State<AppState>,

@@ -26,6 +26,7 @@ pub(crate) struct ClassView {
     org_name: String,
     name: String,
     /// `activist`, `candidate` or `probationary`.
+    #[schema(value_type = super::contract::StageCode)]
     audience: String,
     starts_on: chrono::NaiveDate,
     ends_on: chrono::NaiveDate,
@@ -41,7 +42,7 @@ pub(crate) struct TraineeView {
     name: String,
     org_name: String,
     hours: u32,
-    /// `pending`, `passed` or `failed`.
+    #[schema(value_type = super::contract::ExamResultCode)]
     exam: String,
     certificate: Option<String>,
 }
@@ -81,7 +82,7 @@ fn trainee_view(t: StoredTrainee, name: String, org_name: String) -> TraineeView
 }
 
 /// The classes run within the caller's scope, newest first (at most 200).
-#[utoipa::path(get, path = "/api/v1/training-classes", tag = "development",
+#[utoipa::path(get, path = "/api/v1/training-classes", operation_id = "list_training_classes", tag = "development",
     responses((status = 200, body = List<ClassView>)))]
 pub(crate) async fn list(
     State(st): State<AppState>,
@@ -103,6 +104,7 @@ pub(crate) struct ClassBody {
     org_id: i64,
     name: String,
     /// `activist`, `candidate` or `probationary`.
+    #[schema(value_type = super::contract::StageCode)]
     audience: String,
     starts_on: chrono::NaiveDate,
     ends_on: chrono::NaiveDate,
@@ -110,9 +112,9 @@ pub(crate) struct ClassBody {
 }
 
 /// Plans a class run by an organization the caller keeps records for.
-#[utoipa::path(post, path = "/api/v1/training-classes", tag = "development",
+#[utoipa::path(post, path = "/api/v1/training-classes", operation_id = "create_training_class", tag = "development",
     request_body = ClassBody,
-    responses((status = 201, body = ClassView), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ClassView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn create(
     State(st): State<AppState>,
     caller: Caller,
@@ -144,7 +146,7 @@ pub(crate) async fn create(
 }
 
 /// A class with its trainees.
-#[utoipa::path(get, path = "/api/v1/training-classes/{id}", tag = "development",
+#[utoipa::path(get, path = "/api/v1/training-classes/{id}", operation_id = "get_training_class", tag = "development",
     params(("id" = i64, Path)),
     responses((status = 200, body = ClassDetail), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get(
@@ -179,9 +181,9 @@ pub(crate) struct EnrolBody {
 }
 
 /// Enrols people of the organizer's subtree at the class's stage; all or none.
-#[utoipa::path(post, path = "/api/v1/training-classes/{id}/trainees", tag = "development",
+#[utoipa::path(post, path = "/api/v1/training-classes/{id}/trainees", operation_id = "enrol_trainees", tag = "development",
     params(("id" = i64, Path)), request_body = EnrolBody,
-    responses((status = 201, body = ClassDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ClassDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn enrol(
     State(st): State<AppState>,
     caller: Caller,
@@ -200,14 +202,15 @@ pub(crate) async fn enrol(
 #[serde(deny_unknown_fields)]
 pub(crate) struct ResultBody {
     hours: u32,
-    /// `pending`, `passed` or `failed`; passed only with the class's full hours.
+    /// Passed only with the class's full hours.
+    #[schema(value_type = super::contract::ExamResultCode)]
     exam: String,
 }
 
 /// Records a trainee's hours and examination; a pass gives a certificate number.
-#[utoipa::path(put, path = "/api/v1/training-classes/{id}/trainees/{person_id}", tag = "development",
+#[utoipa::path(put, path = "/api/v1/training-classes/{id}/trainees/{person_id}", operation_id = "record_training_result", tag = "development",
     params(("id" = i64, Path), ("person_id" = i64, Path)), request_body = ResultBody,
-    responses((status = 200, body = TraineeView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = TraineeView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn result(
     State(st): State<AppState>,
     caller: Caller,
@@ -238,9 +241,9 @@ pub(crate) async fn result(
 /// A standard document of a person's development record as a Word file: `publicity` (公示),
 /// `request` (请示), `reply` (批复), `filing` (备案报告) or `record_sheet` (纪实表); 409 while
 /// the step it is drawn from is not recorded.
-#[utoipa::path(get, path = "/api/v1/people/{id}/development/documents/{document}", tag = "development",
-    params(("id" = i64, Path), ("document" = String, Path)),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+#[utoipa::path(get, path = "/api/v1/people/{id}/development/documents/{document}", operation_id = "get_development_document", tag = "development",
+    params(("id" = i64, Path), ("document" = inline(super::contract::DevelopmentDocumentCode), Path)),
+    responses((status = 200, body = inline(super::contract::File), content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(crate) async fn document(
     State(st): State<AppState>,
