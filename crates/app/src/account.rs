@@ -179,6 +179,7 @@ impl AccountCases<'_> {
         require_accounts(actor)?;
         if actor.account_id == Some(id) && disabled {
             return Err(AppError::Rule {
+                code: dangjian_domain::RuleCode::PlatformCannotDisableSelf,
                 field: None,
                 message: "不能停用自己的账号".to_owned(),
                 basis: "防止安全管理员失去管理入口",

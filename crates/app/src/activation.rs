@@ -28,6 +28,7 @@ pub(crate) fn role_of(status: PersonStatus) -> Role {
 /// The same answer for every mismatch, so that nobody learns which field was wrong.
 fn no_match() -> AppError {
     AppError::Rule {
+        code: dangjian_domain::RuleCode::PlatformActivationMismatch,
         field: None,
         message: "姓名、身份证号、工号/学号与激活码不匹配，或激活码已过期；请核对后重试，\
                   或请安全管理员重新签发激活码"

@@ -309,6 +309,7 @@ impl DevelopmentCases<'_> {
                 .can_at(Action::OverrideDeadline, &record.org_path)
             {
                 return Err(AppError::Rule {
+                    code: dangjian_domain::RuleCode::DevelopmentDeadlinePassed,
                     field: Some("on"),
                     message: format!("{}；逾期登记须由组织部门说明原因", b.message),
                     basis: b.basis,
@@ -437,6 +438,7 @@ impl DevelopmentCases<'_> {
         entitled.sort_unstable();
         if ids.len() != taken.len() || ids != entitled {
             return Err(AppError::Rule {
+                code: dangjian_domain::RuleCode::DevelopmentRollOfVoters,
                 field: Some("roll"),
                 message: format!(
                     "到会名单应列出本支部有表决权的全体正式党员（{} 人），每人一次；受留党察看处分的党员没有表决权",

@@ -10,6 +10,8 @@ pub enum AppError {
     Invalid(#[from] FieldError),
     #[error("{message}（{basis}）")]
     Rule {
+        /// Which rule, as a stable code.
+        code: dangjian_domain::RuleCode,
         field: Option<&'static str>,
         message: String,
         basis: &'static str,
@@ -52,10 +54,12 @@ impl From<DomainError> for AppError {
         match e {
             DomainError::Field(f) => Self::Invalid(f),
             DomainError::Rule {
+                code,
                 field,
                 message,
                 basis,
             } => Self::Rule {
+                code,
                 field,
                 message,
                 basis,

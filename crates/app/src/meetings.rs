@@ -100,6 +100,7 @@ pub struct CheckInView {
 
 fn unknown_code() -> AppError {
     AppError::Rule {
+        code: dangjian_domain::RuleCode::MeetingsCheckInCodeInvalid,
         field: Some("code"),
         message: "签到码无效，请向会议记录人索取新的签到码".to_owned(),
         basis: "签到码一人一码",

@@ -360,6 +360,7 @@ impl PeopleCases<'_> {
                                 field,
                                 message,
                                 basis,
+                                ..
                             } => push(
                                 &field.map(column_label).unwrap_or_default(),
                                 format!("{message}（{basis}）"),

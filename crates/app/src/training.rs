@@ -197,6 +197,7 @@ impl DevelopmentCases<'_> {
         for p in &people {
             if !class.org_path.contains(&p.org_path) {
                 return Err(AppError::Rule {
+                    code: dangjian_domain::RuleCode::DevelopmentTraineeOutOfScope,
                     field: Some("person_id"),
                     message: format!("{} 不在主办党组织的范围内", p.person.name),
                     basis: "党校培训对象",

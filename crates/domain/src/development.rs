@@ -7,6 +7,7 @@
 //! stays listed for accountability (责任追究). The [S] numbers are constants here; the [L]
 //! and [I] ones are `DevelopmentRules`, settings with the defaults of RULES.md §1.
 
+use crate::RuleCode;
 use crate::calendar::WorkCalendar;
 use crate::people::{PersonStatus, age_on, birthday};
 use crate::{DomainError, FieldError, labelled_enum};
@@ -298,6 +299,7 @@ impl VoteCount {
         }
         if u64::from(self.attending) * 2 <= u64::from(self.entitled) {
             return Err(DomainError::Rule {
+                code: crate::RuleCode::DevelopmentVoteQuorum,
                 field: Some("attending"),
                 message: format!(
                     "到会有表决权的正式党员 {} 人，未超过应到 {} 人的半数，会议不能进行表决",
@@ -531,8 +533,14 @@ fn months(from: NaiveDate, n: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-fn refuse(field: &'static str, message: impl Into<String>, basis: &'static str) -> DomainError {
+fn refuse(
+    code: RuleCode,
+    field: &'static str,
+    message: impl Into<String>,
+    basis: &'static str,
+) -> DomainError {
     DomainError::Rule {
+        code,
         field: Some(field),
         message: message.into(),
         basis,
@@ -692,7 +700,12 @@ impl History {
             } else {
                 format!("下一步应为“{expected}”，不能登记“{}”", next.step.label())
             };
-            return Err(refuse("step", message, "细则第四条"));
+            return Err(refuse(
+                RuleCode::DevelopmentStepOrder,
+                "step",
+                message,
+                "细则第四条",
+            ));
         }
         if next.on > ctx.today {
             return Err(FieldError::new("on", "日期", "不能晚于今天").into());
@@ -730,6 +743,7 @@ impl History {
             };
             if !allowed {
                 return Err(refuse(
+                    RuleCode::DevelopmentDecidingBody,
                     "body",
                     format!("“{}”应由{}决定", next.step.label(), fixed.label()),
                     "细则",
@@ -748,6 +762,7 @@ impl History {
             (Step::Application, _) => {
                 if age_on(ctx.birth_date, on) < MIN_AGE {
                     return Err(refuse(
+                        RuleCode::DevelopmentApplicantAge,
                         "on",
                         format!(
                             "递交申请时未满 {MIN_AGE} 周岁（{} 满 18 周岁）",
@@ -770,6 +785,7 @@ impl History {
                 let earliest = months(since(Step::Application), rules.application_min_months);
                 if on < earliest {
                     return Err(refuse(
+                        RuleCode::DevelopmentApplicationWait,
                         "on",
                         format!(
                             "递交申请书满 {} 个月后方可确定为入党积极分子（{earliest} 起）",
@@ -784,6 +800,7 @@ impl History {
                     && !by_league
                 {
                     return Err(refuse(
+                        RuleCode::DevelopmentLeagueRecommendation,
                         "by_league",
                         format!(
                             "{} 周岁以下的申请人应经共青团推荐（推优）",
@@ -797,7 +814,12 @@ impl History {
             }
             (Step::MentorsAssigned, StepDetail::Members { members }) => {
                 if !MENTORS.contains(&members.len()) {
-                    return Err(refuse("members", "培养联系人应为一至两名", "细则第九条"));
+                    return Err(refuse(
+                        RuleCode::DevelopmentMentorsCount,
+                        "members",
+                        "培养联系人应为一至两名",
+                        "细则第九条",
+                    ));
                 }
                 check_full_members(members, "培养联系人", "细则第九条")?;
                 Ok(None)
@@ -829,6 +851,7 @@ impl History {
                 .collect();
                 if !unheard.is_empty() {
                     return Err(refuse(
+                        RuleCode::DevelopmentOpinionsHeard,
                         "hearing",
                         format!("确定发展对象前应听取{}的意见", unheard.join("、")),
                         "细则第十三条",
@@ -837,6 +860,7 @@ impl History {
                 let earliest = months(since(Step::ActivistChosen), ACTIVIST_MIN_MONTHS);
                 if on < earliest {
                     return Err(refuse(
+                        RuleCode::DevelopmentActivistOneYear,
                         "on",
                         format!("经过一年以上培养教育和考察方可确定为发展对象（{earliest} 起）"),
                         "细则第十三条",
@@ -847,6 +871,7 @@ impl History {
             (Step::SponsorsChosen, StepDetail::Members { members }) => {
                 if members.len() != SPONSORS {
                     return Err(refuse(
+                        RuleCode::DevelopmentSponsorsCount,
                         "members",
                         "入党介绍人应为两名正式党员",
                         "细则第十四条",
@@ -855,6 +880,7 @@ impl History {
                 check_full_members(members, "入党介绍人", "细则第十四条")?;
                 if let Some(m) = members.iter().find(|m| m.on_probation_discipline) {
                     return Err(refuse(
+                        RuleCode::DevelopmentSponsorOnProbation,
                         "members",
                         format!("{} 正受留党察看处分，不能作入党介绍人", m.name),
                         "细则第十四条",
@@ -865,6 +891,7 @@ impl History {
             (Step::Training, StepDetail::Training { hours, days }) => {
                 if *hours < TRAINING_MIN_HOURS && *days < TRAINING_MIN_DAYS {
                     return Err(refuse(
+                        RuleCode::DevelopmentTrainingHours,
                         "hours",
                         format!(
                             "集中培训不少于 {TRAINING_MIN_DAYS} 天或 {TRAINING_MIN_HOURS} 学时（现为 {days} 天、{hours} 学时）"
@@ -889,6 +916,7 @@ impl History {
                 if self.pre_review_passed() != Some(true) =>
             {
                 Err(refuse(
+                    RuleCode::DevelopmentPrereviewFailed,
                     "step",
                     "上级党委预审未通过的，不发入党志愿书、不予公示",
                     "细则第十九条",
@@ -904,6 +932,7 @@ impl History {
             ) => {
                 if *until > ctx.today {
                     return Err(refuse(
+                        RuleCode::DevelopmentPublicityNotEnded,
                         "until",
                         format!("公示到 {until} 结束，结束后方可登记"),
                         "公示制",
@@ -912,6 +941,7 @@ impl History {
                 let days = calendar.working_days(on, *until);
                 if days < rules.publicity_working_days {
                     return Err(refuse(
+                        RuleCode::DevelopmentPublicityWorkingDays,
                         "until",
                         format!(
                             "公示期不少于 {} 个工作日（{on} 至 {until} 为 {days} 个）",
@@ -930,6 +960,7 @@ impl History {
                 }
                 if *unresolved > 0 {
                     return Err(refuse(
+                        RuleCode::DevelopmentPublicityObjectionsOpen,
                         "unresolved",
                         format!("公示期间的反映尚有 {unresolved} 件未调查了结"),
                         "公示制",
@@ -943,6 +974,7 @@ impl History {
                     && on < *until
                 {
                     return Err(refuse(
+                        RuleCode::DevelopmentFormAfterPublicity,
                         "on",
                         format!("公示结束（{until}）后方可填写入党志愿书"),
                         "公示制",
@@ -957,6 +989,7 @@ impl History {
                 );
                 if !passed_review {
                     return Err(refuse(
+                        RuleCode::DevelopmentPoliticalReviewFailed,
                         "step",
                         "政治审查未通过的，不能发展入党",
                         "细则第十五条",
@@ -979,6 +1012,7 @@ impl History {
                 let never = months(vote, APPROVAL_NEVER_BEYOND_MONTHS);
                 if on > never {
                     return Err(refuse(
+                        RuleCode::DevelopmentApprovalSixMonths,
                         "on",
                         format!("审批期限最长不超过六个月（{never} 前）"),
                         "细则·第17步",
@@ -1005,6 +1039,7 @@ impl History {
                 let end = self.probation_end().unwrap_or(on);
                 if on < end {
                     return Err(refuse(
+                        RuleCode::DevelopmentProbationNotEnded,
                         "on",
                         format!("预备期至 {end} 届满，届满后方可讨论转正"),
                         "细则第三十二条",
@@ -1022,10 +1057,16 @@ impl History {
                             )
                         });
                         if extended_before {
-                            return Err(refuse("outcome", "预备期只能延长一次", "细则第三十二条"));
+                            return Err(refuse(
+                                RuleCode::DevelopmentProbationExtendedOnce,
+                                "outcome",
+                                "预备期只能延长一次",
+                                "细则第三十二条",
+                            ));
                         }
                         if !extend_months.is_some_and(|m| EXTENSION_MONTHS.contains(&m)) {
                             return Err(refuse(
+                                RuleCode::DevelopmentProbationExtensionLength,
                                 "extend_months",
                                 "延长预备期为半年至一年（6 至 12 个月）",
                                 "细则第三十二条",
@@ -1034,6 +1075,7 @@ impl History {
                     }
                     ConfirmationOutcome::Confirm if !count.passed() => {
                         return Err(refuse(
+                            RuleCode::DevelopmentFullMembershipMajority,
                             "yes",
                             format!(
                                 "赞成票 {} 张，未超过应到会有表决权的正式党员 {} 人的半数，不能按期转正",
@@ -1120,6 +1162,7 @@ fn check_body(next: &StepEntry, ctx: &Context) -> Result<(), DomainError> {
     };
     if next.body != body {
         return Err(refuse(
+            RuleCode::DevelopmentDecidingBody,
             "body",
             format!("应由{}研究决定", body.label()),
             "细则第八条",
@@ -1135,6 +1178,7 @@ fn check_full_members(
 ) -> Result<(), DomainError> {
     if let Some(m) = members.iter().find(|m| m.status != PersonStatus::Full) {
         return Err(refuse(
+            RuleCode::DevelopmentFullMemberRequired,
             "members",
             format!("{role}应为正式党员，{} 是{}", m.name, m.status.label()),
             basis,
@@ -1531,6 +1575,13 @@ mod tests {
             )
         };
         assert_eq!(basis(r(&history, "2024-09-04")), "细则第十三条");
+        assert!(matches!(
+            r(&history, "2024-09-04"),
+            Err(DomainError::Rule {
+                code: RuleCode::DevelopmentActivistOneYear,
+                ..
+            })
+        ));
         assert_eq!(basis(r(&history, "2024-09-05")), "ok");
         history.steps.truncate(5);
         assert!(

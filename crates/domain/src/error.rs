@@ -28,6 +28,8 @@ pub enum DomainError {
     /// A rule of the regulations or of the platform forbids the act; `basis` names where it is written.
     #[error("{message}（{basis}）")]
     Rule {
+        /// Which rule, as a stable code.
+        code: crate::RuleCode,
         field: Option<&'static str>,
         message: String,
         basis: &'static str,

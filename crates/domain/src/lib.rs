@@ -14,6 +14,8 @@ pub mod org;
 pub mod paging;
 pub mod people;
 pub mod platform;
+pub mod rule_code;
 pub mod text;
 
 pub use error::{DomainError, FieldError};
+pub use rule_code::RuleCode;

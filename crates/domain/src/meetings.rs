@@ -6,6 +6,7 @@
 //! A meeting is planned, then held (its attendance and minutes recorded), then locked by the
 //! secretary; a locked record is never overwritten: corrections are added to it.
 
+use crate::RuleCode;
 use crate::learning::StudyHours;
 use crate::{DomainError, FieldError, labelled_enum, text};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -120,6 +121,7 @@ pub fn transition(
     use MeetingState::*;
     match (from, to) {
         (Planned, Held) if starts_at > now => Err(DomainError::Rule {
+            code: crate::RuleCode::MeetingsHeldBeforeStart,
             field: Some("state"),
             message: format!(
                 "会议定于 {} 召开，尚未到时间，不能登记为已召开",
@@ -129,11 +131,13 @@ pub fn transition(
         }),
         (Planned, Held) | (Held, Locked) => Ok(()),
         (Locked, _) => Err(DomainError::Rule {
+            code: crate::RuleCode::MeetingsLocked,
             field: Some("state"),
             message: "会议记录已由书记确认，不能再修改，只能补充更正".to_owned(),
             basis: "痕迹管理",
         }),
         (from, to) => Err(DomainError::Rule {
+            code: crate::RuleCode::MeetingsStateTransition,
             field: Some("state"),
             message: format!("会议{}，不能改为{}", from.label(), to.label()),
             basis: "组织生活纪实",
@@ -148,6 +152,7 @@ pub fn committee_quorum(members: usize, present: usize) -> Result<(), DomainErro
         Ok(())
     } else {
         Err(DomainError::Rule {
+            code: crate::RuleCode::MeetingsCommitteeQuorum,
             field: Some("attendance"),
             message: format!("支委会应到 {members} 人，出席 {present} 人，未超过半数"),
             basis: "支部条例第十二条",
@@ -224,29 +229,39 @@ pub fn check_in(
     used: bool,
 ) -> Result<(), DomainError> {
     const BASIS: &str = "签到码一人一码，仅限一次，会议开始前 1 小时至开始后 3 小时有效";
-    let refuse = |message: String| DomainError::Rule {
+    let refuse = |code: RuleCode, message: String| DomainError::Rule {
+        code,
         field: Some("code"),
         message,
         basis: BASIS,
     };
     let (opens, closes) = check_in_window(starts_at);
     if used {
-        return Err(refuse("该签到码已使用，不能重复签到".to_owned()));
+        return Err(refuse(
+            RuleCode::MeetingsCheckInUsed,
+            "该签到码已使用，不能重复签到".to_owned(),
+        ));
     }
     if state == MeetingState::Locked {
-        return Err(refuse("会议记录已由书记确认，签到已结束".to_owned()));
+        return Err(refuse(
+            RuleCode::MeetingsCheckInLocked,
+            "会议记录已由书记确认，签到已结束".to_owned(),
+        ));
     }
     if now > closes {
-        return Err(refuse(format!(
-            "签到码已过期（有效至 {}）",
-            closes.format("%Y-%m-%d %H:%M")
-        )));
+        return Err(refuse(
+            RuleCode::MeetingsCheckInExpired,
+            format!("签到码已过期（有效至 {}）", closes.format("%Y-%m-%d %H:%M")),
+        ));
     }
     if now < opens {
-        return Err(refuse(format!(
-            "签到尚未开始，请于 {} 后签到",
-            opens.format("%Y-%m-%d %H:%M")
-        )));
+        return Err(refuse(
+            RuleCode::MeetingsCheckInNotOpen,
+            format!(
+                "签到尚未开始，请于 {} 后签到",
+                opens.format("%Y-%m-%d %H:%M")
+            ),
+        ));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The organization tree (党组织): kinds, placement and the materialized path that makes a
 //! subtree one prefix query.
 
+use crate::RuleCode;
 use crate::{DomainError, FieldError, text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,7 @@ impl OrgKind {
             Some(p) => format!("{}不能设在{}之下", self.label(), p.label()),
         };
         Err(DomainError::Rule {
+            code: crate::RuleCode::OrgPlacement,
             field: Some("parent_id"),
             message,
             basis: "党章第三十条、支部条例第四条",
@@ -228,32 +230,46 @@ pub fn check_seat(
     full_members: u64,
     sitting: &[Position],
 ) -> Result<(), DomainError> {
-    let rule = |message: String| DomainError::Rule {
+    let rule = |code: RuleCode, message: String| DomainError::Rule {
+        code,
         field: Some("position"),
         message,
         basis: "支部条例第九条",
     };
     if holder != crate::people::PersonStatus::Full {
         return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgCommitteeFullMember,
             field: Some("person_id"),
             message: "委员会成员应为正式党员".to_owned(),
             basis: "党章第三十条、支部条例第九条",
         });
     }
     if kind == OrgKind::Group {
-        return Err(rule("党小组设组长，不设委员会".to_owned()));
+        return Err(rule(
+            RuleCode::OrgGroupHasNoCommittee,
+            "党小组设组长，不设委员会".to_owned(),
+        ));
     }
     let single = matches!(position, Position::Secretary | Position::DeputySecretary);
     if single && sitting.contains(&position) {
-        return Err(rule(format!("已有{}，须先免去现任", position.label())));
+        return Err(rule(
+            RuleCode::OrgSeatTaken,
+            format!("已有{}，须先免去现任", position.label()),
+        ));
     }
     if kind == OrgKind::Branch && full_members < 7 && !single {
-        return Err(rule(format!(
-            "正式党员 {full_members} 名，不足 7 名的支部只设书记（可设一名副书记），不设支部委员会"
-        )));
+        return Err(rule(
+            RuleCode::OrgSmallBranchNoCommittee,
+            format!(
+                "正式党员 {full_members} 名，不足 7 名的支部只设书记（可设一名副书记），不设支部委员会"
+            ),
+        ));
     }
     if sitting.len() >= 7 {
-        return Err(rule("委员会一般不超过 7 人".to_owned()));
+        return Err(rule(
+            RuleCode::OrgCommitteeAtMostSeven,
+            "委员会一般不超过 7 人".to_owned(),
+        ));
     }
     Ok(())
 }
@@ -265,6 +281,7 @@ pub fn check_member_placement(kind: OrgKind) -> Result<(), DomainError> {
         return Ok(());
     }
     Err(DomainError::Rule {
+        code: crate::RuleCode::OrgPeopleInBranches,
         field: Some("org_id"),
         message: format!("人员编入党支部，不能直接编入{}", kind.label()),
         basis: "党章第二十九条",
@@ -279,6 +296,7 @@ pub fn check_dissolve(org: &Org, active_children: bool, people: usize) -> Result
     }
     if active_children {
         return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgDissolveHasChildren,
             field: Some("org_id"),
             message: "尚有下级组织，须先撤销或调整".to_owned(),
             basis: "党章第三十条",
@@ -286,6 +304,7 @@ pub fn check_dissolve(org: &Org, active_children: bool, people: usize) -> Result
     }
     if people > 0 {
         return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgDissolveHasPeople,
             field: Some("org_id"),
             message: "尚有人员，须先转接组织关系或合并到其他支部".to_owned(),
             basis: "支部条例第二十五条",
@@ -370,6 +389,7 @@ pub struct OrgEvent {
 pub fn check_move(org: &Org, new_parent: &Org) -> Result<(), DomainError> {
     if org.parent_id.is_none() {
         return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgRootFixed,
             field: Some("parent_id"),
             message: "组织树的根不能移动".to_owned(),
             basis: "党章第三十条",
@@ -377,6 +397,7 @@ pub fn check_move(org: &Org, new_parent: &Org) -> Result<(), DomainError> {
     }
     if org.path.contains(&new_parent.path) {
         return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgMoveCycle,
             field: Some("parent_id"),
             message: "不能移到本组织或其下级组织之下，否则隶属关系成环".to_owned(),
             basis: "党章第三十条",
@@ -401,6 +422,7 @@ pub fn check_merge(from: &Org, into: &Org) -> Result<(), DomainError> {
     }
     if from.kind != into.kind {
         return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgMergeSameKind,
             field: Some("into_id"),
             message: format!("{}只能与{}合并", from.kind.label(), from.kind.label()),
             basis: "支部条例第四条",

@@ -723,6 +723,7 @@ fn membership_dates(
         && join < birthday(birth, 18)
     {
         errors.push(DomainError::Rule {
+            code: crate::RuleCode::PeopleJoinAge,
             field: Some("join_date"),
             message: "入党时须年满十八岁".to_owned(),
             basis: "党章第一条、细则第五条",
@@ -742,6 +743,7 @@ fn membership_dates(
             }
             if c < birthday(join, 1) {
                 errors.push(DomainError::Rule {
+                    code: crate::RuleCode::PeopleFullAfterProbation,
                     field: Some("confirmation_date"),
                     message: "转正日期须在入党满一年预备期之后".to_owned(),
                     basis: "党章第七条、细则第三十二条",
@@ -761,6 +763,7 @@ fn membership_dates(
                 .unwrap_or(join);
             if limit < today {
                 errors.push(DomainError::Rule {
+                    code: crate::RuleCode::PeopleProbationOverTwoYears,
                     field: Some("join_date"),
                     message: "预备期已超过两年（一年，至多延长一年），应已转正或取消预备党员资格"
                         .to_owned(),
@@ -816,6 +819,7 @@ pub fn check_transfer_start(
 ) -> Result<(), DomainError> {
     if !person.status.is_member() {
         return Err(DomainError::Rule {
+            code: crate::RuleCode::PeopleTransferMembersOnly,
             field: Some("to_org_id"),
             message: "只有党员（正式或预备）转接组织关系".to_owned(),
             basis: "支部条例第二十五条",
@@ -845,6 +849,7 @@ pub fn check_transfer_target(
 ) -> Result<(), DomainError> {
     if !target.is_active() {
         return Err(DomainError::Rule {
+            code: crate::RuleCode::PeopleTransferToDissolved,
             field: Some("to_org_id"),
             message: format!("{}已撤销，不能转入", target.name),
             basis: "支部条例第二十五条",

@@ -48,6 +48,11 @@ pub(crate) struct ErrorBody {
     pub message: String,
     /// The field at fault, if one is.
     pub field: Option<String>,
+    /// With `rule_violated`: which rule refused the act, a stable code such as
+    /// `development.activist_one_year`, so a client need not read the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::api::RuleCodeValue>)]
+    pub rule: Option<&'static str>,
 }
 
 pub(crate) struct ApiError(pub AppError);
@@ -65,6 +70,10 @@ impl IntoResponse for ApiError {
             code: code.to_owned(),
             message: public_message(&self.0),
             field: self.0.field().map(str::to_owned),
+            rule: match &self.0 {
+                AppError::Rule { code, .. } => Some(code.code()),
+                _ => None,
+            },
         };
         (status, Json(body)).into_response()
     }
@@ -78,6 +87,7 @@ pub(crate) fn bad_request(message: String, field: Option<String>) -> Response {
             code: "bad_request".to_owned(),
             message,
             field,
+            rule: None,
         }),
     )
         .into_response()
@@ -91,6 +101,7 @@ pub(crate) fn too_large() -> Response {
             code: "bad_request".to_owned(),
             message: "提交的内容超过大小上限（1 MB）".to_owned(),
             field: None,
+            rule: None,
         }),
     )
         .into_response()
@@ -213,6 +224,7 @@ pub(crate) async fn translate_rejections(
                 code: code.to_owned(),
                 message: message.to_owned(),
                 field: None,
+                rule: None,
             }),
         )
             .into_response()

@@ -1080,6 +1080,11 @@ async fn development_steps_through_the_api() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.json()["message"].as_str().unwrap().contains("细则第四条"));
+    // Beside the message, the rule's own stable code, so a client need not read Chinese.
+    assert_eq!(
+        (r.json()["code"].as_str(), r.json()["rule"].as_str()),
+        (Some("rule_violated"), Some("development.step_order"))
+    );
     let r = post(
         &uri,
         &format!(r#"{{"step":"talk","on":"{today}","detail":{{"kind":"vote"}}}}"#),
@@ -1089,6 +1094,7 @@ async fn development_steps_through_the_api() {
         (r.status, r.json()["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("detail"))
     );
+    assert!(r.json().get("rule").is_none(), "{}", r.body);
     let r = post(&uri, &format!(r#"{{"step":"talk","on":"{today}"}}"#)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = send(&w, get(&uri, &admin)).await;
@@ -1099,6 +1105,14 @@ async fn development_steps_through_the_api() {
     );
     let doc = send(&w, get("/api/v1/openapi.json", &admin)).await;
     assert!(doc.body.contains("/api/v1/people/{id}/development"));
+    let rules = &doc.json()["components"]["schemas"]["RuleCodeValue"]["enum"];
+    assert!(
+        rules
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("development.activist_one_year")),
+        "{rules}"
+    );
 }
 
 #[tokio::test]

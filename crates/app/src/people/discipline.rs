@@ -42,6 +42,7 @@ impl PeopleCases<'_> {
         }
         if !record.person.status.is_member() {
             return Err(AppError::Rule {
+                code: dangjian_domain::RuleCode::PeopleDisciplineMembersOnly,
                 field: Some("kind"),
                 message: format!("{} 不是党员", record.person.name),
                 basis: "党章第三十九条",

@@ -111,6 +111,7 @@ impl StepPolicy {
             && body != fixed
         {
             return Err(DomainError::Rule {
+                code: crate::RuleCode::DevelopmentPolicyFixedBody,
                 field: Some("body"),
                 message: format!(
                     "“{}”由{}决定，不能改为{}",
@@ -123,6 +124,7 @@ impl StepPolicy {
         }
         if recorder_of(body) == Recorder::Higher && recorder == Recorder::Branch {
             return Err(DomainError::Rule {
+                code: crate::RuleCode::DevelopmentPolicyRecorderHigher,
                 field: Some("recorder"),
                 message: format!("{}的决定由上级党组织登记", body.label()),
                 basis: "细则",

@@ -36,6 +36,7 @@ impl ThoughtReport {
     pub fn parse(status: PersonStatus, title: &str, body: &str) -> Result<Self, DomainError> {
         if !hands_in(status) {
             return Err(DomainError::Rule {
+                code: crate::RuleCode::DevelopmentThoughtReportNotDue,
                 field: None,
                 message: format!(
                     "思想汇报由入党申请人、入党积极分子、发展对象和预备党员递交，{}不需递交",

@@ -83,6 +83,7 @@ impl ClassPlan {
             Ok(())
         } else {
             Err(DomainError::Rule {
+                code: crate::RuleCode::DevelopmentTrainingAudience,
                 field: Some("person_id"),
                 message: format!(
                     "{name} 是{}，该培训班面向{}",
@@ -107,6 +108,7 @@ impl ClassPlan {
         }
         if exam == ExamResult::Passed && hours < self.hours {
             return Err(DomainError::Rule {
+                code: crate::RuleCode::DevelopmentTrainingHoursShort,
                 field: Some("exam"),
                 message: format!(
                     "参训 {hours} 学时，未修满培训班的 {} 学时，不能结业",

@@ -51,6 +51,7 @@ impl Discipline {
                 .and_then(|d| d.pred_opt()),
             (DisciplineKind::Probation, _) => {
                 return Err(DomainError::Rule {
+                    code: crate::RuleCode::PeopleProbationDisciplineLength,
                     field: Some("years"),
                     message: "留党察看为一年或两年".to_owned(),
                     basis: "党章第四十条",

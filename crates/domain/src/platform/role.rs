@@ -207,6 +207,7 @@ impl Grant {
         match (role.is_platform_duty(), org_kind) {
             (true, Some(_)) => {
                 return Err(DomainError::Rule {
+                    code: crate::RuleCode::PlatformGrantScopeNotAllowed,
                     field: Some("org_id"),
                     message: format!("{}不授予组织范围", role.label()),
                     basis: SOURCE,
@@ -214,6 +215,7 @@ impl Grant {
             }
             (false, None) => {
                 return Err(DomainError::Rule {
+                    code: crate::RuleCode::PlatformGrantScopeRequired,
                     field: Some("org_id"),
                     message: format!("{}须指定所在组织", role.label()),
                     basis: "授权按组织树的子树划定范围",
@@ -221,6 +223,7 @@ impl Grant {
             }
             (false, Some(kind)) if !role.fits(kind) => {
                 return Err(DomainError::Rule {
+                    code: crate::RuleCode::PlatformGrantScopeKind,
                     field: Some("org_id"),
                     message: format!("{}不能授予在{}上", role.label(), kind.label()),
                     basis: "授权按组织树的子树划定范围",
@@ -230,6 +233,7 @@ impl Grant {
         }
         if existing.contains(&role) && role.is_platform_duty() {
             return Err(DomainError::Rule {
+                code: crate::RuleCode::PlatformGrantAlreadyHeld,
                 field: Some("role"),
                 message: format!("该账号已是{}", role.label()),
                 basis: SOURCE,
@@ -241,6 +245,7 @@ impl Grant {
             .find(|held| **held != role && (held.is_platform_duty() || role.is_platform_duty()));
         if let Some(held) = clash {
             return Err(DomainError::Rule {
+                code: crate::RuleCode::PlatformDutiesSeparated,
                 field: Some("role"),
                 message: format!("该账号已是{}，不能再兼任{}", held.label(), role.label()),
                 basis: SOURCE,

@@ -4,6 +4,8 @@
 
 mod audit;
 mod contract;
+
+pub(crate) use contract::RuleCodeValue;
 mod development;
 mod meetings;
 mod orgs;
@@ -47,7 +49,8 @@ use utoipa_axum::routes;
         contract::StepCode, contract::StageCode, contract::DecisionBodyCode,
         contract::RollCallCode, contract::ExamResultCode, contract::LedgerKindCode,
         contract::LedgerItemCode, contract::DevelopmentDocumentCode, contract::OrgSortKey,
-        contract::PersonSortKey, contract::LocalDateTime, crate::error::ErrorBody,
+        contract::PersonSortKey, contract::LocalDateTime, contract::RuleCodeValue,
+        crate::error::ErrorBody,
     ))
 )]
 struct ApiDoc;
