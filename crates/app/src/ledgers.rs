@@ -7,8 +7,9 @@ use crate::{Actor, AppError, Result};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::development::{Stage, Step};
 use dangjian_domain::ledgers::{LedgerItem, LedgerKind};
-use dangjian_domain::meetings::{Kept, MeetingState};
+use dangjian_domain::meetings::{Kept, MeetingKind, MeetingState};
 use dangjian_domain::org::{Org, Position};
+use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
 use dangjian_domain::platform::role::Action;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -85,6 +86,17 @@ fn recorders<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
+}
+
+/// What the meetings of one kind held in a year add up to.
+#[derive(Default)]
+struct HeldTally {
+    records: usize,
+    evidence: usize,
+    unlocked: usize,
+    no_minutes: usize,
+    no_photo: usize,
+    recorders: BTreeSet<String>,
 }
 
 /// Names listed after a count: "3 人：甲、乙、丙".
@@ -222,24 +234,42 @@ impl LedgerCases<'_> {
             .filter(|d| in_year(d.discipline.decided_on))
             .count();
 
-        // 党组织生活台账: the subtree's meetings held in the year, with their photos.
-        let held: Vec<_> = self
-            .meetings()
-            .of_org(actor, id, year)
-            .await?
-            .into_iter()
-            .filter(|m| m.state != MeetingState::Planned)
-            .collect();
-        let photos = dangjian_store::attachment::of_records(
-            db,
-            &actor.access,
-            "meeting",
-            &held.iter().map(|m| m.id).collect::<Vec<_>>(),
-        )
-        .await?;
-        let mut photos_of: HashMap<i64, usize> = HashMap::new();
-        for p in &photos {
-            *photos_of.entry(p.entity_id).or_default() += 1;
+        // 党组织生活台账: the subtree's meetings held in the year, with their photos, read a
+        // page at a time and tallied by kind, so a large subtree is counted whole.
+        let mut held: HashMap<MeetingKind, HeldTally> = HashMap::new();
+        let mut paging = Paging::parse(Some(1), Some(MAX_PER_PAGE))?;
+        loop {
+            let page = self.meetings().of_org(actor, id, year, paging).await?;
+            let meetings: Vec<_> = page
+                .items
+                .into_iter()
+                .filter(|m| m.state != MeetingState::Planned)
+                .collect();
+            let photos = dangjian_store::attachment::of_records(
+                db,
+                &actor.access,
+                "meeting",
+                &meetings.iter().map(|m| m.id).collect::<Vec<_>>(),
+            )
+            .await?;
+            let mut photos_of: HashMap<i64, usize> = HashMap::new();
+            for p in &photos {
+                *photos_of.entry(p.entity_id).or_default() += 1;
+            }
+            for m in meetings {
+                let t = held.entry(m.plan.kind).or_default();
+                let photos = photos_of.get(&m.id).copied().unwrap_or(0);
+                t.records += 1;
+                t.evidence += photos;
+                t.unlocked += usize::from(m.state != MeetingState::Locked);
+                t.no_minutes += usize::from(m.minutes.trim().is_empty());
+                t.no_photo += usize::from(photos == 0);
+                t.recorders.insert(m.recorded_by_name);
+            }
+            if paging.page >= paging.pages(page.total) {
+                break;
+            }
+            paging.page += 1;
         }
         // Each month so far against the rules, every rule missed once per period.
         let last_month = if year == today.year() {
@@ -279,13 +309,10 @@ impl LedgerCases<'_> {
                 continue;
             };
             let e = entry(&mut entries, item);
-            let of_kind: Vec<_> = held.iter().filter(|m| m.plan.kind == kind).collect();
-            e.records = of_kind.len();
-            e.evidence = of_kind
-                .iter()
-                .map(|m| photos_of.get(&m.id).copied().unwrap_or(0))
-                .sum();
-            e.recorders = recorders(of_kind.iter().map(|m| &m.recorded_by_name));
+            let tally = held.remove(&kind).unwrap_or_default();
+            e.records = tally.records;
+            e.evidence = tally.evidence;
+            e.recorders = tally.recorders.into_iter().collect();
             e.link = Some(format!("/orgs/{id}/meetings?year={year}"));
             e.gaps.extend(
                 missed
@@ -293,28 +320,19 @@ impl LedgerCases<'_> {
                     .filter(|(k, _)| *k == kind)
                     .map(|(_, g)| g.clone()),
             );
-            let unlocked = of_kind
-                .iter()
-                .filter(|m| m.state != MeetingState::Locked)
-                .count();
-            if unlocked > 0 {
+            if tally.unlocked > 0 {
                 e.gaps
-                    .push(format!("{unlocked} 次会议记录尚未经书记确认锁定"));
+                    .push(format!("{} 次会议记录尚未经书记确认锁定", tally.unlocked));
             }
-            let no_minutes = of_kind
-                .iter()
-                .filter(|m| m.minutes.trim().is_empty())
-                .count();
-            if no_minutes > 0 {
-                e.gaps.push(format!("{no_minutes} 次会议没有会议记录"));
-            }
-            let no_photo = of_kind
-                .iter()
-                .filter(|m| !photos_of.contains_key(&m.id))
-                .count();
-            if no_photo > 0 {
+            if tally.no_minutes > 0 {
                 e.gaps
-                    .push(format!("{no_photo} 次会议没有照片（有作为，必有记录）"));
+                    .push(format!("{} 次会议没有会议记录", tally.no_minutes));
+            }
+            if tally.no_photo > 0 {
+                e.gaps.push(format!(
+                    "{} 次会议没有照片（有作为，必有记录）",
+                    tally.no_photo
+                ));
             }
         }
 

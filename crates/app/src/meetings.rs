@@ -25,6 +25,7 @@ use dangjian_domain::meetings::{
     branch_requirements, check_in, check_in_window, committee_quorum, kept, transition,
 };
 use dangjian_domain::org::{Org, OrgKind};
+use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::meetings as store;
@@ -35,7 +36,7 @@ use serde_json::json;
 
 /// The most organizations a compliance page looks at; deeper subtrees are read from below.
 pub const COMPLIANCE_ORGS: u64 = 2_000;
-/// The most meetings a list shows.
+/// The most meetings of one organization a record book prints in a year.
 pub const MEETING_LIST_LIMIT: u64 = 200;
 
 /// A meeting as its page shows it.
@@ -564,15 +565,22 @@ impl MeetingCases<'_> {
         Ok(correction)
     }
 
-    /// The meetings of an organization's subtree in a year, newest first.
-    pub async fn of_org(self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<StoredMeeting>> {
+    /// One page of the meetings of an organization's subtree in a year, newest first, with
+    /// the count of them all.
+    pub async fn of_org(
+        self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+        paging: Paging,
+    ) -> Result<Page<StoredMeeting>> {
         let org = self.org().get(actor, org_id).await?;
-        Ok(store::of_subtree(
+        Ok(store::page_of_subtree(
             self.store.db(),
             &actor.access,
             &org.path,
             App::year_span(year)?,
-            MEETING_LIST_LIMIT,
+            paging,
         )
         .await?)
     }

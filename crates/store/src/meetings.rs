@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use dangjian_domain::learning::{StudyHours, YearOfLife};
 use dangjian_domain::meetings::{Attendance, HeartTalk, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::OrgPath;
+use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, Condition, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, Condition, PaginatorTrait, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 mod entity {
@@ -367,23 +368,28 @@ fn in_subtree(
         .add(Column::OnDate.lte(until))
 }
 
-/// The meetings of a subtree in `[from, until]`, newest first, at most `limit`.
-pub async fn of_subtree<C: ConnectionTrait>(
+/// One page of the meetings of a subtree in `[from, until]`, newest first, with the count of
+/// them all.
+pub async fn page_of_subtree<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     under: &OrgPath,
-    (from, until): (NaiveDate, NaiveDate),
-    limit: u64,
-) -> Result<Vec<StoredMeeting>> {
-    Entity::find()
-        .filter(in_subtree(access, under, (from, until)))
+    span: (NaiveDate, NaiveDate),
+    paging: Paging,
+) -> Result<Page<StoredMeeting>> {
+    let query = Entity::find().filter(in_subtree(access, under, span));
+    let total = query.clone().count(db).await?;
+    let items = query
         .order_by_desc(Column::StartsAt)
-        .limit(limit)
+        .order_by_desc(Column::Id)
+        .offset(paging.offset())
+        .limit(paging.per_page)
         .all(db)
         .await?
         .into_iter()
         .map(to_meeting)
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok(Page { items, total })
 }
 
 /// An organization's own meetings in `[from, until]` (not its subtree's), oldest first, at

@@ -12,6 +12,7 @@ use dangjian_domain::meetings::{
     Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, MeetingState,
 };
 use dangjian_domain::org::Position;
+use dangjian_domain::paging::Paging;
 
 fn at(s: &str) -> chrono::NaiveDateTime {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
@@ -278,9 +279,16 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     let meetings = t
         .app
         .meetings()
-        .of_org(&admin, root.id, year)
+        .of_org(&admin, root.id, year, Paging::default())
         .await
         .unwrap();
+    // A page of them, with the count of the whole year's.
+    assert!(
+        meetings.total > meetings.items.len() as u64,
+        "{}",
+        meetings.total
+    );
+    let meetings = meetings.items;
     assert!(!meetings.is_empty());
     assert!(meetings.iter().all(|m| m.state == MeetingState::Locked));
     // January to October are over: most branches held each month's theme day, some did not.

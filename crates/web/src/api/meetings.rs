@@ -142,21 +142,27 @@ impl YearParams {
     }
 }
 
-/// An organization's meetings in a year (its subtree's), newest first, at most 200.
+/// An organization's meetings in a year (its subtree's), newest first, a page at a time;
+/// `total` counts them all.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/meetings", tag = "meetings", operation_id = "list_meetings",
-    params(("id" = i64, Path), YearParams),
+    params(("id" = i64, Path), YearParams, super::PageParams),
     responses((status = 200, body = List<MeetingView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn list(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<YearParams>,
+    super::ApiQuery(p): super::ApiQuery<super::PageParams>,
 ) -> Result<Json<List<MeetingView>>, ApiError> {
     let year = q.year(&st)?;
-    let items = st.app.meetings().of_org(&caller.actor, id, year).await?;
+    let page = st
+        .app
+        .meetings()
+        .of_org(&caller.actor, id, year, p.paging()?)
+        .await?;
     Ok(Json(List {
-        total: items.len() as u64,
-        items: items.into_iter().map(MeetingView::from).collect(),
+        total: page.total,
+        items: page.items.into_iter().map(MeetingView::from).collect(),
     }))
 }
 

@@ -262,9 +262,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// `page` and `per_page` of a list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PageParams {
+    /// 1-based page number.
+    #[param(minimum = 1)]
     pub page: Option<u64>,
+    /// Rows per page, 1 to 500 (default 20).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 

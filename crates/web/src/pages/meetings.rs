@@ -36,6 +36,8 @@ pub(crate) struct MeetingsPage {
     org: Org,
     year: i32,
     meetings: Vec<StoredMeeting>,
+    /// All the year's meetings, of which `meetings` are the newest.
+    total: u64,
     kinds: &'static [MeetingKind],
     may_plan: bool,
     message: Option<String>,
@@ -57,9 +59,15 @@ async fn meetings_page(
     let actor = viewer.actor();
     let org = st.app.org().get(actor, id).await?;
     let year = year.unwrap_or_else(|| st.app.clock().today().year());
+    let newest = dangjian_domain::paging::Paging::parse(
+        Some(1),
+        Some(dangjian_domain::paging::MAX_PER_PAGE),
+    )?;
+    let page = st.app.meetings().of_org(actor, id, year, newest).await?;
     Ok(MeetingsPage {
         chrome: Chrome::new(viewer, format!("{} · 组织生活", org.name), "orgs"),
-        meetings: st.app.meetings().of_org(actor, id, year).await?,
+        meetings: page.items,
+        total: page.total,
         may_plan: org.is_active() && actor.access.can_at(Action::WriteRecords, &org.path),
         org,
         year,
