@@ -1,14 +1,14 @@
 //! The auditor's page: the trail searched by person, record, action and time.
 
-use super::{Chrome, is_htmx, pager};
+use super::{Chrome, pager};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum_htmx::HxRequest;
 use chrono::{NaiveDate, TimeZone};
 use dangjian_app::AuditFilter;
 use dangjian_domain::clock::{display_time, from_unix_ms, shanghai};
@@ -81,7 +81,7 @@ fn day_start_ms(date: &str, label: &str) -> Result<Option<i64>, String> {
 pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    HxRequest(fragment): HxRequest,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
     let paging = Paging::parse(q.page, Some(50)).unwrap_or_default();
@@ -152,7 +152,7 @@ pub(crate) async fn page(
     ];
     let (prev, next) = pager("/audit", &params, paging, page.total);
     let pages = paging.pages(page.total);
-    if is_htmx(&headers) {
+    if fragment {
         return Ok(AuditTable {
             rows,
             total: page.total,

@@ -1,7 +1,7 @@
 //! Importing and exporting the roster: the template, upload with preview, confirmation with
 //! a progress bar, rollback; and the export of any list of people.
 
-use super::{Chrome, is_htmx};
+use super::Chrome;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -10,6 +10,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_htmx::HxRequest;
 use dangjian_app::AppError;
 use dangjian_app::roster::{BatchView, ImportPreview, MAX_ROWS};
 use dangjian_domain::FieldError;
@@ -197,11 +198,11 @@ pub(crate) struct BatchProgress {
 pub(crate) async fn batch(
     State(st): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    HxRequest(fragment): HxRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let batch = st.app.people().import_batch(viewer.actor(), id).await?;
-    if is_htmx(&headers) {
+    if fragment {
         return Ok(BatchProgress { batch }.into_response());
     }
     Ok(BatchPage {

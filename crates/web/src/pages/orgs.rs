@@ -1,7 +1,7 @@
 //! The organization tree: the list with filter, sort and pagination; an organization's page
 //! with its sub-organizations and attachments; founding a sub-organization.
 
-use super::{Chrome, FormErrors, is_htmx, pager, sort_link};
+use super::{Chrome, FormErrors, pager, sort_link};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -9,8 +9,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_htmx::HxRequest;
 use dangjian_app::AppError;
 use dangjian_app::Attachment;
 use dangjian_app::org::{BranchWarning, CommitteeSeat, OrgEventView, OrgOverview, PastMember};
@@ -154,7 +155,7 @@ fn sort_of(s: &str) -> (OrgSort, bool) {
 pub(crate) async fn list(
     State(st): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    HxRequest(fragment): HxRequest,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -193,7 +194,7 @@ pub(crate) async fn list(
         "" => None,
         day => Some(past_tree(&st, actor, under.as_ref(), day).await?),
     };
-    if is_htmx(&headers) {
+    if fragment {
         if let Some(past) = past {
             return Ok(OrgsPast { past }.into_response());
         }

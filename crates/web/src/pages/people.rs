@@ -1,7 +1,7 @@
 //! The roster (党员名册): the people list with filters, search, sort and pagination; a person's
 //! page with history and transfers; the forms to add and edit.
 
-use super::{Chrome, FormErrors, NoticeQuery, is_htmx, pager, sort_link};
+use super::{Chrome, FormErrors, NoticeQuery, pager, sort_link};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -9,8 +9,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_htmx::HxRequest;
 use dangjian_app::people::{PeopleQuery, PersonRow, PersonView, RevealedPii, StoredDiscipline};
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{AppError, PersonSort};
@@ -155,7 +156,7 @@ pub(crate) struct PeopleTable {
 pub(crate) async fn list(
     State(st): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    HxRequest(fragment): HxRequest,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -183,7 +184,7 @@ pub(crate) async fn list(
         prev,
         next,
     };
-    if is_htmx(&headers) {
+    if fragment {
         return Ok(PeopleTable {
             page,
             paging,
