@@ -46,14 +46,10 @@ pub(crate) struct AuditPage {
     chrome: Chrome,
     query: AuditQuery,
     error: Option<String>,
-    rows: Vec<Row>,
-    total: u64,
-    paging: Paging,
-    pages: u64,
-    prev: Option<String>,
-    next: Option<String>,
+    table: AuditTable,
 }
 
+/// The results under the filters: what htmx swaps when the search changes.
 #[derive(Template, WebTemplate)]
 #[template(path = "audit_table.html")]
 pub(crate) struct AuditTable {
@@ -152,27 +148,22 @@ pub(crate) async fn page(
     ];
     let (prev, next) = pager("/audit", &params, paging, page.total);
     let pages = paging.pages(page.total);
-    if fragment {
-        return Ok(AuditTable {
-            rows,
-            total: page.total,
-            paging,
-            pages,
-            prev,
-            next,
-        }
-        .into_response());
-    }
-    Ok(AuditPage {
-        chrome: Chrome::new(&viewer, "审计日志", "audit"),
-        query: q,
-        error,
+    let table = AuditTable {
         rows,
         total: page.total,
         paging,
         pages,
         prev,
         next,
+    };
+    if fragment {
+        return Ok(table.into_response());
+    }
+    Ok(AuditPage {
+        chrome: Chrome::new(&viewer, "审计日志", "audit"),
+        query: q,
+        error,
+        table,
     }
     .into_response())
 }

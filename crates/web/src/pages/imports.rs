@@ -185,9 +185,10 @@ pub(crate) async fn rollback(
 #[template(path = "import_batch.html")]
 pub(crate) struct BatchPage {
     chrome: Chrome,
-    batch: BatchView,
+    progress: BatchProgress,
 }
 
+/// The batch's state and progress bar: what htmx polls while the import runs.
 #[derive(Template, WebTemplate)]
 #[template(path = "import_progress.html")]
 pub(crate) struct BatchProgress {
@@ -201,13 +202,15 @@ pub(crate) async fn batch(
     HxRequest(fragment): HxRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let batch = st.app.people().import_batch(viewer.actor(), id).await?;
+    let progress = BatchProgress {
+        batch: st.app.people().import_batch(viewer.actor(), id).await?,
+    };
     if fragment {
-        return Ok(BatchProgress { batch }.into_response());
+        return Ok(progress.into_response());
     }
     Ok(BatchPage {
         chrome: Chrome::new(&viewer, "导入进度", "imports"),
-        batch,
+        progress,
     }
     .into_response())
 }

@@ -78,11 +78,18 @@ pub(crate) struct OrgsPage {
     /// Id, name, and whether it is the chosen scope.
     scope_choices: Vec<(i64, String, bool)>,
     trail: Vec<Org>,
-    page: Page<Org>,
-    paging: Paging,
-    pages: u64,
-    links: SortLinks,
-    past: Option<PastTree>,
+    list: OrgsList,
+}
+
+/// What htmx swaps under the filters: today's table, or the tree of a past day.
+#[derive(Template, WebTemplate)]
+#[template(
+    ext = "html",
+    source = "{% match self %}{% when Self::Table(t) %}{{ t|safe }}{% when Self::Past(p) %}{{ p|safe }}{% endmatch %}"
+)]
+pub(crate) enum OrgsList {
+    Table(OrgsTable),
+    Past(OrgsPast),
 }
 
 /// The tree of a past day: the day, and its rows or why there are none.
@@ -194,17 +201,17 @@ pub(crate) async fn list(
         "" => None,
         day => Some(past_tree(&st, actor, under.as_ref(), day).await?),
     };
-    if fragment {
-        if let Some(past) = past {
-            return Ok(OrgsPast { past }.into_response());
-        }
-        return Ok(OrgsTable {
+    let list = match past {
+        Some(past) => OrgsList::Past(OrgsPast { past }),
+        None => OrgsList::Table(OrgsTable {
             page,
             paging,
             pages,
             links,
-        }
-        .into_response());
+        }),
+    };
+    if fragment {
+        return Ok(list.into_response());
     }
     let trail = match &under {
         Some(org) => st.app.org().ancestors(actor, org).await?,
@@ -217,11 +224,7 @@ pub(crate) async fn list(
         kinds: OrgKind::ALL,
         scope_choices,
         trail,
-        page,
-        paging,
-        pages,
-        links,
-        past,
+        list,
     }
     .into_response())
 }

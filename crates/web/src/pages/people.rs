@@ -138,12 +138,10 @@ pub(crate) struct PeoplePage {
     export_link: String,
     can_import: bool,
     filter_error: Option<String>,
-    page: Page<PersonRow>,
-    paging: Paging,
-    pages: u64,
-    links: PeopleLinks,
+    table: PeopleTable,
 }
 
+/// The people found and the page links: what htmx swaps when a filter changes.
 #[derive(Template, WebTemplate)]
 #[template(path = "people_table.html")]
 pub(crate) struct PeopleTable {
@@ -184,14 +182,14 @@ pub(crate) async fn list(
         prev,
         next,
     };
+    let table = PeopleTable {
+        page,
+        paging,
+        pages,
+        links,
+    };
     if fragment {
-        return Ok(PeopleTable {
-            page,
-            paging,
-            pages,
-            links,
-        }
-        .into_response());
+        return Ok(table.into_response());
     }
     let scope_choices = super::scope_choices(&st, actor, q.under).await?;
     Ok(PeoplePage {
@@ -208,10 +206,7 @@ pub(crate) async fn list(
         ),
         educations: options(Education::ALL, Education::code, Education::label),
         filter_error,
-        page,
-        paging,
-        pages,
-        links,
+        table,
     }
     .into_response())
 }
