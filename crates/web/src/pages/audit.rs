@@ -41,7 +41,7 @@ pub(crate) struct Row {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
+#[template(path = "platform/audit.html")]
 pub(crate) struct AuditPage {
     chrome: Chrome,
     query: AuditQuery,
@@ -51,7 +51,7 @@ pub(crate) struct AuditPage {
 
 /// The results under the filters: what htmx swaps when the search changes.
 #[derive(Template, WebTemplate)]
-#[template(path = "audit_table.html")]
+#[template(path = "platform/audit_table.html")]
 pub(crate) struct AuditTable {
     rows: Vec<Row>,
     total: u64,

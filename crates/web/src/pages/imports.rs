@@ -40,7 +40,7 @@ pub(crate) fn download(name: &str, mime: &str, fallback: &str, bytes: Vec<u8>) -
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "imports.html")]
+#[template(path = "people/imports.html")]
 pub(crate) struct ImportsPage {
     chrome: Chrome,
     targets: Vec<(i64, String)>,
@@ -182,7 +182,7 @@ pub(crate) async fn rollback(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_batch.html")]
+#[template(path = "people/import_batch.html")]
 pub(crate) struct BatchPage {
     chrome: Chrome,
     progress: BatchProgress,
@@ -190,7 +190,7 @@ pub(crate) struct BatchPage {
 
 /// The batch's state and progress bar: what htmx polls while the import runs.
 #[derive(Template, WebTemplate)]
-#[template(path = "import_progress.html")]
+#[template(path = "people/import_progress.html")]
 pub(crate) struct BatchProgress {
     batch: BatchView,
 }

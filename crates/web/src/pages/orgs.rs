@@ -70,7 +70,7 @@ pub(crate) struct SortLinks {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "orgs.html")]
+#[template(path = "org/orgs.html")]
 pub(crate) struct OrgsPage {
     chrome: Chrome,
     query: ListQuery,
@@ -99,7 +99,7 @@ pub(crate) struct PastTree {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "orgs_past.html")]
+#[template(path = "org/orgs_past.html")]
 pub(crate) struct OrgsPast {
     past: PastTree,
 }
@@ -140,7 +140,7 @@ async fn past_tree(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "orgs_table.html")]
+#[template(path = "org/orgs_table.html")]
 pub(crate) struct OrgsTable {
     page: Page<Org>,
     paging: Paging,
@@ -239,7 +239,7 @@ pub(crate) struct OrgForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "org.html")]
+#[template(path = "org/org.html")]
 pub(crate) struct OrgPage {
     chrome: Chrome,
     org: Org,
@@ -575,7 +575,7 @@ pub(crate) struct AlertsQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "alerts.html")]
+#[template(path = "org/alerts.html")]
 pub(crate) struct AlertsPage {
     chrome: Chrome,
     scope_choices: Vec<(i64, String, bool)>,

@@ -127,7 +127,7 @@ pub(crate) struct PeopleLinks {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "people.html")]
+#[template(path = "people/people.html")]
 pub(crate) struct PeoplePage {
     chrome: Chrome,
     query: ListQuery,
@@ -143,7 +143,7 @@ pub(crate) struct PeoplePage {
 
 /// The people found and the page links: what htmx swaps when a filter changes.
 #[derive(Template, WebTemplate)]
-#[template(path = "people_table.html")]
+#[template(path = "people/people_table.html")]
 pub(crate) struct PeopleTable {
     page: Page<PersonRow>,
     paging: Paging,
@@ -212,7 +212,7 @@ pub(crate) async fn list(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "person.html")]
+#[template(path = "people/person.html")]
 pub(crate) struct PersonPage {
     chrome: Chrome,
     p: Person,
@@ -380,7 +380,7 @@ pub(crate) struct NewQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "person_form.html")]
+#[template(path = "people/person_form.html")]
 pub(crate) struct PersonFormPage {
     chrome: Chrome,
     /// The person being edited, or none for a new one.
