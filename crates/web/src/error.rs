@@ -149,7 +149,7 @@ pub(crate) fn unreadable(lead: &str, serde_text: &str) -> (String, Option<String
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "platform/error.html")]
 struct ErrorPage {
     title: &'static str,
     message: String,

@@ -15,6 +15,7 @@ pub use auth::{CSRF_COOKIE, SESSION_COOKIE};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum_htmx::AutoVaryLayer;
 use dangjian_app::App;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
@@ -55,7 +56,8 @@ pub fn router(state: AppState) -> Router {
         sign_in = sign_in.layer(GovernorLayer::new(config));
     }
     let router = Router::new()
-        .merge(pages::routes())
+        // Pages that answer a fragment to htmx and the whole page otherwise say so in `Vary`.
+        .merge(pages::routes().layer(AutoVaryLayer))
         .merge(sign_in)
         .merge(api::routes())
         .layer(axum::middleware::from_fn_with_state(

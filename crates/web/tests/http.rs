@@ -2314,3 +2314,72 @@ async fn a_settings_form_that_changes_nothing_does_not_say_it_saved() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// A request as htmx sends it when it swaps part of a page.
+fn htmx_get(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .header("HX-Request", "true")
+        .body(Body::from(""))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_list_answers_htmx_its_fragment_and_a_browser_its_page_and_both_say_they_vary() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let (auditor, _) = sign_in(&w, "auditor").await;
+    // The page, what htmx swaps into its container, and a mark of the fragment's content.
+    for (uri, cookie, container, mark) in [
+        (
+            "/people?q=a",
+            &admin,
+            "id=\"people-table\"",
+            "class=\"pager\"",
+        ),
+        (
+            "/orgs?kind=branch",
+            &admin,
+            "id=\"orgs-table\"",
+            "class=\"pager\"",
+        ),
+        (
+            "/orgs?as_of=2020-01-01",
+            &admin,
+            "id=\"orgs-table\"",
+            "id=\"past-tree-note\"",
+        ),
+        (
+            "/audit?action=access.refused",
+            &auditor,
+            "id=\"audit-table\"",
+            "class=\"pager\"",
+        ),
+    ] {
+        let page = send(&w, get(uri, cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
+        assert!(page.body.contains("<html"), "{uri}: the whole page");
+        assert!(page.body.contains(container), "{uri}: {container}");
+        assert!(page.body.contains(mark), "{uri}: {mark}");
+        let fragment = send(&w, htmx_get(uri, cookie)).await;
+        assert_eq!(fragment.status, StatusCode::OK, "{uri}: {}", fragment.body);
+        assert!(!fragment.body.contains("<html"), "{uri}: {}", fragment.body);
+        assert!(!fragment.body.contains(container), "{uri}: only the inside");
+        assert!(fragment.body.contains(mark), "{uri}: {mark}");
+        for r in [&page, &fragment] {
+            let vary: Vec<_> = r.headers.get_all(header::VARY).iter().collect();
+            assert!(
+                vary.iter()
+                    .any(|v| v.to_str().unwrap().eq_ignore_ascii_case("hx-request")),
+                "{uri}: Vary {vary:?}"
+            );
+        }
+    }
+    // A page that is the same either way does not say it varies.
+    let r = send(&w, htmx_get("/dashboard", &admin)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.header("vary")
+            .is_none_or(|v| !v.to_ascii_lowercase().contains("hx-request"))
+    );
+}

@@ -27,7 +27,7 @@ pub(crate) struct TokenRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "account.html")]
+#[template(path = "platform/account.html")]
 pub(crate) struct AccountPage {
     chrome: Chrome,
     account: Account,
@@ -146,7 +146,7 @@ pub(crate) async fn revoke_token(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "password.html")]
+#[template(path = "platform/password.html")]
 pub(crate) struct PasswordPage {
     chrome: Chrome,
     forced: bool,

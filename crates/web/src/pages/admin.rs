@@ -37,7 +37,7 @@ pub(crate) struct NewAccountForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin_accounts.html")]
+#[template(path = "platform/admin_accounts.html")]
 pub(crate) struct AccountsPage {
     chrome: Chrome,
     q: String,
@@ -192,7 +192,7 @@ pub(crate) async fn issue_activation_code(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin_account.html")]
+#[template(path = "platform/admin_account.html")]
 pub(crate) struct AccountPage {
     chrome: Chrome,
     detail: AccountDetail,
@@ -364,7 +364,7 @@ pub(crate) struct SettingRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "settings.html")]
+#[template(path = "platform/settings.html")]
 pub(crate) struct SettingsPage {
     chrome: Chrome,
     /// Where the form posts.

@@ -1,14 +1,14 @@
 //! The auditor's page: the trail searched by person, record, action and time.
 
-use super::{Chrome, is_htmx, pager};
+use super::{Chrome, pager};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum_htmx::HxRequest;
 use chrono::{NaiveDate, TimeZone};
 use dangjian_app::AuditFilter;
 use dangjian_domain::clock::{display_time, from_unix_ms, shanghai};
@@ -41,21 +41,17 @@ pub(crate) struct Row {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
+#[template(path = "platform/audit.html")]
 pub(crate) struct AuditPage {
     chrome: Chrome,
     query: AuditQuery,
     error: Option<String>,
-    rows: Vec<Row>,
-    total: u64,
-    paging: Paging,
-    pages: u64,
-    prev: Option<String>,
-    next: Option<String>,
+    table: AuditTable,
 }
 
+/// The results under the filters: what htmx swaps when the search changes.
 #[derive(Template, WebTemplate)]
-#[template(path = "audit_table.html")]
+#[template(path = "platform/audit_table.html")]
 pub(crate) struct AuditTable {
     rows: Vec<Row>,
     total: u64,
@@ -81,7 +77,7 @@ fn day_start_ms(date: &str, label: &str) -> Result<Option<i64>, String> {
 pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    HxRequest(fragment): HxRequest,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
     let paging = Paging::parse(q.page, Some(50)).unwrap_or_default();
@@ -152,27 +148,22 @@ pub(crate) async fn page(
     ];
     let (prev, next) = pager("/audit", &params, paging, page.total);
     let pages = paging.pages(page.total);
-    if is_htmx(&headers) {
-        return Ok(AuditTable {
-            rows,
-            total: page.total,
-            paging,
-            pages,
-            prev,
-            next,
-        }
-        .into_response());
-    }
-    Ok(AuditPage {
-        chrome: Chrome::new(&viewer, "审计日志", "audit"),
-        query: q,
-        error,
+    let table = AuditTable {
         rows,
         total: page.total,
         paging,
         pages,
         prev,
         next,
+    };
+    if fragment {
+        return Ok(table.into_response());
+    }
+    Ok(AuditPage {
+        chrome: Chrome::new(&viewer, "审计日志", "audit"),
+        query: q,
+        error,
+        table,
     }
     .into_response())
 }

@@ -22,7 +22,7 @@ pub(crate) struct DashboardQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "dashboard.html")]
+#[template(path = "insight/dashboard.html")]
 pub(crate) struct DashboardPage {
     chrome: Chrome,
     d: std::sync::Arc<Dashboard>,

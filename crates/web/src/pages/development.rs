@@ -27,7 +27,7 @@ use dangjian_domain::people::{Person, PersonStatus};
 use dangjian_domain::platform::role::Action;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "development.html")]
+#[template(path = "development/development.html")]
 pub(crate) struct DevelopmentPage {
     chrome: Chrome,
     p: Person,
@@ -289,7 +289,7 @@ pub(crate) async fn record(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "development_board.html")]
+#[template(path = "development/development_board.html")]
 pub(crate) struct BoardPage {
     chrome: Chrome,
     org: dangjian_domain::org::Org,
@@ -332,7 +332,7 @@ pub(crate) async fn board(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "calendar.html")]
+#[template(path = "development/calendar.html")]
 pub(crate) struct CalendarPage {
     chrome: Chrome,
     /// (day, worked, note), in date order.

@@ -15,7 +15,7 @@ use dangjian_domain::platform::account::GrantRecord;
 use dangjian_domain::platform::role::Action;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
+#[template(path = "platform/home.html")]
 pub(crate) struct HomePage {
     chrome: Chrome,
     grants: Vec<String>,

@@ -1,7 +1,7 @@
 //! Importing and exporting the roster: the template, upload with preview, confirmation with
 //! a progress bar, rollback; and the export of any list of people.
 
-use super::{Chrome, is_htmx};
+use super::Chrome;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -10,6 +10,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_htmx::HxRequest;
 use dangjian_app::AppError;
 use dangjian_app::roster::{BatchView, ImportPreview, MAX_ROWS};
 use dangjian_domain::FieldError;
@@ -39,7 +40,7 @@ pub(crate) fn download(name: &str, mime: &str, fallback: &str, bytes: Vec<u8>) -
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "imports.html")]
+#[template(path = "people/imports.html")]
 pub(crate) struct ImportsPage {
     chrome: Chrome,
     targets: Vec<(i64, String)>,
@@ -181,14 +182,15 @@ pub(crate) async fn rollback(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_batch.html")]
+#[template(path = "people/import_batch.html")]
 pub(crate) struct BatchPage {
     chrome: Chrome,
-    batch: BatchView,
+    progress: BatchProgress,
 }
 
+/// The batch's state and progress bar: what htmx polls while the import runs.
 #[derive(Template, WebTemplate)]
-#[template(path = "import_progress.html")]
+#[template(path = "people/import_progress.html")]
 pub(crate) struct BatchProgress {
     batch: BatchView,
 }
@@ -197,16 +199,18 @@ pub(crate) struct BatchProgress {
 pub(crate) async fn batch(
     State(st): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    HxRequest(fragment): HxRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let batch = st.app.people().import_batch(viewer.actor(), id).await?;
-    if is_htmx(&headers) {
-        return Ok(BatchProgress { batch }.into_response());
+    let progress = BatchProgress {
+        batch: st.app.people().import_batch(viewer.actor(), id).await?,
+    };
+    if fragment {
+        return Ok(progress.into_response());
     }
     Ok(BatchPage {
         chrome: Chrome::new(&viewer, "导入进度", "imports"),
-        batch,
+        progress,
     }
     .into_response())
 }

@@ -12,7 +12,7 @@ use chrono::Datelike;
 use dangjian_app::ledgers::Ledgers;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "ledgers.html")]
+#[template(path = "ledgers/ledgers.html")]
 pub(crate) struct LedgersPage {
     chrome: Chrome,
     l: Ledgers,

@@ -30,7 +30,7 @@ use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "meetings.html")]
+#[template(path = "meetings/meetings.html")]
 pub(crate) struct MeetingsPage {
     chrome: Chrome,
     org: Org,
@@ -134,7 +134,7 @@ pub(crate) async fn plan(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "meeting.html")]
+#[template(path = "meetings/meeting.html")]
 pub(crate) struct MeetingPage {
     chrome: Chrome,
     v: MeetingView,
@@ -254,7 +254,7 @@ pub(crate) async fn correct(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "compliance.html")]
+#[template(path = "meetings/compliance.html")]
 pub(crate) struct CompliancePage {
     chrome: Chrome,
     org: Org,
@@ -295,7 +295,7 @@ pub(crate) async fn compliance(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "compliance_calendar.html")]
+#[template(path = "meetings/compliance_calendar.html")]
 pub(crate) struct ComplianceCalendarPage {
     chrome: Chrome,
     c: ComplianceCalendar,
@@ -349,7 +349,7 @@ pub(crate) async fn photo(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "check_in_codes.html")]
+#[template(path = "meetings/check_in_codes.html")]
 pub(crate) struct CheckInCodesPage {
     chrome: Chrome,
     meeting_id: i64,
@@ -421,7 +421,7 @@ pub(crate) async fn issue_check_ins(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "check_in.html")]
+#[template(path = "meetings/check_in.html")]
 struct CheckInPage {
     csrf: String,
     code: String,
@@ -503,7 +503,7 @@ pub(crate) async fn check_in(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "record_book.html")]
+#[template(path = "meetings/record_book.html")]
 pub(crate) struct RecordBookPage {
     chrome: Chrome,
     b: RecordBook,
@@ -551,7 +551,7 @@ pub(crate) async fn record_book_docx(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "member_life.html")]
+#[template(path = "meetings/member_life.html")]
 pub(crate) struct MemberLifePage {
     chrome: Chrome,
     l: MemberLife,
@@ -577,7 +577,7 @@ pub(crate) async fn member_life(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "talks.html")]
+#[template(path = "meetings/talks.html")]
 pub(crate) struct TalksPage {
     chrome: Chrome,
     t: HeartTalks,
@@ -671,7 +671,7 @@ pub(crate) async fn record_talk(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "my_meetings.html")]
+#[template(path = "meetings/my_meetings.html")]
 pub(crate) struct MyMeetingsPage {
     chrome: Chrome,
     entries: Vec<CalendarEntry>,
@@ -755,7 +755,7 @@ pub(crate) async fn ical_feed(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "meeting_figures.html")]
+#[template(path = "meetings/meeting_figures.html")]
 pub(crate) struct FiguresPage {
     chrome: Chrome,
     f: MeetingFigures,

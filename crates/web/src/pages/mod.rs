@@ -601,8 +601,3 @@ pub(crate) fn pager(
     let next = (paging.page < paging.pages(total)).then(|| at(paging.page + 1));
     (prev, next)
 }
-
-/// Whether htmx asked for a fragment.
-pub(crate) fn is_htmx(headers: &axum::http::HeaderMap) -> bool {
-    headers.contains_key("hx-request")
-}

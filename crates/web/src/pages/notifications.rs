@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::notification::Notification;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "notifications.html")]
+#[template(path = "platform/notifications.html")]
 pub(crate) struct NotificationsPage {
     chrome: Chrome,
     items: Vec<Notification>,

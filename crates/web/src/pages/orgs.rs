@@ -1,7 +1,7 @@
 //! The organization tree: the list with filter, sort and pagination; an organization's page
 //! with its sub-organizations and attachments; founding a sub-organization.
 
-use super::{Chrome, FormErrors, is_htmx, pager, sort_link};
+use super::{Chrome, FormErrors, pager, sort_link};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -9,8 +9,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_htmx::HxRequest;
 use dangjian_app::AppError;
 use dangjian_app::Attachment;
 use dangjian_app::org::{BranchWarning, CommitteeSeat, OrgEventView, OrgOverview, PastMember};
@@ -69,7 +70,7 @@ pub(crate) struct SortLinks {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "orgs.html")]
+#[template(path = "org/orgs.html")]
 pub(crate) struct OrgsPage {
     chrome: Chrome,
     query: ListQuery,
@@ -77,11 +78,18 @@ pub(crate) struct OrgsPage {
     /// Id, name, and whether it is the chosen scope.
     scope_choices: Vec<(i64, String, bool)>,
     trail: Vec<Org>,
-    page: Page<Org>,
-    paging: Paging,
-    pages: u64,
-    links: SortLinks,
-    past: Option<PastTree>,
+    list: OrgsList,
+}
+
+/// What htmx swaps under the filters: today's table, or the tree of a past day.
+#[derive(Template, WebTemplate)]
+#[template(
+    ext = "html",
+    source = "{% match self %}{% when Self::Table(t) %}{{ t|safe }}{% when Self::Past(p) %}{{ p|safe }}{% endmatch %}"
+)]
+pub(crate) enum OrgsList {
+    Table(OrgsTable),
+    Past(OrgsPast),
 }
 
 /// The tree of a past day: the day, and its rows or why there are none.
@@ -91,7 +99,7 @@ pub(crate) struct PastTree {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "orgs_past.html")]
+#[template(path = "org/orgs_past.html")]
 pub(crate) struct OrgsPast {
     past: PastTree,
 }
@@ -132,7 +140,7 @@ async fn past_tree(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "orgs_table.html")]
+#[template(path = "org/orgs_table.html")]
 pub(crate) struct OrgsTable {
     page: Page<Org>,
     paging: Paging,
@@ -154,7 +162,7 @@ fn sort_of(s: &str) -> (OrgSort, bool) {
 pub(crate) async fn list(
     State(st): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    HxRequest(fragment): HxRequest,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -193,17 +201,17 @@ pub(crate) async fn list(
         "" => None,
         day => Some(past_tree(&st, actor, under.as_ref(), day).await?),
     };
-    if is_htmx(&headers) {
-        if let Some(past) = past {
-            return Ok(OrgsPast { past }.into_response());
-        }
-        return Ok(OrgsTable {
+    let list = match past {
+        Some(past) => OrgsList::Past(OrgsPast { past }),
+        None => OrgsList::Table(OrgsTable {
             page,
             paging,
             pages,
             links,
-        }
-        .into_response());
+        }),
+    };
+    if fragment {
+        return Ok(list.into_response());
     }
     let trail = match &under {
         Some(org) => st.app.org().ancestors(actor, org).await?,
@@ -216,11 +224,7 @@ pub(crate) async fn list(
         kinds: OrgKind::ALL,
         scope_choices,
         trail,
-        page,
-        paging,
-        pages,
-        links,
-        past,
+        list,
     }
     .into_response())
 }
@@ -235,7 +239,7 @@ pub(crate) struct OrgForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "org.html")]
+#[template(path = "org/org.html")]
 pub(crate) struct OrgPage {
     chrome: Chrome,
     org: Org,
@@ -571,7 +575,7 @@ pub(crate) struct AlertsQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "alerts.html")]
+#[template(path = "org/alerts.html")]
 pub(crate) struct AlertsPage {
     chrome: Chrome,
     scope_choices: Vec<(i64, String, bool)>,

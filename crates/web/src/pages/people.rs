@@ -1,7 +1,7 @@
 //! The roster (党员名册): the people list with filters, search, sort and pagination; a person's
 //! page with history and transfers; the forms to add and edit.
 
-use super::{Chrome, FormErrors, NoticeQuery, is_htmx, pager, sort_link};
+use super::{Chrome, FormErrors, NoticeQuery, pager, sort_link};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -9,8 +9,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_htmx::HxRequest;
 use dangjian_app::people::{PeopleQuery, PersonRow, PersonView, RevealedPii, StoredDiscipline};
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{AppError, PersonSort};
@@ -126,7 +127,7 @@ pub(crate) struct PeopleLinks {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "people.html")]
+#[template(path = "people/people.html")]
 pub(crate) struct PeoplePage {
     chrome: Chrome,
     query: ListQuery,
@@ -137,14 +138,12 @@ pub(crate) struct PeoplePage {
     export_link: String,
     can_import: bool,
     filter_error: Option<String>,
-    page: Page<PersonRow>,
-    paging: Paging,
-    pages: u64,
-    links: PeopleLinks,
+    table: PeopleTable,
 }
 
+/// The people found and the page links: what htmx swaps when a filter changes.
 #[derive(Template, WebTemplate)]
-#[template(path = "people_table.html")]
+#[template(path = "people/people_table.html")]
 pub(crate) struct PeopleTable {
     page: Page<PersonRow>,
     paging: Paging,
@@ -155,7 +154,7 @@ pub(crate) struct PeopleTable {
 pub(crate) async fn list(
     State(st): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    HxRequest(fragment): HxRequest,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -183,14 +182,14 @@ pub(crate) async fn list(
         prev,
         next,
     };
-    if is_htmx(&headers) {
-        return Ok(PeopleTable {
-            page,
-            paging,
-            pages,
-            links,
-        }
-        .into_response());
+    let table = PeopleTable {
+        page,
+        paging,
+        pages,
+        links,
+    };
+    if fragment {
+        return Ok(table.into_response());
     }
     let scope_choices = super::scope_choices(&st, actor, q.under).await?;
     Ok(PeoplePage {
@@ -207,16 +206,13 @@ pub(crate) async fn list(
         ),
         educations: options(Education::ALL, Education::code, Education::label),
         filter_error,
-        page,
-        paging,
-        pages,
-        links,
+        table,
     }
     .into_response())
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "person.html")]
+#[template(path = "people/person.html")]
 pub(crate) struct PersonPage {
     chrome: Chrome,
     p: Person,
@@ -384,7 +380,7 @@ pub(crate) struct NewQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "person_form.html")]
+#[template(path = "people/person_form.html")]
 pub(crate) struct PersonFormPage {
     chrome: Chrome,
     /// The person being edited, or none for a new one.

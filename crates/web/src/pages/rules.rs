@@ -19,7 +19,7 @@ use dangjian_domain::platform::settings::{self, RuleVersion, SettingSpec};
 use std::collections::HashMap;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "rules.html")]
+#[template(path = "platform/rules.html")]
 pub(crate) struct RulesPage {
     chrome: Chrome,
     /// Each rule and the value shown in its field.

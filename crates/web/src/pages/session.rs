@@ -19,7 +19,7 @@ use dangjian_domain::FieldError;
 use serde::Deserialize;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
+#[template(path = "platform/login.html")]
 struct LoginPage {
     csrf: String,
     next: LocalPath,
@@ -188,7 +188,7 @@ pub(crate) async fn sign_out(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "activate.html")]
+#[template(path = "platform/activate.html")]
 struct ActivatePage {
     csrf: String,
     form: ActivateForm,

@@ -32,7 +32,7 @@ const LIMITS: Limits = Limits {
 };
 
 #[derive(Template, WebTemplate)]
-#[template(path = "my_thought_reports.html")]
+#[template(path = "development/my_thought_reports.html")]
 pub(crate) struct MyReportsPage {
     chrome: Chrome,
     r: MyThoughtReports,
@@ -102,7 +102,7 @@ pub(crate) async fn hand_in(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "thought_report.html")]
+#[template(path = "development/thought_report.html")]
 pub(crate) struct ReportPage {
     chrome: Chrome,
     v: ReportView,
@@ -178,7 +178,7 @@ pub(crate) async fn answer(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "org_thought_reports.html")]
+#[template(path = "development/org_thought_reports.html")]
 pub(crate) struct OrgReportsPage {
     chrome: Chrome,
     r: OrgThoughtReports,

@@ -22,7 +22,7 @@ use dangjian_domain::platform::role::Action;
 const AUDIENCES: [Stage; 3] = [Stage::Activist, Stage::Candidate, Stage::Probationary];
 
 #[derive(Template, WebTemplate)]
-#[template(path = "training.html")]
+#[template(path = "development/training.html")]
 pub(crate) struct TrainingPage {
     chrome: Chrome,
     classes: Vec<ClassRow>,
@@ -131,7 +131,7 @@ pub(crate) async fn create(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "training_class.html")]
+#[template(path = "development/training_class.html")]
 pub(crate) struct ClassPage {
     chrome: Chrome,
     v: ClassView,
