@@ -48,6 +48,19 @@ pub(crate) struct ErrorBody {
     pub message: String,
     /// The field at fault, if one is.
     pub field: Option<String>,
+    /// For a file refused for its rows (a roster), every bad row and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
+    pub rows: Vec<RowProblem>,
+}
+
+/// One problem of one row of an uploaded spreadsheet; its header is row 1.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct RowProblem {
+    pub row: usize,
+    /// The column's header, as in the template.
+    pub column: String,
+    pub message: String,
 }
 
 pub(crate) struct ApiError(pub AppError);
@@ -65,6 +78,7 @@ impl IntoResponse for ApiError {
             code: code.to_owned(),
             message: public_message(&self.0),
             field: self.0.field().map(str::to_owned),
+            rows: Vec::new(),
         };
         (status, Json(body)).into_response()
     }
@@ -78,6 +92,7 @@ pub(crate) fn bad_request(message: String, field: Option<String>) -> Response {
             code: "bad_request".to_owned(),
             message,
             field,
+            rows: Vec::new(),
         }),
     )
         .into_response()
@@ -91,6 +106,7 @@ pub(crate) fn too_large() -> Response {
             code: "bad_request".to_owned(),
             message: "提交的内容超过大小上限（1 MB）".to_owned(),
             field: None,
+            rows: Vec::new(),
         }),
     )
         .into_response()
@@ -213,6 +229,7 @@ pub(crate) async fn translate_rejections(
                 code: code.to_owned(),
                 message: message.to_owned(),
                 field: None,
+                rows: Vec::new(),
             }),
         )
             .into_response()

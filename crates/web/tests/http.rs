@@ -2300,3 +2300,167 @@ async fn a_settings_form_that_changes_nothing_does_not_say_it_saved() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// A roster file in the template's columns, one row per `(name, national_id, status)`, each
+/// in `branch`.
+fn roster_file(rows: &[(&str, &str, &str)], branch: &str) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (i, (h, _)) in dangjian_app::roster::COLUMNS.iter().enumerate() {
+        sheet.write_string(0, i as u16, *h).unwrap();
+    }
+    for (r, (name, id, status)) in (1u32..).zip(rows) {
+        for (c, v) in [
+            (0, *name),
+            (1, *id),
+            (2, "汉族"),
+            (4, "master"),
+            (8, "staff"),
+            (13, *status),
+            (16, branch),
+        ] {
+            sheet.write_string(r, c, v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// A program's upload of a roster file to the API: `org_id`, then the file.
+fn roster_upload(cookie: &str, csrf: &str, org_id: &str, file: &[u8]) -> Request<Body> {
+    let mut body = format!(
+        "--b\r\nContent-Disposition: form-data; name=\"org_id\"\r\n\r\n{org_id}\r\n\
+         --b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名册.xlsx\"\r\n\
+         Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    Request::post("/api/v1/imports")
+        .header(header::COOKIE, cookie)
+        .header("x-csrf-token", csrf)
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_roster_is_staged_applied_discarded_and_rolled_back_through_the_api() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let root = send(&w, get("/api/v1/orgs?kind=committee", &admin))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let branch = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin))
+        .await
+        .json()["items"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for file in [
+        "/api/v1/imports/template.xlsx",
+        "/api/v1/people/export.xlsx",
+    ] {
+        let r = send(&w, get(file, &admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{file}: {}", r.body);
+        assert!(
+            r.content_type.as_deref().unwrap().contains("spreadsheetml"),
+            "{file}"
+        );
+        assert!(
+            r.header("content-disposition")
+                .unwrap()
+                .contains("attachment")
+        );
+    }
+
+    // A file with bad rows stages nothing and names each row and column.
+    let bad = roster_file(
+        &[
+            ("测试", "11010519491231002X", "applicant"),
+            ("重复", "11010519491231002X", "chairman"),
+        ],
+        &branch,
+    );
+    let r = send(&w, roster_upload(&admin, &csrf, &root, &bad)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let refusal = r.json();
+    assert_eq!(refusal["code"], "invalid");
+    let errors = refusal["rows"].as_array().unwrap();
+    assert!(errors.iter().all(|e| e["row"] == 3), "{errors:?}");
+    // No organization chosen: the plain error body, naming the field.
+    let r = send(&w, roster_upload(&admin, &csrf, "", &bad)).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("org_id"))
+    );
+
+    // A good file is staged, then discarded once.
+    let good = roster_file(&[("测试", "11010519491231002X", "applicant")], &branch);
+    let r = send(&w, roster_upload(&admin, &csrf, &root, &good)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let preview = r.json();
+    assert_eq!(preview["rows"], 1);
+    assert_eq!(preview["by_status"][0]["status"], "applicant");
+    let batch = preview["batch_id"].as_i64().unwrap();
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/api/v1/imports/{batch}").as_str())
+    );
+    let r = send(&w, get(&format!("/api/v1/imports/{batch}"), &admin)).await;
+    assert_eq!(r.json()["state"], "staged", "{}", r.body);
+    let discard = format!("/api/v1/imports/{batch}/discard");
+    let r = send(&w, json("POST", &discard, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = send(&w, json("POST", &discard, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // Staged again, applied in the background, and rolled back.
+    let r = send(&w, roster_upload(&admin, &csrf, &root, &good)).await;
+    let batch = r.json()["batch_id"].as_i64().unwrap();
+    let uri = format!("/api/v1/imports/{batch}");
+    // A branch secretary sees no batch of the whole university, nor applies one.
+    let (branchsec, _) = sign_in(&w, "branchsec").await;
+    assert_eq!(
+        send(&w, get(&uri, &branchsec)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = send(&w, json("POST", &format!("{uri}/apply"), &branchsec, "")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(&w, json("POST", &format!("{uri}/apply"), &admin, "")).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let mut state = String::new();
+    for _ in 0..100 {
+        state = send(&w, get(&uri, &admin)).await.json()["state"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if state != "applying" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(state, "applied");
+    let r = send(&w, get("/api/v1/imports", &admin)).await;
+    assert_eq!(r.json()["items"][0]["may_rollback"], true, "{}", r.body);
+    assert_eq!(
+        send(&w, get("/api/v1/people?q=ceshi", &admin)).await.json()["total"],
+        1
+    );
+    let r = send(&w, json("POST", &format!("{uri}/rollback"), &admin, "")).await;
+    assert_eq!(
+        (r.status, r.json()["removed"].as_u64()),
+        (StatusCode::OK, Some(1))
+    );
+    assert_eq!(
+        send(&w, get("/api/v1/people?q=ceshi", &admin)).await.json()["total"],
+        0
+    );
+
+    // An applicant may import nowhere: refused before the file is read.
+    let (activist, csrf) = sign_in(&w, "activist").await;
+    let r = send(&w, roster_upload(&activist, &csrf, &root, &good)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}

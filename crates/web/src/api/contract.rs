@@ -5,6 +5,7 @@
 //! in, reading the request, the body limit, the sign-in throttle).
 
 use dangjian_app::development::DevelopmentDocument;
+use dangjian_app::roster::BatchState;
 use dangjian_domain::development::training::ExamResult;
 use dangjian_domain::development::{DecisionBody, RollCall, Stage, Step};
 use dangjian_domain::ledgers::{LedgerItem, LedgerKind};
@@ -113,6 +114,8 @@ codes!(/// An item of a ledger.
     LedgerItemCode = all(LedgerItem::ALL, LedgerItem::code));
 codes!(/// A standard document of a development record.
     DevelopmentDocumentCode = all(DevelopmentDocument::ALL, DevelopmentDocument::code));
+codes!(/// Where an import batch stands.
+    BatchStateCode = all(BatchState::ALL, BatchState::code));
 codes!(/// How organizations are sorted; `-` before a key sorts descending.
     OrgSortKey = sort_keys(&["tree", "name", "kind", "founded_on"]));
 codes!(/// How people are sorted; `-` before a key sorts descending.

@@ -5,6 +5,7 @@
 mod audit;
 mod contract;
 mod development;
+mod imports;
 mod meetings;
 mod orgs;
 mod people;
@@ -12,6 +13,7 @@ mod session;
 mod thought_reports;
 mod tokens;
 mod training;
+mod upload;
 
 use crate::AppState;
 use crate::error::{ApiError, bad_request};
@@ -47,7 +49,7 @@ use utoipa_axum::routes;
         contract::StepCode, contract::StageCode, contract::DecisionBodyCode,
         contract::RollCallCode, contract::ExamResultCode, contract::LedgerKindCode,
         contract::LedgerItemCode, contract::DevelopmentDocumentCode, contract::OrgSortKey,
-        contract::PersonSortKey, contract::LocalDateTime, crate::error::ErrorBody,
+        contract::PersonSortKey, contract::BatchStateCode, contract::LocalDateTime, crate::error::ErrorBody,
     ))
 )]
 struct ApiDoc;
@@ -110,6 +112,25 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::search))
+        .routes(uploads(routes!(imports::list, imports::stage)))
+        .routes(routes!(imports::template))
+        .routes(routes!(imports::get))
+        .routes(routes!(imports::apply))
+        .routes(routes!(imports::discard))
+        .routes(routes!(imports::rollback))
+        .routes(routes!(people::export))
+}
+
+/// Operations that take a file: their body has the uploads' limit, which the app checks
+/// again for the caller and the target before reading it.
+fn uploads(
+    (schemas, paths, router): utoipa_axum::router::UtoipaMethodRouter<AppState>,
+) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
+    (
+        schemas,
+        paths,
+        router.layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+    )
 }
 
 /// Signing in and out, throttled apart from the rest.
@@ -276,4 +297,23 @@ impl PageParams {
 pub(crate) struct List<T> {
     pub items: Vec<T>,
     pub total: u64,
+}
+
+/// A spreadsheet to save, named in UTF-8 with an ASCII fallback, as the pages send it.
+pub(crate) fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"roster.xlsx\"; filename*=UTF-8''{}",
+        crate::auth::urlencode(name).replace('+', "%20")
+    );
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }

@@ -485,3 +485,51 @@ pub(crate) async fn dashboard(
     let d = st.app.insight().dashboard(&caller.actor, q.under).await?;
     Ok(Json(d.as_ref().clone()))
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExportParams {
+    /// A name, its pinyin or initials, or a whole ID number.
+    q: Option<String>,
+    /// Only this organization's subtree.
+    under: Option<i64>,
+    #[param(value_type = Option<super::contract::PersonStatusFilter>)]
+    status: Option<String>,
+    #[param(value_type = Option<super::contract::PersonCategoryCode>)]
+    category: Option<String>,
+    #[param(value_type = Option<super::contract::EducationCode>)]
+    education: Option<String>,
+    age_min: Option<u32>,
+    age_max: Option<u32>,
+    #[param(value_type = Option<super::contract::PersonSortKey>)]
+    sort: Option<String>,
+}
+
+/// The people of a query as a spreadsheet in the template's columns, so it can be imported
+/// again. ID numbers and phones are whole only for those who may see them, and then the
+/// export is audited as a showing.
+#[utoipa::path(get, path = "/api/v1/people/export.xlsx", tag = "people", operation_id = "export_people", params(ExportParams),
+    responses((status = 200, body = inline(super::contract::File), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn export(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ExportParams>,
+) -> Result<axum::response::Response, ApiError> {
+    let query = PeopleParams {
+        page: None,
+        per_page: None,
+        q: q.q,
+        under: q.under,
+        status: q.status,
+        category: q.category,
+        education: q.education,
+        age_min: q.age_min,
+        age_max: q.age_max,
+        sort: q.sort,
+    }
+    .query()?;
+    let bytes = st.app.people().export_people(&caller.actor, &query).await?;
+    Ok(super::xlsx("党员名册.xlsx", bytes))
+}
