@@ -2464,3 +2464,108 @@ async fn a_roster_is_staged_applied_discarded_and_rolled_back_through_the_api() 
     let r = send(&w, roster_upload(&activist, &csrf, &root, &good)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+#[tokio::test]
+async fn ones_messages_are_listed_counted_and_read_through_the_api() {
+    let w = web().await;
+    let (activist, _) = sign_in(&w, "activist").await;
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/my/thought-reports",
+            &activist,
+            r#"{"title":"第四季度","body":"敬爱的党组织"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let (mentor, _) = sign_in(&w, "mentor").await;
+    let r = send(&w, get("/api/v1/notifications/unread", &mentor)).await;
+    assert_eq!(r.json()["unread"], 1, "{}", r.body);
+    let list = send(&w, get("/api/v1/notifications", &mentor)).await.json();
+    let message = &list["items"][0];
+    assert_eq!(message["kind"], "thought_report");
+    assert!(message["read_at"].is_null());
+    let r = send(&w, json("POST", "/api/v1/notifications/read", &mentor, "")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = send(&w, get("/api/v1/notifications/unread", &mentor)).await;
+    assert_eq!(r.json()["unread"], 0);
+    let list = send(&w, get("/api/v1/notifications", &mentor)).await.json();
+    assert!(list["items"][0]["read_at"].is_string(), "{list}");
+    // Each sees only their own.
+    let list = send(&w, get("/api/v1/notifications", &activist))
+        .await
+        .json();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["kind"] != "thought_report"),
+        "{list}"
+    );
+    let r = send(&w, get("/api/v1/notifications", "")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn ones_password_is_changed_through_the_api_and_the_session_goes_on() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let change = |current: &str, new: &str| {
+        json(
+            "PUT",
+            "/api/v1/account/password",
+            &admin,
+            &format!(
+                r#"{{"current_password":"{current}","new_password":"{new}","confirm_password":"{new}"}}"#
+            ),
+        )
+    };
+    let r = send(&w, change("wrong", "Another-Pass-2027")).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password"))
+    );
+    let r = send(&w, change(PASSWORD, "short")).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password"))
+    );
+    let r = send(&w, change(PASSWORD, "Another-Pass-2027")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        send(&w, get("/api/v1/me", &admin)).await.status,
+        StatusCode::OK
+    );
+    let sign_in_with = |password: &str| {
+        json(
+            "POST",
+            "/api/v1/session",
+            "",
+            &format!(r#"{{"username":"admin","password":"{password}"}}"#),
+        )
+    };
+    assert_eq!(
+        send(&w, sign_in_with(PASSWORD)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(&w, sign_in_with("Another-Pass-2027")).await.status,
+        StatusCode::OK
+    );
+    // Nobody signed in has no password to change.
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            "/api/v1/account/password",
+            "",
+            r#"{"current_password":"a","new_password":"b","confirm_password":"b"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}

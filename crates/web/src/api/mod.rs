@@ -2,6 +2,7 @@
 //! Errors are `{"code","message","field"}`; lists are `{"items","total"}` paged by `page` and
 //! `per_page` (at most 500); enumerations are the GLOSSARY names in snake_case.
 
+mod account;
 mod audit;
 mod contract;
 mod development;
@@ -49,7 +50,7 @@ use utoipa_axum::routes;
         contract::StepCode, contract::StageCode, contract::DecisionBodyCode,
         contract::RollCallCode, contract::ExamResultCode, contract::LedgerKindCode,
         contract::LedgerItemCode, contract::DevelopmentDocumentCode, contract::OrgSortKey,
-        contract::PersonSortKey, contract::BatchStateCode, contract::LocalDateTime, crate::error::ErrorBody,
+        contract::PersonSortKey, contract::BatchStateCode, contract::NotificationKindCode, contract::LocalDateTime, crate::error::ErrorBody,
     ))
 )]
 struct ApiDoc;
@@ -119,6 +120,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::discard))
         .routes(routes!(imports::rollback))
         .routes(routes!(people::export))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::notifications))
+        .routes(routes!(account::unread))
+        .routes(routes!(account::mark_read))
 }
 
 /// Operations that take a file: their body has the uploads' limit, which the app checks
