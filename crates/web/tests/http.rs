@@ -2569,3 +2569,210 @@ async fn ones_password_is_changed_through_the_api_and_the_session_goes_on() {
     .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+/// Signs in through the API as a program would; returns the session cookie and the answer.
+async fn api_sign_in(w: &Web, username: &str, password: &str) -> (Option<String>, Reply) {
+    let r = send(
+        w,
+        json(
+            "POST",
+            "/api/v1/session",
+            "",
+            &format!(r#"{{"username":"{username}","password":"{password}"}}"#),
+        ),
+    )
+    .await;
+    let cookie = r
+        .cookie(SESSION_COOKIE)
+        .map(|c| format!("{SESSION_COOKIE}={c}"));
+    (cookie, r)
+}
+
+#[tokio::test]
+async fn the_security_admin_keeps_accounts_and_grants_through_the_api_and_nobody_else_can() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let root = send(&w, get("/api/v1/orgs?kind=committee", &admin))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (secadmin, _) = sign_in(&w, "secadmin").await;
+
+    // A program's account, with a temporary password shown once.
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/accounts",
+            &secadmin,
+            r#"{"username":"hr-sync","display_name":"人事处同步"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let created = r.json();
+    let id = created["account"]["id"].as_i64().unwrap();
+    assert_eq!(created["account"]["must_change_password"], true);
+    let first = created["temporary_password"].as_str().unwrap().to_owned();
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/accounts",
+            &secadmin,
+            r#"{"username":"hr-sync","display_name":"又一个"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    let grants = format!("/api/v1/accounts/{id}/grants");
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &grants,
+            &secadmin,
+            &format!(r#"{{"role":"org_department","org_id":{root}}}"#),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let grant = r.json()["id"].as_i64().unwrap();
+    let r = send(&w, get(&format!("/api/v1/accounts/{id}"), &secadmin)).await;
+    assert_eq!(
+        r.json()["grants"][0]["role"],
+        "org_department",
+        "{}",
+        r.body
+    );
+    let r = send(&w, get("/api/v1/accounts?name=hr-sync", &secadmin)).await;
+    assert_eq!(r.json()["total"], 1, "{}", r.body);
+
+    // The first password is changed through the API, and then the account works.
+    let (session, r) = api_sign_in(&w, "hr-sync", &first).await;
+    assert_eq!(r.json()["must_change_password"], true, "{}", r.body);
+    let session = session.unwrap();
+    let r = send(&w, get("/api/v1/people?per_page=1", &session)).await;
+    assert_eq!(r.json()["code"], "password_change_required", "{}", r.body);
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            "/api/v1/account/password",
+            &session,
+            &format!(
+                r#"{{"current_password":"{first}","new_password":"Personnel-Pass-2026","confirm_password":"Personnel-Pass-2026"}}"#
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = send(&w, get("/api/v1/people?per_page=1", &session)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Revoked, reset, disabled, enabled.
+    let r = send(
+        &w,
+        json("DELETE", &format!("/api/v1/grants/{grant}"), &secadmin, ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = send(&w, get("/api/v1/people?per_page=1", &session)).await;
+    assert_eq!(r.json()["total"], 0, "{}", r.body);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/accounts/{id}/reset-password"),
+            &secadmin,
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let reset = r.json()["temporary_password"].as_str().unwrap().to_owned();
+    assert_eq!(
+        send(&w, get("/api/v1/me", &session)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/accounts/{id}/disable"),
+            &secadmin,
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let (_, r) = api_sign_in(&w, "hr-sync", &reset).await;
+    assert!(r.status.is_client_error(), "a disabled account: {}", r.body);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/accounts/{id}/enable"),
+            &secadmin,
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let (_, r) = api_sign_in(&w, "hr-sync", &reset).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // An activation code for a member of the roster without an account.
+    let people = send(&w, get("/api/v1/people?status=members&per_page=20", &admin))
+        .await
+        .json();
+    let mut issued = None;
+    for p in people["items"].as_array().unwrap() {
+        let Some(staff_no) = p["staff_no"].as_str() else {
+            continue;
+        };
+        let body = format!(r#"{{"staff_no":"{staff_no}"}}"#);
+        let r = send(
+            &w,
+            json("POST", "/api/v1/activation-codes", &secadmin, &body),
+        )
+        .await;
+        if r.status == StatusCode::CREATED {
+            issued = Some(r.json());
+            break;
+        }
+    }
+    let issued = issued.expect("a member without an account");
+    assert!(!issued["code"].as_str().unwrap().is_empty());
+
+    // 三员分立: the organization department keeps the roster, not the accounts. An account's
+    // address names nothing to it, whatever the body.
+    let r = send(&w, get("/api/v1/accounts", &admin)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = send(&w, json("POST", &grants, &admin, r#"{"role":"nonsense"}"#)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/accounts/{id}/reset-password"),
+            &admin,
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/activation-codes",
+            &admin,
+            r#"{"staff_no":"X"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}

@@ -3,6 +3,7 @@
 //! `per_page` (at most 500); enumerations are the GLOSSARY names in snake_case.
 
 mod account;
+mod accounts;
 mod audit;
 mod contract;
 mod development;
@@ -124,6 +125,14 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(account::notifications))
         .routes(routes!(account::unread))
         .routes(routes!(account::mark_read))
+        .routes(routes!(accounts::list, accounts::create))
+        .routes(routes!(accounts::get))
+        .routes(routes!(accounts::grant))
+        .routes(routes!(accounts::revoke_grant))
+        .routes(routes!(accounts::disable))
+        .routes(routes!(accounts::enable))
+        .routes(routes!(accounts::reset_password))
+        .routes(routes!(accounts::issue_activation_code))
 }
 
 /// Operations that take a file: their body has the uploads' limit, which the app checks
@@ -186,6 +195,13 @@ pub(crate) trait Named {
 pub(crate) struct OrgNamed;
 pub(crate) struct PersonNamed;
 pub(crate) struct MeetingNamed;
+pub(crate) struct AccountNamed;
+
+impl Named for AccountNamed {
+    fn address(id: i64) -> dangjian_app::Addressed {
+        dangjian_app::Addressed::Account(id)
+    }
+}
 
 impl Named for OrgNamed {
     fn address(id: i64) -> dangjian_app::Addressed {
