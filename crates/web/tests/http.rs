@@ -2776,3 +2776,69 @@ async fn the_security_admin_keeps_accounts_and_grants_through_the_api_and_nobody
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_transfer_is_withdrawn_and_an_id_number_shown_through_the_api_within_scope() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let (branchsec, _) = sign_in(&w, "branchsec").await;
+    let ids = |list: serde_json::Value| -> Vec<i64> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect()
+    };
+    let mine = ids(
+        send(&w, get("/api/v1/orgs?kind=branch&per_page=500", &branchsec))
+            .await
+            .json(),
+    );
+    let all = ids(
+        send(&w, get("/api/v1/orgs?kind=branch&per_page=500", &admin))
+            .await
+            .json(),
+    );
+    let other = *all.iter().find(|id| !mine.contains(id)).unwrap();
+    let person = ids(send(
+        &w,
+        get(
+            &format!("/api/v1/people?under={other}&status=members&per_page=1"),
+            &admin,
+        ),
+    )
+    .await
+    .json())[0];
+
+    // The whole number, shown to the organization department and audited; nobody outside
+    // the person's scope is told the person is there.
+    let reveal = format!("/api/v1/people/{person}/reveal");
+    let r = send(&w, json("POST", &reveal, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["national_id"].as_str().unwrap().len(), 18);
+    let r = send(&w, json("POST", &reveal, &branchsec, "")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+
+    // A transfer out, withdrawn by the old branch's side once.
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/people/{person}/transfers"),
+            &admin,
+            r#"{"to_outside":"某某大学党委","reason":"调动"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let transfer = r.json()["id"].as_i64().unwrap();
+    let cancel = format!("/api/v1/transfers/{transfer}/cancel");
+    let r = send(&w, json("POST", &cancel, &branchsec, "")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(&w, json("POST", &cancel, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["state"], "cancelled");
+    let r = send(&w, json("POST", &cancel, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+}

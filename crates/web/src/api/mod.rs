@@ -121,6 +121,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::discard))
         .routes(routes!(imports::rollback))
         .routes(routes!(people::export))
+        .routes(routes!(people::cancel_transfer))
+        .routes(routes!(people::reveal))
         .routes(routes!(account::change_password))
         .routes(routes!(account::notifications))
         .routes(routes!(account::unread))

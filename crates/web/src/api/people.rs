@@ -533,3 +533,43 @@ pub(crate) async fn export(
     let bytes = st.app.people().export_people(&caller.actor, &query).await?;
     Ok(super::xlsx("党员名册.xlsx", bytes))
 }
+
+/// Withdraws a pending transfer (the old branch); the person stays where they were.
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/cancel", tag = "people", operation_id = "cancel_transfer", params(("id" = i64, Path)),
+    responses((status = 200, body = TransferView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn cancel_transfer(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<TransferView>, ApiError> {
+    Ok(Json(
+        st.app
+            .people()
+            .cancel_transfer(&caller.actor, id)
+            .await?
+            .into(),
+    ))
+}
+
+/// A person's whole ID number and phone.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RevealedView {
+    national_id: String,
+    phone: Option<String>,
+}
+
+/// Shows a person's whole ID number and phone, on this answer only; the app audits the
+/// showing. A POST, so that no cache or log of addresses keeps it.
+#[utoipa::path(post, path = "/api/v1/people/{id}/reveal", tag = "people", operation_id = "reveal_person_pii", params(("id" = i64, Path)),
+    responses((status = 200, body = RevealedView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn reveal(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<RevealedView>, ApiError> {
+    let r = st.app.people().reveal_pii(&caller.actor, id).await?;
+    Ok(Json(RevealedView {
+        national_id: r.national_id,
+        phone: r.phone,
+    }))
+}
