@@ -2842,3 +2842,21 @@ async fn a_transfer_is_withdrawn_and_an_id_number_shown_through_the_api_within_s
     let r = send(&w, json("POST", &cancel, &admin, "")).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 }
+
+#[tokio::test]
+async fn ones_calendar_link_is_issued_and_stopped_through_the_api() {
+    let w = web().await;
+    let (mentor, _) = sign_in(&w, "mentor").await;
+    let r = send(&w, json("POST", "/api/v1/my/calendar-link", &mentor, "")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let path = r.json()["path"].as_str().unwrap().to_owned();
+    let feed = send(&w, get(&path, "")).await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR"), "{}", feed.body);
+    let r = send(&w, json("DELETE", "/api/v1/my/calendar-link", &mentor, "")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert!(send(&w, get(&path, "")).await.status.is_client_error());
+    // Nobody signed in has no calendar.
+    let r = send(&w, json("POST", "/api/v1/my/calendar-link", "", "")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}

@@ -146,3 +146,40 @@ pub(crate) async fn mark_read(
     st.app.notifications().mark_read(&caller.actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CalendarLink {
+    /// The secret calendar address (iCalendar), on this server: shown this once. A phone's
+    /// calendar subscribes to it without signing in.
+    path: String,
+}
+
+/// Makes a new secret link to one's meetings as a calendar; an earlier link stops working.
+#[utoipa::path(post, path = "/api/v1/my/calendar-link", tag = "account", operation_id = "issue_calendar_link",
+    responses((status = 201, body = CalendarLink)))]
+pub(crate) async fn issue_calendar_link(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<(StatusCode, Json<CalendarLink>), ApiError> {
+    let token = st.app.meetings().issue_calendar_link(&caller.actor).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CalendarLink {
+            path: format!("/ical/{token}.ics"),
+        }),
+    ))
+}
+
+/// Stops one's calendar link.
+#[utoipa::path(delete, path = "/api/v1/my/calendar-link", tag = "account", operation_id = "revoke_calendar_link",
+    responses((status = 204)))]
+pub(crate) async fn revoke_calendar_link(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    st.app
+        .meetings()
+        .revoke_calendar_link(&caller.actor)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

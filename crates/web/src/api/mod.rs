@@ -127,6 +127,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(account::notifications))
         .routes(routes!(account::unread))
         .routes(routes!(account::mark_read))
+        .routes(routes!(
+            account::issue_calendar_link,
+            account::revoke_calendar_link
+        ))
         .routes(routes!(accounts::list, accounts::create))
         .routes(routes!(accounts::get))
         .routes(routes!(accounts::grant))
