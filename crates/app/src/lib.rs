@@ -54,12 +54,15 @@ pub mod transfer;
 
 pub use attachment::UploadTarget;
 
-/// A record named by an address (`/orgs/{id}`, `/people/{id}`, `/meetings/{id}`).
+/// A record named by an address (`/orgs/{id}`, `/people/{id}`, `/meetings/{id}`,
+/// `/accounts/{id}`).
 #[derive(Debug, Clone, Copy)]
 pub enum Addressed {
     Org(i64),
     Person(i64),
     Meeting(i64),
+    /// Seen only by those who manage accounts (the security admin).
+    Account(i64),
 }
 pub use dangjian_store::attachment::Attachment;
 pub use dangjian_store::audit::AuditFilter;
@@ -199,6 +202,10 @@ impl App {
             Addressed::Meeting(id) => dangjian_store::meetings::find(db, &actor.access, id)
                 .await?
                 .is_some(),
+            Addressed::Account(id) => {
+                actor.access.can(Action::ManageAccounts)
+                    && dangjian_store::account::find(db, id).await?.is_some()
+            }
         };
         if seen {
             Ok(())

@@ -14,7 +14,8 @@ use dangjian_domain::DomainError;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::{PersonDraft, PersonInput, PersonStatus};
 use dangjian_domain::platform::role::Action;
-use dangjian_store::import::{self as batch_store, Batch, BatchState};
+pub use dangjian_store::import::BatchState;
+use dangjian_store::import::{self as batch_store, Batch};
 use dangjian_store::org as org_store;
 use dangjian_store::people::{self as people_store, PersonRecord};
 use rust_xlsxwriter::{Format, Workbook};
@@ -107,6 +108,8 @@ pub struct BatchView {
     pub state: BatchState,
     pub org_name: String,
     pub created_at: String,
+    /// When it was staged, for a program (`created_at` is for a person).
+    pub created: chrono::DateTime<chrono::Utc>,
     pub message: Option<String>,
     pub may_rollback: bool,
     pub progress: Option<Progress>,
@@ -788,6 +791,7 @@ impl PeopleCases<'_> {
                 created_at: dangjian_domain::clock::display_time(
                     dangjian_domain::clock::from_unix_ms(b.created_at),
                 ),
+                created: dangjian_domain::clock::from_unix_ms(b.created_at),
                 may_rollback: latest == Some(b.id)
                     && actor.access.can_at(Action::WriteRecords, &b.org_path),
                 progress: self.progress.get(b.id),

@@ -53,6 +53,19 @@ pub(crate) struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<crate::api::RuleCodeValue>)]
     pub rule: Option<&'static str>,
+    /// For a file refused for its rows (a roster), every bad row and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
+    pub rows: Vec<RowProblem>,
+}
+
+/// One problem of one row of an uploaded spreadsheet; its header is row 1.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct RowProblem {
+    pub row: usize,
+    /// The column's header, as in the template.
+    pub column: String,
+    pub message: String,
 }
 
 pub(crate) struct ApiError(pub AppError);
@@ -74,6 +87,7 @@ impl IntoResponse for ApiError {
                 AppError::Rule { code, .. } => Some(code.code()),
                 _ => None,
             },
+            rows: Vec::new(),
         };
         (status, Json(body)).into_response()
     }
@@ -88,6 +102,7 @@ pub(crate) fn bad_request(message: String, field: Option<String>) -> Response {
             message,
             field,
             rule: None,
+            rows: Vec::new(),
         }),
     )
         .into_response()
@@ -102,6 +117,7 @@ pub(crate) fn too_large() -> Response {
             message: "提交的内容超过大小上限（1 MB）".to_owned(),
             field: None,
             rule: None,
+            rows: Vec::new(),
         }),
     )
         .into_response()
@@ -225,6 +241,7 @@ pub(crate) async fn translate_rejections(
                 message: message.to_owned(),
                 field: None,
                 rule: None,
+                rows: Vec::new(),
             }),
         )
             .into_response()

@@ -10,6 +10,7 @@ mod local_path;
 mod ops;
 mod pages;
 mod security;
+mod upload;
 
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE};
 

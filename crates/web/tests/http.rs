@@ -2383,3 +2383,563 @@ async fn a_list_answers_htmx_its_fragment_and_a_browser_its_page_and_both_say_th
             .is_none_or(|v| !v.to_ascii_lowercase().contains("hx-request"))
     );
 }
+
+/// A roster file in the template's columns, one row per `(name, national_id, status)`, each
+/// in `branch`.
+fn roster_file(rows: &[(&str, &str, &str)], branch: &str) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (i, (h, _)) in dangjian_app::roster::COLUMNS.iter().enumerate() {
+        sheet.write_string(0, i as u16, *h).unwrap();
+    }
+    for (r, (name, id, status)) in (1u32..).zip(rows) {
+        for (c, v) in [
+            (0, *name),
+            (1, *id),
+            (2, "汉族"),
+            (4, "master"),
+            (8, "staff"),
+            (13, *status),
+            (16, branch),
+        ] {
+            sheet.write_string(r, c, v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// A program's upload of a roster file to the API: `org_id`, then the file.
+fn roster_upload(cookie: &str, csrf: &str, org_id: &str, file: &[u8]) -> Request<Body> {
+    let mut body = format!(
+        "--b\r\nContent-Disposition: form-data; name=\"org_id\"\r\n\r\n{org_id}\r\n\
+         --b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名册.xlsx\"\r\n\
+         Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    Request::post("/api/v1/imports")
+        .header(header::COOKIE, cookie)
+        .header("x-csrf-token", csrf)
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_roster_is_staged_applied_discarded_and_rolled_back_through_the_api() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let root = send(&w, get("/api/v1/orgs?kind=committee", &admin))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let branch = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin))
+        .await
+        .json()["items"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for file in [
+        "/api/v1/imports/template.xlsx",
+        "/api/v1/people/export.xlsx",
+    ] {
+        let r = send(&w, get(file, &admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{file}: {}", r.body);
+        assert!(
+            r.content_type.as_deref().unwrap().contains("spreadsheetml"),
+            "{file}"
+        );
+        assert!(
+            r.header("content-disposition")
+                .unwrap()
+                .contains("attachment")
+        );
+    }
+
+    // A file with bad rows stages nothing and names each row and column.
+    let bad = roster_file(
+        &[
+            ("测试", "11010519491231002X", "applicant"),
+            ("重复", "11010519491231002X", "chairman"),
+        ],
+        &branch,
+    );
+    let r = send(&w, roster_upload(&admin, &csrf, &root, &bad)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let refusal = r.json();
+    assert_eq!(refusal["code"], "invalid");
+    let errors = refusal["rows"].as_array().unwrap();
+    assert!(errors.iter().all(|e| e["row"] == 3), "{errors:?}");
+    // No organization chosen: the plain error body, naming the field.
+    let r = send(&w, roster_upload(&admin, &csrf, "", &bad)).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("org_id"))
+    );
+
+    // A good file is staged, then discarded once.
+    let good = roster_file(&[("测试", "11010519491231002X", "applicant")], &branch);
+    let r = send(&w, roster_upload(&admin, &csrf, &root, &good)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let preview = r.json();
+    assert_eq!(preview["rows"], 1);
+    assert_eq!(preview["by_status"][0]["status"], "applicant");
+    let batch = preview["batch_id"].as_i64().unwrap();
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/api/v1/imports/{batch}").as_str())
+    );
+    let r = send(&w, get(&format!("/api/v1/imports/{batch}"), &admin)).await;
+    assert_eq!(r.json()["state"], "staged", "{}", r.body);
+    let discard = format!("/api/v1/imports/{batch}/discard");
+    let r = send(&w, json("POST", &discard, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = send(&w, json("POST", &discard, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // Staged again, applied in the background, and rolled back.
+    let r = send(&w, roster_upload(&admin, &csrf, &root, &good)).await;
+    let batch = r.json()["batch_id"].as_i64().unwrap();
+    let uri = format!("/api/v1/imports/{batch}");
+    // A branch secretary sees no batch of the whole university, nor applies one.
+    let (branchsec, _) = sign_in(&w, "branchsec").await;
+    assert_eq!(
+        send(&w, get(&uri, &branchsec)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = send(&w, json("POST", &format!("{uri}/apply"), &branchsec, "")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(&w, json("POST", &format!("{uri}/apply"), &admin, "")).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let mut state = String::new();
+    for _ in 0..100 {
+        state = send(&w, get(&uri, &admin)).await.json()["state"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if state != "applying" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(state, "applied");
+    let r = send(&w, get("/api/v1/imports", &admin)).await;
+    assert_eq!(r.json()["items"][0]["may_rollback"], true, "{}", r.body);
+    assert_eq!(
+        send(&w, get("/api/v1/people?q=ceshi", &admin)).await.json()["total"],
+        1
+    );
+    let r = send(&w, json("POST", &format!("{uri}/rollback"), &admin, "")).await;
+    assert_eq!(
+        (r.status, r.json()["removed"].as_u64()),
+        (StatusCode::OK, Some(1))
+    );
+    assert_eq!(
+        send(&w, get("/api/v1/people?q=ceshi", &admin)).await.json()["total"],
+        0
+    );
+
+    // An applicant may import nowhere: refused before the file is read.
+    let (activist, csrf) = sign_in(&w, "activist").await;
+    let r = send(&w, roster_upload(&activist, &csrf, &root, &good)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+#[tokio::test]
+async fn ones_messages_are_listed_counted_and_read_through_the_api() {
+    let w = web().await;
+    let (activist, _) = sign_in(&w, "activist").await;
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/my/thought-reports",
+            &activist,
+            r#"{"title":"第四季度","body":"敬爱的党组织"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let (mentor, _) = sign_in(&w, "mentor").await;
+    let r = send(&w, get("/api/v1/notifications/unread", &mentor)).await;
+    assert_eq!(r.json()["unread"], 1, "{}", r.body);
+    let list = send(&w, get("/api/v1/notifications", &mentor)).await.json();
+    let message = &list["items"][0];
+    assert_eq!(message["kind"], "thought_report");
+    assert!(message["read_at"].is_null());
+    let r = send(&w, json("POST", "/api/v1/notifications/read", &mentor, "")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = send(&w, get("/api/v1/notifications/unread", &mentor)).await;
+    assert_eq!(r.json()["unread"], 0);
+    let list = send(&w, get("/api/v1/notifications", &mentor)).await.json();
+    assert!(list["items"][0]["read_at"].is_string(), "{list}");
+    // Each sees only their own.
+    let list = send(&w, get("/api/v1/notifications", &activist))
+        .await
+        .json();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["kind"] != "thought_report"),
+        "{list}"
+    );
+    let r = send(&w, get("/api/v1/notifications", "")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn ones_password_is_changed_through_the_api_and_the_session_goes_on() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let change = |current: &str, new: &str| {
+        json(
+            "PUT",
+            "/api/v1/account/password",
+            &admin,
+            &format!(
+                r#"{{"current_password":"{current}","new_password":"{new}","confirm_password":"{new}"}}"#
+            ),
+        )
+    };
+    let r = send(&w, change("wrong", "Another-Pass-2027")).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password"))
+    );
+    let r = send(&w, change(PASSWORD, "short")).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password"))
+    );
+    let r = send(&w, change(PASSWORD, "Another-Pass-2027")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        send(&w, get("/api/v1/me", &admin)).await.status,
+        StatusCode::OK
+    );
+    let sign_in_with = |password: &str| {
+        json(
+            "POST",
+            "/api/v1/session",
+            "",
+            &format!(r#"{{"username":"admin","password":"{password}"}}"#),
+        )
+    };
+    assert_eq!(
+        send(&w, sign_in_with(PASSWORD)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(&w, sign_in_with("Another-Pass-2027")).await.status,
+        StatusCode::OK
+    );
+    // Nobody signed in has no password to change.
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            "/api/v1/account/password",
+            "",
+            r#"{"current_password":"a","new_password":"b","confirm_password":"b"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Signs in through the API as a program would; returns the session cookie and the answer.
+async fn api_sign_in(w: &Web, username: &str, password: &str) -> (Option<String>, Reply) {
+    let r = send(
+        w,
+        json(
+            "POST",
+            "/api/v1/session",
+            "",
+            &format!(r#"{{"username":"{username}","password":"{password}"}}"#),
+        ),
+    )
+    .await;
+    let cookie = r
+        .cookie(SESSION_COOKIE)
+        .map(|c| format!("{SESSION_COOKIE}={c}"));
+    (cookie, r)
+}
+
+#[tokio::test]
+async fn the_security_admin_keeps_accounts_and_grants_through_the_api_and_nobody_else_can() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let root = send(&w, get("/api/v1/orgs?kind=committee", &admin))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (secadmin, _) = sign_in(&w, "secadmin").await;
+
+    // A program's account, with a temporary password shown once.
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/accounts",
+            &secadmin,
+            r#"{"username":"hr-sync","display_name":"人事处同步"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let created = r.json();
+    let id = created["account"]["id"].as_i64().unwrap();
+    assert_eq!(created["account"]["must_change_password"], true);
+    let first = created["temporary_password"].as_str().unwrap().to_owned();
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/accounts",
+            &secadmin,
+            r#"{"username":"hr-sync","display_name":"又一个"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    let grants = format!("/api/v1/accounts/{id}/grants");
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &grants,
+            &secadmin,
+            &format!(r#"{{"role":"org_department","org_id":{root}}}"#),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let grant = r.json()["id"].as_i64().unwrap();
+    let r = send(&w, get(&format!("/api/v1/accounts/{id}"), &secadmin)).await;
+    assert_eq!(
+        r.json()["grants"][0]["role"],
+        "org_department",
+        "{}",
+        r.body
+    );
+    let r = send(&w, get("/api/v1/accounts?name=hr-sync", &secadmin)).await;
+    assert_eq!(r.json()["total"], 1, "{}", r.body);
+
+    // The first password is changed through the API, and then the account works.
+    let (session, r) = api_sign_in(&w, "hr-sync", &first).await;
+    assert_eq!(r.json()["must_change_password"], true, "{}", r.body);
+    let session = session.unwrap();
+    let r = send(&w, get("/api/v1/people?per_page=1", &session)).await;
+    assert_eq!(r.json()["code"], "password_change_required", "{}", r.body);
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            "/api/v1/account/password",
+            &session,
+            &format!(
+                r#"{{"current_password":"{first}","new_password":"Personnel-Pass-2026","confirm_password":"Personnel-Pass-2026"}}"#
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = send(&w, get("/api/v1/people?per_page=1", &session)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Revoked, reset, disabled, enabled.
+    let r = send(
+        &w,
+        json("DELETE", &format!("/api/v1/grants/{grant}"), &secadmin, ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = send(&w, get("/api/v1/people?per_page=1", &session)).await;
+    assert_eq!(r.json()["total"], 0, "{}", r.body);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/accounts/{id}/reset-password"),
+            &secadmin,
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let reset = r.json()["temporary_password"].as_str().unwrap().to_owned();
+    assert_eq!(
+        send(&w, get("/api/v1/me", &session)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/accounts/{id}/disable"),
+            &secadmin,
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let (_, r) = api_sign_in(&w, "hr-sync", &reset).await;
+    assert!(r.status.is_client_error(), "a disabled account: {}", r.body);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/accounts/{id}/enable"),
+            &secadmin,
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let (_, r) = api_sign_in(&w, "hr-sync", &reset).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // An activation code for a member of the roster without an account.
+    let people = send(&w, get("/api/v1/people?status=members&per_page=20", &admin))
+        .await
+        .json();
+    let mut issued = None;
+    for p in people["items"].as_array().unwrap() {
+        let Some(staff_no) = p["staff_no"].as_str() else {
+            continue;
+        };
+        let body = format!(r#"{{"staff_no":"{staff_no}"}}"#);
+        let r = send(
+            &w,
+            json("POST", "/api/v1/activation-codes", &secadmin, &body),
+        )
+        .await;
+        if r.status == StatusCode::CREATED {
+            issued = Some(r.json());
+            break;
+        }
+    }
+    let issued = issued.expect("a member without an account");
+    assert!(!issued["code"].as_str().unwrap().is_empty());
+
+    // 三员分立: the organization department keeps the roster, not the accounts. An account's
+    // address names nothing to it, whatever the body.
+    let r = send(&w, get("/api/v1/accounts", &admin)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = send(&w, json("POST", &grants, &admin, r#"{"role":"nonsense"}"#)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/accounts/{id}/reset-password"),
+            &admin,
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(
+        &w,
+        json(
+            "POST",
+            "/api/v1/activation-codes",
+            &admin,
+            r#"{"staff_no":"X"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_transfer_is_withdrawn_and_an_id_number_shown_through_the_api_within_scope() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let (branchsec, _) = sign_in(&w, "branchsec").await;
+    let ids = |list: serde_json::Value| -> Vec<i64> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect()
+    };
+    let mine = ids(
+        send(&w, get("/api/v1/orgs?kind=branch&per_page=500", &branchsec))
+            .await
+            .json(),
+    );
+    let all = ids(
+        send(&w, get("/api/v1/orgs?kind=branch&per_page=500", &admin))
+            .await
+            .json(),
+    );
+    let other = *all.iter().find(|id| !mine.contains(id)).unwrap();
+    let person = ids(send(
+        &w,
+        get(
+            &format!("/api/v1/people?under={other}&status=members&per_page=1"),
+            &admin,
+        ),
+    )
+    .await
+    .json())[0];
+
+    // The whole number, shown to the organization department and audited; nobody outside
+    // the person's scope is told the person is there.
+    let reveal = format!("/api/v1/people/{person}/reveal");
+    let r = send(&w, json("POST", &reveal, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["national_id"].as_str().unwrap().len(), 18);
+    let r = send(&w, json("POST", &reveal, &branchsec, "")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+
+    // A transfer out, withdrawn by the old branch's side once.
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/people/{person}/transfers"),
+            &admin,
+            r#"{"to_outside":"某某大学党委","reason":"调动"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let transfer = r.json()["id"].as_i64().unwrap();
+    let cancel = format!("/api/v1/transfers/{transfer}/cancel");
+    let r = send(&w, json("POST", &cancel, &branchsec, "")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(&w, json("POST", &cancel, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["state"], "cancelled");
+    let r = send(&w, json("POST", &cancel, &admin, "")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+}
+
+#[tokio::test]
+async fn ones_calendar_link_is_issued_and_stopped_through_the_api() {
+    let w = web().await;
+    let (mentor, _) = sign_in(&w, "mentor").await;
+    let r = send(&w, json("POST", "/api/v1/my/calendar-link", &mentor, "")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let path = r.json()["path"].as_str().unwrap().to_owned();
+    let feed = send(&w, get(&path, "")).await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR"), "{}", feed.body);
+    let r = send(&w, json("DELETE", "/api/v1/my/calendar-link", &mentor, "")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert!(send(&w, get(&path, "")).await.status.is_client_error());
+    // Nobody signed in has no calendar.
+    let r = send(&w, json("POST", "/api/v1/my/calendar-link", "", "")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}

@@ -5,6 +5,7 @@
 //! in, reading the request, the body limit, the sign-in throttle).
 
 use dangjian_app::development::DevelopmentDocument;
+use dangjian_app::roster::BatchState;
 use dangjian_domain::RuleCode;
 use dangjian_domain::development::training::ExamResult;
 use dangjian_domain::development::{DecisionBody, RollCall, Stage, Step};
@@ -116,6 +117,16 @@ codes!(/// A standard document of a development record.
     DevelopmentDocumentCode = all(DevelopmentDocument::ALL, DevelopmentDocument::code));
 codes!(/// The rule that refused an act (with the code `rule_violated`).
     RuleCodeValue = all(RuleCode::ALL, RuleCode::code));
+codes!(/// Where an import batch stands.
+    BatchStateCode = all(BatchState::ALL, BatchState::code));
+codes!(/// What sent a message: a digest of development deadlines or of missed meetings, a
+/// meeting's notice, a thought report handed in.
+    NotificationKindCode = vec![
+        dangjian_app::notification::DIGEST_JOB,
+        dangjian_app::notification::COMPLIANCE_DIGEST_JOB,
+        dangjian_app::meetings::MEETING_NOTICE,
+        dangjian_app::thought_report::THOUGHT_REPORT_NOTICE,
+    ]);
 codes!(/// How organizations are sorted; `-` before a key sorts descending.
     OrgSortKey = sort_keys(&["tree", "name", "kind", "founded_on"]));
 codes!(/// How people are sorted; `-` before a key sorts descending.

@@ -2,11 +2,14 @@
 //! Errors are `{"code","message","field"}`; lists are `{"items","total"}` paged by `page` and
 //! `per_page` (at most 500); enumerations are the GLOSSARY names in snake_case.
 
+mod account;
+mod accounts;
 mod audit;
 mod contract;
 
 pub(crate) use contract::RuleCodeValue;
 mod development;
+mod imports;
 mod meetings;
 mod orgs;
 mod people;
@@ -49,8 +52,8 @@ use utoipa_axum::routes;
         contract::StepCode, contract::StageCode, contract::DecisionBodyCode,
         contract::RollCallCode, contract::ExamResultCode, contract::LedgerKindCode,
         contract::LedgerItemCode, contract::DevelopmentDocumentCode, contract::OrgSortKey,
-        contract::PersonSortKey, contract::LocalDateTime, contract::RuleCodeValue,
-        crate::error::ErrorBody,
+        contract::PersonSortKey, contract::BatchStateCode, contract::NotificationKindCode,
+        contract::LocalDateTime, contract::RuleCodeValue, crate::error::ErrorBody,
     ))
 )]
 struct ApiDoc;
@@ -113,6 +116,43 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::search))
+        .routes(uploads(routes!(imports::list, imports::stage)))
+        .routes(routes!(imports::template))
+        .routes(routes!(imports::get))
+        .routes(routes!(imports::apply))
+        .routes(routes!(imports::discard))
+        .routes(routes!(imports::rollback))
+        .routes(routes!(people::export))
+        .routes(routes!(people::cancel_transfer))
+        .routes(routes!(people::reveal))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::notifications))
+        .routes(routes!(account::unread))
+        .routes(routes!(account::mark_read))
+        .routes(routes!(
+            account::issue_calendar_link,
+            account::revoke_calendar_link
+        ))
+        .routes(routes!(accounts::list, accounts::create))
+        .routes(routes!(accounts::get))
+        .routes(routes!(accounts::grant))
+        .routes(routes!(accounts::revoke_grant))
+        .routes(routes!(accounts::disable))
+        .routes(routes!(accounts::enable))
+        .routes(routes!(accounts::reset_password))
+        .routes(routes!(accounts::issue_activation_code))
+}
+
+/// Operations that take a file: their body has the uploads' limit, which the app checks
+/// again for the caller and the target before reading it.
+fn uploads(
+    (schemas, paths, router): utoipa_axum::router::UtoipaMethodRouter<AppState>,
+) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
+    (
+        schemas,
+        paths,
+        router.layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+    )
 }
 
 /// Signing in and out, throttled apart from the rest.
@@ -163,6 +203,13 @@ pub(crate) trait Named {
 pub(crate) struct OrgNamed;
 pub(crate) struct PersonNamed;
 pub(crate) struct MeetingNamed;
+pub(crate) struct AccountNamed;
+
+impl Named for AccountNamed {
+    fn address(id: i64) -> dangjian_app::Addressed {
+        dangjian_app::Addressed::Account(id)
+    }
+}
 
 impl Named for OrgNamed {
     fn address(id: i64) -> dangjian_app::Addressed {
@@ -285,3 +332,6 @@ pub(crate) struct List<T> {
     pub items: Vec<T>,
     pub total: u64,
 }
+
+/// A spreadsheet to save, sent as the pages send it.
+pub(crate) use crate::pages::xlsx_download as xlsx;

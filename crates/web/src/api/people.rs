@@ -485,3 +485,91 @@ pub(crate) async fn dashboard(
     let d = st.app.insight().dashboard(&caller.actor, q.under).await?;
     Ok(Json(d.as_ref().clone()))
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExportParams {
+    /// A name, its pinyin or initials, or a whole ID number.
+    q: Option<String>,
+    /// Only this organization's subtree.
+    under: Option<i64>,
+    #[param(value_type = Option<super::contract::PersonStatusFilter>)]
+    status: Option<String>,
+    #[param(value_type = Option<super::contract::PersonCategoryCode>)]
+    category: Option<String>,
+    #[param(value_type = Option<super::contract::EducationCode>)]
+    education: Option<String>,
+    age_min: Option<u32>,
+    age_max: Option<u32>,
+    #[param(value_type = Option<super::contract::PersonSortKey>)]
+    sort: Option<String>,
+}
+
+/// The people of a query as a spreadsheet in the template's columns, so it can be imported
+/// again. ID numbers and phones are whole only for those who may see them, and then the
+/// export is audited as a showing.
+#[utoipa::path(get, path = "/api/v1/people/export.xlsx", tag = "people", operation_id = "export_people", params(ExportParams),
+    responses((status = 200, body = inline(super::contract::File), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn export(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ExportParams>,
+) -> Result<axum::response::Response, ApiError> {
+    let query = PeopleParams {
+        page: None,
+        per_page: None,
+        q: q.q,
+        under: q.under,
+        status: q.status,
+        category: q.category,
+        education: q.education,
+        age_min: q.age_min,
+        age_max: q.age_max,
+        sort: q.sort,
+    }
+    .query()?;
+    let bytes = st.app.people().export_people(&caller.actor, &query).await?;
+    Ok(super::xlsx("党员名册.xlsx", bytes))
+}
+
+/// Withdraws a pending transfer (the old branch); the person stays where they were.
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/cancel", tag = "people", operation_id = "cancel_transfer", params(("id" = i64, Path)),
+    responses((status = 200, body = TransferView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn cancel_transfer(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<TransferView>, ApiError> {
+    Ok(Json(
+        st.app
+            .people()
+            .cancel_transfer(&caller.actor, id)
+            .await?
+            .into(),
+    ))
+}
+
+/// A person's whole ID number and phone.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RevealedView {
+    national_id: String,
+    phone: Option<String>,
+}
+
+/// Shows a person's whole ID number and phone, on this answer only; the app audits the
+/// showing. A POST, so that no cache or log of addresses keeps it.
+#[utoipa::path(post, path = "/api/v1/people/{id}/reveal", tag = "people", operation_id = "reveal_person_pii", params(("id" = i64, Path)),
+    responses((status = 200, body = RevealedView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn reveal(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<RevealedView>, ApiError> {
+    let r = st.app.people().reveal_pii(&caller.actor, id).await?;
+    Ok(Json(RevealedView {
+        national_id: r.national_id,
+        phone: r.phone,
+    }))
+}

@@ -7,6 +7,8 @@ mod dashboard;
 mod development;
 mod home;
 mod imports;
+
+pub(crate) use imports::xlsx_download;
 mod ledgers;
 mod meetings;
 mod notifications;
@@ -205,63 +207,17 @@ pub(crate) fn refusal(e: AppError) -> Result<String, crate::error::PageError> {
     }
 }
 
-/// Multipart framing and the form's other fields, beyond the file itself.
-const FORM_OVERHEAD: u64 = 64 * 1024;
-
 /// A form with one file (`file`) and text fields, as a browser uploads it: the file's name
-/// and bytes, and the other fields. Whether the actor may upload to `target`, and how much,
-/// is decided first; a body announced larger is refused unread, and a file is read only up
-/// to the limit, so a refused upload never reaches memory.
+/// and bytes, and the other fields, read by `crate::upload::read` under the app's limit.
 pub(crate) async fn read_upload(
     st: &AppState,
     viewer: &Viewer,
-    (target, label): (dangjian_app::UploadTarget<'_>, &'static str),
+    target: (dangjian_app::UploadTarget<'_>, &'static str),
     headers: &axum::http::HeaderMap,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<(String, Vec<u8>, Vec<(String, String)>), AppError> {
-    use dangjian_domain::FieldError;
-    let limit = st
-        .app
-        .attachments()
-        .upload_limit(viewer.actor(), target)
-        .await?;
-    let too_large = || {
-        FieldError::new(
-            "file",
-            label,
-            format!("文件超过大小上限 {} MB", limit / (1024 * 1024)),
-        )
-    };
-    let announced = headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > limit + FORM_OVERHEAD) {
-        return Err(too_large().into());
-    }
-    let unfinished = || FieldError::new("file", label, "文件上传未完成，请重试");
-    let mut file = None;
-    let mut fields = Vec::new();
-    while let Ok(Some(mut field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or_default().to_owned();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|_| unfinished())? {
-                if (bytes.len() + chunk.len()) as u64 > limit {
-                    return Err(too_large().into());
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            file = Some((file_name, bytes));
-        } else if let Ok(text) = field.text().await {
-            fields.push((name, text));
-        }
-    }
-    let (name, bytes) = file
-        .filter(|(_, b)| !b.is_empty())
-        .ok_or_else(|| FieldError::new("file", label, "请选择要上传的文件"))?;
-    Ok((name, bytes, fields))
+    let up = crate::upload::read(st, viewer.actor(), target, headers, multipart).await?;
+    Ok((up.file_name, up.bytes, up.fields))
 }
 
 /// A Word file to save, named in UTF-8 with `code.docx` for old browsers.
