@@ -1620,6 +1620,12 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     let page = send(&w, get(&format!("/orgs/{branch}/member-life"), &sec)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("id=\"member-life\""), "{}", page.body);
+    // The yearly minimum is the domain's number, not one typed into the template.
+    let minimum = format!(
+        "不少于 {} 学时",
+        dangjian_domain::learning::MEMBER_MIN_HOURS
+    );
+    assert!(page.body.contains(&minimum), "{}", page.body);
 
     // The secretary's meeting calendar, and the phone's subscription by a secret link.
     let cal = send(&w, get("/my/meetings", &sec)).await;
