@@ -239,7 +239,15 @@ impl LedgerCases<'_> {
         let mut held: HashMap<MeetingKind, HeldTally> = HashMap::new();
         let mut paging = Paging::parse(Some(1), Some(MAX_PER_PAGE))?;
         loop {
-            let page = self.meetings().of_org(actor, id, year, paging).await?;
+            // The organization was read, in scope, above: page the store directly.
+            let page = dangjian_store::meetings::page_of_subtree(
+                db,
+                &actor.access,
+                &org.path,
+                (from, until),
+                paging,
+            )
+            .await?;
             let meetings: Vec<_> = page
                 .items
                 .into_iter()
