@@ -11,6 +11,19 @@ use axum::extract::{Path, Query, State};
 use chrono::Datelike;
 use dangjian_app::ledgers::Ledgers;
 
+use crate::pages::Area;
+use axum::routing::get;
+
+pub(super) const AREA: Area = Area {
+    routes,
+    menu: &[],
+    notices: &[],
+};
+
+fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/orgs/{id}/ledgers", get(page))
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "ledgers/ledgers.html")]
 pub(crate) struct LedgersPage {

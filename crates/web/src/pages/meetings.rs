@@ -2,11 +2,13 @@
 //! a meeting's roll, minutes, lock and corrections, its one-time check-in codes and the page a
 //! phone opens from one, and a subtree's compliance for a month.
 
-use super::session::with_csrf_cookie;
+use super::platform::session::with_csrf_cookie;
 use super::{Chrome, NoticeQuery};
 use crate::AppState;
 use crate::auth::{Auth, Viewer};
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::platform::PlatformNotice;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
@@ -28,6 +30,63 @@ use dangjian_domain::meetings::{
 };
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
+
+use crate::pages::{Area, MenuEntry, MenuGroup, Shown, notices};
+use axum::routing::{get, post};
+
+notices! {
+    /// What the pages of organizational life say after a redirect.
+    MeetingsNotice {
+        Planned = "meeting_planned" => "会议已计划，应到人员已列入签到名单",
+        Held = "meeting_held" => "会议已登记为已召开",
+        Locked = "meeting_locked" => "会议记录已确认锁定",
+        Corrected = "meeting_corrected" => "已补充更正",
+        TalkRecorded = "talk_recorded" => "已登记谈心谈话",
+        CalendarRevoked = "calendar_revoked" => "日历订阅链接已停用",
+    }
+}
+
+pub(super) const AREA: Area = Area {
+    routes,
+    menu: &[MenuEntry {
+        href: "/my/meetings",
+        label: "会议日历",
+        key: "my_meetings",
+        group: MenuGroup::Personal,
+        shown: Shown::ToEveryone,
+    }],
+    notices: MeetingsNotice::TABLE,
+};
+
+fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/orgs/{id}/meetings", get(list).post(plan))
+        .route("/orgs/{id}/compliance", get(compliance))
+        .route("/orgs/{id}/compliance-calendar", get(compliance_calendar))
+        .route("/orgs/{id}/member-life", get(member_life))
+        .route("/orgs/{id}/record-book", get(record_book))
+        .route("/orgs/{id}/record-book.docx", get(record_book_docx))
+        .route("/orgs/{id}/meeting-figures", get(figures))
+        .route("/orgs/{id}/meeting-figures.xlsx", get(figures_xlsx))
+        .route("/orgs/{id}/talks", get(talks).post(record_talk))
+        .route("/meetings/{id}", get(page))
+        .route("/meetings/{id}/hold", post(hold))
+        .route("/meetings/{id}/lock", post(lock))
+        .route("/meetings/{id}/check-ins", post(issue_check_ins))
+        .route("/meetings/{id}/corrections", post(correct))
+        .route(
+            "/meetings/{id}/photos",
+            post(photo).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/my/meetings", get(my_calendar))
+        .route("/my/meetings/link", post(issue_calendar_link))
+        .route("/my/meetings/link/revoke", post(revoke_calendar_link))
+        // A phone's calendar fetches this without signing in: the secret link is the key.
+        .route("/ical/{file}", get(ical_feed))
+        // Opened on a phone without signing in: the one-time code is the authority. Not
+        // behind the sign-in throttle, which would count a whole room behind one address.
+        .route("/check-in/{code}", get(check_in_form).post(check_in))
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "meetings/meetings.html")]
@@ -121,9 +180,7 @@ pub(crate) async fn plan(
     }
     .await;
     match result {
-        Ok(m) => {
-            Ok(Redirect::to(&format!("/meetings/{}?notice=meeting_planned", m.id)).into_response())
-        }
+        Ok(m) => Ok(after(&format!("/meetings/{}", m.id), MeetingsNotice::Planned).into_response()),
         Err(e) => {
             let message = super::refusal(e)?;
             let mut page = meetings_page(&st, &viewer, id, None).await?;
@@ -215,7 +272,7 @@ pub(crate) async fn hold(
         )
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?notice=meeting_held")).into_response()),
+        Ok(_) => Ok(after(&format!("/meetings/{id}"), MeetingsNotice::Held).into_response()),
         Err(e) => refused(&st, &viewer, id, e).await,
     }
 }
@@ -227,7 +284,7 @@ pub(crate) async fn lock(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     match st.app.meetings().lock(viewer.actor(), id).await {
-        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?notice=meeting_locked")).into_response()),
+        Ok(_) => Ok(after(&format!("/meetings/{id}"), MeetingsNotice::Locked).into_response()),
         Err(e) => refused(&st, &viewer, id, e).await,
     }
 }
@@ -246,9 +303,7 @@ pub(crate) async fn correct(
     axum::Form(f): axum::Form<CorrectionForm>,
 ) -> Result<Response, PageError> {
     match st.app.meetings().correct(viewer.actor(), id, &f.text).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/meetings/{id}?notice=meeting_corrected")).into_response())
-        }
+        Ok(_) => Ok(after(&format!("/meetings/{id}"), MeetingsNotice::Corrected).into_response()),
         Err(e) => refused(&st, &viewer, id, e).await,
     }
 }
@@ -343,7 +398,7 @@ pub(crate) async fn photo(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?notice=uploaded")).into_response()),
+        Ok(_) => Ok(after(&format!("/meetings/{id}"), PlatformNotice::Uploaded).into_response()),
         Err(e) => refused(&st, &viewer, id, e).await,
     }
 }
@@ -659,7 +714,7 @@ pub(crate) async fn record_talk(
     .await;
     match result {
         Ok(_) => {
-            Ok(Redirect::to(&format!("/orgs/{id}/talks?notice=talk_recorded")).into_response())
+            Ok(after(&format!("/orgs/{id}/talks"), MeetingsNotice::TalkRecorded).into_response())
         }
         Err(e) => {
             let message = super::refusal(e)?;
@@ -733,7 +788,7 @@ pub(crate) async fn revoke_calendar_link(
         .meetings()
         .revoke_calendar_link(viewer.actor())
         .await?;
-    Ok(Redirect::to("/my/meetings?notice=calendar_revoked"))
+    Ok(after("/my/meetings", MeetingsNotice::CalendarRevoked))
 }
 
 /// The calendar behind a secret link, as iCalendar.
@@ -837,5 +892,5 @@ pub(crate) async fn figures_xlsx(
         .meetings()
         .figures_xlsx(viewer.actor(), id, period)
         .await?;
-    Ok(super::imports::xlsx_download("组织生活统计.xlsx", bytes))
+    Ok(super::xlsx_download("组织生活统计.xlsx", bytes))
 }

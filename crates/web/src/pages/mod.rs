@@ -1,199 +1,151 @@
-//! HTML pages. Each page builds its `Chrome` (title, menu, user, CSRF token) and its content.
+//! HTML pages, one module per capability (its folder under `templates/` has the same name).
+//! Each capability declares its part of the pages once, as an `Area`: its routes, its menu
+//! entries and the notices its redirects show; `AREAS` registers them, so adding a capability
+//! touches its own module and one line here.
 
-mod account;
-mod admin;
-mod audit;
-mod dashboard;
 mod development;
-mod home;
-mod imports;
-
-pub(crate) use imports::xlsx_download;
+mod insight;
 mod ledgers;
 mod meetings;
-mod notifications;
-mod orgs;
+mod org;
 mod people;
-mod rules;
-mod session;
-mod thought_reports;
-mod training;
+mod platform;
+
+pub(crate) use people::imports::xlsx_download;
 
 use crate::AppState;
 use crate::auth::Viewer;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::response::Redirect;
 use dangjian_app::AppError;
 use dangjian_domain::paging::Paging;
-use dangjian_domain::platform::role::Action;
+use dangjian_domain::platform::role::{Access, Action};
 
+/// What a capability contributes to the pages.
+pub(crate) struct Area {
+    pub routes: fn() -> Router<AppState>,
+    pub menu: &'static [MenuEntry],
+    /// The messages its redirects show, by code (`notices!` makes the table).
+    pub notices: &'static [(&'static str, &'static str)],
+}
+
+/// Every capability's pages, in the order of their menu entries within a menu group.
+const AREAS: &[Area] = &[
+    org::AREA,
+    people::AREA,
+    development::AREA,
+    meetings::AREA,
+    ledgers::AREA,
+    insight::AREA,
+    platform::AREA,
+];
+
+/// The pages reached before signing in, throttled apart from the rest.
 pub(crate) fn sign_in_routes() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(session::form).post(session::sign_in))
-        .route(
-            "/activate",
-            get(session::activate_form).post(session::activate),
-        )
+    platform::sign_in_routes()
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::page))
-        .route("/logout", post(session::sign_out))
-        .route("/orgs", get(orgs::list))
-        .route("/orgs/alerts", get(orgs::alerts))
-        .route("/orgs/{id}", get(orgs::page))
-        .route("/orgs/{id}/children", post(orgs::found))
-        .route("/orgs/{id}/change", post(orgs::change))
-        .route("/orgs/{id}/seats", post(orgs::appoint))
-        .route("/orgs/{id}/split", post(orgs::split))
-        .route("/seats/{id}/end", post(orgs::end_seat))
-        .route(
-            "/orgs/{id}/attachments",
-            post(orgs::upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/attachments/{id}", get(orgs::download))
-        .route("/people", get(people::list).post(people::create))
-        .route("/people/export.xlsx", get(imports::export))
-        .route("/dashboard", get(dashboard::page))
-        .route("/dashboard.xlsx", get(dashboard::export))
-        .route("/orgs/{id}/students", post(dashboard::set_students))
-        .route(
-            "/imports",
-            get(imports::page)
-                .post(imports::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/imports/template.xlsx", get(imports::template))
-        .route("/imports/{id}", get(imports::batch))
-        .route("/imports/{id}/apply", post(imports::apply))
-        .route("/imports/{id}/discard", post(imports::discard))
-        .route("/imports/{id}/rollback", post(imports::rollback))
-        .route("/people/new", get(people::new_form))
-        .route("/people/{id}", get(people::page).post(people::update))
-        .route("/people/{id}/edit", get(people::edit_form))
-        .route("/people/{id}/reveal", post(people::reveal))
-        .route("/people/{id}/transfers", post(people::start_transfer))
-        .route("/people/{id}/disciplines", post(people::discipline))
-        .route("/orgs/{id}/development", get(development::board))
-        .route(
-            "/orgs/{id}/meetings",
-            get(meetings::list).post(meetings::plan),
-        )
-        .route("/orgs/{id}/compliance", get(meetings::compliance))
-        .route(
-            "/orgs/{id}/compliance-calendar",
-            get(meetings::compliance_calendar),
-        )
-        .route("/orgs/{id}/member-life", get(meetings::member_life))
-        .route("/orgs/{id}/ledgers", get(ledgers::page))
-        .route("/orgs/{id}/record-book", get(meetings::record_book))
-        .route("/orgs/{id}/meeting-figures", get(meetings::figures))
-        .route(
-            "/orgs/{id}/meeting-figures.xlsx",
-            get(meetings::figures_xlsx),
-        )
-        .route(
-            "/orgs/{id}/talks",
-            get(meetings::talks).post(meetings::record_talk),
-        )
-        .route(
-            "/orgs/{id}/record-book.docx",
-            get(meetings::record_book_docx),
-        )
-        .route("/meetings/{id}", get(meetings::page))
-        .route("/meetings/{id}/hold", post(meetings::hold))
-        .route("/meetings/{id}/lock", post(meetings::lock))
-        .route("/meetings/{id}/check-ins", post(meetings::issue_check_ins))
-        .route("/my/meetings", get(meetings::my_calendar))
-        .route(
-            "/my/thought-reports",
-            get(thought_reports::mine).post(thought_reports::hand_in),
-        )
-        .route("/thought-reports/{id}", get(thought_reports::page))
-        .route(
-            "/thought-reports/{id}/answer",
-            post(thought_reports::answer),
-        )
-        .route("/orgs/{id}/thought-reports", get(thought_reports::of_org))
-        .route("/my/meetings/link", post(meetings::issue_calendar_link))
-        .route(
-            "/my/meetings/link/revoke",
-            post(meetings::revoke_calendar_link),
-        )
-        // A phone's calendar fetches this without signing in: the secret link is the key.
-        .route("/ical/{file}", get(meetings::ical_feed))
-        // Opened on a phone without signing in: the one-time code is the authority. Not
-        // behind the sign-in throttle, which would count a whole room behind one address.
-        .route(
-            "/check-in/{code}",
-            get(meetings::check_in_form).post(meetings::check_in),
-        )
-        .route("/meetings/{id}/corrections", post(meetings::correct))
-        .route(
-            "/meetings/{id}/photos",
-            post(meetings::photo).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/orgs/{id}/development.xlsx", get(development::funnel_xlsx))
-        .route("/rules", get(rules::page).post(rules::save))
-        .route("/rules/steps/{step}", post(rules::save_step))
-        .route(
-            "/calendar",
-            get(development::calendar).post(development::set_calendar),
-        )
-        .route(
-            "/people/{id}/development",
-            get(development::page).post(development::record),
-        )
-        .route("/training", get(training::list).post(training::create))
-        .route("/training/{id}", get(training::class))
-        .route("/training/{id}/trainees", post(training::enrol))
-        .route(
-            "/training/{id}/trainees/{person_id}",
-            post(training::result),
-        )
-        .route(
-            "/people/{id}/development/{document}",
-            get(development::document),
-        )
-        .route(
-            "/people/{id}/development/steps/{step_id}/attachments",
-            post(development::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/transfers/{id}/receive", post(people::receive_transfer))
-        .route("/transfers/{id}/cancel", post(people::cancel_transfer))
-        .route("/notifications", get(notifications::page))
-        .route("/notifications/read", post(notifications::mark_read))
-        .route("/account", get(account::page))
-        .route(
-            "/account/password",
-            get(account::password_form).post(account::change_password),
-        )
-        .route("/account/tokens", post(account::create_token))
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route(
-            "/admin/accounts",
-            get(admin::accounts).post(admin::create_account),
-        )
-        .route("/admin/accounts/{id}", get(admin::account))
-        .route(
-            "/admin/activation-codes",
-            post(admin::issue_activation_code),
-        )
-        .route("/admin/accounts/{id}/grants", post(admin::grant))
-        .route(
-            "/admin/accounts/{id}/reset-password",
-            post(admin::reset_password),
-        )
-        .route("/admin/accounts/{id}/disable", post(admin::disable))
-        .route("/admin/accounts/{id}/enable", post(admin::enable))
-        .route("/admin/grants/{id}/revoke", post(admin::revoke_grant))
-        .route(
-            "/admin/settings",
-            get(admin::settings).post(admin::save_settings),
-        )
-        .route("/audit", get(audit::page))
+    AREAS
+        .iter()
+        .fold(Router::new(), |router, area| router.merge((area.routes)()))
+}
+
+/// The groups of the side menu, in their order; the first entry of a group shows its name.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum MenuGroup {
+    Home,
+    Work,
+    Platform,
+    Personal,
+}
+
+impl MenuGroup {
+    fn label(self) -> &'static str {
+        match self {
+            MenuGroup::Home => "",
+            MenuGroup::Work => "党建业务",
+            MenuGroup::Platform => "平台管理",
+            MenuGroup::Personal => "个人",
+        }
+    }
+}
+
+/// Who sees a menu entry: the same permission the page itself checks in the app.
+#[derive(Clone, Copy)]
+pub(crate) enum Shown {
+    ToEveryone,
+    /// To whoever holds the action on some subtree.
+    InSomeScope(Action),
+    /// To whoever holds the action on the platform (rules, accounts, settings, audit).
+    WithDuty(Action),
+}
+
+impl Shown {
+    fn to(self, access: &Access) -> bool {
+        match self {
+            Shown::ToEveryone => true,
+            Shown::InSomeScope(action) => !access.scopes(action).is_empty(),
+            Shown::WithDuty(action) => access.can(action),
+        }
+    }
+}
+
+/// One entry of the side menu, as its capability declares it.
+pub(crate) struct MenuEntry {
+    pub href: &'static str,
+    pub label: &'static str,
+    /// What a page passes as `active` to mark its entry.
+    pub key: &'static str,
+    pub group: MenuGroup,
+    pub shown: Shown,
+}
+
+/// A notice after a redirect: its code travels in `?notice=`, its text stays here, so that no
+/// page reflects text from its URL.
+pub(crate) trait Notice: Copy {
+    fn code(self) -> &'static str;
+}
+
+/// Declares a capability's notices: `Variant = "code" => "text"`, with `Self::TABLE` for its
+/// `Area`. A variant no redirect uses is dead code, so the table holds only what is shown.
+macro_rules! notices {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy)]
+        pub(crate) enum $name { $($variant),+ }
+
+        impl $crate::pages::Notice for $name {
+            fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+        }
+
+        impl $name {
+            pub(crate) const TABLE: &'static [(&'static str, &'static str)] = &[$(($code, $text)),+];
+        }
+    };
+}
+pub(crate) use notices;
+
+/// A redirect to `to` (which may end in a `#fragment`) that shows `notice` there.
+pub(crate) fn after(to: &str, notice: impl Notice) -> Redirect {
+    let (path, fragment) = to.split_once('#').unwrap_or((to, ""));
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let hash = if fragment.is_empty() { "" } else { "#" };
+    Redirect::to(&format!(
+        "{path}{sep}notice={}{hash}{fragment}",
+        notice.code()
+    ))
+}
+
+/// The text of a notice code, from whichever capability declared it.
+fn notice_text(code: &str) -> Option<&'static str> {
+    AREAS
+        .iter()
+        .flat_map(|area| area.notices)
+        .find(|(c, _)| *c == code)
+        .map(|(_, text)| *text)
 }
 
 /// The message of a refusal the person can act on (bad input, a rule, a conflict), to show
@@ -222,7 +174,7 @@ pub(crate) async fn read_upload(
 
 /// A Word file to save, named in UTF-8 with `code.docx` for old browsers.
 pub(crate) fn download_docx(name: &str, code: &str, bytes: Vec<u8>) -> axum::response::Response {
-    imports::download(
+    people::imports::download(
         name,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         &format!("{code}.docx"),
@@ -250,106 +202,27 @@ pub(crate) struct Chrome {
 impl Chrome {
     pub fn new(viewer: &Viewer, title: impl Into<String>, active: &'static str) -> Self {
         let access = &viewer.actor().access;
-        let mut menu = vec![MenuItem {
-            href: "/",
-            label: "首页",
-            key: "home",
-            group: "",
-        }];
-        if !access.scopes(Action::ReadOrg).is_empty() {
-            menu.push(MenuItem {
-                href: "/orgs",
-                label: "组织机构",
-                key: "orgs",
-                group: "党建业务",
-            });
-        }
-        if !access.scopes(Action::ReadRecords).is_empty() {
-            menu.push(MenuItem {
-                href: "/people",
-                label: "党员名册",
-                key: "people",
-                group: "",
-            });
-            menu.push(MenuItem {
-                href: "/orgs/alerts",
-                label: "组织提醒",
-                key: "alerts",
-                group: "",
-            });
-            menu.push(MenuItem {
-                href: "/training",
-                label: "党校培训",
-                key: "training",
-                group: "",
-            });
-            menu.push(MenuItem {
-                href: "/dashboard",
-                label: "统计分析",
-                key: "dashboard",
-                group: "",
-            });
-        }
-        if !access.scopes(Action::WriteRecords).is_empty() {
-            menu.push(MenuItem {
-                href: "/imports",
-                label: "导入名册",
-                key: "imports",
-                group: "",
-            });
-        }
-        if access.can(Action::ManageRules) {
-            menu.push(MenuItem {
-                href: "/rules",
-                label: "本校规则设置",
-                key: "rules",
-                group: "",
-            });
-        }
-        let mut platform = "平台管理";
-        let mut push_platform = |menu: &mut Vec<MenuItem>, href, label, key| {
-            menu.push(MenuItem {
-                href,
-                label,
-                key,
-                group: platform,
-            });
-            platform = "";
-        };
-        if access.can(Action::ManageAccounts) {
-            push_platform(&mut menu, "/admin/accounts", "账号与授权", "accounts");
-        }
-        if access.can(Action::ManageSettings) {
-            push_platform(&mut menu, "/admin/settings", "系统设置", "settings");
-        }
-
-        if access.can(Action::ReadAudit) {
-            push_platform(&mut menu, "/audit", "审计日志", "audit");
-        }
-        menu.push(MenuItem {
-            href: "/notifications",
-            label: "消息",
-            key: "notifications",
-            group: "个人",
-        });
-        menu.push(MenuItem {
-            href: "/my/meetings",
-            label: "会议日历",
-            key: "my_meetings",
-            group: "",
-        });
-        menu.push(MenuItem {
-            href: "/my/thought-reports",
-            label: "思想汇报",
-            key: "my_thought_reports",
-            group: "",
-        });
-        menu.push(MenuItem {
-            href: "/account",
-            label: "我的账号",
-            key: "account",
-            group: "",
-        });
+        let mut entries: Vec<&MenuEntry> = AREAS
+            .iter()
+            .flat_map(|area| area.menu)
+            .filter(|entry| entry.shown.to(access))
+            .collect();
+        // Stable: within a group, entries keep the order of `AREAS`.
+        entries.sort_by_key(|entry| entry.group);
+        let mut group = None;
+        let menu = entries
+            .into_iter()
+            .map(|entry| MenuItem {
+                href: entry.href,
+                label: entry.label,
+                key: entry.key,
+                group: if group.replace(entry.group) == Some(entry.group) {
+                    ""
+                } else {
+                    entry.group.label()
+                },
+            })
+            .collect();
         Self {
             title: title.into(),
             user: viewer.session.account.display_name.clone(),
@@ -416,51 +289,6 @@ where
 #[serde(default)]
 pub(crate) struct NoticeQuery {
     pub notice: Option<String>,
-}
-
-/// Messages after a redirect, by code, so that no page reflects text from its URL.
-fn notice_text(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "org_created" => "组织已建立",
-        "uploaded" => "附件已上传",
-        "password_changed" => "密码已修改",
-        "token_revoked" => "令牌已撤销",
-        "granted" => "已授权",
-        "revoked" => "已收回授权",
-        "disabled" => "账号已停用",
-        "enabled" => "账号已启用",
-        "saved" => "设置已保存",
-        "unchanged" => "没有改动，未保存任何设置",
-        "person_created" => "人员已登记",
-        "person_updated" => "人员信息已修改",
-        "step_recorded" => "已登记",
-        "class_created" => "培训班已开办，可以报名了",
-        "enrolled" => "已报名",
-        "result_saved" => "学时和考试结果已登记",
-        "read" => "消息已全部标为已读",
-        "discipline_recorded" => "党纪处分已登记",
-        "meeting_planned" => "会议已计划，应到人员已列入签到名单",
-        "meeting_held" => "会议已登记为已召开",
-        "meeting_locked" => "会议记录已确认锁定",
-        "meeting_corrected" => "已补充更正",
-        "talk_recorded" => "已登记谈心谈话",
-        "report_handed_in" => "思想汇报已递交，培养联系人会收到消息",
-        "report_answered" => "已回复，递交人会收到消息",
-        "calendar_revoked" => "日历订阅链接已停用",
-        "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
-        "transfer_received" => "组织关系已接收",
-        "transfer_cancelled" => "转接已撤回",
-        "import_discarded" => "已放弃该批次",
-        "students_saved" => "在校学生数已登记",
-        "seat_appointed" => "职务已登记",
-        "seat_ended" => "职务已免去",
-        "org_split" => "已分设新支部，所选人员已转入",
-        "org_moved" => "组织已调整到新的上级组织之下，其下级组织和党员随之调整",
-        "org_merged" => "已合并：党员和党小组已转入本组织",
-        "org_dissolved" => "组织已撤销",
-        "import_rolled_back" => "已撤销最近一次导入",
-        _ => return None,
-    })
 }
 
 /// The errors of a form, by field.
@@ -556,4 +384,44 @@ pub(crate) fn pager(
     let prev = (paging.page > 1).then(|| at(paging.page - 1));
     let next = (paging.page < paging.pages(total)).then(|| at(paging.page + 1));
     (prev, next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AREAS;
+    use std::collections::HashSet;
+
+    #[test]
+    fn each_notice_code_and_menu_key_is_declared_by_one_capability() {
+        let mut codes = HashSet::new();
+        for (code, _) in AREAS.iter().flat_map(|a| a.notices) {
+            assert!(codes.insert(code), "notice {code} is declared twice");
+        }
+        let mut keys = HashSet::new();
+        for entry in AREAS.iter().flat_map(|a| a.menu) {
+            assert!(keys.insert(entry.key), "menu key {} twice", entry.key);
+        }
+        assert_eq!(super::notice_text("org_created"), Some("组织已建立"));
+        assert_eq!(super::notice_text("<script>"), None);
+    }
+
+    #[test]
+    fn a_notice_goes_before_the_fragment_of_the_address() {
+        use super::{after, platform::PlatformNotice};
+        use axum::response::IntoResponse;
+        let location = |r: axum::response::Redirect| {
+            r.into_response().headers()["location"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(
+            location(after("/rules#step-x", PlatformNotice::Saved)),
+            "/rules?notice=saved#step-x"
+        );
+        assert_eq!(
+            location(after("/orgs?page=2", PlatformNotice::Saved)),
+            "/orgs?page=2&notice=saved"
+        );
+    }
 }

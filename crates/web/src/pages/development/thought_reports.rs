@@ -2,16 +2,18 @@
 //! reports handed to one as a mentor with the answer form, one report, and an organization's
 //! reports of a year.
 
-use super::meetings::YearQuery;
-use super::{Chrome, NoticeQuery};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::development::DevelopmentNotice;
+use crate::pages::meetings::YearQuery;
+use crate::pages::{Chrome, NoticeQuery};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use dangjian_app::thought_report::{MyThoughtReports, OrgThoughtReports, ReportView};
 use dangjian_domain::development::thought_report::{
@@ -89,9 +91,11 @@ pub(crate) async fn hand_in(
         .hand_in_thought_report(viewer.actor(), &f.title, &f.body)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/my/thought-reports?notice=report_handed_in").into_response()),
+        Ok(_) => {
+            Ok(after("/my/thought-reports", DevelopmentNotice::ReportHandedIn).into_response())
+        }
         Err(e) => {
-            let message = super::refusal(e)?;
+            let message = crate::pages::refusal(e)?;
             let mut page = my_page(&st, &viewer, None).await?;
             page.message = Some(message);
             page.title = f.title;
@@ -164,11 +168,13 @@ pub(crate) async fn answer(
         .answer_thought_report(viewer.actor(), id, &f.answer)
         .await
     {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/thought-reports/{id}?notice=report_answered")).into_response(),
-        ),
+        Ok(_) => Ok(after(
+            &format!("/thought-reports/{id}"),
+            DevelopmentNotice::ReportAnswered,
+        )
+        .into_response()),
         Err(e) => {
-            let message = super::refusal(e)?;
+            let message = crate::pages::refusal(e)?;
             let mut page = report_page(&st, &viewer, id, None).await?;
             page.message = Some(message);
             page.answer = f.answer;

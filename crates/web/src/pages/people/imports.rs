@@ -1,10 +1,12 @@
 //! Importing and exporting the roster: the template, upload with preview, confirmation with
 //! a progress bar, rollback; and the export of any list of people.
 
-use super::Chrome;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::Chrome;
+use crate::pages::after;
+use crate::pages::people::PeopleNotice;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
@@ -65,7 +67,7 @@ async fn imports_page(
     for root in st.app.org().scope_roots(actor).await? {
         if actor.access.can_at(Action::WriteRecords, &root.path) {
             targets.push((root.id, root.name.clone()));
-            let limit = Some(super::SCOPE_CHOICES as u64);
+            let limit = Some(crate::pages::SCOPE_CHOICES as u64);
             for child in st.app.org().children(actor, root.id, limit).await? {
                 targets.push((child.id, format!("　{}", child.name)));
             }
@@ -115,7 +117,7 @@ pub(crate) async fn upload(
     let result = async {
         let target = (dangjian_app::UploadTarget::Roster, "名册文件");
         let (name, bytes, fields) =
-            super::read_upload(&st, &viewer, target, &headers, multipart).await?;
+            crate::pages::read_upload(&st, &viewer, target, &headers, multipart).await?;
         let org = fields
             .iter()
             .find(|(k, _)| k == "org_id")
@@ -141,7 +143,7 @@ pub(crate) async fn upload(
                 .into_response())
         }
         Err(e) => {
-            let message = super::refusal(e)?;
+            let message = crate::pages::refusal(e)?;
             let page = imports_page(&st, &viewer, None, Some(message), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -163,7 +165,7 @@ pub(crate) async fn discard(
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
     st.app.people().discard_import(viewer.actor(), id).await?;
-    Ok(Redirect::to("/imports?notice=import_discarded"))
+    Ok(after("/imports", PeopleNotice::ImportDiscarded))
 }
 
 pub(crate) async fn rollback(
@@ -172,7 +174,7 @@ pub(crate) async fn rollback(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     match st.app.people().rollback_import(viewer.actor(), id).await {
-        Ok(_) => Ok(Redirect::to("/imports?notice=import_rolled_back").into_response()),
+        Ok(_) => Ok(after("/imports", PeopleNotice::ImportRolledBack).into_response()),
         Err(e @ AppError::Conflict { .. }) => {
             let page = imports_page(&st, &viewer, None, Some(e.to_string()), None).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
@@ -218,7 +220,7 @@ pub(crate) async fn batch(
 pub(crate) async fn export(
     State(st): State<AppState>,
     viewer: Viewer,
-    Query(q): Query<super::people::ListQuery>,
+    Query(q): Query<crate::pages::people::ListQuery>,
 ) -> Result<Response, PageError> {
     let query = q.to_query()?;
     let bytes = st

@@ -1,9 +1,11 @@
 //! One's own account: roles, password, API tokens.
 
-use super::{Chrome, FormErrors, NoticeQuery};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::platform::PlatformNotice;
+use crate::pages::{Chrome, FormErrors, NoticeQuery};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -105,7 +107,7 @@ pub(crate) async fn page(
 #[serde(default)]
 pub(crate) struct TokenForm {
     name: String,
-    #[serde(deserialize_with = "super::empty_as_none")]
+    #[serde(deserialize_with = "crate::pages::empty_as_none")]
     days: Option<u32>,
 }
 
@@ -142,7 +144,7 @@ pub(crate) async fn revoke_token(
         .accounts()
         .revoke_api_token(viewer.actor(), id)
         .await?;
-    Ok(Redirect::to("/account?notice=token_revoked"))
+    Ok(after("/account", PlatformNotice::TokenRevoked))
 }
 
 #[derive(Template, WebTemplate)]
@@ -186,7 +188,7 @@ pub(crate) async fn change_password(
         )
         .await;
     match result {
-        Ok(()) => Ok(Redirect::to("/account?notice=password_changed").into_response()),
+        Ok(()) => Ok(after("/account", PlatformNotice::PasswordChanged).into_response()),
         Err(e) => {
             let (errors, _) = FormErrors::from_app(e)?;
             let page = PasswordPage {

@@ -1,15 +1,20 @@
 //! A person's development record (发展纪实): the timeline of their steps, what is due, and a
 //! form for each step that may come next with the rule that applies beside it.
 
+mod thought_reports;
+mod training;
+
 use super::{Chrome, NoticeQuery};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::platform::PlatformNotice;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use dangjian_app::AppError;
 use dangjian_app::development::{
     Accountable, BOARD_DUE_DAYS, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
@@ -25,6 +30,72 @@ use dangjian_domain::development::{
 use dangjian_domain::paging::Paging;
 use dangjian_domain::people::{Person, PersonStatus};
 use dangjian_domain::platform::role::Action;
+
+use crate::pages::{Area, MenuEntry, MenuGroup, Shown, notices};
+use axum::routing::{get, post};
+
+notices! {
+    /// What the development, training and thought-report pages say after a redirect.
+    DevelopmentNotice {
+        StepRecorded = "step_recorded" => "已登记",
+        ClassCreated = "class_created" => "培训班已开办，可以报名了",
+        Enrolled = "enrolled" => "已报名",
+        ResultSaved = "result_saved" => "学时和考试结果已登记",
+        ReportHandedIn = "report_handed_in" => "思想汇报已递交，培养联系人会收到消息",
+        ReportAnswered = "report_answered" => "已回复，递交人会收到消息",
+    }
+}
+
+pub(super) const AREA: Area = Area {
+    routes,
+    menu: &[
+        MenuEntry {
+            href: "/training",
+            label: "党校培训",
+            key: "training",
+            group: MenuGroup::Work,
+            shown: Shown::InSomeScope(Action::ReadRecords),
+        },
+        MenuEntry {
+            href: "/my/thought-reports",
+            label: "思想汇报",
+            key: "my_thought_reports",
+            group: MenuGroup::Personal,
+            shown: Shown::ToEveryone,
+        },
+    ],
+    notices: DevelopmentNotice::TABLE,
+};
+
+fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/orgs/{id}/development", get(board))
+        .route("/orgs/{id}/development.xlsx", get(funnel_xlsx))
+        .route("/calendar", get(calendar).post(set_calendar))
+        .route("/people/{id}/development", get(page).post(record))
+        .route("/people/{id}/development/{document}", get(document))
+        .route(
+            "/people/{id}/development/steps/{step_id}/attachments",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/training", get(training::list).post(training::create))
+        .route("/training/{id}", get(training::class))
+        .route("/training/{id}/trainees", post(training::enrol))
+        .route(
+            "/training/{id}/trainees/{person_id}",
+            post(training::result),
+        )
+        .route(
+            "/my/thought-reports",
+            get(thought_reports::mine).post(thought_reports::hand_in),
+        )
+        .route("/thought-reports/{id}", get(thought_reports::page))
+        .route(
+            "/thought-reports/{id}/answer",
+            post(thought_reports::answer),
+        )
+        .route("/orgs/{id}/thought-reports", get(thought_reports::of_org))
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "development/development.html")]
@@ -275,9 +346,11 @@ pub(crate) async fn record(
     }
     .await;
     match result {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/people/{id}/development?notice=step_recorded")).into_response(),
-        ),
+        Ok(_) => Ok(after(
+            &format!("/people/{id}/development"),
+            DevelopmentNotice::StepRecorded,
+        )
+        .into_response()),
         Err(e) => {
             let message = super::refusal(e)?;
             let mut page = development_page(&st, &viewer, id, None).await?;
@@ -408,7 +481,7 @@ pub(crate) async fn set_calendar(
     }
     .await;
     match result {
-        Ok(()) => Ok(Redirect::to("/calendar?notice=saved").into_response()),
+        Ok(()) => Ok(after("/calendar", PlatformNotice::Saved).into_response()),
         Err(e) => {
             let message = super::refusal(e)?;
             let mut page = calendar_page(&st, &viewer, None).await?;
@@ -433,7 +506,7 @@ pub(crate) async fn funnel_xlsx(
         .development()
         .funnel_xlsx(viewer.actor(), id, year)
         .await?;
-    Ok(super::imports::xlsx_download("发展党员情况.xlsx", bytes))
+    Ok(super::xlsx_download("发展党员情况.xlsx", bytes))
 }
 
 /// A standard document of a person's development record, as a Word file.
@@ -481,9 +554,10 @@ pub(crate) async fn upload(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/people/{id}/development?notice=uploaded#step-{step_id}"
-        ))
+        Ok(_) => Ok(after(
+            &format!("/people/{id}/development#step-{step_id}"),
+            PlatformNotice::Uploaded,
+        )
         .into_response()),
         Err(e) => {
             let message = super::refusal(e)?;

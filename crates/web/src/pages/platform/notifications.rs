@@ -1,13 +1,15 @@
 //! One's messages (消息): the daily digests of what is due.
 
-use super::{Chrome, NoticeQuery};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::platform::PlatformNotice;
+use crate::pages::{Chrome, NoticeQuery};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use dangjian_app::notification::Notification;
 
 #[derive(Template, WebTemplate)]
@@ -37,5 +39,5 @@ pub(crate) async fn mark_read(
     viewer: Viewer,
 ) -> Result<Response, PageError> {
     st.app.notifications().mark_read(viewer.actor()).await?;
-    Ok(Redirect::to("/notifications?notice=read").into_response())
+    Ok(after("/notifications", PlatformNotice::Read).into_response())
 }

@@ -1,9 +1,9 @@
 //! The auditor's page: the trail searched by person, record, action and time.
 
-use super::{Chrome, pager};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::{Chrome, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -25,7 +25,7 @@ pub(crate) struct AuditQuery {
     action: String,
     from: String,
     to: String,
-    #[serde(deserialize_with = "super::empty_as_none")]
+    #[serde(deserialize_with = "crate::pages::empty_as_none")]
     page: Option<u64>,
 }
 

@@ -1,10 +1,13 @@
 //! The roster (党员名册): the people list with filters, search, sort and pagination; a person's
 //! page with history and transfers; the forms to add and edit.
 
+pub(crate) mod imports;
+
 use super::{Chrome, FormErrors, NoticeQuery, pager, sort_link};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -25,6 +28,70 @@ use dangjian_domain::people::{
 };
 use dangjian_domain::platform::role::Action;
 use serde::Deserialize;
+
+use crate::pages::{Area, MenuEntry, MenuGroup, Shown, notices};
+use axum::routing::{get, post};
+
+notices! {
+    /// What the roster pages say after a redirect.
+    PeopleNotice {
+        PersonCreated = "person_created" => "人员已登记",
+        PersonUpdated = "person_updated" => "人员信息已修改",
+        DisciplineRecorded = "discipline_recorded" => "党纪处分已登记",
+        TransferStarted = "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
+        TransferReceived = "transfer_received" => "组织关系已接收",
+        TransferCancelled = "transfer_cancelled" => "转接已撤回",
+        ImportDiscarded = "import_discarded" => "已放弃该批次",
+        ImportRolledBack = "import_rolled_back" => "已撤销最近一次导入",
+    }
+}
+
+pub(super) const AREA: Area = Area {
+    routes,
+    menu: &[
+        MenuEntry {
+            href: "/people",
+            label: "党员名册",
+            key: "people",
+            group: MenuGroup::Work,
+            shown: Shown::InSomeScope(Action::ReadRecords),
+        },
+        MenuEntry {
+            href: "/imports",
+            label: "导入名册",
+            key: "imports",
+            group: MenuGroup::Work,
+            shown: Shown::InSomeScope(Action::WriteRecords),
+        },
+    ],
+    notices: PeopleNotice::TABLE,
+};
+
+fn routes() -> axum::Router<AppState> {
+    let upload_limit = || axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT);
+    axum::Router::new()
+        .route("/people", get(list).post(create))
+        .route("/people/export.xlsx", get(imports::export))
+        .route(
+            "/imports",
+            get(imports::page)
+                .post(imports::upload)
+                .layer(upload_limit()),
+        )
+        .route("/imports/template.xlsx", get(imports::template))
+        .route("/imports/{id}", get(imports::batch))
+        .route("/imports/{id}/apply", post(imports::apply))
+        .route("/imports/{id}/discard", post(imports::discard))
+        .route("/imports/{id}/rollback", post(imports::rollback))
+        .route("/people/new", get(new_form))
+        .route("/people/{id}", get(page).post(update))
+        .route("/people/{id}/edit", get(edit_form))
+        .route("/people/{id}/reveal", post(reveal))
+        .route("/people/{id}/transfers", post(start_transfer))
+        .route("/people/{id}/disciplines", post(discipline))
+        .route("/transfers/{id}/receive", post(receive_transfer))
+        .route("/transfers/{id}/cancel", post(cancel_transfer))
+}
 
 /// Options of a labelled enumeration for a select: (code, label).
 fn options<T: Copy>(
@@ -318,7 +385,7 @@ pub(crate) async fn start_transfer(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=transfer_started")).into_response()),
+        Ok(_) => Ok(after(&format!("/people/{id}"), PeopleNotice::TransferStarted).into_response()),
         Err(e) => {
             let (errors, message) = FormErrors::from_app(e)?;
             let mut page = person_page(&st, &viewer, id, None, None).await?;
@@ -338,7 +405,7 @@ pub(crate) async fn receive_transfer(
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
     let t = st.app.people().receive_transfer(viewer.actor(), id).await?;
-    Ok(after_transfer(&st, &viewer, t.person_id, "transfer_received").await)
+    Ok(after_transfer(&st, &viewer, t.person_id, PeopleNotice::TransferReceived).await)
 }
 
 pub(crate) async fn cancel_transfer(
@@ -347,14 +414,19 @@ pub(crate) async fn cancel_transfer(
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
     let t = st.app.people().cancel_transfer(viewer.actor(), id).await?;
-    Ok(after_transfer(&st, &viewer, t.person_id, "transfer_cancelled").await)
+    Ok(after_transfer(&st, &viewer, t.person_id, PeopleNotice::TransferCancelled).await)
 }
 
-async fn after_transfer(st: &AppState, viewer: &Viewer, person_id: i64, notice: &str) -> Redirect {
+async fn after_transfer(
+    st: &AppState,
+    viewer: &Viewer,
+    person_id: i64,
+    notice: PeopleNotice,
+) -> Redirect {
     if st.app.people().get(viewer.actor(), person_id).await.is_ok() {
-        Redirect::to(&format!("/people/{person_id}?notice={notice}"))
+        after(&format!("/people/{person_id}"), notice)
     } else {
-        Redirect::to(&format!("/people?notice={notice}"))
+        after("/people", notice)
     }
 }
 
@@ -492,7 +564,7 @@ pub(crate) async fn create(
         .await
     {
         Ok(p) => {
-            Ok(Redirect::to(&format!("/people/{}?notice=person_created", p.id)).into_response())
+            Ok(after(&format!("/people/{}", p.id), PeopleNotice::PersonCreated).into_response())
         }
         Err(e) => {
             let (errors, message) = FormErrors::from_app(e)?;
@@ -571,7 +643,7 @@ pub(crate) async fn update(
         }),
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=person_updated")).into_response()),
+        Ok(_) => Ok(after(&format!("/people/{id}"), PeopleNotice::PersonUpdated).into_response()),
         Err(e) => {
             let (errors, message) = FormErrors::from_app(e)?;
             let org_id = match f.org_id {
@@ -628,7 +700,7 @@ pub(crate) async fn discipline(
     .await;
     match result {
         Ok(_) => {
-            Ok(Redirect::to(&format!("/people/{id}?notice=discipline_recorded")).into_response())
+            Ok(after(&format!("/people/{id}"), PeopleNotice::DisciplineRecorded).into_response())
         }
         Err(e) => {
             let message = super::refusal(e)?;

@@ -1,15 +1,17 @@
 //! The university's own rules (本校规则设置), the organization department's: the [L] rules of
 //! RULES.md as versions in force from a day on, and how each development step is run.
 
-use super::{Chrome, FormErrors, NoticeQuery};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::platform::PlatformNotice;
+use crate::pages::{Chrome, FormErrors, NoticeQuery};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use dangjian_app::AppError;
 use dangjian_domain::FieldError;
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
@@ -96,8 +98,8 @@ pub(crate) async fn save(
     }
     .await;
     match result {
-        Ok(0) => Ok(Redirect::to("/rules?notice=unchanged").into_response()),
-        Ok(_) => Ok(Redirect::to("/rules?notice=saved").into_response()),
+        Ok(0) => Ok(after("/rules", PlatformNotice::Unchanged).into_response()),
+        Ok(_) => Ok(after("/rules", PlatformNotice::Saved).into_response()),
         Err(e) => {
             let (errors, _) = FormErrors::from_app(e)?;
             let mut page = rules_page(&st, &viewer, None).await?;
@@ -145,7 +147,7 @@ pub(crate) async fn save_step(
     }
     .await;
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/rules?notice=saved#step-{code}")).into_response()),
+        Ok(()) => Ok(after(&format!("/rules#step-{code}"), PlatformNotice::Saved).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Rule { .. })) => {
             let mut page = rules_page(&st, &viewer, None).await?;
             page.refused = Some((step, e.to_string()));

@@ -1,10 +1,10 @@
 //! Signing in and out.
 
-use super::FormErrors;
 use crate::AppState;
 use crate::auth::{Auth, CSRF_COOKIE, SESSION_COOKIE, Viewer, anonymous_csrf, cookie, is_https};
 use crate::error::PageError;
 use crate::local_path::LocalPath;
+use crate::pages::FormErrors;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;

@@ -5,6 +5,8 @@ use super::{Chrome, FormErrors, pager, sort_link};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::platform::PlatformNotice;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -22,6 +24,60 @@ use dangjian_domain::org::{BranchCategory, NewOrg, Org, OrgKind, PastOrg};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::Action;
 use serde::Deserialize;
+
+use crate::pages::{Area, MenuEntry, MenuGroup, Shown, notices};
+use axum::routing::{get, post};
+
+notices! {
+    /// What the organization pages say after a redirect.
+    OrgNotice {
+        Created = "org_created" => "组织已建立",
+        SeatAppointed = "seat_appointed" => "职务已登记",
+        SeatEnded = "seat_ended" => "职务已免去",
+        Split = "org_split" => "已分设新支部，所选人员已转入",
+        Moved = "org_moved" => "组织已调整到新的上级组织之下，其下级组织和党员随之调整",
+        Merged = "org_merged" => "已合并：党员和党小组已转入本组织",
+        Dissolved = "org_dissolved" => "组织已撤销",
+    }
+}
+
+pub(super) const AREA: Area = Area {
+    routes,
+    menu: &[
+        MenuEntry {
+            href: "/orgs",
+            label: "组织机构",
+            key: "orgs",
+            group: MenuGroup::Work,
+            shown: Shown::InSomeScope(Action::ReadOrg),
+        },
+        MenuEntry {
+            href: "/orgs/alerts",
+            label: "组织提醒",
+            key: "alerts",
+            group: MenuGroup::Work,
+            shown: Shown::InSomeScope(Action::ReadRecords),
+        },
+    ],
+    notices: OrgNotice::TABLE,
+};
+
+fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/orgs", get(list))
+        .route("/orgs/alerts", get(alerts))
+        .route("/orgs/{id}", get(page))
+        .route("/orgs/{id}/children", post(found))
+        .route("/orgs/{id}/change", post(change))
+        .route("/orgs/{id}/seats", post(appoint))
+        .route("/orgs/{id}/split", post(split))
+        .route("/seats/{id}/end", post(end_seat))
+        .route(
+            "/orgs/{id}/attachments",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/attachments/{id}", get(download))
+}
 
 /// The most sub-organizations an organization's page lists; the tree page has them all.
 const ORG_PAGE_CHILDREN: u64 = 500;
@@ -431,7 +487,7 @@ pub(crate) async fn change(
                     .org()
                     .move_org(actor, id, parent.id)
                     .await
-                    .map(|o| (o.id, "org_moved"))
+                    .map(|o| (o.id, OrgNotice::Moved))
             }
             "merge" => {
                 let into = st
@@ -443,22 +499,20 @@ pub(crate) async fn change(
                     .org()
                     .merge(actor, id, into.id)
                     .await
-                    .map(|o| (o.id, "org_merged"))
+                    .map(|o| (o.id, OrgNotice::Merged))
             }
             "dissolve" => st
                 .app
                 .org()
                 .dissolve(actor, id)
                 .await
-                .map(|o| (o.id, "org_dissolved")),
+                .map(|o| (o.id, OrgNotice::Dissolved)),
             _ => Err(FieldError::new("action", "操作", "应为调整、合并或撤销").into()),
         }
     }
     .await;
     match result {
-        Ok((to, notice)) => {
-            Ok(Redirect::to(&format!("/orgs/{to}?notice={notice}")).into_response())
-        }
+        Ok((to, notice)) => Ok(after(&format!("/orgs/{to}"), notice).into_response()),
         Err(e) => refused(&st, &viewer, id, e, Section::Change).await,
     }
 }
@@ -475,9 +529,7 @@ pub(crate) async fn found(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(org) => {
-            Ok(Redirect::to(&format!("/orgs/{}?notice=org_created", org.id)).into_response())
-        }
+        Ok(org) => Ok(after(&format!("/orgs/{}", org.id), OrgNotice::Created).into_response()),
         Err(e) => {
             let (errors, message) = FormErrors::from_app(e)?;
             let page = org_page(&st, &viewer, id, f, errors, message, None).await?;
@@ -539,7 +591,7 @@ pub(crate) async fn upload(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?notice=uploaded")).into_response()),
+        Ok(_) => Ok(after(&format!("/orgs/{id}"), PlatformNotice::Uploaded).into_response()),
         Err(e) => refused(&st, &viewer, id, e, Section::Upload).await,
     }
 }
@@ -670,7 +722,7 @@ pub(crate) async fn appoint(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?notice=seat_appointed")).into_response()),
+        Ok(_) => Ok(after(&format!("/orgs/{id}"), OrgNotice::SeatAppointed).into_response()),
         Err(e) => refused(&st, &viewer, id, e, Section::Seat).await,
     }
 }
@@ -681,10 +733,10 @@ pub(crate) async fn end_seat(
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
     let seat = st.app.org().end_seat(viewer.actor(), id).await?;
-    Ok(Redirect::to(&format!(
-        "/orgs/{}?notice=seat_ended",
-        seat.org_id
-    )))
+    Ok(after(
+        &format!("/orgs/{}", seat.org_id),
+        OrgNotice::SeatEnded,
+    ))
 }
 
 /// Splits a branch: a new branch beside it takes the chosen people (`person_id`, repeated).
@@ -706,7 +758,7 @@ pub(crate) async fn split(
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
     match st.app.org().split(viewer.actor(), id, &name, &people).await {
-        Ok(new) => Ok(Redirect::to(&format!("/orgs/{}?notice=org_split", new.id)).into_response()),
+        Ok(new) => Ok(after(&format!("/orgs/{}", new.id), OrgNotice::Split).into_response()),
         Err(e) => refused(&st, &viewer, id, e, Section::Change).await,
     }
 }

@@ -1,9 +1,11 @@
 //! The platform duties' pages: accounts and grants (security admin), settings (system admin).
 
-use super::{Chrome, FormErrors, NoticeQuery, pager};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::platform::PlatformNotice;
+use crate::pages::{Chrome, FormErrors, NoticeQuery, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -25,7 +27,7 @@ use std::collections::HashMap;
 #[serde(default)]
 pub(crate) struct AccountsQuery {
     q: String,
-    #[serde(deserialize_with = "super::empty_as_none")]
+    #[serde(deserialize_with = "crate::pages::empty_as_none")]
     page: Option<u64>,
 }
 
@@ -274,7 +276,9 @@ pub(crate) async fn grant(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?notice=granted")).into_response()),
+        Ok(()) => {
+            Ok(after(&format!("/admin/accounts/{id}"), PlatformNotice::Granted).into_response())
+        }
         Err(e) => {
             let (errors, message) = FormErrors::from_app(e)?;
             let page = account_page(&st, &viewer, id, errors, message, None, None).await?;
@@ -289,9 +293,10 @@ pub(crate) async fn revoke_grant(
     Path(id): Path<i64>,
 ) -> Result<Redirect, PageError> {
     let owner = st.app.accounts().revoke_grant(viewer.actor(), id).await?;
-    Ok(Redirect::to(&format!(
-        "/admin/accounts/{owner}?notice=revoked"
-    )))
+    Ok(after(
+        &format!("/admin/accounts/{owner}"),
+        PlatformNotice::Revoked,
+    ))
 }
 
 pub(crate) async fn reset_password(
@@ -341,8 +346,12 @@ async fn set_disabled(
         .await
     {
         Ok(()) => {
-            let notice = if disabled { "disabled" } else { "enabled" };
-            Ok(Redirect::to(&format!("/admin/accounts/{id}?notice={notice}")).into_response())
+            let notice = if disabled {
+                PlatformNotice::Disabled
+            } else {
+                PlatformNotice::Enabled
+            };
+            Ok(after(&format!("/admin/accounts/{id}"), notice).into_response())
         }
         Err(e) => {
             let (_, message) = FormErrors::from_app(e)?;
@@ -440,8 +449,12 @@ async fn save(
     // Who may, then every value, then all or nothing: the app decides, the page shows why.
     match st.app.settings().update(viewer.actor(), &values).await {
         Ok(changed) => {
-            let notice = if changed == 0 { "unchanged" } else { "saved" };
-            Ok(Redirect::to(&format!("{}?notice={notice}", keeper.url)).into_response())
+            let notice = if changed == 0 {
+                PlatformNotice::Unchanged
+            } else {
+                PlatformNotice::Saved
+            };
+            Ok(after(keeper.url, notice).into_response())
         }
         Err(e) => {
             let (errors, _) = FormErrors::from_app(e)?;

@@ -5,6 +5,7 @@ use super::Chrome;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -13,6 +14,36 @@ use axum::response::{Redirect, Response};
 use dangjian_app::insight::Dashboard;
 use dangjian_domain::FieldError;
 use serde::Deserialize;
+
+use crate::pages::{Area, MenuEntry, MenuGroup, Shown, notices};
+use axum::routing::{get, post};
+use dangjian_domain::platform::role::Action;
+
+notices! {
+    /// What the statistics pages say after a redirect.
+    InsightNotice {
+        StudentsSaved = "students_saved" => "在校学生数已登记",
+    }
+}
+
+pub(super) const AREA: Area = Area {
+    routes,
+    menu: &[MenuEntry {
+        href: "/dashboard",
+        label: "统计分析",
+        key: "dashboard",
+        group: MenuGroup::Work,
+        shown: Shown::InSomeScope(Action::ReadRecords),
+    }],
+    notices: InsightNotice::TABLE,
+};
+
+fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/dashboard", get(page))
+        .route("/dashboard.xlsx", get(export))
+        .route("/orgs/{id}/students", post(set_students))
+}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -61,7 +92,7 @@ pub(crate) async fn export(
         .insight()
         .dashboard_xlsx(viewer.actor(), q.under)
         .await?;
-    Ok(super::imports::xlsx_download("党建统计.xlsx", bytes))
+    Ok(super::xlsx_download("党建统计.xlsx", bytes))
 }
 
 #[derive(Deserialize, Default)]
@@ -84,5 +115,5 @@ pub(crate) async fn set_students(
         .insight()
         .set_students(viewer.actor(), id, students)
         .await?;
-    Ok(Redirect::to(&format!("/orgs/{id}?notice=students_saved")))
+    Ok(after(&format!("/orgs/{id}"), InsightNotice::StudentsSaved))
 }

@@ -1,15 +1,17 @@
 //! Training classes (党校培训): the classes of the viewer's scope, a form to plan one, and a
 //! class's trainees with their hours, examinations and certificates.
 
-use super::{Chrome, NoticeQuery};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::after;
+use crate::pages::development::DevelopmentNotice;
+use crate::pages::{Chrome, NoticeQuery};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use dangjian_app::AppError;
 use dangjian_app::training::{ClassRow, ClassView};
 use dangjian_domain::FieldError;
@@ -43,7 +45,7 @@ async fn training_page(
         Vec::new()
     } else {
         // The app refuses an organizer outside the viewer's record-keeping scope.
-        super::scope_choices(st, actor, None).await?
+        crate::pages::scope_choices(st, actor, None).await?
     };
     Ok(TrainingPage {
         chrome: Chrome::new(viewer, "党校培训", "training").with_notice(notice),
@@ -114,11 +116,13 @@ pub(crate) async fn create(
     }
     .await;
     match result {
-        Ok(class) => Ok(
-            Redirect::to(&format!("/training/{}?notice=class_created", class.id)).into_response(),
-        ),
+        Ok(class) => Ok(after(
+            &format!("/training/{}", class.id),
+            DevelopmentNotice::ClassCreated,
+        )
+        .into_response()),
         Err(e) => {
-            let message = super::refusal(e)?;
+            let message = crate::pages::refusal(e)?;
             let mut page = training_page(&st, &viewer, None).await?;
             for o in &mut page.organizers {
                 o.2 = o.0.to_string() == f.org_id;
@@ -176,7 +180,7 @@ async fn refused(
     form: String,
     e: AppError,
 ) -> Result<Response, PageError> {
-    let message = super::refusal(e)?;
+    let message = crate::pages::refusal(e)?;
     let mut page = class_page(st, viewer, id, None).await?;
     page.refused = Some((form, message));
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -196,7 +200,7 @@ pub(crate) async fn enrol(
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
     match st.app.development().enrol(viewer.actor(), id, &ids).await {
-        Ok(_) => Ok(Redirect::to(&format!("/training/{id}?notice=enrolled")).into_response()),
+        Ok(_) => Ok(after(&format!("/training/{id}"), DevelopmentNotice::Enrolled).into_response()),
         Err(e) => refused(&st, &viewer, id, "enrol".to_owned(), e).await,
     }
 }
@@ -230,7 +234,9 @@ pub(crate) async fn result(
     }
     .await;
     match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/training/{id}?notice=result_saved")).into_response()),
+        Ok(_) => {
+            Ok(after(&format!("/training/{id}"), DevelopmentNotice::ResultSaved).into_response())
+        }
         Err(e) => refused(&st, &viewer, id, person_id.to_string(), e).await,
     }
 }

@@ -1,9 +1,9 @@
 //! The home page: one's roles, the organizations one looks after, and their figures.
 
-use super::Chrome;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
+use crate::pages::Chrome;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
