@@ -6,8 +6,8 @@ use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::training::TrainingCredit;
 use dangjian_domain::development::{
-    ConfirmationOutcome, Context, DecisionBody, History, RollCall, RollEntry, Stage, Step,
-    StepDetail, StepEntry, VoteCount, Voucher,
+    ConfirmationOutcome, Context, DecisionBody, DevelopmentRules, History, RollCall, RollEntry,
+    Stage, Step, StepDetail, StepEntry, VoteCount, Voucher,
 };
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -16,6 +16,7 @@ pub use dangjian_store::attachment::Attachment;
 use dangjian_store::development as store;
 pub use dangjian_store::development::StoredStep;
 
+pub mod digest;
 mod documents;
 use dangjian_store::people as people_store;
 use dangjian_store::position as position_store;
@@ -146,7 +147,7 @@ impl DevelopmentCases<'_> {
         let steps = store::of_person(db, person_id).await?;
         let history = History::new(steps.iter().map(|s| s.entry.clone()).collect());
         let today = self.today();
-        let rules = self.settings().current().await?.on(today).development();
+        let rules = DevelopmentRules::in_force(&self.settings().current().await?.on(today));
         let ids: Vec<i64> = steps.iter().map(|s| s.id).collect();
         let files =
             dangjian_store::attachment::of_records(db, &actor.access, "development_step", &ids)
@@ -287,7 +288,7 @@ impl DevelopmentCases<'_> {
             today: self.today(),
         };
         // The rules in force on the step's day (RULES.md: versioned by effective date).
-        let rules = self.settings().current().await?.on(entry.on).development();
+        let rules = DevelopmentRules::in_force(&self.settings().current().await?.on(entry.on));
         let calendar = self.work_calendar().await?;
         let note = text::optional_line(&input.note, "note", "说明", 500)?.unwrap_or_default();
         let reason = text::optional_line(
@@ -576,7 +577,7 @@ impl DevelopmentCases<'_> {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
         }
         let today = self.today();
-        let rules = self.settings().current().await?.on(today).development();
+        let rules = DevelopmentRules::in_force(&self.settings().current().await?.on(today));
         let paging = dangjian_domain::paging::Paging::parse(Some(1), Some(BOARD_PER_STAGE))
             .unwrap_or_default();
         let mut by_stage = Vec::new();

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod compliance_calendar;
+pub mod digest;
 mod figures;
 mod member_life;
 mod record_book;
@@ -21,8 +22,9 @@ use crate::{Actor, App, AppError, Result, secret};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
-    Attendance, GROUP_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
-    branch_requirements, check_in, check_in_window, committee_quorum, kept, transition,
+    Attendance, GROUP_REQUIREMENTS, Kept, LifeRules, MeetingKind, MeetingPlan, MeetingState,
+    Requirement, branch_requirements, check_in, check_in_window, committee_quorum, kept,
+    transition,
 };
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::{Page, Paging};
@@ -671,7 +673,7 @@ impl MeetingCases<'_> {
             let day = NaiveDate::from_ymd_opt(year, month, 1)
                 .ok_or_else(|| FieldError::new("month", "月份", "应为 1 至 12 月"))?;
             // Each month is judged by the rules in force on its first day.
-            let rules = branch_requirements(settings.on(day).life());
+            let rules = branch_requirements(LifeRules::in_force(&settings.on(day)));
             let mut rows = Vec::new();
             for b in &branches {
                 let mine = by_org.get(&b.id).map_or(&[][..], Vec::as_slice);

@@ -2,23 +2,67 @@
 //! passed or near (发展党员待办摘要) that the server sends every morning, and the monthly one
 //! of the branches that missed last month's organizational life.
 
-use crate::{Actor, Result};
-use chrono::{Datelike, Timelike};
+use crate::{Actor, App, Result};
+use chrono::{Datelike, NaiveDate, Timelike};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::notification as store;
 pub use dangjian_store::notification::Notification;
 use serde_json::json;
 
-/// The daily job that writes the development digests, by its name in `job_runs`.
-pub const DIGEST_JOB: &str = "development_digest";
-/// The monthly job that tells each account the branches that missed last month's meetings.
-pub const COMPLIANCE_DIGEST_JOB: &str = "compliance_digest";
 /// The hour (Shanghai) from which the day's digest is sent.
 pub const DIGEST_HOUR: u32 = 7;
 /// The most due items one digest lists; the board has them all.
 pub const DIGEST_ROWS: usize = 30;
 /// The most messages the page shows.
 pub const NOTIFICATION_LIMIT: u64 = 50;
+
+/// Every capability's digests. A capability that sends one declares its `Digest` beside its
+/// use cases and registers it with one line here.
+pub const DIGESTS: &[Digest] = &[
+    crate::development::digest::DUE_DIGEST,
+    crate::meetings::digest::MISSED_DIGEST,
+];
+
+/// How often a digest is written, and the day that names its period in `job_runs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    Day,
+    /// On the first morning of the month the server runs.
+    Month,
+}
+
+impl Every {
+    fn period_of(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            Every::Day => today,
+            Every::Month => today.with_day(1).unwrap_or(today),
+        }
+    }
+}
+
+/// One message of a digest for one reader, before it is addressed and dated.
+pub struct Draft {
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+}
+
+/// What a digest composes for one reader and one period.
+pub type Drafts<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Vec<Draft>>> + Send + 'a>>;
+
+/// A digest a capability sends to the accounts that keep its records.
+pub struct Digest {
+    /// Its name in `job_runs`, and the kind of its messages.
+    pub job: &'static str,
+    pub every: Every,
+    /// Who receives it: the accounts that hold this action on some subtree.
+    pub readers: Action,
+    /// The action of the job's audit record.
+    pub audit_action: &'static str,
+    /// The messages for one reader (none when there is nothing to say), read with the
+    /// reader's access, for the period that starts on the given day.
+    pub compose: for<'a> fn(&'a App, &'a Actor, NaiveDate) -> Drafts<'a>,
+}
 
 capability!(
     /// 消息: in-app messages and the digests.
@@ -84,8 +128,8 @@ impl NotificationCases<'_> {
         self.finish(tx, audit).await
     }
 
-    /// Sends the day's digest if it is time and it was not sent yet; the server calls this
-    /// every few minutes. Returns how many digests were written.
+    /// Sends each registered digest whose period has come and that was not sent for it yet;
+    /// the server calls this every few minutes. Returns how many messages were written.
     pub async fn send_digest_if_due(self) -> Result<usize> {
         let now = self.clock.local_now();
         let today = now.date();
@@ -93,27 +137,24 @@ impl NotificationCases<'_> {
             return Ok(0);
         }
         let mut sent = 0;
-        if !store::job_ran(self.store.db(), DIGEST_JOB, today).await? {
-            sent += self.send_development_digests().await?;
-        }
-        // Once a month, on the first morning of the month the server runs.
-        let month = today.with_day(1).unwrap_or(today);
-        if !store::job_ran(self.store.db(), COMPLIANCE_DIGEST_JOB, month).await? {
-            sent += self.send_compliance_digests(month).await?;
+        for digest in DIGESTS {
+            let period = digest.every.period_of(today);
+            if !store::job_ran(self.store.db(), digest.job, period).await? {
+                sent += self.send(digest, period).await?;
+            }
         }
         Ok(sent)
     }
 
-    /// Tells every account that reads a subtree's records which of its branches missed a rule
-    /// of organizational life in the month before `month`, read with the account's access.
-    pub async fn send_compliance_digests(self, month: chrono::NaiveDate) -> Result<usize> {
+    /// Writes `digest` for `period` to every account that holds its action on some subtree,
+    /// each message composed with the account's own access; the messages, the run and its
+    /// audit record in one transaction.
+    pub async fn send(self, digest: &Digest, period: NaiveDate) -> Result<usize> {
         let db = self.store.db();
-        let last_month = month.pred_opt().unwrap_or(month);
-        let label = last_month.format("%Y年%-m月");
         let mut messages = Vec::new();
         for account in dangjian_store::account::granted(db).await? {
             let access = dangjian_store::account::access(db, account.id).await?;
-            if access.scopes(Action::ReadRecords).is_empty() {
+            if access.scopes(digest.readers).is_empty() {
                 continue;
             }
             let actor = Actor {
@@ -122,138 +163,25 @@ impl NotificationCases<'_> {
                 access,
                 client_ip: None,
             };
-            for org in self.org().scope_roots(&actor).await? {
-                if !actor.access.can_at(Action::ReadRecords, &org.path) {
-                    continue;
-                }
-                let summary = self
-                    .meetings()
-                    .compliance_summary(&actor, org.id, last_month)
-                    .await?;
-                if summary.missed.is_empty() {
-                    continue;
-                }
-                let mut lines: Vec<String> = summary
-                    .missed
-                    .iter()
-                    .take(DIGEST_ROWS)
-                    .map(|(_, name, kinds)| format!("{name}：未召开{}", kinds.join("、")))
-                    .collect();
-                if summary.missed.len() > lines.len() {
-                    lines.push(format!(
-                        "……另有 {} 个，见组织生活落实情况",
-                        summary.missed.len() - lines.len()
-                    ));
-                }
+            for draft in (digest.compose)(self.0, &actor, period).await? {
                 messages.push(self.message(
                     account.id,
-                    (COMPLIANCE_DIGEST_JOB, month),
-                    (
-                        format!(
-                            "{label}组织生活：{}（{} 个党支部和党小组中 {} 个有未落实事项）",
-                            org.name,
-                            summary.branches,
-                            summary.missed.len()
-                        ),
-                        lines.join("\n"),
-                    ),
-                    Some(format!(
-                        "/orgs/{}/compliance?month={}",
-                        org.id,
-                        last_month.format("%Y-%m")
-                    )),
+                    (digest.job, period),
+                    (draft.title, draft.body),
+                    draft.link,
                 ));
             }
         }
         let tx = self.store.begin_write().await?;
         store::insert_many(&tx, &messages).await?;
-        store::record_run(&tx, COMPLIANCE_DIGEST_JOB, month, self.now_ms()).await?;
+        store::record_run(&tx, digest.job, period, self.now_ms()).await?;
         let audit = Actor::system().record(
-            "notification.compliance_digest",
+            digest.audit_action,
             "job",
             None,
             None,
             None,
-            Some(json!({ "month": month, "digests": messages.len() })),
-        );
-        self.finish(tx, audit).await?;
-        Ok(messages.len())
-    }
-
-    /// Writes today's digest to every account that keeps development records in a subtree
-    /// with deadlines passed or within 30 days: each item read with the account's own access.
-    pub async fn send_development_digests(self) -> Result<usize> {
-        let db = self.store.db();
-        let today = self.today();
-        let mut messages = Vec::new();
-        for account in dangjian_store::account::granted(db).await? {
-            let access = dangjian_store::account::access(db, account.id).await?;
-            if access.scopes(Action::WriteRecords).is_empty() {
-                continue;
-            }
-            let actor = Actor {
-                account_id: Some(account.id),
-                name: account.username.clone(),
-                access,
-                client_ip: None,
-            };
-            let mut lines = Vec::new();
-            let (mut total, mut overdue) = (0, 0);
-            let mut link = None;
-            for org in self.org().scope_roots(&actor).await? {
-                if !actor.access.can_at(Action::WriteRecords, &org.path) {
-                    continue;
-                }
-                let board = self.development().board(&actor, org.id).await?;
-                for r in &board.due {
-                    let Some((step, by, late)) = r.due else {
-                        continue;
-                    };
-                    total += 1;
-                    overdue += usize::from(late);
-                    if lines.len() < DIGEST_ROWS {
-                        lines.push(format!(
-                            "{}（{}）：{}，期限 {by}{}",
-                            r.name,
-                            r.org_name,
-                            step.label(),
-                            if late { "，已逾期" } else { "" }
-                        ));
-                    }
-                }
-                if !board.due.is_empty() {
-                    link.get_or_insert_with(|| format!("/orgs/{}/development", org.id));
-                }
-            }
-            if total == 0 {
-                continue;
-            }
-            if total > lines.len() {
-                lines.push(format!(
-                    "……另有 {} 项，见发展党员工作台",
-                    total - lines.len()
-                ));
-            }
-            messages.push(self.message(
-                account.id,
-                (DIGEST_JOB, today),
-                (
-                    format!("发展党员待办（{today}）：{total} 项到期，其中 {overdue} 项已逾期"),
-                    lines.join("\n"),
-                ),
-                link,
-            ));
-        }
-        let tx = self.store.begin_write().await?;
-        store::insert_many(&tx, &messages).await?;
-        store::record_run(&tx, DIGEST_JOB, today, self.now_ms()).await?;
-        let audit = Actor::system().record(
-            "notification.digest",
-            "job",
-            None,
-            None,
-            None,
-            Some(json!({ "day": today, "digests": messages.len() })),
+            Some(json!({ "period": period, "digests": messages.len() })),
         );
         self.finish(tx, audit).await?;
         Ok(messages.len())

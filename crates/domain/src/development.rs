@@ -15,6 +15,7 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 pub mod policy;
+pub mod settings;
 pub mod thought_report;
 pub mod training;
 

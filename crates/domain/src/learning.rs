@@ -2,6 +2,8 @@
 //! minimum, and how often they came to organizational life at all.
 
 use crate::FieldError;
+use crate::platform::role::Action;
+use crate::platform::settings::{SettingSpec, Settings};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +68,29 @@ impl Default for StudyRules {
     fn default() -> Self {
         Self {
             committee_min_hours: 56,
+        }
+    }
+}
+
+pub const STUDY_COMMITTEE_MIN_HOURS: SettingSpec = SettingSpec {
+    key: "study_committee_min_hours",
+    label: "支部书记和委员每年学习培训不少于",
+    default: 56,
+    min: 32,
+    max: 200,
+    unit: "学时",
+    kept_by: Action::ManageRules,
+};
+
+/// The settings of study, as `platform::settings` registers them.
+pub const SETTINGS: &[SettingSpec] = &[STUDY_COMMITTEE_MIN_HOURS];
+
+impl StudyRules {
+    /// The rules in force under `settings`.
+    pub fn in_force(settings: &Settings) -> Self {
+        Self {
+            committee_min_hours: u32::try_from(settings.get(STUDY_COMMITTEE_MIN_HOURS))
+                .unwrap_or(56),
         }
     }
 }

@@ -8,6 +8,8 @@
 
 use crate::RuleCode;
 use crate::learning::StudyHours;
+use crate::platform::role::Action;
+use crate::platform::settings::{SettingSpec, Settings};
 use crate::{DomainError, FieldError, labelled_enum, text};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -316,6 +318,39 @@ impl Default for LifeRules {
         Self {
             lecture_every_months: 3,
             life_meeting_from_month: 10,
+        }
+    }
+}
+
+pub const LIFE_LECTURE_EVERY_MONTHS: SettingSpec = SettingSpec {
+    key: "life_lecture_every_months",
+    label: "支部党课至少每几个月一次",
+    default: 3,
+    min: 1,
+    max: 12,
+    unit: "个月",
+    kept_by: Action::ManageRules,
+};
+pub const LIFE_MEETING_FROM_MONTH: SettingSpec = SettingSpec {
+    key: "life_meeting_from_month",
+    label: "组织生活会自几月起召开计入当年（1 为全年）",
+    default: 10,
+    min: 1,
+    max: 12,
+    unit: "月",
+    kept_by: Action::ManageRules,
+};
+
+/// The settings of organizational life, as `platform::settings` registers them.
+pub const SETTINGS: &[SettingSpec] = &[LIFE_LECTURE_EVERY_MONTHS, LIFE_MEETING_FROM_MONTH];
+
+impl LifeRules {
+    /// The rules in force under `settings`.
+    pub fn in_force(settings: &Settings) -> Self {
+        let get = |spec| u32::try_from(settings.get(spec)).unwrap_or(1);
+        Self {
+            lecture_every_months: get(LIFE_LECTURE_EVERY_MONTHS),
+            life_meeting_from_month: get(LIFE_MEETING_FROM_MONTH),
         }
     }
 }

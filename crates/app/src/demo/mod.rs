@@ -448,9 +448,9 @@ impl App {
         seats: &[dangjian_store::position::Seat],
         rng: &mut StdRng,
     ) -> Result<Vec<dangjian_store::development::StoredStep>> {
-        let rules = dangjian_store::settings::load(tx.conn())
-            .await?
-            .development();
+        let rules = dangjian_domain::development::DevelopmentRules::in_force(
+            &dangjian_store::settings::load(tx.conn()).await?,
+        );
         let days = dangjian_store::development::calendar(tx.conn()).await?;
         let calendar =
             dangjian_domain::calendar::WorkCalendar::new(days.into_iter().map(|(d, _)| d));

@@ -6,6 +6,7 @@ use crate::development::DevelopmentCases;
 use crate::docx::Document;
 use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
+use dangjian_domain::development::DevelopmentRules;
 use dangjian_domain::development::{History, Step, StepDetail};
 use dangjian_domain::labelled_enum;
 use dangjian_domain::org::{Org, OrgKind};
@@ -275,13 +276,8 @@ impl DevelopmentCases<'_> {
             Some((on, StepDetail::Publicity { until, .. })) => (on, *until),
             _ => {
                 let calendar = self.work_calendar().await?;
-                let days = self
-                    .settings()
-                    .current()
-                    .await?
-                    .on(today)
-                    .development()
-                    .publicity_working_days;
+                let settings = self.settings().current().await?.on(today);
+                let days = DevelopmentRules::in_force(&settings).publicity_working_days;
                 let from = today.succ_opt().unwrap_or(today);
                 (from, calendar.window_end(from, days))
             }

@@ -78,7 +78,7 @@ impl MeetingCases<'_> {
         let years = store::years_of_life(db, &ids, (from, through)).await?;
         let seated = dangjian_store::position::seated(db, &ids).await?;
         // Judged by the rule in force at the year's end, or today.
-        let rules = self.settings().current().await?.on(through).study();
+        let rules = StudyRules::in_force(&self.settings().current().await?.on(through));
         let mut members: Vec<MemberYear> = people
             .into_iter()
             .map(|r| {

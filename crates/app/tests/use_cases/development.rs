@@ -954,7 +954,10 @@ async fn each_morning_a_secretary_gets_the_digest_of_what_is_due_once() {
     assert_eq!(
         t.app
             .notifications()
-            .send_development_digests()
+            .send(
+                &dangjian_app::development::digest::DUE_DIGEST,
+                t.app.clock().today()
+            )
             .await
             .unwrap(),
         4
@@ -970,7 +973,10 @@ async fn each_morning_a_secretary_gets_the_digest_of_what_is_due_once() {
     // A second run the same day writes nothing more; reading marks them read.
     t.app
         .notifications()
-        .send_development_digests()
+        .send(
+            &dangjian_app::development::digest::DUE_DIGEST,
+            t.app.clock().today(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -985,7 +991,7 @@ async fn each_morning_a_secretary_gets_the_digest_of_what_is_due_once() {
     t.app.notifications().send_digest_if_due().await.unwrap();
     let development = |n: &[dangjian_app::notification::Notification]| {
         n.iter()
-            .filter(|n| n.kind == dangjian_app::notification::DIGEST_JOB)
+            .filter(|n| n.kind == dangjian_app::development::digest::DUE_DIGEST.job)
             .count()
     };
     assert_eq!(

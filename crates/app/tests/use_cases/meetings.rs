@@ -386,7 +386,7 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
     let sent = t
         .app
         .notifications()
-        .send_compliance_digests(month)
+        .send(&dangjian_app::meetings::digest::MISSED_DIGEST, month)
         .await
         .unwrap();
     assert!(sent > 0);

@@ -55,112 +55,31 @@ pub const MAX_UPLOAD_MB: SettingSpec = SettingSpec {
     kept_by: Action::ManageSettings,
 };
 
-// The [L] rules of member development (RULES.md §1), with their defaults.
-pub const DEV_APPLICATION_MIN_MONTHS: SettingSpec = SettingSpec {
-    key: "dev_application_min_months",
-    label: "递交申请书满几个月方可确定为积极分子",
-    default: 6,
-    min: 0,
-    max: 24,
-    unit: "个月",
-    kept_by: Action::ManageRules,
-};
-pub const DEV_LEAGUE_BELOW_AGE: SettingSpec = SettingSpec {
-    key: "dev_league_below_age",
-    label: "此年龄以下须经推优（0 为不要求）",
-    default: 28,
-    min: 0,
-    max: 40,
-    unit: "周岁",
-    kept_by: Action::ManageRules,
-};
-pub const DEV_PRE_REVIEW_MONTHS: SettingSpec = SettingSpec {
-    key: "dev_pre_review_months",
-    label: "支委会审查后预审期限",
-    default: 1,
-    min: 1,
-    max: 6,
-    unit: "个月",
-    kept_by: Action::ManageRules,
-};
-pub const DEV_PUBLICITY_DAYS: SettingSpec = SettingSpec {
-    key: "dev_publicity_days",
-    label: "发展对象公示期",
-    default: 5,
-    min: 5,
-    max: 15,
-    unit: "个工作日",
-    kept_by: Action::ManageRules,
-};
-pub const DEV_VOTE_MONTHS: SettingSpec = SettingSpec {
-    key: "dev_vote_months",
-    label: "预审后支部大会讨论期限",
-    default: 1,
-    min: 1,
-    max: 6,
-    unit: "个月",
-    kept_by: Action::ManageRules,
-};
-pub const DEV_ARCHIVE_DAYS: SettingSpec = SettingSpec {
-    key: "dev_archive_days",
-    label: "转正后材料归档期限",
-    default: 7,
-    min: 1,
-    max: 60,
-    unit: "日",
-    kept_by: Action::ManageRules,
-};
-
-// The [L] and [I] rules of organizational life (RULES.md §2), with their defaults.
-pub const LIFE_LECTURE_EVERY_MONTHS: SettingSpec = SettingSpec {
-    key: "life_lecture_every_months",
-    label: "支部党课至少每几个月一次",
-    default: 3,
-    min: 1,
-    max: 12,
-    unit: "个月",
-    kept_by: Action::ManageRules,
-};
-pub const LIFE_MEETING_FROM_MONTH: SettingSpec = SettingSpec {
-    key: "life_meeting_from_month",
-    label: "组织生活会自几月起召开计入当年（1 为全年）",
-    default: 10,
-    min: 1,
-    max: 12,
-    unit: "月",
-    kept_by: Action::ManageRules,
-};
-
-// The [L] rule of study (RULES.md §2), with its default.
-pub const STUDY_COMMITTEE_MIN_HOURS: SettingSpec = SettingSpec {
-    key: "study_committee_min_hours",
-    label: "支部书记和委员每年学习培训不少于",
-    default: 56,
-    min: 32,
-    max: 200,
-    unit: "学时",
-    kept_by: Action::ManageRules,
-};
-
-pub const ALL: [SettingSpec; 13] = [
+/// The platform's own settings (sign-in, sessions, uploads), kept by the system admin.
+pub const PLATFORM: &[SettingSpec] = &[
     SESSION_IDLE_MINUTES,
     LOCKOUT_FAILURES,
     LOCKOUT_MINUTES,
     MAX_UPLOAD_MB,
-    DEV_APPLICATION_MIN_MONTHS,
-    DEV_LEAGUE_BELOW_AGE,
-    DEV_PRE_REVIEW_MONTHS,
-    DEV_PUBLICITY_DAYS,
-    DEV_VOTE_MONTHS,
-    DEV_ARCHIVE_DAYS,
-    LIFE_LECTURE_EVERY_MONTHS,
-    LIFE_MEETING_FROM_MONTH,
-    STUDY_COMMITTEE_MIN_HOURS,
 ];
+
+/// Every capability's settings, in the order the settings pages list them. A capability with
+/// local rules declares their specs beside the rules and registers them with one line here.
+const REGISTERED: &[&[SettingSpec]] = &[
+    PLATFORM,
+    crate::development::settings::SETTINGS,
+    crate::meetings::SETTINGS,
+    crate::learning::SETTINGS,
+];
+
+/// Every setting of every capability.
+pub fn all() -> impl Iterator<Item = SettingSpec> {
+    REGISTERED.iter().flat_map(|specs| specs.iter().copied())
+}
 
 impl SettingSpec {
     pub fn find(key: &str) -> Option<SettingSpec> {
-        ALL.into_iter().find(|s| s.key == key)
+        all().find(|s| s.key == key)
     }
 
     pub fn parse(&self, value: &str) -> Result<i64, FieldError> {
@@ -200,7 +119,7 @@ pub struct RuleVersion {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            values: ALL.iter().map(|s| (s.key, s.default)).collect(),
+            values: all().map(|s| (s.key, s.default)).collect(),
             versions: Vec::new(),
         }
     }
@@ -270,35 +189,6 @@ impl Settings {
         }
     }
 
-    /// The development rules in force (each setting is bounded by its spec, so it fits).
-    pub fn development(&self) -> crate::development::DevelopmentRules {
-        let get = |spec| u32::try_from(self.get(spec)).unwrap_or(0);
-        crate::development::DevelopmentRules {
-            application_min_months: get(DEV_APPLICATION_MIN_MONTHS),
-            league_below_age: get(DEV_LEAGUE_BELOW_AGE),
-            pre_review_within_months: get(DEV_PRE_REVIEW_MONTHS),
-            publicity_working_days: get(DEV_PUBLICITY_DAYS),
-            vote_within_months: get(DEV_VOTE_MONTHS),
-            archive_within_days: get(DEV_ARCHIVE_DAYS),
-        }
-    }
-
-    /// The local rules of organizational life in force.
-    pub fn life(&self) -> crate::meetings::LifeRules {
-        let get = |spec| u32::try_from(self.get(spec)).unwrap_or(1);
-        crate::meetings::LifeRules {
-            lecture_every_months: get(LIFE_LECTURE_EVERY_MONTHS),
-            life_meeting_from_month: get(LIFE_MEETING_FROM_MONTH),
-        }
-    }
-
-    /// The local rules of study in force.
-    pub fn study(&self) -> crate::learning::StudyRules {
-        crate::learning::StudyRules {
-            committee_min_hours: u32::try_from(self.get(STUDY_COMMITTEE_MIN_HOURS)).unwrap_or(56),
-        }
-    }
-
     pub fn max_upload_bytes(&self) -> u64 {
         u64::try_from(self.get(MAX_UPLOAD_MB)).unwrap_or(20) * 1024 * 1024
     }
@@ -319,10 +209,19 @@ mod tests {
             ("dev_vote_months", day("2025-01-01"), "999"),
         ]);
         assert_eq!(s.versions().len(), 2);
-        assert_eq!(s.on(day("2025-02-28")).get(DEV_PUBLICITY_DAYS), 5);
-        assert_eq!(s.on(day("2025-03-01")).get(DEV_PUBLICITY_DAYS), 6);
         assert_eq!(
-            s.on(day("2026-11-23")).development().publicity_working_days,
+            s.on(day("2025-02-28"))
+                .get(crate::development::settings::DEV_PUBLICITY_DAYS),
+            5
+        );
+        assert_eq!(
+            s.on(day("2025-03-01"))
+                .get(crate::development::settings::DEV_PUBLICITY_DAYS),
+            6
+        );
+        assert_eq!(
+            crate::development::DevelopmentRules::in_force(&s.on(day("2026-11-23")))
+                .publicity_working_days,
             7
         );
         assert_eq!(s.on(day("2026-11-23")).get(LOCKOUT_FAILURES), 5);
@@ -341,7 +240,7 @@ mod tests {
         assert!(SESSION_IDLE_MINUTES.parse("abc").is_err());
         assert!(SESSION_IDLE_MINUTES.parse("1").is_err());
         assert_eq!(
-            s.development(),
+            crate::development::DevelopmentRules::in_force(&s),
             crate::development::DevelopmentRules::default(),
             "the development settings default to RULES.md §1"
         );

@@ -121,12 +121,14 @@ codes!(/// Where an import batch stands.
     BatchStateCode = all(BatchState::ALL, BatchState::code));
 codes!(/// What sent a message: a digest of development deadlines or of missed meetings, a
 /// meeting's notice, a thought report handed in.
-    NotificationKindCode = vec![
-        dangjian_app::notification::DIGEST_JOB,
-        dangjian_app::notification::COMPLIANCE_DIGEST_JOB,
-        dangjian_app::meetings::MEETING_NOTICE,
-        dangjian_app::thought_report::THOUGHT_REPORT_NOTICE,
-    ]);
+    NotificationKindCode = dangjian_app::notification::DIGESTS
+        .iter()
+        .map(|d| d.job)
+        .chain([
+            dangjian_app::meetings::MEETING_NOTICE,
+            dangjian_app::thought_report::THOUGHT_REPORT_NOTICE,
+        ])
+        .collect::<Vec<_>>());
 codes!(/// How organizations are sorted; `-` before a key sorts descending.
     OrgSortKey = sort_keys(&["tree", "name", "kind", "founded_on"]));
 codes!(/// How people are sorted; `-` before a key sorts descending.

@@ -402,8 +402,7 @@ const SYSTEM: Keeper = Keeper {
 };
 
 fn rows(keeper: Keeper, values: impl Fn(settings::SettingSpec) -> String) -> Vec<SettingRow> {
-    settings::ALL
-        .into_iter()
+    settings::all()
         .filter(|s| s.kept_by == keeper.action)
         .map(|s| SettingRow {
             key: s.key,
@@ -441,8 +440,7 @@ async fn save(
     keeper: Keeper,
     f: &HashMap<String, String>,
 ) -> Result<Response, PageError> {
-    let values: Vec<(&str, &str)> = settings::ALL
-        .into_iter()
+    let values: Vec<(&str, &str)> = settings::all()
         .filter(|s| s.kept_by == keeper.action)
         .filter_map(|s| f.get(s.key).map(|v| (s.key, v.as_str())))
         .collect();

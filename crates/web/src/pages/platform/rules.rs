@@ -38,9 +38,7 @@ pub(crate) struct RulesPage {
 }
 
 fn specs() -> impl Iterator<Item = SettingSpec> {
-    settings::ALL
-        .into_iter()
-        .filter(|s| s.kept_by == Action::ManageRules)
+    settings::all().filter(|s| s.kept_by == Action::ManageRules)
 }
 
 async fn rules_page(
