@@ -251,7 +251,7 @@ impl LedgerCases<'_> {
             let meetings: Vec<_> = page
                 .items
                 .into_iter()
-                .filter(|m| m.state != MeetingState::Planned)
+                .filter(|m| m.state.is_held())
                 .collect();
             let photos = dangjian_store::attachment::of_records(
                 db,

@@ -34,6 +34,17 @@ labelled_enum! {
     }
 }
 
+impl MeetingState {
+    /// The states of a meeting that took place: what the ledgers, figures, study hours and
+    /// compliance count as held. The store filters by this list, so a new state is counted
+    /// (or not) in one place.
+    pub const HELD: [MeetingState; 2] = [Self::Held, Self::Locked];
+
+    pub fn is_held(self) -> bool {
+        Self::HELD.contains(&self)
+    }
+}
+
 labelled_enum! {
     /// How an expected attendee took part (签到 / 出勤).
     pub enum Attendance {
@@ -417,6 +428,19 @@ mod tests {
         let err = plan("1900-05-04 14:30").unwrap_err();
         assert!(err.to_string().contains("不能早于 2000 年"), "{err}");
         assert!(plan("2000-01-01 09:00").is_ok());
+    }
+
+    #[test]
+    fn a_meeting_counts_as_held_once_recorded_and_stays_so_when_locked() {
+        use MeetingState::*;
+        assert_eq!(
+            MeetingState::ALL
+                .iter()
+                .filter(|s| s.is_held())
+                .collect::<Vec<_>>(),
+            [&Held, &Locked]
+        );
+        assert!(!Planned.is_held());
     }
 
     #[test]

@@ -39,9 +39,13 @@ labelled_enum! {
 }
 
 impl PersonStatus {
-    /// 党员: full and probationary members.
+    /// 党员: full and probationary members (党章第七条: 预备党员 has a member's duties and,
+    /// but for voting, electing and being elected, a member's rights). The store filters
+    /// members by this list.
+    pub const MEMBERS: [PersonStatus; 2] = [Self::Full, Self::Probationary];
+
     pub fn is_member(self) -> bool {
-        matches!(self, Self::Full | Self::Probationary)
+        Self::MEMBERS.contains(&self)
     }
 }
 
