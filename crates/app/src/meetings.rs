@@ -22,7 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
     Attendance, GROUP_REQUIREMENTS, Kept, MeetingKind, MeetingPlan, MeetingState, Requirement,
-    branch_requirements, check_in, check_in_window, committee_quorum, kept, transition,
+    branch_requirements, check_in, check_in_ended, committee_quorum, kept, transition,
 };
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::{Page, Paging};
@@ -254,8 +254,7 @@ impl MeetingCases<'_> {
         let now = self.clock.local_now();
         let tx = self.store.begin_write().await?;
         let meeting = self.writable_meeting(actor, &tx, id).await?;
-        let (_, closes) = check_in_window(meeting.plan.starts_at);
-        if meeting.state == MeetingState::Locked || now > closes {
+        if check_in_ended(meeting.state, meeting.plan.starts_at, now) {
             return Err(AppError::Conflict {
                 field: "code",
                 message: "会议签到已结束，不能再发放签到码".to_owned(),

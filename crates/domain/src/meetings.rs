@@ -231,6 +231,13 @@ pub fn check_in_window(starts_at: NaiveDateTime) -> (NaiveDateTime, NaiveDateTim
     )
 }
 
+/// Whether a meeting's check-in has ended (签到已结束): its record is confirmed, or its codes'
+/// window has passed. No code is issued after that; before the window opens codes may be
+/// issued ahead, to be used once it does.
+pub fn check_in_ended(state: MeetingState, starts_at: NaiveDateTime, now: NaiveDateTime) -> bool {
+    state == MeetingState::Locked || now > check_in_window(starts_at).1
+}
+
 /// Whether a one-time check-in code may be used now: once, within its window, and only while
 /// the meeting's record is not yet confirmed.
 pub fn check_in(
@@ -484,6 +491,19 @@ mod tests {
             .to_string();
         assert!(reused.contains("已使用"), "{reused}");
         assert!(check_in(Locked, starts, at("2026-11-25 14:40"), false).is_err());
+    }
+
+    #[test]
+    fn check_in_ends_with_the_lock_or_three_hours_after_the_start_本校做法() {
+        use MeetingState::*;
+        let starts = at("2026-11-25 14:30");
+        assert!(
+            !check_in_ended(Planned, starts, at("2026-11-24 09:00")),
+            "issued ahead"
+        );
+        assert!(!check_in_ended(Held, starts, at("2026-11-25 17:30")));
+        assert!(check_in_ended(Held, starts, at("2026-11-25 17:31")));
+        assert!(check_in_ended(Locked, starts, at("2026-11-25 14:40")));
     }
 
     #[test]
