@@ -7,7 +7,7 @@ use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::training::TrainingCredit;
 use dangjian_domain::development::{
     ConfirmationOutcome, Context, DecisionBody, History, RollCall, RollEntry, Stage, Step,
-    StepDetail, StepEntry, VoteCount, Voucher,
+    StepDetail, StepEntry, VoteCount, Voucher, is_due_soon,
 };
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -557,14 +557,12 @@ pub struct BoardRow {
 #[derive(Debug, Clone)]
 pub struct Board {
     pub by_stage: Vec<(Stage, Vec<BoardRow>)>,
-    /// Deadlines passed or within `BOARD_DUE_DAYS`, soonest first.
+    /// Deadlines passed or within `DUE_SOON_DAYS`, soonest first.
     pub due: Vec<BoardRow>,
     /// Whether a stage had more people than the board shows.
     pub truncated: bool,
 }
 
-/// Deadlines this close are shown as due.
-pub const BOARD_DUE_DAYS: i64 = 30;
 /// The most people a board shows at each stage.
 const BOARD_PER_STAGE: u64 = 500;
 
@@ -618,11 +616,7 @@ impl DevelopmentCases<'_> {
                 .collect();
             due.extend(
                 rows.iter()
-                    .filter(|r| {
-                        r.due.is_some_and(|(_, by, _)| {
-                            by <= today + chrono::Duration::days(BOARD_DUE_DAYS)
-                        })
-                    })
+                    .filter(|r| r.due.is_some_and(|(_, by, _)| is_due_soon(by, today)))
                     .cloned(),
             );
             by_stage.push((stage, rows));

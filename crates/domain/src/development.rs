@@ -1152,6 +1152,15 @@ impl History {
     }
 }
 
+/// How close a deadline counts as due: the development board's 待办, the home page's summary
+/// and the daily digest list the deadlines passed or this many days ahead (本校做法 [L]).
+pub const DUE_SOON_DAYS: i64 = 30;
+
+/// Whether a deadline is due today: passed, or within `DUE_SOON_DAYS`.
+pub fn is_due_soon(by: NaiveDate, today: NaiveDate) -> bool {
+    by <= today + chrono::Duration::days(DUE_SOON_DAYS)
+}
+
 /// Steps 3 and 7 are decided by the branch committee, or the general meeting where the branch
 /// has no committee (细则第八条、第十三条).
 fn check_body(next: &StepEntry, ctx: &Context) -> Result<(), DomainError> {
@@ -1193,6 +1202,14 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_deadline_is_due_once_passed_or_within_thirty_days_本校做法() {
+        let today = d("2026-11-23");
+        assert!(is_due_soon(d("2026-10-01"), today), "overdue");
+        assert!(is_due_soon(d("2026-12-23"), today), "30 days ahead");
+        assert!(!is_due_soon(d("2026-12-24"), today));
     }
 
     fn ctx(today: &str) -> Context {

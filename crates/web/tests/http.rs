@@ -2571,6 +2571,10 @@ async fn ones_messages_are_listed_counted_and_read_through_the_api() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 
     let (mentor, _) = sign_in(&w, "mentor").await;
+    // The digest's horizon is the domain's number, not one typed into the template.
+    let page = send(&w, get("/notifications", &mentor)).await;
+    let horizon = format!("{} 天内到期", dangjian_domain::development::DUE_SOON_DAYS);
+    assert!(page.body.contains(&horizon), "{}", page.body);
     let r = send(&w, get("/api/v1/notifications/unread", &mentor)).await;
     assert_eq!(r.json()["unread"], 1, "{}", r.body);
     let list = send(&w, get("/api/v1/notifications", &mentor)).await.json();

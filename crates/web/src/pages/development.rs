@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
 use dangjian_app::development::{
-    Accountable, BOARD_DUE_DAYS, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
+    Accountable, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
 };
 use dangjian_app::people::PeopleQuery;
 use dangjian_app::thought_report::ReportView;
@@ -294,7 +294,6 @@ pub(crate) struct BoardPage {
     chrome: Chrome,
     org: dangjian_domain::org::Org,
     board: Board,
-    due_days: i64,
     funnel: Funnel,
     accountable: Vec<Accountable>,
 }
@@ -326,7 +325,6 @@ pub(crate) async fn board(
         chrome: Chrome::new(&viewer, format!("{} · 发展党员", org.name), "orgs"),
         org,
         board,
-        due_days: BOARD_DUE_DAYS,
         funnel,
     })
 }
