@@ -69,7 +69,16 @@ pub struct MeetingPlan {
     pub study_hours: StudyHours,
 }
 
+/// How long a meeting is taken to last where a length is needed (a calendar's end time):
+/// meetings keep no end time, and two hours is the customary length (本校做法 [L]).
+pub const MEETING_LENGTH_MINUTES: i64 = 120;
+
 impl MeetingPlan {
+    /// When the meeting is taken to end: `MEETING_LENGTH_MINUTES` after its start.
+    pub fn ends_at(&self) -> NaiveDateTime {
+        self.starts_at + chrono::Duration::minutes(MEETING_LENGTH_MINUTES)
+    }
+
     /// Checks a plan as typed: a topic and a place, an agenda of short items.
     pub fn parse(
         kind: MeetingKind,
@@ -511,6 +520,19 @@ mod tests {
         assert!(committee_quorum(5, 3).is_ok());
         let err = committee_quorum(4, 2).unwrap_err().to_string();
         assert!(err.contains("支部条例第十二条"), "{err}");
+    }
+
+    #[test]
+    fn a_meeting_is_taken_to_last_two_hours_本校做法() {
+        let plan = MeetingPlan::parse(
+            MeetingKind::ThemeDay,
+            "主题党日",
+            at("2026-11-25 14:30"),
+            "活动室",
+            ("", ""),
+        )
+        .unwrap();
+        assert_eq!(plan.ends_at(), at("2026-11-25 16:30"));
     }
 
     #[test]
