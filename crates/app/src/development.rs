@@ -51,6 +51,8 @@ pub struct DevelopmentView {
     /// The next step with a deadline, its day, and whether it is past.
     pub due: Option<(Step, chrono::NaiveDate, bool)>,
     pub may_record: bool,
+    /// Whether the reader may record a step past its deadline, with a reason (责任追究).
+    pub may_override: bool,
     /// Each recorded step's files and the documents it still lacks, by step id.
     pub evidence: Vec<(i64, Evidence)>,
 }
@@ -187,6 +189,9 @@ impl DevelopmentCases<'_> {
             next_steps: history.next_steps(),
             due: history.due(&rules).map(|(s, by)| (s, by, by < today)),
             may_record: actor.access.can_at(Action::WriteRecords, &person.org_path),
+            may_override: actor
+                .access
+                .can_at(Action::OverrideDeadline, &person.org_path),
             steps,
         })
     }

@@ -126,6 +126,11 @@ capability!(
 );
 
 impl MeetingCases<'_> {
+    /// Whether the reader may plan and record the meetings of `org`: while it is active.
+    pub fn may_write(self, actor: &Actor, org: &Org) -> bool {
+        actor.access.can_change(Action::WriteRecords, org)
+    }
+
     /// Plans a meeting of an organization the actor keeps records for; everyone expected is
     /// listed, absent until the roll is taken: the committee for a committee meeting, the
     /// group's people for a group meeting, the members otherwise.

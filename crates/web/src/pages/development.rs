@@ -24,7 +24,6 @@ use dangjian_domain::development::{
 };
 use dangjian_domain::paging::Paging;
 use dangjian_domain::people::{Person, PersonStatus};
-use dangjian_domain::platform::role::Action;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "development/development.html")]
@@ -39,7 +38,6 @@ pub(crate) struct DevelopmentPage {
     calls: &'static [RollCall],
     bodies: &'static [DecisionBody],
     outcomes: &'static [ConfirmationOutcome],
-    may_override: bool,
     today: String,
     /// The step whose form was refused, and why.
     refused: Option<(Step, String)>,
@@ -110,9 +108,6 @@ async fn development_page(
             "people",
         )
         .with_notice(notice),
-        may_override: actor
-            .access
-            .can_at(Action::OverrideDeadline, &person.org.path),
         p: person.person,
         v,
         full_members,
