@@ -75,11 +75,6 @@ impl DevelopmentView {
     }
 }
 
-/// Where a person's stage stands among the stages; members who are not developing have none.
-fn stage_of(status: PersonStatus) -> Option<Stage> {
-    Stage::ALL.iter().copied().find(|s| s.status() == status)
-}
-
 capability!(
     /// 发展党员: development records and their steps, 思想汇报 and 党校培训.
     DevelopmentCases,
@@ -344,19 +339,7 @@ impl DevelopmentCases<'_> {
         after.steps.push(stored.entry.clone());
 
         store::insert(&tx, &stored).await?;
-        let status = if after.ended() {
-            Some(PersonStatus::NonMember)
-        } else {
-            let reached = after.stage();
-            match stage_of(person.status) {
-                // Earlier steps entered for someone already further on change nothing.
-                Some(now) => (reached > now).then_some(reached.status()),
-                // 群众 who hand in an application become applicants.
-                None if person.status == PersonStatus::NonMember => Some(reached.status()),
-                None => None,
-            }
-        };
-        if let Some(status) = status.filter(|s| *s != person.status) {
+        if let Some(status) = after.status_after(person.status) {
             let dates = if status.is_member() {
                 (after.join_date(), after.confirmation_date())
             } else {

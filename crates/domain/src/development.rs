@@ -30,6 +30,11 @@ labelled_enum! {
 }
 
 impl Stage {
+    /// The stage of a person with this roster status; 群众 are at none.
+    pub fn of(status: PersonStatus) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.status() == status)
+    }
+
     /// The roster's status of a person at this stage.
     pub fn status(self) -> PersonStatus {
         match self {
@@ -618,6 +623,25 @@ impl History {
             && self.last_outcome().map(|o| o.0) == Some(ConfirmationOutcome::Cancel)
     }
 
+    /// The roster status a person of `status` moves to with these steps, when it changes: the
+    /// stage the steps reached, or 群众 once probation is cancelled (细则第三十二条). Earlier
+    /// steps entered for someone already further on change nothing; 群众 who hand in an
+    /// application become applicants.
+    pub fn status_after(&self, status: PersonStatus) -> Option<PersonStatus> {
+        let next = if self.ended() {
+            PersonStatus::NonMember
+        } else {
+            let reached = self.stage();
+            match Stage::of(status) {
+                Some(now) if reached > now => reached.status(),
+                Some(_) => return None,
+                None if status == PersonStatus::NonMember => reached.status(),
+                None => return None,
+            }
+        };
+        (next != status).then_some(next)
+    }
+
     /// 入党日期: probationary membership counts from the branch's vote (细则第三十二条).
     pub fn join_date(&self) -> Option<NaiveDate> {
         self.date_of(Step::AdmissionApproval)?;
@@ -1202,6 +1226,43 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_roster_status_follows_the_stage_reached_细则第三十二条() {
+        use PersonStatus::*;
+        let after = |n: usize, status| {
+            History::new(kept().into_iter().take(n).collect()).status_after(status)
+        };
+        assert_eq!(after(1, NonMember), Some(Applicant), "群众 who apply");
+        assert_eq!(after(1, Applicant), None, "no change");
+        assert_eq!(after(3, Applicant), Some(Activist));
+        assert_eq!(after(3, Candidate), None, "an earlier step entered late");
+        assert_eq!(after(21, Candidate), Some(Probationary));
+        assert_eq!(after(26, Probationary), Some(Full));
+
+        let mut cancelled = History::new(kept().into_iter().take(24).collect());
+        cancelled.steps.push(with(
+            Step::ConfirmationVote,
+            "2025-12-05",
+            StepDetail::Confirmation {
+                roll: Vec::new(),
+                count: count(21, 18, 17),
+                outcome: ConfirmationOutcome::Cancel,
+                extend_months: None,
+            },
+        ));
+        assert_eq!(cancelled.status_after(Probationary), None, "until approved");
+        cancelled.steps.push(with(
+            Step::ConfirmationApproval,
+            "2026-01-08",
+            StepDetail::Plain,
+        ));
+        assert_eq!(
+            cancelled.status_after(Probationary),
+            Some(NonMember),
+            "probation cancelled"
+        );
     }
 
     #[test]
