@@ -1900,6 +1900,9 @@ async fn the_ledgers_of_a_branch_through_the_page_and_the_api() {
         "{}",
         page.body
     );
+    // Each item links to where its records are kept, at the address the web gives it.
+    let meetings = format!("href=\"/orgs/{branch}/meetings?year=");
+    assert!(page.body.contains(&meetings), "{}", page.body);
     let cal = send(
         &w,
         get(&format!("/api/v1/orgs/{branch}/compliance-calendar"), &sec),
