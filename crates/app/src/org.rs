@@ -7,7 +7,7 @@ use dangjian_domain::org::{
     check_dissolve, check_merge, check_move, check_seat, size_warnings, term_years, tree_on,
 };
 use dangjian_domain::paging::{Page, Paging};
-use dangjian_domain::people::PersonStatus;
+use dangjian_domain::people::{PersonStatus, check_seat_holder};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::org::{self as store, OrgFilter};
 use dangjian_store::people::{self as people_store, Movers, PersonFilter, PersonGroupBy};
@@ -667,7 +667,8 @@ impl OrgCases<'_> {
         )
         .await?;
         let positions: Vec<Position> = sitting.iter().map(|s| s.position).collect();
-        check_seat(org.kind, position, holder.person.status, full, &positions)?;
+        check_seat_holder(holder.person.status)?;
+        check_seat(org.kind, position, full, &positions)?;
         let years = term_years(org.kind);
         let seat = Seat {
             id: self.new_id(),

@@ -9,7 +9,7 @@
 
 use crate::RuleCode;
 use crate::calendar::WorkCalendar;
-use crate::people::{PersonStatus, age_on, birthday};
+use crate::people::{EXTENSION_MONTHS, PROBATION_MONTHS, PersonStatus, age_on, birthday};
 use crate::{DomainError, FieldError, labelled_enum};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -218,10 +218,6 @@ pub const TRAINING_MIN_DAYS: u32 = 3;
 /// Approval within three months of the vote; extendable, never beyond six.
 pub const APPROVAL_WITHIN_MONTHS: u32 = 3;
 pub const APPROVAL_NEVER_BEYOND_MONTHS: u32 = 6;
-/// 细则第三十二条: probation is one year from the branch's vote.
-pub const PROBATION_MONTHS: u32 = 12;
-/// 细则第三十二条: an extension is once, of six months to a year.
-pub const EXTENSION_MONTHS: std::ops::RangeInclusive<u32> = 6..=12;
 
 /// The [L] and [I] rules: settings with the defaults of RULES.md §1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
