@@ -7,7 +7,7 @@ use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::training::TrainingCredit;
 use dangjian_domain::development::{
     ConfirmationOutcome, Context, DecisionBody, DevelopmentRules, History, RollCall, RollEntry,
-    Stage, Step, StepDetail, StepEntry, VoteCount, Voucher,
+    Stage, Step, StepDetail, StepEntry, VoteCount, Voucher, is_due_soon,
 };
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -52,6 +52,8 @@ pub struct DevelopmentView {
     /// The next step with a deadline, its day, and whether it is past.
     pub due: Option<(Step, chrono::NaiveDate, bool)>,
     pub may_record: bool,
+    /// Whether the reader may record a step past its deadline, with a reason (责任追究).
+    pub may_override: bool,
     /// Each recorded step's files and the documents it still lacks, by step id.
     pub evidence: Vec<(i64, Evidence)>,
 }
@@ -72,11 +74,6 @@ impl DevelopmentView {
             .find(|(id, _)| id == step_id)
             .map(|(_, e)| e)
     }
-}
-
-/// Where a person's stage stands among the stages; members who are not developing have none.
-fn stage_of(status: PersonStatus) -> Option<Stage> {
-    Stage::ALL.iter().copied().find(|s| s.status() == status)
 }
 
 capability!(
@@ -188,6 +185,9 @@ impl DevelopmentCases<'_> {
             next_steps: history.next_steps(),
             due: history.due(&rules).map(|(s, by)| (s, by, by < today)),
             may_record: actor.access.can_at(Action::WriteRecords, &person.org_path),
+            may_override: actor
+                .access
+                .can_at(Action::OverrideDeadline, &person.org_path),
             steps,
         })
     }
@@ -340,19 +340,7 @@ impl DevelopmentCases<'_> {
         after.steps.push(stored.entry.clone());
 
         store::insert(&tx, &stored).await?;
-        let status = if after.ended() {
-            Some(PersonStatus::NonMember)
-        } else {
-            let reached = after.stage();
-            match stage_of(person.status) {
-                // Earlier steps entered for someone already further on change nothing.
-                Some(now) => (reached > now).then_some(reached.status()),
-                // 群众 who hand in an application become applicants.
-                None if person.status == PersonStatus::NonMember => Some(reached.status()),
-                None => None,
-            }
-        };
-        if let Some(status) = status.filter(|s| *s != person.status) {
+        if let Some(status) = after.status_after(person.status) {
             let dates = if status.is_member() {
                 (after.join_date(), after.confirmation_date())
             } else {
@@ -558,14 +546,12 @@ pub struct BoardRow {
 #[derive(Debug, Clone)]
 pub struct Board {
     pub by_stage: Vec<(Stage, Vec<BoardRow>)>,
-    /// Deadlines passed or within `BOARD_DUE_DAYS`, soonest first.
+    /// Deadlines passed or within `DUE_SOON_DAYS`, soonest first.
     pub due: Vec<BoardRow>,
     /// Whether a stage had more people than the board shows.
     pub truncated: bool,
 }
 
-/// Deadlines this close are shown as due.
-pub const BOARD_DUE_DAYS: i64 = 30;
 /// The most people a board shows at each stage.
 const BOARD_PER_STAGE: u64 = 500;
 
@@ -619,11 +605,7 @@ impl DevelopmentCases<'_> {
                 .collect();
             due.extend(
                 rows.iter()
-                    .filter(|r| {
-                        r.due.is_some_and(|(_, by, _)| {
-                            by <= today + chrono::Duration::days(BOARD_DUE_DAYS)
-                        })
-                    })
+                    .filter(|r| r.due.is_some_and(|(_, by, _)| is_due_soon(by, today)))
                     .cloned(),
             );
             by_stage.push((stage, rows));

@@ -6,7 +6,7 @@
 use crate::{Actor, AppError, Result};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::development::{Stage, Step};
-use dangjian_domain::ledgers::{LedgerItem, LedgerKind};
+use dangjian_domain::ledgers::{Gap, LedgerItem, LedgerKind};
 use dangjian_domain::meetings::{Kept, MeetingKind, MeetingState};
 use dangjian_domain::org::{Org, Position};
 use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
@@ -24,9 +24,28 @@ pub struct LedgerEntry {
     /// Who recorded them.
     pub recorders: Vec<String>,
     /// What is missing, each with its rule.
-    pub gaps: Vec<String>,
+    pub gaps: Vec<Gap>,
     /// Where the records are read and kept.
-    pub link: Option<String>,
+    pub link: Option<LedgerLink>,
+}
+
+/// The view of an organization's records where a ledger item's records are read and kept,
+/// for the year of the ledgers where the records are yearly; the web gives each its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerLink {
+    /// The roster of the subtree.
+    Roster,
+    /// The development board (发展党员工作台).
+    DevelopmentBoard,
+    /// The year's development steps.
+    DevelopmentSteps,
+    ThoughtReports,
+    Meetings,
+    HeartTalks,
+    /// Members' attendance and study hours.
+    MemberLife,
+    /// The organization's own page: its committee and history.
+    Organization,
 }
 
 impl LedgerEntry {
@@ -99,11 +118,6 @@ struct HeldTally {
     recorders: BTreeSet<String>,
 }
 
-/// Names listed after a count: "3 人：甲、乙、丙".
-fn named(names: &[String]) -> String {
-    format!("{} 人：{}", names.len(), names.join("、"))
-}
-
 capability!(
     /// 台账: the five ledgers read from the records.
     LedgerCases,
@@ -140,28 +154,19 @@ impl LedgerCases<'_> {
             .any(|c| c.kind == dangjian_domain::org::OrgKind::Group && c.is_active());
         let roster = entry(&mut entries, LedgerItem::MemberRoster);
         roster.records = people.len();
-        roster.link = Some(format!("/people?under={id}"));
+        roster.link = Some(LedgerLink::Roster);
         let no_phone: Vec<String> = people
             .iter()
             .filter(|r| r.phone_cipher.is_none())
             .map(|r| r.person.name.clone())
             .collect();
-        if !no_phone.is_empty() {
-            roster
-                .gaps
-                .push(format!("未登记联系电话 {}", named(&no_phone)));
-        }
+        roster.gaps.extend(Gap::of(no_phone, Gap::NoPhone));
         let no_group: Vec<String> = people
             .iter()
             .filter(|r| r.person.group_id.is_none())
             .map(|r| r.person.name.clone())
             .collect();
-        if has_groups && !no_group.is_empty() {
-            roster.gaps.push(format!(
-                "未编入党小组 {}（支部条例第十三条）",
-                named(&no_group)
-            ));
-        }
+        roster.gaps.extend(Gap::not_in_group(has_groups, no_group));
 
         let board = self.development().board(actor, id).await?;
         let dev = entry(&mut entries, LedgerItem::DevelopmentRoster);
@@ -171,23 +176,16 @@ impl LedgerCases<'_> {
             .filter(|(s, _)| *s != Stage::Probationary)
             .map(|(_, rows)| rows.len())
             .sum();
-        dev.link = Some(format!("/orgs/{id}/development"));
-        let overdue: Vec<String> = board
+        dev.link = Some(LedgerLink::DevelopmentBoard);
+        let overdue: Vec<_> = board
             .due
             .iter()
-            .filter(|r| r.due.is_some_and(|(_, _, passed)| passed))
-            .filter_map(|r| {
-                r.due
-                    .map(|(step, by, _)| format!("{}（{}，{by}）", r.name, step.label()))
+            .filter_map(|r| match r.due {
+                Some((step, by, true)) => Some((r.name.clone(), step, by)),
+                _ => None,
             })
             .collect();
-        if !overdue.is_empty() {
-            dev.gaps.push(format!(
-                "已超过期限 {} 项：{}",
-                overdue.len(),
-                overdue.join("、")
-            ));
-        }
+        dev.gaps.extend(Gap::of(overdue, Gap::Overdue));
         let unmentored: Vec<String> = board
             .by_stage
             .iter()
@@ -196,12 +194,7 @@ impl LedgerCases<'_> {
             .filter(|r| r.next == Some(Step::MentorsAssigned))
             .map(|r| r.name.clone())
             .collect();
-        if !unmentored.is_empty() {
-            dev.gaps.push(format!(
-                "尚未指定培养联系人的积极分子 {}（细则第九条）",
-                named(&unmentored)
-            ));
-        }
+        dev.gaps.extend(Gap::of(unmentored, Gap::NoMentor));
 
         let reports = self
             .development()
@@ -209,23 +202,15 @@ impl LedgerCases<'_> {
             .await?;
         let thought = entry(&mut entries, LedgerItem::ThoughtReports);
         thought.records = reports.reports.len();
-        thought.link = Some(format!("/orgs/{id}/thought-reports?year={year}"));
+        thought.link = Some(LedgerLink::ThoughtReports);
         let unanswered = reports
             .reports
             .iter()
             .filter(|r| r.report.answer.is_none())
             .count();
-        if unanswered > 0 {
-            thought
-                .gaps
-                .push(format!("培养联系人尚未回复 {unanswered} 份"));
-        }
-        if !reports.silent.is_empty() {
-            let names: Vec<String> = reports.silent.iter().map(|(n, _)| n.clone()).collect();
-            thought
-                .gaps
-                .push(format!("本年度尚未递交 {}", named(&names)));
-        }
+        thought.gaps.extend(Gap::count(unanswered, Gap::Unanswered));
+        let silent: Vec<String> = reports.silent.iter().map(|(n, _)| n.clone()).collect();
+        thought.gaps.extend(Gap::of(silent, Gap::NoThoughtReport));
 
         let sanctions = dangjian_store::discipline::of_people(db, &member_ids).await?;
         let disciplines = entry(&mut entries, LedgerItem::Disciplines);
@@ -251,7 +236,7 @@ impl LedgerCases<'_> {
             let meetings: Vec<_> = page
                 .items
                 .into_iter()
-                .filter(|m| m.state != MeetingState::Planned)
+                .filter(|m| m.state.is_held())
                 .collect();
             let photos = dangjian_store::attachment::of_records(
                 db,
@@ -285,7 +270,7 @@ impl LedgerCases<'_> {
         } else {
             12
         };
-        let mut missed: Vec<(dangjian_domain::meetings::MeetingKind, String)> = Vec::new();
+        let mut missed: Vec<Gap> = Vec::new();
         let mut seen = HashSet::new();
         for (_, rows) in self
             .meetings()
@@ -294,21 +279,11 @@ impl LedgerCases<'_> {
         {
             for r in rows {
                 if r.kept == Kept::Missed && seen.insert((r.org_id, r.rule.kind, r.period)) {
-                    let whose = if r.org_id == id {
-                        String::new()
-                    } else {
-                        format!("{}：", r.org_name)
-                    };
-                    missed.push((
-                        r.rule.kind,
-                        format!(
-                            "{whose}{} 至 {} 未召开（{}，{}）",
-                            r.period.0,
-                            r.period.1,
-                            r.rule.every_label(),
-                            r.rule.basis
-                        ),
-                    ));
+                    missed.push(Gap::Missed {
+                        org_name: (r.org_id != id).then_some(r.org_name),
+                        rule: r.rule,
+                        period: r.period,
+                    });
                 }
             }
         }
@@ -321,75 +296,49 @@ impl LedgerCases<'_> {
             e.records = tally.records;
             e.evidence = tally.evidence;
             e.recorders = tally.recorders.into_iter().collect();
-            e.link = Some(format!("/orgs/{id}/meetings?year={year}"));
+            e.link = Some(LedgerLink::Meetings);
             e.gaps.extend(
                 missed
                     .iter()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, g)| g.clone()),
+                    .filter(|g| matches!(g, Gap::Missed { rule, .. } if rule.kind == kind))
+                    .cloned(),
             );
-            if tally.unlocked > 0 {
-                e.gaps
-                    .push(format!("{} 次会议记录尚未经书记确认锁定", tally.unlocked));
-            }
-            if tally.no_minutes > 0 {
-                e.gaps
-                    .push(format!("{} 次会议没有会议记录", tally.no_minutes));
-            }
-            if tally.no_photo > 0 {
-                e.gaps.push(format!(
-                    "{} 次会议没有照片（有作为，必有记录）",
-                    tally.no_photo
-                ));
-            }
+            e.gaps.extend(Gap::count(tally.unlocked, Gap::Unlocked));
+            e.gaps.extend(Gap::count(tally.no_minutes, Gap::NoMinutes));
+            e.gaps.extend(Gap::count(tally.no_photo, Gap::NoPhoto));
         }
 
         let talks = self.meetings().heart_talks(actor, id, year).await?;
         let talk = entry(&mut entries, LedgerItem::HeartTalks);
         talk.records = talks.talks.len();
         talk.recorders = recorders(talks.talks.iter().map(|t| &t.talk.recorded_by_name));
-        talk.link = Some(format!("/orgs/{id}/talks?year={year}"));
-        if !talks.untalked.is_empty() {
-            talk.gaps.push(format!(
-                "尚未谈心谈话的党员 {}（支部条例第十九条）",
-                named(&talks.untalked)
-            ));
-        }
+        talk.link = Some(LedgerLink::HeartTalks);
+        talk.gaps.extend(Gap::of(talks.untalked, Gap::Untalked));
 
         let life = self.meetings().member_life(actor, id, year).await?;
         let study = entry(&mut entries, LedgerItem::StudyHours);
         study.records = life.members.len();
-        study.link = Some(format!("/orgs/{id}/member-life?year={year}"));
-        let short: Vec<String> = life
+        study.link = Some(LedgerLink::MemberLife);
+        let short: Vec<(String, u32)> = life
             .members
             .iter()
             .filter(|m| m.hours_short() > 0)
-            .map(|m| format!("{}（差 {} 学时）", m.name, m.hours_short()))
+            .map(|m| (m.name.clone(), m.hours_short()))
             .collect();
-        if !short.is_empty() {
-            study.gaps.push(format!(
-                "学时未达要求 {}（教育条例第二十条）",
-                named(&short)
-            ));
-        }
+        study.gaps.extend(Gap::of(short, Gap::HoursShort));
         let away: Vec<String> = life
             .members
             .iter()
             .filter(|m| m.away)
             .map(|m| m.name.clone())
             .collect();
-        if !away.is_empty() {
-            study.gaps.push(format!(
-                "连续六个月未参加组织生活 {}（支部条例第三十一条）",
-                named(&away)
-            ));
-        }
+        study.gaps.extend(Gap::of(away, Gap::Away));
 
         // 党支部综合台账.
         let overview = self.org().overview(actor, &org).await?;
         let committee = entry(&mut entries, LedgerItem::Committee);
         committee.records = overview.committee.len();
-        committee.link = Some(format!("/orgs/{id}"));
+        committee.link = Some(LedgerLink::Organization);
         let seat = |p: Position| {
             overview
                 .committee
@@ -398,21 +347,15 @@ impl LedgerCases<'_> {
                 .map(|s| s.person_name.clone())
         };
         if seat(Position::Secretary).is_none() {
-            committee.gaps.push("未配备书记".to_owned());
+            committee.gaps.push(Gap::NoSecretary);
         }
-        if let Some(end) = overview.committee.iter().map(|s| s.seat.term_end).min()
-            && end < today
-        {
-            committee
-                .gaps
-                .push(format!("任期已于 {end} 届满，应按期换届（党章第三十一条）"));
-        }
-        committee.gaps.extend(
-            overview
-                .warnings
-                .iter()
-                .map(|w| format!("{}（{}）", w.message, w.basis)),
-        );
+        committee.gaps.extend(Gap::term_ended(
+            overview.committee.iter().map(|s| s.seat.term_end).min(),
+            today,
+        ));
+        committee
+            .gaps
+            .extend(overview.warnings.iter().cloned().map(Gap::Size));
 
         let steps = dangjian_store::development::steps_in(
             db,
@@ -425,18 +368,14 @@ impl LedgerCases<'_> {
         let development = entry(&mut entries, LedgerItem::Development);
         development.records = steps.len();
         development.recorders = recorders(steps.iter().map(|s| &s.recorded_by_name));
-        development.link = Some(format!("/orgs/{id}/development?year={year}"));
+        development.link = Some(LedgerLink::DevelopmentSteps);
         let late = steps.iter().filter(|s| s.breach.is_some()).count();
-        if late > 0 {
-            development
-                .gaps
-                .push(format!("{late} 个步骤逾期登记，已记入工作失误责任追究"));
-        }
+        development.gaps.extend(Gap::count(late, Gap::LateSteps));
 
         let events = self.org().events(&org).await?;
         let history = entry(&mut entries, LedgerItem::OrgHistory);
         history.records = events.iter().filter(|e| in_year(e.event.on_date)).count();
-        history.link = Some(format!("/orgs/{id}"));
+        history.link = Some(LedgerLink::Organization);
 
         let ledgers = LedgerKind::ALL
             .iter()

@@ -23,8 +23,7 @@ use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
     Attendance, GROUP_REQUIREMENTS, Kept, LifeRules, MeetingKind, MeetingPlan, MeetingState,
-    Requirement, branch_requirements, check_in, check_in_window, committee_quorum, kept,
-    transition,
+    Requirement, branch_requirements, check_in, check_in_ended, committee_quorum, kept, transition,
 };
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::{Page, Paging};
@@ -128,6 +127,11 @@ capability!(
 );
 
 impl MeetingCases<'_> {
+    /// Whether the reader may plan and record the meetings of `org`: while it is active.
+    pub fn may_write(self, actor: &Actor, org: &Org) -> bool {
+        actor.access.can_change(Action::WriteRecords, org)
+    }
+
     /// Plans a meeting of an organization the actor keeps records for; everyone expected is
     /// listed, absent until the roll is taken: the committee for a committee meeting, the
     /// group's people for a group meeting, the members otherwise.
@@ -256,8 +260,7 @@ impl MeetingCases<'_> {
         let now = self.clock.local_now();
         let tx = self.store.begin_write().await?;
         let meeting = self.writable_meeting(actor, &tx, id).await?;
-        let (_, closes) = check_in_window(meeting.plan.starts_at);
-        if meeting.state == MeetingState::Locked || now > closes {
+        if check_in_ended(meeting.state, meeting.plan.starts_at, now) {
             return Err(AppError::Conflict {
                 field: "code",
                 message: "会议签到已结束，不能再发放签到码".to_owned(),

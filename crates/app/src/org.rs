@@ -7,7 +7,7 @@ use dangjian_domain::org::{
     check_dissolve, check_merge, check_move, check_seat, size_warnings, term_years, tree_on,
 };
 use dangjian_domain::paging::{Page, Paging};
-use dangjian_domain::people::PersonStatus;
+use dangjian_domain::people::{PersonStatus, check_seat_holder};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::org::{self as store, OrgFilter};
 use dangjian_store::people::{self as people_store, Movers, PersonFilter, PersonGroupBy};
@@ -186,6 +186,23 @@ pub struct OrgOverview {
     pub may_read_people: bool,
 }
 
+/// What a reader may do at an organization (`OrgCases::permits`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrgPermits {
+    /// Found organizations under it, move, merge, split or dissolve it, while it is active.
+    pub manage: bool,
+    /// Attach files to its record.
+    pub upload: bool,
+    /// Appoint and end its committee's seats, while it is active.
+    pub appoint: bool,
+    /// Keep its people's records: a branch (people belong to branches, 党章第二十九条).
+    pub roster: bool,
+    /// Register a person in its roster: an active branch.
+    pub add_person: bool,
+    /// Split it into two: an active branch.
+    pub split: bool,
+}
+
 /// A branch that a size rule warns about.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BranchWarning {
@@ -209,6 +226,25 @@ impl OrgCases<'_> {
                 seat,
             })
             .collect())
+    }
+
+    /// What the reader may do at `org`, for its page to offer; each use case checks its own
+    /// part again when asked.
+    pub fn permits(self, actor: &Actor, org: &Org) -> OrgPermits {
+        let manage = actor.access.can_change(Action::ManageOrg, org);
+        let write = actor.access.can_change(Action::WriteRecords, org);
+        let branch = org.kind == OrgKind::Branch;
+        // Files may still be added to a dissolved organization's record, and its people's
+        // records kept.
+        let write_any = actor.access.can_at(Action::WriteRecords, &org.path);
+        OrgPermits {
+            manage,
+            upload: write_any,
+            appoint: write,
+            roster: write_any && branch,
+            add_person: write && branch,
+            split: manage && branch,
+        }
     }
 
     pub async fn overview(self, actor: &Actor, org: &Org) -> Result<OrgOverview> {
@@ -607,7 +643,7 @@ impl OrgCases<'_> {
     ) -> Result<Seat> {
         let db = self.store.db();
         let org = self.org().get(actor, org_id).await?;
-        if !org.is_active() || !actor.access.can_at(Action::WriteRecords, &org.path) {
+        if !actor.access.can_change(Action::WriteRecords, &org) {
             return Err(AppError::Forbidden("登记该组织的委员会"));
         }
         let holder = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
@@ -631,7 +667,8 @@ impl OrgCases<'_> {
         )
         .await?;
         let positions: Vec<Position> = sitting.iter().map(|s| s.position).collect();
-        check_seat(org.kind, position, holder.person.status, full, &positions)?;
+        check_seat_holder(holder.person.status)?;
+        check_seat(org.kind, position, full, &positions)?;
         let years = term_years(org.kind);
         let seat = Seat {
             id: self.new_id(),

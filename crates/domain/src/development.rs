@@ -9,7 +9,7 @@
 
 use crate::RuleCode;
 use crate::calendar::WorkCalendar;
-use crate::people::{PersonStatus, age_on, birthday};
+use crate::people::{EXTENSION_MONTHS, PROBATION_MONTHS, PersonStatus, age_on, birthday};
 use crate::{DomainError, FieldError, labelled_enum};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,11 @@ labelled_enum! {
 }
 
 impl Stage {
+    /// The stage of a person with this roster status; 群众 are at none.
+    pub fn of(status: PersonStatus) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.status() == status)
+    }
+
     /// The roster's status of a person at this stage.
     pub fn status(self) -> PersonStatus {
         match self {
@@ -214,10 +219,6 @@ pub const TRAINING_MIN_DAYS: u32 = 3;
 /// Approval within three months of the vote; extendable, never beyond six.
 pub const APPROVAL_WITHIN_MONTHS: u32 = 3;
 pub const APPROVAL_NEVER_BEYOND_MONTHS: u32 = 6;
-/// 细则第三十二条: probation is one year from the branch's vote.
-pub const PROBATION_MONTHS: u32 = 12;
-/// 细则第三十二条: an extension is once, of six months to a year.
-pub const EXTENSION_MONTHS: std::ops::RangeInclusive<u32> = 6..=12;
 
 /// The [L] and [I] rules: settings with the defaults of RULES.md §1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -617,6 +618,25 @@ impl History {
     pub fn ended(&self) -> bool {
         self.last_of(Step::ConfirmationApproval).is_some()
             && self.last_outcome().map(|o| o.0) == Some(ConfirmationOutcome::Cancel)
+    }
+
+    /// The roster status a person of `status` moves to with these steps, when it changes: the
+    /// stage the steps reached, or 群众 once probation is cancelled (细则第三十二条). Earlier
+    /// steps entered for someone already further on change nothing; 群众 who hand in an
+    /// application become applicants.
+    pub fn status_after(&self, status: PersonStatus) -> Option<PersonStatus> {
+        let next = if self.ended() {
+            PersonStatus::NonMember
+        } else {
+            let reached = self.stage();
+            match Stage::of(status) {
+                Some(now) if reached > now => reached.status(),
+                Some(_) => return None,
+                None if status == PersonStatus::NonMember => reached.status(),
+                None => return None,
+            }
+        };
+        (next != status).then_some(next)
     }
 
     /// 入党日期: probationary membership counts from the branch's vote (细则第三十二条).
@@ -1153,6 +1173,15 @@ impl History {
     }
 }
 
+/// How close a deadline counts as due: the development board's 待办, the home page's summary
+/// and the daily digest list the deadlines passed or this many days ahead (本校做法 [L]).
+pub const DUE_SOON_DAYS: i64 = 30;
+
+/// Whether a deadline is due today: passed, or within `DUE_SOON_DAYS`.
+pub fn is_due_soon(by: NaiveDate, today: NaiveDate) -> bool {
+    by <= today + chrono::Duration::days(DUE_SOON_DAYS)
+}
+
 /// Steps 3 and 7 are decided by the branch committee, or the general meeting where the branch
 /// has no committee (细则第八条、第十三条).
 fn check_body(next: &StepEntry, ctx: &Context) -> Result<(), DomainError> {
@@ -1194,6 +1223,51 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_roster_status_follows_the_stage_reached_细则第三十二条() {
+        use PersonStatus::*;
+        let after = |n: usize, status| {
+            History::new(kept().into_iter().take(n).collect()).status_after(status)
+        };
+        assert_eq!(after(1, NonMember), Some(Applicant), "群众 who apply");
+        assert_eq!(after(1, Applicant), None, "no change");
+        assert_eq!(after(3, Applicant), Some(Activist));
+        assert_eq!(after(3, Candidate), None, "an earlier step entered late");
+        assert_eq!(after(21, Candidate), Some(Probationary));
+        assert_eq!(after(26, Probationary), Some(Full));
+
+        let mut cancelled = History::new(kept().into_iter().take(24).collect());
+        cancelled.steps.push(with(
+            Step::ConfirmationVote,
+            "2025-12-05",
+            StepDetail::Confirmation {
+                roll: Vec::new(),
+                count: count(21, 18, 17),
+                outcome: ConfirmationOutcome::Cancel,
+                extend_months: None,
+            },
+        ));
+        assert_eq!(cancelled.status_after(Probationary), None, "until approved");
+        cancelled.steps.push(with(
+            Step::ConfirmationApproval,
+            "2026-01-08",
+            StepDetail::Plain,
+        ));
+        assert_eq!(
+            cancelled.status_after(Probationary),
+            Some(NonMember),
+            "probation cancelled"
+        );
+    }
+
+    #[test]
+    fn a_deadline_is_due_once_passed_or_within_thirty_days_本校做法() {
+        let today = d("2026-11-23");
+        assert!(is_due_soon(d("2026-10-01"), today), "overdue");
+        assert!(is_due_soon(d("2026-12-23"), today), "30 days ahead");
+        assert!(!is_due_soon(d("2026-12-24"), today));
     }
 
     fn ctx(today: &str) -> Context {

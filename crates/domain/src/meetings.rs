@@ -36,6 +36,17 @@ labelled_enum! {
     }
 }
 
+impl MeetingState {
+    /// The states of a meeting that took place: what the ledgers, figures, study hours and
+    /// compliance count as held. The store filters by this list, so a new state is counted
+    /// (or not) in one place.
+    pub const HELD: [MeetingState; 2] = [Self::Held, Self::Locked];
+
+    pub fn is_held(self) -> bool {
+        Self::HELD.contains(&self)
+    }
+}
+
 labelled_enum! {
     /// How an expected attendee took part (签到 / 出勤).
     pub enum Attendance {
@@ -60,7 +71,16 @@ pub struct MeetingPlan {
     pub study_hours: StudyHours,
 }
 
+/// How long a meeting is taken to last where a length is needed (a calendar's end time):
+/// meetings keep no end time, and two hours is the customary length (本校做法 [L]).
+pub const MEETING_LENGTH_MINUTES: i64 = 120;
+
 impl MeetingPlan {
+    /// When the meeting is taken to end: `MEETING_LENGTH_MINUTES` after its start.
+    pub fn ends_at(&self) -> NaiveDateTime {
+        self.starts_at + chrono::Duration::minutes(MEETING_LENGTH_MINUTES)
+    }
+
     /// Checks a plan as typed: a topic and a place, an agenda of short items.
     pub fn parse(
         kind: MeetingKind,
@@ -220,6 +240,13 @@ pub fn check_in_window(starts_at: NaiveDateTime) -> (NaiveDateTime, NaiveDateTim
         starts_at - chrono::Duration::minutes(CHECK_IN_OPENS_BEFORE_MINUTES),
         starts_at + chrono::Duration::minutes(CHECK_IN_CLOSES_AFTER_MINUTES),
     )
+}
+
+/// Whether a meeting's check-in has ended (签到已结束): its record is confirmed, or its codes'
+/// window has passed. No code is issued after that; before the window opens codes may be
+/// issued ahead, to be used once it does.
+pub fn check_in_ended(state: MeetingState, starts_at: NaiveDateTime, now: NaiveDateTime) -> bool {
+    state == MeetingState::Locked || now > check_in_window(starts_at).1
 }
 
 /// Whether a one-time check-in code may be used now: once, within its window, and only while
@@ -455,6 +482,19 @@ mod tests {
     }
 
     #[test]
+    fn a_meeting_counts_as_held_once_recorded_and_stays_so_when_locked() {
+        use MeetingState::*;
+        assert_eq!(
+            MeetingState::ALL
+                .iter()
+                .filter(|s| s.is_held())
+                .collect::<Vec<_>>(),
+            [&Held, &Locked]
+        );
+        assert!(!Planned.is_held());
+    }
+
+    #[test]
     fn a_meeting_is_held_when_its_time_has_come_and_locked_for_good() {
         use MeetingState::*;
         let starts = at("2026-11-25 14:30");
@@ -498,10 +538,36 @@ mod tests {
     }
 
     #[test]
+    fn check_in_ends_with_the_lock_or_three_hours_after_the_start_本校做法() {
+        use MeetingState::*;
+        let starts = at("2026-11-25 14:30");
+        assert!(
+            !check_in_ended(Planned, starts, at("2026-11-24 09:00")),
+            "issued ahead"
+        );
+        assert!(!check_in_ended(Held, starts, at("2026-11-25 17:30")));
+        assert!(check_in_ended(Held, starts, at("2026-11-25 17:31")));
+        assert!(check_in_ended(Locked, starts, at("2026-11-25 14:40")));
+    }
+
+    #[test]
     fn a_committee_meeting_needs_more_than_half_its_members_支部条例第十二条() {
         assert!(committee_quorum(5, 3).is_ok());
         let err = committee_quorum(4, 2).unwrap_err().to_string();
         assert!(err.contains("支部条例第十二条"), "{err}");
+    }
+
+    #[test]
+    fn a_meeting_is_taken_to_last_two_hours_本校做法() {
+        let plan = MeetingPlan::parse(
+            MeetingKind::ThemeDay,
+            "主题党日",
+            at("2026-11-25 14:30"),
+            "活动室",
+            ("", ""),
+        )
+        .unwrap();
+        assert_eq!(plan.ends_at(), at("2026-11-25 16:30"));
     }
 
     #[test]

@@ -222,11 +222,11 @@ pub fn term_years(kind: OrgKind) -> u32 {
 
 /// Checks a new seat of a committee against the seats already filled (支部条例第九条): one
 /// secretary and at most one deputy; a branch with fewer than 7 full members has no committee
-/// beyond them; a committee has at most 7 members.
+/// beyond them; a committee has at most 7 members. Who may hold a seat is the holder's rule,
+/// `people::check_seat_holder`.
 pub fn check_seat(
     kind: OrgKind,
     position: Position,
-    holder: crate::people::PersonStatus,
     full_members: u64,
     sitting: &[Position],
 ) -> Result<(), DomainError> {
@@ -236,14 +236,6 @@ pub fn check_seat(
         message,
         basis: "支部条例第九条",
     };
-    if holder != crate::people::PersonStatus::Full {
-        return Err(DomainError::Rule {
-            code: crate::RuleCode::OrgCommitteeFullMember,
-            field: Some("person_id"),
-            message: "委员会成员应为正式党员".to_owned(),
-            basis: "党章第三十条、支部条例第九条",
-        });
-    }
     if kind == OrgKind::Group {
         return Err(rule(
             RuleCode::OrgGroupHasNoCommittee,
@@ -781,35 +773,6 @@ mod tests {
         );
     }
 
-    /// A seat for a full member.
-    fn check_seat_full(
-        kind: OrgKind,
-        position: Position,
-        full_members: u64,
-        sitting: &[Position],
-    ) -> Result<(), DomainError> {
-        check_seat(
-            kind,
-            position,
-            crate::people::PersonStatus::Full,
-            full_members,
-            sitting,
-        )
-    }
-
-    #[test]
-    fn seats_go_to_full_members_党章第三十条_支部条例第九条() {
-        let err = check_seat(
-            OrgKind::Branch,
-            Position::Secretary,
-            crate::people::PersonStatus::Probationary,
-            10,
-            &[],
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("应为正式党员"));
-    }
-
     #[test]
     fn members_live_in_branches_and_only_empty_organizations_dissolve() {
         assert!(check_member_placement(OrgKind::Branch).is_ok());
@@ -840,21 +803,19 @@ mod tests {
     #[test]
     fn a_small_branch_has_a_secretary_and_no_committee_支部条例第九条() {
         use Position::*;
-        assert!(check_seat_full(OrgKind::Branch, Secretary, 5, &[]).is_ok());
-        assert!(check_seat_full(OrgKind::Branch, DeputySecretary, 5, &[Secretary]).is_ok());
-        let err = check_seat_full(OrgKind::Branch, OrganizationCommissioner, 6, &[Secretary])
-            .unwrap_err();
+        assert!(check_seat(OrgKind::Branch, Secretary, 5, &[]).is_ok());
+        assert!(check_seat(OrgKind::Branch, DeputySecretary, 5, &[Secretary]).is_ok());
+        let err =
+            check_seat(OrgKind::Branch, OrganizationCommissioner, 6, &[Secretary]).unwrap_err();
         assert!(err.to_string().contains("不足 7 名"));
+        assert!(check_seat(OrgKind::Branch, OrganizationCommissioner, 12, &[Secretary]).is_ok());
         assert!(
-            check_seat_full(OrgKind::Branch, OrganizationCommissioner, 12, &[Secretary]).is_ok()
-        );
-        assert!(
-            check_seat_full(OrgKind::Branch, Secretary, 12, &[Secretary])
+            check_seat(OrgKind::Branch, Secretary, 12, &[Secretary])
                 .unwrap_err()
                 .to_string()
                 .contains("须先免去")
         );
-        assert!(check_seat_full(OrgKind::Group, Secretary, 12, &[]).is_err());
+        assert!(check_seat(OrgKind::Group, Secretary, 12, &[]).is_err());
         let full = [
             Secretary,
             DeputySecretary,
@@ -864,9 +825,7 @@ mod tests {
             OrganizationCommissioner,
             PropagandaCommissioner,
         ];
-        assert!(
-            check_seat_full(OrgKind::GeneralBranch, DisciplineCommissioner, 100, &full).is_err()
-        );
+        assert!(check_seat(OrgKind::GeneralBranch, DisciplineCommissioner, 100, &full).is_err());
     }
 
     #[test]

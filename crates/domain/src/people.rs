@@ -39,9 +39,13 @@ labelled_enum! {
 }
 
 impl PersonStatus {
-    /// 党员: full and probationary members.
+    /// 党员: full and probationary members (党章第七条: 预备党员 has a member's duties and,
+    /// but for voting, electing and being elected, a member's rights). The store filters
+    /// members by this list.
+    pub const MEMBERS: [PersonStatus; 2] = [Self::Full, Self::Probationary];
+
     pub fn is_member(self) -> bool {
-        matches!(self, Self::Full | Self::Probationary)
+        Self::MEMBERS.contains(&self)
     }
 }
 
@@ -437,10 +441,27 @@ impl PersonDraft {
     }
 }
 
+/// 细则第三十二条: probation (预备期) is one year from the branch's vote.
+pub const PROBATION_MONTHS: u32 = 12;
+/// 细则第三十二条: an extension is once, of six months to a year.
+pub const EXTENSION_MONTHS: std::ops::RangeInclusive<u32> = 6..=12;
 /// The longest a probationary member can be on probation: one year, extended once by at most
 /// one more (细则第三十二条).
-const PROBATION_MAX_MONTHS: u32 =
-    crate::development::PROBATION_MONTHS + *crate::development::EXTENSION_MONTHS.end();
+const PROBATION_MAX_MONTHS: u32 = PROBATION_MONTHS + *EXTENSION_MONTHS.end();
+
+/// Who may hold a committee seat: a full member (党章第三十条、支部条例第九条); the seats
+/// themselves are the organization's rule, `org::check_seat`.
+pub fn check_seat_holder(holder: PersonStatus) -> Result<(), DomainError> {
+    if holder != PersonStatus::Full {
+        return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgCommitteeFullMember,
+            field: Some("person_id"),
+            message: "委员会成员应为正式党员".to_owned(),
+            basis: "党章第三十条、支部条例第九条",
+        });
+    }
+    Ok(())
+}
 
 /// A date typed as 2024-09-01 (also 2024/9/1 or 2024.9.1, as spreadsheets hold them).
 pub fn parse_date(
@@ -904,6 +925,25 @@ impl Person {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seats_go_to_full_members_党章第三十条_支部条例第九条() {
+        let err = check_seat_holder(PersonStatus::Probationary).unwrap_err();
+        assert!(err.to_string().contains("应为正式党员"));
+        assert!(check_seat_holder(PersonStatus::Full).is_ok());
+    }
+
+    #[test]
+    fn members_are_full_and_probationary_党章第七条() {
+        use PersonStatus::*;
+        assert_eq!(
+            PersonStatus::ALL
+                .iter()
+                .filter(|s| s.is_member())
+                .collect::<Vec<_>>(),
+            [&Probationary, &Full]
+        );
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()

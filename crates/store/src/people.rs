@@ -424,9 +424,7 @@ fn condition(access: &Access, filter: &PersonFilter) -> Condition {
         cond = cond.add(Column::Status.eq(status.code()));
     }
     if filter.members_only {
-        cond = cond.add(
-            Column::Status.is_in([PersonStatus::Full.code(), PersonStatus::Probationary.code()]),
-        );
+        cond = cond.add(Column::Status.is_in(PersonStatus::MEMBERS.map(PersonStatus::code)));
     }
     if let Some(category) = filter.category {
         cond = cond.add(Column::Category.eq(category.code()));

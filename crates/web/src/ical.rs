@@ -59,8 +59,8 @@ pub(crate) fn calendar(name: &str, entries: &[CalendarEntry], stamp: &str) -> St
         line(&mut out, &format!("UID:meeting-{}@dangjian", m.id));
         line(&mut out, &format!("DTSTAMP:{stamp}"));
         line(&mut out, &format!("DTSTART:{}", utc(start)));
-        // Meetings keep no end time; two hours is the customary length.
-        line(&mut out, &format!("DTEND:{}", utc(start + 2 * 3_600_000)));
+        let end = dangjian_domain::clock::shanghai_ms(m.plan.ends_at());
+        line(&mut out, &format!("DTEND:{}", utc(end)));
         line(
             &mut out,
             &format!(

@@ -1900,6 +1900,9 @@ async fn the_ledgers_of_a_branch_through_the_page_and_the_api() {
         "{}",
         page.body
     );
+    // Each item links to where its records are kept, at the address the web gives it.
+    let meetings = format!("href=\"/orgs/{branch}/meetings?year=");
+    assert!(page.body.contains(&meetings), "{}", page.body);
     let cal = send(
         &w,
         get(&format!("/api/v1/orgs/{branch}/compliance-calendar"), &sec),
@@ -2571,6 +2574,10 @@ async fn ones_messages_are_listed_counted_and_read_through_the_api() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 
     let (mentor, _) = sign_in(&w, "mentor").await;
+    // The digest's horizon is the domain's number, not one typed into the template.
+    let page = send(&w, get("/notifications", &mentor)).await;
+    let horizon = format!("{} 天内到期", dangjian_domain::development::DUE_SOON_DAYS);
+    assert!(page.body.contains(&horizon), "{}", page.body);
     let r = send(&w, get("/api/v1/notifications/unread", &mentor)).await;
     assert_eq!(r.json()["unread"], 1, "{}", r.body);
     let list = send(&w, get("/api/v1/notifications", &mentor)).await.json();

@@ -136,7 +136,7 @@ impl MeetingCases<'_> {
                     talk,
                 })
                 .collect(),
-            may_write: org.is_active() && actor.access.can_at(Action::WriteRecords, &org.path),
+            may_write: self.may_write(actor, &org),
             org,
             year,
             people,

@@ -5,7 +5,7 @@
 use crate::common::{branch_of_three, held_theme_day, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 use dangjian_app::ledgers::{LedgerEntry, Ledgers};
-use dangjian_domain::ledgers::{LedgerItem, LedgerKind};
+use dangjian_domain::ledgers::{Gap, LedgerItem, LedgerKind};
 
 fn item(l: &Ledgers, item: LedgerItem) -> &LedgerEntry {
     l.ledgers
@@ -36,13 +36,14 @@ async fn the_five_ledgers_are_views_over_the_records_with_their_gaps_seed_001_�
     assert_eq!(l.compiler, None, "no organization commissioner");
     let theme = item(&l, LedgerItem::ThemeDays);
     assert_eq!((theme.records, theme.evidence), (1, 0));
+    // The gaps are typed: the count with the kind, the text only where it is shown.
+    assert!(theme.gaps.contains(&Gap::NoPhoto(1)), "{:?}", theme.gaps);
+    assert!(theme.gaps.contains(&Gap::Unlocked(1)), "{:?}", theme.gaps);
     assert!(
-        theme.gaps.iter().any(|g| g.contains("没有照片")),
-        "{:?}",
-        theme.gaps
-    );
-    assert!(
-        theme.gaps.iter().any(|g| g.contains("尚未经书记确认")),
+        theme
+            .gaps
+            .iter()
+            .any(|g| g.to_string().contains("没有照片")),
         "{:?}",
         theme.gaps
     );
@@ -50,19 +51,30 @@ async fn the_five_ledgers_are_views_over_the_records_with_their_gaps_seed_001_�
         theme
             .gaps
             .iter()
-            .any(|g| g.contains("2026-01-01 至 2026-01-31 未召开")),
+            .any(|g| g.to_string().contains("尚未经书记确认")),
         "{:?}",
         theme.gaps
     );
     assert!(
-        !theme.gaps.iter().any(|g| g.contains("2026-11-01")),
+        theme
+            .gaps
+            .iter()
+            .any(|g| g.to_string().contains("2026-01-01 至 2026-01-31 未召开")),
+        "{:?}",
+        theme.gaps
+    );
+    assert!(
+        !theme
+            .gaps
+            .iter()
+            .any(|g| g.to_string().contains("2026-11-01")),
         "{:?}",
         theme.gaps
     );
     assert_eq!(item(&l, LedgerItem::MemberRoster).records, 3);
     let talks = item(&l, LedgerItem::HeartTalks);
     assert!(
-        talks.gaps.iter().any(|g| g.contains("3 人")),
+        talks.gaps.iter().any(|g| g.to_string().contains("3 人")),
         "{:?}",
         talks.gaps
     );
@@ -90,7 +102,7 @@ async fn the_five_ledgers_are_views_over_the_records_with_their_gaps_seed_001_�
         !theme
             .gaps
             .iter()
-            .any(|g| g.contains("照片") || g.contains("确认"))
+            .any(|g| g.to_string().contains("照片") || g.to_string().contains("确认"))
     );
 
     // Read only where the reader reads records; a year to come is refused by name.

@@ -2,7 +2,7 @@
 //! `Access` is the one place that answers "may this person do this there?".
 
 use crate::DomainError;
-use crate::org::{OrgKind, OrgPath};
+use crate::org::{Org, OrgKind, OrgPath};
 use serde::{Deserialize, Serialize};
 
 /// What a person may do; each role grants some of these.
@@ -286,6 +286,13 @@ impl Access {
             .any(|g| g.role.allows(action) && g.scope.as_ref().is_some_and(|s| s.contains(target)))
     }
 
+    /// An action that changes `org` or its records: allowed where `can_at` allows it, and only
+    /// while the organization is active — a dissolved one's records are closed, though they
+    /// stay readable.
+    pub fn can_change(&self, action: Action, org: &Org) -> bool {
+        org.is_active() && self.can_at(action, &org.path)
+    }
+
     /// The subtrees in which `action` is allowed, none nested inside another: the scope filter
     /// that every list query applies.
     pub fn scopes(&self, action: Action) -> Vec<OrgPath> {
@@ -330,6 +337,31 @@ mod tests {
             .is_ok(),
             "one person may hold several business grants"
         );
+    }
+
+    #[test]
+    fn a_dissolved_organization_takes_no_changes_but_stays_readable() {
+        let path = OrgPath::root(0).child(1);
+        let access = Access::new(vec![Grant {
+            role: Role::OrgDepartment,
+            scope: Some(OrgPath::root(0)),
+        }]);
+        let mut org = Org {
+            id: 1,
+            parent_id: Some(0),
+            path,
+            name: "第一党支部".into(),
+            kind: OrgKind::Branch,
+            category: None,
+            founded_on: None,
+            dissolved_on: None,
+        };
+        assert!(access.can_change(Action::WriteRecords, &org));
+        assert!(access.can_change(Action::ManageOrg, &org));
+        org.dissolved_on = chrono::NaiveDate::from_ymd_opt(2026, 6, 30);
+        assert!(!access.can_change(Action::WriteRecords, &org));
+        assert!(!access.can_change(Action::ManageOrg, &org));
+        assert!(access.can_at(Action::ReadRecords, &org.path));
     }
 
     #[test]

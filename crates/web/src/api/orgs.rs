@@ -445,7 +445,7 @@ pub(crate) async fn ledgers(
                         records: e.records,
                         evidence: e.evidence,
                         recorders: e.recorders,
-                        gaps: e.gaps,
+                        gaps: e.gaps.iter().map(ToString::to_string).collect(),
                     })
                     .collect(),
             })

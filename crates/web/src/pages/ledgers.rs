@@ -9,7 +9,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use chrono::Datelike;
-use dangjian_app::ledgers::Ledgers;
+use dangjian_app::ledgers::{LedgerLink, Ledgers};
 
 use crate::pages::Area;
 use axum::routing::get;
@@ -29,6 +29,24 @@ fn routes() -> axum::Router<AppState> {
 pub(crate) struct LedgersPage {
     chrome: Chrome,
     l: Ledgers,
+}
+
+impl LedgersPage {
+    /// The page where an item's records are read and kept, for the organization and year of
+    /// the ledgers where the records are yearly.
+    fn href(&self, link: &LedgerLink) -> String {
+        let (id, year) = (self.l.org.id, self.l.year);
+        match link {
+            LedgerLink::Roster => format!("/people?under={id}"),
+            LedgerLink::DevelopmentBoard => format!("/orgs/{id}/development"),
+            LedgerLink::DevelopmentSteps => format!("/orgs/{id}/development?year={year}"),
+            LedgerLink::ThoughtReports => format!("/orgs/{id}/thought-reports?year={year}"),
+            LedgerLink::Meetings => format!("/orgs/{id}/meetings?year={year}"),
+            LedgerLink::HeartTalks => format!("/orgs/{id}/talks?year={year}"),
+            LedgerLink::MemberLife => format!("/orgs/{id}/member-life?year={year}"),
+            LedgerLink::Organization => format!("/orgs/{id}"),
+        }
+    }
 }
 
 pub(crate) async fn page(

@@ -127,7 +127,7 @@ async fn meetings_page(
         chrome: Chrome::new(viewer, format!("{} · 组织生活", org.name), "orgs"),
         meetings: page.items,
         total: page.total,
-        may_plan: org.is_active() && actor.access.can_at(Action::WriteRecords, &org.path),
+        may_plan: st.app.meetings().may_write(actor, &org),
         org,
         year,
         kinds: MeetingKind::ALL,

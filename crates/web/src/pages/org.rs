@@ -16,17 +16,19 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::HxRequest;
 use dangjian_app::AppError;
 use dangjian_app::Attachment;
-use dangjian_app::org::{BranchWarning, CommitteeSeat, OrgEventView, OrgOverview, PastMember};
+use dangjian_app::org::{
+    BranchWarning, CommitteeSeat, OrgEventView, OrgOverview, OrgPermits, PastMember,
+};
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{BranchCategory, NewOrg, Org, OrgKind, PastOrg};
 use dangjian_domain::paging::{Page, Paging};
-use dangjian_domain::platform::role::Action;
 use serde::Deserialize;
 
 use crate::pages::{Area, MenuEntry, MenuGroup, Shown, notices};
 use axum::routing::{get, post};
+use dangjian_domain::platform::role::Action;
 
 notices! {
     /// What the organization pages say after a redirect.
@@ -313,11 +315,9 @@ pub(crate) struct OrgPage {
     positions: Vec<(String, String)>,
     /// The branch's people, for choosing whom a split takes: (id, name, status).
     split_people: Vec<(i64, String, String)>,
-    can_add_person: bool,
     /// Each attachment with its upload time as people read it.
     attachments: Vec<(Attachment, String)>,
-    can_manage: bool,
-    can_upload: bool,
+    permits: OrgPermits,
     kinds: [OrgKind; 4],
     categories: [BranchCategory; 4],
     form: OrgForm,
@@ -350,10 +350,8 @@ async fn org_page(
         Vec::new()
     };
     let events = st.app.org().events(&org).await?;
-    let split_people = if org.kind == OrgKind::Branch
-        && org.is_active()
-        && actor.access.can_at(Action::ManageOrg, &org.path)
-    {
+    let permits = st.app.org().permits(actor, &org);
+    let split_people = if permits.split {
         let query = dangjian_app::people::PeopleQuery {
             under: Some(org.id),
             ..Default::default()
@@ -390,11 +388,7 @@ async fn org_page(
         .collect();
     Ok(OrgPage {
         chrome: Chrome::new(viewer, org.name.clone(), "orgs").with_notice(notice),
-        can_manage: org.is_active() && actor.access.can_at(Action::ManageOrg, &org.path),
-        can_upload: actor.access.can_at(Action::WriteRecords, &org.path),
-        can_add_person: org.is_active()
-            && org.kind == OrgKind::Branch
-            && actor.access.can_at(Action::WriteRecords, &org.path),
+        permits,
         org,
         trail,
         children_capped: children.len() as u64 >= ORG_PAGE_CHILDREN,

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dangjian_app::AppError;
 use dangjian_app::development::{
-    Accountable, BOARD_DUE_DAYS, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
+    Accountable, Board, DevelopmentDocument, DevelopmentView, Funnel, StepInput,
 };
 use dangjian_app::people::PeopleQuery;
 use dangjian_app::thought_report::ReportView;
@@ -29,10 +29,10 @@ use dangjian_domain::development::{
 };
 use dangjian_domain::paging::Paging;
 use dangjian_domain::people::{Person, PersonStatus};
-use dangjian_domain::platform::role::Action;
 
 use crate::pages::{Area, MenuEntry, MenuGroup, Shown, notices};
 use axum::routing::{get, post};
+use dangjian_domain::platform::role::Action;
 
 notices! {
     /// What the development, training and thought-report pages say after a redirect.
@@ -110,7 +110,6 @@ pub(crate) struct DevelopmentPage {
     calls: &'static [RollCall],
     bodies: &'static [DecisionBody],
     outcomes: &'static [ConfirmationOutcome],
-    may_override: bool,
     today: String,
     /// The step whose form was refused, and why.
     refused: Option<(Step, String)>,
@@ -181,9 +180,6 @@ async fn development_page(
             "people",
         )
         .with_notice(notice),
-        may_override: actor
-            .access
-            .can_at(Action::OverrideDeadline, &person.org.path),
         p: person.person,
         v,
         full_members,
@@ -367,7 +363,6 @@ pub(crate) struct BoardPage {
     chrome: Chrome,
     org: dangjian_domain::org::Org,
     board: Board,
-    due_days: i64,
     funnel: Funnel,
     accountable: Vec<Accountable>,
 }
@@ -399,7 +394,6 @@ pub(crate) async fn board(
         chrome: Chrome::new(&viewer, format!("{} · 发展党员", org.name), "orgs"),
         org,
         board,
-        due_days: BOARD_DUE_DAYS,
         funnel,
     })
 }

@@ -483,7 +483,7 @@ async fn form_page(
 ) -> Result<PersonFormPage, AppError> {
     let actor = viewer.actor();
     let org = st.app.org().get(actor, org_id).await?;
-    if org.kind != OrgKind::Branch || !actor.access.can_at(Action::WriteRecords, &org.path) {
+    if !st.app.org().permits(actor, &org).roster {
         return Err(AppError::Forbidden("在该组织登记人员"));
     }
     let groups = st
