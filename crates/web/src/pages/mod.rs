@@ -7,8 +7,6 @@ mod dashboard;
 mod development;
 mod home;
 mod imports;
-
-pub(crate) use imports::xlsx_download;
 mod ledgers;
 mod meetings;
 mod notifications;
@@ -218,16 +216,6 @@ pub(crate) async fn read_upload(
 ) -> Result<(String, Vec<u8>, Vec<(String, String)>), AppError> {
     let up = crate::upload::read(st, viewer.actor(), target, headers, multipart).await?;
     Ok((up.file_name, up.bytes, up.fields))
-}
-
-/// A Word file to save, named in UTF-8 with `code.docx` for old browsers.
-pub(crate) fn download_docx(name: &str, code: &str, bytes: Vec<u8>) -> axum::response::Response {
-    imports::download(
-        name,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        &format!("{code}.docx"),
-        bytes,
-    )
 }
 
 pub(crate) struct MenuItem {
