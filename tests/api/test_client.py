@@ -2,7 +2,8 @@
 
 Run by tests/api/run, which generates the package `dangjian_api_client` and puts it on
 PYTHONPATH, and gives BASE_URL and DEMO_PASSWORD. Each test does what a program built on the
-contract would do: sign in, make a token, read organizations, people and meetings, plan one.
+contract would do: sign in, make a token, read organizations, people and meetings, plan one,
+keep the holiday calendar and read the university's rules.
 """
 
 import datetime
@@ -11,13 +12,21 @@ import os
 import pytest
 
 from dangjian_api_client import AuthenticatedClient, Client
+from dangjian_api_client.api.calendar import (
+    list_calendar_days,
+    remove_calendar_day,
+    set_calendar_day,
+)
 from dangjian_api_client.api.meetings import get_meeting, list_meetings, plan_meeting
 from dangjian_api_client.api.orgs import get_org, list_org_members, list_orgs
 from dangjian_api_client.api.people import get_person, list_people
+from dangjian_api_client.api.rules import get_rules
 from dangjian_api_client.api.session import get_me, sign_in
 from dangjian_api_client.api.tokens import create_token, list_tokens
 from dangjian_api_client.models import (
+    CalendarDayBody,
     ErrorBody,
+    ListCalendarDayView,
     ListMeetingView,
     ListOrgView,
     ListPersonView,
@@ -35,7 +44,10 @@ from dangjian_api_client.models import (
     PersonStatusFilter,
     PlanBody,
     RoleCode,
+    RulesView,
+    SettingKeyCode,
     SignIn,
+    StepCode,
     User,
 )
 
@@ -178,3 +190,23 @@ def test_a_refused_plan_names_its_field(admin):
     )
     assert r.status_code == 422
     assert isinstance(r.parsed, ErrorBody) and r.parsed.field == "study_hours"
+
+
+def test_the_holiday_calendar_is_kept_through_the_client(admin):
+    day = datetime.date(2031, 1, 1)
+    kept = set_calendar_day.sync_detailed(
+        on=day, client=admin, body=CalendarDayBody(working=False, note="元旦")
+    )
+    assert kept.status_code == 200, kept.content
+    days = list_calendar_days.sync(client=admin)
+    assert isinstance(days, ListCalendarDayView), days
+    assert any(d.on == day and not d.working and d.note == "元旦" for d in days.items)
+    assert remove_calendar_day.sync_detailed(on=day, client=admin).status_code == 204
+
+
+def test_the_rules_in_force_and_how_each_step_is_run(admin):
+    rules = get_rules.sync(client=admin)
+    assert isinstance(rules, RulesView), rules
+    assert SettingKeyCode.DEV_PUBLICITY_DAYS in [r.key for r in rules.rules]
+    assert SettingKeyCode.LOCKOUT_FAILURES not in [r.key for r in rules.rules]
+    assert StepCode.ADMISSION_VOTE in [s.step for s in rules.steps]

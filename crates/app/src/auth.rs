@@ -44,7 +44,7 @@ impl AccountCases<'_> {
         password: &str,
         client: &Client,
     ) -> Result<SignedIn> {
-        let username = username.trim().to_lowercase();
+        let username = dangjian_domain::platform::account::Username::typed(username)?;
         let settings = dangjian_store::settings::load(self.store.db()).await?;
         let now = self.clock.now();
         let found = store::credentials(self.store.db(), &username).await?;

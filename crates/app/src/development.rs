@@ -509,23 +509,30 @@ impl DevelopmentCases<'_> {
         Ok(())
     }
 
-    /// Sets a day of the official calendar (organization department).
-    pub async fn set_calendar_day(self, actor: &Actor, day: CalendarDay, note: &str) -> Result<()> {
+    /// Sets a day of the official calendar (organization department), with what it is
+    /// (`note`: 国庆节…, one line); returns the note as kept.
+    pub async fn set_calendar_day(
+        self,
+        actor: &Actor,
+        day: CalendarDay,
+        note: &str,
+    ) -> Result<String> {
         if !self.may_keep_calendar(actor) {
             return Err(AppError::Forbidden("节假日安排由组织部门维护"));
         }
+        let note = dangjian_domain::text::single_line(note, "note", "说明", 100)?;
         let tx = self.store.begin_write().await?;
-        store::put_calendar_day(&tx, day, note.trim()).await?;
+        store::put_calendar_day(&tx, day, &note).await?;
         let audit = actor.record(
             "calendar.set",
             "calendar",
             None,
             None,
             None,
-            Some(json!({ "day": day, "note": note.trim() })),
+            Some(json!({ "day": day, "note": note })),
         );
         self.finish(tx, audit).await?;
-        Ok(())
+        Ok(note)
     }
 }
 

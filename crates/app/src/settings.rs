@@ -17,23 +17,36 @@ impl SettingCases<'_> {
         Ok(dangjian_store::settings::load(self.store.db()).await?)
     }
 
-    /// Changes platform settings: who may is decided first, then every value is checked,
+    /// The university's rules with their versions, for the organization department that
+    /// keeps them.
+    pub async fn rules(self, actor: &Actor) -> Result<Settings> {
+        if !actor.access.can(Action::ManageRules) {
+            return Err(AppError::Forbidden("本校规则由组织部门设置"));
+        }
+        self.current().await
+    }
+
+    /// The platform settings, for the system admin who keeps them.
+    pub async fn system(self, actor: &Actor) -> Result<Settings> {
+        if !actor.access.can(Action::ManageSettings) {
+            return Err(AppError::Forbidden("系统设置由系统管理员修改"));
+        }
+        self.current().await
+    }
+
+    /// Changes system settings: who may is decided first, then every value is checked,
     /// then those that differ are written in one transaction, or none. Returns how many
-    /// changed, so that a form that changes nothing does not say it saved.
+    /// changed, so that a form that changes nothing does not say it saved. The university's
+    /// rules are not among them: they change by versions in force from a day (`set_rules`).
     pub async fn update(self, actor: &Actor, values: &[(&str, &str)]) -> Result<usize> {
+        if !actor.access.can(Action::ManageSettings) {
+            return Err(AppError::Forbidden("系统设置由系统管理员修改"));
+        }
         let mut specs = Vec::new();
         for (key, value) in values {
             let spec = SettingSpec::find(key)
+                .filter(|s| s.kept_by == Action::ManageSettings)
                 .ok_or_else(|| FieldError::new("key", "设置项", "没有这个设置项"))?;
-            if !actor.access.can(spec.kept_by) {
-                return Err(AppError::Forbidden(
-                    if spec.kept_by == Action::ManageRules {
-                        "本校规则由组织部门设置"
-                    } else {
-                        "系统设置由系统管理员修改"
-                    },
-                ));
-            }
             specs.push((spec, *value));
         }
         let current = self.settings().current().await?;

@@ -118,10 +118,10 @@ pub async fn search<C: ConnectionTrait>(
 ) -> Result<Page<AuditEntry>> {
     let mut cond = Condition::all();
     if let Some(a) = filter.actor.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(Column::ActorName.eq(a));
+        cond = cond.add(crate::search::is(Column::ActorName, a));
     }
     if let Some(e) = filter.entity.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(Column::Entity.eq(e));
+        cond = cond.add(crate::search::is(Column::Entity, e));
     }
     if let Some(id) = filter.entity_id {
         cond = cond.add(Column::EntityId.eq(id));

@@ -4,6 +4,7 @@
 mod api;
 mod assets;
 mod auth;
+mod download;
 mod error;
 mod ical;
 mod local_path;

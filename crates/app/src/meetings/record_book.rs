@@ -225,12 +225,16 @@ impl MeetingCases<'_> {
         })
     }
 
-    /// The record book as a Word file in the customary layout.
-    pub async fn record_book_docx(self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<u8>> {
+    /// The record book as a Word file in the customary layout, with its title to name it by.
+    pub async fn record_book_docx(
+        self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+    ) -> Result<(String, Vec<u8>)> {
         let book = self.record_book(actor, org_id, year).await?;
-        let mut doc = Document::new()
-            .title(&format!("{}工作记录本（{}年度）", book.org.name, book.year))
-            .heading("一、支部委员会");
+        let title = format!("{}工作记录本（{}年度）", book.org.name, book.year);
+        let mut doc = Document::new().title(&title).heading("一、支部委员会");
         let mut seats = vec![vec![
             "职务".to_owned(),
             "姓名".to_owned(),
@@ -355,6 +359,6 @@ impl MeetingCases<'_> {
                 serde_json::json!({ "year": book.year, "members": book.members.len() }),
             )
             .await?;
-        Ok(bytes)
+        Ok((title, bytes))
     }
 }

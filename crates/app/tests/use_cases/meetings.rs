@@ -396,12 +396,16 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
             && n.link.as_deref().is_some_and(|l| l.contains("/compliance"))),
         "{notes:?}"
     );
-    let docx = t
+    let (title, docx) = t
         .app
         .meetings()
         .record_book_docx(&admin, lax, year)
         .await
         .unwrap();
+    assert!(
+        title.ends_with(&format!("工作记录本（{year}年度）")),
+        "{title}"
+    );
     assert!(docx.starts_with(b"PK"), "a Word file is a zip");
     assert!(
         t.app

@@ -108,8 +108,22 @@ pub fn parse_display_name(value: &str) -> Result<String, FieldError> {
 pub struct Username(String);
 
 impl Username {
+    /// A name as typed at sign-in, to look up: trimmed and lower-cased, not judged by the
+    /// rule of new names (no account has a name it refuses, so the lookup answers for it),
+    /// but never with a NUL, which no name holds and PostgreSQL can neither compare nor keep.
+    pub fn typed(value: &str) -> Result<String, FieldError> {
+        if value.contains('\0') {
+            return Err(FieldError::new(
+                "username",
+                "用户名",
+                "不能含有空字符（U+0000）",
+            ));
+        }
+        Ok(value.trim().to_lowercase())
+    }
+
     pub fn parse(value: &str) -> Result<Self, FieldError> {
-        let v = value.trim().to_lowercase();
+        let v = Self::typed(value)?;
         let err = |m: &str| FieldError::new("username", "用户名", m);
         if v.is_empty() {
             return Err(err("不能为空"));
@@ -204,6 +218,8 @@ mod tests {
         assert!(Username::parse("ab").is_err());
         assert!(Username::parse("张三").is_err());
         assert!(Username::parse("a b c").is_err());
+        assert!(Username::typed("ad\0min").is_err());
+        assert_eq!(Username::typed(" Admin ").unwrap(), "admin");
     }
 
     #[test]

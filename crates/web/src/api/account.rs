@@ -12,6 +12,8 @@ use dangjian_app::notification::Notification;
 use dangjian_app::{Actor, AppError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Whoever is signed in, even with a first password still to change: the one thing such an
 /// account may do is change it.
@@ -182,4 +184,14 @@ pub(crate) async fn revoke_calendar_link(
         .revoke_calendar_link(&caller.actor)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(change_password))
+        .routes(routes!(notifications))
+        .routes(routes!(unread))
+        .routes(routes!(mark_read))
+        .routes(routes!(issue_calendar_link, revoke_calendar_link))
 }

@@ -13,6 +13,8 @@ use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::account::GrantRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A grant: a role on an organization's subtree, or a platform duty on none.
 #[derive(Serialize, ToSchema)]
@@ -277,4 +279,17 @@ pub(crate) async fn issue_activation_code(
             expires_on: c.expires_on,
         }),
     ))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(grant))
+        .routes(routes!(revoke_grant))
+        .routes(routes!(disable))
+        .routes(routes!(enable))
+        .routes(routes!(reset_password))
+        .routes(routes!(issue_activation_code))
 }

@@ -9,6 +9,8 @@ use axum::extract::State;
 use dangjian_app::AuditFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct AuditView {
@@ -97,4 +99,9 @@ pub(crate) async fn search(
             })
             .collect(),
     }))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search))
 }

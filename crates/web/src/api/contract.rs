@@ -7,16 +7,19 @@
 use dangjian_app::development::DevelopmentDocument;
 use dangjian_app::roster::BatchState;
 use dangjian_domain::RuleCode;
+use dangjian_domain::development::policy::Recorder;
 use dangjian_domain::development::training::ExamResult;
 use dangjian_domain::development::{DecisionBody, RollCall, Stage, Step};
 use dangjian_domain::ledgers::{LedgerItem, LedgerKind};
 use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingState};
 use dangjian_domain::org::{BranchCategory, OrgKind, Position};
+use dangjian_domain::people::discipline::DisciplineKind;
 use dangjian_domain::people::{
     Degree, Education, Gender, PersonCategory, PersonStatus, TitleLevel, TransferDirection,
     TransferState,
 };
 use dangjian_domain::platform::role::Role;
+use dangjian_domain::platform::settings;
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
@@ -129,6 +132,14 @@ codes!(/// What sent a message: a digest of development deadlines or of missed m
             dangjian_app::thought_report::THOUGHT_REPORT_NOTICE,
         ])
         .collect::<Vec<_>>());
+codes!(/// 党纪处分: the sanctions that keep the person a member (党章第三十九条).
+    DisciplineKindCode = all(DisciplineKind::ALL, DisciplineKind::code));
+codes!(/// Who records a development step.
+    RecorderCode = all(Recorder::ALL, Recorder::code));
+codes!(/// A setting: one of the university's own rules (本校规则, kept by the organization
+/// department, `/api/v1/rules`) or of the system settings (kept by the system admin,
+/// `/api/v1/settings`).
+    SettingKeyCode = settings::all().map(|s| s.key).collect::<Vec<_>>());
 codes!(/// How organizations are sorted; `-` before a key sorts descending.
     OrgSortKey = sort_keys(&["tree", "name", "kind", "founded_on"]));
 codes!(/// How people are sorted; `-` before a key sorts descending.

@@ -13,6 +13,8 @@ use dangjian_domain::FieldError;
 use dangjian_domain::development::{DecisionBody, RollCall, Step, StepDetail};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A recorded step of a person's development.
 #[derive(Serialize, ToSchema)]
@@ -242,4 +244,32 @@ pub(crate) async fn due(
         total: board.due.len() as u64,
         items: board.due.into_iter().map(BoardRowView::from).collect(),
     }))
+}
+
+/// A year's development figures of a subtree (the funnel of the board) as a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/development.xlsx", tag = "development", operation_id = "export_development_figures",
+    params(("id" = i64, Path), super::meetings::YearParams),
+    responses((status = 200, body = inline(super::contract::File), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn funnel_xlsx(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    super::ApiQuery(q): super::ApiQuery<super::meetings::YearParams>,
+) -> Result<axum::response::Response, ApiError> {
+    let year = q.year(&st)?;
+    let bytes = st
+        .app
+        .development()
+        .funnel_xlsx(&caller.actor, id, year)
+        .await?;
+    Ok(crate::download::xlsx("发展党员情况.xlsx", bytes))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get, record))
+        .routes(routes!(due))
+        .routes(routes!(funnel_xlsx))
 }

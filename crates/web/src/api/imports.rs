@@ -15,6 +15,8 @@ use dangjian_app::roster::{BatchView, ImportPreview};
 use dangjian_domain::FieldError;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// An import batch.
 #[derive(Serialize, ToSchema)]
@@ -262,8 +264,19 @@ pub(crate) async fn template(
     State(st): State<AppState>,
     _caller: Caller,
 ) -> Result<Response, ApiError> {
-    Ok(super::xlsx(
+    Ok(crate::download::xlsx(
         "党员名册导入模板.xlsx",
         st.app.people().roster_template()?,
     ))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(super::uploads(routes!(list, stage)))
+        .routes(routes!(template))
+        .routes(routes!(get))
+        .routes(routes!(apply))
+        .routes(routes!(discard))
+        .routes(routes!(rollback))
 }

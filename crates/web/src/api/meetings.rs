@@ -2,13 +2,14 @@
 //! record with its roll, holding, locking and correcting it, check-in codes, and a subtree's
 //! compliance for a month.
 
-use super::{ApiJson, List};
+use super::{ApiJson, ApiQuery, List};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::meetings::{Correction, StoredMeeting};
@@ -17,6 +18,8 @@ use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A meeting.
 #[derive(Serialize, ToSchema)]
@@ -513,6 +516,15 @@ pub(crate) struct PeriodParams {
     until: Option<chrono::NaiveDate>,
 }
 
+impl PeriodParams {
+    /// The period asked for; this year up to today when left out.
+    fn period(&self, st: &AppState) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        let today = st.app.clock().today();
+        let first = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        (self.from.unwrap_or(first), self.until.unwrap_or(today))
+    }
+}
+
 /// The figures of organizational life in a subtree and period: each kind of meeting with the
 /// meetings held and the person-times expected, present, excused and absent, then the total.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/meeting-figures", tag = "meetings", operation_id = "get_meeting_figures",
@@ -524,14 +536,10 @@ pub(crate) async fn figures(
     Path(id): Path<i64>,
     Query(q): Query<PeriodParams>,
 ) -> Result<Json<List<KindFiguresView>>, ApiError> {
-    let today = st.app.clock().today();
-    let from = q
-        .from
-        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
     let f = st
         .app
         .meetings()
-        .figures(&caller.actor, id, (from, q.until.unwrap_or(today)))
+        .figures(&caller.actor, id, q.period(&st))
         .await?;
     let items: Vec<KindFiguresView> = f
         .rows()
@@ -720,4 +728,65 @@ pub(crate) async fn compliance_calendar(
         total: items.len() as u64,
         items,
     }))
+}
+
+/// The figures of organizational life as the spreadsheet the figures page exports.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/meeting-figures.xlsx", tag = "meetings", operation_id = "export_meeting_figures",
+    params(("id" = i64, Path), PeriodParams),
+    responses((status = 200, body = inline(super::contract::File), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn figures_xlsx(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<PeriodParams>,
+) -> Result<Response, ApiError> {
+    let bytes = st
+        .app
+        .meetings()
+        .figures_xlsx(&caller.actor, id, q.period(&st))
+        .await?;
+    Ok(crate::download::xlsx("组织生活统计.xlsx", bytes))
+}
+
+/// A branch's record book (工作记录本) of a year as a Word file; the download is audited.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/record-book.docx", tag = "meetings", operation_id = "export_record_book",
+    params(("id" = i64, Path), YearParams),
+    responses((status = 200, body = inline(super::contract::File), content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn record_book_docx(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<YearParams>,
+) -> Result<Response, ApiError> {
+    let year = q.year(&st)?;
+    let (title, bytes) = st
+        .app
+        .meetings()
+        .record_book_docx(&caller.actor, id, year)
+        .await?;
+    Ok(crate::download::docx(
+        &title,
+        &format!("record-book-{year}"),
+        bytes,
+    ))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, plan))
+        .routes(routes!(get))
+        .routes(routes!(hold))
+        .routes(routes!(lock))
+        .routes(routes!(correct))
+        .routes(routes!(check_ins))
+        .routes(routes!(compliance))
+        .routes(routes!(compliance_calendar))
+        .routes(routes!(talks, record_talk))
+        .routes(routes!(figures))
+        .routes(routes!(member_life))
+        .routes(routes!(figures_xlsx))
+        .routes(routes!(record_book_docx))
 }

@@ -4,16 +4,21 @@
 
 mod account;
 mod accounts;
+mod attachments;
 mod audit;
+mod calendar;
 mod contract;
 
 pub(crate) use contract::RuleCodeValue;
 mod development;
 mod imports;
+mod insight;
 mod meetings;
 mod orgs;
 mod people;
+mod rules;
 mod session;
+mod settings;
 mod thought_reports;
 mod tokens;
 mod training;
@@ -34,7 +39,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -53,7 +57,9 @@ use utoipa_axum::routes;
         contract::RollCallCode, contract::ExamResultCode, contract::LedgerKindCode,
         contract::LedgerItemCode, contract::DevelopmentDocumentCode, contract::OrgSortKey,
         contract::PersonSortKey, contract::BatchStateCode, contract::NotificationKindCode,
-        contract::LocalDateTime, contract::RuleCodeValue, crate::error::ErrorBody,
+        contract::DisciplineKindCode, contract::RecorderCode, contract::SettingKeyCode,
+        contract::LocalDateTime, contract::RuleCodeValue,
+        crate::error::ErrorBody,
     ))
 )]
 struct ApiDoc;
@@ -76,76 +82,28 @@ impl utoipa::Modify for Security {
 
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(session::me))
-        .routes(routes!(orgs::list, orgs::create))
-        .routes(routes!(orgs::get))
-        .routes(routes!(orgs::children))
-        .routes(routes!(orgs::tree))
-        .routes(routes!(orgs::committee, orgs::appoint))
-        .routes(routes!(orgs::end_seat))
-        .routes(routes!(orgs::change))
-        .routes(routes!(orgs::ledgers))
-        .routes(routes!(development::get, development::record))
-        .routes(routes!(development::due))
-        .routes(routes!(training::list, training::create))
-        .routes(routes!(training::get))
-        .routes(routes!(training::enrol))
-        .routes(routes!(training::result))
-        .routes(routes!(training::document))
-        .routes(routes!(meetings::list, meetings::plan))
-        .routes(routes!(meetings::get))
-        .routes(routes!(meetings::hold))
-        .routes(routes!(meetings::lock))
-        .routes(routes!(meetings::correct))
-        .routes(routes!(meetings::check_ins))
-        .routes(routes!(meetings::compliance))
-        .routes(routes!(meetings::compliance_calendar))
-        .routes(routes!(meetings::talks, meetings::record_talk))
-        .routes(routes!(meetings::figures))
-        .routes(routes!(meetings::member_life))
-        .routes(routes!(thought_reports::mine, thought_reports::hand_in))
-        .routes(routes!(thought_reports::get))
-        .routes(routes!(thought_reports::answer))
-        .routes(routes!(thought_reports::of_org))
-        .routes(routes!(people::members))
-        .routes(routes!(people::list, people::create))
-        .routes(routes!(people::get, people::update))
-        .routes(routes!(people::start_transfer))
-        .routes(routes!(people::receive_transfer))
-        .routes(routes!(people::dashboard))
-        .routes(routes!(tokens::list, tokens::create))
-        .routes(routes!(tokens::revoke))
-        .routes(routes!(audit::search))
-        .routes(uploads(routes!(imports::list, imports::stage)))
-        .routes(routes!(imports::template))
-        .routes(routes!(imports::get))
-        .routes(routes!(imports::apply))
-        .routes(routes!(imports::discard))
-        .routes(routes!(imports::rollback))
-        .routes(routes!(people::export))
-        .routes(routes!(people::cancel_transfer))
-        .routes(routes!(people::reveal))
-        .routes(routes!(account::change_password))
-        .routes(routes!(account::notifications))
-        .routes(routes!(account::unread))
-        .routes(routes!(account::mark_read))
-        .routes(routes!(
-            account::issue_calendar_link,
-            account::revoke_calendar_link
-        ))
-        .routes(routes!(accounts::list, accounts::create))
-        .routes(routes!(accounts::get))
-        .routes(routes!(accounts::grant))
-        .routes(routes!(accounts::revoke_grant))
-        .routes(routes!(accounts::disable))
-        .routes(routes!(accounts::enable))
-        .routes(routes!(accounts::reset_password))
-        .routes(routes!(accounts::issue_activation_code))
+        .merge(session::routes())
+        .merge(orgs::routes())
+        .merge(development::routes())
+        .merge(training::routes())
+        .merge(meetings::routes())
+        .merge(thought_reports::routes())
+        .merge(people::routes())
+        .merge(tokens::routes())
+        .merge(audit::routes())
+        .merge(imports::routes())
+        .merge(account::routes())
+        .merge(accounts::routes())
+        .merge(insight::routes())
+        .merge(attachments::routes())
+        .merge(rules::routes())
+        .merge(settings::routes())
+        .merge(calendar::routes())
 }
 
 /// Operations that take a file: their body has the uploads' limit, which the app checks
 /// again for the caller and the target before reading it.
-fn uploads(
+pub(super) fn uploads(
     (schemas, paths, router): utoipa_axum::router::UtoipaMethodRouter<AppState>,
 ) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
     (
@@ -155,19 +113,14 @@ fn uploads(
     )
 }
 
-/// Signing in and out, throttled apart from the rest.
-fn session_api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(session::sign_in, session::sign_out))
-}
-
 pub(crate) fn sign_in_routes() -> Router<AppState> {
-    session_api().split_for_parts().0
+    session::sign_in_routes().split_for_parts().0
 }
 
 pub(crate) fn routes() -> Router<AppState> {
     let (router, mut doc) = api().split_for_parts();
     contract::complete(&mut doc, false);
-    let mut session_doc = session_api().split_for_parts().1;
+    let mut session_doc = session::sign_in_routes().split_for_parts().1;
     contract::complete(&mut session_doc, true);
     doc.merge(session_doc);
     // Serializing a document of plain maps and strings does not fail.
@@ -284,19 +237,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        // PostgreSQL can neither store nor compare a NUL, and a search filter reaches it as
-        // given: refused here, naming the parameter, rather than failing there (500).
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
-        if let Some((key, _)) = pairs
-            .iter()
-            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
-        {
-            return Err(bad_request(
-                format!("查询参数有误：{key}：不能含有空字符（U+0000）"),
-                Some(key.clone()),
-            ));
-        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(Self(q.0)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
@@ -332,6 +272,3 @@ pub(crate) struct List<T> {
     pub items: Vec<T>,
     pub total: u64,
 }
-
-/// A spreadsheet to save, sent as the pages send it.
-pub(crate) use crate::pages::xlsx_download as xlsx;

@@ -13,6 +13,8 @@ use dangjian_domain::FieldError;
 use dangjian_domain::org::{NewOrg, Org, OrgKind, Position};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// An organization (党组织).
 #[derive(Serialize, ToSchema)]
@@ -451,4 +453,17 @@ pub(crate) async fn ledgers(
             })
             .collect(),
     }))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(children))
+        .routes(routes!(tree))
+        .routes(routes!(committee, appoint))
+        .routes(routes!(end_seat))
+        .routes(routes!(change))
+        .routes(routes!(ledgers))
 }

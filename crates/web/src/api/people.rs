@@ -1,4 +1,4 @@
-//! People, members, transfers and the dashboard through the API.
+//! People, members, transfers and disciplines through the API.
 
 use super::{ApiJson, ApiQuery, List, PageParams};
 use crate::AppState;
@@ -10,9 +10,12 @@ use axum::http::StatusCode;
 use dangjian_app::PersonSort;
 use dangjian_app::people::{PeopleQuery, PersonRow};
 use dangjian_domain::FieldError;
+use dangjian_domain::people::discipline::{Discipline, DisciplineKind};
 use dangjian_domain::people::{Education, Person, PersonCategory, PersonInput, PersonStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A person (人员) of the roster; the ID number and phone only masked.
 #[derive(Serialize, ToSchema)]
@@ -469,26 +472,6 @@ pub(crate) async fn receive_transfer(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct DashboardParams {
-    /// The organization whose subtree is counted; the caller's first scope when left out.
-    under: Option<i64>,
-}
-
-/// The dashboard's figures for a subtree, computed from the records.
-#[utoipa::path(get, path = "/api/v1/dashboard", tag = "insight", operation_id = "get_dashboard", params(DashboardParams),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
-pub(crate) async fn dashboard(
-    State(st): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<DashboardParams>,
-) -> Result<Json<dangjian_app::insight::Dashboard>, ApiError> {
-    let d = st.app.insight().dashboard(&caller.actor, q.under).await?;
-    Ok(Json(d.as_ref().clone()))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct ExportParams {
     /// A name, its pinyin or initials, or a whole ID number.
     q: Option<String>,
@@ -531,7 +514,7 @@ pub(crate) async fn export(
     }
     .query()?;
     let bytes = st.app.people().export_people(&caller.actor, &query).await?;
-    Ok(super::xlsx("党员名册.xlsx", bytes))
+    Ok(crate::download::xlsx("党员名册.xlsx", bytes))
 }
 
 /// Withdraws a pending transfer (the old branch); the person stays where they were.
@@ -572,4 +555,87 @@ pub(crate) async fn reveal(
         national_id: r.national_id,
         phone: r.phone,
     }))
+}
+
+/// A sanction (党纪处分) as the API takes it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DisciplineBody {
+    #[schema(value_type = super::contract::DisciplineKindCode)]
+    kind: String,
+    /// The day it was decided, not in the future.
+    decided_on: chrono::NaiveDate,
+    /// For 留党察看 (`probation`) only: 1 or 2 years.
+    years: Option<u32>,
+    /// The body that decided it (支部大会 with the higher committee's approval, 纪委…).
+    decided_by: String,
+    reason: String,
+}
+
+/// A recorded sanction.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DisciplineView {
+    id: i64,
+    person_id: i64,
+    #[schema(value_type = super::contract::DisciplineKindCode)]
+    kind: String,
+    decided_on: chrono::NaiveDate,
+    /// The last day of 留党察看; none for the other sanctions.
+    until: Option<chrono::NaiveDate>,
+    decided_by: String,
+    reason: String,
+}
+
+/// Records a sanction on a member; while 留党察看 runs the member neither sponsors a
+/// candidate nor holds a committee seat.
+#[utoipa::path(post, path = "/api/v1/people/{id}/disciplines", tag = "people", operation_id = "record_discipline", params(("id" = i64, Path)),
+    request_body = DisciplineBody,
+    responses((status = 201, body = DisciplineView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn discipline(
+    State(st): State<AppState>,
+    caller: Caller,
+    super::InScope(id, _): super::InScope<super::PersonNamed>,
+    ApiJson(b): ApiJson<DisciplineBody>,
+) -> Result<(StatusCode, Json<DisciplineView>), ApiError> {
+    let kind = enum_param(&Some(b.kind), DisciplineKind::parse, "kind", "处分种类")?
+        .ok_or_else(|| bad("kind", "处分种类", "请选择处分种类"))?;
+    let d = Discipline::parse(
+        kind,
+        b.decided_on,
+        b.years,
+        (&b.decided_by, &b.reason),
+        st.app.clock().today(),
+    )
+    .map_err(|e| ApiError(e.into()))?;
+    let s = st
+        .app
+        .people()
+        .record_discipline(&caller.actor, id, d)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DisciplineView {
+            id: s.id,
+            person_id: s.person_id,
+            kind: s.discipline.kind.code().to_owned(),
+            decided_on: s.discipline.decided_on,
+            until: s.discipline.until,
+            decided_by: s.discipline.decided_by,
+            reason: s.discipline.reason,
+        }),
+    ))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(members))
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+        .routes(routes!(start_transfer))
+        .routes(routes!(receive_transfer))
+        .routes(routes!(export))
+        .routes(routes!(cancel_transfer))
+        .routes(routes!(reveal))
+        .routes(routes!(discipline))
 }

@@ -10,10 +10,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use dangjian_app::Actor;
-use dangjian_domain::FieldError;
 use dangjian_domain::platform::account::Account;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -70,13 +71,6 @@ pub(crate) async fn sign_in(
     ClientInfo(client): ClientInfo,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
-    // The name is looked up, and a failed attempt kept, as given: PostgreSQL can do neither
-    // with a NUL (500), and no account's name has one.
-    if body.username.contains('\0') {
-        return Err(ApiError(
-            FieldError::new("username", "用户名", "不能含有空字符（U+0000）").into(),
-        ));
-    }
     let signed = st
         .app
         .accounts()
@@ -113,4 +107,14 @@ pub(crate) async fn sign_out(
     responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
 pub(crate) async fn me(State(st): State<AppState>, caller: Caller) -> Result<Json<User>, ApiError> {
     Ok(Json(user_of(&st, &caller.actor, &caller.account).await?))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me))
+}
+
+/// Signing in and out, throttled apart from the rest.
+pub(super) fn sign_in_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sign_in, sign_out))
 }

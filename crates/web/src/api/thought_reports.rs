@@ -12,6 +12,8 @@ use axum::http::StatusCode;
 use dangjian_app::thought_report::{ReportView, StoredThoughtReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A mentor's answer.
 #[derive(Serialize, ToSchema)]
@@ -217,4 +219,13 @@ pub(crate) async fn of_org(
         items: views(r.reports),
         silent: r.silent.into_iter().map(|(name, _)| name).collect(),
     }))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(mine, hand_in))
+        .routes(routes!(get))
+        .routes(routes!(answer))
+        .routes(routes!(of_org))
 }

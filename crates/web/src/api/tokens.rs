@@ -10,6 +10,8 @@ use axum::http::StatusCode;
 use dangjian_domain::platform::account::ApiToken;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct TokenView {
@@ -101,4 +103,11 @@ pub(crate) async fn revoke(
         .revoke_api_token(&caller.actor, id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(revoke))
 }

@@ -16,6 +16,8 @@ use dangjian_domain::development::Stage;
 use dangjian_domain::development::training::{ClassPlan, ExamResult};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A training class.
 #[derive(Serialize, ToSchema)]
@@ -256,5 +258,15 @@ pub(crate) async fn document(
         .development()
         .document(&caller.actor, id, doc)
         .await?;
-    Ok(crate::pages::download_docx(&name, &document, bytes))
+    Ok(crate::download::docx(&name, &document, bytes))
+}
+
+/// This area's operations, merged into the API by `api()`.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(enrol))
+        .routes(routes!(result))
+        .routes(routes!(document))
 }

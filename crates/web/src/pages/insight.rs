@@ -92,7 +92,7 @@ pub(crate) async fn export(
         .insight()
         .dashboard_xlsx(viewer.actor(), q.under)
         .await?;
-    Ok(super::xlsx_download("党建统计.xlsx", bytes))
+    Ok(crate::download::xlsx("党建统计.xlsx", bytes))
 }
 
 #[derive(Deserialize, Default)]

@@ -596,10 +596,9 @@ pub(crate) async fn record_book_docx(
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
-    let org = st.app.org().get(actor, id).await?;
-    let bytes = st.app.meetings().record_book_docx(actor, id, year).await?;
-    Ok(super::download_docx(
-        &format!("{}工作记录本（{year}年度）", org.name),
+    let (title, bytes) = st.app.meetings().record_book_docx(actor, id, year).await?;
+    Ok(crate::download::docx(
+        &title,
         &format!("record-book-{year}"),
         bytes,
     ))
@@ -892,5 +891,5 @@ pub(crate) async fn figures_xlsx(
         .meetings()
         .figures_xlsx(viewer.actor(), id, period)
         .await?;
-    Ok(super::xlsx_download("组织生活统计.xlsx", bytes))
+    Ok(crate::download::xlsx("组织生活统计.xlsx", bytes))
 }

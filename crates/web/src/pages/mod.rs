@@ -11,8 +11,6 @@ mod org;
 mod people;
 mod platform;
 
-pub(crate) use people::imports::xlsx_download;
-
 use crate::AppState;
 use crate::auth::Viewer;
 use axum::Router;
@@ -170,16 +168,6 @@ pub(crate) async fn read_upload(
 ) -> Result<(String, Vec<u8>, Vec<(String, String)>), AppError> {
     let up = crate::upload::read(st, viewer.actor(), target, headers, multipart).await?;
     Ok((up.file_name, up.bytes, up.fields))
-}
-
-/// A Word file to save, named in UTF-8 with `code.docx` for old browsers.
-pub(crate) fn download_docx(name: &str, code: &str, bytes: Vec<u8>) -> axum::response::Response {
-    people::imports::download(
-        name,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        &format!("{code}.docx"),
-        bytes,
-    )
 }
 
 pub(crate) struct MenuItem {

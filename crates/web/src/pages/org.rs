@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::HxRequest;
 use dangjian_app::AppError;
@@ -596,19 +596,7 @@ pub(crate) async fn download(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let (attachment, bytes) = st.app.attachments().download(viewer.actor(), id).await?;
-    let disposition = format!(
-        "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
-        crate::auth::urlencode(&attachment.file_name).replace('+', "%20")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, attachment.content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::download::attachment(&attachment, bytes))
 }
 
 #[derive(Deserialize, Default)]

@@ -460,15 +460,15 @@ pub(crate) async fn set_calendar(
         match f.kind.as_str() {
             "remove" => st.app.development().remove_calendar_day(actor, on).await,
             kind @ ("off" | "worked") => {
-                let note = dangjian_domain::text::single_line(&f.note, "note", "说明", 100)?;
                 let day = dangjian_domain::calendar::CalendarDay {
                     on,
                     working: kind == "worked",
                 };
                 st.app
                     .development()
-                    .set_calendar_day(actor, day, &note)
+                    .set_calendar_day(actor, day, &f.note)
                     .await
+                    .map(drop)
             }
             _ => Err(FieldError::new("kind", "安排", "请选择放假、调休上班或删除").into()),
         }
@@ -500,7 +500,7 @@ pub(crate) async fn funnel_xlsx(
         .development()
         .funnel_xlsx(viewer.actor(), id, year)
         .await?;
-    Ok(super::xlsx_download("发展党员情况.xlsx", bytes))
+    Ok(crate::download::xlsx("发展党员情况.xlsx", bytes))
 }
 
 /// A standard document of a person's development record, as a Word file.
@@ -518,7 +518,7 @@ pub(crate) async fn document(
         .development()
         .document(viewer.actor(), id, doc)
         .await?;
-    Ok(super::download_docx(&name, doc.code(), bytes))
+    Ok(crate::download::docx(&name, doc.code(), bytes))
 }
 
 /// Keeps a file as one of a recorded step's documents.

@@ -10,36 +10,13 @@ use crate::pages::people::PeopleNotice;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::HxRequest;
 use dangjian_app::AppError;
 use dangjian_app::roster::{BatchView, ImportPreview, MAX_ROWS};
 use dangjian_domain::FieldError;
 use dangjian_domain::platform::role::Action;
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// A spreadsheet download with a Chinese file name.
-pub(crate) fn xlsx_download(name: &str, bytes: Vec<u8>) -> Response {
-    download(name, XLSX, "roster.xlsx", bytes)
-}
-
-/// A file to save, named in UTF-8 with an ASCII `fallback` for old browsers.
-pub(crate) fn download(name: &str, mime: &str, fallback: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
-        crate::auth::urlencode(name).replace('+', "%20")
-    );
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "people/imports.html")]
@@ -101,7 +78,7 @@ pub(crate) async fn template(
     State(st): State<AppState>,
     _viewer: Viewer,
 ) -> Result<Response, PageError> {
-    Ok(xlsx_download(
+    Ok(crate::download::xlsx(
         "党员名册导入模板.xlsx",
         st.app.people().roster_template()?,
     ))
@@ -228,5 +205,5 @@ pub(crate) async fn export(
         .people()
         .export_people(viewer.actor(), &query)
         .await?;
-    Ok(xlsx_download("党员名册.xlsx", bytes))
+    Ok(crate::download::xlsx("党员名册.xlsx", bytes))
 }

@@ -390,7 +390,6 @@ struct Keeper {
     title: &'static str,
     url: &'static str,
     menu_key: &'static str,
-    refusal: &'static str,
 }
 
 const SYSTEM: Keeper = Keeper {
@@ -398,7 +397,6 @@ const SYSTEM: Keeper = Keeper {
     title: "系统设置",
     url: "/admin/settings",
     menu_key: "settings",
-    refusal: "系统设置由系统管理员修改",
 };
 
 fn rows(keeper: Keeper, values: impl Fn(settings::SettingSpec) -> String) -> Vec<SettingRow> {
@@ -422,10 +420,7 @@ async fn show(
     keeper: Keeper,
     notice: Option<&str>,
 ) -> Result<SettingsPage, PageError> {
-    if !viewer.actor().access.can(keeper.action) {
-        return Err(PageError(AppError::Forbidden(keeper.refusal)));
-    }
-    let current = st.app.settings().current().await?;
+    let current = st.app.settings().system(viewer.actor()).await?;
     Ok(SettingsPage {
         chrome: Chrome::new(viewer, keeper.title, keeper.menu_key).with_notice(notice),
         action: keeper.url,

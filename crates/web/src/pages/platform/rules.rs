@@ -46,11 +46,8 @@ async fn rules_page(
     viewer: &Viewer,
     notice: Option<&str>,
 ) -> Result<RulesPage, AppError> {
-    if !viewer.actor().access.can(Action::ManageRules) {
-        return Err(AppError::Forbidden("本校规则由组织部门设置"));
-    }
+    let all = st.app.settings().rules(viewer.actor()).await?;
     let today = st.app.clock().today();
-    let all = st.app.settings().current().await?;
     let now = all.on(today);
     let mut versions = all.versions().to_vec();
     versions.reverse();

@@ -166,6 +166,17 @@ pub(crate) async fn sign_in(
                 status,
             )
         }
+        // A name no account can have (a NUL in it), said by the field like an empty one.
+        Err(AppError::Invalid(e)) => {
+            let errors = FormErrors::one(e.field, e.to_string());
+            render(
+                jar,
+                &headers,
+                auth.as_ref(),
+                page(errors, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
         Err(e) => PageError(e).into_response(),
     }
 }
