@@ -50,6 +50,7 @@ impl AttachmentCases<'_> {
                     dangjian_store::meetings::find(self.store.db(), &actor.access, entity_id)
                         .await?
                         .ok_or(AppError::NotFound)?
+                        .into_inner()
                         .org_path,
                 )
             }

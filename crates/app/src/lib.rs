@@ -64,11 +64,11 @@ pub enum Addressed {
     /// Seen only by those who manage accounts (the security admin).
     Account(i64),
 }
+pub use dangjian_domain::org::Seat;
 pub use dangjian_store::attachment::Attachment;
 pub use dangjian_store::audit::AuditFilter;
 pub use dangjian_store::org::{OrgFilter, OrgSort};
 pub use dangjian_store::people::PersonSort;
-pub use dangjian_store::position::Seat;
 pub use dangjian_store::{DbConfig, Engine};
 pub use error::{AppError, Result};
 

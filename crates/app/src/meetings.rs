@@ -22,15 +22,17 @@ use crate::{Actor, App, AppError, Result, secret};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
 use dangjian_domain::meetings::{
-    Attendance, GROUP_REQUIREMENTS, Kept, LifeRules, MeetingKind, MeetingPlan, MeetingState,
-    Requirement, branch_requirements, check_in, check_in_ended, committee_quorum, kept, transition,
+    Attendance, GROUP_REQUIREMENTS, Kept, LifeRules, Meeting, MeetingKind, MeetingPlan,
+    MeetingState, Requirement, branch_requirements, check_in, check_in_ended, committee_quorum,
+    kept, transition,
 };
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
+use dangjian_store::Visible;
 use dangjian_store::meetings as store;
-pub use dangjian_store::meetings::{AttendanceRow, Correction, StoredMeeting};
+pub use dangjian_store::meetings::{AttendanceRow, Correction};
 use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
 use serde_json::json;
@@ -43,7 +45,7 @@ pub const MEETING_LIST_LIMIT: u64 = 200;
 /// A meeting as its page shows it.
 #[derive(Debug, Clone)]
 pub struct MeetingView {
-    pub meeting: StoredMeeting,
+    pub meeting: Meeting,
     pub org_name: String,
     /// Each expected attendee with their name.
     pub attendance: Vec<(AttendanceRow, String)>,
@@ -135,12 +137,7 @@ impl MeetingCases<'_> {
     /// Plans a meeting of an organization the actor keeps records for; everyone expected is
     /// listed, absent until the roll is taken: the committee for a committee meeting, the
     /// group's people for a group meeting, the members otherwise.
-    pub async fn plan(
-        self,
-        actor: &Actor,
-        org_id: i64,
-        plan: MeetingPlan,
-    ) -> Result<StoredMeeting> {
+    pub async fn plan(self, actor: &Actor, org_id: i64, plan: MeetingPlan) -> Result<Meeting> {
         let db = self.store.db();
         let org = self.active_org_to_write(actor, org_id).await?;
         let ahead = chrono::Duration::days(dangjian_domain::calendar::PLAN_AHEAD_DAYS);
@@ -173,7 +170,7 @@ impl MeetingCases<'_> {
         let mut expected = expected;
         expected.sort_unstable();
         expected.dedup();
-        let meeting = StoredMeeting {
+        let meeting = Meeting {
             id: self.new_id(),
             org_id: org.id,
             org_path: org.path.clone(),
@@ -220,7 +217,7 @@ impl MeetingCases<'_> {
     /// The meeting notice (会议通知) for each expected attendee who has an account.
     async fn meeting_notices(
         self,
-        meeting: &StoredMeeting,
+        meeting: &Meeting,
         org_name: &str,
         expected: &[i64],
     ) -> Result<Vec<Notification>> {
@@ -266,7 +263,7 @@ impl MeetingCases<'_> {
                 message: "会议签到已结束，不能再发放签到码".to_owned(),
             });
         }
-        let absent: Vec<i64> = store::attendance(tx.conn(), id)
+        let absent: Vec<i64> = store::attendance(tx.conn(), &meeting)
             .await?
             .into_iter()
             .filter(|r| r.status != Attendance::Present)
@@ -322,7 +319,7 @@ impl MeetingCases<'_> {
     async fn check_in_view(
         self,
         person_id: i64,
-        meeting: StoredMeeting,
+        meeting: Meeting,
         refusal: Option<String>,
     ) -> Result<CheckInView> {
         let db = self.store.db();
@@ -395,7 +392,7 @@ impl MeetingCases<'_> {
         let meeting = store::find(db, &actor.access, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let rows = store::attendance(db, id).await?;
+        let rows = store::attendance(db, &meeting).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
         let names = people_store::names(db, &ids).await?;
         let mut attendance: Vec<(AttendanceRow, String)> = rows
@@ -418,10 +415,10 @@ impl MeetingCases<'_> {
             may_confirm: actor
                 .access
                 .can_at(Action::ConfirmRecords, &meeting.org_path),
-            corrections: store::corrections(db, id).await?,
+            corrections: store::corrections(db, &meeting).await?,
             org_name,
             attendance,
-            meeting,
+            meeting: meeting.into_inner(),
         })
     }
 
@@ -431,7 +428,7 @@ impl MeetingCases<'_> {
         actor: &Actor,
         tx: &dangjian_store::WriteTx,
         id: i64,
-    ) -> Result<StoredMeeting> {
+    ) -> Result<Visible<Meeting>> {
         let meeting = store::find(tx.conn(), &actor.access, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -449,7 +446,7 @@ impl MeetingCases<'_> {
         id: i64,
         roll: &[(i64, Attendance, String)],
         (minutes, resolutions): (&str, &str),
-    ) -> Result<StoredMeeting> {
+    ) -> Result<Meeting> {
         let minutes = minutes.trim();
         if minutes.is_empty() {
             return Err(FieldError::new("minutes", "会议记录", "请填写会议记录").into());
@@ -461,7 +458,7 @@ impl MeetingCases<'_> {
         let tx = self.store.begin_write().await?;
         let before = self.writable_meeting(actor, &tx, id).await?;
         transition(before.state, MeetingState::Held, before.plan.starts_at, now)?;
-        let expected = store::attendance(tx.conn(), id).await?;
+        let expected = store::attendance(tx.conn(), &before).await?;
         let mut rows = Vec::with_capacity(roll.len());
         for (person_id, status, reason) in roll {
             if !expected.iter().any(|r| r.person_id == *person_id) {
@@ -481,11 +478,11 @@ impl MeetingCases<'_> {
                 .count();
             committee_quorum(expected.len(), present)?;
         }
-        let after = StoredMeeting {
+        let after = Meeting {
             minutes: minutes.to_owned(),
             resolutions: resolutions.trim().to_owned(),
             state: MeetingState::Held,
-            ..before.clone()
+            ..(*before).clone()
         };
         store::set_attendance(&tx, id, &rows).await?;
         store::update(&tx, &after).await?;
@@ -494,7 +491,7 @@ impl MeetingCases<'_> {
             "meeting",
             Some(id),
             Some(after.org_path.as_str()),
-            Some(json!(before)),
+            Some(json!(*before)),
             Some(json!({ "meeting": after, "attendance": rows })),
         );
         self.finish(tx, audit).await?;
@@ -502,7 +499,7 @@ impl MeetingCases<'_> {
     }
 
     /// Locks a held meeting's record: the secretary confirms it, nobody else.
-    pub async fn lock(self, actor: &Actor, id: i64) -> Result<StoredMeeting> {
+    pub async fn lock(self, actor: &Actor, id: i64) -> Result<Meeting> {
         let now = self.clock.local_now();
         let name = self.development().answerable_name(actor).await?;
         let tx = self.store.begin_write().await?;
@@ -519,11 +516,11 @@ impl MeetingCases<'_> {
             before.plan.starts_at,
             now,
         )?;
-        let after = StoredMeeting {
+        let after = Meeting {
             state: MeetingState::Locked,
             locked_at: Some(self.now_ms()),
             locked_by_name: Some(name),
-            ..before.clone()
+            ..(*before).clone()
         };
         store::update(&tx, &after).await?;
         let audit = actor.record(
@@ -578,7 +575,7 @@ impl MeetingCases<'_> {
         org_id: i64,
         year: i32,
         paging: Paging,
-    ) -> Result<Page<StoredMeeting>> {
+    ) -> Result<Page<Meeting>> {
         let org = self.org().get(actor, org_id).await?;
         Ok(store::page_of_subtree(
             self.store.db(),

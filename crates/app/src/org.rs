@@ -2,6 +2,7 @@
 
 use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
+use dangjian_domain::org::Seat;
 use dangjian_domain::org::{
     NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, PastOrg, Position, SizeWarning,
     check_dissolve, check_merge, check_move, check_seat, size_warnings, term_years, tree_on,
@@ -11,7 +12,7 @@ use dangjian_domain::people::{PersonStatus, check_seat_holder};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::org::{self as store, OrgFilter};
 use dangjian_store::people::{self as people_store, Movers, PersonFilter, PersonGroupBy};
-use dangjian_store::position::{self as position_store, Seat};
+use dangjian_store::position as position_store;
 use serde_json::json;
 use std::collections::HashMap;
 

@@ -8,6 +8,7 @@
 
 use crate::RuleCode;
 use crate::learning::StudyHours;
+use crate::org::OrgPath;
 use crate::platform::role::Action;
 use crate::platform::settings::{SettingSpec, Settings};
 use crate::{DomainError, FieldError, labelled_enum, text};
@@ -69,6 +70,25 @@ pub struct MeetingPlan {
     /// The study hours it counts toward each member present (党课, 集中学习…).
     #[serde(default)]
     pub study_hours: StudyHours,
+}
+
+/// A meeting of an organization with its record: the plan, and once held its minutes,
+/// resolutions and who recorded and locked them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Meeting {
+    pub id: i64,
+    pub org_id: i64,
+    #[serde(skip)]
+    pub org_path: OrgPath,
+    #[serde(flatten)]
+    pub plan: MeetingPlan,
+    pub minutes: String,
+    pub resolutions: String,
+    pub state: MeetingState,
+    pub recorded_by_name: String,
+    pub locked_at: Option<i64>,
+    pub locked_by_name: Option<String>,
+    pub created_at: i64,
 }
 
 /// How long a meeting is taken to last where a length is needed (a calendar's end time):

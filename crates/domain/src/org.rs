@@ -305,6 +305,19 @@ pub fn check_dissolve(org: &Org, active_children: bool, people: usize) -> Result
     Ok(())
 }
 
+/// One seat of a committee and who holds it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Seat {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: OrgPath,
+    pub person_id: i64,
+    pub position: Position,
+    pub term_start: NaiveDate,
+    pub term_end: NaiveDate,
+    pub left_on: Option<NaiveDate>,
+}
+
 /// A warning about an organization's size, from the rules of 支部条例第四条 and 第九条.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SizeWarning {

@@ -8,6 +8,7 @@ use pinyin::ToPinyin;
 use serde::Serialize;
 
 pub mod discipline;
+pub mod roster;
 
 labelled_enum! {
     /// 性别.

@@ -3,6 +3,7 @@
 
 use crate::{Result, StoreError, WriteTx, scope};
 use dangjian_domain::org::OrgPath;
+use dangjian_domain::people::roster::BatchState;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
@@ -36,18 +37,6 @@ pub(crate) mod entity {
 }
 
 use entity::{Column, Entity};
-
-dangjian_domain::labelled_enum! {
-    /// Where an import batch stands.
-    pub enum BatchState {
-        Staged = ("staged", "待确认"),
-        Applying = ("applying", "导入中"),
-        Applied = ("applied", "已导入"),
-        Failed = ("failed", "导入失败"),
-        RolledBack = ("rolled_back", "已撤销"),
-        Discarded = ("discarded", "已放弃"),
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {

@@ -18,6 +18,7 @@ pub mod org;
 pub mod people;
 pub mod position;
 mod scope;
+pub use scope::Visible;
 mod search;
 pub use scope::{stale_paths, undeclared_path_columns};
 pub mod settings;

@@ -1,9 +1,12 @@
 //! Meetings as stored: read within the reader's scope, with their attendance and corrections.
 
+use crate::scope::Visible;
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
 use dangjian_domain::learning::{StudyHours, YearOfLife};
-use dangjian_domain::meetings::{Attendance, HeartTalk, MeetingKind, MeetingPlan, MeetingState};
+use dangjian_domain::meetings::{
+    Attendance, HeartTalk, Meeting, MeetingKind, MeetingPlan, MeetingState,
+};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::{Access, Action};
@@ -177,24 +180,6 @@ mod feed_entity {
 
 use entity::{Column, Entity};
 
-/// A meeting with its record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredMeeting {
-    pub id: i64,
-    pub org_id: i64,
-    #[serde(skip)]
-    pub org_path: OrgPath,
-    #[serde(flatten)]
-    pub plan: MeetingPlan,
-    pub minutes: String,
-    pub resolutions: String,
-    pub state: MeetingState,
-    pub recorded_by_name: String,
-    pub locked_at: Option<i64>,
-    pub locked_by_name: Option<String>,
-    pub created_at: i64,
-}
-
 /// An expected attendee and how they attended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttendanceRow {
@@ -234,9 +219,9 @@ pub struct Correction {
     pub created_at: i64,
 }
 
-fn to_meeting(m: entity::Model) -> Result<StoredMeeting> {
+fn to_meeting(m: entity::Model) -> Result<Meeting> {
     let starts_at = dangjian_domain::clock::shanghai_local(m.starts_at);
-    Ok(StoredMeeting {
+    Ok(Meeting {
         id: m.id,
         org_id: m.org_id,
         org_path: OrgPath::parse(&m.org_path).ok_or_else(|| StoreError::corrupt(&m.org_path))?,
@@ -262,7 +247,7 @@ fn to_meeting(m: entity::Model) -> Result<StoredMeeting> {
     })
 }
 
-fn active(m: &StoredMeeting) -> Result<entity::ActiveModel> {
+fn active(m: &Meeting) -> Result<entity::ActiveModel> {
     Ok(entity::ActiveModel {
         id: Set(m.id),
         org_id: Set(m.org_id),
@@ -290,7 +275,7 @@ fn active(m: &StoredMeeting) -> Result<entity::ActiveModel> {
 }
 
 /// A new meeting with its expected attendees, all absent until the roll is taken.
-pub async fn insert(tx: &WriteTx, m: &StoredMeeting, expected: &[i64]) -> Result<()> {
+pub async fn insert(tx: &WriteTx, m: &Meeting, expected: &[i64]) -> Result<()> {
     let mut model = active(m)?;
     let rolled: Vec<AttendanceRow> = expected
         .iter()
@@ -320,7 +305,7 @@ pub async fn insert(tx: &WriteTx, m: &StoredMeeting, expected: &[i64]) -> Result
 }
 
 /// Writes a meeting's record (state, minutes, lock); the plan stays as it was.
-pub async fn update(tx: &WriteTx, m: &StoredMeeting) -> Result<()> {
+pub async fn update(tx: &WriteTx, m: &Meeting) -> Result<()> {
     entity::ActiveModel {
         id: Set(m.id),
         minutes: Set(m.minutes.clone()),
@@ -340,7 +325,7 @@ pub async fn find<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     id: i64,
-) -> Result<Option<StoredMeeting>> {
+) -> Result<Option<Visible<Meeting>>> {
     Entity::find_by_id(id)
         .filter(scope::within(
             Column::OrgPath,
@@ -348,7 +333,7 @@ pub async fn find<C: ConnectionTrait>(
         ))
         .one(db)
         .await?
-        .map(to_meeting)
+        .map(|m| to_meeting(m).map(Visible::checked))
         .transpose()
 }
 
@@ -382,7 +367,7 @@ pub async fn page_of_subtree<C: ConnectionTrait>(
     under: &OrgPath,
     span: (NaiveDate, NaiveDate),
     paging: Paging,
-) -> Result<Page<StoredMeeting>> {
+) -> Result<Page<Meeting>> {
     let query = Entity::find().filter(in_subtree(access, under, span));
     let total = query.clone().count(db).await?;
     let items = query
@@ -406,7 +391,7 @@ pub async fn of_org<C: ConnectionTrait>(
     org: (i64, &OrgPath),
     period: (NaiveDate, NaiveDate),
     limit: u64,
-) -> Result<Vec<StoredMeeting>> {
+) -> Result<Vec<Meeting>> {
     Entity::find()
         .filter(in_subtree(access, org.1, period))
         .filter(Column::OrgId.eq(org.0))
@@ -449,7 +434,15 @@ pub async fn held_in<C: ConnectionTrait>(
 }
 
 /// A meeting's expected attendees; the caller read the meeting.
-pub async fn attendance<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<Vec<AttendanceRow>> {
+pub async fn attendance<C: ConnectionTrait>(
+    db: &C,
+    meeting: &Visible<Meeting>,
+) -> Result<Vec<AttendanceRow>> {
+    attendance_of(db, meeting.id).await
+}
+
+/// The roll of a meeting the store itself is writing.
+async fn attendance_of<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<Vec<AttendanceRow>> {
     attendance_entity::Entity::find()
         .filter(attendance_entity::Column::MeetingId.eq(meeting_id))
         .all(db)
@@ -500,7 +493,7 @@ fn set_tally(model: &mut entity::ActiveModel, rows: &[AttendanceRow]) -> Result<
 
 /// Counts a meeting's roll again onto its row, in the transaction that changed the roll.
 async fn retally(tx: &WriteTx, meeting_id: i64) -> Result<()> {
-    let rows = attendance(tx.conn(), meeting_id).await?;
+    let rows = attendance_of(tx.conn(), meeting_id).await?;
     let mut model = entity::ActiveModel {
         id: Set(meeting_id),
         ..Default::default()
@@ -524,9 +517,12 @@ pub async fn insert_correction(tx: &WriteTx, c: &Correction) -> Result<()> {
 }
 
 /// A meeting's corrections, oldest first; the caller read the meeting.
-pub async fn corrections<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<Vec<Correction>> {
+pub async fn corrections<C: ConnectionTrait>(
+    db: &C,
+    meeting: &Visible<Meeting>,
+) -> Result<Vec<Correction>> {
     Ok(correction_entity::Entity::find()
-        .filter(correction_entity::Column::MeetingId.eq(meeting_id))
+        .filter(correction_entity::Column::MeetingId.eq(meeting.id))
         .order_by_asc(correction_entity::Column::CreatedAt)
         .all(db)
         .await?
@@ -543,10 +539,7 @@ pub async fn corrections<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<
 
 /// Many meetings at once with their attendance (the demo's year of organizational life), a
 /// few hundred rows a statement.
-pub async fn insert_many(
-    tx: &WriteTx,
-    meetings: &[(StoredMeeting, Vec<AttendanceRow>)],
-) -> Result<()> {
+pub async fn insert_many(tx: &WriteTx, meetings: &[(Meeting, Vec<AttendanceRow>)]) -> Result<()> {
     for chunk in meetings.chunks(300) {
         let models = chunk
             .iter()
@@ -629,7 +622,7 @@ async fn find_check_in<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<O
 pub async fn meeting_of_check_in<C: ConnectionTrait>(
     db: &C,
     token_hash: &str,
-) -> Result<Option<(CheckIn, StoredMeeting)>> {
+) -> Result<Option<(CheckIn, Meeting)>> {
     let Some(code) = find_check_in(db, token_hash).await? else {
         return Ok(None);
     };
@@ -718,7 +711,7 @@ pub async fn upcoming_of_person<C: ConnectionTrait>(
     person_id: i64,
     (from_ms, until_ms): (i64, i64),
     limit: u64,
-) -> Result<Vec<StoredMeeting>> {
+) -> Result<Vec<Meeting>> {
     Entity::find()
         .inner_join(attendance_entity::Entity)
         .filter(attendance_entity::Column::PersonId.eq(person_id))
@@ -739,7 +732,7 @@ pub async fn upcoming_in_scope<C: ConnectionTrait>(
     access: &Access,
     (from_ms, until_ms): (i64, i64),
     limit: u64,
-) -> Result<Vec<StoredMeeting>> {
+) -> Result<Vec<Meeting>> {
     Entity::find()
         .filter(scope::within(
             Column::OrgPath,

@@ -2,7 +2,7 @@
 
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
-use dangjian_domain::org::{OrgPath, Position};
+use dangjian_domain::org::{OrgPath, Position, Seat};
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
@@ -32,19 +32,6 @@ pub(crate) mod entity {
 }
 
 use entity::{Column, Entity};
-
-/// One seat of a committee and who holds it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Seat {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_path: OrgPath,
-    pub person_id: i64,
-    pub position: Position,
-    pub term_start: NaiveDate,
-    pub term_end: NaiveDate,
-    pub left_on: Option<NaiveDate>,
-}
 
 impl TryFrom<entity::Model> for Seat {
     type Error = StoreError;

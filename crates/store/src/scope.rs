@@ -4,6 +4,31 @@ use dangjian_domain::org::OrgPath;
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 
+/// A record its reader may see: only a read of the store under the reader's scope makes one,
+/// so a read of the record's children (a meeting's roll, its corrections) takes this as the
+/// proof of the check instead of a bare id that anyone could pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visible<T>(T);
+
+impl<T> Visible<T> {
+    /// For the store's scoped reads only.
+    pub(crate) fn checked(record: T) -> Self {
+        Self(record)
+    }
+
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Visible<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 /// Rows whose path lies in one of `scopes`; no scopes means no rows.
 pub(crate) fn within<C: ColumnTrait>(column: C, scopes: &[OrgPath]) -> Condition {
     if scopes.is_empty() {

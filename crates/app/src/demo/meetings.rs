@@ -5,9 +5,10 @@
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::HeartTalk;
+use dangjian_domain::meetings::Meeting;
 use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::Org;
-use dangjian_store::meetings::{AttendanceRow, StoredHeartTalk, StoredMeeting};
+use dangjian_store::meetings::{AttendanceRow, StoredHeartTalk};
 use rand::Rng;
 use rand::rngs::StdRng;
 
@@ -82,7 +83,7 @@ pub(super) fn year_of(
     today: NaiveDate,
     ids: &mut dyn FnMut() -> i64,
     rng: &mut StdRng,
-) -> Vec<(StoredMeeting, Vec<AttendanceRow>)> {
+) -> Vec<(Meeting, Vec<AttendanceRow>)> {
     let lax = rng.random_range(0..100) >= COMPLIANT_PERCENT;
     let mut out = Vec::new();
     for month in 1..=today.month() {
@@ -131,7 +132,7 @@ pub(super) fn year_of(
                 .collect();
             let starts_at_ms = dangjian_domain::clock::shanghai_ms(starts_at);
             out.push((
-                StoredMeeting {
+                Meeting {
                     id: ids(),
                     org_id: branch.org.id,
                     org_path: branch.org.path.clone(),

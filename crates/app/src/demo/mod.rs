@@ -360,11 +360,11 @@ impl App {
         &self,
         orgs: &[Org],
         records: &[dangjian_store::people::PersonRecord],
-        seats: &[dangjian_store::position::Seat],
+        seats: &[dangjian_domain::org::Seat],
         rng: &mut StdRng,
     ) -> (
         Vec<(
-            dangjian_store::meetings::StoredMeeting,
+            dangjian_domain::meetings::Meeting,
             Vec<dangjian_store::meetings::AttendanceRow>,
         )>,
         Vec<dangjian_store::meetings::StoredHeartTalk>,
@@ -445,7 +445,7 @@ impl App {
         &self,
         tx: &dangjian_store::WriteTx,
         records: &[dangjian_store::people::PersonRecord],
-        seats: &[dangjian_store::position::Seat],
+        seats: &[dangjian_domain::org::Seat],
         rng: &mut StdRng,
     ) -> Result<Vec<dangjian_store::development::StoredStep>> {
         let rules = dangjian_domain::development::DevelopmentRules::in_force(
@@ -546,7 +546,7 @@ impl App {
             .collect();
         let seats: Vec<_> = seats
             .iter()
-            .map(|s| dangjian_store::position::Seat {
+            .map(|s| dangjian_domain::org::Seat {
                 id: self.new_id(),
                 org_id: orgs[s.org_index].id,
                 org_path: orgs[s.org_index].path.clone(),

@@ -2,7 +2,7 @@
 //! organizations it keeps or reads, also as a feed a phone subscribes to by a secret link
 //! that the account can replace or stop.
 
-use super::StoredMeeting;
+use super::Meeting;
 use crate::meetings::MeetingCases;
 use crate::{Actor, AppError, Result, secret};
 use dangjian_store::meetings as store;
@@ -20,7 +20,7 @@ pub const CALENDAR_LIMIT: u64 = 500;
 /// A meeting in a calendar.
 #[derive(Debug, Clone)]
 pub struct CalendarEntry {
-    pub meeting: StoredMeeting,
+    pub meeting: Meeting,
     pub org_name: String,
     /// Whether the account's person is expected at it.
     pub mine: bool,

@@ -7,7 +7,7 @@ use dangjian_app::roster::COLUMNS;
 use dangjian_app::{Actor, App};
 use dangjian_domain::paging::Paging;
 use dangjian_domain::people::PersonInput;
-use dangjian_store::import::BatchState;
+use dangjian_domain::people::roster::BatchState;
 use rust_xlsxwriter::Workbook;
 
 /// A roster file: the template's header and the given rows.

@@ -12,9 +12,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
 use dangjian_app::AppError;
-use dangjian_app::meetings::{Correction, StoredMeeting};
+use dangjian_app::meetings::Correction;
 use dangjian_domain::FieldError;
 use dangjian_domain::learning::StudyHours;
+use dangjian_domain::meetings::Meeting;
 use dangjian_domain::meetings::{Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -44,8 +45,8 @@ pub(crate) struct MeetingView {
     study_hours: u32,
 }
 
-impl From<StoredMeeting> for MeetingView {
-    fn from(m: StoredMeeting) -> Self {
+impl From<Meeting> for MeetingView {
+    fn from(m: Meeting) -> Self {
         Self {
             id: m.id,
             org_id: m.org_id,

@@ -21,12 +21,12 @@ use dangjian_app::AppError;
 use dangjian_app::auth::Client;
 use dangjian_app::meetings::{
     CalendarCell, CalendarEntry, CheckInView, ComplianceCalendar, ComplianceRow, HeartTalks,
-    KindFigures, MeetingFigures, MeetingView, MemberLife, RecordBook, StoredMeeting,
+    KindFigures, MeetingFigures, MeetingView, MemberLife, RecordBook,
 };
 use dangjian_domain::FieldError;
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{
-    Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, check_in_window,
+    Attendance, HeartTalk, Kept, Meeting, MeetingKind, MeetingPlan, check_in_window,
 };
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
@@ -94,7 +94,7 @@ pub(crate) struct MeetingsPage {
     chrome: Chrome,
     org: Org,
     year: i32,
-    meetings: Vec<StoredMeeting>,
+    meetings: Vec<Meeting>,
     /// All the year's meetings, of which `meetings` are the newest.
     total: u64,
     kinds: &'static [MeetingKind],

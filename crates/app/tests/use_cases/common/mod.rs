@@ -289,7 +289,7 @@ pub async fn held_theme_day(
     tree: &Tree,
     secretary: &Actor,
     ids: &[i64],
-) -> dangjian_app::meetings::StoredMeeting {
+) -> dangjian_domain::meetings::Meeting {
     use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan};
     let starts =
         chrono::NaiveDateTime::parse_from_str("2026-11-20 14:30", "%Y-%m-%d %H:%M").unwrap();
