@@ -597,6 +597,12 @@ async fn the_openapi_document_is_a_contract_a_client_can_be_generated_from() {
         doc["security"],
         serde_json::json!([{"bearer": []}, {"session": []}])
     );
+    // A download answers with the type its attachment was accepted as, each one listed.
+    let download = &doc["paths"]["/api/v1/attachments/{id}"]["get"]["responses"]["200"]["content"];
+    for mime in ["image/png", "image/jpeg", "application/pdf"] {
+        assert!(download.get(mime).is_some(), "{mime} in {download}");
+    }
+    assert!(download.get("application/octet-stream").is_none());
     let mut ids = std::collections::BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {

@@ -28,6 +28,11 @@ const ACCEPTED: &[(&str, &[&str])] = &[
 
 /// Accepts a file when its sniffed type is kept and its name's extension agrees with it;
 /// returns the content type to store.
+/// The content types an attachment may have, so the API can say what a download answers.
+pub fn accepted_types() -> impl Iterator<Item = &'static str> {
+    ACCEPTED.iter().map(|(mime, _)| *mime)
+}
+
 pub fn accept(
     file_name: &str,
     sniffed: Option<&str>,

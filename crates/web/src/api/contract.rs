@@ -203,6 +203,30 @@ fn parse_shanghai_time(s: &str) -> Option<chrono::NaiveDateTime> {
 /// Adds the answers each operation can give before its handler decides anything to those its
 /// annotation lists (`throttled`: all of them are behind the sign-in throttle), describes every
 /// answer and gives every error the error body.
+/// A download answers with the type the attachment was accepted as; the document lists each
+/// of them (one `content_type` in the operation's attribute could name only one).
+pub(crate) fn attachment_content_types(doc: &mut OpenApi) {
+    let Some(content) = doc
+        .paths
+        .paths
+        .get_mut("/api/v1/attachments/{id}")
+        .and_then(|item| item.get.as_mut())
+        .and_then(|op| op.responses.responses.get_mut("200"))
+        .and_then(|r| match r {
+            RefOr::T(response) => Some(&mut response.content),
+            RefOr::Ref(_) => None,
+        })
+    else {
+        return;
+    };
+    let Some((_, file)) = content.shift_remove_index(0) else {
+        return;
+    };
+    for mime in dangjian_domain::platform::attachment::accepted_types() {
+        content.insert(mime.to_owned(), file.clone());
+    }
+}
+
 pub(crate) fn complete(doc: &mut OpenApi, throttled: bool) {
     for item in doc.paths.paths.values_mut() {
         for op in [

@@ -120,6 +120,7 @@ pub(crate) fn sign_in_routes() -> Router<AppState> {
 pub(crate) fn routes() -> Router<AppState> {
     let (router, mut doc) = api().split_for_parts();
     contract::complete(&mut doc, false);
+    contract::attachment_content_types(&mut doc);
     let mut session_doc = session::sign_in_routes().split_for_parts().1;
     contract::complete(&mut session_doc, true);
     doc.merge(session_doc);
