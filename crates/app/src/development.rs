@@ -563,6 +563,27 @@ pub struct Board {
 const BOARD_PER_STAGE: u64 = 500;
 
 impl DevelopmentCases<'_> {
+    /// The boards with something due, of each of `roots` (the reader's scope roots) on which
+    /// the reader holds `action`: what the home page lists and the morning digest sends.
+    pub async fn due_boards(
+        self,
+        actor: &Actor,
+        roots: &[dangjian_domain::org::Org],
+        action: Action,
+    ) -> Result<Vec<(dangjian_domain::org::Org, Board)>> {
+        let mut boards = Vec::new();
+        for org in roots {
+            if !actor.access.can_at(action, &org.path) {
+                continue;
+            }
+            let board = self.board(actor, org.id).await?;
+            if !board.due.is_empty() {
+                boards.push((org.clone(), board));
+            }
+        }
+        Ok(boards)
+    }
+
     /// The development board of an organization's subtree (发展党员工作台).
     pub async fn board(self, actor: &Actor, org_id: i64) -> Result<Board> {
         let org = self.org().get(actor, org_id).await?;

@@ -25,11 +25,12 @@ async fn due(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<Draft>> {
     let mut lines = Vec::new();
     let (mut total, mut overdue) = (0, 0);
     let mut link = None;
-    for org in app.org().scope_roots(actor).await? {
-        if !actor.access.can_at(Action::WriteRecords, &org.path) {
-            continue;
-        }
-        let board = app.development().board(actor, org.id).await?;
+    let roots = app.org().scope_roots(actor).await?;
+    let boards = app
+        .development()
+        .due_boards(actor, &roots, Action::WriteRecords)
+        .await?;
+    for (org, board) in boards {
         for r in &board.due {
             let Some((step, by, late)) = r.due else {
                 continue;
@@ -46,9 +47,7 @@ async fn due(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<Draft>> {
                 ));
             }
         }
-        if !board.due.is_empty() {
-            link.get_or_insert_with(|| format!("/orgs/{}/development", org.id));
-        }
+        link.get_or_insert_with(|| format!("/orgs/{}/development", org.id));
     }
     if total == 0 {
         return Ok(Vec::new());

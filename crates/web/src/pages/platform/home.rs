@@ -62,14 +62,12 @@ pub(crate) async fn page(
         }
     }
     let mut due = Vec::new();
-    for org in &scopes {
-        if !actor.access.can_at(Action::ReadRecords, &org.path) {
-            continue;
-        }
-        let board = st.app.development().board(actor, org.id).await?;
-        if board.due.is_empty() {
-            continue;
-        }
+    let boards = st
+        .app
+        .development()
+        .due_boards(actor, &scopes, Action::ReadRecords)
+        .await?;
+    for (org, board) in boards {
         let overdue = board
             .due
             .iter()
@@ -78,7 +76,7 @@ pub(crate) async fn page(
         let total = board.due.len();
         let mut rows = board.due;
         rows.truncate(HOME_DUE_ROWS);
-        due.push((org.clone(), rows, total, overdue));
+        due.push((org, rows, total, overdue));
     }
     Ok(HomePage {
         chrome: Chrome::new(&viewer, "首页", "home"),
