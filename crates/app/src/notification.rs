@@ -32,6 +32,14 @@ pub enum Every {
 }
 
 impl Every {
+    /// How the job's audit record names its period, as it always has.
+    fn key(self) -> &'static str {
+        match self {
+            Every::Day => "day",
+            Every::Month => "month",
+        }
+    }
+
     fn period_of(self, today: NaiveDate) -> NaiveDate {
         match self {
             Every::Day => today,
@@ -181,7 +189,7 @@ impl NotificationCases<'_> {
             None,
             None,
             None,
-            Some(json!({ "period": period, "digests": messages.len() })),
+            Some(json!({ digest.every.key(): period, "digests": messages.len() })),
         );
         self.finish(tx, audit).await?;
         Ok(messages.len())
