@@ -81,8 +81,7 @@ impl AccountCases<'_> {
         )
         .await?;
         let record = actor.record(
-            "account.create",
-            "account",
+                dangjian_domain::platform::audit::trail::CREATE_ACCOUNT,
             Some(id),
             None,
             None,
@@ -164,8 +163,7 @@ impl AccountCases<'_> {
         store::set_password(&tx, id, &hash, !account.is_demo, self.now_ms()).await?;
         store::end_sign_ins_of(&tx, id, None, self.now_ms()).await?;
         let record = actor.record(
-            "account.reset_password",
-            "account",
+            dangjian_domain::platform::audit::trail::RESET_PASSWORD,
             Some(id),
             None,
             None,
@@ -195,11 +193,10 @@ impl AccountCases<'_> {
         }
         let record = actor.record(
             if disabled {
-                "account.disable"
+                dangjian_domain::platform::audit::trail::DISABLE
             } else {
-                "account.enable"
+                dangjian_domain::platform::audit::trail::ENABLE
             },
-            "account",
             Some(id),
             None,
             Some(json!({ "disabled": account.disabled })),
@@ -247,8 +244,7 @@ impl AccountCases<'_> {
         let tx = self.store.begin_write().await?;
         store::insert_grant(&tx, id, user_id, role, org_id, self.now_ms()).await?;
         let record = actor.record(
-            "grant.create",
-            "grant",
+            dangjian_domain::platform::audit::trail::GRANT_CREATE,
             Some(id),
             org.as_ref().map(|o| o.path.as_str()),
             None,
@@ -276,8 +272,7 @@ impl AccountCases<'_> {
             .ok_or(AppError::NotFound)?;
         store::delete_grant(&tx, grant_id).await?;
         let record = actor.record(
-            "grant.revoke",
-            "grant",
+                dangjian_domain::platform::audit::trail::GRANT_REVOKE,
             Some(grant_id),
             grant.org_path.as_deref(),
             Some(json!({ "user_id": grant.user_id, "role": grant.role.code(), "org_id": grant.org_id })),

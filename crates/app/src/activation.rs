@@ -10,6 +10,7 @@ use dangjian_domain::FieldError;
 use dangjian_domain::people::{NationalId, PersonStatus};
 use dangjian_domain::platform::account::normalize_activation_code;
 use dangjian_domain::platform::account::{Username, check_password};
+use dangjian_domain::platform::audit::AuditAction;
 use dangjian_domain::platform::role::{Action, Role};
 use dangjian_store::account::{self as account_store, NewAccount};
 use dangjian_store::activation as activation_store;
@@ -94,8 +95,7 @@ impl AccountCases<'_> {
         .await?;
         // The code itself stays out of the trail: whoever reads the trail could use it.
         let audit = actor.record(
-            "account.issue_activation_code",
-            "person",
+            dangjian_domain::platform::audit::trail::ISSUE_ACTIVATION_CODE,
             Some(record.person.id),
             Some(record.org_path.as_str()),
             None,
@@ -164,7 +164,7 @@ impl AccountCases<'_> {
             &record,
             username.as_str(),
             &hash,
-            "account.activate",
+            dangjian_domain::platform::audit::trail::ACTIVATE,
         )
         .await?;
         Ok(username.as_str().to_owned())
@@ -177,7 +177,7 @@ impl AccountCases<'_> {
         record: &PersonRecord,
         username: &str,
         hash: &str,
-        action: &str,
+        action: AuditAction,
     ) -> Result<i64> {
         if account_store::find_by_username(self.store.db(), username)
             .await?
@@ -223,7 +223,6 @@ impl AccountCases<'_> {
             })?;
         let audit = actor.record(
             action,
-            "account",
             Some(user_id),
             Some(record.org_path.as_str()),
             None,

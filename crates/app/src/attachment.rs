@@ -2,8 +2,12 @@
 //! checked against their hash on every read, and readable only within scope.
 
 use crate::{Actor, AppError, Result};
+use dangjian_domain::development::trail::DEVELOPMENT_STEP;
+use dangjian_domain::meetings::trail::MEETING;
 use dangjian_domain::org::OrgPath;
+use dangjian_domain::org::trail::ORG;
 use dangjian_domain::platform::attachment::{accept, clean_file_name};
+use dangjian_domain::platform::audit::RecordKind;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::attachment::{self as store, Attachment};
 use serde_json::json;
@@ -12,9 +16,9 @@ use std::path::PathBuf;
 
 /// Where an upload goes, to decide before it is read whether it may and how large.
 #[derive(Debug, Clone, Copy)]
-pub enum UploadTarget<'a> {
+pub enum UploadTarget {
     /// Evidence of a record (`org`, `meeting`).
-    Record(&'a str, i64),
+    Record(RecordKind, i64),
     /// A document of a person's development step: (person, step).
     StepDocument(i64, i64),
     /// A roster to import.
@@ -32,20 +36,18 @@ impl AttachmentCases<'_> {
     async fn record_org(
         self,
         actor: &Actor,
-        entity: &str,
+        entity: RecordKind,
         entity_id: i64,
         action: Action,
     ) -> Result<OrgPath> {
         match entity {
-            "org" => {
-                Ok(
-                    dangjian_store::org::find(self.store.db(), &actor.access, action, entity_id)
-                        .await?
-                        .ok_or(AppError::NotFound)?
-                        .path,
-                )
-            }
-            "meeting" => {
+            ORG => Ok(
+                dangjian_store::org::find(self.store.db(), &actor.access, action, entity_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+                    .path,
+            ),
+            MEETING => {
                 Ok(
                     dangjian_store::meetings::find(self.store.db(), &actor.access, entity_id)
                         .await?
@@ -55,7 +57,7 @@ impl AttachmentCases<'_> {
                 )
             }
             // A step's evidence lies with its person, wherever the person is now.
-            "development_step" => {
+            DEVELOPMENT_STEP => {
                 let db = self.store.db();
                 let step = dangjian_store::development::find(db, entity_id)
                     .await?
@@ -75,7 +77,7 @@ impl AttachmentCases<'_> {
     async fn writable_record_org(
         self,
         actor: &Actor,
-        entity: &str,
+        entity: RecordKind,
         entity_id: i64,
     ) -> Result<OrgPath> {
         let path = self
@@ -90,14 +92,14 @@ impl AttachmentCases<'_> {
     /// How many bytes the actor may send to `target`, decided before the upload is read:
     /// someone who may not upload there, or a file larger than the setting, is refused
     /// without the body ever reaching memory.
-    pub async fn upload_limit(self, actor: &Actor, target: UploadTarget<'_>) -> Result<u64> {
+    pub async fn upload_limit(self, actor: &Actor, target: UploadTarget) -> Result<u64> {
         match target {
             UploadTarget::Record(entity, id) => {
                 self.writable_record_org(actor, entity, id).await?;
             }
             UploadTarget::StepDocument(person_id, step_id) => {
                 self.step_of(person_id, step_id).await?;
-                self.writable_record_org(actor, "development_step", step_id)
+                self.writable_record_org(actor, DEVELOPMENT_STEP, step_id)
                     .await?;
             }
             UploadTarget::Roster => {
@@ -134,7 +136,7 @@ impl AttachmentCases<'_> {
     pub async fn upload(
         self,
         actor: &Actor,
-        entity: &str,
+        entity: RecordKind,
         entity_id: i64,
         file_name: &str,
         bytes: &[u8],
@@ -159,14 +161,8 @@ impl AttachmentCases<'_> {
         let label = label
             .map(|l| dangjian_domain::text::single_line(l, "label", "材料名称", 60))
             .transpose()?;
-        self.keep_attachment(
-            actor,
-            ("development_step", step.id),
-            label,
-            file_name,
-            bytes,
-        )
-        .await
+        self.keep_attachment(actor, (DEVELOPMENT_STEP, step.id), label, file_name, bytes)
+            .await
     }
 
     /// Keeps a photo of a meeting (签到、会场): images only.
@@ -185,14 +181,14 @@ impl AttachmentCases<'_> {
             )
             .into());
         }
-        self.keep_attachment(actor, ("meeting", meeting_id), None, file_name, bytes)
+        self.keep_attachment(actor, (MEETING, meeting_id), None, file_name, bytes)
             .await
     }
 
     async fn keep_attachment(
         self,
         actor: &Actor,
-        (entity, entity_id): (&str, i64),
+        (entity, entity_id): (RecordKind, i64),
         label: Option<String>,
         file_name: &str,
         bytes: &[u8],
@@ -214,7 +210,7 @@ impl AttachmentCases<'_> {
             size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
             content_type: content_type.to_owned(),
             file_name,
-            entity: entity.to_owned(),
+            entity: entity.code.to_owned(),
             entity_id,
             org_path: org_path.as_str().to_owned(),
             uploaded_by: actor
@@ -226,13 +222,12 @@ impl AttachmentCases<'_> {
         let tx = self.store.begin_write().await?;
         store::insert(&tx, &attachment).await?;
         let record = actor.record(
-            "attachment.create",
-            "attachment",
+            dangjian_domain::platform::audit::trail::ATTACHMENT_CREATE,
             Some(attachment.id),
             Some(org_path.as_str()),
             None,
             Some(json!({
-                "record": format!("{entity}:{entity_id}"),
+                "record": format!("{}:{entity_id}", entity.code),
                 "label": attachment.label,
                 "file_name": attachment.file_name,
                 "sha256": attachment.sha256,
@@ -266,7 +261,12 @@ impl AttachmentCases<'_> {
         .map_err(store_io)
     }
 
-    pub async fn of(self, actor: &Actor, entity: &str, entity_id: i64) -> Result<Vec<Attachment>> {
+    pub async fn of(
+        self,
+        actor: &Actor,
+        entity: RecordKind,
+        entity_id: i64,
+    ) -> Result<Vec<Attachment>> {
         Ok(store::of_record(self.store.db(), &actor.access, entity, entity_id).await?)
     }
 
@@ -279,7 +279,10 @@ impl AttachmentCases<'_> {
         self.audit()
             .record_download(
                 actor,
-                ("attachment.download", "attachment", Some(attachment.id)),
+                (
+                    dangjian_domain::platform::audit::trail::ATTACHMENT_DOWNLOAD,
+                    Some(attachment.id),
+                ),
                 Some(&attachment.org_path),
                 json!({
                     "record": format!("{}:{}", attachment.entity, attachment.entity_id),

@@ -2,9 +2,47 @@
 
 use crate::{Actor, AppError, Result};
 use dangjian_domain::paging::{Page, Paging};
-use dangjian_domain::platform::audit::{AuditEntry, ChainBreak, ChainVerifier, Checkpoint};
+use dangjian_domain::platform::audit::{
+    AuditAction, AuditEntry, ChainBreak, ChainVerifier, Checkpoint, RecordKind,
+};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::audit::{self as store, AuditFilter};
+
+/// What every capability leaves in the trail: its kinds of record and its acts, one line each.
+pub const TRAILS: &[(&[RecordKind], &[AuditAction])] = &[
+    (trail::platform::KINDS, trail::platform::ACTS),
+    (trail::org::KINDS, trail::org::ACTS),
+    (trail::people::KINDS, trail::people::ACTS),
+    (trail::development::KINDS, trail::development::ACTS),
+    (trail::meetings::KINDS, trail::meetings::ACTS),
+];
+
+mod trail {
+    pub use dangjian_domain::development::trail as development;
+    pub use dangjian_domain::meetings::trail as meetings;
+    pub use dangjian_domain::org::trail as org;
+    pub use dangjian_domain::people::trail as people;
+    pub use dangjian_domain::platform::audit::trail as platform;
+}
+
+/// What an act's code means, for the auditor's page; codes no capability declares (written by
+/// an older version) show as they are.
+pub fn action_label(code: &str) -> &str {
+    TRAILS
+        .iter()
+        .flat_map(|(_, acts)| acts.iter())
+        .find(|a| a.code == code)
+        .map_or(code, |a| a.label)
+}
+
+/// What a kind of record's code means, for the auditor's page.
+pub fn entity_label(code: &str) -> &str {
+    TRAILS
+        .iter()
+        .flat_map(|(kinds, _)| kinds.iter())
+        .find(|k| k.code == code)
+        .map_or(code, |k| k.label)
+}
 
 /// How many entries verification reads at a time.
 const VERIFY_BATCH: u64 = 5_000;
@@ -61,8 +99,7 @@ impl AuditCases<'_> {
     pub async fn record_refusal(self, actor: &Actor, asked: &str) -> Result<()> {
         let tx = self.store.begin_write().await?;
         let record = actor.record(
-            "access.refused",
-            "request",
+            dangjian_domain::platform::audit::trail::ACCESS_REFUSED,
             None,
             None,
             None,
@@ -76,12 +113,12 @@ impl AuditCases<'_> {
     pub(crate) async fn record_download(
         self,
         actor: &Actor,
-        (action, entity, id): (&str, &str, Option<i64>),
+        (action, id): (AuditAction, Option<i64>),
         org_path: Option<&str>,
         detail: serde_json::Value,
     ) -> Result<()> {
         let tx = self.store.begin_write().await?;
-        let record = actor.record(action, entity, id, org_path, None, Some(detail));
+        let record = actor.record(action, id, org_path, None, Some(detail));
         self.finish(tx, record).await
     }
 
@@ -147,3 +184,32 @@ impl AuditCases<'_> {
 
 /// The checkpoint file's name, in the data folder and beside each backup.
 pub const CHECKPOINT_FILE: &str = "audit.checkpoint";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_act_and_kind_has_one_code_and_its_kind_is_registered() {
+        let mut acts = HashSet::new();
+        let mut kinds = HashSet::new();
+        for (ks, _) in TRAILS {
+            for k in *ks {
+                assert!(kinds.insert(k.code), "kind {} twice", k.code);
+            }
+        }
+        for (_, as_) in TRAILS {
+            for a in *as_ {
+                assert!(acts.insert(a.code), "act {} twice", a.code);
+                assert!(
+                    kinds.contains(a.entity.code),
+                    "{}: kind not registered",
+                    a.code
+                );
+                assert_ne!(action_label(a.code), a.code);
+            }
+        }
+        assert_eq!(action_label("retired.act"), "retired.act");
+    }
+}

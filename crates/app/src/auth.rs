@@ -80,8 +80,7 @@ impl AccountCases<'_> {
             };
             tx.audit(
                 self.anonymous(client, &username).record(
-                    "account.sign_in_failed",
-                    "account",
+                    dangjian_domain::platform::audit::trail::SIGN_IN_FAILED,
                     Some(account.id),
                     None,
                     None,
@@ -120,8 +119,7 @@ impl AccountCases<'_> {
         };
         tx.audit(
             actor.record(
-                "account.sign_in",
-                "account",
+                dangjian_domain::platform::audit::trail::SIGN_IN,
                 Some(account.id),
                 None,
                 None,
@@ -156,8 +154,7 @@ impl AccountCases<'_> {
     ) -> Result<()> {
         let tx = self.store.begin_write().await?;
         let record = self.anonymous(client, username).record(
-            "account.sign_in_failed",
-            "account",
+            dangjian_domain::platform::audit::trail::SIGN_IN_FAILED,
             account_id,
             None,
             None,
@@ -220,8 +217,7 @@ impl AccountCases<'_> {
         let tx = self.store.begin_write().await?;
         store::delete_session(tx.conn(), &secret::token_hash(token)).await?;
         let record = actor.record(
-            "account.sign_out",
-            "account",
+            dangjian_domain::platform::audit::trail::SIGN_OUT,
             actor.account_id,
             None,
             None,
@@ -310,8 +306,7 @@ impl AccountCases<'_> {
         let keep = keep_session.map(secret::token_hash);
         store::end_sign_ins_of(&tx, id, keep.as_deref(), self.now_ms()).await?;
         let record = actor.record(
-            "account.change_password",
-            "account",
+            dangjian_domain::platform::audit::trail::CHANGE_PASSWORD,
             Some(id),
             None,
             None,
@@ -348,8 +343,7 @@ impl AccountCases<'_> {
         let tx = self.store.begin_write().await?;
         store::insert_token(&tx, &token, &secret::token_hash(&plain)).await?;
         let record = actor.record(
-            "api_token.create",
-            "api_token",
+                dangjian_domain::platform::audit::trail::API_TOKEN_CREATE,
             Some(token.id),
             None,
             None,
@@ -375,8 +369,7 @@ impl AccountCases<'_> {
         let tx = self.store.begin_write().await?;
         store::revoke_token(&tx, token.id, self.now_ms()).await?;
         let record = actor.record(
-            "api_token.revoke",
-            "api_token",
+            dangjian_domain::platform::audit::trail::API_TOKEN_REVOKE,
             Some(token.id),
             None,
             Some(json!({ "name": token.name, "prefix": token.prefix })),

@@ -4,6 +4,7 @@
 use crate::{Actor, AppError, Result};
 use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
+use dangjian_domain::development::trail;
 use dangjian_domain::development::training::TrainingCredit;
 use dangjian_domain::development::{
     ConfirmationOutcome, Context, DecisionBody, DevelopmentRules, History, RollCall, RollEntry,
@@ -18,6 +19,7 @@ pub use dangjian_store::development::StoredStep;
 
 pub mod digest;
 mod documents;
+pub mod ledger;
 use dangjian_store::people as people_store;
 use dangjian_store::position as position_store;
 pub use documents::DevelopmentDocument;
@@ -125,8 +127,7 @@ impl DevelopmentCases<'_> {
         let tx = self.store.begin_write().await?;
         store::put_policy(&tx, step, &policy, self.now_ms()).await?;
         let audit = actor.record(
-            "development.policy",
-            "development_step",
+            dangjian_domain::development::trail::POLICY,
             None,
             None,
             Some(json!({ "step": step.code(), "policy": before })),
@@ -146,9 +147,13 @@ impl DevelopmentCases<'_> {
         let today = self.today();
         let rules = DevelopmentRules::in_force(&self.settings().current().await?.on(today));
         let ids: Vec<i64> = steps.iter().map(|s| s.id).collect();
-        let files =
-            dangjian_store::attachment::of_records(db, &actor.access, "development_step", &ids)
-                .await?;
+        let files = dangjian_store::attachment::of_records(
+            db,
+            &actor.access,
+            trail::DEVELOPMENT_STEP,
+            &ids,
+        )
+        .await?;
         let policies = self.step_policies().await?;
         let evidence = steps
             .iter()
@@ -362,8 +367,7 @@ impl DevelopmentCases<'_> {
             people_store::insert_periods(&tx, &[period], self.now_ms()).await?;
         }
         let audit = actor.record(
-            "development.step",
-            "person",
+            dangjian_domain::development::trail::STEP,
             Some(person_id),
             Some(record.org_path.as_str()),
             None,
@@ -498,8 +502,7 @@ impl DevelopmentCases<'_> {
             return Err(FieldError::new("on", "日期", "日历中没有这一天").into());
         }
         let audit = actor.record(
-            "calendar.remove",
-            "calendar",
+            dangjian_domain::platform::audit::trail::HOLIDAY_REMOVE,
             None,
             None,
             Some(json!({ "on": on })),
@@ -524,8 +527,7 @@ impl DevelopmentCases<'_> {
         let tx = self.store.begin_write().await?;
         store::put_calendar_day(&tx, day, &note).await?;
         let audit = actor.record(
-            "calendar.set",
-            "calendar",
+            dangjian_domain::platform::audit::trail::HOLIDAY_SET,
             None,
             None,
             None,

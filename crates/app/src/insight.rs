@@ -354,8 +354,7 @@ impl InsightCases<'_> {
         let tx = self.store.begin_write().await?;
         org_store::set_students(&tx, &org, students, self.today()).await?;
         let audit = actor.record(
-            "org.set_students",
-            "org",
+            dangjian_domain::org::trail::SET_STUDENTS,
             Some(org.id),
             Some(org.path.as_str()),
             None,

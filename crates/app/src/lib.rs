@@ -73,7 +73,7 @@ pub use dangjian_store::{DbConfig, Engine};
 pub use error::{AppError, Result};
 
 use dangjian_domain::clock::Clock;
-use dangjian_domain::platform::audit::AuditRecord;
+use dangjian_domain::platform::audit::{AuditAction, AuditRecord};
 use dangjian_domain::platform::role::{Access, Action, Grant, Role};
 use dangjian_store::{Store, WriteTx};
 use std::path::PathBuf;
@@ -146,8 +146,7 @@ impl Actor {
     /// An audit record of this actor's act.
     pub fn record(
         &self,
-        action: &str,
-        entity: &str,
+        action: AuditAction,
         entity_id: Option<i64>,
         org_path: Option<&str>,
         before: Option<serde_json::Value>,
@@ -156,8 +155,8 @@ impl Actor {
         AuditRecord {
             actor_id: self.account_id,
             actor_name: self.name.clone(),
-            action: action.to_owned(),
-            entity: entity.to_owned(),
+            action: action.code.to_owned(),
+            entity: action.entity.code.to_owned(),
             entity_id,
             org_path: org_path.map(str::to_owned),
             client_ip: self.client_ip.clone(),

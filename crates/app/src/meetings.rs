@@ -6,6 +6,7 @@ mod calendar;
 mod compliance_calendar;
 pub mod digest;
 mod figures;
+pub mod ledger;
 mod member_life;
 mod record_book;
 mod talks;
@@ -14,13 +15,14 @@ pub use calendar::CalendarEntry;
 pub use compliance_calendar::{CalendarCell, CalendarRow, ComplianceCalendar};
 pub use figures::{KindFigures, MeetingFigures};
 pub use member_life::{MemberLife, MemberYear};
-pub use record_book::RecordBook;
+pub use record_book::{BOOK_SECTIONS, BookPart, BookSection, BookTable, Parts, Place, RecordBook};
 pub use talks::{HeartTalks, TalkView};
 
 use crate::notification::Notification;
 use crate::{Actor, App, AppError, Result, secret};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
+use dangjian_domain::meetings::trail;
 use dangjian_domain::meetings::{
     Attendance, GROUP_REQUIREMENTS, Kept, LifeRules, Meeting, MeetingKind, MeetingPlan,
     MeetingState, Requirement, branch_requirements, check_in, check_in_ended, committee_quorum,
@@ -39,8 +41,9 @@ use serde_json::json;
 
 /// The most organizations a compliance page looks at; deeper subtrees are read from below.
 pub const COMPLIANCE_ORGS: u64 = 2_000;
-/// The most meetings of one organization a record book prints in a year.
-pub const MEETING_LIST_LIMIT: u64 = 200;
+/// The most meetings of one organization a record book prints in a year (more than three a
+/// working day); a book with more says that it was cut.
+pub const RECORD_BOOK_MEETINGS: u64 = 1_000;
 
 /// A meeting as its page shows it.
 #[derive(Debug, Clone)]
@@ -188,8 +191,7 @@ impl MeetingCases<'_> {
         store::insert(&tx, &meeting, &expected).await?;
         dangjian_store::notification::insert_many(&tx, &notices).await?;
         let audit = actor.record(
-            "meeting.plan",
-            "meeting",
+            dangjian_domain::meetings::trail::PLAN,
             Some(meeting.id),
             Some(org.path.as_str()),
             None,
@@ -285,8 +287,7 @@ impl MeetingCases<'_> {
             .collect();
         store::replace_check_ins(&tx, id, &hashes, self.now_ms()).await?;
         let audit = actor.record(
-            "meeting.check_in_codes",
-            "meeting",
+            dangjian_domain::meetings::trail::CHECK_IN_CODES,
             Some(id),
             Some(meeting.org_path.as_str()),
             None,
@@ -375,8 +376,7 @@ impl MeetingCases<'_> {
             client_ip,
         };
         let audit = holder.record(
-            "meeting.check_in",
-            "meeting",
+            dangjian_domain::meetings::trail::CHECK_IN,
             Some(meeting.id),
             Some(meeting.org_path.as_str()),
             None,
@@ -409,8 +409,13 @@ impl MeetingCases<'_> {
             .map(|o| o.name)
             .unwrap_or_default();
         Ok(MeetingView {
-            photos: dangjian_store::attachment::of_records(db, &actor.access, "meeting", &[id])
-                .await?,
+            photos: dangjian_store::attachment::of_records(
+                db,
+                &actor.access,
+                trail::MEETING,
+                &[id],
+            )
+            .await?,
             may_write: actor.access.can_at(Action::WriteRecords, &meeting.org_path),
             may_confirm: actor
                 .access
@@ -487,8 +492,7 @@ impl MeetingCases<'_> {
         store::set_attendance(&tx, id, &rows).await?;
         store::update(&tx, &after).await?;
         let audit = actor.record(
-            "meeting.held",
-            "meeting",
+            dangjian_domain::meetings::trail::HELD,
             Some(id),
             Some(after.org_path.as_str()),
             Some(json!(*before)),
@@ -524,8 +528,7 @@ impl MeetingCases<'_> {
         };
         store::update(&tx, &after).await?;
         let audit = actor.record(
-            "meeting.lock",
-            "meeting",
+            dangjian_domain::meetings::trail::LOCK,
             Some(id),
             Some(after.org_path.as_str()),
             None,
@@ -556,8 +559,7 @@ impl MeetingCases<'_> {
         };
         store::insert_correction(&tx, &correction).await?;
         let audit = actor.record(
-            "meeting.correct",
-            "meeting",
+            dangjian_domain::meetings::trail::CORRECT,
             Some(id),
             Some(meeting.org_path.as_str()),
             None,

@@ -4,6 +4,7 @@
 
 use crate::{Actor, App, Result};
 use chrono::{Datelike, NaiveDate, Timelike};
+use dangjian_domain::platform::audit::AuditAction;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::notification as store;
 pub use dangjian_store::notification::Notification;
@@ -66,7 +67,7 @@ pub struct Digest {
     /// Who receives it: the accounts that hold this action on some subtree.
     pub readers: Action,
     /// The action of the job's audit record.
-    pub audit_action: &'static str,
+    pub audit_action: AuditAction,
     /// The messages for one reader (none when there is nothing to say), read with the
     /// reader's access, for the period that starts on the given day.
     pub compose: for<'a> fn(&'a App, &'a Actor, NaiveDate) -> Drafts<'a>,
@@ -126,8 +127,7 @@ impl NotificationCases<'_> {
         let tx = self.store.begin_write().await?;
         let n = store::mark_read(&tx, id, self.now_ms()).await?;
         let audit = actor.record(
-            "notification.read",
-            "account",
+            dangjian_domain::platform::audit::trail::NOTIFICATION_READ,
             Some(id),
             None,
             None,
@@ -185,7 +185,6 @@ impl NotificationCases<'_> {
         store::record_run(&tx, digest.job, period, self.now_ms()).await?;
         let audit = Actor::system().record(
             digest.audit_action,
-            "job",
             None,
             None,
             None,

@@ -1,5 +1,8 @@
 //! The organization tree: founding organizations and reading them within scope.
 
+pub mod book;
+pub mod ledger;
+
 use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::Seat;
@@ -80,8 +83,7 @@ impl OrgCases<'_> {
         let tx = self.store.begin_write().await?;
         store::insert(&tx, &org, self.now_ms()).await?;
         let record = actor.record(
-            "org.create",
-            "org",
+            dangjian_domain::org::trail::CREATE,
             Some(org.id),
             Some(org.path.as_str()),
             None,
@@ -445,8 +447,7 @@ impl OrgCases<'_> {
             ..org.clone()
         };
         let audit = actor.record(
-            "org.move",
-            "org",
+            dangjian_domain::org::trail::MOVE,
             Some(org.id),
             Some(moved.path.as_str()),
             Some(json!(org)),
@@ -512,8 +513,7 @@ impl OrgCases<'_> {
         )
         .await?;
         let audit = actor.record(
-            "org.merge",
-            "org",
+            dangjian_domain::org::trail::MERGE,
             Some(from.id),
             Some(from.path.as_str()),
             Some(json!(from)),
@@ -550,8 +550,7 @@ impl OrgCases<'_> {
             ..org.clone()
         };
         let audit = actor.record(
-            "org.dissolve",
-            "org",
+            dangjian_domain::org::trail::DISSOLVE,
             Some(org.id),
             Some(org.path.as_str()),
             Some(json!(org)),
@@ -686,8 +685,7 @@ impl OrgCases<'_> {
         let tx = self.store.begin_write().await?;
         position_store::insert_many(&tx, std::slice::from_ref(&seat), self.now_ms()).await?;
         let audit = actor.record(
-            "seat.appoint",
-            "org",
+            dangjian_domain::org::trail::APPOINT,
             Some(org.id),
             Some(org.path.as_str()),
             None,
@@ -718,8 +716,7 @@ impl OrgCases<'_> {
             ..seat.clone()
         };
         let audit = actor.record(
-            "seat.end",
-            "org",
+            dangjian_domain::org::trail::END_SEAT,
             Some(seat.org_id),
             Some(seat.org_path.as_str()),
             Some(json!(seat)),
@@ -825,8 +822,7 @@ impl OrgCases<'_> {
         )
         .await?;
         let audit = actor.record(
-            "org.split",
-            "org",
+            dangjian_domain::org::trail::SPLIT,
             Some(org.id),
             Some(org.path.as_str()),
             None,

@@ -17,7 +17,9 @@ use dangjian_store::people::{
 };
 use serde_json::json;
 
+pub mod book;
 mod discipline;
+pub mod ledger;
 pub use discipline::StoredDiscipline;
 
 /// What a person asked for in the people list.
@@ -232,8 +234,7 @@ impl PeopleCases<'_> {
         )
         .await?;
         let audit = actor.record(
-            "person.create",
-            "person",
+            dangjian_domain::people::trail::CREATE,
             Some(record.person.id),
             Some(record.org_path.as_str()),
             None,
@@ -298,8 +299,7 @@ impl PeopleCases<'_> {
             store::insert_periods(&tx, &[period], self.now_ms()).await?;
         }
         let audit = actor.record(
-            "person.update",
-            "person",
+            dangjian_domain::people::trail::UPDATE,
             Some(id),
             Some(record.org_path.as_str()),
             Some(json!(before.person)),
@@ -366,8 +366,7 @@ impl PeopleCases<'_> {
         };
         let tx = self.store.begin_write().await?;
         let audit = actor.record(
-            "person.reveal",
-            "person",
+            dangjian_domain::people::trail::REVEAL,
             Some(id),
             Some(record.org_path.as_str()),
             None,

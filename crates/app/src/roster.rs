@@ -14,6 +14,7 @@ use dangjian_domain::DomainError;
 use dangjian_domain::org::{Org, OrgKind};
 pub use dangjian_domain::people::roster::BatchState;
 use dangjian_domain::people::{PersonDraft, PersonInput, PersonStatus};
+use dangjian_domain::platform::audit::AuditAction;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::import::{self as batch_store, Batch};
 use dangjian_store::org as org_store;
@@ -508,8 +509,7 @@ impl PeopleCases<'_> {
         let tx = self.store.begin_write().await?;
         batch_store::insert(&tx, &batch).await?;
         let audit = actor.record(
-            "person.import_stage",
-            "import_batch",
+            dangjian_domain::people::trail::IMPORT_STAGE,
             Some(batch.id),
             Some(under.path.as_str()),
             None,
@@ -524,7 +524,12 @@ impl PeopleCases<'_> {
     /// preview) and writes it whole in one transaction, in a task whose progress can be read.
     pub async fn apply_import(self, actor: &Actor, batch_id: i64) -> Result<()> {
         let batch = self
-            .leave_staged(actor, batch_id, BatchState::Applying, "person.import")
+            .leave_staged(
+                actor,
+                batch_id,
+                BatchState::Applying,
+                dangjian_domain::people::trail::IMPORT,
+            )
             .await?;
         self.progress.set(
             batch_id,
@@ -610,8 +615,7 @@ impl PeopleCases<'_> {
         people_store::insert_periods(&tx, &periods, now).await?;
         tx.audit(
             actor.record(
-                "person.import_apply",
-                "import_batch",
+                dangjian_domain::people::trail::IMPORT_APPLY,
                 Some(batch.id),
                 Some(batch.org_path.as_str()),
                 None,
@@ -642,8 +646,7 @@ impl PeopleCases<'_> {
         )
         .await?;
         let audit = actor.record(
-            "person.import_end",
-            "import_batch",
+            dangjian_domain::people::trail::IMPORT_END,
             Some(batch.id),
             Some(batch.org_path.as_str()),
             None,
@@ -663,7 +666,7 @@ impl PeopleCases<'_> {
                 actor,
                 batch_id,
                 BatchState::Discarded,
-                "person.import_discard",
+                dangjian_domain::people::trail::IMPORT_DISCARD,
             )
             .await?;
         if let Some(sha) = &batch.file_sha256 {
@@ -678,7 +681,7 @@ impl PeopleCases<'_> {
         actor: &Actor,
         batch_id: i64,
         to: BatchState,
-        action: &str,
+        action: AuditAction,
     ) -> Result<Batch> {
         let batch = batch_store::find(self.store.db(), &actor.access, batch_id)
             .await?
@@ -698,7 +701,6 @@ impl PeopleCases<'_> {
         }
         let audit = actor.record(
             action,
-            "import_batch",
             Some(batch_id),
             Some(batch.org_path.as_str()),
             None,
@@ -752,8 +754,7 @@ impl PeopleCases<'_> {
         )
         .await?;
         let audit = actor.record(
-            "person.import_rollback",
-            "import_batch",
+            dangjian_domain::people::trail::IMPORT_ROLLBACK,
             Some(batch_id),
             Some(batch.org_path.as_str()),
             None,
@@ -886,8 +887,7 @@ impl PeopleCases<'_> {
         let bytes = book.save_to_buffer().map_err(xlsx_error)?;
         let tx = self.store.begin_write().await?;
         let audit = actor.record(
-            "person.export",
-            "person",
+            dangjian_domain::people::trail::EXPORT,
             None,
             filter.under.as_ref().map(|p| p.as_str()),
             None,

@@ -69,8 +69,7 @@ impl SettingCases<'_> {
             after.insert(spec.key.to_owned(), json!(new));
         }
         let record = actor.record(
-            "setting.update",
-            "setting",
+            dangjian_domain::platform::audit::trail::SETTING_UPDATE,
             None,
             None,
             Some(before.into()),
@@ -117,8 +116,7 @@ impl SettingCases<'_> {
             .await?;
         }
         let record = actor.record(
-            "rules.version",
-            "setting",
+                dangjian_domain::platform::audit::trail::RULES_VERSION,
             None,
             None,
             Some(json!(changes.iter().map(|(s, b, _)| (s.key, *b)).collect::<std::collections::BTreeMap<_, _>>())),

@@ -189,8 +189,7 @@ impl DevelopmentCases<'_> {
         store::insert_many(&tx, std::slice::from_ref(&stored)).await?;
         dangjian_store::notification::insert_many(&tx, &notices).await?;
         let audit = actor.record(
-            "thought_report.hand_in",
-            "thought_report",
+            dangjian_domain::development::trail::HAND_IN,
             Some(stored.id),
             Some(org.path.as_str()),
             None,
@@ -250,8 +249,7 @@ impl DevelopmentCases<'_> {
             .await?;
         }
         let audit = actor.record(
-            "thought_report.answer",
-            "thought_report",
+            dangjian_domain::development::trail::ANSWER,
             Some(id),
             Some(report.org_path.as_str()),
             None,

@@ -104,8 +104,7 @@ impl DevelopmentCases<'_> {
         let tx = self.store.begin_write().await?;
         store::insert_class(&tx, &class).await?;
         let audit = actor.record(
-            "training.class",
-            "training_class",
+            dangjian_domain::development::trail::CLASS,
             Some(class.id),
             Some(org.path.as_str()),
             None,
@@ -231,8 +230,7 @@ impl DevelopmentCases<'_> {
             .collect();
         store::insert_trainees(&tx, &records, self.now_ms()).await?;
         let audit = actor.record(
-            "training.enrol",
-            "training_class",
+            dangjian_domain::development::trail::ENROL,
             Some(class_id),
             Some(class.org_path.as_str()),
             None,
@@ -278,8 +276,7 @@ impl DevelopmentCases<'_> {
         };
         store::update_trainee(&tx, &after).await?;
         let audit = actor.record(
-            "training.result",
-            "person",
+            dangjian_domain::development::trail::RESULT,
             Some(person_id),
             Some(class.org_path.as_str()),
             Some(json!(before)),

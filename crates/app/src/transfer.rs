@@ -87,8 +87,7 @@ impl PeopleCases<'_> {
         store::insert(&tx, &record, self.now_ms()).await?;
         people_store::set_transfer(&tx, person_id, true, None, self.now_ms()).await?;
         let audit = actor.record(
-            "transfer.create",
-            "transfer",
+            dangjian_domain::people::trail::TRANSFER_CREATE,
             Some(record.transfer.id),
             Some(person.org_path.as_str()),
             None,
@@ -160,8 +159,7 @@ impl PeopleCases<'_> {
         after.state = TransferState::Received;
         after.received_on = Some(today);
         let audit = actor.record(
-            "transfer.receive",
-            "transfer",
+            dangjian_domain::people::trail::TRANSFER_RECEIVE,
             Some(id),
             receiver.map(|p| p.as_str()),
             Some(json!(t)),
@@ -190,8 +188,7 @@ impl PeopleCases<'_> {
         let mut after = record.transfer.clone();
         after.state = TransferState::Cancelled;
         let audit = actor.record(
-            "transfer.cancel",
-            "transfer",
+            dangjian_domain::people::trail::TRANSFER_CANCEL,
             Some(id),
             from.map(|p| p.as_str()),
             Some(json!(record.transfer)),

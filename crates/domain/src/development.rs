@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub mod policy;
 pub mod settings;
 pub mod thought_report;
+pub mod trail;
 pub mod training;
 
 labelled_enum! {

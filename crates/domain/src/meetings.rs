@@ -6,6 +6,8 @@
 //! A meeting is planned, then held (its attendance and minutes recorded), then locked by the
 //! secretary; a locked record is never overwritten: corrections are added to it.
 
+pub mod trail;
+
 use crate::RuleCode;
 use crate::learning::StudyHours;
 use crate::org::OrgPath;

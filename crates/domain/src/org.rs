@@ -1,6 +1,8 @@
 //! The organization tree (党组织): kinds, placement and the materialized path that makes a
 //! subtree one prefix query.
 
+pub mod trail;
+
 use crate::RuleCode;
 use crate::{DomainError, FieldError, text};
 use chrono::NaiveDate;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 pub mod discipline;
 pub mod roster;
+pub mod trail;
 
 labelled_enum! {
     /// 性别.

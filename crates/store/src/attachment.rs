@@ -3,6 +3,7 @@
 
 use crate::{Result, WriteTx, scope};
 use chrono::{DateTime, Utc};
+use dangjian_domain::platform::audit::RecordKind;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder};
@@ -109,11 +110,11 @@ pub async fn find<C: ConnectionTrait>(
 pub async fn of_record<C: ConnectionTrait>(
     db: &C,
     access: &Access,
-    entity: &str,
+    entity: RecordKind,
     entity_id: i64,
 ) -> Result<Vec<Attachment>> {
     Ok(Entity::find()
-        .filter(Column::Entity.eq(entity))
+        .filter(Column::Entity.eq(entity.code))
         .filter(Column::EntityId.eq(entity_id))
         .filter(scope::within(
             Column::OrgPath,
@@ -131,14 +132,14 @@ pub async fn of_record<C: ConnectionTrait>(
 pub async fn of_records<C: ConnectionTrait>(
     db: &C,
     access: &Access,
-    entity: &str,
+    entity: RecordKind,
     ids: &[i64],
 ) -> Result<Vec<Attachment>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
         out.extend(
             Entity::find()
-                .filter(Column::Entity.eq(entity))
+                .filter(Column::Entity.eq(entity.code))
                 .filter(Column::EntityId.is_in(chunk.to_vec()))
                 .filter(scope::within(
                     Column::OrgPath,

@@ -28,7 +28,7 @@ impl Upload {
 pub(crate) async fn read(
     st: &AppState,
     actor: &Actor,
-    (target, label): (UploadTarget<'_>, &'static str),
+    (target, label): (UploadTarget, &'static str),
     headers: &axum::http::HeaderMap,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Upload, AppError> {

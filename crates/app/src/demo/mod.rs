@@ -233,8 +233,7 @@ impl App {
         dangjian_store::org::insert_many(&tx, &orgs, self.now_ms()).await?;
         tx.audit(
             console.record(
-                "demo.tree",
-                "org",
+                dangjian_domain::platform::audit::trail::DEMO_TREE,
                 Some(root.id),
                 Some(root.path.as_str()),
                 None,
@@ -324,7 +323,13 @@ impl App {
                 .await?
                 .ok_or(AppError::NotFound)?;
             self.accounts()
-                .open_account(console, &record, username, &hash, "demo.account")
+                .open_account(
+                    console,
+                    &record,
+                    username,
+                    &hash,
+                    dangjian_domain::platform::audit::trail::DEMO_ACCOUNT,
+                )
                 .await?;
             accounts.push(DemoAccount {
                 username: username.to_owned(),
@@ -618,8 +623,7 @@ impl App {
         let root = &orgs[0];
         tx.audit(
             Actor::console().record(
-                "roster.build",
-                "org",
+                dangjian_domain::platform::audit::trail::DEMO_ROSTER,
                 Some(root.id),
                 Some(root.path.as_str()),
                 None,

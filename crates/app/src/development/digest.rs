@@ -11,7 +11,7 @@ pub const DUE_DIGEST: Digest = Digest {
     job: "development_digest",
     every: Every::Day,
     readers: Action::WriteRecords,
-    audit_action: "notification.digest",
+    audit_action: dangjian_domain::development::trail::DIGEST,
     compose,
 };
 

@@ -296,7 +296,10 @@ impl DevelopmentCases<'_> {
         self.audit()
             .record_download(
                 actor,
-                ("development_document.download", "person", Some(person_id)),
+                (
+                    dangjian_domain::development::trail::DOCUMENT_DOWNLOAD,
+                    Some(person_id),
+                ),
                 Some(record.org_path.as_str()),
                 serde_json::json!({ "document": doc.label() }),
             )

@@ -84,7 +84,13 @@ impl MeetingCases<'_> {
         let token = secret::token();
         let tx = self.store.begin_write().await?;
         store::replace_feed(&tx, id, &secret::token_hash(&token), self.now_ms()).await?;
-        let audit = actor.record("calendar.link", "account", Some(id), None, None, None);
+        let audit = actor.record(
+            dangjian_domain::meetings::trail::CALENDAR_LINK,
+            Some(id),
+            None,
+            None,
+            None,
+        );
         self.finish(tx, audit).await?;
         Ok(token)
     }
@@ -97,8 +103,7 @@ impl MeetingCases<'_> {
         let tx = self.store.begin_write().await?;
         let n = store::revoke_feeds(&tx, id, self.now_ms()).await?;
         let audit = actor.record(
-            "calendar.revoke",
-            "account",
+            dangjian_domain::meetings::trail::CALENDAR_REVOKE,
             Some(id),
             None,
             None,

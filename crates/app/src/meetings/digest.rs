@@ -11,7 +11,7 @@ pub const MISSED_DIGEST: Digest = Digest {
     job: "compliance_digest",
     every: Every::Month,
     readers: Action::ReadRecords,
-    audit_action: "notification.compliance_digest",
+    audit_action: dangjian_domain::meetings::trail::MISSED_DIGEST,
     compose,
 };
 

@@ -1,37 +1,144 @@
 //! The branch work record book (党支部工作记录本) of a year: the organization, its committee and
 //! members, every meeting with its roll, minutes and corrections, and each month's standing
 //! against the rules of organizational life — read from the records, nothing typed twice.
+//!
+//! Organizational life writes the book's own parts; every other capability contributes its
+//! parts (the committee, the roster, and the dues, appraisals and plans to come) through a
+//! `BookSection` declared in its folder and registered in `BOOK_SECTIONS` with one line.
 
-use super::{ComplianceRow, HeartTalks, MeetingView, MemberLife};
+use super::{ComplianceRow, HeartTalks, MeetingView, MemberLife, RECORD_BOOK_MEETINGS};
 use crate::meetings::MeetingCases;
-use crate::org::CommitteeSeat;
-use crate::people::PeopleQuery;
-use crate::{Actor, AppError, Result, docx::Document};
+use crate::{Actor, App, AppError, Result, docx::Document};
 use chrono::Datelike;
 use dangjian_domain::ledgers::LedgerItem;
 use dangjian_domain::meetings::{Attendance, Kept};
 use dangjian_domain::org::Org;
-use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
-use dangjian_domain::people::Person;
 use dangjian_domain::platform::role::Action;
+
+/// The parts other capabilities write, in the book's order around organizational life's.
+pub const BOOK_SECTIONS: &[BookSection] = &[
+    crate::org::book::COMMITTEE,
+    crate::people::book::ROSTER,
+    PAPER,
+];
+
+/// Where a capability's part stands: before organizational life's parts or after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    BeforeMeetings,
+    AfterMeetings,
+}
+
+/// What a capability writes into the book of one organization and year.
+pub type Parts<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Vec<BookPart>>> + Send + 'a>>;
+
+/// A capability's parts of the record book.
+pub struct BookSection {
+    pub place: Place,
+    /// Its parts for an organization (read in the reader's scope) and a year.
+    pub read: for<'a> fn(&'a App, &'a Actor, &'a Org, i32) -> Parts<'a>,
+}
+
+/// A part of the book as another capability writes it: a heading, a table and notes, which
+/// the printed page and the Word file render alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookPart {
+    pub heading: String,
+    pub table: Option<BookTable>,
+    /// Lines under the table, each marked when it names a gap.
+    pub notes: Vec<(String, bool)>,
+}
+
+/// A part's table: its element id on the page, header and rows, and what an empty one says
+/// (a gap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookTable {
+    pub id: &'static str,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    pub empty: Option<&'static str>,
+}
+
+/// The parts whose records are still kept on paper until their module comes: heading and the
+/// ledger item that module will fill.
+const LATER_PARTS: [(LedgerItem, &str); 3] = [
+    (LedgerItem::WorkPlans, "工作计划和总结"),
+    (LedgerItem::MemberAppraisal, "民主评议党员结果"),
+    (LedgerItem::DuesCollection, "党费收缴情况"),
+];
+
+/// The placeholder of the parts to come; a module that keeps one registers its own section
+/// and drops its line here.
+const PAPER: BookSection = BookSection {
+    place: Place::AfterMeetings,
+    read: |_, _, _, _| {
+        Box::pin(async {
+            Ok(LATER_PARTS
+                .iter()
+                .map(|(item, heading)| BookPart {
+                    heading: (*heading).to_owned(),
+                    table: None,
+                    notes: vec![(
+                        format!(
+                            "由“{}”模块登记，上线后自动汇入本记录本；此前沿用纸质记录。",
+                            item.kept_later_by().unwrap_or_default()
+                        ),
+                        false,
+                    )],
+                })
+                .collect())
+        })
+    },
+};
+
+/// Parts with their headings numbered from `first`.
+fn numbered(parts: &[BookPart], first: usize) -> Vec<(String, &BookPart)> {
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("{}、{}", numeral(first + i), p.heading), p))
+        .collect()
+}
+
+/// A part's number as the book writes it: 一, 二, … 十二.
+pub fn numeral(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        1..=9 => DIGITS[n].to_owned(),
+        10 => "十".to_owned(),
+        11..=19 => format!("十{}", DIGITS[n - 10]),
+        _ => n.to_string(),
+    }
+}
 
 /// A record book as its printed pages and Word file show it.
 #[derive(Debug, Clone)]
 pub struct RecordBook {
     pub org: Org,
     pub year: i32,
-    pub committee: Vec<CommitteeSeat>,
-    /// The members today, at most 500 (a branch normally has at most 50).
-    pub members: Vec<Person>,
-    /// The year's meetings, oldest first.
+    /// Other capabilities' parts before organizational life's (the committee, the roster).
+    pub before: Vec<BookPart>,
+    /// The year's meetings, oldest first, at most `RECORD_BOOK_MEETINGS`.
     pub meetings: Vec<MeetingView>,
+    /// Whether the year held more meetings than the book prints.
+    pub meetings_cut: bool,
     /// Each month of the year so far with the organization's standing against each rule.
     pub months: Vec<(u32, Vec<ComplianceRow>)>,
     /// The year's heart talks, and the members nobody talked with.
     pub talks: HeartTalks,
     /// Each member's attendance and study hours.
     pub life: MemberLife,
+    /// Other capabilities' parts after organizational life's.
+    pub after: Vec<BookPart>,
 }
+
+/// Organizational life's own parts, in order.
+const OWN_PARTS: [&str; 4] = [
+    "组织生活记录",
+    "谈心谈话",
+    "组织生活落实情况",
+    "党员出勤和学时",
+];
 
 /// The columns of the members' attendance and study hours.
 pub const LIFE_HEADER: [&str; 8] = [
@@ -45,29 +152,29 @@ pub const LIFE_HEADER: [&str; 8] = [
     "要求",
 ];
 
-/// The record book's parts whose records other modules will keep, in its order: heading and
-/// what stands there until then.
-pub const LATER_PARTS: [(LedgerItem, &str); 3] = [
-    (LedgerItem::WorkPlans, "七、工作计划和总结"),
-    (LedgerItem::MemberAppraisal, "八、民主评议党员结果"),
-    (LedgerItem::DuesCollection, "九、党费收缴情况"),
-];
-
 impl RecordBook {
-    /// The parts still kept on paper: heading and note.
-    pub fn later_parts(&self) -> Vec<(&'static str, String)> {
-        LATER_PARTS
-            .iter()
-            .map(|(item, heading)| {
-                (
-                    *heading,
-                    format!(
-                        "由“{}”模块登记，上线后自动汇入本记录本；此前沿用纸质记录。",
-                        item.kept_later_by().unwrap_or_default()
-                    ),
-                )
-            })
-            .collect()
+    /// The numbered heading of organizational life's own part `k` (0 to 3).
+    pub fn own_heading(&self, k: usize) -> String {
+        format!("{}、{}", numeral(self.before.len() + k + 1), OWN_PARTS[k])
+    }
+
+    /// The parts before organizational life's, each with its numbered heading.
+    pub fn before_parts(&self) -> Vec<(String, &BookPart)> {
+        numbered(&self.before, 1)
+    }
+
+    /// The parts after organizational life's, each with its numbered heading.
+    pub fn after_parts(&self) -> Vec<(String, &BookPart)> {
+        numbered(&self.after, self.before.len() + OWN_PARTS.len() + 1)
+    }
+
+    /// What the book says when the year held more meetings than it prints.
+    pub fn cut_note(&self) -> Option<String> {
+        self.meetings_cut.then(|| {
+            format!(
+                "本年度会议超过 {RECORD_BOOK_MEETINGS} 次，本记录本只列出前 {RECORD_BOOK_MEETINGS} 次；其余请在组织生活页面按月查看。"
+            )
+        })
     }
 
     /// The columns of the members' year.
@@ -128,6 +235,35 @@ impl RecordBook {
     }
 }
 
+impl RecordBook {
+    /// How many people the book's roster lists.
+    pub fn roster_len(&self) -> usize {
+        self.before
+            .iter()
+            .filter_map(|p| p.table.as_ref())
+            .find(|t| t.id == crate::people::book::ROSTER_TABLE)
+            .map_or(0, |t| t.rows.len())
+    }
+}
+
+/// Another capability's part in the Word file: its heading, its table (or what an empty one
+/// says) and its notes.
+fn doc_part(mut doc: Document, heading: &str, part: &BookPart) -> Document {
+    doc = doc.heading(heading);
+    if let Some(t) = &part.table {
+        let mut rows = vec![t.header.iter().map(|h| (*h).to_owned()).collect()];
+        rows.extend(t.rows.iter().cloned());
+        doc = doc.table(&rows);
+        if let (true, Some(empty)) = (t.rows.is_empty(), t.empty) {
+            doc = doc.para(empty);
+        }
+    }
+    for (note, _) in &part.notes {
+        doc = doc.para(note);
+    }
+    doc
+}
+
 impl MeetingView {
     /// Expected, present, excused and absent.
     pub fn head_count(&self) -> (usize, usize, usize, usize) {
@@ -171,14 +307,17 @@ impl MeetingCases<'_> {
         }
         let today = self.today();
         let span = self.record_year(year)?;
-        let own = dangjian_store::meetings::of_org(
+        let mut own = dangjian_store::meetings::of_org(
             self.store.db(),
             &actor.access,
             (org.id, &org.path),
             span,
-            super::MEETING_LIST_LIMIT,
+            RECORD_BOOK_MEETINGS + 1,
         )
         .await?;
+        // One more than the book prints tells whether it was cut.
+        let meetings_cut = own.len() as u64 > RECORD_BOOK_MEETINGS;
+        own.truncate(RECORD_BOOK_MEETINGS as usize);
         let mut meetings = Vec::with_capacity(own.len());
         for m in own {
             meetings.push(self.get(actor, m.id).await?);
@@ -194,31 +333,21 @@ impl MeetingCases<'_> {
         for (_, rows) in &mut months {
             rows.retain(|r| r.org_id == org.id);
         }
-        let members = self
-            .people()
-            .list(
-                actor,
-                &PeopleQuery {
-                    under: Some(org.id),
-                    members_only: true,
-                    ..Default::default()
-                },
-                Paging {
-                    page: 1,
-                    per_page: MAX_PER_PAGE,
-                },
-            )
-            .await?
-            .items
-            .into_iter()
-            .map(|r| r.person)
-            .collect();
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        for section in BOOK_SECTIONS {
+            let parts = (section.read)(self.0, actor, &org, year).await?;
+            match section.place {
+                Place::BeforeMeetings => before.extend(parts),
+                Place::AfterMeetings => after.extend(parts),
+            }
+        }
         Ok(RecordBook {
             talks: self.heart_talks(actor, org_id, year).await?,
             life: self.member_life(actor, org_id, year).await?,
-            committee: self.org().committee(actor, &org).await?,
-            members,
+            before,
+            after,
             meetings,
+            meetings_cut,
             months,
             org,
             year,
@@ -234,36 +363,12 @@ impl MeetingCases<'_> {
     ) -> Result<(String, Vec<u8>)> {
         let book = self.record_book(actor, org_id, year).await?;
         let title = format!("{}工作记录本（{}年度）", book.org.name, book.year);
-        let mut doc = Document::new().title(&title).heading("一、支部委员会");
-        let mut seats = vec![vec![
-            "职务".to_owned(),
-            "姓名".to_owned(),
-            "任期".to_owned(),
-        ]];
-        seats.extend(book.committee.iter().map(|s| {
-            vec![
-                s.seat.position.label().to_owned(),
-                s.person_name.clone(),
-                format!("{} 至 {}", s.seat.term_start, s.seat.term_end),
-            ]
-        }));
-        doc = doc.table(&seats).heading("二、党员名册");
-        let mut roster = vec![
-            ["姓名", "性别", "出生年月", "类别", "党员身份", "入党时间"]
-                .map(str::to_owned)
-                .to_vec(),
-        ];
-        roster.extend(book.members.iter().map(|p| {
-            vec![
-                p.name.clone(),
-                p.gender.label().to_owned(),
-                p.birth_date.format("%Y-%m").to_string(),
-                p.category.label().to_owned(),
-                p.status.label().to_owned(),
-                p.join_date.map(|d| d.to_string()).unwrap_or_default(),
-            ]
-        }));
-        doc = doc.table(&roster).heading("三、组织生活记录");
+        let mut doc = Document::new().title(&title);
+        for (heading, part) in book.before_parts() {
+            doc = doc_part(doc, &heading, part);
+        }
+        doc = doc.heading(&book.own_heading(0));
+
         for (i, v) in book.meetings.iter().enumerate() {
             let m = &v.meeting;
             let (expected, present, excused, absent) = v.head_count();
@@ -321,7 +426,10 @@ impl MeetingCases<'_> {
         if book.meetings.is_empty() {
             doc = doc.para("本年度尚无会议记录。");
         }
-        doc = doc.heading("四、谈心谈话");
+        if let Some(note) = book.cut_note() {
+            doc = doc.para(&note);
+        }
+        doc = doc.heading(&book.own_heading(1));
         let mut talks = vec![
             ["日期", "谈话人", "谈话对象", "地点", "谈话记录"]
                 .map(str::to_owned)
@@ -336,7 +444,7 @@ impl MeetingCases<'_> {
                 t.talk.talk.summary.clone(),
             ]
         }));
-        doc = doc.table(&talks).heading("五、组织生活落实情况");
+        doc = doc.table(&talks).heading(&book.own_heading(2));
         let gaps = book.gaps();
         if gaps.is_empty() {
             doc = doc.para("本年度至今各项组织生活均按规定召开。");
@@ -346,17 +454,20 @@ impl MeetingCases<'_> {
         }
         let mut life = vec![LIFE_HEADER.map(str::to_owned).to_vec()];
         life.extend(book.life_rows());
-        doc = doc.heading("六、党员出勤和学时").table(&life);
-        for (heading, note) in book.later_parts() {
-            doc = doc.heading(heading).para(&note);
+        doc = doc.heading(&book.own_heading(3)).table(&life);
+        for (heading, part) in book.after_parts() {
+            doc = doc_part(doc, &heading, part);
         }
         let bytes = doc.into_bytes()?;
         self.audit()
             .record_download(
                 actor,
-                ("record_book.download", "org", Some(book.org.id)),
+                (
+                    dangjian_domain::meetings::trail::RECORD_BOOK_DOWNLOAD,
+                    Some(book.org.id),
+                ),
                 Some(book.org.path.as_str()),
-                serde_json::json!({ "year": book.year, "members": book.members.len() }),
+                serde_json::json!({ "year": book.year, "members": book.roster_len() }),
             )
             .await?;
         Ok((title, bytes))

@@ -71,8 +71,7 @@ impl MeetingCases<'_> {
         let tx = self.store.begin_write().await?;
         store::insert_talks(&tx, std::slice::from_ref(&stored)).await?;
         let audit = actor.record(
-            "heart_talk.record",
-            "heart_talk",
+            dangjian_domain::meetings::trail::HEART_TALK_RECORD,
             Some(stored.id),
             Some(org.path.as_str()),
             None,

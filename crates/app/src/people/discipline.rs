@@ -58,8 +58,7 @@ impl PeopleCases<'_> {
         let tx = self.store.begin_write().await?;
         store::insert(&tx, &stored).await?;
         let audit = actor.record(
-            "person.discipline",
-            "person",
+            dangjian_domain::people::trail::DISCIPLINE,
             Some(person_id),
             Some(record.org_path.as_str()),
             None,

@@ -7,6 +7,7 @@ use chrono::Duration;
 use dangjian_app::{Actor, AppError, OrgFilter};
 use dangjian_domain::clock::Clock;
 use dangjian_domain::org::OrgKind;
+use dangjian_domain::org::trail::ORG;
 use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::audit::ChainBreak;
 use dangjian_store::ConnectionTrait;
@@ -517,7 +518,7 @@ async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
     let a = t
         .app
         .attachments()
-        .upload(&secretary, "org", tree.branch_a.id, "会议照片.png", png)
+        .upload(&secretary, ORG, tree.branch_a.id, "会议照片.png", png)
         .await
         .unwrap();
     assert_eq!(a.content_type, "image/png");
@@ -535,7 +536,7 @@ async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
     assert!(matches!(
         t.app
             .attachments()
-            .upload(&other, "org", tree.branch_a.id, "x.png", png)
+            .upload(&other, ORG, tree.branch_a.id, "x.png", png)
             .await,
         Err(AppError::NotFound)
     ));
@@ -545,7 +546,7 @@ async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
         .attachments()
         .upload(
             &secretary,
-            "org",
+            ORG,
             tree.branch_a.id,
             "photo.jpg",
             b"#!/bin/sh\nrm -rf /",

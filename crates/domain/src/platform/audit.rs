@@ -5,70 +5,85 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// What an action code means, for the auditor's page; unknown codes show as they are.
-pub fn action_label(action: &str) -> &str {
-    match action {
-        "account.sign_in" => "登录",
-        "account.sign_in_failed" => "登录失败",
-        "account.sign_out" => "退出登录",
-        "account.change_password" => "修改密码",
-        "account.create" => "建立账号",
-        "account.activate" => "本人激活账号",
-        "account.issue_activation_code" => "签发激活码",
-        "account.open_for_person" => "为名册人员开通账号",
-        "account.reset_password" => "重置密码",
-        "account.disable" => "停用账号",
-        "account.enable" => "启用账号",
-        "grant.create" => "授权",
-        "grant.revoke" => "收回授权",
-        "org.create" => "建立组织",
-        "org.set_students" => "登记在校学生数",
-        "org.move" => "调整组织隶属关系",
-        "seat.appoint" => "任命委员会职务",
-        "seat.end" => "免去委员会职务",
-        "org.merge" => "合并组织",
-        "org.split" => "分设组织",
-        "org.dissolve" => "撤销组织",
-        "attachment.create" => "上传附件",
-        "attachment.download" => "下载附件",
-        "record_book.download" => "下载党支部工作记录本",
-        "development_document.download" => "下载发展党员材料",
-        "access.refused" => "无权访问被拒绝",
-        "api_token.create" => "创建 API 令牌",
-        "api_token.revoke" => "撤销 API 令牌",
-        "setting.update" => "修改设置",
-        "person.create" => "登记人员",
-        "person.update" => "修改人员信息",
-        "person.reveal" => "查看完整身份证号",
-        "person.import_stage" => "上传名册待确认",
-        "person.import" => "确认导入名册",
-        "person.import_apply" => "写入导入的名册",
-        "person.import_end" => "导入结束",
-        "person.import_discard" => "放弃导入",
-        "person.import_rollback" => "撤销导入",
-        "person.export" => "导出名册",
-        "roster.build" => "生成演示名册",
-        "transfer.create" => "发起组织关系转接",
-        "transfer.receive" => "接收组织关系",
-        "transfer.cancel" => "撤回组织关系转接",
-        other => other,
-    }
+/// A kind of record the trail names (`org`, `meeting`…), with its label for the auditor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecordKind {
+    /// As the trail keeps it.
+    pub code: &'static str,
+    pub label: &'static str,
 }
 
-/// What kind of record an entity code names.
-pub fn entity_label(entity: &str) -> &str {
-    match entity {
-        "account" => "账号",
-        "grant" => "授权",
-        "org" => "党组织",
-        "attachment" => "附件",
-        "request" => "请求",
-        "api_token" => "API 令牌",
-        "setting" => "系统设置",
-        "person" => "人员",
-        "import_batch" => "导入批次",
-        "transfer" => "组织关系转接",
-        other => other,
+/// An act the trail records: its code as the trail keeps it (`module.verb`), its label for the
+/// auditor, and the kind of record it writes. Each capability declares its own with
+/// `audit_trail!`; the app registers every capability's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AuditAction {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub entity: RecordKind,
+}
+
+/// Declares the kinds of record and the acts a capability leaves in the trail, as constants,
+/// with `KINDS` and `ACTS` listing them for the registry.
+#[macro_export]
+macro_rules! audit_trail {
+    (
+        kinds { $($(#[$km:meta])* $kind:ident = ($kcode:literal, $klabel:literal)),* $(,)? }
+        acts { $($(#[$am:meta])* $act:ident = ($acode:literal, $alabel:literal, $akind:expr)),+ $(,)? }
+    ) => {
+        $($(#[$km])* pub const $kind: $crate::platform::audit::RecordKind =
+            $crate::platform::audit::RecordKind { code: $kcode, label: $klabel };)*
+        $($(#[$am])* pub const $act: $crate::platform::audit::AuditAction =
+            $crate::platform::audit::AuditAction { code: $acode, label: $alabel, entity: $akind };)+
+        /// The kinds of record this capability names first.
+        pub const KINDS: &[$crate::platform::audit::RecordKind] = &[$($kind),*];
+        /// The acts this capability leaves in the trail.
+        pub const ACTS: &[$crate::platform::audit::AuditAction] = &[$($act),+];
+    };
+}
+
+/// The platform's own acts: accounts, grants, tokens, settings, files, messages and refusals.
+pub mod trail {
+    crate::audit_trail! {
+        kinds {
+            ACCOUNT = ("account", "账号"),
+            GRANT = ("grant", "授权"),
+            API_TOKEN = ("api_token", "API 令牌"),
+            SETTING = ("setting", "系统设置"),
+            ATTACHMENT = ("attachment", "附件"),
+            REQUEST = ("request", "请求"),
+            /// A scheduled job of the server (the digests).
+            JOB = ("job", "定时任务"),
+            CALENDAR = ("calendar", "节假日安排"),
+        }
+        acts {
+            SIGN_IN = ("account.sign_in", "登录", ACCOUNT),
+            SIGN_IN_FAILED = ("account.sign_in_failed", "登录失败", ACCOUNT),
+            SIGN_OUT = ("account.sign_out", "退出登录", ACCOUNT),
+            CHANGE_PASSWORD = ("account.change_password", "修改密码", ACCOUNT),
+            CREATE_ACCOUNT = ("account.create", "建立账号", ACCOUNT),
+            ACTIVATE = ("account.activate", "本人激活账号", ACCOUNT),
+            ISSUE_ACTIVATION_CODE = ("account.issue_activation_code", "签发激活码", crate::people::trail::PERSON),
+            OPEN_FOR_PERSON = ("account.open_for_person", "为名册人员开通账号", ACCOUNT),
+            RESET_PASSWORD = ("account.reset_password", "重置密码", ACCOUNT),
+            DISABLE = ("account.disable", "停用账号", ACCOUNT),
+            ENABLE = ("account.enable", "启用账号", ACCOUNT),
+            GRANT_CREATE = ("grant.create", "授权", GRANT),
+            GRANT_REVOKE = ("grant.revoke", "收回授权", GRANT),
+            API_TOKEN_CREATE = ("api_token.create", "创建 API 令牌", API_TOKEN),
+            API_TOKEN_REVOKE = ("api_token.revoke", "撤销 API 令牌", API_TOKEN),
+            SETTING_UPDATE = ("setting.update", "修改设置", SETTING),
+            RULES_VERSION = ("rules.version", "发布规则版本", SETTING),
+            HOLIDAY_SET = ("calendar.set", "登记节假日安排", CALENDAR),
+            HOLIDAY_REMOVE = ("calendar.remove", "删除节假日安排", CALENDAR),
+            ATTACHMENT_CREATE = ("attachment.create", "上传附件", ATTACHMENT),
+            ATTACHMENT_DOWNLOAD = ("attachment.download", "下载附件", ATTACHMENT),
+            ACCESS_REFUSED = ("access.refused", "无权访问被拒绝", REQUEST),
+            NOTIFICATION_READ = ("notification.read", "阅读消息", ACCOUNT),
+            DEMO_TREE = ("demo.tree", "生成演示组织", crate::org::trail::ORG),
+            DEMO_ACCOUNT = ("demo.account", "生成演示账号", ACCOUNT),
+            DEMO_ROSTER = ("roster.build", "生成演示名册", crate::org::trail::ORG),
+        }
     }
 }
 

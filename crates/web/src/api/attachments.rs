@@ -13,6 +13,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use dangjian_app::{Attachment, UploadTarget};
+use dangjian_domain::meetings::trail::MEETING;
+use dangjian_domain::org::trail::ORG;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -72,7 +74,7 @@ pub(crate) struct StepDocumentForm {
 async fn kept(
     st: &AppState,
     caller: &Caller,
-    target: (UploadTarget<'_>, &'static str),
+    target: (UploadTarget, &'static str),
     headers: &HeaderMap,
     multipart: Multipart,
 ) -> Result<upload::Upload, ApiError> {
@@ -92,7 +94,7 @@ pub(crate) async fn of_org(
     caller: Caller,
     super::InScope(id, _): super::InScope<super::OrgNamed>,
 ) -> Result<Json<List<AttachmentView>>, ApiError> {
-    let items = st.app.attachments().of(&caller.actor, "org", id).await?;
+    let items = st.app.attachments().of(&caller.actor, ORG, id).await?;
     Ok(Json(List {
         total: items.len() as u64,
         items: items.into_iter().map(AttachmentView::from).collect(),
@@ -112,12 +114,12 @@ pub(crate) async fn upload_to_org(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), ApiError> {
-    let target = (UploadTarget::Record("org", id), "附件");
+    let target = (UploadTarget::Record(ORG, id), "附件");
     let up = kept(&st, &caller, target, &headers, multipart).await?;
     let a = st
         .app
         .attachments()
-        .upload(&caller.actor, "org", id, &up.file_name, &up.bytes)
+        .upload(&caller.actor, ORG, id, &up.file_name, &up.bytes)
         .await?;
     Ok(created(a))
 }
@@ -135,7 +137,7 @@ pub(crate) async fn meeting_photo(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), ApiError> {
-    let target = (UploadTarget::Record("meeting", id), "照片");
+    let target = (UploadTarget::Record(MEETING, id), "照片");
     let up = kept(&st, &caller, target, &headers, multipart).await?;
     let a = st
         .app

@@ -26,7 +26,7 @@ use dangjian_app::meetings::{
 use dangjian_domain::FieldError;
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{
-    Attendance, HeartTalk, Kept, Meeting, MeetingKind, MeetingPlan, check_in_window,
+    Attendance, HeartTalk, Kept, Meeting, MeetingKind, MeetingPlan, MeetingState, check_in_window,
 };
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
@@ -388,7 +388,10 @@ pub(crate) async fn photo(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let result = async {
-        let target = (dangjian_app::UploadTarget::Record("meeting", id), "照片");
+        let target = (
+            dangjian_app::UploadTarget::Record(dangjian_domain::meetings::trail::MEETING, id),
+            "照片",
+        );
         let (name, bytes, _) =
             super::read_upload(&st, &viewer, target, &headers, multipart).await?;
         st.app

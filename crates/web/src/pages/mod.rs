@@ -162,7 +162,7 @@ pub(crate) fn refusal(e: AppError) -> Result<String, crate::error::PageError> {
 pub(crate) async fn read_upload(
     st: &AppState,
     viewer: &Viewer,
-    target: (dangjian_app::UploadTarget<'_>, &'static str),
+    target: (dangjian_app::UploadTarget, &'static str),
     headers: &axum::http::HeaderMap,
     multipart: axum::extract::Multipart,
 ) -> Result<(String, Vec<u8>, Vec<(String, String)>), AppError> {

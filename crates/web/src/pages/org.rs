@@ -22,6 +22,7 @@ use dangjian_app::org::{
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
+use dangjian_domain::org::trail;
 use dangjian_domain::org::{BranchCategory, NewOrg, Org, OrgKind, PastOrg};
 use dangjian_domain::paging::{Page, Paging};
 use serde::Deserialize;
@@ -378,7 +379,7 @@ async fn org_page(
     let attachments = st
         .app
         .attachments()
-        .of(actor, "org", id)
+        .of(actor, trail::ORG, id)
         .await?
         .into_iter()
         .map(|a| {
@@ -575,12 +576,12 @@ pub(crate) async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let result = async {
-        let target = (dangjian_app::UploadTarget::Record("org", id), "附件");
+        let target = (dangjian_app::UploadTarget::Record(trail::ORG, id), "附件");
         let (name, bytes, _) =
             super::read_upload(&st, &viewer, target, &headers, multipart).await?;
         st.app
             .attachments()
-            .upload(viewer.actor(), "org", id, &name, &bytes)
+            .upload(viewer.actor(), trail::ORG, id, &name, &bytes)
             .await
     }
     .await;

@@ -140,8 +140,8 @@ pub(crate) struct ClassPage {
     chrome: Chrome,
     v: ClassView,
     exams: &'static [ExamResult],
-    /// The form refused and why: `enrol`, or a trainee's person id.
-    refused: Option<(String, String)>,
+    /// The form refused and why.
+    refused: Option<(Refused, String)>,
 }
 
 async fn class_page(
@@ -172,12 +172,20 @@ pub(crate) async fn class(
     Ok(class_page(&st, &viewer, id, q.notice.as_deref()).await?)
 }
 
+/// The form of a class page that was refused, to show the message beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    Enrol,
+    /// A trainee's result, by person id.
+    Result(i64),
+}
+
 /// Answers a refused form with the class page and the message beside that form.
 async fn refused(
     st: &AppState,
     viewer: &Viewer,
     id: i64,
-    form: String,
+    form: Refused,
     e: AppError,
 ) -> Result<Response, PageError> {
     let message = crate::pages::refusal(e)?;
@@ -201,7 +209,7 @@ pub(crate) async fn enrol(
         .collect();
     match st.app.development().enrol(viewer.actor(), id, &ids).await {
         Ok(_) => Ok(after(&format!("/training/{id}"), DevelopmentNotice::Enrolled).into_response()),
-        Err(e) => refused(&st, &viewer, id, "enrol".to_owned(), e).await,
+        Err(e) => refused(&st, &viewer, id, Refused::Enrol, e).await,
     }
 }
 
@@ -237,6 +245,6 @@ pub(crate) async fn result(
         Ok(_) => {
             Ok(after(&format!("/training/{id}"), DevelopmentNotice::ResultSaved).into_response())
         }
-        Err(e) => refused(&st, &viewer, id, person_id.to_string(), e).await,
+        Err(e) => refused(&st, &viewer, id, Refused::Result(person_id), e).await,
     }
 }

@@ -16,6 +16,7 @@ use axum_htmx::HxRequest;
 use dangjian_app::AppError;
 use dangjian_app::roster::{BatchView, ImportPreview, MAX_ROWS};
 use dangjian_domain::FieldError;
+use dangjian_domain::people::roster::BatchState;
 use dangjian_domain::platform::role::Action;
 
 #[derive(Template, WebTemplate)]

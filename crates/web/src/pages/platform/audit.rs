@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum_htmx::HxRequest;
 use chrono::{NaiveDate, TimeZone};
 use dangjian_app::AuditFilter;
+use dangjian_app::audit::{action_label, entity_label};
 use dangjian_domain::clock::{display_time, from_unix_ms, shanghai};
 use dangjian_domain::paging::Paging;
-use dangjian_domain::platform::audit::{action_label, entity_label};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default, Clone)]
