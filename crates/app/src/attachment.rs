@@ -3,6 +3,7 @@
 
 use crate::{Actor, AppError, Result};
 use dangjian_domain::development::trail::DEVELOPMENT_STEP;
+use dangjian_domain::ids::MeetingId;
 use dangjian_domain::meetings::trail::MEETING;
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::org::trail::ORG;
@@ -47,15 +48,15 @@ impl AttachmentCases<'_> {
                     .ok_or(AppError::NotFound)?
                     .path,
             ),
-            MEETING => {
-                Ok(
-                    dangjian_store::meetings::find(self.store.db(), &actor.access, entity_id)
-                        .await?
-                        .ok_or(AppError::NotFound)?
-                        .into_inner()
-                        .org_path,
-                )
-            }
+            MEETING => Ok(dangjian_store::meetings::find(
+                self.store.db(),
+                &actor.access,
+                MeetingId::new(entity_id),
+            )
+            .await?
+            .ok_or(AppError::NotFound)?
+            .into_inner()
+            .org_path),
             // A step's evidence lies with its person, wherever the person is now.
             DEVELOPMENT_STEP => {
                 let db = self.store.db();
@@ -169,7 +170,7 @@ impl AttachmentCases<'_> {
     pub async fn upload_meeting_photo(
         self,
         actor: &Actor,
-        meeting_id: i64,
+        meeting_id: MeetingId,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
@@ -181,7 +182,7 @@ impl AttachmentCases<'_> {
             )
             .into());
         }
-        self.keep_attachment(actor, (MEETING, meeting_id), None, file_name, bytes)
+        self.keep_attachment(actor, (MEETING, meeting_id.get()), None, file_name, bytes)
             .await
     }
 

@@ -60,7 +60,7 @@ pub use attachment::UploadTarget;
 pub enum Addressed {
     Org(i64),
     Person(i64),
-    Meeting(i64),
+    Meeting(dangjian_domain::ids::MeetingId),
     /// Seen only by those who manage accounts (the security admin).
     Account(i64),
 }

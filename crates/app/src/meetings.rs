@@ -22,19 +22,20 @@ use crate::notification::Notification;
 use crate::{Actor, App, AppError, Result, secret};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::MeetingId;
 use dangjian_domain::meetings::trail;
 use dangjian_domain::meetings::{
     Attendance, GROUP_REQUIREMENTS, Kept, LifeRules, Meeting, MeetingKind, MeetingPlan,
     MeetingState, Requirement, branch_requirements, check_in, check_in_ended, committee_quorum,
     kept, transition,
 };
+pub use dangjian_domain::meetings::{AttendanceRow, Correction};
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::Visible;
 use dangjian_store::meetings as store;
-pub use dangjian_store::meetings::{AttendanceRow, Correction};
 use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
 use serde_json::json;
@@ -174,7 +175,7 @@ impl MeetingCases<'_> {
         expected.sort_unstable();
         expected.dedup();
         let meeting = Meeting {
-            id: self.new_id(),
+            id: MeetingId::new(self.new_id()),
             org_id: org.id,
             org_path: org.path.clone(),
             plan,
@@ -192,7 +193,7 @@ impl MeetingCases<'_> {
         dangjian_store::notification::insert_many(&tx, &notices).await?;
         let audit = actor.record(
             dangjian_domain::meetings::trail::PLAN,
-            Some(meeting.id),
+            Some(meeting.id.get()),
             Some(org.path.as_str()),
             None,
             Some(json!({ "meeting": meeting, "expected": expected, "notified": notices.len() })),
@@ -255,7 +256,7 @@ impl MeetingCases<'_> {
     /// Issues a one-time check-in code (签到码) to each expected attendee not yet present, to
     /// be scanned on their phone; the unused codes issued before stop working. The codes are
     /// shown once: only their hashes are kept.
-    pub async fn issue_check_ins(self, actor: &Actor, id: i64) -> Result<Vec<IssuedCheckIn>> {
+    pub async fn issue_check_ins(self, actor: &Actor, id: MeetingId) -> Result<Vec<IssuedCheckIn>> {
         let now = self.clock.local_now();
         let tx = self.store.begin_write().await?;
         let meeting = self.writable_meeting(actor, &tx, id).await?;
@@ -288,7 +289,7 @@ impl MeetingCases<'_> {
         store::replace_check_ins(&tx, id, &hashes, self.now_ms()).await?;
         let audit = actor.record(
             dangjian_domain::meetings::trail::CHECK_IN_CODES,
-            Some(id),
+            Some(id.get()),
             Some(meeting.org_path.as_str()),
             None,
             Some(json!({ "issued_to": absent })),
@@ -377,7 +378,7 @@ impl MeetingCases<'_> {
         };
         let audit = holder.record(
             dangjian_domain::meetings::trail::CHECK_IN,
-            Some(meeting.id),
+            Some(meeting.id.get()),
             Some(meeting.org_path.as_str()),
             None,
             Some(json!(row)),
@@ -387,7 +388,7 @@ impl MeetingCases<'_> {
     }
 
     /// A meeting with its roll and corrections.
-    pub async fn get(self, actor: &Actor, id: i64) -> Result<MeetingView> {
+    pub async fn get(self, actor: &Actor, id: MeetingId) -> Result<MeetingView> {
         let db = self.store.db();
         let meeting = store::find(db, &actor.access, id)
             .await?
@@ -413,7 +414,7 @@ impl MeetingCases<'_> {
                 db,
                 &actor.access,
                 trail::MEETING,
-                &[id],
+                &[id.get()],
             )
             .await?,
             may_write: actor.access.can_at(Action::WriteRecords, &meeting.org_path),
@@ -432,7 +433,7 @@ impl MeetingCases<'_> {
         self,
         actor: &Actor,
         tx: &dangjian_store::WriteTx,
-        id: i64,
+        id: MeetingId,
     ) -> Result<Visible<Meeting>> {
         let meeting = store::find(tx.conn(), &actor.access, id)
             .await?
@@ -448,7 +449,7 @@ impl MeetingCases<'_> {
     pub async fn hold(
         self,
         actor: &Actor,
-        id: i64,
+        id: MeetingId,
         roll: &[(i64, Attendance, String)],
         (minutes, resolutions): (&str, &str),
     ) -> Result<Meeting> {
@@ -493,7 +494,7 @@ impl MeetingCases<'_> {
         store::update(&tx, &after).await?;
         let audit = actor.record(
             dangjian_domain::meetings::trail::HELD,
-            Some(id),
+            Some(id.get()),
             Some(after.org_path.as_str()),
             Some(json!(*before)),
             Some(json!({ "meeting": after, "attendance": rows })),
@@ -503,7 +504,7 @@ impl MeetingCases<'_> {
     }
 
     /// Locks a held meeting's record: the secretary confirms it, nobody else.
-    pub async fn lock(self, actor: &Actor, id: i64) -> Result<Meeting> {
+    pub async fn lock(self, actor: &Actor, id: MeetingId) -> Result<Meeting> {
         let now = self.clock.local_now();
         let name = self.development().answerable_name(actor).await?;
         let tx = self.store.begin_write().await?;
@@ -529,7 +530,7 @@ impl MeetingCases<'_> {
         store::update(&tx, &after).await?;
         let audit = actor.record(
             dangjian_domain::meetings::trail::LOCK,
-            Some(id),
+            Some(id.get()),
             Some(after.org_path.as_str()),
             None,
             Some(json!({ "locked_by": after.locked_by_name })),
@@ -539,7 +540,7 @@ impl MeetingCases<'_> {
     }
 
     /// Adds a correction to a locked record: the record itself stays as it was confirmed.
-    pub async fn correct(self, actor: &Actor, id: i64, text: &str) -> Result<Correction> {
+    pub async fn correct(self, actor: &Actor, id: MeetingId, text: &str) -> Result<Correction> {
         let text = dangjian_domain::text::single_line(text, "text", "更正内容", 2_000)?;
         let name = self.development().answerable_name(actor).await?;
         let tx = self.store.begin_write().await?;
@@ -560,7 +561,7 @@ impl MeetingCases<'_> {
         store::insert_correction(&tx, &correction).await?;
         let audit = actor.record(
             dangjian_domain::meetings::trail::CORRECT,
-            Some(id),
+            Some(id.get()),
             Some(meeting.org_path.as_str()),
             None,
             Some(json!(correction)),

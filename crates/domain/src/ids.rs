@@ -135,6 +135,51 @@ impl IdGenerator {
     }
 }
 
+/// Declares the id types of records that cross the layers: a meeting's id cannot be passed
+/// where an organization's is expected. Each is its number on the wire (JSON, forms, paths)
+/// and in the database.
+macro_rules! typed_ids {
+    ($($(#[$m:meta])* $name:ident),+ $(,)?) => {$(
+        $(#[$m])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(i64);
+
+        impl $name {
+            /// The id numbered `raw`, as the store and the wire carry it.
+            pub const fn new(raw: i64) -> Self {
+                Self(raw)
+            }
+
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map(Self)
+            }
+        }
+    )+};
+}
+
+typed_ids! {
+    /// A meeting's id.
+    MeetingId,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 pub mod trail;
 
 use crate::RuleCode;
+use crate::ids::MeetingId;
 use crate::learning::StudyHours;
 use crate::org::OrgPath;
 use crate::platform::role::Action;
@@ -78,7 +79,7 @@ pub struct MeetingPlan {
 /// resolutions and who recorded and locked them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Meeting {
-    pub id: i64,
+    pub id: MeetingId,
     pub org_id: i64,
     #[serde(skip)]
     pub org_path: OrgPath,
@@ -90,6 +91,24 @@ pub struct Meeting {
     pub recorded_by_name: String,
     pub locked_at: Option<i64>,
     pub locked_by_name: Option<String>,
+    pub created_at: i64,
+}
+
+/// An expected attendee of a meeting and how they attended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttendanceRow {
+    pub person_id: i64,
+    pub status: Attendance,
+    pub reason: String,
+}
+
+/// A correction added to a locked record (更正): the record itself is never overwritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub id: i64,
+    pub meeting_id: MeetingId,
+    pub text: String,
+    pub recorded_by_name: String,
     pub created_at: i64,
 }
 

@@ -3,9 +3,11 @@
 use crate::scope::Visible;
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
+use dangjian_domain::ids::MeetingId;
 use dangjian_domain::learning::{StudyHours, YearOfLife};
 use dangjian_domain::meetings::{
-    Attendance, HeartTalk, Meeting, MeetingKind, MeetingPlan, MeetingState,
+    Attendance, AttendanceRow, Correction, HeartTalk, Meeting, MeetingKind, MeetingPlan,
+    MeetingState,
 };
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::paging::{Page, Paging};
@@ -180,18 +182,10 @@ mod feed_entity {
 
 use entity::{Column, Entity};
 
-/// An expected attendee and how they attended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AttendanceRow {
-    pub person_id: i64,
-    pub status: Attendance,
-    pub reason: String,
-}
-
 /// A one-time check-in code as stored: whose, for which meeting, used or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckIn {
-    pub meeting_id: i64,
+    pub meeting_id: MeetingId,
     pub person_id: i64,
     pub used_at: Option<i64>,
 }
@@ -209,20 +203,10 @@ pub struct StoredHeartTalk {
     pub created_at: i64,
 }
 
-/// A correction added to a locked record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Correction {
-    pub id: i64,
-    pub meeting_id: i64,
-    pub text: String,
-    pub recorded_by_name: String,
-    pub created_at: i64,
-}
-
 fn to_meeting(m: entity::Model) -> Result<Meeting> {
     let starts_at = dangjian_domain::clock::shanghai_local(m.starts_at);
     Ok(Meeting {
-        id: m.id,
+        id: MeetingId::new(m.id),
         org_id: m.org_id,
         org_path: OrgPath::parse(&m.org_path).ok_or_else(|| StoreError::corrupt(&m.org_path))?,
         plan: MeetingPlan {
@@ -249,7 +233,7 @@ fn to_meeting(m: entity::Model) -> Result<Meeting> {
 
 fn active(m: &Meeting) -> Result<entity::ActiveModel> {
     Ok(entity::ActiveModel {
-        id: Set(m.id),
+        id: Set(m.id.get()),
         org_id: Set(m.org_id),
         org_path: Set(m.org_path.as_str().to_owned()),
         kind: Set(m.plan.kind.code().to_owned()),
@@ -291,7 +275,7 @@ pub async fn insert(tx: &WriteTx, m: &Meeting, expected: &[i64]) -> Result<()> {
         let rows: Vec<attendance_entity::ActiveModel> = chunk
             .iter()
             .map(|p| attendance_entity::ActiveModel {
-                meeting_id: Set(m.id),
+                meeting_id: Set(m.id.get()),
                 person_id: Set(*p),
                 status: Set(Attendance::Absent.code().to_owned()),
                 reason: Set(String::new()),
@@ -307,7 +291,7 @@ pub async fn insert(tx: &WriteTx, m: &Meeting, expected: &[i64]) -> Result<()> {
 /// Writes a meeting's record (state, minutes, lock); the plan stays as it was.
 pub async fn update(tx: &WriteTx, m: &Meeting) -> Result<()> {
     entity::ActiveModel {
-        id: Set(m.id),
+        id: Set(m.id.get()),
         minutes: Set(m.minutes.clone()),
         resolutions: Set(m.resolutions.clone()),
         state: Set(m.state.code().to_owned()),
@@ -324,9 +308,9 @@ pub async fn update(tx: &WriteTx, m: &Meeting) -> Result<()> {
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     access: &Access,
-    id: i64,
+    id: MeetingId,
 ) -> Result<Option<Visible<Meeting>>> {
-    Entity::find_by_id(id)
+    Entity::find_by_id(id.get())
         .filter(scope::within(
             Column::OrgPath,
             &access.scopes(Action::ReadRecords),
@@ -442,9 +426,12 @@ pub async fn attendance<C: ConnectionTrait>(
 }
 
 /// The roll of a meeting the store itself is writing.
-async fn attendance_of<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<Vec<AttendanceRow>> {
+async fn attendance_of<C: ConnectionTrait>(
+    db: &C,
+    meeting_id: MeetingId,
+) -> Result<Vec<AttendanceRow>> {
     attendance_entity::Entity::find()
-        .filter(attendance_entity::Column::MeetingId.eq(meeting_id))
+        .filter(attendance_entity::Column::MeetingId.eq(meeting_id.get()))
         .all(db)
         .await?
         .into_iter()
@@ -460,10 +447,14 @@ async fn attendance_of<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<Ve
 }
 
 /// Sets how expected attendees attended.
-pub async fn set_attendance(tx: &WriteTx, meeting_id: i64, rows: &[AttendanceRow]) -> Result<()> {
+pub async fn set_attendance(
+    tx: &WriteTx,
+    meeting_id: MeetingId,
+    rows: &[AttendanceRow],
+) -> Result<()> {
     for r in rows {
         attendance_entity::ActiveModel {
-            meeting_id: Set(meeting_id),
+            meeting_id: Set(meeting_id.get()),
             person_id: Set(r.person_id),
             status: Set(r.status.code().to_owned()),
             reason: Set(r.reason.clone()),
@@ -492,10 +483,10 @@ fn set_tally(model: &mut entity::ActiveModel, rows: &[AttendanceRow]) -> Result<
 }
 
 /// Counts a meeting's roll again onto its row, in the transaction that changed the roll.
-async fn retally(tx: &WriteTx, meeting_id: i64) -> Result<()> {
+async fn retally(tx: &WriteTx, meeting_id: MeetingId) -> Result<()> {
     let rows = attendance_of(tx.conn(), meeting_id).await?;
     let mut model = entity::ActiveModel {
-        id: Set(meeting_id),
+        id: Set(meeting_id.get()),
         ..Default::default()
     };
     set_tally(&mut model, &rows)?;
@@ -506,7 +497,7 @@ async fn retally(tx: &WriteTx, meeting_id: i64) -> Result<()> {
 pub async fn insert_correction(tx: &WriteTx, c: &Correction) -> Result<()> {
     correction_entity::ActiveModel {
         id: Set(c.id),
-        meeting_id: Set(c.meeting_id),
+        meeting_id: Set(c.meeting_id.get()),
         text: Set(c.text.clone()),
         recorded_by_name: Set(c.recorded_by_name.clone()),
         created_at: Set(c.created_at),
@@ -522,14 +513,14 @@ pub async fn corrections<C: ConnectionTrait>(
     meeting: &Visible<Meeting>,
 ) -> Result<Vec<Correction>> {
     Ok(correction_entity::Entity::find()
-        .filter(correction_entity::Column::MeetingId.eq(meeting.id))
+        .filter(correction_entity::Column::MeetingId.eq(meeting.id.get()))
         .order_by_asc(correction_entity::Column::CreatedAt)
         .all(db)
         .await?
         .into_iter()
         .map(|c| Correction {
             id: c.id,
-            meeting_id: c.meeting_id,
+            meeting_id: MeetingId::new(c.meeting_id),
             text: c.text,
             recorded_by_name: c.recorded_by_name,
             created_at: c.created_at,
@@ -557,7 +548,7 @@ pub async fn insert_many(tx: &WriteTx, meetings: &[(Meeting, Vec<AttendanceRow>)
         .iter()
         .flat_map(|(m, rows)| {
             rows.iter().map(move |r| attendance_entity::ActiveModel {
-                meeting_id: Set(m.id),
+                meeting_id: Set(m.id.get()),
                 person_id: Set(r.person_id),
                 status: Set(r.status.code().to_owned()),
                 reason: Set(r.reason.clone()),
@@ -578,12 +569,12 @@ pub async fn insert_many(tx: &WriteTx, meetings: &[(Meeting, Vec<AttendanceRow>)
 /// issued before stop working.
 pub async fn replace_check_ins(
     tx: &WriteTx,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     codes: &[(String, i64)],
     now_ms: i64,
 ) -> Result<()> {
     check_in_entity::Entity::delete_many()
-        .filter(check_in_entity::Column::MeetingId.eq(meeting_id))
+        .filter(check_in_entity::Column::MeetingId.eq(meeting_id.get()))
         .filter(check_in_entity::Column::UsedAt.is_null())
         .exec(tx.conn())
         .await?;
@@ -592,7 +583,7 @@ pub async fn replace_check_ins(
             .iter()
             .map(|(hash, person)| check_in_entity::ActiveModel {
                 token_hash: Set(hash.clone()),
-                meeting_id: Set(meeting_id),
+                meeting_id: Set(meeting_id.get()),
                 person_id: Set(*person),
                 issued_at: Set(now_ms),
                 used_at: Set(None),
@@ -612,7 +603,7 @@ async fn find_check_in<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<O
         .one(db)
         .await?
         .map(|c| CheckIn {
-            meeting_id: c.meeting_id,
+            meeting_id: MeetingId::new(c.meeting_id),
             person_id: c.person_id,
             used_at: c.used_at,
         }))
@@ -626,7 +617,7 @@ pub async fn meeting_of_check_in<C: ConnectionTrait>(
     let Some(code) = find_check_in(db, token_hash).await? else {
         return Ok(None);
     };
-    let Some(m) = Entity::find_by_id(code.meeting_id).one(db).await? else {
+    let Some(m) = Entity::find_by_id(code.meeting_id.get()).one(db).await? else {
         return Ok(None);
     };
     Ok(Some((code, to_meeting(m)?)))

@@ -4,11 +4,12 @@
 
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::learning::StudyHours;
+use dangjian_domain::meetings::AttendanceRow;
 use dangjian_domain::meetings::HeartTalk;
 use dangjian_domain::meetings::Meeting;
 use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::Org;
-use dangjian_store::meetings::{AttendanceRow, StoredHeartTalk};
+use dangjian_store::meetings::StoredHeartTalk;
 use rand::Rng;
 use rand::rngs::StdRng;
 
@@ -133,7 +134,7 @@ pub(super) fn year_of(
             let starts_at_ms = dangjian_domain::clock::shanghai_ms(starts_at);
             out.push((
                 Meeting {
-                    id: ids(),
+                    id: dangjian_domain::ids::MeetingId::new(ids()),
                     org_id: branch.org.id,
                     org_path: branch.org.path.clone(),
                     plan: MeetingPlan {

@@ -370,7 +370,7 @@ impl App {
     ) -> (
         Vec<(
             dangjian_domain::meetings::Meeting,
-            Vec<dangjian_store::meetings::AttendanceRow>,
+            Vec<dangjian_domain::meetings::AttendanceRow>,
         )>,
         Vec<dangjian_store::meetings::StoredHeartTalk>,
     ) {

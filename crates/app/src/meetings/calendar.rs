@@ -5,6 +5,7 @@
 use super::Meeting;
 use crate::meetings::MeetingCases;
 use crate::{Actor, AppError, Result, secret};
+use dangjian_domain::ids::MeetingId;
 use dangjian_store::meetings as store;
 use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
@@ -44,7 +45,7 @@ impl MeetingCases<'_> {
             Some(p) => store::upcoming_of_person(db, p, window, CALENDAR_LIMIT).await?,
             None => Vec::new(),
         };
-        let mine_ids: std::collections::HashSet<i64> = mine.iter().map(|m| m.id).collect();
+        let mine_ids: std::collections::HashSet<MeetingId> = mine.iter().map(|m| m.id).collect();
         let mut meetings = mine;
         meetings.extend(
             store::upcoming_in_scope(db, &actor.access, window, CALENDAR_LIMIT)

@@ -4,6 +4,7 @@
 use crate::ledgers::{Entries, LedgerEntry, LedgerLink, LedgerSource, LedgerYear, recorders};
 use crate::{Actor, App, Result};
 use chrono::Datelike;
+use dangjian_domain::ids::MeetingId;
 use dangjian_domain::ledgers::{Gap, LedgerItem};
 use dangjian_domain::meetings::trail::MEETING;
 use dangjian_domain::meetings::{Kept, MeetingKind, MeetingState};
@@ -66,12 +67,12 @@ async fn entries(app: &App, actor: &Actor, at: &LedgerYear) -> Result<Vec<Ledger
             db,
             &actor.access,
             MEETING,
-            &meetings.iter().map(|m| m.id).collect::<Vec<_>>(),
+            &meetings.iter().map(|m| m.id.get()).collect::<Vec<_>>(),
         )
         .await?;
-        let mut photos_of: HashMap<i64, usize> = HashMap::new();
+        let mut photos_of: HashMap<MeetingId, usize> = HashMap::new();
         for p in &photos {
-            *photos_of.entry(p.entity_id).or_default() += 1;
+            *photos_of.entry(MeetingId::new(p.entity_id)).or_default() += 1;
         }
         for m in meetings {
             let t = held.entry(m.plan.kind).or_default();

@@ -51,7 +51,7 @@ fn change() -> impl Strategy<Value = Change> {
 
 /// What was recorded in one branch, to be read again after the changes.
 struct Records {
-    meeting: i64,
+    meeting: dangjian_domain::ids::MeetingId,
     applicant: i64,
     document: i64,
     disciplined: i64,

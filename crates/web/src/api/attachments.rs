@@ -133,11 +133,11 @@ pub(crate) async fn upload_to_org(
 pub(crate) async fn meeting_photo(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<dangjian_domain::ids::MeetingId>,
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), ApiError> {
-    let target = (UploadTarget::Record(MEETING, id), "照片");
+    let target = (UploadTarget::Record(MEETING, id.get()), "照片");
     let up = kept(&st, &caller, target, &headers, multipart).await?;
     let a = st
         .app

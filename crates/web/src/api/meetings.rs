@@ -14,6 +14,7 @@ use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::meetings::Correction;
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::MeetingId;
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::Meeting;
 use dangjian_domain::meetings::{Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan};
@@ -48,7 +49,7 @@ pub(crate) struct MeetingView {
 impl From<Meeting> for MeetingView {
     fn from(m: Meeting) -> Self {
         Self {
-            id: m.id,
+            id: m.id.get(),
             org_id: m.org_id,
             kind: m.plan.kind.code().to_owned(),
             topic: m.plan.topic,
@@ -107,7 +108,7 @@ pub(crate) struct MeetingRecord {
     corrections: Vec<CorrectionView>,
 }
 
-async fn record(st: &AppState, caller: &Caller, id: i64) -> Result<MeetingRecord, ApiError> {
+async fn record(st: &AppState, caller: &Caller, id: MeetingId) -> Result<MeetingRecord, ApiError> {
     let v = st.app.meetings().get(&caller.actor, id).await?;
     Ok(MeetingRecord {
         meeting: v.meeting.into(),
@@ -223,7 +224,7 @@ pub(crate) async fn plan(
 pub(crate) async fn get(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Json<MeetingRecord>, ApiError> {
     Ok(Json(record(&st, &caller, id).await?))
 }
@@ -278,7 +279,7 @@ pub(crate) async fn hold(
 pub(crate) async fn lock(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Json<MeetingRecord>, ApiError> {
     st.app.meetings().lock(&caller.actor, id).await?;
     Ok(Json(record(&st, &caller, id).await?))
@@ -325,7 +326,7 @@ pub(crate) struct CheckInCodeView {
 pub(crate) async fn check_ins(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<(StatusCode, Json<List<CheckInCodeView>>), ApiError> {
     let codes = st.app.meetings().issue_check_ins(&caller.actor, id).await?;
     Ok((

@@ -151,7 +151,9 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// What the `{id}` of an address names.
 pub(crate) trait Named {
-    fn address(id: i64) -> dangjian_app::Addressed;
+    /// The id's type, as the path carries it.
+    type Id: serde::de::DeserializeOwned + Copy + Send;
+    fn address(id: Self::Id) -> dangjian_app::Addressed;
 }
 
 pub(crate) struct OrgNamed;
@@ -160,25 +162,29 @@ pub(crate) struct MeetingNamed;
 pub(crate) struct AccountNamed;
 
 impl Named for AccountNamed {
+    type Id = i64;
     fn address(id: i64) -> dangjian_app::Addressed {
         dangjian_app::Addressed::Account(id)
     }
 }
 
 impl Named for OrgNamed {
+    type Id = i64;
     fn address(id: i64) -> dangjian_app::Addressed {
         dangjian_app::Addressed::Org(id)
     }
 }
 
 impl Named for PersonNamed {
+    type Id = i64;
     fn address(id: i64) -> dangjian_app::Addressed {
         dangjian_app::Addressed::Person(id)
     }
 }
 
 impl Named for MeetingNamed {
-    fn address(id: i64) -> dangjian_app::Addressed {
+    type Id = dangjian_domain::ids::MeetingId;
+    fn address(id: Self::Id) -> dangjian_app::Addressed {
         dangjian_app::Addressed::Meeting(id)
     }
 }
@@ -186,14 +192,14 @@ impl Named for MeetingNamed {
 /// The `{id}` of the address, once the caller is known to see what it names. It is extracted
 /// before the body, so a write aimed beyond the caller's scope is answered 404 before its body
 /// is read or judged: what lies outside the scope is not told by the verdict on a body.
-pub(crate) struct InScope<N>(pub i64, std::marker::PhantomData<N>);
+pub(crate) struct InScope<N: Named>(pub N::Id, std::marker::PhantomData<N>);
 
 impl<N: Named> FromRequestParts<AppState> for InScope<N> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
         let caller = crate::auth::Caller::from_request_parts(parts, st).await?;
-        let axum::extract::Path(id) = axum::extract::Path::<i64>::from_request_parts(parts, st)
+        let axum::extract::Path(id) = axum::extract::Path::<N::Id>::from_request_parts(parts, st)
             .await
             .map_err(|_| ApiError(AppError::NotFound))?;
         st.app.sees(&caller.actor, N::address(id)).await?;

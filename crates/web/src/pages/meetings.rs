@@ -24,6 +24,7 @@ use dangjian_app::meetings::{
     KindFigures, MeetingFigures, MeetingView, MemberLife, RecordBook,
 };
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::MeetingId;
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{
     Attendance, HeartTalk, Kept, Meeting, MeetingKind, MeetingPlan, MeetingState, check_in_window,
@@ -202,7 +203,7 @@ pub(crate) struct MeetingPage {
 async fn meeting_page(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: MeetingId,
     notice: Option<&str>,
 ) -> Result<MeetingPage, AppError> {
     let v = st.app.meetings().get(viewer.actor(), id).await?;
@@ -217,7 +218,7 @@ async fn meeting_page(
 pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<MeetingPage, PageError> {
     Ok(meeting_page(&st, &viewer, id, q.notice.as_deref()).await?)
@@ -227,7 +228,7 @@ pub(crate) async fn page(
 async fn refused(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: MeetingId,
     e: AppError,
 ) -> Result<Response, PageError> {
     let message = super::refusal(e)?;
@@ -240,7 +241,7 @@ async fn refused(
 pub(crate) async fn hold(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
@@ -281,7 +282,7 @@ pub(crate) async fn hold(
 pub(crate) async fn lock(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Response, PageError> {
     match st.app.meetings().lock(viewer.actor(), id).await {
         Ok(_) => Ok(after(&format!("/meetings/{id}"), MeetingsNotice::Locked).into_response()),
@@ -299,7 +300,7 @@ pub(crate) struct CorrectionForm {
 pub(crate) async fn correct(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     axum::Form(f): axum::Form<CorrectionForm>,
 ) -> Result<Response, PageError> {
     match st.app.meetings().correct(viewer.actor(), id, &f.text).await {
@@ -383,13 +384,13 @@ pub(crate) async fn compliance_calendar(
 pub(crate) async fn photo(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     headers: axum::http::HeaderMap,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let result = async {
         let target = (
-            dangjian_app::UploadTarget::Record(dangjian_domain::meetings::trail::MEETING, id),
+            dangjian_app::UploadTarget::Record(dangjian_domain::meetings::trail::MEETING, id.get()),
             "照片",
         );
         let (name, bytes, _) =
@@ -410,7 +411,7 @@ pub(crate) async fn photo(
 #[template(path = "meetings/check_in_codes.html")]
 pub(crate) struct CheckInCodesPage {
     chrome: Chrome,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     topic: String,
     closes: String,
     /// Each attendee's name, link and the link as a QR code (SVG).
@@ -449,7 +450,7 @@ fn origin(headers: &HeaderMap) -> String {
 pub(crate) async fn issue_check_ins(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
