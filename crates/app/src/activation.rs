@@ -80,7 +80,7 @@ impl AccountCases<'_> {
         let code = secret::activation_code();
         let expires_at = self.clock.now()
             + chrono::Duration::days(dangjian_domain::platform::account::ACTIVATION_CODE_DAYS);
-        let stored = activation_store::StoredCode {
+        let stored = dangjian_domain::platform::account::ActivationCodeRecord {
             code_index: self.sealer.index(&normalize_activation_code(&code)),
             expires_at: expires_at.timestamp_millis(),
         };

@@ -119,7 +119,7 @@ impl AttachmentCases<'_> {
         self,
         person_id: i64,
         step_id: i64,
-    ) -> Result<dangjian_store::development::StoredStep> {
+    ) -> Result<dangjian_domain::development::StepRecord> {
         dangjian_store::development::find(self.store.db(), step_id)
             .await?
             .filter(|s| s.person_id == person_id)

@@ -3,6 +3,7 @@
 
 use crate::{Actor, AppError, Result};
 use dangjian_domain::calendar::{CalendarDay, WorkCalendar};
+pub use dangjian_domain::development::StepRecord;
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::trail;
 use dangjian_domain::development::training::TrainingCredit;
@@ -15,7 +16,6 @@ use dangjian_domain::platform::role::Action;
 use dangjian_domain::{FieldError, text};
 pub use dangjian_store::attachment::Attachment;
 use dangjian_store::development as store;
-pub use dangjian_store::development::StoredStep;
 
 pub mod digest;
 mod documents;
@@ -47,7 +47,7 @@ pub struct StepInput {
 /// A person's development record as their pages show it.
 #[derive(Debug, Clone)]
 pub struct DevelopmentView {
-    pub steps: Vec<StoredStep>,
+    pub steps: Vec<StepRecord>,
     pub stage: Stage,
     pub ended: bool,
     pub next_steps: Vec<Step>,
@@ -206,7 +206,7 @@ impl DevelopmentCases<'_> {
         actor: &Actor,
         person_id: i64,
         input: StepInput,
-    ) -> Result<StoredStep> {
+    ) -> Result<StepRecord> {
         let db = self.store.db();
         let record = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?
@@ -327,7 +327,7 @@ impl DevelopmentCases<'_> {
                 );
             }
         }
-        let stored = StoredStep {
+        let stored = StepRecord {
             id: self.new_id(),
             person_id,
             org_id: person.org_id,
@@ -653,7 +653,7 @@ impl DevelopmentCases<'_> {
 /// recorded it and why.
 #[derive(Debug, Clone)]
 pub struct Accountable {
-    pub step: StoredStep,
+    pub step: StepRecord,
     pub person_name: String,
 }
 
@@ -763,7 +763,7 @@ impl DevelopmentCases<'_> {
         .await?;
         let ids: Vec<i64> = approvals.iter().map(|a| a.person_id).collect();
         let steps = store::of_people(db, &ids).await?;
-        let mut by_person: std::collections::HashMap<i64, Vec<&StoredStep>> =
+        let mut by_person: std::collections::HashMap<i64, Vec<&StepRecord>> =
             std::collections::HashMap::new();
         for s in &steps {
             by_person.entry(s.person_id).or_default().push(s);

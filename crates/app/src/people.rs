@@ -20,7 +20,7 @@ use serde_json::json;
 pub mod book;
 mod discipline;
 pub mod ledger;
-pub use discipline::StoredDiscipline;
+pub use discipline::DisciplineRecord;
 
 /// What a person asked for in the people list.
 #[derive(Debug, Clone, Default)]

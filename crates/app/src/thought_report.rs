@@ -4,6 +4,7 @@
 
 use crate::development::DevelopmentCases;
 use crate::{Actor, App, AppError, Result};
+pub use dangjian_domain::development::thought_report::{Answer, ThoughtReportRecord};
 use dangjian_domain::development::thought_report::{ThoughtReport, hands_in, parse_answer};
 use dangjian_domain::development::{Step, StepDetail};
 use dangjian_domain::org::Org;
@@ -13,7 +14,6 @@ use dangjian_store::development as development_store;
 use dangjian_store::notification::Notification;
 use dangjian_store::people as people_store;
 use dangjian_store::thought_report as store;
-pub use dangjian_store::thought_report::{Answer, StoredThoughtReport};
 use serde_json::json;
 use std::collections::HashSet;
 
@@ -29,7 +29,7 @@ const MY_REPORTS: &str = "/my/thought-reports";
 /// A report with the names of its writer and mentors, and whether the reader may answer it.
 #[derive(Debug, Clone)]
 pub struct ReportView {
-    pub report: StoredThoughtReport,
+    pub report: ThoughtReportRecord,
     pub writer_name: String,
     pub mentor_names: Vec<String>,
     /// When it was answered, as shown (Asia/Shanghai).
@@ -93,7 +93,7 @@ impl DevelopmentCases<'_> {
     /// Names the writers and mentors of reports for a reader who is `reader` (a person).
     async fn report_views(
         self,
-        reports: Vec<StoredThoughtReport>,
+        reports: Vec<ThoughtReportRecord>,
         reader: Option<i64>,
     ) -> Result<Vec<ReportView>> {
         let ids: Vec<i64> = reports
@@ -146,7 +146,7 @@ impl DevelopmentCases<'_> {
         actor: &Actor,
         title: &str,
         body: &str,
-    ) -> Result<StoredThoughtReport> {
+    ) -> Result<ThoughtReportRecord> {
         let person = self.own_person(actor).await?.ok_or(AppError::Forbidden(
             "思想汇报须用本人在党员名册中的账号递交",
         ))?;
@@ -157,7 +157,7 @@ impl DevelopmentCases<'_> {
             .remove(&person.org_id)
             .ok_or(AppError::NotFound)?;
         let mentor_ids = self.mentors_of(person.id).await?;
-        let stored = StoredThoughtReport {
+        let stored = ThoughtReportRecord {
             id: self.new_id(),
             person_id: person.id,
             org_id: org.id,
@@ -206,7 +206,7 @@ impl DevelopmentCases<'_> {
         actor: &Actor,
         id: i64,
         answer: &str,
-    ) -> Result<StoredThoughtReport> {
+    ) -> Result<ThoughtReportRecord> {
         let text = parse_answer(answer)?;
         let mentor = self
             .own_person(actor)
@@ -256,7 +256,7 @@ impl DevelopmentCases<'_> {
             Some(json!(answer)),
         );
         self.finish(tx, audit).await?;
-        Ok(StoredThoughtReport {
+        Ok(ThoughtReportRecord {
             answer: Some(answer),
             ..report
         })

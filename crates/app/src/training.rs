@@ -7,12 +7,12 @@ use crate::people::PeopleQuery;
 use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::development::training::{ClassPlan, ExamResult, Trainee, TrainingCredit};
+pub use dangjian_domain::development::training::{TraineeRecord, TrainingClass};
 use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
 use dangjian_store::training as store;
-pub use dangjian_store::training::{StoredClass, StoredTrainee};
 use serde_json::json;
 
 /// The most classes a list shows: a party school runs a handful a term.
@@ -24,7 +24,7 @@ pub const ELIGIBLE_LIMIT: u64 = 500;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ClassRow {
     #[serde(flatten)]
-    pub class: StoredClass,
+    pub class: TrainingClass,
     pub org_name: String,
     pub trainees: usize,
     pub certified: usize,
@@ -34,7 +34,7 @@ pub struct ClassRow {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TraineeRow {
     #[serde(flatten)]
-    pub record: StoredTrainee,
+    pub record: TraineeRecord,
     pub name: String,
     pub org_name: String,
 }
@@ -42,7 +42,7 @@ pub struct TraineeRow {
 /// A class with its trainees and, for those who may enrol, who else could join.
 #[derive(Debug, Clone)]
 pub struct ClassView {
-    pub class: StoredClass,
+    pub class: TrainingClass,
     pub org_name: String,
     pub trainees: Vec<TraineeRow>,
     /// People of the subtree at the class's stage, not yet enrolled: (id, name, branch).
@@ -53,7 +53,7 @@ pub struct ClassView {
 /// A person's classes and what they give toward step 11.
 #[derive(Debug, Clone, Default)]
 pub struct PersonTraining {
-    pub classes: Vec<(StoredClass, StoredTrainee)>,
+    pub classes: Vec<(TrainingClass, TraineeRecord)>,
     pub credit: TrainingCredit,
 }
 
@@ -89,12 +89,12 @@ impl DevelopmentCases<'_> {
         actor: &Actor,
         org_id: i64,
         plan: ClassPlan,
-    ) -> Result<StoredClass> {
+    ) -> Result<TrainingClass> {
         let db = self.store.db();
         let org = org_store::find(db, &actor.access, Action::WriteRecords, org_id)
             .await?
             .ok_or_else(|| FieldError::new("org_id", "主办党组织", "请选择您管辖的党组织"))?;
-        let class = StoredClass {
+        let class = TrainingClass {
             id: self.new_id(),
             org_id: org.id,
             org_path: org.path.clone(),
@@ -114,13 +114,13 @@ impl DevelopmentCases<'_> {
         Ok(class)
     }
 
-    async fn readable_class(self, actor: &Actor, id: i64) -> Result<StoredClass> {
+    async fn readable_class(self, actor: &Actor, id: i64) -> Result<TrainingClass> {
         store::class(self.store.db(), &actor.access, id)
             .await?
             .ok_or(AppError::NotFound)
     }
 
-    fn may_write_class(actor: &Actor, class: &StoredClass) -> bool {
+    fn may_write_class(actor: &Actor, class: &TrainingClass) -> bool {
         actor.access.can_at(Action::WriteRecords, &class.org_path)
     }
 
@@ -215,9 +215,9 @@ impl DevelopmentCases<'_> {
                 message: format!("{} 已在该培训班", p.person.name),
             });
         }
-        let records: Vec<StoredTrainee> = people
+        let records: Vec<TraineeRecord> = people
             .iter()
-            .map(|p| StoredTrainee {
+            .map(|p| TraineeRecord {
                 id: self.new_id(),
                 class_id,
                 person_id: p.person.id,
@@ -248,7 +248,7 @@ impl DevelopmentCases<'_> {
         class_id: i64,
         person_id: i64,
         (hours, exam): (u32, ExamResult),
-    ) -> Result<StoredTrainee> {
+    ) -> Result<TraineeRecord> {
         let class = self.readable_class(actor, class_id).await?;
         if !Self::may_write_class(actor, &class) {
             return Err(AppError::Forbidden("管理该培训班"));
@@ -266,7 +266,7 @@ impl DevelopmentCases<'_> {
                 format!("{}-{:03}", class.plan.starts_on.format("%Y%m%d"), place + 1)
             })
         });
-        let after = StoredTrainee {
+        let after = TraineeRecord {
             trainee: Trainee {
                 hours,
                 exam,

@@ -1218,6 +1218,25 @@ fn check_full_members(
     Ok(())
 }
 
+/// A recorded step with who recorded it and, if it passed a deadline, the override.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepRecord {
+    pub id: i64,
+    pub person_id: i64,
+    pub org_id: i64,
+    #[serde(skip)]
+    pub org_path: crate::org::OrgPath,
+    #[serde(flatten)]
+    pub entry: StepEntry,
+    pub note: String,
+    pub recorded_by: Option<i64>,
+    pub recorded_by_name: String,
+    /// The deadline passed and its source.
+    pub breach: Option<(String, String)>,
+    pub override_reason: Option<String>,
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

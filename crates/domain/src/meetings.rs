@@ -501,6 +501,19 @@ pub fn kept(
     }
 }
 
+/// A heart talk as recorded, with the organization that recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeartTalkRecord {
+    pub id: i64,
+    pub org_id: i64,
+    #[serde(skip)]
+    pub org_path: OrgPath,
+    #[serde(flatten)]
+    pub talk: HeartTalk,
+    pub recorded_by_name: String,
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! runs out.
 
 use crate::{Result, WriteTx};
+use dangjian_domain::platform::account::ActivationCodeRecord;
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 
@@ -27,18 +28,11 @@ pub(crate) mod entity {
 
 use entity::{Column, Entity};
 
-/// A person's code: its keyed hash and when it stops being accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredCode {
-    pub code_index: String,
-    pub expires_at: i64,
-}
-
 /// Keeps a person's new code in place of any earlier one.
 pub async fn put(
     tx: &WriteTx,
     person_id: i64,
-    code: &StoredCode,
+    code: &ActivationCodeRecord,
     issued_by: i64,
     now_ms: i64,
 ) -> Result<()> {
@@ -55,11 +49,14 @@ pub async fn put(
     Ok(())
 }
 
-pub async fn of_person<C: ConnectionTrait>(db: &C, person_id: i64) -> Result<Option<StoredCode>> {
+pub async fn of_person<C: ConnectionTrait>(
+    db: &C,
+    person_id: i64,
+) -> Result<Option<ActivationCodeRecord>> {
     Ok(Entity::find_by_id(person_id)
         .one(db)
         .await?
-        .map(|m| StoredCode {
+        .map(|m| ActivationCodeRecord {
             code_index: m.code_index,
             expires_at: m.expires_at,
         }))

@@ -4,6 +4,7 @@
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
 use dangjian_domain::calendar::CalendarDay;
+use dangjian_domain::development::StepRecord;
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::{DecisionBody, Step, StepDetail, StepEntry};
 use dangjian_domain::org::OrgPath;
@@ -11,7 +12,6 @@ use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
-use serde::Serialize;
 
 pub(crate) mod entity {
     use sea_orm::entity::prelude::*;
@@ -63,30 +63,11 @@ mod calendar_entity {
 
 use entity::{Column, Entity};
 
-/// A recorded step with who recorded it and, if it passed a deadline, the override.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredStep {
-    pub id: i64,
-    pub person_id: i64,
-    pub org_id: i64,
-    #[serde(skip)]
-    pub org_path: OrgPath,
-    #[serde(flatten)]
-    pub entry: StepEntry,
-    pub note: String,
-    pub recorded_by: Option<i64>,
-    pub recorded_by_name: String,
-    /// The deadline passed and its source.
-    pub breach: Option<(String, String)>,
-    pub override_reason: Option<String>,
-    pub created_at: i64,
-}
-
-impl TryFrom<entity::Model> for StoredStep {
+impl TryFrom<entity::Model> for StepRecord {
     type Error = StoreError;
 
     fn try_from(m: entity::Model) -> Result<Self> {
-        Ok(StoredStep {
+        Ok(StepRecord {
             id: m.id,
             person_id: m.person_id,
             org_id: m.org_id,
@@ -109,13 +90,13 @@ impl TryFrom<entity::Model> for StoredStep {
     }
 }
 
-pub async fn insert(tx: &WriteTx, s: &StoredStep) -> Result<()> {
+pub async fn insert(tx: &WriteTx, s: &StepRecord) -> Result<()> {
     active(s)?.insert(tx.conn()).await?;
     Ok(())
 }
 
 /// Many steps at once (the demo's records), a few hundred rows a statement.
-pub async fn insert_many(tx: &WriteTx, steps: &[StoredStep]) -> Result<()> {
+pub async fn insert_many(tx: &WriteTx, steps: &[StepRecord]) -> Result<()> {
     for chunk in steps.chunks(500) {
         let models = chunk.iter().map(active).collect::<Result<Vec<_>>>()?;
         Entity::insert_many(models).exec(tx.conn()).await?;
@@ -123,7 +104,7 @@ pub async fn insert_many(tx: &WriteTx, steps: &[StoredStep]) -> Result<()> {
     Ok(())
 }
 
-fn active(s: &StoredStep) -> Result<entity::ActiveModel> {
+fn active(s: &StepRecord) -> Result<entity::ActiveModel> {
     Ok(entity::ActiveModel {
         id: Set(s.id),
         person_id: Set(s.person_id),
@@ -143,13 +124,13 @@ fn active(s: &StoredStep) -> Result<entity::ActiveModel> {
     })
 }
 
-fn to_steps(rows: Vec<entity::Model>) -> Result<Vec<StoredStep>> {
-    rows.into_iter().map(StoredStep::try_from).collect()
+fn to_steps(rows: Vec<entity::Model>) -> Result<Vec<StepRecord>> {
+    rows.into_iter().map(StepRecord::try_from).collect()
 }
 
 /// A person's recorded steps, oldest first, wherever they were taken: the record follows the
 /// person from branch to branch. The caller has checked the reader may see the person.
-pub async fn of_person<C: ConnectionTrait>(db: &C, person_id: i64) -> Result<Vec<StoredStep>> {
+pub async fn of_person<C: ConnectionTrait>(db: &C, person_id: i64) -> Result<Vec<StepRecord>> {
     to_steps(
         Entity::find()
             .filter(Column::PersonId.eq(person_id))
@@ -162,7 +143,7 @@ pub async fn of_person<C: ConnectionTrait>(db: &C, person_id: i64) -> Result<Vec
 
 /// The recorded steps of many people, oldest first; the caller read the people within the
 /// reader's scope.
-pub async fn of_people<C: ConnectionTrait>(db: &C, person_ids: &[i64]) -> Result<Vec<StoredStep>> {
+pub async fn of_people<C: ConnectionTrait>(db: &C, person_ids: &[i64]) -> Result<Vec<StepRecord>> {
     let mut out = Vec::new();
     for chunk in person_ids.chunks(500) {
         out.extend(to_steps(
@@ -184,7 +165,7 @@ pub async fn breaches<C: ConnectionTrait>(
     access: &Access,
     under: &OrgPath,
     limit: u64,
-) -> Result<Vec<StoredStep>> {
+) -> Result<Vec<StepRecord>> {
     to_steps(
         Entity::find()
             .filter(Column::Breach.is_not_null())
@@ -229,7 +210,7 @@ pub async fn steps_in<C: ConnectionTrait>(
     under: &OrgPath,
     step: Option<Step>,
     (from, until): (NaiveDate, NaiveDate),
-) -> Result<Vec<StoredStep>> {
+) -> Result<Vec<StepRecord>> {
     let mut select = Entity::find();
     if let Some(step) = step {
         select = select.filter(Column::Step.eq(step.code()));
@@ -363,10 +344,10 @@ pub async fn put_policy(tx: &WriteTx, step: Step, p: &StepPolicy, now_ms: i64) -
 }
 
 /// One recorded step by id; the caller checks the reader may see its person.
-pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<StoredStep>> {
+pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<StepRecord>> {
     Entity::find_by_id(id)
         .one(db)
         .await?
-        .map(StoredStep::try_from)
+        .map(StepRecord::try_from)
         .transpose()
 }

@@ -1,10 +1,10 @@
 //! Party discipline as stored: each sanction on a person.
 
 use crate::{Result, StoreError, WriteTx};
+use dangjian_domain::people::discipline::DisciplineRecord;
 use dangjian_domain::people::discipline::{Discipline, DisciplineKind};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder};
-use serde::Serialize;
 
 mod entity {
     use sea_orm::entity::prelude::*;
@@ -32,19 +32,8 @@ mod entity {
 
 use entity::{Column, Entity};
 
-/// A sanction recorded on a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredDiscipline {
-    pub id: i64,
-    pub person_id: i64,
-    pub org_path: String,
-    #[serde(flatten)]
-    pub discipline: Discipline,
-    pub created_at: i64,
-}
-
-fn to_stored(m: entity::Model) -> Result<StoredDiscipline> {
-    Ok(StoredDiscipline {
+fn to_stored(m: entity::Model) -> Result<DisciplineRecord> {
+    Ok(DisciplineRecord {
         id: m.id,
         person_id: m.person_id,
         discipline: Discipline {
@@ -59,7 +48,7 @@ fn to_stored(m: entity::Model) -> Result<StoredDiscipline> {
     })
 }
 
-pub async fn insert(tx: &WriteTx, d: &StoredDiscipline) -> Result<()> {
+pub async fn insert(tx: &WriteTx, d: &DisciplineRecord) -> Result<()> {
     entity::ActiveModel {
         id: Set(d.id),
         person_id: Set(d.person_id),
@@ -77,7 +66,7 @@ pub async fn insert(tx: &WriteTx, d: &StoredDiscipline) -> Result<()> {
 }
 
 /// The sanctions of some people, oldest first; the caller read the people within scope.
-pub async fn of_people<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Vec<StoredDiscipline>> {
+pub async fn of_people<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Vec<DisciplineRecord>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
         for m in Entity::find()

@@ -5,6 +5,7 @@ use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
 use dangjian_domain::ids::MeetingId;
 use dangjian_domain::learning::{StudyHours, YearOfLife};
+use dangjian_domain::meetings::HeartTalkRecord;
 use dangjian_domain::meetings::{
     Attendance, AttendanceRow, Correction, HeartTalk, Meeting, MeetingKind, MeetingPlan,
     MeetingState,
@@ -14,7 +15,6 @@ use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, Condition, PaginatorTrait, QueryOrder, QuerySelect};
-use serde::Serialize;
 
 mod entity {
     use sea_orm::entity::prelude::*;
@@ -188,19 +188,6 @@ pub struct CheckIn {
     pub meeting_id: MeetingId,
     pub person_id: i64,
     pub used_at: Option<i64>,
-}
-
-/// A heart talk as stored, with the organization that recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredHeartTalk {
-    pub id: i64,
-    pub org_id: i64,
-    #[serde(skip)]
-    pub org_path: OrgPath,
-    #[serde(flatten)]
-    pub talk: HeartTalk,
-    pub recorded_by_name: String,
-    pub created_at: i64,
 }
 
 fn to_meeting(m: entity::Model) -> Result<Meeting> {
@@ -634,7 +621,7 @@ pub async fn use_check_in(tx: &WriteTx, token_hash: &str, now_ms: i64) -> Result
     Ok(done.rows_affected == 1)
 }
 
-pub async fn insert_talks(tx: &WriteTx, talks: &[StoredHeartTalk]) -> Result<()> {
+pub async fn insert_talks(tx: &WriteTx, talks: &[HeartTalkRecord]) -> Result<()> {
     for chunk in talks.chunks(500) {
         talk_entity::Entity::insert_many(chunk.iter().map(|t| talk_entity::ActiveModel {
             id: Set(t.id),
@@ -661,7 +648,7 @@ pub async fn talks_of_subtree<C: ConnectionTrait>(
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
     limit: u64,
-) -> Result<Vec<StoredHeartTalk>> {
+) -> Result<Vec<HeartTalkRecord>> {
     talk_entity::Entity::find()
         .filter(scope::within_under(
             talk_entity::Column::OrgPath,
@@ -676,7 +663,7 @@ pub async fn talks_of_subtree<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(|t| {
-            Ok(StoredHeartTalk {
+            Ok(HeartTalkRecord {
                 id: t.id,
                 org_id: t.org_id,
                 org_path: OrgPath::parse(&t.org_path)

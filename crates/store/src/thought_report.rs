@@ -4,12 +4,13 @@
 
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
+use dangjian_domain::development::thought_report::Answer;
 use dangjian_domain::development::thought_report::ThoughtReport;
+use dangjian_domain::development::thought_report::ThoughtReportRecord;
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
-use serde::Serialize;
 use std::collections::HashMap;
 
 mod entity {
@@ -81,33 +82,7 @@ mod mentor_entity {
 
 use entity::{Column, Entity};
 
-/// A mentor's answer to a report (回复意见).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Answer {
-    pub text: String,
-    pub by_person_id: i64,
-    pub by_name: String,
-    pub at: i64,
-}
-
-/// A report as stored: whose, in which organization, when, to which mentors, and the answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredThoughtReport {
-    pub id: i64,
-    pub person_id: i64,
-    pub org_id: i64,
-    #[serde(skip)]
-    pub org_path: OrgPath,
-    #[serde(flatten)]
-    pub report: ThoughtReport,
-    pub handed_in_on: NaiveDate,
-    /// The mentors it was handed to, by person id; none before mentors are assigned.
-    pub mentor_ids: Vec<i64>,
-    pub answer: Option<Answer>,
-    pub created_at: i64,
-}
-
-fn to_report(m: entity::Model, mentor_ids: Vec<i64>) -> Result<StoredThoughtReport> {
+fn to_report(m: entity::Model, mentor_ids: Vec<i64>) -> Result<ThoughtReportRecord> {
     let answer = match (m.answer, m.answered_by, m.answered_by_name, m.answered_at) {
         (Some(text), Some(by_person_id), Some(by_name), Some(at)) => Some(Answer {
             text,
@@ -118,7 +93,7 @@ fn to_report(m: entity::Model, mentor_ids: Vec<i64>) -> Result<StoredThoughtRepo
         (None, None, None, None) => None,
         _ => return Err(StoreError::corrupt(format!("thought report {}", m.id))),
     };
-    Ok(StoredThoughtReport {
+    Ok(ThoughtReportRecord {
         id: m.id,
         person_id: m.person_id,
         org_id: m.org_id,
@@ -138,7 +113,7 @@ fn to_report(m: entity::Model, mentor_ids: Vec<i64>) -> Result<StoredThoughtRepo
 async fn with_mentors<C: ConnectionTrait>(
     db: &C,
     rows: Vec<entity::Model>,
-) -> Result<Vec<StoredThoughtReport>> {
+) -> Result<Vec<ThoughtReportRecord>> {
     let mut mentors: HashMap<i64, Vec<i64>> = HashMap::new();
     for chunk in rows.chunks(500) {
         for m in mentor_entity::Entity::find()
@@ -158,7 +133,7 @@ async fn with_mentors<C: ConnectionTrait>(
 }
 
 /// Stores reports handed in, each with its mentors (many at once for the demo).
-pub async fn insert_many(tx: &WriteTx, reports: &[StoredThoughtReport]) -> Result<()> {
+pub async fn insert_many(tx: &WriteTx, reports: &[ThoughtReportRecord]) -> Result<()> {
     for chunk in reports.chunks(300) {
         entity::Entity::insert_many(chunk.iter().map(|r| entity::ActiveModel {
             id: Set(r.id),
@@ -195,7 +170,7 @@ pub async fn insert_many(tx: &WriteTx, reports: &[StoredThoughtReport]) -> Resul
 }
 
 /// One report, whoever may read it (the app decides).
-pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<StoredThoughtReport>> {
+pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<ThoughtReportRecord>> {
     let rows = Entity::find_by_id(id).all(db).await?;
     Ok(with_mentors(db, rows).await?.pop())
 }
@@ -206,7 +181,7 @@ async fn listed<C: ConnectionTrait>(
     db: &C,
     select: sea_orm::Select<Entity>,
     limit: u64,
-) -> Result<Vec<StoredThoughtReport>> {
+) -> Result<Vec<ThoughtReportRecord>> {
     let rows = select
         .order_by_desc(Column::HandedInOn)
         .order_by_desc(Column::Id)
@@ -221,7 +196,7 @@ pub async fn of_person<C: ConnectionTrait>(
     db: &C,
     person_id: i64,
     limit: u64,
-) -> Result<Vec<StoredThoughtReport>> {
+) -> Result<Vec<ThoughtReportRecord>> {
     listed(
         db,
         Entity::find().filter(Column::PersonId.eq(person_id)),
@@ -235,7 +210,7 @@ pub async fn of_mentor<C: ConnectionTrait>(
     db: &C,
     mentor_id: i64,
     limit: u64,
-) -> Result<Vec<StoredThoughtReport>> {
+) -> Result<Vec<ThoughtReportRecord>> {
     let select = Entity::find()
         .inner_join(mentor_entity::Entity)
         .filter(mentor_entity::Column::MentorId.eq(mentor_id))
@@ -251,7 +226,7 @@ pub async fn of_subtree<C: ConnectionTrait>(
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
     limit: u64,
-) -> Result<Vec<StoredThoughtReport>> {
+) -> Result<Vec<ThoughtReportRecord>> {
     let select = Entity::find()
         .filter(scope::within_under(
             Column::OrgPath,

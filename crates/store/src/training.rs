@@ -2,12 +2,13 @@
 
 use crate::{Result, StoreError, WriteTx, scope};
 use dangjian_domain::development::Stage;
+use dangjian_domain::development::training::TraineeRecord;
+use dangjian_domain::development::training::TrainingClass;
 use dangjian_domain::development::training::{ClassPlan, ExamResult, Trainee};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
-use serde::Serialize;
 
 mod class_entity {
     use sea_orm::entity::prelude::*;
@@ -55,33 +56,11 @@ mod trainee_entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// A class with its organizer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredClass {
-    pub id: i64,
-    pub org_id: i64,
-    #[serde(skip)]
-    pub org_path: OrgPath,
-    #[serde(flatten)]
-    pub plan: ClassPlan,
-    pub created_at: i64,
-}
-
-/// A trainee's record in a class.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredTrainee {
-    pub id: i64,
-    pub class_id: i64,
-    pub person_id: i64,
-    #[serde(flatten)]
-    pub trainee: Trainee,
-}
-
 fn hours(h: i32) -> Result<u32> {
     u32::try_from(h).map_err(|_| StoreError::corrupt(h))
 }
 
-impl TryFrom<class_entity::Model> for StoredClass {
+impl TryFrom<class_entity::Model> for TrainingClass {
     type Error = StoreError;
 
     fn try_from(m: class_entity::Model) -> Result<Self> {
@@ -103,7 +82,7 @@ impl TryFrom<class_entity::Model> for StoredClass {
     }
 }
 
-impl TryFrom<trainee_entity::Model> for StoredTrainee {
+impl TryFrom<trainee_entity::Model> for TraineeRecord {
     type Error = StoreError;
 
     fn try_from(m: trainee_entity::Model) -> Result<Self> {
@@ -124,7 +103,7 @@ fn to_i32(h: u32) -> Result<i32> {
     i32::try_from(h).map_err(|_| StoreError::corrupt(h))
 }
 
-pub async fn insert_class(tx: &WriteTx, c: &StoredClass) -> Result<()> {
+pub async fn insert_class(tx: &WriteTx, c: &TrainingClass) -> Result<()> {
     class_entity::ActiveModel {
         id: Set(c.id),
         org_id: Set(c.org_id),
@@ -146,7 +125,7 @@ pub async fn classes<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     limit: u64,
-) -> Result<Vec<StoredClass>> {
+) -> Result<Vec<TrainingClass>> {
     class_entity::Entity::find()
         .filter(scope::within(
             class_entity::Column::OrgPath,
@@ -157,7 +136,7 @@ pub async fn classes<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .map(StoredClass::try_from)
+        .map(TrainingClass::try_from)
         .collect()
 }
 
@@ -166,7 +145,7 @@ pub async fn class<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     id: i64,
-) -> Result<Option<StoredClass>> {
+) -> Result<Option<TrainingClass>> {
     class_entity::Entity::find_by_id(id)
         .filter(scope::within(
             class_entity::Column::OrgPath,
@@ -174,12 +153,12 @@ pub async fn class<C: ConnectionTrait>(
         ))
         .one(db)
         .await?
-        .map(StoredClass::try_from)
+        .map(TrainingClass::try_from)
         .transpose()
 }
 
 /// The trainees of a class, in the order they were enrolled.
-pub async fn trainees<C: ConnectionTrait>(db: &C, class_id: i64) -> Result<Vec<StoredTrainee>> {
+pub async fn trainees<C: ConnectionTrait>(db: &C, class_id: i64) -> Result<Vec<TraineeRecord>> {
     trainee_entity::Entity::find()
         .filter(trainee_entity::Column::ClassId.eq(class_id))
         .order_by_asc(trainee_entity::Column::CreatedAt)
@@ -187,7 +166,7 @@ pub async fn trainees<C: ConnectionTrait>(db: &C, class_id: i64) -> Result<Vec<S
         .all(db)
         .await?
         .into_iter()
-        .map(StoredTrainee::try_from)
+        .map(TraineeRecord::try_from)
         .collect()
 }
 
@@ -219,23 +198,23 @@ pub async fn counts<C: ConnectionTrait>(
 pub async fn of_person<C: ConnectionTrait>(
     db: &C,
     person_id: i64,
-) -> Result<Vec<(StoredClass, StoredTrainee)>> {
-    let records: Vec<StoredTrainee> = trainee_entity::Entity::find()
+) -> Result<Vec<(TrainingClass, TraineeRecord)>> {
+    let records: Vec<TraineeRecord> = trainee_entity::Entity::find()
         .filter(trainee_entity::Column::PersonId.eq(person_id))
         .all(db)
         .await?
         .into_iter()
-        .map(StoredTrainee::try_from)
+        .map(TraineeRecord::try_from)
         .collect::<Result<_>>()?;
     let ids: Vec<i64> = records.iter().map(|t| t.class_id).collect();
-    let classes: Vec<StoredClass> = class_entity::Entity::find()
+    let classes: Vec<TrainingClass> = class_entity::Entity::find()
         .filter(class_entity::Column::Id.is_in(ids))
         .all(db)
         .await?
         .into_iter()
-        .map(StoredClass::try_from)
+        .map(TrainingClass::try_from)
         .collect::<Result<_>>()?;
-    let mut out: Vec<(StoredClass, StoredTrainee)> = records
+    let mut out: Vec<(TrainingClass, TraineeRecord)> = records
         .into_iter()
         .filter_map(|t| {
             let c = classes.iter().find(|c| c.id == t.class_id)?.clone();
@@ -246,7 +225,7 @@ pub async fn of_person<C: ConnectionTrait>(
     Ok(out)
 }
 
-pub async fn insert_trainees(tx: &WriteTx, trainees: &[StoredTrainee], at: i64) -> Result<()> {
+pub async fn insert_trainees(tx: &WriteTx, trainees: &[TraineeRecord], at: i64) -> Result<()> {
     for chunk in trainees.chunks(500) {
         let models = chunk
             .iter()
@@ -270,7 +249,7 @@ pub async fn insert_trainees(tx: &WriteTx, trainees: &[StoredTrainee], at: i64) 
 }
 
 /// Sets a trainee's hours, examination and certificate.
-pub async fn update_trainee(tx: &WriteTx, t: &StoredTrainee) -> Result<()> {
+pub async fn update_trainee(tx: &WriteTx, t: &TraineeRecord) -> Result<()> {
     trainee_entity::ActiveModel {
         id: Set(t.id),
         hours: Set(to_i32(t.trainee.hours)?),

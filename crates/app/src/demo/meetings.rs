@@ -6,10 +6,10 @@ use chrono::{Datelike, NaiveDate};
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::AttendanceRow;
 use dangjian_domain::meetings::HeartTalk;
+use dangjian_domain::meetings::HeartTalkRecord;
 use dangjian_domain::meetings::Meeting;
 use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::Org;
-use dangjian_store::meetings::StoredHeartTalk;
 use rand::Rng;
 use rand::rngs::StdRng;
 
@@ -181,7 +181,7 @@ pub(super) fn talks_of(
     today: NaiveDate,
     ids: &mut dyn FnMut() -> i64,
     rng: &mut StdRng,
-) -> Vec<StoredHeartTalk> {
+) -> Vec<HeartTalkRecord> {
     let Some(secretary) = branch.secretary.filter(|_| !branch.is_group) else {
         return Vec::new();
     };
@@ -205,7 +205,7 @@ pub(super) fn talks_of(
             place: "党员活动室".to_owned(),
             summary: TALKS[rng.random_range(0..TALKS.len())].to_owned(),
         };
-        out.push(StoredHeartTalk {
+        out.push(HeartTalkRecord {
             id: ids(),
             org_id: branch.org.id,
             org_path: branch.org.path.clone(),

@@ -372,7 +372,7 @@ impl App {
             dangjian_domain::meetings::Meeting,
             Vec<dangjian_domain::meetings::AttendanceRow>,
         )>,
-        Vec<dangjian_store::meetings::StoredHeartTalk>,
+        Vec<dangjian_domain::meetings::HeartTalkRecord>,
     ) {
         let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
         for r in records.iter().filter(|r| r.person.status.is_member()) {
@@ -452,7 +452,7 @@ impl App {
         records: &[dangjian_store::people::PersonRecord],
         seats: &[dangjian_domain::org::Seat],
         rng: &mut StdRng,
-    ) -> Result<Vec<dangjian_store::development::StoredStep>> {
+    ) -> Result<Vec<dangjian_domain::development::StepRecord>> {
         let rules = dangjian_domain::development::DevelopmentRules::in_force(
             &dangjian_store::settings::load(tx.conn()).await?,
         );
@@ -487,7 +487,7 @@ impl App {
                 full: full.get(&r.person.org_id).map_or(&[], Vec::as_slice),
             };
             for entry in development::record(r, fresh, &branch, &rules, &calendar, today, rng) {
-                out.push(dangjian_store::development::StoredStep {
+                out.push(dangjian_domain::development::StepRecord {
                     id: self.new_id(),
                     person_id: r.person.id,
                     org_id: r.person.org_id,
@@ -509,9 +509,9 @@ impl App {
     fn demo_thought_reports(
         &self,
         records: &[dangjian_store::people::PersonRecord],
-        steps: &[dangjian_store::development::StoredStep],
+        steps: &[dangjian_domain::development::StepRecord],
         rng: &mut StdRng,
-    ) -> Vec<dangjian_store::thought_report::StoredThoughtReport> {
+    ) -> Vec<dangjian_domain::development::thought_report::ThoughtReportRecord> {
         let mut by_person: HashMap<i64, Vec<&dangjian_domain::development::StepEntry>> =
             HashMap::new();
         for s in steps {

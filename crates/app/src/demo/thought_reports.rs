@@ -4,9 +4,9 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use dangjian_domain::development::thought_report::ThoughtReport;
+use dangjian_domain::development::thought_report::{Answer, ThoughtReportRecord};
 use dangjian_domain::development::{Step, StepDetail, StepEntry};
 use dangjian_store::people::PersonRecord;
-use dangjian_store::thought_report::{Answer, StoredThoughtReport};
 use rand::Rng;
 use rand::rngs::StdRng;
 
@@ -45,7 +45,7 @@ pub(super) fn of_person(
     today: NaiveDate,
     rng: &mut StdRng,
     mut id: impl FnMut() -> i64,
-) -> Vec<StoredThoughtReport> {
+) -> Vec<ThoughtReportRecord> {
     let find = |step: Step| steps.iter().find(|s| s.step == step);
     let mentors: Vec<(i64, String)> = match find(Step::MentorsAssigned).map(|s| &s.detail) {
         Some(StepDetail::Members { members }) => members
@@ -81,7 +81,7 @@ pub(super) fn of_person(
             }),
             _ => None,
         };
-        out.push(StoredThoughtReport {
+        out.push(ThoughtReportRecord {
             id: id(),
             person_id: person.person.id,
             org_id: person.person.org_id,

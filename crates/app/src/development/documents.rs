@@ -7,13 +7,13 @@ use crate::docx::Document;
 use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::development::DevelopmentRules;
+use dangjian_domain::development::StepRecord;
 use dangjian_domain::development::{History, Step, StepDetail};
 use dangjian_domain::labelled_enum;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::Person;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::development as store;
-use dangjian_store::development::StoredStep;
 use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
 
@@ -42,7 +42,7 @@ struct Facts {
     committee: String,
     /// The organization department one level further up (再上一级组织部门).
     department: String,
-    steps: Vec<StoredStep>,
+    steps: Vec<StepRecord>,
     history: History,
     today: NaiveDate,
     /// The publicity window: recorded, or proposed from today.

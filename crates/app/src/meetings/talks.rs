@@ -5,10 +5,11 @@ use crate::meetings::MeetingCases;
 use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::FieldError;
+use dangjian_domain::meetings::HeartTalkRecord;
 use dangjian_domain::meetings::{HEART_TALK_EVERY_MONTHS, HeartTalk, period_of};
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
-use dangjian_store::meetings::{self as store, StoredHeartTalk};
+use dangjian_store::meetings as store;
 use dangjian_store::people as people_store;
 use serde_json::json;
 
@@ -18,7 +19,7 @@ pub const TALK_LIST_LIMIT: u64 = 500;
 /// A talk with the names of the two who talked.
 #[derive(Debug, Clone)]
 pub struct TalkView {
-    pub talk: StoredHeartTalk,
+    pub talk: HeartTalkRecord,
     pub talker_name: String,
     pub talkee_name: String,
 }
@@ -60,7 +61,7 @@ impl MeetingCases<'_> {
                 return Err(FieldError::new(field, label, "不是本组织的人员").into());
             }
         }
-        let stored = StoredHeartTalk {
+        let stored = HeartTalkRecord {
             id: self.new_id(),
             org_id: org.id,
             org_path: org.path.clone(),

@@ -4,15 +4,15 @@
 use crate::people::PeopleCases;
 use crate::{Actor, AppError, Result};
 use dangjian_domain::people::discipline::Discipline;
+pub use dangjian_domain::people::discipline::DisciplineRecord;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::discipline as store;
-pub use dangjian_store::discipline::StoredDiscipline;
 use dangjian_store::people as people_store;
 use serde_json::json;
 
 impl PeopleCases<'_> {
     /// A person's sanctions, oldest first, within the actor's scope.
-    pub async fn disciplines(self, actor: &Actor, person_id: i64) -> Result<Vec<StoredDiscipline>> {
+    pub async fn disciplines(self, actor: &Actor, person_id: i64) -> Result<Vec<DisciplineRecord>> {
         let db = self.store.db();
         people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?
@@ -32,7 +32,7 @@ impl PeopleCases<'_> {
         actor: &Actor,
         person_id: i64,
         discipline: Discipline,
-    ) -> Result<StoredDiscipline> {
+    ) -> Result<DisciplineRecord> {
         let db = self.store.db();
         let record = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?
@@ -48,7 +48,7 @@ impl PeopleCases<'_> {
                 basis: "党章第三十九条",
             });
         }
-        let stored = StoredDiscipline {
+        let stored = DisciplineRecord {
             id: self.new_id(),
             person_id,
             org_path: record.org_path.as_str().to_owned(),

@@ -3,8 +3,10 @@
 //! system of seed 000 §四), each read and answered by the writer's mentors (培养联系人,
 //! 细则第九条: they learn how the activist thinks and guide them).
 
+use crate::org::OrgPath;
 use crate::people::PersonStatus;
 use crate::{DomainError, FieldError, text};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The longest title, report and answer, in characters.
@@ -60,6 +62,32 @@ pub fn parse_answer(answer: &str) -> Result<String, FieldError> {
         "请填写回复意见",
         ANSWER_MAX_CHARS,
     )
+}
+
+/// A report as recorded: whose, in which organization, when, to which mentors, and the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThoughtReportRecord {
+    pub id: i64,
+    pub person_id: i64,
+    pub org_id: i64,
+    #[serde(skip)]
+    pub org_path: OrgPath,
+    #[serde(flatten)]
+    pub report: ThoughtReport,
+    pub handed_in_on: NaiveDate,
+    /// The mentors it was handed to, by person id; none before mentors are assigned.
+    pub mentor_ids: Vec<i64>,
+    pub answer: Option<Answer>,
+    pub created_at: i64,
+}
+
+/// A mentor's answer to a report (回复意见).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    pub text: String,
+    pub by_person_id: i64,
+    pub by_name: String,
+    pub at: i64,
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! certified hours in candidates' classes count toward step 11 (细则第十七条).
 
 use super::{Stage, TRAINING_MIN_DAYS, TRAINING_MIN_HOURS};
+use crate::org::OrgPath;
 use crate::people::PersonStatus;
 use crate::{DomainError, FieldError, labelled_enum, text};
 use chrono::NaiveDate;
@@ -153,6 +154,28 @@ impl TrainingCredit {
     pub fn suffices(self) -> bool {
         self.hours >= TRAINING_MIN_HOURS || self.days >= TRAINING_MIN_DAYS
     }
+}
+
+/// A class with its organizer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrainingClass {
+    pub id: i64,
+    pub org_id: i64,
+    #[serde(skip)]
+    pub org_path: OrgPath,
+    #[serde(flatten)]
+    pub plan: ClassPlan,
+    pub created_at: i64,
+}
+
+/// A trainee's record in a class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraineeRecord {
+    pub id: i64,
+    pub class_id: i64,
+    pub person_id: i64,
+    #[serde(flatten)]
+    pub trainee: Trainee,
 }
 
 #[cfg(test)]

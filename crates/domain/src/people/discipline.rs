@@ -76,6 +76,17 @@ impl Discipline {
     }
 }
 
+/// A sanction recorded on a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisciplineRecord {
+    pub id: i64,
+    pub person_id: i64,
+    pub org_path: String,
+    #[serde(flatten)]
+    pub discipline: Discipline,
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

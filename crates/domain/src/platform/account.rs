@@ -207,6 +207,13 @@ impl LockoutPolicy {
     }
 }
 
+/// A person's code: its keyed hash and when it stops being accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationCodeRecord {
+    pub code_index: String,
+    pub expires_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

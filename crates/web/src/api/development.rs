@@ -7,7 +7,7 @@ use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use dangjian_app::development::StoredStep;
+use dangjian_app::development::StepRecord;
 use dangjian_app::development::{BoardRow, StepInput};
 use dangjian_domain::FieldError;
 use dangjian_domain::development::{DecisionBody, RollCall, Step, StepDetail};
@@ -39,8 +39,8 @@ pub(crate) struct StepView {
     override_reason: Option<String>,
 }
 
-impl From<StoredStep> for StepView {
-    fn from(s: StoredStep) -> Self {
+impl From<StepRecord> for StepView {
+    fn from(s: StepRecord) -> Self {
         Self {
             id: s.id,
             step: s.entry.step.code().to_owned(),

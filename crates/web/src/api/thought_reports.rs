@@ -9,7 +9,7 @@ use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use dangjian_app::thought_report::{ReportView, StoredThoughtReport};
+use dangjian_app::thought_report::{ReportView, ThoughtReportRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -45,7 +45,7 @@ pub(crate) struct ThoughtReportView {
 
 impl From<ReportView> for ThoughtReportView {
     fn from(v: ReportView) -> Self {
-        let StoredThoughtReport {
+        let ThoughtReportRecord {
             id,
             person_id,
             org_id,

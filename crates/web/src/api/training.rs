@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use dangjian_app::AppError;
 use dangjian_app::development::DevelopmentDocument;
-use dangjian_app::training::{StoredClass, StoredTrainee};
+use dangjian_app::training::{TraineeRecord, TrainingClass};
 use dangjian_domain::FieldError;
 use dangjian_domain::development::Stage;
 use dangjian_domain::development::training::{ClassPlan, ExamResult};
@@ -57,7 +57,7 @@ pub(crate) struct ClassDetail {
     items: Vec<TraineeView>,
 }
 
-fn class_view(c: StoredClass, org_name: String, trainees: usize, certified: usize) -> ClassView {
+fn class_view(c: TrainingClass, org_name: String, trainees: usize, certified: usize) -> ClassView {
     ClassView {
         id: c.id,
         org_id: c.org_id,
@@ -72,7 +72,7 @@ fn class_view(c: StoredClass, org_name: String, trainees: usize, certified: usiz
     }
 }
 
-fn trainee_view(t: StoredTrainee, name: String, org_name: String) -> TraineeView {
+fn trainee_view(t: TraineeRecord, name: String, org_name: String) -> TraineeView {
     TraineeView {
         person_id: t.person_id,
         name,

@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::HxRequest;
-use dangjian_app::people::{PeopleQuery, PersonRow, PersonView, RevealedPii, StoredDiscipline};
+use dangjian_app::people::{DisciplineRecord, PeopleQuery, PersonRow, PersonView, RevealedPii};
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{AppError, PersonSort};
 use dangjian_domain::FieldError;
@@ -291,7 +291,7 @@ pub(crate) struct PersonPage {
     transfer_form: TransferForm,
     transfer_errors: FormErrors,
     transfer_message: Option<String>,
-    disciplines: Vec<StoredDiscipline>,
+    disciplines: Vec<DisciplineRecord>,
     may_discipline: bool,
     discipline_kinds: &'static [DisciplineKind],
     discipline_message: Option<String>,
