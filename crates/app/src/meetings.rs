@@ -35,10 +35,12 @@ use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::Visible;
+use dangjian_store::attachment::Attachment;
 use dangjian_store::meetings as store;
 use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
 use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
 
 /// The most organizations a compliance page looks at; deeper subtrees are read from below.
 pub const COMPLIANCE_ORGS: u64 = 2_000;
@@ -55,7 +57,7 @@ pub struct MeetingView {
     pub attendance: Vec<(AttendanceRow, String)>,
     pub corrections: Vec<Correction>,
     /// Photos of the meeting.
-    pub photos: Vec<dangjian_store::attachment::Attachment>,
+    pub photos: Vec<Attachment>,
     pub may_write: bool,
     /// Whether the actor confirms the record as the organization's secretary.
     pub may_confirm: bool,
@@ -389,43 +391,65 @@ impl MeetingCases<'_> {
 
     /// A meeting with its roll and corrections.
     pub async fn get(self, actor: &Actor, id: MeetingId) -> Result<MeetingView> {
-        let db = self.store.db();
-        let meeting = store::find(db, &actor.access, id)
+        let meeting = store::find(self.store.db(), &actor.access, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let rows = store::attendance(db, &meeting).await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
-        let names = people_store::names(db, &ids).await?;
-        let mut attendance: Vec<(AttendanceRow, String)> = rows
-            .into_iter()
-            .map(|r| {
-                let name = names.get(&r.person_id).cloned().unwrap_or_default();
-                (r, name)
-            })
-            .collect();
-        attendance.sort_by(|a, b| a.1.cmp(&b.1));
-        let org_name = org_store::by_ids(db, &[meeting.org_id])
+        self.views(actor, vec![meeting])
             .await?
-            .remove(&meeting.org_id)
-            .map(|o| o.name)
-            .unwrap_or_default();
-        Ok(MeetingView {
-            photos: dangjian_store::attachment::of_records(
-                db,
-                &actor.access,
-                trail::MEETING,
-                &[id.get()],
-            )
-            .await?,
-            may_write: actor.access.can_at(Action::WriteRecords, &meeting.org_path),
-            may_confirm: actor
-                .access
-                .can_at(Action::ConfirmRecords, &meeting.org_path),
-            corrections: store::corrections(db, &meeting).await?,
-            org_name,
-            attendance,
-            meeting: meeting.into_inner(),
-        })
+            .pop()
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Meetings the actor read, each with its roll, corrections and photos, in their order:
+    /// a few queries for all of them, however many.
+    pub(crate) async fn views(
+        self,
+        actor: &Actor,
+        meetings: Vec<Visible<Meeting>>,
+    ) -> Result<Vec<MeetingView>> {
+        let db = self.store.db();
+        let mut rolls = store::attendances(db, &meetings).await?;
+        let mut corrections = store::corrections(db, &meetings).await?;
+        let people: BTreeSet<i64> = rolls.values().flatten().map(|r| r.person_id).collect();
+        let names = people_store::names(db, &people.into_iter().collect::<Vec<_>>()).await?;
+        let orgs: BTreeSet<i64> = meetings.iter().map(|m| m.org_id).collect();
+        let orgs = org_store::by_ids(db, &orgs.into_iter().collect::<Vec<_>>()).await?;
+        let ids: Vec<i64> = meetings.iter().map(|m| m.id.get()).collect();
+        let mut photos: HashMap<i64, Vec<Attachment>> = HashMap::new();
+        for p in
+            dangjian_store::attachment::of_records(db, &actor.access, trail::MEETING, &ids).await?
+        {
+            photos.entry(p.entity_id).or_default().push(p);
+        }
+        Ok(meetings
+            .into_iter()
+            .map(|meeting| {
+                let mut attendance: Vec<(AttendanceRow, String)> = rolls
+                    .remove(&meeting.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| {
+                        let name = names.get(&r.person_id).cloned().unwrap_or_default();
+                        (r, name)
+                    })
+                    .collect();
+                attendance.sort_by(|a, b| a.1.cmp(&b.1));
+                MeetingView {
+                    photos: photos.remove(&meeting.id.get()).unwrap_or_default(),
+                    may_write: actor.access.can_at(Action::WriteRecords, &meeting.org_path),
+                    may_confirm: actor
+                        .access
+                        .can_at(Action::ConfirmRecords, &meeting.org_path),
+                    corrections: corrections.remove(&meeting.id).unwrap_or_default(),
+                    org_name: orgs
+                        .get(&meeting.org_id)
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default(),
+                    attendance,
+                    meeting: meeting.into_inner(),
+                }
+            })
+            .collect())
     }
 
     /// A meeting the actor may write, read under the write lock.

@@ -15,6 +15,7 @@ use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, Condition, PaginatorTrait, QueryOrder, QuerySelect};
+use std::collections::HashMap;
 
 mod entity {
     use sea_orm::entity::prelude::*;
@@ -362,7 +363,7 @@ pub async fn of_org<C: ConnectionTrait>(
     org: (i64, &OrgPath),
     period: (NaiveDate, NaiveDate),
     limit: u64,
-) -> Result<Vec<Meeting>> {
+) -> Result<Vec<Visible<Meeting>>> {
     Entity::find()
         .filter(in_subtree(access, org.1, period))
         .filter(Column::OrgId.eq(org.0))
@@ -371,7 +372,7 @@ pub async fn of_org<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .map(to_meeting)
+        .map(|m| to_meeting(m).map(Visible::checked))
         .collect()
 }
 
@@ -409,28 +410,44 @@ pub async fn attendance<C: ConnectionTrait>(
     db: &C,
     meeting: &Visible<Meeting>,
 ) -> Result<Vec<AttendanceRow>> {
-    attendance_of(db, meeting.id).await
+    Ok(rolls_of(db, &[meeting.id])
+        .await?
+        .remove(&meeting.id)
+        .unwrap_or_default())
 }
 
-/// The roll of a meeting the store itself is writing.
-async fn attendance_of<C: ConnectionTrait>(
+/// The expected attendees of meetings the caller read, by meeting: one query a few hundred
+/// meetings, for a record book of a year.
+pub async fn attendances<C: ConnectionTrait>(
     db: &C,
-    meeting_id: MeetingId,
-) -> Result<Vec<AttendanceRow>> {
-    attendance_entity::Entity::find()
-        .filter(attendance_entity::Column::MeetingId.eq(meeting_id.get()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(AttendanceRow {
-                person_id: r.person_id,
-                status: Attendance::parse(&r.status)
-                    .ok_or_else(|| StoreError::corrupt(&r.status))?,
-                reason: r.reason,
-            })
-        })
-        .collect()
+    meetings: &[Visible<Meeting>],
+) -> Result<HashMap<MeetingId, Vec<AttendanceRow>>> {
+    rolls_of(db, &meetings.iter().map(|m| m.id).collect::<Vec<_>>()).await
+}
+
+/// The rolls of meetings the store itself is writing or a caller read.
+async fn rolls_of<C: ConnectionTrait>(
+    db: &C,
+    meeting_ids: &[MeetingId],
+) -> Result<HashMap<MeetingId, Vec<AttendanceRow>>> {
+    let mut out: HashMap<MeetingId, Vec<AttendanceRow>> = HashMap::new();
+    for chunk in meeting_ids.chunks(500) {
+        let rows = attendance_entity::Entity::find()
+            .filter(attendance_entity::Column::MeetingId.is_in(chunk.iter().map(|id| id.get())))
+            .all(db)
+            .await?;
+        for r in rows {
+            out.entry(MeetingId::new(r.meeting_id))
+                .or_default()
+                .push(AttendanceRow {
+                    person_id: r.person_id,
+                    status: Attendance::parse(&r.status)
+                        .ok_or_else(|| StoreError::corrupt(&r.status))?,
+                    reason: r.reason,
+                });
+        }
+    }
+    Ok(out)
 }
 
 /// Sets how expected attendees attended.
@@ -471,7 +488,10 @@ fn set_tally(model: &mut entity::ActiveModel, rows: &[AttendanceRow]) -> Result<
 
 /// Counts a meeting's roll again onto its row, in the transaction that changed the roll.
 async fn retally(tx: &WriteTx, meeting_id: MeetingId) -> Result<()> {
-    let rows = attendance_of(tx.conn(), meeting_id).await?;
+    let rows = rolls_of(tx.conn(), &[meeting_id])
+        .await?
+        .remove(&meeting_id)
+        .unwrap_or_default();
     let mut model = entity::ActiveModel {
         id: Set(meeting_id.get()),
         ..Default::default()
@@ -494,25 +514,31 @@ pub async fn insert_correction(tx: &WriteTx, c: &Correction) -> Result<()> {
     Ok(())
 }
 
-/// A meeting's corrections, oldest first; the caller read the meeting.
+/// The corrections of meetings the caller read, oldest first, by meeting.
 pub async fn corrections<C: ConnectionTrait>(
     db: &C,
-    meeting: &Visible<Meeting>,
-) -> Result<Vec<Correction>> {
-    Ok(correction_entity::Entity::find()
-        .filter(correction_entity::Column::MeetingId.eq(meeting.id.get()))
-        .order_by_asc(correction_entity::Column::CreatedAt)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| Correction {
-            id: c.id,
-            meeting_id: MeetingId::new(c.meeting_id),
-            text: c.text,
-            recorded_by_name: c.recorded_by_name,
-            created_at: c.created_at,
-        })
-        .collect())
+    meetings: &[Visible<Meeting>],
+) -> Result<HashMap<MeetingId, Vec<Correction>>> {
+    let mut out: HashMap<MeetingId, Vec<Correction>> = HashMap::new();
+    for chunk in meetings.chunks(500) {
+        let rows = correction_entity::Entity::find()
+            .filter(correction_entity::Column::MeetingId.is_in(chunk.iter().map(|m| m.id.get())))
+            .order_by_asc(correction_entity::Column::CreatedAt)
+            .all(db)
+            .await?;
+        for c in rows {
+            out.entry(MeetingId::new(c.meeting_id))
+                .or_default()
+                .push(Correction {
+                    id: c.id,
+                    meeting_id: MeetingId::new(c.meeting_id),
+                    text: c.text,
+                    recorded_by_name: c.recorded_by_name,
+                    created_at: c.created_at,
+                });
+        }
+    }
+    Ok(out)
 }
 
 /// Many meetings at once with their attendance (the demo's year of organizational life), a

@@ -318,10 +318,7 @@ impl MeetingCases<'_> {
         // One more than the book prints tells whether it was cut.
         let meetings_cut = own.len() as u64 > RECORD_BOOK_MEETINGS;
         own.truncate(RECORD_BOOK_MEETINGS as usize);
-        let mut meetings = Vec::with_capacity(own.len());
-        for m in own {
-            meetings.push(self.get(actor, m.id).await?);
-        }
+        let meetings = self.views(actor, own).await?;
         let last_month = if year == today.year() {
             today.month()
         } else {
