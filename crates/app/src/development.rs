@@ -19,7 +19,7 @@ use dangjian_store::development as store;
 
 pub mod digest;
 mod documents;
-pub mod ledger;
+pub(crate) mod ledger;
 use dangjian_store::people as people_store;
 use dangjian_store::position as position_store;
 pub use documents::DevelopmentDocument;

@@ -6,6 +6,7 @@
 //! Each capability fills the items whose records it keeps through a `LedgerSource` declared
 //! in its own folder; `SOURCES` registers each with one line.
 
+use crate::org::OrgOverview;
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::ledgers::{Gap, LedgerItem, LedgerKind};
@@ -14,18 +15,22 @@ use dangjian_domain::platform::role::Action;
 use std::collections::{BTreeSet, HashMap};
 
 /// Every capability's ledger items.
-pub const SOURCES: &[LedgerSource] = &[
+pub(crate) const SOURCES: &[LedgerSource] = &[
     crate::people::ledger::LEDGER,
     crate::development::ledger::LEDGER,
     crate::meetings::ledger::LEDGER,
     crate::org::ledger::LEDGER,
 ];
 
-/// The organization and year the ledgers are read for, already read in the reader's scope.
-pub struct LedgerYear {
+/// The organization and year the ledgers are read for. Only `of_org` makes one, after reading
+/// the organization in the reader's scope, so a source may trust that check.
+pub(crate) struct LedgerYear {
     pub org: Org,
+    /// The organization's committee, counts and size warnings, read once for the committee's
+    /// item and the ledgers' duties.
+    pub overview: OrgOverview,
     pub year: i32,
-    /// The first and last day of the year's records (the last no later than today).
+    /// The first and last day of the year (1 January and 31 December).
     pub from: NaiveDate,
     pub until: NaiveDate,
     pub today: NaiveDate,
@@ -39,11 +44,11 @@ impl LedgerYear {
 }
 
 /// What a capability's items of the ledgers hold for one organization and year.
-pub type Entries<'a> =
+pub(crate) type Entries<'a> =
     std::pin::Pin<Box<dyn Future<Output = Result<Vec<LedgerEntry>>> + Send + 'a>>;
 
 /// The ledger items a capability fills from its records.
-pub struct LedgerSource {
+pub(crate) struct LedgerSource {
     /// The items it fills.
     pub items: &'static [LedgerItem],
     /// Those items for one organization and year, read with the reader's access.
@@ -151,9 +156,10 @@ impl LedgerCases<'_> {
             return Err(AppError::Forbidden("查看该组织的台账"));
         }
         let (from, until) = self.record_year(year)?;
-        let committee = self.org().committee(actor, &org).await?;
+        let overview = self.org().overview(actor, &org).await?;
         let at = LedgerYear {
             org,
+            overview,
             year,
             from,
             until,
@@ -176,6 +182,7 @@ impl LedgerCases<'_> {
                 )
             })
             .collect();
+        let committee = &at.overview.committee;
         let seat = |p: Position| {
             committee
                 .iter()

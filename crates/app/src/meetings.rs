@@ -6,7 +6,7 @@ mod calendar;
 mod compliance_calendar;
 pub mod digest;
 mod figures;
-pub mod ledger;
+pub(crate) mod ledger;
 mod member_life;
 mod record_book;
 mod talks;
@@ -15,7 +15,8 @@ pub use calendar::CalendarEntry;
 pub use compliance_calendar::{CalendarCell, CalendarRow, ComplianceCalendar};
 pub use figures::{KindFigures, MeetingFigures};
 pub use member_life::{MemberLife, MemberYear};
-pub use record_book::{BOOK_SECTIONS, BookPart, BookSection, BookTable, Parts, Place, RecordBook};
+pub use record_book::{BookPart, BookTable, RecordBook};
+pub(crate) use record_book::{BookSection, Parts, Place};
 pub use talks::{HeartTalks, TalkView};
 
 use crate::notification::Notification;
@@ -23,6 +24,7 @@ use crate::{Actor, App, AppError, Result, secret};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
 use dangjian_domain::ids::MeetingId;
+use dangjian_domain::ledgers::Gap;
 use dangjian_domain::meetings::trail;
 use dangjian_domain::meetings::{
     Attendance, GROUP_REQUIREMENTS, Kept, LifeRules, Meeting, MeetingKind, MeetingPlan,
@@ -41,6 +43,22 @@ use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
+
+/// The rules missed in `months`, each once per organization, rule and period, as the ledgers'
+/// gaps; an organization other than `own` is named.
+pub(crate) fn missed_gaps(months: &[(u32, Vec<ComplianceRow>)], own: i64) -> Vec<Gap> {
+    let mut seen = std::collections::HashSet::new();
+    months
+        .iter()
+        .flat_map(|(_, rows)| rows)
+        .filter(|r| r.kept == Kept::Missed && seen.insert((r.org_id, r.rule.kind, r.period)))
+        .map(|r| Gap::Missed {
+            org_name: (r.org_id != own).then(|| r.org_name.clone()),
+            rule: r.rule,
+            period: r.period,
+        })
+        .collect()
+}
 
 /// The most organizations a compliance page looks at; deeper subtrees are read from below.
 pub const COMPLIANCE_ORGS: u64 = 2_000;

@@ -1,7 +1,7 @@
 //! The organization tree: founding organizations and reading them within scope.
 
-pub mod book;
-pub mod ledger;
+pub(crate) mod book;
+pub(crate) mod ledger;
 
 use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;

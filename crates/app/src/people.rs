@@ -17,9 +17,9 @@ use dangjian_store::people::{
 };
 use serde_json::json;
 
-pub mod book;
+pub(crate) mod book;
 mod discipline;
-pub mod ledger;
+pub(crate) mod ledger;
 pub use discipline::DisciplineRecord;
 
 /// What a person asked for in the people list.

@@ -6,7 +6,7 @@ use crate::{Actor, App, Result};
 use dangjian_domain::development::{Stage, Step};
 use dangjian_domain::ledgers::{Gap, LedgerItem};
 
-pub const LEDGER: LedgerSource = LedgerSource {
+pub(crate) const LEDGER: LedgerSource = LedgerSource {
     items: &[
         LedgerItem::DevelopmentRoster,
         LedgerItem::ThoughtReports,

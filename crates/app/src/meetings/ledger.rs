@@ -2,16 +2,17 @@
 //! its evidence and the rules missed, the heart talks, and the members' study hours.
 
 use crate::ledgers::{Entries, LedgerEntry, LedgerLink, LedgerSource, LedgerYear, recorders};
+use crate::meetings::missed_gaps;
 use crate::{Actor, App, Result};
 use chrono::Datelike;
 use dangjian_domain::ids::MeetingId;
 use dangjian_domain::ledgers::{Gap, LedgerItem};
 use dangjian_domain::meetings::trail::MEETING;
-use dangjian_domain::meetings::{Kept, MeetingKind, MeetingState};
+use dangjian_domain::meetings::{MeetingKind, MeetingState};
 use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
-pub const LEDGER: LedgerSource = LedgerSource {
+pub(crate) const LEDGER: LedgerSource = LedgerSource {
     items: &[
         LedgerItem::GeneralMeetings,
         LedgerItem::CommitteeMeetings,
@@ -95,23 +96,11 @@ async fn entries(app: &App, actor: &Actor, at: &LedgerYear) -> Result<Vec<Ledger
     } else {
         12
     };
-    let mut missed: Vec<Gap> = Vec::new();
-    let mut seen = HashSet::new();
-    for (_, rows) in app
+    let months = app
         .meetings()
         .compliance_months(actor, id, at.year, 1..=last_month)
-        .await?
-    {
-        for r in rows {
-            if r.kept == Kept::Missed && seen.insert((r.org_id, r.rule.kind, r.period)) {
-                missed.push(Gap::Missed {
-                    org_name: (r.org_id != id).then_some(r.org_name),
-                    rule: r.rule,
-                    period: r.period,
-                });
-            }
-        }
-    }
+        .await?;
+    let missed = missed_gaps(&months, id);
     let mut entries = Vec::new();
     for item in LEDGER.items.iter().copied() {
         let Some(kind) = item.meeting_kind() else {

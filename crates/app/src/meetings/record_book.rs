@@ -6,17 +6,19 @@
 //! parts (the committee, the roster, and the dues, appraisals and plans to come) through a
 //! `BookSection` declared in its folder and registered in `BOOK_SECTIONS` with one line.
 
-use super::{ComplianceRow, HeartTalks, MeetingView, MemberLife, RECORD_BOOK_MEETINGS};
+use super::{
+    ComplianceRow, HeartTalks, MeetingView, MemberLife, RECORD_BOOK_MEETINGS, missed_gaps,
+};
 use crate::meetings::MeetingCases;
 use crate::{Actor, App, AppError, Result, docx::Document};
 use chrono::Datelike;
-use dangjian_domain::ledgers::LedgerItem;
-use dangjian_domain::meetings::{Attendance, Kept};
+use dangjian_domain::ledgers::{Gap, LedgerItem};
+use dangjian_domain::meetings::Attendance;
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
 
 /// The parts other capabilities write, in the book's order around organizational life's.
-pub const BOOK_SECTIONS: &[BookSection] = &[
+pub(crate) const BOOK_SECTIONS: &[BookSection] = &[
     crate::org::book::COMMITTEE,
     crate::people::book::ROSTER,
     PAPER,
@@ -24,16 +26,17 @@ pub const BOOK_SECTIONS: &[BookSection] = &[
 
 /// Where a capability's part stands: before organizational life's parts or after them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     BeforeMeetings,
     AfterMeetings,
 }
 
 /// What a capability writes into the book of one organization and year.
-pub type Parts<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Vec<BookPart>>> + Send + 'a>>;
+pub(crate) type Parts<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<Vec<BookPart>>> + Send + 'a>>;
 
 /// A capability's parts of the record book.
-pub struct BookSection {
+pub(crate) struct BookSection {
     pub place: Place,
     /// Its parts for an organization (read in the reader's scope) and a year.
     pub read: for<'a> fn(&'a App, &'a Actor, &'a Org, i32) -> Parts<'a>,
@@ -100,8 +103,8 @@ fn numbered(parts: &[BookPart], first: usize) -> Vec<(String, &BookPart)> {
         .collect()
 }
 
-/// A part's number as the book writes it: 一, 二, … 十二.
-pub fn numeral(n: usize) -> String {
+/// A part's number as the book writes it: 一, 二, … 十九.
+fn numeral(n: usize) -> String {
     const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         1..=9 => DIGITS[n].to_owned(),
@@ -153,9 +156,13 @@ pub const LIFE_HEADER: [&str; 8] = [
 ];
 
 impl RecordBook {
-    /// The numbered heading of organizational life's own part `k` (0 to 3).
-    pub fn own_heading(&self, k: usize) -> String {
-        format!("{}、{}", numeral(self.before.len() + k + 1), OWN_PARTS[k])
+    /// The numbered headings of organizational life's own parts, in order.
+    pub fn own_headings(&self) -> [String; 4] {
+        let mut n = self.before.len();
+        OWN_PARTS.map(|title| {
+            n += 1;
+            format!("{}、{title}", numeral(n))
+        })
     }
 
     /// The parts before organizational life's, each with its numbered heading.
@@ -206,32 +213,17 @@ impl RecordBook {
 }
 
 impl RecordBook {
-    /// The rules missed in the year, as gaps: month and rule.
+    /// The year's gaps in organizational life, each a line as the ledgers word it: the rules
+    /// missed, each led by its kind of meeting, and the members nobody talked with.
     pub fn gaps(&self) -> Vec<String> {
-        let mut seen = std::collections::HashSet::new();
-        let mut gaps = Vec::new();
-        for (_, rows) in &self.months {
-            for r in rows.iter().filter(|r| r.kept == Kept::Missed) {
-                if seen.insert((r.rule.kind, r.period)) {
-                    gaps.push(format!(
-                        "{} 至 {}：未召开{}（{}，{}）",
-                        r.period.0,
-                        r.period.1,
-                        r.rule.kind.label(),
-                        r.rule.every_label(),
-                        r.rule.basis
-                    ));
-                }
-            }
-        }
-        if !self.talks.untalked.is_empty() {
-            gaps.push(format!(
-                "本年度尚未谈心谈话的党员 {} 人：{}（支部条例第十九条，本校每年至少一次）",
-                self.talks.untalked.len(),
-                self.talks.untalked.join("、")
-            ));
-        }
-        gaps
+        missed_gaps(&self.months, self.org.id)
+            .into_iter()
+            .chain(Gap::of(self.talks.untalked.clone(), Gap::Untalked))
+            .map(|g| match &g {
+                Gap::Missed { rule, .. } => format!("{}：{g}", rule.kind.label()),
+                _ => g.to_string(),
+            })
+            .collect()
     }
 }
 
@@ -364,7 +356,8 @@ impl MeetingCases<'_> {
         for (heading, part) in book.before_parts() {
             doc = doc_part(doc, &heading, part);
         }
-        doc = doc.heading(&book.own_heading(0));
+        let own = book.own_headings();
+        doc = doc.heading(&own[0]);
 
         for (i, v) in book.meetings.iter().enumerate() {
             let m = &v.meeting;
@@ -426,7 +419,7 @@ impl MeetingCases<'_> {
         if let Some(note) = book.cut_note() {
             doc = doc.para(&note);
         }
-        doc = doc.heading(&book.own_heading(1));
+        doc = doc.heading(&own[1]);
         let mut talks = vec![
             ["日期", "谈话人", "谈话对象", "地点", "谈话记录"]
                 .map(str::to_owned)
@@ -441,7 +434,7 @@ impl MeetingCases<'_> {
                 t.talk.talk.summary.clone(),
             ]
         }));
-        doc = doc.table(&talks).heading(&book.own_heading(2));
+        doc = doc.table(&talks).heading(&own[2]);
         let gaps = book.gaps();
         if gaps.is_empty() {
             doc = doc.para("本年度至今各项组织生活均按规定召开。");
@@ -451,7 +444,7 @@ impl MeetingCases<'_> {
         }
         let mut life = vec![LIFE_HEADER.map(str::to_owned).to_vec()];
         life.extend(book.life_rows());
-        doc = doc.heading(&book.own_heading(3)).table(&life);
+        doc = doc.heading(&own[3]).table(&life);
         for (heading, part) in book.after_parts() {
             doc = doc_part(doc, &heading, part);
         }
@@ -468,5 +461,16 @@ impl MeetingCases<'_> {
             )
             .await?;
         Ok((title, bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeral;
+
+    #[test]
+    fn parts_are_numbered_as_chinese_documents_number_them() {
+        let n: Vec<String> = [1, 9, 10, 11, 19].into_iter().map(numeral).collect();
+        assert_eq!(n, ["一", "九", "十", "十一", "十九"]);
     }
 }

@@ -4,7 +4,7 @@ use crate::meetings::{BookPart, BookSection, BookTable, Parts, Place};
 use crate::{Actor, App, Result};
 use dangjian_domain::org::Org;
 
-pub const COMMITTEE: BookSection = BookSection {
+pub(crate) const COMMITTEE: BookSection = BookSection {
     place: Place::BeforeMeetings,
     read,
 };

@@ -5,7 +5,7 @@ use crate::{Actor, App, Result};
 use dangjian_domain::ledgers::{Gap, LedgerItem};
 use dangjian_domain::org::Position;
 
-pub const LEDGER: LedgerSource = LedgerSource {
+pub(crate) const LEDGER: LedgerSource = LedgerSource {
     items: &[LedgerItem::Committee, LedgerItem::OrgHistory],
     read,
 };
@@ -14,8 +14,8 @@ fn read<'a>(app: &'a App, actor: &'a Actor, at: &'a LedgerYear) -> Entries<'a> {
     Box::pin(entries(app, actor, at))
 }
 
-async fn entries(app: &App, actor: &Actor, at: &LedgerYear) -> Result<Vec<LedgerEntry>> {
-    let overview = app.org().overview(actor, &at.org).await?;
+async fn entries(app: &App, _actor: &Actor, at: &LedgerYear) -> Result<Vec<LedgerEntry>> {
+    let overview = &at.overview;
     let mut committee = LedgerEntry::new(LedgerItem::Committee);
     committee.records = overview.committee.len();
     committee.link = Some(LedgerLink::Organization);

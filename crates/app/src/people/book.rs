@@ -6,13 +6,13 @@ use crate::{Actor, App, Result};
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{MAX_PER_PAGE, Paging};
 
-pub const ROSTER: BookSection = BookSection {
+pub(crate) const ROSTER: BookSection = BookSection {
     place: Place::BeforeMeetings,
     read,
 };
 
 /// The roster's table on the page.
-pub const ROSTER_TABLE: &str = "book-members";
+pub(crate) const ROSTER_TABLE: &str = "book-members";
 
 fn read<'a>(app: &'a App, actor: &'a Actor, org: &'a Org, _year: i32) -> Parts<'a> {
     Box::pin(parts(app, actor, org))
@@ -20,7 +20,7 @@ fn read<'a>(app: &'a App, actor: &'a Actor, org: &'a Org, _year: i32) -> Parts<'
 
 /// The members today, at most `MAX_PER_PAGE` (a branch normally has at most 50).
 async fn parts(app: &App, actor: &Actor, org: &Org) -> Result<Vec<BookPart>> {
-    let members = app
+    let page = app
         .people()
         .list(
             actor,
@@ -34,10 +34,22 @@ async fn parts(app: &App, actor: &Actor, org: &Org) -> Result<Vec<BookPart>> {
                 per_page: MAX_PER_PAGE,
             },
         )
-        .await?
-        .items;
+        .await?;
+    // A roster longer than a page says where the rest is, rather than stopping silently.
+    let (total, members) = (page.total, page.items);
+    let notes = if total > members.len() as u64 {
+        vec![(
+            format!(
+                "名册共 {total} 人，此处列出前 {} 人；完整名册请在“党员名册”页面导出。",
+                members.len()
+            ),
+            false,
+        )]
+    } else {
+        Vec::new()
+    };
     Ok(vec![BookPart {
-        heading: format!("党员名册（{} 人）", members.len()),
+        heading: format!("党员名册（{total} 人）"),
         table: Some(BookTable {
             id: ROSTER_TABLE,
             header: vec!["姓名", "性别", "出生年月", "类别", "党员身份", "入党时间"],
@@ -57,6 +69,6 @@ async fn parts(app: &App, actor: &Actor, org: &Org) -> Result<Vec<BookPart>> {
                 .collect(),
             empty: None,
         }),
-        notes: Vec::new(),
+        notes,
     }])
 }

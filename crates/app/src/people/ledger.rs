@@ -5,7 +5,7 @@ use crate::{Actor, App, Result};
 use dangjian_domain::ledgers::{Gap, LedgerItem};
 use dangjian_domain::org::OrgKind;
 
-pub const LEDGER: LedgerSource = LedgerSource {
+pub(crate) const LEDGER: LedgerSource = LedgerSource {
     items: &[LedgerItem::MemberRoster, LedgerItem::Disciplines],
     read,
 };
