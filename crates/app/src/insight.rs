@@ -351,13 +351,20 @@ impl InsightCases<'_> {
         if !actor.access.can_at(Action::ManageOrg, &org.path) {
             return Err(crate::AppError::Forbidden("登记在校学生数"));
         }
+        let students = dangjian_domain::org::students(students)?;
         let tx = self.store.begin_write().await?;
+        // The number it replaces, for the trail.
+        let before = org_store::students_under(tx.conn(), &actor.access, &org.path)
+            .await?
+            .into_iter()
+            .find(|(id, _, _)| *id == org.id)
+            .map(|(_, _, n)| serde_json::json!({ "students": n }));
         org_store::set_students(&tx, &org, students, self.today()).await?;
         let audit = actor.record(
             dangjian_domain::org::trail::SET_STUDENTS,
             Some(org.id),
             Some(org.path.as_str()),
-            None,
+            before,
             Some(serde_json::json!({ "students": students })),
         );
         self.finish(tx, audit).await?;

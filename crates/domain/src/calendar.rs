@@ -11,6 +11,37 @@ use std::collections::BTreeSet;
 /// and record books of a year): a meeting in 1900 or a year 10000 is a slip of the keyboard.
 pub const FIRST_RECORD_YEAR: i32 = 2000;
 
+/// The years a date of any record may fall in: rosters hold members born in the 1900s, and an
+/// earlier or later year is a slip of the keyboard that some engines cannot even store
+/// (PostgreSQL's dates begin in 4713 BC; chrono reads `-5000-01-01`).
+pub const RECORDABLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// Whether a date can stand in a record.
+pub fn is_recordable(d: NaiveDate) -> bool {
+    RECORDABLE_YEARS.contains(&d.year())
+}
+
+/// A date a person typed or a client sent, if it can stand in a record.
+pub fn recordable(
+    d: NaiveDate,
+    field: &'static str,
+    label: &'static str,
+) -> Result<NaiveDate, crate::FieldError> {
+    if is_recordable(d) {
+        Ok(d)
+    } else {
+        Err(crate::FieldError::new(
+            field,
+            label,
+            format!(
+                "应在 {} 年至 {} 年之间",
+                RECORDABLE_YEARS.start(),
+                RECORDABLE_YEARS.end()
+            ),
+        ))
+    }
+}
+
 /// How far ahead a meeting may be planned.
 pub const PLAN_AHEAD_DAYS: i64 = 366;
 
@@ -80,6 +111,16 @@ impl WorkCalendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_no_record_can_carry_is_named() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(recordable(d(1931, 5, 2), "birth_date", "出生日期").is_ok());
+        let e = recordable(d(-5000, 1, 1), "decided_on", "决定日期").unwrap_err();
+        assert_eq!(e.field, "decided_on");
+        assert!(recordable(d(1899, 12, 31), "on", "日期").is_err());
+        assert!(crate::people::parse_date("-5000-01-01", "on", "日期").is_err());
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

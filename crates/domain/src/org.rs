@@ -333,6 +333,24 @@ pub fn has_committee(seats: usize) -> bool {
     seats >= 3
 }
 
+/// The most students one organization may enrol: more than the largest university has, so a
+/// larger number is a slip of the keyboard (and would overflow the dashboard's sums).
+pub const MOST_STUDENTS: u64 = 1_000_000;
+
+/// A number of students enrolled under an organization, as the organization department
+/// registers it.
+pub fn students(n: u64) -> Result<u64, crate::FieldError> {
+    if n <= MOST_STUDENTS {
+        Ok(n)
+    } else {
+        Err(crate::FieldError::new(
+            "students",
+            "在校学生数",
+            format!("应在 0 至 {MOST_STUDENTS} 之间"),
+        ))
+    }
+}
+
 /// A branch over 50 members, with 7 or more full members and no committee, or under 3 full
 /// members: each a warning, not a refusal, since the organization department decides.
 pub fn size_warnings(

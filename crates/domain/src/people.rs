@@ -475,11 +475,11 @@ pub fn parse_date(
     if v.is_empty() {
         return Ok(None);
     }
-    ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+    let d = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(v, f).ok())
-        .map(Some)
-        .ok_or_else(|| FieldError::new(field, label, "日期格式应为 2024-09-01"))
+        .ok_or_else(|| FieldError::new(field, label, "日期格式应为 2024-09-01"))?;
+    crate::calendar::recordable(d, field, label).map(Some)
 }
 
 fn choice<T>(

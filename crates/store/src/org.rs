@@ -335,7 +335,7 @@ pub async fn set_students(
     students::Entity::insert(students::ActiveModel {
         org_id: Set(org.id),
         org_path: Set(org.path.as_str().to_owned()),
-        students: Set(i64::try_from(students).unwrap_or(i64::MAX)),
+        students: Set(i64::try_from(students).map_err(StoreError::corrupt)?),
         as_of: Set(as_of),
     })
     .on_conflict(

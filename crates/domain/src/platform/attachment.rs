@@ -26,13 +26,13 @@ const ACCEPTED: &[(&str, &[&str])] = &[
     ("application/vnd.ms-excel", &["xls"]),
 ];
 
-/// Accepts a file when its sniffed type is kept and its name's extension agrees with it;
-/// returns the content type to store.
 /// The content types an attachment may have, so the API can say what a download answers.
 pub fn accepted_types() -> impl Iterator<Item = &'static str> {
     ACCEPTED.iter().map(|(mime, _)| *mime)
 }
 
+/// Accepts a file when its sniffed type is kept and its name's extension agrees with it;
+/// returns the content type to store.
 pub fn accept(
     file_name: &str,
     sniffed: Option<&str>,

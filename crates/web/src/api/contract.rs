@@ -178,6 +178,25 @@ impl utoipa::PartialSchema for File {
 
 impl utoipa::ToSchema for File {}
 
+/// A date as a client sends it (`2026-12-01`), refused when no record could carry it.
+pub(crate) fn day<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+    let day = chrono::NaiveDate::deserialize(d)?;
+    if dangjian_domain::calendar::is_recordable(day) {
+        Ok(day)
+    } else {
+        Err(serde::de::Error::custom("date out of the recordable years"))
+    }
+}
+
+/// The same for a date that may be left out.
+pub(crate) fn maybe_day<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    Option::<String>::deserialize(d)?
+        .map(|s| day(serde::de::value::StrDeserializer::<D::Error>::new(&s)))
+        .transpose()
+}
+
 /// A meeting time as a client sends it: RFC 3339 with an offset or `Z` (put into Asia/Shanghai
 /// time), or, as before, a local time in Asia/Shanghai without one.
 pub(crate) fn shanghai_time<'de, D: Deserializer<'de>>(
@@ -200,9 +219,6 @@ fn parse_shanghai_time(s: &str) -> Option<chrono::NaiveDateTime> {
     s.parse::<chrono::NaiveDateTime>().ok()
 }
 
-/// Adds the answers each operation can give before its handler decides anything to those its
-/// annotation lists (`throttled`: all of them are behind the sign-in throttle), describes every
-/// answer and gives every error the error body.
 /// A download answers with the type the attachment was accepted as; the document lists each
 /// of them (one `content_type` in the operation's attribute could name only one).
 pub(crate) fn attachment_content_types(doc: &mut OpenApi) {
@@ -227,6 +243,9 @@ pub(crate) fn attachment_content_types(doc: &mut OpenApi) {
     }
 }
 
+/// Adds the answers each operation can give before its handler decides anything to those its
+/// annotation lists (`throttled`: all of them are behind the sign-in throttle), describes every
+/// answer and gives every error the error body.
 pub(crate) fn complete(doc: &mut OpenApi, throttled: bool) {
     for item in doc.paths.paths.values_mut() {
         for op in [

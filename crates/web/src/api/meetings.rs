@@ -477,6 +477,7 @@ pub(crate) async fn talks(
 pub(crate) struct TalkBody {
     talker_id: i64,
     talkee_id: i64,
+    #[serde(deserialize_with = "super::contract::day")]
     on: chrono::NaiveDate,
     #[serde(default)]
     place: String,
@@ -513,8 +514,10 @@ pub(crate) async fn record_talk(
 #[into_params(parameter_in = Query)]
 pub(crate) struct PeriodParams {
     /// The first day; January 1st of this year when left out.
+    #[serde(default, deserialize_with = "super::contract::maybe_day")]
     from: Option<chrono::NaiveDate>,
     /// The last day; today when left out.
+    #[serde(default, deserialize_with = "super::contract::maybe_day")]
     until: Option<chrono::NaiveDate>,
 }
 

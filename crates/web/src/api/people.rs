@@ -564,6 +564,7 @@ pub(crate) struct DisciplineBody {
     #[schema(value_type = super::contract::DisciplineKindCode)]
     kind: String,
     /// The day it was decided, not in the future.
+    #[serde(deserialize_with = "super::contract::day")]
     decided_on: chrono::NaiveDate,
     /// For 留党察看 (`probation`) only: 1 or 2 years.
     years: Option<u32>,

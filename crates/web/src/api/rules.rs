@@ -104,6 +104,7 @@ pub(crate) async fn get(
 pub(crate) struct RulesBody {
     /// The day the values take effect; today when left out. A record is judged by the
     /// rule in force on its date.
+    #[serde(default, deserialize_with = "super::contract::maybe_day")]
     effective_from: Option<chrono::NaiveDate>,
     values: Vec<SettingValue>,
 }

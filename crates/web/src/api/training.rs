@@ -108,7 +108,9 @@ pub(crate) struct ClassBody {
     /// `activist`, `candidate` or `probationary`.
     #[schema(value_type = super::contract::StageCode)]
     audience: String,
+    #[serde(deserialize_with = "super::contract::day")]
     starts_on: chrono::NaiveDate,
+    #[serde(deserialize_with = "super::contract::day")]
     ends_on: chrono::NaiveDate,
     hours: u32,
 }

@@ -499,3 +499,96 @@ async fn every_export_of_the_pages_is_in_the_api() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn a_date_before_any_record_the_platform_keeps_is_named_not_a_server_error() {
+    // chrono reads `-5000-01-05`; PostgreSQL's dates begin in 4713 BC and answered a 500.
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let member = first_id(&w, "/api/v1/people?status=full&per_page=1", &admin).await;
+    let r = send(
+        &w,
+        json(
+            "POST",
+            &format!("/api/v1/people/{member}/disciplines"),
+            &admin,
+            r#"{"kind":"warning","decided_on":"-5000-01-05","decided_by":"党支部","reason":"x"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("decided_on")),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            "/api/v1/calendar/-5000-01-01",
+            &admin,
+            r#"{"working":false,"note":"x"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("on")),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            "/api/v1/rules",
+            &admin,
+            r#"{"effective_from":"-5000-09-01","values":[{"key":"dev_publicity_days","value":7}]}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("effective_from")),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn a_number_of_students_past_any_university_is_named_and_the_trail_keeps_the_old_one() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let college = first_id(&w, "/api/v1/orgs?kind=committee&per_page=1", &admin).await;
+    let uri = format!("/api/v1/orgs/{college}/students");
+    let r = send(
+        &w,
+        json("PUT", &uri, &admin, r#"{"students":9223372036854775807}"#),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("students")),
+        "{}",
+        r.body
+    );
+    for n in [1200, 1300] {
+        let body = format!(r#"{{"students":{n}}}"#);
+        assert_eq!(
+            send(&w, json("PUT", &uri, &admin, &body)).await.status,
+            StatusCode::OK
+        );
+    }
+    let (auditor, _) = sign_in(&w, "auditor").await;
+    let trail = send(&w, get("/api/v1/audit?action=org.set_students", &auditor)).await;
+    assert!(
+        trail.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["before"]["students"] == 1200 && e["after"]["students"] == 1300),
+        "{}",
+        trail.body
+    );
+}
