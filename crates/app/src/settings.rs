@@ -5,6 +5,29 @@ use dangjian_domain::FieldError;
 use dangjian_domain::platform::role::Action;
 use dangjian_domain::platform::settings::{SettingSpec, Settings};
 use serde_json::json;
+use std::collections::{BTreeMap, HashSet};
+
+/// The settings a change names, each kept by `keeper` and named once: a key of another keeper
+/// or named twice (the second value would overwrite the first unseen) is refused, naming it.
+fn kept_by<'v>(
+    values: &[(&str, &'v str)],
+    keeper: Action,
+    label: &'static str,
+) -> Result<Vec<(SettingSpec, &'v str)>> {
+    let mut seen = HashSet::new();
+    values
+        .iter()
+        .map(|(key, value)| {
+            let spec = SettingSpec::find(key)
+                .filter(|s| s.kept_by == keeper)
+                .ok_or_else(|| FieldError::new("key", label, format!("没有“{key}”这一项")))?;
+            if !seen.insert(spec.key) {
+                return Err(FieldError::new("key", label, format!("“{key}”填写了两次")).into());
+            }
+            Ok((spec, *value))
+        })
+        .collect()
+}
 
 capability!(
     /// 本校规则设置: the university's rules and settings.
@@ -42,13 +65,7 @@ impl SettingCases<'_> {
         if !actor.access.can(Action::ManageSettings) {
             return Err(AppError::Forbidden("系统设置由系统管理员修改"));
         }
-        let mut specs = Vec::new();
-        for (key, value) in values {
-            let spec = SettingSpec::find(key)
-                .filter(|s| s.kept_by == Action::ManageSettings)
-                .ok_or_else(|| FieldError::new("key", "设置项", "没有这个设置项"))?;
-            specs.push((spec, *value));
-        }
+        let specs = kept_by(values, Action::ManageSettings, "设置项")?;
         let current = self.settings().current().await?;
         let mut changes = Vec::new();
         for (spec, value) in specs {
@@ -90,12 +107,10 @@ impl SettingCases<'_> {
         if !actor.access.can(Action::ManageRules) {
             return Err(AppError::Forbidden("本校规则由组织部门设置"));
         }
+        let specs = kept_by(values, Action::ManageRules, "规则")?;
         let current = self.settings().current().await?.on(from);
         let mut changes = Vec::new();
-        for (key, value) in values {
-            let spec = SettingSpec::find(key)
-                .filter(|s| s.kept_by == Action::ManageRules)
-                .ok_or_else(|| FieldError::new("key", "规则", "没有这项规则"))?;
+        for (spec, value) in specs {
             let parsed = spec.parse(value)?;
             if parsed != current.get(spec) {
                 changes.push((spec, current.get(spec), parsed));
@@ -115,15 +130,14 @@ impl SettingCases<'_> {
             )
             .await?;
         }
+        let before: BTreeMap<_, _> = changes.iter().map(|(s, b, _)| (s.key, *b)).collect();
+        let after: BTreeMap<_, _> = changes.iter().map(|(s, _, v)| (s.key, *v)).collect();
         let record = actor.record(
-                dangjian_domain::platform::audit::trail::RULES_VERSION,
+            dangjian_domain::platform::audit::trail::RULES_VERSION,
             None,
             None,
-            Some(json!(changes.iter().map(|(s, b, _)| (s.key, *b)).collect::<std::collections::BTreeMap<_, _>>())),
-            Some(json!({
-                "effective_from": from,
-                "values": changes.iter().map(|(s, _, v)| (s.key, *v)).collect::<std::collections::BTreeMap<_, _>>(),
-            })),
+            Some(json!(before)),
+            Some(json!({ "effective_from": from, "values": after })),
         );
         self.finish(tx, record).await?;
         Ok(changes.len())

@@ -592,3 +592,46 @@ async fn a_number_of_students_past_any_university_is_named_and_the_trail_keeps_t
         trail.body
     );
 }
+
+#[tokio::test]
+async fn a_setting_or_rule_named_twice_in_one_change_is_refused_whole() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let (sysadmin, _) = sign_in(&w, "sysadmin").await;
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            "/api/v1/rules",
+            &admin,
+            r#"{"effective_from":"2099-09-01","values":[{"key":"dev_publicity_days","value":6},{"key":"dev_publicity_days","value":7}]}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("key")),
+        "{}",
+        r.body
+    );
+    let rules = send(&w, get("/api/v1/rules", &admin)).await.json();
+    assert!(
+        !rules["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["effective_from"] == "2099-09-01"),
+        "nothing written: {rules}"
+    );
+    let r = send(
+        &w,
+        json(
+            "PUT",
+            "/api/v1/settings",
+            &sysadmin,
+            r#"{"values":[{"key":"lockout_failures","value":6},{"key":"lockout_failures","value":7}]}"#,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+}
