@@ -181,8 +181,11 @@ impl NotificationCases<'_> {
             }
         }
         let tx = self.store.begin_write().await?;
+        // Claimed first: of two servers composing the same digest, one writes it.
+        if !store::record_run(&tx, digest.job, period, self.now_ms()).await? {
+            return Ok(0);
+        }
         store::insert_many(&tx, &messages).await?;
-        store::record_run(&tx, digest.job, period, self.now_ms()).await?;
         let audit = Actor::system().record(
             digest.audit_action,
             None,

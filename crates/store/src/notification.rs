@@ -158,9 +158,10 @@ pub async fn job_ran<C: ConnectionTrait>(db: &C, job: &str, day: NaiveDate) -> R
         .is_some())
 }
 
-/// Records that a daily job ran on `day`.
-pub async fn record_run(tx: &WriteTx, job: &str, day: NaiveDate, now_ms: i64) -> Result<()> {
-    run_entity::Entity::insert(run_entity::ActiveModel {
+/// Claims a job's run for `day`: false when another process has claimed it (its row stands, or
+/// is being written in a transaction this one waits for), so the caller writes nothing.
+pub async fn record_run(tx: &WriteTx, job: &str, day: NaiveDate, now_ms: i64) -> Result<bool> {
+    let inserted = run_entity::Entity::insert(run_entity::ActiveModel {
         job: Set(job.to_owned()),
         day: Set(day),
         finished_at: Set(now_ms),
@@ -172,5 +173,5 @@ pub async fn record_run(tx: &WriteTx, job: &str, day: NaiveDate, now_ms: i64) ->
     )
     .exec_without_returning(tx.conn())
     .await?;
-    Ok(())
+    Ok(inserted == 1)
 }

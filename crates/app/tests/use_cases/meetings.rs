@@ -389,6 +389,14 @@ async fn the_demo_keeps_a_year_of_meetings_some_branches_missing_some() {
         .await
         .unwrap();
     assert!(sent > 0);
+    // A second server composing the same digest for the same month writes nothing.
+    let again = t
+        .app
+        .notifications()
+        .send(&dangjian_app::meetings::digest::MISSED_DIGEST, month)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
     let notes = t.app.notifications().list(&admin).await.unwrap();
     assert!(
         notes.iter().any(|n| n.title.contains("组织生活")
