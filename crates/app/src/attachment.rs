@@ -258,7 +258,7 @@ impl AttachmentCases<'_> {
             Ok(())
         })
         .await
-        .map_err(|e| AppError::Integrity(e.to_string()))?
+        .map_err(|e| AppError::internal("无法保存附件，请稍后重试", e))?
         .map_err(store_io)
     }
 

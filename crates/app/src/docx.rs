@@ -131,7 +131,7 @@ impl Document {
         self.0
             .build()
             .pack(&mut out)
-            .map_err(|e| AppError::Integrity(format!("无法生成 Word 文档：{e}")))?;
+            .map_err(|e| AppError::internal("无法生成 Word 文档，请稍后重试", e))?;
         Ok(out.into_inner())
     }
 }

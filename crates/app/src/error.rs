@@ -39,6 +39,13 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A failure of the platform itself, never of the person's input: `message`, in Chinese,
+    /// is what the person reads; `detail` (a library's words, often English) goes to the log.
+    pub(crate) fn internal(message: &str, detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "{message}");
+        Self::Integrity(message.to_owned())
+    }
+
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Self::Invalid(e) => Some(e.field),

@@ -900,5 +900,5 @@ impl PeopleCases<'_> {
 
 /// A spreadsheet that could not be written (a bug or an exhausted disk, never the user's input).
 pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
-    AppError::Integrity(format!("无法生成 Excel 文件：{e}"))
+    AppError::internal("无法生成 Excel 文件，请稍后重试", e)
 }

@@ -21,11 +21,11 @@ pub(crate) fn token_hash(token: &str) -> String {
 pub(crate) fn hash_password(password: &str) -> Result<String, crate::AppError> {
     let salt_bytes: [u8; 16] = rand::rng().random();
     let salt = SaltString::encode_b64(&salt_bytes)
-        .map_err(|e| crate::AppError::Integrity(e.to_string()))?;
+        .map_err(|e| crate::AppError::internal("无法处理密码，请稍后重试", e))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| crate::AppError::Integrity(e.to_string()))
+        .map_err(|e| crate::AppError::internal("无法处理密码，请稍后重试", e))
 }
 
 pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
@@ -46,7 +46,7 @@ pub(crate) fn dummy_hash() -> &'static str {
 pub(crate) async fn hash_password_off_thread(password: String) -> Result<String, crate::AppError> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| crate::AppError::Integrity(e.to_string()))?
+        .map_err(|e| crate::AppError::internal("无法处理密码，请稍后重试", e))?
 }
 
 pub(crate) async fn verify_password_off_thread(password: String, hash: String) -> bool {

@@ -71,16 +71,6 @@ pub(crate) struct StepDocumentForm {
     label: Option<String>,
 }
 
-async fn kept(
-    st: &AppState,
-    caller: &Caller,
-    target: (UploadTarget, &'static str),
-    headers: &HeaderMap,
-    multipart: Multipart,
-) -> Result<upload::Upload, ApiError> {
-    Ok(upload::read(st, &caller.actor, target, headers, multipart).await?)
-}
-
 fn created(a: Attachment) -> (StatusCode, Json<AttachmentView>) {
     (StatusCode::CREATED, Json(a.into()))
 }
@@ -115,7 +105,7 @@ pub(crate) async fn upload_to_org(
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), ApiError> {
     let target = (UploadTarget::Record(ORG, id), "附件");
-    let up = kept(&st, &caller, target, &headers, multipart).await?;
+    let up = upload::read(&st, &caller.actor, target, &headers, multipart).await?;
     let a = st
         .app
         .attachments()
@@ -138,7 +128,7 @@ pub(crate) async fn meeting_photo(
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), ApiError> {
     let target = (UploadTarget::Record(MEETING, id.get()), "照片");
-    let up = kept(&st, &caller, target, &headers, multipart).await?;
+    let up = upload::read(&st, &caller.actor, target, &headers, multipart).await?;
     let a = st
         .app
         .attachments()
@@ -162,7 +152,7 @@ pub(crate) async fn step_document(
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), ApiError> {
     let target = (UploadTarget::StepDocument(id, step_id), "附件");
-    let up = kept(&st, &caller, target, &headers, multipart).await?;
+    let up = upload::read(&st, &caller.actor, target, &headers, multipart).await?;
     let label = up.field("label").filter(|v| !v.is_empty());
     let a = st
         .app

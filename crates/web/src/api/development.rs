@@ -263,7 +263,11 @@ pub(crate) async fn funnel_xlsx(
         .development()
         .funnel_xlsx(&caller.actor, id, year)
         .await?;
-    Ok(crate::download::xlsx("发展党员情况.xlsx", bytes))
+    Ok(crate::download::xlsx(
+        "发展党员情况.xlsx",
+        "development",
+        bytes,
+    ))
 }
 
 /// This area's operations, merged into the API by `api()`.

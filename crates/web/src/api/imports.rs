@@ -266,6 +266,7 @@ pub(crate) async fn template(
 ) -> Result<Response, ApiError> {
     Ok(crate::download::xlsx(
         "党员名册导入模板.xlsx",
+        "roster-template",
         st.app.people().roster_template()?,
     ))
 }

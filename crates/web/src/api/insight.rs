@@ -47,7 +47,7 @@ pub(crate) async fn dashboard_xlsx(
         .insight()
         .dashboard_xlsx(&caller.actor, q.under)
         .await?;
-    Ok(crate::download::xlsx("党建统计.xlsx", bytes))
+    Ok(crate::download::xlsx("党建统计.xlsx", "dashboard", bytes))
 }
 
 /// The students an organization has (在校学生数), for the ratio of members to students.

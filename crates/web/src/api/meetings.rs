@@ -751,7 +751,11 @@ pub(crate) async fn figures_xlsx(
         .meetings()
         .figures_xlsx(&caller.actor, id, q.period(&st))
         .await?;
-    Ok(crate::download::xlsx("组织生活统计.xlsx", bytes))
+    Ok(crate::download::xlsx(
+        "组织生活统计.xlsx",
+        "meeting-figures",
+        bytes,
+    ))
 }
 
 /// A branch's record book (工作记录本) of a year as a Word file; the download is audited.

@@ -514,7 +514,7 @@ pub(crate) async fn export(
     }
     .query()?;
     let bytes = st.app.people().export_people(&caller.actor, &query).await?;
-    Ok(crate::download::xlsx("党员名册.xlsx", bytes))
+    Ok(crate::download::xlsx("党员名册.xlsx", "roster", bytes))
 }
 
 /// Withdraws a pending transfer (the old branch); the person stays where they were.

@@ -260,7 +260,7 @@ pub(crate) async fn document(
         .development()
         .document(&caller.actor, id, doc)
         .await?;
-    Ok(crate::download::docx(&name, &document, bytes))
+    Ok(crate::download::docx(&name, doc.code(), bytes))
 }
 
 /// This area's operations, merged into the API by `api()`.

@@ -92,7 +92,7 @@ pub(crate) async fn export(
         .insight()
         .dashboard_xlsx(viewer.actor(), q.under)
         .await?;
-    Ok(crate::download::xlsx("党建统计.xlsx", bytes))
+    Ok(crate::download::xlsx("党建统计.xlsx", "dashboard", bytes))
 }
 
 #[derive(Deserialize, Default)]

@@ -895,5 +895,9 @@ pub(crate) async fn figures_xlsx(
         .meetings()
         .figures_xlsx(viewer.actor(), id, period)
         .await?;
-    Ok(crate::download::xlsx("组织生活统计.xlsx", bytes))
+    Ok(crate::download::xlsx(
+        "组织生活统计.xlsx",
+        "meeting-figures",
+        bytes,
+    ))
 }

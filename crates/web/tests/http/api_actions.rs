@@ -453,6 +453,13 @@ async fn every_export_of_the_pages_is_in_the_api() {
             r.header("content-disposition")
                 .is_some_and(|d| d.contains("filename*=UTF-8''")),
             "{uri}"
+        ); // Saved under a name a double click opens, whatever the title.
+        let ext = if kind == xlsx { ".xlsx" } else { ".docx" };
+        assert!(
+            r.header("content-disposition")
+                .is_some_and(|d| d.ends_with(ext) && d.matches(ext).count() == 2),
+            "{uri}: {:?}",
+            r.header("content-disposition")
         );
     }
     for (uri, field) in [

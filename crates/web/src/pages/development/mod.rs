@@ -500,7 +500,11 @@ pub(crate) async fn funnel_xlsx(
         .development()
         .funnel_xlsx(viewer.actor(), id, year)
         .await?;
-    Ok(crate::download::xlsx("发展党员情况.xlsx", bytes))
+    Ok(crate::download::xlsx(
+        "发展党员情况.xlsx",
+        "development",
+        bytes,
+    ))
 }
 
 /// A standard document of a person's development record, as a Word file.

@@ -81,6 +81,7 @@ pub(crate) async fn template(
 ) -> Result<Response, PageError> {
     Ok(crate::download::xlsx(
         "党员名册导入模板.xlsx",
+        "roster-template",
         st.app.people().roster_template()?,
     ))
 }
@@ -206,5 +207,5 @@ pub(crate) async fn export(
         .people()
         .export_people(viewer.actor(), &query)
         .await?;
-    Ok(crate::download::xlsx("党员名册.xlsx", bytes))
+    Ok(crate::download::xlsx("党员名册.xlsx", "roster", bytes))
 }
