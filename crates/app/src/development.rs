@@ -78,6 +78,19 @@ impl DevelopmentView {
     }
 }
 
+/// A day of the holiday calendar as the trail records it, if the calendar holds it: what a
+/// change or a removal replaces.
+async fn calendar_entry(
+    tx: &dangjian_store::WriteTx,
+    on: chrono::NaiveDate,
+) -> Result<Option<serde_json::Value>> {
+    Ok(store::calendar(tx.conn())
+        .await?
+        .into_iter()
+        .find(|(d, _)| d.on == on)
+        .map(|(day, note)| json!({ "day": day, "note": note })))
+}
+
 capability!(
     /// 发展党员: development records and their steps, 思想汇报 and 党校培训.
     DevelopmentCases,
@@ -498,6 +511,7 @@ impl DevelopmentCases<'_> {
             return Err(AppError::Forbidden("节假日安排由组织部门维护"));
         }
         let tx = self.store.begin_write().await?;
+        let before = calendar_entry(&tx, on).await?;
         if !store::delete_calendar_day(&tx, on).await? {
             return Err(FieldError::new("on", "日期", "日历中没有这一天").into());
         }
@@ -505,7 +519,7 @@ impl DevelopmentCases<'_> {
             dangjian_domain::platform::audit::trail::HOLIDAY_REMOVE,
             None,
             None,
-            Some(json!({ "on": on })),
+            before.or_else(|| Some(json!({ "on": on }))),
             None,
         );
         self.finish(tx, audit).await?;
@@ -525,12 +539,13 @@ impl DevelopmentCases<'_> {
         }
         let note = dangjian_domain::text::single_line(note, "note", "说明", 100)?;
         let tx = self.store.begin_write().await?;
+        let before = calendar_entry(&tx, day.on).await?;
         store::put_calendar_day(&tx, day, &note).await?;
         let audit = actor.record(
             dangjian_domain::platform::audit::trail::HOLIDAY_SET,
             None,
             None,
-            None,
+            before,
             Some(json!({ "day": day, "note": note })),
         );
         self.finish(tx, audit).await?;

@@ -99,13 +99,41 @@ fn recorder_of(body: DecisionBody) -> Recorder {
 }
 
 impl StepPolicy {
-    /// Checks a policy as set: a body the 细则 fixes stays, the committee's acts are recorded
-    /// above the branch, and the documents are short names, a few of them.
+    /// A policy as a form or a client sends it: the codes of the body (empty where the 细则
+    /// fixes it, which then stands) and of the recorder, and the documents by name.
+    pub fn from_input(
+        step: Step,
+        body: &str,
+        recorder: &str,
+        documents: Vec<String>,
+    ) -> Result<Self, DomainError> {
+        let body = match step.fixed_body() {
+            Some(fixed) if body.trim().is_empty() => fixed,
+            _ => DecisionBody::parse(body.trim())
+                .ok_or_else(|| crate::FieldError::new("body", "决定机关", "请选择决定机关"))?,
+        };
+        let recorder = Recorder::parse(recorder.trim())
+            .ok_or_else(|| crate::FieldError::new("recorder", "登记者", "请选择由谁登记"))?;
+        Self::new(step, body, recorder, documents)
+    }
+
+    /// The same with the documents as one text (`入党申请书、志愿书`, or one a line).
     pub fn parse(
         step: Step,
         body: DecisionBody,
         recorder: Recorder,
         documents: &str,
+    ) -> Result<Self, DomainError> {
+        Self::new(step, body, recorder, document_names(documents))
+    }
+
+    /// Checks a policy as set: a body the 细则 fixes stays, the committee's acts are recorded
+    /// above the branch, and the documents are short names, a few of them.
+    pub fn new(
+        step: Step,
+        body: DecisionBody,
+        recorder: Recorder,
+        documents: Vec<String>,
     ) -> Result<Self, DomainError> {
         if let Some(fixed) = step.fixed_body()
             && body != fixed
@@ -131,11 +159,12 @@ impl StepPolicy {
             });
         }
         let documents = documents
-            .split(['、', ',', '，', ';', '；', '\n'])
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
+            .iter()
             .map(|d| text::single_line(d, "documents", "应附材料", MAX_DOCUMENT_NAME))
             .collect::<Result<Vec<_>, _>>()?;
+        if documents.iter().any(|d| d.is_empty()) {
+            return Err(crate::FieldError::new("documents", "应附材料", "材料名称不能为空").into());
+        }
         if documents.len() > MAX_DOCUMENTS {
             return Err(crate::FieldError::new(
                 "documents",
@@ -152,9 +181,37 @@ impl StepPolicy {
     }
 }
 
+/// The documents' names in one text, as the page's field takes them: separated by 、 , ; or
+/// one a line.
+pub fn document_names(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，', ';', '；', '\n'])
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_from_a_client_keeps_each_name_whole_and_the_body_the_细则_fixes() {
+        let p = StepPolicy::from_input(
+            Step::AdmissionVote,
+            "",
+            "branch",
+            vec!["入党志愿书、表决票".to_owned()],
+        )
+        .unwrap();
+        assert_eq!(Some(p.body), Step::AdmissionVote.fixed_body());
+        assert_eq!(p.documents, ["入党志愿书、表决票"]);
+        let e = StepPolicy::from_input(Step::Training, "", "branch", Vec::new()).unwrap_err();
+        assert!(matches!(e, DomainError::Field(f) if f.field == "body"));
+        assert!(
+            StepPolicy::from_input(Step::Training, "branch", "branch", vec![" ".into()]).is_err()
+        );
+    }
 
     #[test]
     fn a_university_sets_what_the_细则_leaves_open() {

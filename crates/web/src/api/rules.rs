@@ -10,9 +10,8 @@ use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, State};
 use dangjian_app::AppError;
-use dangjian_domain::FieldError;
-use dangjian_domain::development::policy::{Recorder, StepPolicy};
-use dangjian_domain::development::{DecisionBody, Step};
+use dangjian_domain::development::Step;
+use dangjian_domain::development::policy::StepPolicy;
 use dangjian_domain::platform::role::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -153,28 +152,18 @@ pub(crate) async fn set_step(
     ApiJson(b): ApiJson<StepPolicyBody>,
 ) -> Result<Json<StepPolicyView>, ApiError> {
     let step = Step::parse(&code).ok_or(AppError::NotFound)?;
-    let body = match (b.body.as_deref(), step.fixed_body()) {
-        (None, Some(fixed)) => fixed,
-        (given, _) => DecisionBody::parse(given.unwrap_or_default())
-            .ok_or_else(|| AppError::from(FieldError::new("body", "决定机关", "请选择决定机关")))?,
-    };
-    let recorder = Recorder::parse(&b.recorder)
-        .ok_or_else(|| AppError::from(FieldError::new("recorder", "登记者", "请选择由谁登记")))?;
-    // The page's field takes one name a line; names are single lines.
-    let policy =
-        StepPolicy::parse(step, body, recorder, &b.documents.join("\n")).map_err(AppError::from)?;
+    let policy = StepPolicy::from_input(
+        step,
+        b.body.as_deref().unwrap_or_default(),
+        &b.recorder,
+        b.documents,
+    )
+    .map_err(AppError::from)?;
     st.app
         .development()
-        .set_step_policy(&caller.actor, step, policy)
+        .set_step_policy(&caller.actor, step, policy.clone())
         .await?;
-    let (step, policy, changed) = st
-        .app
-        .development()
-        .step_policies()
-        .await?
-        .into_iter()
-        .find(|(s, _, _)| *s == step)
-        .ok_or(AppError::NotFound)?;
+    let changed = policy != step.default_policy();
     Ok(Json(StepPolicyView::of(step, policy, changed)))
 }
 

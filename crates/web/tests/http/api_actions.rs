@@ -642,3 +642,36 @@ async fn a_setting_or_rule_named_twice_in_one_change_is_refused_whole() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_calendar_day_changed_or_removed_leaves_what_it_was_in_the_trail() {
+    let w = web().await;
+    let (admin, _) = sign_in(&w, "admin").await;
+    let uri = "/api/v1/calendar/2027-01-01";
+    for note in ["元旦", "元旦（新年）"] {
+        let body = format!(r#"{{"working":false,"note":"{note}"}}"#);
+        assert_eq!(
+            send(&w, json("PUT", uri, &admin, &body)).await.status,
+            StatusCode::OK
+        );
+    }
+    let r = send(&w, json("DELETE", uri, &admin, "")).await;
+    assert!(r.status.is_success(), "{}: {}", r.status, r.body);
+    let (auditor, _) = sign_in(&w, "auditor").await;
+    let trail = |action: &str| {
+        let uri = format!("/api/v1/audit?action={action}");
+        let auditor = auditor.clone();
+        let w = &w;
+        async move { send(w, get(&uri, &auditor)).await.json()["items"].clone() }
+    };
+    let set = trail("calendar.set").await;
+    assert!(
+        set.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["before"]["note"] == "元旦" && e["after"]["note"] == "元旦（新年）"),
+        "{set}"
+    );
+    let removed = trail("calendar.remove").await;
+    assert_eq!(removed[0]["before"]["note"], "元旦（新年）", "{removed}");
+}

@@ -13,8 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dangjian_app::AppError;
-use dangjian_domain::FieldError;
-use dangjian_domain::development::policy::{Recorder, StepPolicy};
+use dangjian_domain::development::policy::{Recorder, StepPolicy, document_names};
 use dangjian_domain::development::{DecisionBody, Step};
 use dangjian_domain::platform::role::Action;
 use dangjian_domain::platform::settings::{self, RuleVersion, SettingSpec};
@@ -127,14 +126,8 @@ pub(crate) async fn save_step(
 ) -> Result<Response, PageError> {
     let step = Step::parse(&code).ok_or(AppError::NotFound)?;
     let result = async {
-        let body = match step.fixed_body() {
-            Some(fixed) if f.body.is_empty() => fixed,
-            _ => DecisionBody::parse(&f.body)
-                .ok_or_else(|| FieldError::new("body", "决定机关", "请选择决定机关"))?,
-        };
-        let recorder = Recorder::parse(&f.recorder)
-            .ok_or_else(|| FieldError::new("recorder", "登记者", "请选择由谁登记"))?;
-        let policy = StepPolicy::parse(step, body, recorder, &f.documents)?;
+        let policy =
+            StepPolicy::from_input(step, &f.body, &f.recorder, document_names(&f.documents))?;
         st.app
             .development()
             .set_step_policy(viewer.actor(), step, policy)
