@@ -109,6 +109,14 @@ impl NotificationCases<'_> {
         }
     }
 
+    /// How many messages the actor holds, however many `list` shows.
+    pub async fn count(self, actor: &Actor) -> Result<u64> {
+        match actor.account_id {
+            Some(id) => Ok(store::count_of_account(self.store.db(), id).await?),
+            None => Ok(0),
+        }
+    }
+
     pub async fn unread(self, actor: &Actor) -> Result<u64> {
         match actor.account_id {
             Some(id) => Ok(store::unread(self.store.db(), id).await?),

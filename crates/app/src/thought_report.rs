@@ -57,7 +57,11 @@ pub struct MyThoughtReports {
 pub struct OrgThoughtReports {
     pub org: Org,
     pub year: i32,
+    /// The latest `REPORT_LIST_LIMIT` reports of the year.
     pub reports: Vec<ReportView>,
+    /// All the year's reports, and those of them not yet answered, however many are listed.
+    pub total: u64,
+    pub unanswered: u64,
     pub silent: Vec<(String, PersonStatus)>,
 }
 
@@ -317,7 +321,10 @@ impl DevelopmentCases<'_> {
             REPORT_LIST_LIMIT,
         )
         .await?;
-        let wrote: HashSet<i64> = reports.iter().map(|r| r.person_id).collect();
+        // Counted apart from the list, which stops at REPORT_LIST_LIMIT: a writer beyond it
+        // has handed in all the same.
+        let (total, unanswered, wrote) =
+            store::tally_of_subtree(db, &actor.access, &org.path, (from, until)).await?;
         let writers: Vec<(i64, PersonStatus)> = people_store::current_of_org(db, org.id)
             .await?
             .into_iter()
@@ -333,6 +340,8 @@ impl DevelopmentCases<'_> {
         let reader = self.own_person(actor).await?.map(|p| p.id);
         Ok(OrgThoughtReports {
             reports: self.report_views(reports, reader).await?,
+            total,
+            unanswered,
             org,
             year,
             silent,

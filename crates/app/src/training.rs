@@ -58,6 +58,11 @@ pub struct PersonTraining {
 }
 
 impl DevelopmentCases<'_> {
+    /// How many classes were run within the actor's scope, however many are listed.
+    pub async fn training_class_count(self, actor: &Actor) -> Result<u64> {
+        Ok(store::count_classes(self.store.db(), &actor.access).await?)
+    }
+
     /// The classes run within the actor's scope, newest first.
     pub async fn training_classes(self, actor: &Actor) -> Result<Vec<ClassRow>> {
         let db = self.store.db();

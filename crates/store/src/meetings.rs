@@ -667,6 +667,34 @@ pub async fn insert_talks(tx: &WriteTx, talks: &[HeartTalkRecord]) -> Result<()>
     Ok(())
 }
 
+/// How many talks a subtree held in a period, however many there are, and everyone who took
+/// part in one.
+pub async fn talk_tally<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+) -> Result<(u64, std::collections::HashSet<i64>)> {
+    let select = talk_entity::Entity::find()
+        .filter(scope::within_under(
+            talk_entity::Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+            Some(under),
+        ))
+        .filter(talk_entity::Column::OnDate.gte(from))
+        .filter(talk_entity::Column::OnDate.lte(until));
+    let total = select.clone().count(db).await?;
+    let pairs: Vec<(i64, i64)> = select
+        .select_only()
+        .column(talk_entity::Column::TalkerId)
+        .column(talk_entity::Column::TalkeeId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok((total, pairs.into_iter().flat_map(|(a, b)| [a, b]).collect()))
+}
+
 /// The heart talks recorded in a subtree in `[from, until]`, newest first, at most `limit`.
 pub async fn talks_of_subtree<C: ConnectionTrait>(
     db: &C,

@@ -139,6 +139,14 @@ pub async fn unread<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64> 
         .await?)
 }
 
+/// How many messages an account holds, read or not.
+pub async fn count_of_account<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64> {
+    Ok(Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .count(db)
+        .await?)
+}
+
 /// Marks all of an account's messages read.
 pub async fn mark_read(tx: &WriteTx, account_id: i64, now_ms: i64) -> Result<u64> {
     Ok(Entity::update_many()

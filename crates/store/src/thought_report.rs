@@ -238,6 +238,38 @@ pub async fn of_subtree<C: ConnectionTrait>(
     listed(db, select, limit).await
 }
 
+/// What a subtree's reports of a period add up to, however many there are: how many, how many
+/// wait for an answer, and who handed one in.
+pub async fn tally_of_subtree<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+) -> Result<(u64, u64, std::collections::HashSet<i64>)> {
+    let select = Entity::find()
+        .filter(scope::within_under(
+            Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+            Some(under),
+        ))
+        .filter(Column::HandedInOn.gte(from))
+        .filter(Column::HandedInOn.lte(until));
+    let total = select.clone().count(db).await?;
+    let unanswered = select
+        .clone()
+        .filter(Column::AnsweredAt.is_null())
+        .count(db)
+        .await?;
+    let writers: Vec<i64> = select
+        .select_only()
+        .column(Column::PersonId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok((total, unanswered, writers.into_iter().collect()))
+}
+
 /// Records the answer of a report not yet answered; false when it was answered already (a
 /// second mentor was quicker), so that one answer never overwrites another.
 pub async fn answer(tx: &WriteTx, id: i64, a: &Answer) -> Result<bool> {

@@ -120,6 +120,17 @@ pub async fn insert_class(tx: &WriteTx, c: &TrainingClass) -> Result<()> {
     Ok(())
 }
 
+/// How many classes were run within the reader's scope.
+pub async fn count_classes<C: ConnectionTrait>(db: &C, access: &Access) -> Result<u64> {
+    Ok(class_entity::Entity::find()
+        .filter(scope::within(
+            class_entity::Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+        ))
+        .count(db)
+        .await?)
+}
+
 /// The classes run within the reader's scope, newest first, at most `limit`.
 pub async fn classes<C: ConnectionTrait>(
     db: &C,

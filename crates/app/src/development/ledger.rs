@@ -54,13 +54,9 @@ async fn entries(app: &App, actor: &Actor, at: &LedgerYear) -> Result<Vec<Ledger
         .thought_reports_of_org(actor, id, at.year)
         .await?;
     let mut thought = LedgerEntry::new(LedgerItem::ThoughtReports);
-    thought.records = reports.reports.len();
+    thought.records = usize::try_from(reports.total).unwrap_or(usize::MAX);
     thought.link = Some(LedgerLink::ThoughtReports);
-    let unanswered = reports
-        .reports
-        .iter()
-        .filter(|r| r.report.answer.is_none())
-        .count();
+    let unanswered = usize::try_from(reports.unanswered).unwrap_or(usize::MAX);
     thought.gaps.extend(Gap::count(unanswered, Gap::Unanswered));
     let silent: Vec<String> = reports.silent.iter().map(|(n, _)| n.clone()).collect();
     thought.gaps.extend(Gap::of(silent, Gap::NoThoughtReport));

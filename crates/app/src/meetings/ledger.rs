@@ -126,7 +126,7 @@ async fn entries(app: &App, actor: &Actor, at: &LedgerYear) -> Result<Vec<Ledger
 
     let talks = app.meetings().heart_talks(actor, id, at.year).await?;
     let mut talk = LedgerEntry::new(LedgerItem::HeartTalks);
-    talk.records = talks.talks.len();
+    talk.records = usize::try_from(talks.total).unwrap_or(usize::MAX);
     talk.recorders = recorders(talks.talks.iter().map(|t| &t.talk.recorded_by_name));
     talk.link = Some(LedgerLink::HeartTalks);
     talk.gaps.extend(Gap::of(talks.untalked, Gap::Untalked));

@@ -30,7 +30,10 @@ pub struct TalkView {
 pub struct HeartTalks {
     pub org: Org,
     pub year: i32,
+    /// The latest `TALK_LIST_LIMIT` talks of the year.
     pub talks: Vec<TalkView>,
+    /// All the year's talks, however many are listed.
+    pub total: u64,
     /// The organization's people now, by name.
     pub people: Vec<(i64, String)>,
     /// Members with no talk in the year.
@@ -97,14 +100,11 @@ impl MeetingCases<'_> {
         let db = self.store.db();
         let day = NaiveDate::from_ymd_opt(year, 1, 1)
             .ok_or_else(|| FieldError::new("year", "年度", "不是有效的年份"))?;
-        let stored = store::talks_of_subtree(
-            db,
-            &actor.access,
-            &org.path,
-            period_of(HEART_TALK_EVERY_MONTHS, day),
-            TALK_LIST_LIMIT,
-        )
-        .await?;
+        let period = period_of(HEART_TALK_EVERY_MONTHS, day);
+        let stored =
+            store::talks_of_subtree(db, &actor.access, &org.path, period, TALK_LIST_LIMIT).await?;
+        // Counted apart from the list: a member talked with beyond it was talked with.
+        let (total, talked) = store::talk_tally(db, &actor.access, &org.path, period).await?;
         let current = people_store::current_of_org(db, org.id).await?;
         let mut ids: Vec<i64> = current.iter().map(|(id, _)| *id).collect();
         ids.extend(
@@ -114,10 +114,6 @@ impl MeetingCases<'_> {
         );
         let names = people_store::names(db, &ids).await?;
         let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
-        let talked: std::collections::HashSet<i64> = stored
-            .iter()
-            .flat_map(|t| [t.talk.talker_id, t.talk.talkee_id])
-            .collect();
         let mut untalked: Vec<String> = current
             .iter()
             .filter(|(id, status)| status.is_member() && !talked.contains(id))
@@ -136,6 +132,7 @@ impl MeetingCases<'_> {
                     talk,
                 })
                 .collect(),
+            total,
             may_write: self.may_write(actor, &org),
             org,
             year,

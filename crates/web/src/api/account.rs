@@ -116,7 +116,7 @@ pub(crate) async fn notifications(
 ) -> Result<Json<List<NotificationView>>, ApiError> {
     let items = st.app.notifications().list(&caller.actor).await?;
     Ok(Json(List {
-        total: items.len() as u64,
+        total: st.app.notifications().count(&caller.actor).await?,
         items: items.into_iter().map(NotificationView::from).collect(),
     }))
 }

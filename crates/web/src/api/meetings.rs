@@ -466,7 +466,7 @@ pub(crate) async fn talks(
         .heart_talks(&caller.actor, id, year)
         .await?;
     Ok(Json(TalksView {
-        total: t.talks.len() as u64,
+        total: t.total,
         items: t.talks.into_iter().map(TalkView::from).collect(),
         untalked: t.untalked,
     }))

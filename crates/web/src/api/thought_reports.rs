@@ -215,7 +215,7 @@ pub(crate) async fn of_org(
         .thought_reports_of_org(&caller.actor, id, year)
         .await?;
     Ok(Json(OrgThoughtReportsView {
-        total: r.reports.len() as u64,
+        total: r.total,
         items: views(r.reports),
         silent: r.silent.into_iter().map(|(name, _)| name).collect(),
     }))

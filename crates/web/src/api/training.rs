@@ -92,7 +92,11 @@ pub(crate) async fn list(
 ) -> Result<Json<List<ClassView>>, ApiError> {
     let rows = st.app.development().training_classes(&caller.actor).await?;
     Ok(Json(List {
-        total: rows.len() as u64,
+        total: st
+            .app
+            .development()
+            .training_class_count(&caller.actor)
+            .await?,
         items: rows
             .into_iter()
             .map(|r| class_view(r.class, r.org_name, r.trainees, r.certified))
