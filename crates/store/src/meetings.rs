@@ -667,6 +667,22 @@ pub async fn insert_talks(tx: &WriteTx, talks: &[HeartTalkRecord]) -> Result<()>
     Ok(())
 }
 
+/// The talks a reader may see of a subtree, held within a period.
+fn talks_in(
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+) -> sea_orm::Select<talk_entity::Entity> {
+    talk_entity::Entity::find()
+        .filter(scope::within_under(
+            talk_entity::Column::OrgPath,
+            &access.scopes(Action::ReadRecords),
+            Some(under),
+        ))
+        .filter(talk_entity::Column::OnDate.gte(from))
+        .filter(talk_entity::Column::OnDate.lte(until))
+}
+
 /// How many talks a subtree held in a period, however many there are, and everyone who took
 /// part in one.
 pub async fn talk_tally<C: ConnectionTrait>(
@@ -675,14 +691,7 @@ pub async fn talk_tally<C: ConnectionTrait>(
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
 ) -> Result<(u64, std::collections::HashSet<i64>)> {
-    let select = talk_entity::Entity::find()
-        .filter(scope::within_under(
-            talk_entity::Column::OrgPath,
-            &access.scopes(Action::ReadRecords),
-            Some(under),
-        ))
-        .filter(talk_entity::Column::OnDate.gte(from))
-        .filter(talk_entity::Column::OnDate.lte(until));
+    let select = talks_in(access, under, (from, until));
     let total = select.clone().count(db).await?;
     let pairs: Vec<(i64, i64)> = select
         .select_only()
@@ -703,14 +712,7 @@ pub async fn talks_of_subtree<C: ConnectionTrait>(
     (from, until): (NaiveDate, NaiveDate),
     limit: u64,
 ) -> Result<Vec<HeartTalkRecord>> {
-    talk_entity::Entity::find()
-        .filter(scope::within_under(
-            talk_entity::Column::OrgPath,
-            &access.scopes(Action::ReadRecords),
-            Some(under),
-        ))
-        .filter(talk_entity::Column::OnDate.gte(from))
-        .filter(talk_entity::Column::OnDate.lte(until))
+    talks_in(access, under, (from, until))
         .order_by_desc(talk_entity::Column::OnDate)
         .limit(limit)
         .all(db)

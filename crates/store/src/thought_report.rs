@@ -227,15 +227,24 @@ pub async fn of_subtree<C: ConnectionTrait>(
     (from, until): (NaiveDate, NaiveDate),
     limit: u64,
 ) -> Result<Vec<ThoughtReportRecord>> {
-    let select = Entity::find()
+    let select = in_subtree(access, under, (from, until));
+    listed(db, select, limit).await
+}
+
+/// The reports a reader may see of a subtree, handed in within a period.
+fn in_subtree(
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+) -> sea_orm::Select<Entity> {
+    Entity::find()
         .filter(scope::within_under(
             Column::OrgPath,
             &access.scopes(Action::ReadRecords),
             Some(under),
         ))
         .filter(Column::HandedInOn.gte(from))
-        .filter(Column::HandedInOn.lte(until));
-    listed(db, select, limit).await
+        .filter(Column::HandedInOn.lte(until))
 }
 
 /// What a subtree's reports of a period add up to, however many there are: how many, how many
@@ -246,14 +255,7 @@ pub async fn tally_of_subtree<C: ConnectionTrait>(
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
 ) -> Result<(u64, u64, std::collections::HashSet<i64>)> {
-    let select = Entity::find()
-        .filter(scope::within_under(
-            Column::OrgPath,
-            &access.scopes(Action::ReadRecords),
-            Some(under),
-        ))
-        .filter(Column::HandedInOn.gte(from))
-        .filter(Column::HandedInOn.lte(until));
+    let select = in_subtree(access, under, (from, until));
     let total = select.clone().count(db).await?;
     let unanswered = select
         .clone()
