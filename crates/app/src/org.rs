@@ -655,9 +655,12 @@ impl OrgCases<'_> {
         if start > self.today() {
             return Err(FieldError::new("term_start", "任期开始", "不能晚于今天").into());
         }
-        let sitting = position_store::committee(db, &actor.access, org.id).await?;
+        // Read under the write lock, so that two appointments at once cannot both find the
+        // seat free.
+        let tx = self.store.begin_write().await?;
+        let sitting = position_store::committee(tx.conn(), &actor.access, org.id).await?;
         let full = people_store::count(
-            db,
+            tx.conn(),
             &actor.access,
             &PersonFilter {
                 under: Some(org.path.clone()),
@@ -682,7 +685,6 @@ impl OrgCases<'_> {
                 .unwrap_or(start),
             left_on: None,
         };
-        let tx = self.store.begin_write().await?;
         position_store::insert_many(&tx, std::slice::from_ref(&seat), self.now_ms()).await?;
         let audit = actor.record(
             dangjian_domain::org::trail::APPOINT,

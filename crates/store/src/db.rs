@@ -202,8 +202,11 @@ impl Store {
         migrate(&self.config, &self.db).await
     }
 
-    /// Starts a write. On SQLite the transaction takes the write lock at once (IMMEDIATE), so
-    /// concurrent writers wait on the busy timeout instead of failing halfway.
+    /// Starts a write, holding the write lock from its first statement to its commit: on SQLite
+    /// the transaction is IMMEDIATE, on PostgreSQL it takes the advisory lock the audit chain
+    /// is appended under. So on both engines what a write checks inside its transaction (the
+    /// seats sitting, a record's state) still holds when it commits, whatever another server
+    /// writes meanwhile, and concurrent writers wait instead of failing halfway.
     pub async fn begin_write(&self) -> Result<WriteTx> {
         if self.lease.released() {
             return Err(StoreError::NodeLost);
@@ -218,7 +221,15 @@ impl Store {
                     })
                     .await?
             }
-            Engine::Postgres => self.db.begin().await?,
+            Engine::Postgres => {
+                let txn = self.db.begin().await?;
+                txn.execute_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    format!("SELECT pg_advisory_xact_lock({AUDIT_LOCK})"),
+                ))
+                .await?;
+                txn
+            }
         };
         Ok(WriteTx {
             txn,
@@ -273,17 +284,9 @@ impl WriteTx {
         &self.txn
     }
 
-    /// Appends to the audit chain. On PostgreSQL a transaction-scoped advisory lock keeps the
-    /// chain in one line when several servers write at once; SQLite's write lock already does.
+    /// Appends to the audit chain, in one line however many servers write: the transaction
+    /// holds the write lock (`begin_write`).
     pub async fn audit(&mut self, record: AuditRecord, now_ms: i64) -> Result<AuditEntry> {
-        if self.engine == Engine::Postgres {
-            self.txn
-                .execute_raw(Statement::from_string(
-                    DbBackend::Postgres,
-                    format!("SELECT pg_advisory_xact_lock({AUDIT_LOCK})"),
-                ))
-                .await?;
-        }
         let entry = audit::append(&self.txn, &self.audit_key, record, now_ms).await?;
         self.audited = true;
         Ok(entry)

@@ -369,3 +369,43 @@ async fn a_branch_is_split_and_the_chosen_members_go_to_the_new_one() {
     assert_eq!(t.app.org().events(&new).await.unwrap().len(), 1);
     assert_eq!(t.app.org().events(&tree.branch_a).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn two_secretaries_appointed_at_once_cannot_both_take_the_seat_支部条例第九条() {
+    use dangjian_domain::org::Position;
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_a.id)).await;
+    let mut ids = Vec::new();
+    for k in 0..2u32 {
+        let p = t
+            .app
+            .people()
+            .add(
+                &sec,
+                tree.branch_a.id,
+                None,
+                &member_input(&format!("候选{k}"), (1981, 2, 1 + k), 600 + k),
+            )
+            .await
+            .unwrap();
+        ids.push(p.id);
+    }
+    let today = t.app.clock().today();
+    // The seat is checked under the write lock, on PostgreSQL as on SQLite.
+    let (a, b) = tokio::join!(
+        t.app
+            .org()
+            .appoint(&sec, tree.branch_a.id, ids[0], Position::Secretary, today),
+        t.app
+            .org()
+            .appoint(&sec, tree.branch_a.id, ids[1], Position::Secretary, today),
+    );
+    assert_eq!(
+        u8::from(a.is_ok()) + u8::from(b.is_ok()),
+        1,
+        "{a:?} / {b:?}"
+    );
+    let committee = t.app.org().committee(&sec, &tree.branch_a).await.unwrap();
+    assert_eq!(committee.len(), 1);
+}
