@@ -33,6 +33,19 @@ pub struct Discipline {
 }
 
 impl Discipline {
+    /// A sanction as a form or a client sends it, its kind by code.
+    pub fn from_input(
+        kind: &str,
+        decided_on: NaiveDate,
+        years: Option<u32>,
+        decision: (&str, &str),
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let kind = DisciplineKind::parse(kind.trim())
+            .ok_or_else(|| FieldError::new("kind", "处分种类", "请选择处分种类"))?;
+        Self::parse(kind, decided_on, years, decision, today)
+    }
+
     /// Checks a sanction as typed: 留党察看 for one or two years, the others without a
     /// period; a decision not in the future.
     pub fn parse(
@@ -57,7 +70,11 @@ impl Discipline {
                     basis: "党章第四十条",
                 });
             }
-            (_, _) => None,
+            // Only 留党察看 runs for a period: a period typed with another kind is a slip.
+            (_, Some(_)) => {
+                return Err(FieldError::new("years", "察看期", "只有留党察看填写察看期").into());
+            }
+            (_, None) => None,
         };
         Ok(Self {
             kind,
@@ -93,6 +110,18 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn only_probation_has_a_period_and_a_kind_comes_by_its_code_党章第四十条() {
+        let today = d("2026-11-23");
+        let why = ("党支部", "违反纪律");
+        let e =
+            Discipline::from_input("warning", d("2026-03-01"), Some(1), why, today).unwrap_err();
+        assert!(matches!(e, DomainError::Field(f) if f.field == "years"));
+        let e = Discipline::from_input("scolding", d("2026-03-01"), None, why, today).unwrap_err();
+        assert!(matches!(e, DomainError::Field(f) if f.field == "kind"));
+        assert!(Discipline::from_input("warning", d("2026-03-01"), None, why, today).is_ok());
     }
 
     #[test]

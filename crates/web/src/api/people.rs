@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use dangjian_app::PersonSort;
 use dangjian_app::people::{PeopleQuery, PersonRow};
 use dangjian_domain::FieldError;
-use dangjian_domain::people::discipline::{Discipline, DisciplineKind};
+use dangjian_domain::people::discipline::Discipline;
 use dangjian_domain::people::{Education, Person, PersonCategory, PersonInput, PersonStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -598,10 +598,8 @@ pub(crate) async fn discipline(
     super::InScope(id, _): super::InScope<super::PersonNamed>,
     ApiJson(b): ApiJson<DisciplineBody>,
 ) -> Result<(StatusCode, Json<DisciplineView>), ApiError> {
-    let kind = enum_param(&Some(b.kind), DisciplineKind::parse, "kind", "处分种类")?
-        .ok_or_else(|| bad("kind", "处分种类", "请选择处分种类"))?;
-    let d = Discipline::parse(
-        kind,
+    let d = Discipline::from_input(
+        &b.kind,
         b.decided_on,
         b.years,
         (&b.decided_by, &b.reason),

@@ -674,8 +674,6 @@ pub(crate) async fn discipline(
     axum::Form(f): axum::Form<DisciplineForm>,
 ) -> Result<Response, PageError> {
     let result = async {
-        let kind = DisciplineKind::parse(&f.kind)
-            .ok_or_else(|| FieldError::new("kind", "处分种类", "请选择处分种类"))?;
         let decided_on = parse_date(&f.decided_on, "decided_on", "决定日期")?
             .ok_or_else(|| FieldError::new("decided_on", "决定日期", "请填写决定日期"))?;
         let years = match f.years.trim() {
@@ -685,8 +683,8 @@ pub(crate) async fn discipline(
                     .map_err(|_| FieldError::new("years", "察看期", "应为 1 或 2（年）"))?,
             ),
         };
-        let d = Discipline::parse(
-            kind,
+        let d = Discipline::from_input(
+            &f.kind,
             decided_on,
             years,
             (&f.decided_by, &f.reason),
