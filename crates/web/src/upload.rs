@@ -1,5 +1,7 @@
-//! A file sent as `multipart/form-data`, by a page's form or to the API, read one way: the app decides first whether the caller may upload there and how
-//! much, a body announced larger is refused unread, and the file is read only up to the limit.
+//! A file sent as `multipart/form-data`, by a page's form or to the API, read one way: the app
+//! decides first whether the caller may upload there and how much, a body announced larger is
+//! refused unread, the file is read only up to the limit and the other fields only up to the
+//! form's overhead.
 
 use crate::AppState;
 use dangjian_app::{Actor, AppError, UploadTarget};
@@ -50,6 +52,9 @@ pub(crate) async fn read(
     let unfinished = || FieldError::new("file", label, "文件上传未完成，请重试");
     let mut file = None;
     let mut fields = Vec::new();
+    // The other fields are short (a CSRF token, a label): their bytes together are held to the
+    // form's overhead, so a body cannot fill memory through them instead of the file.
+    let mut text_left = FORM_OVERHEAD;
     while let Ok(Some(mut field)) = multipart.next_field().await {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
@@ -62,8 +67,17 @@ pub(crate) async fn read(
                 bytes.extend_from_slice(&chunk);
             }
             file = Some((file_name, bytes));
-        } else if let Ok(text) = field.text().await {
-            fields.push((name, text));
+        } else {
+            let mut text = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|_| unfinished())? {
+                text_left = text_left
+                    .checked_sub(chunk.len() as u64)
+                    .ok_or_else(|| FieldError::new("file", label, "表单的其他内容过长"))?;
+                text.extend_from_slice(&chunk);
+            }
+            if let Ok(text) = String::from_utf8(text) {
+                fields.push((name, text));
+            }
         }
     }
     let (file_name, bytes) = file

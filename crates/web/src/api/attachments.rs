@@ -119,7 +119,7 @@ pub(crate) async fn upload_to_org(
     params(("id" = i64, Path)),
     request_body(content = FileForm, content_type = "multipart/form-data"),
     responses((status = 201, body = AttachmentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn meeting_photo(
     State(st): State<AppState>,
     caller: Caller,

@@ -591,7 +591,7 @@ pub(crate) struct DisciplineView {
 /// candidate nor holds a committee seat.
 #[utoipa::path(post, path = "/api/v1/people/{id}/disciplines", tag = "people", operation_id = "record_discipline", params(("id" = i64, Path)),
     request_body = DisciplineBody,
-    responses((status = 201, body = DisciplineView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = DisciplineView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn discipline(
     State(st): State<AppState>,
     caller: Caller,

@@ -675,3 +675,29 @@ async fn a_calendar_day_changed_or_removed_leaves_what_it_was_in_the_trail() {
     let removed = trail("calendar.remove").await;
     assert_eq!(removed[0]["before"]["note"], "元旦（新年）", "{removed}");
 }
+
+#[tokio::test]
+async fn an_upload_cannot_fill_memory_through_its_text_fields() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let branch = first_id(&w, "/api/v1/orgs?kind=branch&per_page=1", &admin).await;
+    let uri = format!("/api/v1/orgs/{branch}/attachments");
+    let padding = "x".repeat(200 * 1024);
+    let r = send(
+        &w,
+        api_upload(
+            &uri,
+            (&admin, &csrf),
+            &[("note", &padding)],
+            ("会议纪要.pdf", "application/pdf", PDF),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("file")),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("过长"), "{}", r.body);
+}
