@@ -60,6 +60,15 @@ pub(crate) fn missed_gaps(months: &[(u32, Vec<ComplianceRow>)], own: i64) -> Vec
         .collect()
 }
 
+/// Whose standing a compliance reading covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every branch and group of the subtree.
+    Subtree,
+    /// The organization alone (its record book).
+    Own,
+}
+
 /// The most organizations a compliance page looks at; deeper subtrees are read from below.
 pub const COMPLIANCE_ORGS: u64 = 2_000;
 /// The most meetings of one organization a record book prints in a year (more than three a
@@ -668,35 +677,53 @@ impl MeetingCases<'_> {
         day: NaiveDate,
     ) -> Result<Vec<ComplianceRow>> {
         Ok(self
-            .compliance_months(actor, org_id, day.year(), day.month()..=day.month())
+            .compliance_months(
+                actor,
+                org_id,
+                day.year(),
+                day.month()..=day.month(),
+                Reach::Subtree,
+            )
             .await?
             .pop()
             .map(|(_, rows)| rows)
             .unwrap_or_default())
     }
 
-    /// The same for each of `months` of `year`, with one read of the year's meetings for all.
+    /// The same for each of `months` of `year`, with one read of the year's meetings for all:
+    /// the subtree's branches and groups, or the organization's own standing only.
     pub async fn compliance_months(
         self,
         actor: &Actor,
         org_id: i64,
         year: i32,
         months: std::ops::RangeInclusive<u32>,
+        reach: Reach,
     ) -> Result<Vec<(u32, Vec<ComplianceRow>)>> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的组织生活"));
         }
         let db = self.store.db();
-        let held = store::held_in(db, &actor.access, &org.path, App::year_span(year)?).await?;
-        let mut branches = org_store::subtrees(
-            db,
-            &actor.access,
-            std::slice::from_ref(&org.path),
-            COMPLIANCE_ORGS,
-        )
-        .await?;
+        let mut branches = match reach {
+            Reach::Subtree => {
+                org_store::subtrees(
+                    db,
+                    &actor.access,
+                    std::slice::from_ref(&org.path),
+                    COMPLIANCE_ORGS,
+                )
+                .await?
+            }
+            Reach::Own => vec![org.clone()],
+        };
         branches.retain(|o| matches!(o.kind, OrgKind::Branch | OrgKind::Group) && o.is_active());
+        // An organization that owes no meetings of its own needs no reading of its meetings.
+        let held = if branches.is_empty() {
+            Vec::new()
+        } else {
+            store::held_in(db, &actor.access, &org.path, App::year_span(year)?).await?
+        };
         // A group is named with its branch: every branch has a 第一党小组.
         let names: std::collections::HashMap<i64, String> =
             branches.iter().map(|o| (o.id, o.name.clone())).collect();

@@ -85,7 +85,9 @@ impl MeetingCases<'_> {
             );
         }
         let org = self.org().get(actor, org_id).await?;
-        let months = self.compliance_months(actor, org_id, year, 1..=12).await?;
+        let months = self
+            .compliance_months(actor, org_id, year, 1..=12, super::Reach::Subtree)
+            .await?;
         // In the order the engine lists the organizations.
         let mut order: Vec<i64> = Vec::new();
         let mut rows: BTreeMap<i64, CalendarRow> = BTreeMap::new();

@@ -2,7 +2,7 @@
 //! its evidence and the rules missed, the heart talks, and the members' study hours.
 
 use crate::ledgers::{Entries, LedgerEntry, LedgerLink, LedgerSource, LedgerYear, recorders};
-use crate::meetings::missed_gaps;
+use crate::meetings::{Reach, missed_gaps};
 use crate::{Actor, App, Result};
 use chrono::Datelike;
 use dangjian_domain::ids::MeetingId;
@@ -98,7 +98,7 @@ async fn entries(app: &App, actor: &Actor, at: &LedgerYear) -> Result<Vec<Ledger
     };
     let months = app
         .meetings()
-        .compliance_months(actor, id, at.year, 1..=last_month)
+        .compliance_months(actor, id, at.year, 1..=last_month, Reach::Subtree)
         .await?;
     let missed = missed_gaps(&months, id);
     let mut entries = Vec::new();

@@ -7,7 +7,7 @@
 //! `BookSection` declared in its folder and registered in `BOOK_SECTIONS` with one line.
 
 use super::{
-    ComplianceRow, HeartTalks, MeetingView, MemberLife, RECORD_BOOK_MEETINGS, missed_gaps,
+    ComplianceRow, HeartTalks, MeetingView, MemberLife, RECORD_BOOK_MEETINGS, Reach, missed_gaps,
 };
 use crate::meetings::MeetingCases;
 use crate::{Actor, App, AppError, Result, docx::Document};
@@ -316,12 +316,9 @@ impl MeetingCases<'_> {
         } else {
             12
         };
-        let mut months = self
-            .compliance_months(actor, org_id, year, 1..=last_month)
+        let months = self
+            .compliance_months(actor, org_id, year, 1..=last_month, Reach::Own)
             .await?;
-        for (_, rows) in &mut months {
-            rows.retain(|r| r.org_id == org.id);
-        }
         let (mut before, mut after) = (Vec::new(), Vec::new());
         for section in BOOK_SECTIONS {
             let parts = (section.read)(self.0, actor, &org, year).await?;
