@@ -2,6 +2,7 @@
 
 use crate::{Actor, AppError, Result, secret};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::{AccountId, OrgId};
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::account::{
@@ -82,7 +83,7 @@ impl AccountCases<'_> {
         .await?;
         let record = actor.record(
                 dangjian_domain::platform::audit::trail::CREATE_ACCOUNT,
-            Some(id),
+            Some(id.get()),
             None,
             None,
             Some(json!({ "username": username.as_str(), "display_name": display_name, "is_demo": is_demo })),
@@ -102,7 +103,7 @@ impl AccountCases<'_> {
     ) -> Result<Page<AccountDetail>> {
         require_accounts(actor)?;
         let page = store::list(self.store.db(), name.trim(), paging).await?;
-        let ids: Vec<i64> = page.items.iter().map(|a| a.id).collect();
+        let ids: Vec<AccountId> = page.items.iter().map(|a| a.id).collect();
         let grants = store::grants_of(self.store.db(), &ids).await?;
         Ok(Page {
             total: page.total,
@@ -121,7 +122,7 @@ impl AccountCases<'_> {
         })
     }
 
-    pub async fn get(self, actor: &Actor, id: i64) -> Result<AccountDetail> {
+    pub async fn get(self, actor: &Actor, id: AccountId) -> Result<AccountDetail> {
         require_accounts(actor)?;
         let account = store::find(self.store.db(), id)
             .await?
@@ -152,7 +153,7 @@ impl AccountCases<'_> {
 
     /// Sets a new temporary password, to be changed at the next sign-in; ends the account's
     /// sessions and API tokens and lifts any lock.
-    pub async fn reset_password(self, actor: &Actor, id: i64) -> Result<String> {
+    pub async fn reset_password(self, actor: &Actor, id: AccountId) -> Result<String> {
         require_accounts(actor)?;
         let account = store::find(self.store.db(), id)
             .await?
@@ -164,7 +165,7 @@ impl AccountCases<'_> {
         store::end_sign_ins_of(&tx, id, None, self.now_ms()).await?;
         let record = actor.record(
             dangjian_domain::platform::audit::trail::RESET_PASSWORD,
-            Some(id),
+            Some(id.get()),
             None,
             None,
             None,
@@ -173,7 +174,12 @@ impl AccountCases<'_> {
         Ok(password)
     }
 
-    pub async fn set_account_disabled(self, actor: &Actor, id: i64, disabled: bool) -> Result<()> {
+    pub async fn set_account_disabled(
+        self,
+        actor: &Actor,
+        id: AccountId,
+        disabled: bool,
+    ) -> Result<()> {
         require_accounts(actor)?;
         if actor.account_id == Some(id) && disabled {
             return Err(AppError::Rule {
@@ -197,7 +203,7 @@ impl AccountCases<'_> {
             } else {
                 dangjian_domain::platform::audit::trail::ENABLE
             },
-            Some(id),
+            Some(id.get()),
             None,
             Some(json!({ "disabled": account.disabled })),
             Some(json!({ "disabled": disabled })),
@@ -209,9 +215,9 @@ impl AccountCases<'_> {
     pub async fn grant(
         self,
         actor: &Actor,
-        user_id: i64,
+        user_id: AccountId,
         role: &str,
-        org_id: Option<i64>,
+        org_id: Option<OrgId>,
     ) -> Result<GrantRecord> {
         let role =
             Role::parse(role).ok_or_else(|| FieldError::new("role", "角色", "请选择角色"))?;
@@ -259,7 +265,7 @@ impl AccountCases<'_> {
     }
 
     /// Revokes a grant; returns the account that held it.
-    pub async fn revoke_grant(self, actor: &Actor, grant_id: i64) -> Result<i64> {
+    pub async fn revoke_grant(self, actor: &Actor, grant_id: i64) -> Result<AccountId> {
         require_accounts(actor)?;
         let tx = self.store.begin_write().await?;
         let owner = store::grant_owner(tx.conn(), grant_id)

@@ -89,14 +89,14 @@ impl AccountCases<'_> {
             &tx,
             record.person.id,
             &stored,
-            actor.account_id.unwrap_or_default(),
+            actor.account_id,
             self.now_ms(),
         )
         .await?;
         // The code itself stays out of the trail: whoever reads the trail could use it.
         let audit = actor.record(
             dangjian_domain::platform::audit::trail::ISSUE_ACTIVATION_CODE,
-            Some(record.person.id),
+            Some(record.person.id.get()),
             Some(record.org_path.as_str()),
             None,
             Some(json!({ "staff_no": staff_no, "expires_at": stored.expires_at })),
@@ -178,7 +178,7 @@ impl AccountCases<'_> {
         username: &str,
         hash: &str,
         action: AuditAction,
-    ) -> Result<i64> {
+    ) -> Result<dangjian_domain::ids::AccountId> {
         if account_store::find_by_username(self.store.db(), username)
             .await?
             .is_some()
@@ -223,7 +223,7 @@ impl AccountCases<'_> {
             })?;
         let audit = actor.record(
             action,
-            Some(user_id),
+            Some(user_id.get()),
             Some(record.org_path.as_str()),
             None,
             Some(

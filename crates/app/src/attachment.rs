@@ -3,7 +3,7 @@
 
 use crate::{Actor, AppError, Result};
 use dangjian_domain::development::trail::DEVELOPMENT_STEP;
-use dangjian_domain::ids::MeetingId;
+use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
 use dangjian_domain::meetings::trail::MEETING;
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::org::trail::ORG;
@@ -21,7 +21,7 @@ pub enum UploadTarget {
     /// Evidence of a record (`org`, `meeting`).
     Record(RecordKind, i64),
     /// A document of a person's development step: (person, step).
-    StepDocument(i64, i64),
+    StepDocument(PersonId, i64),
     /// A roster to import.
     Roster,
 }
@@ -42,12 +42,15 @@ impl AttachmentCases<'_> {
         action: Action,
     ) -> Result<OrgPath> {
         match entity {
-            ORG => Ok(
-                dangjian_store::org::find(self.store.db(), &actor.access, action, entity_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?
-                    .path,
-            ),
+            ORG => Ok(dangjian_store::org::find(
+                self.store.db(),
+                &actor.access,
+                action,
+                OrgId::new(entity_id),
+            )
+            .await?
+            .ok_or(AppError::NotFound)?
+            .path),
             MEETING => Ok(dangjian_store::meetings::find(
                 self.store.db(),
                 &actor.access,
@@ -117,7 +120,7 @@ impl AttachmentCases<'_> {
     /// A recorded step of a person; a step of someone else is as if it did not exist.
     async fn step_of(
         self,
-        person_id: i64,
+        person_id: PersonId,
         step_id: i64,
     ) -> Result<dangjian_domain::development::StepRecord> {
         dangjian_store::development::find(self.store.db(), step_id)
@@ -153,7 +156,7 @@ impl AttachmentCases<'_> {
     pub async fn upload_step_document(
         self,
         actor: &Actor,
-        (person_id, step_id): (i64, i64),
+        (person_id, step_id): (PersonId, i64),
         label: Option<&str>,
         file_name: &str,
         bytes: &[u8],

@@ -3,6 +3,7 @@
 use crate::account::AccountCases;
 use crate::{Actor, AppError, Result, secret};
 use chrono::Duration;
+use dangjian_domain::ids::AccountId;
 use dangjian_domain::platform::account::{Account, ApiToken, api_token_days, check_password};
 use dangjian_domain::platform::settings::SESSION_IDLE_MINUTES;
 use dangjian_domain::text;
@@ -81,7 +82,7 @@ impl AccountCases<'_> {
             tx.audit(
                 self.anonymous(client, &username).record(
                     dangjian_domain::platform::audit::trail::SIGN_IN_FAILED,
-                    Some(account.id),
+                    Some(account.id.get()),
                     None,
                     None,
                     Some(json!({ "reason": reason, "locked_until": locked_until })),
@@ -120,7 +121,7 @@ impl AccountCases<'_> {
         tx.audit(
             actor.record(
                 dangjian_domain::platform::audit::trail::SIGN_IN,
-                Some(account.id),
+                Some(account.id.get()),
                 None,
                 None,
                 None,
@@ -147,7 +148,7 @@ impl AccountCases<'_> {
 
     async fn audit_sign_in_failure(
         self,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         username: &str,
         client: &Client,
         reason: &str,
@@ -155,7 +156,7 @@ impl AccountCases<'_> {
         let tx = self.store.begin_write().await?;
         let record = self.anonymous(client, username).record(
             dangjian_domain::platform::audit::trail::SIGN_IN_FAILED,
-            account_id,
+            account_id.map(AccountId::get),
             None,
             None,
             Some(json!({ "reason": reason })),
@@ -218,7 +219,7 @@ impl AccountCases<'_> {
         store::delete_session(tx.conn(), &secret::token_hash(token)).await?;
         let record = actor.record(
             dangjian_domain::platform::audit::trail::SIGN_OUT,
-            actor.account_id,
+            actor.account_id.map(AccountId::get),
             None,
             None,
             None,
@@ -307,7 +308,7 @@ impl AccountCases<'_> {
         store::end_sign_ins_of(&tx, id, keep.as_deref(), self.now_ms()).await?;
         let record = actor.record(
             dangjian_domain::platform::audit::trail::CHANGE_PASSWORD,
-            Some(id),
+            Some(id.get()),
             None,
             None,
             None,

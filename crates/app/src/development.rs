@@ -11,6 +11,7 @@ use dangjian_domain::development::{
     ConfirmationOutcome, Context, DecisionBody, DevelopmentRules, History, RollCall, RollEntry,
     Stage, Step, StepDetail, StepEntry, VoteCount, Voucher, is_due_soon,
 };
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
 use dangjian_domain::{FieldError, text};
@@ -35,10 +36,10 @@ pub struct StepInput {
     pub body: Option<DecisionBody>,
     pub detail: StepDetail,
     /// Mentors (step 5) or sponsors (step 9), by person id.
-    pub member_ids: Vec<i64>,
+    pub member_ids: Vec<PersonId>,
     /// The roll of a vote (steps 15 and 23): each full member entitled to vote and how they
     /// took part; left empty, the typed counts stand alone.
-    pub roll: Vec<(i64, RollCall)>,
+    pub roll: Vec<(PersonId, RollCall)>,
     pub note: String,
     /// Why a deadline was passed: only the organization department may record it so.
     pub override_reason: Option<String>,
@@ -150,7 +151,7 @@ impl DevelopmentCases<'_> {
     }
 
     /// A person's development record, within the actor's scope.
-    pub async fn of_person(self, actor: &Actor, person_id: i64) -> Result<DevelopmentView> {
+    pub async fn of_person(self, actor: &Actor, person_id: PersonId) -> Result<DevelopmentView> {
         let db = self.store.db();
         let person = people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?
@@ -217,7 +218,7 @@ impl DevelopmentCases<'_> {
     pub async fn record_step(
         self,
         actor: &Actor,
-        person_id: i64,
+        person_id: PersonId,
         input: StepInput,
     ) -> Result<StepRecord> {
         let db = self.store.db();
@@ -381,7 +382,7 @@ impl DevelopmentCases<'_> {
         }
         let audit = actor.record(
             dangjian_domain::development::trail::STEP,
-            Some(person_id),
+            Some(person_id.get()),
             Some(record.org_path.as_str()),
             None,
             Some(json!(stored)),
@@ -404,14 +405,14 @@ impl DevelopmentCases<'_> {
     pub async fn voters(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         on: chrono::NaiveDate,
-    ) -> Result<Vec<(i64, String)>> {
+    ) -> Result<Vec<(PersonId, String)>> {
         let db = self.store.db();
         dangjian_store::org::find(db, &actor.access, Action::ReadRecords, org_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let full: Vec<i64> = people_store::current_of_org(db, org_id)
+        let full: Vec<PersonId> = people_store::current_of_org(db, org_id)
             .await?
             .into_iter()
             .filter(|(_, status)| *status == PersonStatus::Full)
@@ -419,7 +420,7 @@ impl DevelopmentCases<'_> {
             .collect();
         let barred = self.people().on_probation_discipline(&full, on).await?;
         let names = people_store::names(db, &full).await?;
-        let mut voters: Vec<(i64, String)> = full
+        let mut voters: Vec<(PersonId, String)> = full
             .into_iter()
             .filter(|id| !barred.contains(id))
             .map(|id| (id, names.get(&id).cloned().unwrap_or_default()))
@@ -432,15 +433,15 @@ impl DevelopmentCases<'_> {
     async fn roll(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         on: chrono::NaiveDate,
-        taken: &[(i64, RollCall)],
+        taken: &[(PersonId, RollCall)],
     ) -> Result<Vec<RollEntry>> {
         let voters = self.voters(actor, org_id, on).await?;
-        let mut ids: Vec<i64> = taken.iter().map(|(id, _)| *id).collect();
+        let mut ids: Vec<PersonId> = taken.iter().map(|(id, _)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut entitled: Vec<i64> = voters.iter().map(|(id, _)| *id).collect();
+        let mut entitled: Vec<PersonId> = voters.iter().map(|(id, _)| *id).collect();
         entitled.sort_unstable();
         if ids.len() != taken.len() || ids != entitled {
             return Err(AppError::Rule {
@@ -471,7 +472,7 @@ impl DevelopmentCases<'_> {
     async fn vouchers(
         self,
         actor: &Actor,
-        ids: &[i64],
+        ids: &[PersonId],
         on: chrono::NaiveDate,
     ) -> Result<Vec<Voucher>> {
         let mut unique = ids.to_vec();
@@ -556,7 +557,7 @@ impl DevelopmentCases<'_> {
 /// One person on a development board.
 #[derive(Debug, Clone)]
 pub struct BoardRow {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub org_name: String,
     pub stage: Stage,
@@ -602,7 +603,7 @@ impl DevelopmentCases<'_> {
     }
 
     /// The development board of an organization's subtree (发展党员工作台).
-    pub async fn board(self, actor: &Actor, org_id: i64) -> Result<Board> {
+    pub async fn board(self, actor: &Actor, org_id: OrgId) -> Result<Board> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
@@ -627,8 +628,8 @@ impl DevelopmentCases<'_> {
             };
             let page = self.people().list(actor, &query, paging).await?;
             truncated |= page.total > page.items.len() as u64;
-            let ids: Vec<i64> = page.items.iter().map(|r| r.person.id).collect();
-            let mut steps: std::collections::HashMap<i64, Vec<StepEntry>> =
+            let ids: Vec<PersonId> = page.items.iter().map(|r| r.person.id).collect();
+            let mut steps: std::collections::HashMap<PersonId, Vec<StepEntry>> =
                 std::collections::HashMap::new();
             for s in store::of_people(self.store.db(), &ids).await? {
                 steps.entry(s.person_id).or_default().push(s.entry);
@@ -678,14 +679,14 @@ pub const ACCOUNTABILITY_ROWS: u64 = 200;
 impl DevelopmentCases<'_> {
     /// The steps of a subtree recorded late by override, newest first: the list of 工作失误
     /// 责任追究.
-    pub async fn accountability(self, actor: &Actor, org_id: i64) -> Result<Vec<Accountable>> {
+    pub async fn accountability(self, actor: &Actor, org_id: OrgId) -> Result<Vec<Accountable>> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
         }
         let db = self.store.db();
         let steps = store::breaches(db, &actor.access, &org.path, ACCOUNTABILITY_ROWS).await?;
-        let ids: Vec<i64> = steps.iter().map(|s| s.person_id).collect();
+        let ids: Vec<PersonId> = steps.iter().map(|s| s.person_id).collect();
         let names = people_store::names(db, &ids).await?;
         Ok(steps
             .into_iter()
@@ -726,7 +727,7 @@ const YOUNG_STAFF_BELOW: u32 = 35;
 
 impl DevelopmentCases<'_> {
     /// The development funnel of an organization's subtree in a year.
-    pub async fn funnel(self, actor: &Actor, org_id: i64, year: i32) -> Result<Funnel> {
+    pub async fn funnel(self, actor: &Actor, org_id: OrgId, year: i32) -> Result<Funnel> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的发展党员工作"));
@@ -750,9 +751,9 @@ impl DevelopmentCases<'_> {
             (from, until),
         )
         .await?;
-        let admitted_on: std::collections::HashMap<i64, chrono::NaiveDate> =
+        let admitted_on: std::collections::HashMap<PersonId, chrono::NaiveDate> =
             admitted.iter().map(|a| (a.person_id, a.entry.on)).collect();
-        let ids: Vec<i64> = admitted_on.keys().copied().collect();
+        let ids: Vec<PersonId> = admitted_on.keys().copied().collect();
         for p in people_store::by_ids(db, &actor.access, &ids).await? {
             let p = p.person;
             let on = admitted_on.get(&p.id).copied().unwrap_or(until);
@@ -776,9 +777,9 @@ impl DevelopmentCases<'_> {
             (from, until),
         )
         .await?;
-        let ids: Vec<i64> = approvals.iter().map(|a| a.person_id).collect();
+        let ids: Vec<PersonId> = approvals.iter().map(|a| a.person_id).collect();
         let steps = store::of_people(db, &ids).await?;
-        let mut by_person: std::collections::HashMap<i64, Vec<&StepRecord>> =
+        let mut by_person: std::collections::HashMap<PersonId, Vec<&StepRecord>> =
             std::collections::HashMap::new();
         for s in &steps {
             by_person.entry(s.person_id).or_default().push(s);
@@ -807,7 +808,7 @@ impl DevelopmentCases<'_> {
 
 impl DevelopmentCases<'_> {
     /// A year's development figures of a subtree as a spreadsheet.
-    pub async fn funnel_xlsx(self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<u8>> {
+    pub async fn funnel_xlsx(self, actor: &Actor, org_id: OrgId, year: i32) -> Result<Vec<u8>> {
         use crate::roster::xlsx_error;
         let org = self.org().get(actor, org_id).await?;
         let f = self.funnel(actor, org_id, year).await?;

@@ -3,6 +3,7 @@
 //! seeds describe them, and student members among students.
 
 use crate::{Actor, Result};
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::{
     AgeBand, Education, PersonCategory, PersonStatus, TitleLevel, age_on,
@@ -100,7 +101,7 @@ pub(crate) struct DashboardCache {
 }
 
 /// The organization, the day (ages change with it), and the reader's scopes.
-type DashboardKey = (i64, chrono::NaiveDate, String);
+type DashboardKey = (OrgId, chrono::NaiveDate, String);
 
 /// How many dashboards are kept; beyond it the cache starts over.
 const DASHBOARDS_KEPT: usize = 256;
@@ -142,7 +143,7 @@ capability!(
 impl InsightCases<'_> {
     /// The dashboard of an organization's subtree, or of the actor's first scope: computed
     /// from the records, or taken as computed if no write came since.
-    pub async fn dashboard(self, actor: &Actor, under: Option<i64>) -> Result<Arc<Dashboard>> {
+    pub async fn dashboard(self, actor: &Actor, under: Option<OrgId>) -> Result<Arc<Dashboard>> {
         let org = match under {
             Some(id) => self.org().get(actor, id).await?,
             None => self
@@ -310,17 +311,17 @@ impl InsightCases<'_> {
         };
         let by_branch =
             people_store::count_by(db, &actor.access, &filter, PersonGroupBy::Org).await?;
-        let branch_ids: Vec<i64> = by_branch
+        let branch_ids: Vec<OrgId> = by_branch
             .iter()
             .filter_map(|(k, _)| k.parse().ok())
             .collect();
         let branches = org_store::by_ids(db, &branch_ids).await?;
         // A branch counts toward the nearest organization above it with a known enrolment.
-        let known_ids: HashMap<i64, ()> = known.iter().map(|(id, _, _)| (*id, ())).collect();
+        let known_ids: HashMap<OrgId, ()> = known.iter().map(|(id, _, _)| (*id, ())).collect();
         let mut student_members = 0;
         for (key, n) in &by_branch {
             let counted = key
-                .parse::<i64>()
+                .parse::<OrgId>()
                 .ok()
                 .and_then(|id| branches.get(&id))
                 .is_some_and(|b| b.path.ids().iter().any(|id| known_ids.contains_key(id)));
@@ -346,7 +347,7 @@ impl InsightCases<'_> {
     }
 
     /// Sets the number of students enrolled under an organization (a school), as of today.
-    pub async fn set_students(self, actor: &Actor, org_id: i64, students: u64) -> Result<()> {
+    pub async fn set_students(self, actor: &Actor, org_id: OrgId, students: u64) -> Result<()> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ManageOrg, &org.path) {
             return Err(crate::AppError::Forbidden("登记在校学生数"));
@@ -362,7 +363,7 @@ impl InsightCases<'_> {
         org_store::set_students(&tx, &org, students, self.today()).await?;
         let audit = actor.record(
             dangjian_domain::org::trail::SET_STUDENTS,
-            Some(org.id),
+            Some(org.id.get()),
             Some(org.path.as_str()),
             before,
             Some(serde_json::json!({ "students": students })),
@@ -372,7 +373,7 @@ impl InsightCases<'_> {
     }
 
     /// The dashboard's figures as a spreadsheet, one sheet per figure.
-    pub async fn dashboard_xlsx(self, actor: &Actor, under: Option<i64>) -> Result<Vec<u8>> {
+    pub async fn dashboard_xlsx(self, actor: &Actor, under: Option<OrgId>) -> Result<Vec<u8>> {
         let d = self.dashboard(actor, under).await?;
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();

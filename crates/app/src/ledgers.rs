@@ -9,6 +9,7 @@
 use crate::org::OrgOverview;
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::ledgers::{Gap, LedgerItem, LedgerKind};
 use dangjian_domain::org::{Org, Position};
 use dangjian_domain::platform::role::Action;
@@ -150,7 +151,7 @@ capability!(
 
 impl LedgerCases<'_> {
     /// The ledgers of an organization for a year, from its records and its subtree's.
-    pub async fn of_org(self, actor: &Actor, org_id: i64, year: i32) -> Result<Ledgers> {
+    pub async fn of_org(self, actor: &Actor, org_id: OrgId, year: i32) -> Result<Ledgers> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的台账"));

@@ -58,11 +58,11 @@ pub use attachment::UploadTarget;
 /// `/accounts/{id}`).
 #[derive(Debug, Clone, Copy)]
 pub enum Addressed {
-    Org(i64),
-    Person(i64),
+    Org(dangjian_domain::ids::OrgId),
+    Person(dangjian_domain::ids::PersonId),
     Meeting(dangjian_domain::ids::MeetingId),
     /// Seen only by those who manage accounts (the security admin).
-    Account(i64),
+    Account(dangjian_domain::ids::AccountId),
 }
 pub use dangjian_domain::org::Seat;
 pub use dangjian_store::attachment::Attachment;
@@ -73,6 +73,7 @@ pub use dangjian_store::{DbConfig, Engine};
 pub use error::{AppError, Result};
 
 use dangjian_domain::clock::Clock;
+use dangjian_domain::ids::AccountId;
 use dangjian_domain::platform::audit::{AuditAction, AuditRecord};
 use dangjian_domain::platform::role::{Access, Action, Grant, Role};
 use dangjian_store::{Store, WriteTx};
@@ -103,7 +104,7 @@ impl std::fmt::Debug for App {
 /// run by whoever owns the data folder).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub name: String,
     pub access: Access,
     pub client_ip: Option<String>,
@@ -255,8 +256,9 @@ impl App {
         self.clock.now().timestamp_millis()
     }
 
-    fn new_id(&self) -> i64 {
-        self.store.new_id(self.now_ms())
+    /// A new id of whichever kind the record's type asks for.
+    fn new_id<I: dangjian_domain::ids::TypedId>(&self) -> I {
+        I::from_raw(self.store.new_id(self.now_ms()))
     }
 
     /// Writes the audit record and commits: the last step of every use case that writes.

@@ -23,7 +23,7 @@ use crate::notification::Notification;
 use crate::{Actor, App, AppError, Result, secret};
 use chrono::{Datelike, NaiveDate};
 use dangjian_domain::FieldError;
-use dangjian_domain::ids::MeetingId;
+use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
 use dangjian_domain::ledgers::Gap;
 use dangjian_domain::meetings::trail;
 use dangjian_domain::meetings::{
@@ -46,7 +46,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The rules missed in `months`, each once per organization, rule and period, as the ledgers'
 /// gaps; an organization other than `own` is named.
-pub(crate) fn missed_gaps(months: &[(u32, Vec<ComplianceRow>)], own: i64) -> Vec<Gap> {
+pub(crate) fn missed_gaps(months: &[(u32, Vec<ComplianceRow>)], own: OrgId) -> Vec<Gap> {
     let mut seen = std::collections::HashSet::new();
     months
         .iter()
@@ -112,7 +112,7 @@ pub struct ComplianceSummary {
     /// Branches and party groups judged.
     pub branches: usize,
     /// Each one with a miss: its id, name, and the meetings it missed.
-    pub missed: Vec<(i64, String, Vec<&'static str>)>,
+    pub missed: Vec<(OrgId, String, Vec<&'static str>)>,
 }
 
 /// Messages of this kind tell the expected attendees of a planned meeting.
@@ -121,7 +121,7 @@ pub const MEETING_NOTICE: &str = "meeting_notice";
 /// A check-in code handed to one expected attendee, shown once.
 #[derive(Debug, Clone)]
 pub struct IssuedCheckIn {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub code: String,
 }
@@ -147,7 +147,7 @@ fn unknown_code() -> AppError {
 /// One organization's standing against one rule in the month's periods.
 #[derive(Debug, Clone)]
 pub struct ComplianceRow {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub rule: Requirement,
     /// The period the month falls in.
@@ -170,21 +170,21 @@ impl MeetingCases<'_> {
     /// Plans a meeting of an organization the actor keeps records for; everyone expected is
     /// listed, absent until the roll is taken: the committee for a committee meeting, the
     /// group's people for a group meeting, the members otherwise.
-    pub async fn plan(self, actor: &Actor, org_id: i64, plan: MeetingPlan) -> Result<Meeting> {
+    pub async fn plan(self, actor: &Actor, org_id: OrgId, plan: MeetingPlan) -> Result<Meeting> {
         let db = self.store.db();
         let org = self.active_org_to_write(actor, org_id).await?;
         let ahead = chrono::Duration::days(dangjian_domain::calendar::PLAN_AHEAD_DAYS);
         if plan.starts_at.date() > self.today() + ahead {
             return Err(FieldError::new("starts_at", "时间", "最多提前一年计划会议").into());
         }
-        let members = |people: Vec<(i64, PersonStatus)>| -> Vec<i64> {
+        let members = |people: Vec<(PersonId, PersonStatus)>| -> Vec<PersonId> {
             people
                 .into_iter()
                 .filter(|(_, s)| s.is_member())
                 .map(|(id, _)| id)
                 .collect()
         };
-        let expected: Vec<i64> = match (plan.kind, org.kind) {
+        let expected: Vec<PersonId> = match (plan.kind, org.kind) {
             (MeetingKind::CommitteeMeeting, _) => {
                 dangjian_store::position::committee(db, &actor.access, org.id)
                     .await?
@@ -233,7 +233,7 @@ impl MeetingCases<'_> {
 
     /// An organization the actor keeps records for, not dissolved: the only kind whose
     /// organizational life is still recorded.
-    async fn active_org_to_write(self, actor: &Actor, org_id: i64) -> Result<Org> {
+    async fn active_org_to_write(self, actor: &Actor, org_id: OrgId) -> Result<Org> {
         let org = org_store::find(self.store.db(), &actor.access, Action::WriteRecords, org_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -251,7 +251,7 @@ impl MeetingCases<'_> {
         self,
         meeting: &Meeting,
         org_name: &str,
-        expected: &[i64],
+        expected: &[PersonId],
     ) -> Result<Vec<Notification>> {
         let accounts = people_store::accounts_of(self.store.db(), expected).await?;
         let plan = &meeting.plan;
@@ -295,7 +295,7 @@ impl MeetingCases<'_> {
                 message: "会议签到已结束，不能再发放签到码".to_owned(),
             });
         }
-        let absent: Vec<i64> = store::attendance(tx.conn(), &meeting)
+        let absent: Vec<PersonId> = store::attendance(tx.conn(), &meeting)
             .await?
             .into_iter()
             .filter(|r| r.status != Attendance::Present)
@@ -311,7 +311,7 @@ impl MeetingCases<'_> {
             })
             .collect();
         issued.sort_by(|a, b| a.name.cmp(&b.name));
-        let hashes: Vec<(String, i64)> = issued
+        let hashes: Vec<(String, PersonId)> = issued
             .iter()
             .map(|c| (secret::token_hash(&c.code), c.person_id))
             .collect();
@@ -349,7 +349,7 @@ impl MeetingCases<'_> {
     /// The meeting and holder's name a code shows.
     async fn check_in_view(
         self,
-        person_id: i64,
+        person_id: PersonId,
         meeting: Meeting,
         refusal: Option<String>,
     ) -> Result<CheckInView> {
@@ -437,9 +437,9 @@ impl MeetingCases<'_> {
         let db = self.store.db();
         let mut rolls = store::attendances(db, &meetings).await?;
         let mut corrections = store::corrections(db, &meetings).await?;
-        let people: BTreeSet<i64> = rolls.values().flatten().map(|r| r.person_id).collect();
+        let people: BTreeSet<PersonId> = rolls.values().flatten().map(|r| r.person_id).collect();
         let names = people_store::names(db, &people.into_iter().collect::<Vec<_>>()).await?;
-        let orgs: BTreeSet<i64> = meetings.iter().map(|m| m.org_id).collect();
+        let orgs: BTreeSet<OrgId> = meetings.iter().map(|m| m.org_id).collect();
         let orgs = org_store::by_ids(db, &orgs.into_iter().collect::<Vec<_>>()).await?;
         let ids: Vec<i64> = meetings.iter().map(|m| m.id.get()).collect();
         let mut photos: HashMap<i64, Vec<Attachment>> = HashMap::new();
@@ -501,7 +501,7 @@ impl MeetingCases<'_> {
         self,
         actor: &Actor,
         id: MeetingId,
-        roll: &[(i64, Attendance, String)],
+        roll: &[(PersonId, Attendance, String)],
         (minutes, resolutions): (&str, &str),
     ) -> Result<Meeting> {
         let minutes = minutes.trim();
@@ -626,7 +626,7 @@ impl MeetingCases<'_> {
     pub async fn of_org(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         year: i32,
         paging: Paging,
     ) -> Result<Page<Meeting>> {
@@ -645,11 +645,11 @@ impl MeetingCases<'_> {
     pub async fn compliance_summary(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         day: NaiveDate,
     ) -> Result<ComplianceSummary> {
         let rows = self.compliance(actor, org_id, day).await?;
-        let mut missed: Vec<(i64, String, Vec<&'static str>)> = Vec::new();
+        let mut missed: Vec<(OrgId, String, Vec<&'static str>)> = Vec::new();
         let mut branches = std::collections::HashSet::new();
         for r in rows {
             branches.insert(r.org_id);
@@ -673,7 +673,7 @@ impl MeetingCases<'_> {
     pub async fn compliance(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         day: NaiveDate,
     ) -> Result<Vec<ComplianceRow>> {
         Ok(self
@@ -695,7 +695,7 @@ impl MeetingCases<'_> {
     pub async fn compliance_months(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         year: i32,
         months: std::ops::RangeInclusive<u32>,
         reach: Reach,
@@ -725,7 +725,7 @@ impl MeetingCases<'_> {
             store::held_in(db, &actor.access, &org.path, App::year_span(year)?).await?
         };
         // A group is named with its branch: every branch has a 第一党小组.
-        let names: std::collections::HashMap<i64, String> =
+        let names: std::collections::HashMap<OrgId, String> =
             branches.iter().map(|o| (o.id, o.name.clone())).collect();
         let name_of = |o: &dangjian_domain::org::Org| match (o.kind, o.parent_id) {
             (OrgKind::Group, Some(parent)) => names
@@ -733,7 +733,7 @@ impl MeetingCases<'_> {
                 .map_or_else(|| o.name.clone(), |b| format!("{b} {}", o.name)),
             _ => o.name.clone(),
         };
-        let mut by_org: std::collections::HashMap<i64, Vec<(MeetingKind, NaiveDate)>> =
+        let mut by_org: std::collections::HashMap<OrgId, Vec<(MeetingKind, NaiveDate)>> =
             std::collections::HashMap::new();
         for (o, k, on) in held {
             by_org.entry(o).or_default().push((k, on));

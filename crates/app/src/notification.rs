@@ -4,6 +4,7 @@
 
 use crate::{Actor, App, Result};
 use chrono::{Datelike, NaiveDate, Timelike};
+use dangjian_domain::ids::AccountId;
 use dangjian_domain::platform::audit::AuditAction;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::notification as store;
@@ -83,7 +84,7 @@ impl NotificationCases<'_> {
     /// A new, unread message of `kind` for an account, dated `day`.
     pub(crate) fn message(
         self,
-        account_id: i64,
+        account_id: AccountId,
         (kind, day): (&str, chrono::NaiveDate),
         (title, body): (String, String),
         link: Option<String>,
@@ -136,7 +137,7 @@ impl NotificationCases<'_> {
         let n = store::mark_read(&tx, id, self.now_ms()).await?;
         let audit = actor.record(
             dangjian_domain::platform::audit::trail::NOTIFICATION_READ,
-            Some(id),
+            Some(id.get()),
             None,
             None,
             Some(json!({ "read": n })),

@@ -5,6 +5,7 @@ pub(crate) mod ledger;
 
 use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::Seat;
 use dangjian_domain::org::{
     NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, PastOrg, Position, SizeWarning,
@@ -48,7 +49,7 @@ impl OrgCases<'_> {
     }
 
     /// Founds an organization under `parent_id`; the actor must manage organizations there.
-    pub async fn found(self, actor: &Actor, parent_id: i64, new: NewOrg) -> Result<Org> {
+    pub async fn found(self, actor: &Actor, parent_id: OrgId, new: NewOrg) -> Result<Org> {
         let parent = store::find(self.store.db(), &actor.access, Action::ReadOrg, parent_id)
             .await?
             .filter(Org::is_active)
@@ -66,9 +67,9 @@ impl OrgCases<'_> {
         self,
         actor: &Actor,
         new: NewOrg,
-        parent_id: Option<i64>,
+        parent_id: Option<OrgId>,
         path: OrgPath,
-        id: i64,
+        id: OrgId,
     ) -> Result<Org> {
         let org = Org {
             id,
@@ -84,7 +85,7 @@ impl OrgCases<'_> {
         store::insert(&tx, &org, self.now_ms()).await?;
         let record = actor.record(
             dangjian_domain::org::trail::CREATE,
-            Some(org.id),
+            Some(org.id.get()),
             Some(org.path.as_str()),
             None,
             Some(json!(org)),
@@ -94,7 +95,7 @@ impl OrgCases<'_> {
     }
 
     /// One organization within the actor's scope.
-    pub async fn get(self, actor: &Actor, id: i64) -> Result<Org> {
+    pub async fn get(self, actor: &Actor, id: OrgId) -> Result<Org> {
         store::find(self.store.db(), &actor.access, Action::ReadOrg, id)
             .await?
             .ok_or(AppError::NotFound)
@@ -115,7 +116,7 @@ impl OrgCases<'_> {
     }
 
     /// The active sub-organizations, the first `limit` of them or all.
-    pub async fn children(self, actor: &Actor, id: i64, limit: Option<u64>) -> Result<Vec<Org>> {
+    pub async fn children(self, actor: &Actor, id: OrgId, limit: Option<u64>) -> Result<Vec<Org>> {
         Ok(store::children(self.store.db(), &actor.access, id, limit).await?)
     }
 
@@ -132,7 +133,7 @@ impl OrgCases<'_> {
         }
         let db = self.store.db();
         let moves = store::moves_after(db, day).await?;
-        let moved: Vec<i64> = moves.iter().map(|e| e.org_id).collect();
+        let moved: Vec<OrgId> = moves.iter().map(|e| e.org_id).collect();
         // What moved away since that day is outside today's subtree: read it too.
         let mut roots = vec![root.path.clone()];
         roots.extend(
@@ -220,7 +221,7 @@ impl OrgCases<'_> {
     pub async fn committee(self, actor: &Actor, org: &Org) -> Result<Vec<CommitteeSeat>> {
         let db = self.store.db();
         let seats = position_store::committee(db, &actor.access, org.id).await?;
-        let ids: Vec<i64> = seats.iter().map(|s| s.person_id).collect();
+        let ids: Vec<PersonId> = seats.iter().map(|s| s.person_id).collect();
         let names = people_store::names(db, &ids).await?;
         Ok(seats
             .into_iter()
@@ -387,7 +388,7 @@ pub struct OrgEventView {
 impl OrgCases<'_> {
     /// The organization for a change of the tree: found in scope, active, and manageable
     /// both where it is and (for the target) where it goes.
-    async fn manageable(self, actor: &Actor, id: i64, field: &'static str) -> Result<Org> {
+    async fn manageable(self, actor: &Actor, id: OrgId, field: &'static str) -> Result<Org> {
         let org = store::find(self.store.db(), &actor.access, Action::ReadOrg, id)
             .await?
             .filter(Org::is_active)
@@ -404,8 +405,8 @@ impl OrgCases<'_> {
         tx: &dangjian_store::WriteTx,
         org: &Org,
         kind: OrgEventKind,
-        (from_parent_id, to_parent_id): (Option<i64>, Option<i64>),
-        other_org_id: Option<i64>,
+        (from_parent_id, to_parent_id): (Option<OrgId>, Option<OrgId>),
+        other_org_id: Option<OrgId>,
         note: &str,
     ) -> Result<OrgEvent> {
         let event = OrgEvent {
@@ -423,7 +424,7 @@ impl OrgCases<'_> {
     }
 
     /// Moves an organization with its whole subtree and members under another parent.
-    pub async fn move_org(self, actor: &Actor, id: i64, new_parent_id: i64) -> Result<Org> {
+    pub async fn move_org(self, actor: &Actor, id: OrgId, new_parent_id: OrgId) -> Result<Org> {
         let org = self.manageable(actor, id, "org_id").await?;
         let parent = self.manageable(actor, new_parent_id, "parent_id").await?;
         check_move(&org, &parent)?;
@@ -448,7 +449,7 @@ impl OrgCases<'_> {
         };
         let audit = actor.record(
             dangjian_domain::org::trail::MOVE,
-            Some(org.id),
+            Some(org.id.get()),
             Some(moved.path.as_str()),
             Some(json!(org)),
             Some(json!({ "org": moved, "event": event })),
@@ -459,7 +460,7 @@ impl OrgCases<'_> {
 
     /// Merges one organization into another of its kind: its members and groups go there,
     /// its committee steps down, and it is dissolved.
-    pub async fn merge(self, actor: &Actor, from_id: i64, into_id: i64) -> Result<Org> {
+    pub async fn merge(self, actor: &Actor, from_id: OrgId, into_id: OrgId) -> Result<Org> {
         let from = self.manageable(actor, from_id, "org_id").await?;
         let into = self.manageable(actor, into_id, "into_id").await?;
         check_merge(&from, &into)?;
@@ -514,7 +515,7 @@ impl OrgCases<'_> {
         .await?;
         let audit = actor.record(
             dangjian_domain::org::trail::MERGE,
-            Some(from.id),
+            Some(from.id.get()),
             Some(from.path.as_str()),
             Some(json!(from)),
             Some(json!({ "into": into.id, "people": people.len(), "groups": children.len() })),
@@ -524,7 +525,7 @@ impl OrgCases<'_> {
     }
 
     /// Dissolves an organization that has no active sub-organizations and no members left.
-    pub async fn dissolve(self, actor: &Actor, id: i64) -> Result<Org> {
+    pub async fn dissolve(self, actor: &Actor, id: OrgId) -> Result<Org> {
         let org = self.manageable(actor, id, "org_id").await?;
         let db = self.store.db();
         check_dissolve(
@@ -551,7 +552,7 @@ impl OrgCases<'_> {
         };
         let audit = actor.record(
             dangjian_domain::org::trail::DISSOLVE,
-            Some(org.id),
+            Some(org.id.get()),
             Some(org.path.as_str()),
             Some(json!(org)),
             Some(json!(dissolved)),
@@ -585,13 +586,13 @@ impl OrgCases<'_> {
     pub async fn events(self, org: &Org) -> Result<Vec<OrgEventView>> {
         let db = self.store.db();
         let events = store::events(db, org.id).await?;
-        let ids: Vec<i64> = events
+        let ids: Vec<OrgId> = events
             .iter()
             .flat_map(|e| [e.from_parent_id, e.to_parent_id, e.other_org_id])
             .flatten()
             .collect();
         let names = store::by_ids(db, &ids).await?;
-        let name = |id: Option<i64>| id.and_then(|id| names.get(&id)).map(|o| o.name.clone());
+        let name = |id: Option<OrgId>| id.and_then(|id| names.get(&id)).map(|o| o.name.clone());
         Ok(events
             .into_iter()
             .map(|event| OrgEventView {
@@ -636,8 +637,8 @@ impl OrgCases<'_> {
     pub async fn appoint(
         self,
         actor: &Actor,
-        org_id: i64,
-        person_id: i64,
+        org_id: OrgId,
+        person_id: PersonId,
         position: Position,
         start: chrono::NaiveDate,
     ) -> Result<Seat> {
@@ -688,7 +689,7 @@ impl OrgCases<'_> {
         position_store::insert_many(&tx, std::slice::from_ref(&seat), self.now_ms()).await?;
         let audit = actor.record(
             dangjian_domain::org::trail::APPOINT,
-            Some(org.id),
+            Some(org.id.get()),
             Some(org.path.as_str()),
             None,
             Some(json!({ "seat": seat, "name": holder.person.name })),
@@ -719,7 +720,7 @@ impl OrgCases<'_> {
         };
         let audit = actor.record(
             dangjian_domain::org::trail::END_SEAT,
-            Some(seat.org_id),
+            Some(seat.org_id.get()),
             Some(seat.org_path.as_str()),
             Some(json!(seat)),
             Some(json!(ended)),
@@ -735,9 +736,9 @@ impl OrgCases<'_> {
     pub async fn split(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         new_name: &str,
-        person_ids: &[i64],
+        person_ids: &[PersonId],
     ) -> Result<Org> {
         let org = self.manageable(actor, org_id, "org_id").await?;
         if org.kind != OrgKind::Branch {
@@ -746,7 +747,7 @@ impl OrgCases<'_> {
         let name = dangjian_domain::org::parse_name(new_name)?;
         let db = self.store.db();
         let current = people_store::current_of_org(db, org.id).await?;
-        let chosen: Vec<(i64, PersonStatus)> = current
+        let chosen: Vec<(PersonId, PersonStatus)> = current
             .iter()
             .copied()
             .filter(|(id, _)| person_ids.contains(id))
@@ -792,7 +793,7 @@ impl OrgCases<'_> {
                     .period_from_today(*pid, (new.id, &new.path), *status, reason.clone())
             })
             .collect();
-        let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<PersonId> = chosen.iter().map(|(id, _)| *id).collect();
         let tx = self.store.begin_write().await?;
         store::insert(&tx, &new, self.now_ms()).await?;
         people_store::move_people(
@@ -825,7 +826,7 @@ impl OrgCases<'_> {
         .await?;
         let audit = actor.record(
             dangjian_domain::org::trail::SPLIT,
-            Some(org.id),
+            Some(org.id.get()),
             Some(org.path.as_str()),
             None,
             Some(json!({ "new": new, "people": ids })),

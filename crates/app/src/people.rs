@@ -3,6 +3,7 @@
 
 use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::{Org, OrgKind, OrgPath, check_member_placement};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::{
@@ -26,7 +27,7 @@ pub use discipline::DisciplineRecord;
 #[derive(Debug, Clone, Default)]
 pub struct PeopleQuery {
     /// Only this organization's subtree.
-    pub under: Option<i64>,
+    pub under: Option<OrgId>,
     pub status: Option<PersonStatus>,
     pub members_only: bool,
     pub category: Option<PersonCategory>,
@@ -52,7 +53,7 @@ pub struct PersonRow {
 pub struct HistoryEntry {
     pub from_on: NaiveDate,
     pub until_on: Option<NaiveDate>,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub status: PersonStatus,
     pub reason: String,
@@ -97,8 +98,8 @@ impl PeopleCases<'_> {
     pub(crate) async fn placement(
         self,
         actor: &Actor,
-        org_id: i64,
-        group_id: Option<i64>,
+        org_id: OrgId,
+        group_id: Option<OrgId>,
     ) -> Result<(Org, Option<Org>)> {
         let org = org_store::find(self.store.db(), &actor.access, Action::ReadOrg, org_id)
             .await?
@@ -127,7 +128,7 @@ impl PeopleCases<'_> {
     /// The stored form of a new person: sealed secrets, search keys, version 1.
     pub(crate) fn new_record(
         self,
-        id: i64,
+        id: PersonId,
         draft: &PersonDraft,
         org: &Org,
         group: Option<&Org>,
@@ -185,8 +186,8 @@ impl PeopleCases<'_> {
     /// A period of a person's history that starts today: where they belong, and as what.
     pub(crate) fn period_from_today(
         self,
-        person_id: i64,
-        (org_id, org_path): (i64, &OrgPath),
+        person_id: PersonId,
+        (org_id, org_path): (OrgId, &OrgPath),
         status: PersonStatus,
         reason: String,
     ) -> Period {
@@ -202,7 +203,7 @@ impl PeopleCases<'_> {
         }
     }
 
-    async fn check_unique_id(self, index: &str, except: Option<i64>) -> Result<()> {
+    async fn check_unique_id(self, index: &str, except: Option<PersonId>) -> Result<()> {
         match store::holder_of_national_id(self.store.db(), index).await? {
             Some((holder, _)) if Some(holder) != except => Err(AppError::Conflict {
                 field: "national_id",
@@ -216,8 +217,8 @@ impl PeopleCases<'_> {
     pub async fn add(
         self,
         actor: &Actor,
-        org_id: i64,
-        group_id: Option<i64>,
+        org_id: OrgId,
+        group_id: Option<OrgId>,
         input: &PersonInput,
     ) -> Result<Person> {
         let draft = input.parse(self.today()).map_err(first_error)?;
@@ -235,7 +236,7 @@ impl PeopleCases<'_> {
         .await?;
         let audit = actor.record(
             dangjian_domain::people::trail::CREATE,
-            Some(record.person.id),
+            Some(record.person.id.get()),
             Some(record.org_path.as_str()),
             None,
             Some(json!(record.person)),
@@ -251,9 +252,9 @@ impl PeopleCases<'_> {
     pub async fn edit(
         self,
         actor: &Actor,
-        id: i64,
+        id: PersonId,
         version: i64,
-        group_id: Option<i64>,
+        group_id: Option<OrgId>,
         input: &PersonInput,
     ) -> Result<Person> {
         let before = store::find(self.store.db(), &actor.access, Action::ReadRecords, id)
@@ -300,7 +301,7 @@ impl PeopleCases<'_> {
         }
         let audit = actor.record(
             dangjian_domain::people::trail::UPDATE,
-            Some(id),
+            Some(id.get()),
             Some(record.org_path.as_str()),
             Some(json!(before.person)),
             Some(json!(record.person)),
@@ -310,17 +311,17 @@ impl PeopleCases<'_> {
     }
 
     /// A person's page, within the actor's scope.
-    pub async fn get(self, actor: &Actor, id: i64) -> Result<PersonView> {
+    pub async fn get(self, actor: &Actor, id: PersonId) -> Result<PersonView> {
         let db = self.store.db();
         let record = store::find(db, &actor.access, Action::ReadRecords, id)
             .await?
             .ok_or(AppError::NotFound)?;
         let periods = store::periods(db, id).await?;
-        let mut ids: Vec<i64> = periods.iter().map(|p| p.org_id).collect();
+        let mut ids: Vec<OrgId> = periods.iter().map(|p| p.org_id).collect();
         ids.push(record.person.org_id);
         ids.extend(record.person.group_id);
         let orgs = org_store::by_ids(db, &ids).await?;
-        let name = |id: i64| orgs.get(&id).map_or_else(String::new, |o| o.name.clone());
+        let name = |id: OrgId| orgs.get(&id).map_or_else(String::new, |o| o.name.clone());
         let org = orgs
             .get(&record.person.org_id)
             .cloned()
@@ -349,7 +350,7 @@ impl PeopleCases<'_> {
 
     /// The whole ID number and phone of a person, for those who may see them; every showing
     /// is written to the audit trail.
-    pub async fn reveal_pii(self, actor: &Actor, id: i64) -> Result<RevealedPii> {
+    pub async fn reveal_pii(self, actor: &Actor, id: PersonId) -> Result<RevealedPii> {
         let record = store::find(self.store.db(), &actor.access, Action::ReadRecords, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -367,7 +368,7 @@ impl PeopleCases<'_> {
         let tx = self.store.begin_write().await?;
         let audit = actor.record(
             dangjian_domain::people::trail::REVEAL,
-            Some(id),
+            Some(id.get()),
             Some(record.org_path.as_str()),
             None,
             Some(json!({ "name": record.person.name })),
@@ -431,7 +432,7 @@ impl PeopleCases<'_> {
     ) -> Result<Page<PersonRow>> {
         let filter = self.person_filter(actor, query).await?;
         let page = store::list(self.store.db(), &actor.access, &filter, paging).await?;
-        let ids: Vec<i64> = page.items.iter().map(|r| r.person.org_id).collect();
+        let ids: Vec<OrgId> = page.items.iter().map(|r| r.person.org_id).collect();
         let orgs = org_store::by_ids(self.store.db(), &ids).await?;
         Ok(Page {
             total: page.total,

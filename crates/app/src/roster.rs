@@ -11,6 +11,7 @@ use crate::sheet;
 use crate::{Actor, App, AppError, Result};
 use calamine::Data;
 use dangjian_domain::DomainError;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::org::{Org, OrgKind};
 pub use dangjian_domain::people::roster::BatchState;
 use dangjian_domain::people::{PersonDraft, PersonInput, PersonStatus};
@@ -336,7 +337,7 @@ impl PeopleCases<'_> {
         for b in &branches {
             branch_by_name.entry(b.name.as_str()).or_default().push(b);
         }
-        let group_by: HashMap<(i64, &str), &Org> = groups
+        let group_by: HashMap<(OrgId, &str), &Org> = groups
             .iter()
             .filter_map(|g| g.parent_id.map(|p| ((p, g.name.as_str()), g)))
             .collect();
@@ -454,7 +455,7 @@ impl PeopleCases<'_> {
     pub async fn stage_import(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<ImportPreview> {
@@ -781,7 +782,7 @@ impl PeopleCases<'_> {
     async fn batch_views(self, actor: &Actor, batches: Vec<Batch>) -> Result<Vec<BatchView>> {
         let db = self.store.db();
         let latest = batch_store::latest_applied(db).await?;
-        let ids: Vec<i64> = batches.iter().map(|b| b.org_id).collect();
+        let ids: Vec<OrgId> = batches.iter().map(|b| b.org_id).collect();
         let orgs = org_store::by_ids(db, &ids).await?;
         Ok(batches
             .into_iter()
@@ -829,10 +830,10 @@ impl PeopleCases<'_> {
             Ok(())
         })
         .await?;
-        let mut org_ids: Vec<i64> = rows.iter().map(|r| r.person.org_id).collect();
+        let mut org_ids: Vec<OrgId> = rows.iter().map(|r| r.person.org_id).collect();
         org_ids.extend(rows.iter().filter_map(|r| r.person.group_id));
         let orgs = org_store::by_ids(db, &org_ids).await?;
-        let name_of = |id: Option<i64>| {
+        let name_of = |id: Option<OrgId>| {
             id.and_then(|id| orgs.get(&id))
                 .map_or_else(String::new, |o| o.name.clone())
         };

@@ -7,6 +7,7 @@ use crate::{Actor, App, AppError, Result};
 pub use dangjian_domain::development::thought_report::{Answer, ThoughtReportRecord};
 use dangjian_domain::development::thought_report::{ThoughtReport, hands_in, parse_answer};
 use dangjian_domain::development::{Step, StepDetail};
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::Org;
 use dangjian_domain::people::{Person, PersonStatus};
 use dangjian_domain::platform::role::Action;
@@ -81,7 +82,7 @@ impl DevelopmentCases<'_> {
     }
 
     /// A person's mentors as the latest record of step 5 names them.
-    pub(crate) async fn mentors_of(self, person_id: i64) -> Result<Vec<i64>> {
+    pub(crate) async fn mentors_of(self, person_id: PersonId) -> Result<Vec<PersonId>> {
         let steps = development_store::of_person(self.store.db(), person_id).await?;
         Ok(steps
             .into_iter()
@@ -98,16 +99,16 @@ impl DevelopmentCases<'_> {
     async fn report_views(
         self,
         reports: Vec<ThoughtReportRecord>,
-        reader: Option<i64>,
+        reader: Option<PersonId>,
     ) -> Result<Vec<ReportView>> {
-        let ids: Vec<i64> = reports
+        let ids: Vec<PersonId> = reports
             .iter()
             .flat_map(|r| std::iter::once(r.person_id).chain(r.mentor_ids.iter().copied()))
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
         let names = people_store::names(self.store.db(), &ids).await?;
-        let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+        let name = |id: &PersonId| names.get(id).cloned().unwrap_or_default();
         Ok(reports
             .into_iter()
             .map(|report| ReportView {
@@ -288,7 +289,7 @@ impl DevelopmentCases<'_> {
     pub async fn person_thought_reports(
         self,
         actor: &Actor,
-        person_id: i64,
+        person_id: PersonId,
     ) -> Result<Vec<ReportView>> {
         let db = self.store.db();
         people_store::find(db, &actor.access, Action::ReadRecords, person_id)
@@ -304,7 +305,7 @@ impl DevelopmentCases<'_> {
     pub async fn thought_reports_of_org(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         year: i32,
     ) -> Result<OrgThoughtReports> {
         let org = self.org().get(actor, org_id).await?;
@@ -325,7 +326,7 @@ impl DevelopmentCases<'_> {
         // has handed in all the same.
         let (total, unanswered, wrote) =
             store::tally_of_subtree(db, &actor.access, &org.path, (from, until)).await?;
-        let writers: Vec<(i64, PersonStatus)> = people_store::current_of_org(db, org.id)
+        let writers: Vec<(PersonId, PersonStatus)> = people_store::current_of_org(db, org.id)
             .await?
             .into_iter()
             .filter(|(id, status)| hands_in(*status) && !wrote.contains(id))

@@ -8,6 +8,7 @@ use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
 use dangjian_domain::development::training::{ClassPlan, ExamResult, Trainee, TrainingCredit};
 pub use dangjian_domain::development::training::{TraineeRecord, TrainingClass};
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::role::Action;
 use dangjian_store::org as org_store;
@@ -46,7 +47,7 @@ pub struct ClassView {
     pub org_name: String,
     pub trainees: Vec<TraineeRow>,
     /// People of the subtree at the class's stage, not yet enrolled: (id, name, branch).
-    pub eligible: Vec<(i64, String, String)>,
+    pub eligible: Vec<(PersonId, String, String)>,
     pub may_write: bool,
 }
 
@@ -92,7 +93,7 @@ impl DevelopmentCases<'_> {
     pub async fn create_class(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         plan: ClassPlan,
     ) -> Result<TrainingClass> {
         let db = self.store.db();
@@ -134,12 +135,12 @@ impl DevelopmentCases<'_> {
         let db = self.store.db();
         let class = self.readable_class(actor, id).await?;
         let records = store::trainees(db, id).await?;
-        let ids: Vec<i64> = records.iter().map(|t| t.person_id).collect();
+        let ids: Vec<PersonId> = records.iter().map(|t| t.person_id).collect();
         let people = people_store::by_ids(db, &actor.access, &ids).await?;
-        let mut org_ids: Vec<i64> = people.iter().map(|p| p.person.org_id).collect();
+        let mut org_ids: Vec<OrgId> = people.iter().map(|p| p.person.org_id).collect();
         org_ids.push(class.org_id);
         let orgs = org_store::by_ids(db, &org_ids).await?;
-        let org_name = |id: i64| orgs.get(&id).map(|o| o.name.clone()).unwrap_or_default();
+        let org_name = |id: OrgId| orgs.get(&id).map(|o| o.name.clone()).unwrap_or_default();
         let trainees = records
             .into_iter()
             .filter_map(|record| {
@@ -180,7 +181,12 @@ impl DevelopmentCases<'_> {
     }
 
     /// Enrols people of the organizer's subtree who are at the class's stage; all or none.
-    pub async fn enrol(self, actor: &Actor, class_id: i64, person_ids: &[i64]) -> Result<usize> {
+    pub async fn enrol(
+        self,
+        actor: &Actor,
+        class_id: i64,
+        person_ids: &[PersonId],
+    ) -> Result<usize> {
         let db = self.store.db();
         let class = self.readable_class(actor, class_id).await?;
         if !Self::may_write_class(actor, &class) {
@@ -251,7 +257,7 @@ impl DevelopmentCases<'_> {
         self,
         actor: &Actor,
         class_id: i64,
-        person_id: i64,
+        person_id: PersonId,
         (hours, exam): (u32, ExamResult),
     ) -> Result<TraineeRecord> {
         let class = self.readable_class(actor, class_id).await?;
@@ -282,7 +288,7 @@ impl DevelopmentCases<'_> {
         store::update_trainee(&tx, &after).await?;
         let audit = actor.record(
             dangjian_domain::development::trail::RESULT,
-            Some(person_id),
+            Some(person_id.get()),
             Some(class.org_path.as_str()),
             Some(json!(before)),
             Some(json!(after)),
@@ -292,7 +298,11 @@ impl DevelopmentCases<'_> {
     }
 
     /// A person's classes and their credit toward step 11, within the actor's scope.
-    pub async fn person_training(self, actor: &Actor, person_id: i64) -> Result<PersonTraining> {
+    pub async fn person_training(
+        self,
+        actor: &Actor,
+        person_id: PersonId,
+    ) -> Result<PersonTraining> {
         let db = self.store.db();
         people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?

@@ -4,6 +4,7 @@
 use crate::people::PeopleCases;
 use crate::{Actor, AppError, Result};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::{
     Transfer, TransferDirection, TransferState, check_transfer_start, check_transfer_target,
@@ -33,8 +34,8 @@ impl PeopleCases<'_> {
     pub async fn start_transfer(
         self,
         actor: &Actor,
-        person_id: i64,
-        to_org_id: Option<i64>,
+        person_id: PersonId,
+        to_org_id: Option<OrgId>,
         to_outside: Option<&str>,
         reason: &str,
     ) -> Result<Transfer> {
@@ -218,7 +219,11 @@ impl PeopleCases<'_> {
     }
 
     /// A person's transfers, as the reader may see them.
-    pub async fn transfers_of(self, actor: &Actor, person_id: i64) -> Result<Vec<TransferView>> {
+    pub async fn transfers_of(
+        self,
+        actor: &Actor,
+        person_id: PersonId,
+    ) -> Result<Vec<TransferView>> {
         let records = store::of_person(self.store.db(), &actor.access, person_id).await?;
         self.transfer_views(actor, records).await
     }
@@ -235,7 +240,7 @@ impl PeopleCases<'_> {
         records: Vec<TransferRecord>,
     ) -> Result<Vec<TransferView>> {
         let db = self.store.db();
-        let org_ids: Vec<i64> = records
+        let org_ids: Vec<OrgId> = records
             .iter()
             .flat_map(|r| [r.transfer.from_org_id, r.transfer.to_org_id])
             .flatten()
@@ -249,7 +254,7 @@ impl PeopleCases<'_> {
                 .collect::<Vec<_>>(),
         )
         .await?;
-        let side = |id: Option<i64>, outside: &Option<String>| {
+        let side = |id: Option<OrgId>, outside: &Option<String>| {
             id.and_then(|id| orgs.get(&id).map(|o| o.name.clone()))
                 .or_else(|| outside.clone())
                 .unwrap_or_default()

@@ -108,7 +108,7 @@ enum UserCommand {
         role: String,
         /// The organization's id (see the organization's page or /api/v1/orgs).
         #[arg(long)]
-        org: Option<i64>,
+        org: Option<dangjian_domain::ids::OrgId>,
     },
 }
 

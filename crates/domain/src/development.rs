@@ -9,6 +9,7 @@
 
 use crate::RuleCode;
 use crate::calendar::WorkCalendar;
+use crate::ids::{OrgId, PersonId};
 use crate::people::{EXTENSION_MONTHS, PROBATION_MONTHS, PersonStatus, age_on, birthday};
 use crate::{DomainError, FieldError, labelled_enum};
 use chrono::{Months, NaiveDate};
@@ -255,7 +256,7 @@ impl Default for DevelopmentRules {
 /// A member named in a step: a mentor (培养联系人) or a sponsor (入党介绍人).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Voucher {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub status: PersonStatus,
     /// Under the discipline of 留党察看, which bars a member from sponsoring.
@@ -333,7 +334,7 @@ labelled_enum! {
 /// A full member entitled to vote, on the roll of a vote (who was entitled, who attended).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollEntry {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub call: RollCall,
 }
@@ -360,7 +361,7 @@ impl VoteCount {
         if roll.is_empty() {
             return Ok(());
         }
-        let mut ids: Vec<i64> = roll.iter().map(|r| r.person_id).collect();
+        let mut ids: Vec<PersonId> = roll.iter().map(|r| r.person_id).collect();
         ids.sort_unstable();
         ids.dedup();
         let counted = Self::from_roll(roll, (self.yes, self.no, self.abstain));
@@ -1222,14 +1223,14 @@ fn check_full_members(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepRecord {
     pub id: i64,
-    pub person_id: i64,
-    pub org_id: i64,
+    pub person_id: PersonId,
+    pub org_id: OrgId,
     #[serde(skip)]
     pub org_path: crate::org::OrgPath,
     #[serde(flatten)]
     pub entry: StepEntry,
     pub note: String,
-    pub recorded_by: Option<i64>,
+    pub recorded_by: Option<crate::ids::AccountId>,
     pub recorded_by_name: String,
     /// The deadline passed and its source.
     pub breach: Option<(String, String)>,
@@ -1300,7 +1301,7 @@ mod tests {
 
     fn full(id: i64, name: &str) -> Voucher {
         Voucher {
-            person_id: id,
+            person_id: PersonId::new(id),
             name: name.to_owned(),
             status: PersonStatus::Full,
             on_probation_discipline: false,
@@ -1931,7 +1932,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| RollEntry {
-                    person_id: i as i64,
+                    person_id: PersonId::new(i as i64),
                     name: format!("党员{i}"),
                     call: *c,
                 })
@@ -1953,7 +1954,7 @@ mod tests {
         assert!(VoteCount::from_roll(&r, (5, 0, 0)).check().is_err());
         assert!(VoteCount { attending: 4, ..c }.check_roll(&r).is_err());
         let mut twice = r.clone();
-        twice[1].person_id = 0;
+        twice[1].person_id = PersonId::new(0);
         assert!(
             VoteCount::from_roll(&twice, (4, 0, 0))
                 .check_roll(&twice)

@@ -135,6 +135,28 @@ impl IdGenerator {
     }
 }
 
+/// What every typed id is: a number as the store and the wire carry it.
+pub trait TypedId: Copy {
+    fn from_raw(raw: i64) -> Self;
+    fn raw(self) -> i64;
+}
+
+/// A record no other layer names by type (a seat, a grant) keeps a bare number.
+impl TypedId for i64 {
+    fn from_raw(raw: i64) -> Self {
+        raw
+    }
+
+    fn raw(self) -> i64 {
+        self
+    }
+}
+
+/// The numbers of some ids, as a query binds them.
+pub fn raw<I: TypedId>(ids: &[I]) -> Vec<i64> {
+    ids.iter().map(|id| id.raw()).collect()
+}
+
 /// Declares the id types of records that cross the layers: a meeting's id cannot be passed
 /// where an organization's is expected. Each is its number on the wire (JSON, forms, paths)
 /// and in the database.
@@ -159,6 +181,16 @@ macro_rules! typed_ids {
             }
         }
 
+        impl TypedId for $name {
+            fn from_raw(raw: i64) -> Self {
+                Self(raw)
+            }
+
+            fn raw(self) -> i64 {
+                self.0
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
@@ -176,8 +208,14 @@ macro_rules! typed_ids {
 }
 
 typed_ids! {
+    /// An organization's id (党组织).
+    OrgId,
+    /// A person's id: a member, an applicant or anyone else on the roster.
+    PersonId,
     /// A meeting's id.
     MeetingId,
+    /// A sign-in account's id.
+    AccountId,
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 pub mod trail;
 
 use crate::RuleCode;
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, OrgId, PersonId};
 use crate::learning::StudyHours;
 use crate::org::OrgPath;
 use crate::platform::role::Action;
@@ -80,7 +80,7 @@ pub struct MeetingPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Meeting {
     pub id: MeetingId,
-    pub org_id: i64,
+    pub org_id: OrgId,
     #[serde(skip)]
     pub org_path: OrgPath,
     #[serde(flatten)]
@@ -97,7 +97,7 @@ pub struct Meeting {
 /// An expected attendee of a meeting and how they attended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttendanceRow {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub status: Attendance,
     pub reason: String,
 }
@@ -227,8 +227,8 @@ pub fn committee_quorum(members: usize, present: usize) -> Result<(), DomainErro
 /// record of what was said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeartTalk {
-    pub talker_id: i64,
-    pub talkee_id: i64,
+    pub talker_id: PersonId,
+    pub talkee_id: PersonId,
     pub on: NaiveDate,
     pub place: String,
     pub summary: String,
@@ -237,7 +237,7 @@ pub struct HeartTalk {
 impl HeartTalk {
     /// Checks a talk as typed: two different people, a day not to come, a short record.
     pub fn parse(
-        (talker_id, talkee_id): (i64, i64),
+        (talker_id, talkee_id): (PersonId, PersonId),
         on: NaiveDate,
         today: NaiveDate,
         place: &str,
@@ -505,7 +505,7 @@ pub fn kept(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HeartTalkRecord {
     pub id: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     #[serde(skip)]
     pub org_path: OrgPath,
     #[serde(flatten)]
@@ -565,11 +565,12 @@ mod tests {
     #[test]
     fn a_heart_talk_is_between_two_people_on_a_day_gone_by_支部条例第十九条() {
         let today = d("2026-11-23");
-        let ok = HeartTalk::parse((1, 2), d("2026-11-20"), today, "办公室", "谈学习和思想");
+        let pair = |a, b| (PersonId::new(a), PersonId::new(b));
+        let ok = HeartTalk::parse(pair(1, 2), d("2026-11-20"), today, "办公室", "谈学习和思想");
         assert!(ok.is_ok());
-        assert!(HeartTalk::parse((1, 1), d("2026-11-20"), today, "办公室", "谈").is_err());
-        assert!(HeartTalk::parse((1, 2), d("2026-11-24"), today, "办公室", "谈").is_err());
-        assert!(HeartTalk::parse((1, 2), d("2026-11-20"), today, "办公室", " ").is_err());
+        assert!(HeartTalk::parse(pair(1, 1), d("2026-11-20"), today, "办公室", "谈").is_err());
+        assert!(HeartTalk::parse(pair(1, 2), d("2026-11-24"), today, "办公室", "谈").is_err());
+        assert!(HeartTalk::parse(pair(1, 2), d("2026-11-20"), today, "办公室", " ").is_err());
         assert_eq!(HEART_TALK_EVERY_MONTHS, 12);
     }
 

@@ -4,6 +4,7 @@
 pub mod trail;
 
 use crate::RuleCode;
+use crate::ids::{OrgId, PersonId};
 use crate::{DomainError, FieldError, text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -129,11 +130,11 @@ impl BranchCategory {
 pub struct OrgPath(String);
 
 impl OrgPath {
-    pub fn root(id: i64) -> Self {
+    pub fn root(id: OrgId) -> Self {
         Self(format!("/{id}/"))
     }
 
-    pub fn child(&self, id: i64) -> Self {
+    pub fn child(&self, id: OrgId) -> Self {
         Self(format!("{}{id}/", self.0))
     }
 
@@ -166,7 +167,7 @@ impl OrgPath {
     }
 
     /// The ids from the root down to this organization.
-    pub fn ids(&self) -> Vec<i64> {
+    pub fn ids(&self) -> Vec<OrgId> {
         self.0
             .split('/')
             .filter(|s| !s.is_empty())
@@ -174,8 +175,8 @@ impl OrgPath {
             .collect()
     }
 
-    pub fn id(&self) -> i64 {
-        self.ids().last().copied().unwrap_or_default()
+    pub fn id(&self) -> OrgId {
+        self.ids().last().copied().unwrap_or(OrgId::new(0))
     }
 
     pub fn depth(&self) -> usize {
@@ -186,8 +187,8 @@ impl OrgPath {
 /// 党组织: a node of the organization tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Org {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: OrgId,
+    pub parent_id: Option<OrgId>,
     pub path: OrgPath,
     pub name: String,
     pub kind: OrgKind,
@@ -311,9 +312,9 @@ pub fn check_dissolve(org: &Org, active_children: bool, people: usize) -> Result
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Seat {
     pub id: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_path: OrgPath,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub position: Position,
     pub term_start: NaiveDate,
     pub term_end: NaiveDate,
@@ -400,12 +401,12 @@ crate::labelled_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrgEvent {
     pub id: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub kind: OrgEventKind,
     pub on_date: NaiveDate,
-    pub from_parent_id: Option<i64>,
-    pub to_parent_id: Option<i64>,
-    pub other_org_id: Option<i64>,
+    pub from_parent_id: Option<OrgId>,
+    pub to_parent_id: Option<OrgId>,
+    pub other_org_id: Option<OrgId>,
     pub note: String,
 }
 
@@ -463,7 +464,7 @@ pub fn check_merge(from: &Org, into: &Org) -> Result<(), DomainError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PastOrg {
     pub org: Org,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<OrgId>,
     /// 0 for the root asked for.
     pub depth: usize,
 }
@@ -472,10 +473,10 @@ pub struct PastOrg {
 /// organizations founded by then and not yet dissolved, each under the parent it had that
 /// day. Today's parent is undone by the moves recorded after `day`, the earliest first
 /// holding the parent of that day.
-pub fn tree_on(orgs: &[Org], events: &[OrgEvent], root_id: i64, day: NaiveDate) -> Vec<PastOrg> {
+pub fn tree_on(orgs: &[Org], events: &[OrgEvent], root_id: OrgId, day: NaiveDate) -> Vec<PastOrg> {
     let alive =
         |o: &Org| o.founded_on.is_none_or(|f| f <= day) && o.dissolved_on.is_none_or(|d| d > day);
-    let mut parent_then: HashMap<i64, Option<i64>> =
+    let mut parent_then: HashMap<OrgId, Option<OrgId>> =
         orgs.iter().map(|o| (o.id, o.parent_id)).collect();
     let mut later_moves: Vec<&OrgEvent> = events
         .iter()
@@ -488,7 +489,7 @@ pub fn tree_on(orgs: &[Org], events: &[OrgEvent], root_id: i64, day: NaiveDate) 
             *p = e.from_parent_id;
         }
     }
-    let mut children: HashMap<i64, Vec<&Org>> = HashMap::new();
+    let mut children: HashMap<OrgId, Vec<&Org>> = HashMap::new();
     for o in orgs.iter().filter(|o| alive(o)) {
         if let Some(Some(p)) = parent_then.get(&o.id) {
             children.entry(*p).or_default().push(o);
@@ -600,9 +601,9 @@ mod tests {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let org =
             |id, parent: Option<i64>, name: &str, kind, founded: &str, gone: Option<&str>| Org {
-                id,
-                parent_id: parent,
-                path: OrgPath::root(1),
+                id: OrgId::new(id),
+                parent_id: parent.map(OrgId::new),
+                path: OrgPath::root(OrgId::new(1)),
                 name: name.to_owned(),
                 kind,
                 category: None,
@@ -628,11 +629,11 @@ mod tests {
         ];
         let moved = |id, org_id, on: &str, from, to| OrgEvent {
             id,
-            org_id,
+            org_id: OrgId::new(org_id),
             kind: OrgEventKind::Moved,
             on_date: d(on),
-            from_parent_id: Some(from),
-            to_parent_id: Some(to),
+            from_parent_id: Some(OrgId::new(from)),
+            to_parent_id: Some(OrgId::new(to)),
             other_org_id: None,
             note: String::new(),
         };
@@ -642,7 +643,7 @@ mod tests {
             moved(12, 4, "2022-02-01", 2, 3),
         ];
         let shape = |day: &str| {
-            tree_on(&orgs, &events, 1, d(day))
+            tree_on(&orgs, &events, OrgId::new(1), d(day))
                 .iter()
                 .map(|p| format!("{}{}", "-".repeat(p.depth), p.org.name))
                 .collect::<Vec<_>>()
@@ -670,11 +671,11 @@ mod tests {
             "党委 -甲总支 --二支部 -乙总支 --一支部"
         );
         assert!(
-            tree_on(&orgs, &events, 1, d("1999-01-01")).is_empty(),
+            tree_on(&orgs, &events, OrgId::new(1), d("1999-01-01")).is_empty(),
             "before the root was founded"
         );
         assert_eq!(
-            tree_on(&orgs, &events, 2, d("2018-06-01")).len(),
+            tree_on(&orgs, &events, OrgId::new(2), d("2018-06-01")).len(),
             3,
             "a subtree of that day"
         );
@@ -691,15 +692,15 @@ mod tests {
 
     #[test]
     fn a_path_contains_its_subtree_and_nothing_else() {
-        let root = OrgPath::root(1);
-        let a = root.child(12);
-        let b = root.child(123);
+        let root = OrgPath::root(OrgId::new(1));
+        let a = root.child(OrgId::new(12));
+        let b = root.child(OrgId::new(123));
         assert!(root.contains(&a) && root.contains(&b) && a.contains(&a));
         assert!(!a.contains(&b), "/1/12/ must not contain /1/123/");
         let upper = a.subtree_upper_bound();
-        assert!(a.as_str() < upper.as_str() && a.child(99).as_str() < upper.as_str());
+        assert!(a.as_str() < upper.as_str() && a.child(OrgId::new(99)).as_str() < upper.as_str());
         assert!(b.as_str() >= upper.as_str() || b.as_str() < a.as_str());
-        assert_eq!(b.ids(), vec![1, 123]);
+        assert_eq!(b.ids(), vec![OrgId::new(1), OrgId::new(123)]);
         assert_eq!(OrgPath::parse("/1/12/"), Some(a));
         assert_eq!(OrgPath::parse("/1//"), None);
         assert_eq!(OrgPath::parse("1/2/"), None);
@@ -757,6 +758,7 @@ mod tests {
     }
 
     fn org(id: i64, parent: Option<&Org>, kind: OrgKind) -> Org {
+        let id = OrgId::new(id);
         Org {
             id,
             parent_id: parent.map(|p| p.id),

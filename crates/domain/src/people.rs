@@ -2,6 +2,7 @@
 //! the boundary. The national ID number is a type whose constructor checks its GB 11643 check
 //! digit; birth date and gender are read from it, so they cannot disagree with it.
 
+use crate::ids::{OrgId, PersonId};
 use crate::{DomainError, FieldError, labelled_enum, text};
 use chrono::{Datelike, Months, NaiveDate};
 use pinyin::ToPinyin;
@@ -821,11 +822,11 @@ labelled_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Transfer {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub direction: TransferDirection,
-    pub from_org_id: Option<i64>,
+    pub from_org_id: Option<OrgId>,
     pub from_outside: Option<String>,
-    pub to_org_id: Option<i64>,
+    pub to_org_id: Option<OrgId>,
     pub to_outside: Option<String>,
     pub state: TransferState,
     pub initiated_on: NaiveDate,
@@ -868,7 +869,7 @@ pub fn check_transfer_start(
 /// the transfer starts and again when it is received (the branch may have been dissolved).
 pub fn check_transfer_target(
     target: &crate::org::Org,
-    current_org_id: i64,
+    current_org_id: OrgId,
 ) -> Result<(), DomainError> {
     if !target.is_active() {
         return Err(DomainError::Rule {
@@ -890,9 +891,9 @@ pub fn check_transfer_target(
 /// A person as pages and the API show them: the ID number and phone only masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Person {
-    pub id: i64,
-    pub org_id: i64,
-    pub group_id: Option<i64>,
+    pub id: PersonId,
+    pub org_id: OrgId,
+    pub group_id: Option<OrgId>,
     pub name: String,
     pub gender: Gender,
     pub ethnicity: String,
@@ -1152,18 +1153,20 @@ mod tests {
     fn a_transfer_goes_to_an_active_branch_支部条例第二十五条() {
         use crate::org::{Org, OrgKind, OrgPath};
         let branch = Org {
-            id: 2,
-            parent_id: Some(1),
-            path: OrgPath::root(1).child(2),
+            id: OrgId::new(2),
+            parent_id: Some(OrgId::new(1)),
+            path: OrgPath::root(OrgId::new(1)).child(OrgId::new(2)),
             name: "图书馆党支部".into(),
             kind: OrgKind::Branch,
             category: None,
             founded_on: None,
             dissolved_on: None,
         };
-        assert!(check_transfer_target(&branch, 9).is_ok());
+        assert!(check_transfer_target(&branch, OrgId::new(9)).is_ok());
         assert_eq!(
-            check_transfer_target(&branch, 2).unwrap_err().to_string(),
+            check_transfer_target(&branch, OrgId::new(2))
+                .unwrap_err()
+                .to_string(),
             "转入组织：已在该支部"
         );
         let gone = Org {
@@ -1171,7 +1174,7 @@ mod tests {
             ..branch.clone()
         };
         assert!(
-            check_transfer_target(&gone, 9)
+            check_transfer_target(&gone, OrgId::new(9))
                 .unwrap_err()
                 .to_string()
                 .contains("支部条例第二十五条")
@@ -1180,7 +1183,7 @@ mod tests {
             kind: OrgKind::GeneralBranch,
             ..branch
         };
-        assert!(check_transfer_target(&gb, 9).is_err());
+        assert!(check_transfer_target(&gb, OrgId::new(9)).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::{Result, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
 use dangjian_domain::clock::from_unix_ms as from_ms;
+use dangjian_domain::ids::{AccountId, OrgId};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::account::{Account, ApiToken, GrantRecord};
@@ -105,7 +106,7 @@ pub(crate) mod api_token {
 
 fn to_account(m: user::Model) -> Account {
     Account {
-        id: m.id,
+        id: AccountId::new(m.id),
         username: m.username,
         display_name: m.display_name,
         must_change_password: m.must_change_password,
@@ -120,7 +121,7 @@ fn to_account(m: user::Model) -> Account {
 /// A new account as it is written.
 #[derive(Debug, Clone)]
 pub struct NewAccount<'a> {
-    pub id: i64,
+    pub id: AccountId,
     pub username: &'a str,
     pub display_name: &'a str,
     pub password_hash: &'a str,
@@ -130,7 +131,7 @@ pub struct NewAccount<'a> {
 
 pub async fn insert(tx: &WriteTx, a: NewAccount<'_>, now_ms: i64) -> Result<()> {
     user::ActiveModel {
-        id: Set(a.id),
+        id: Set(a.id.get()),
         username: Set(a.username.to_owned()),
         display_name: Set(a.display_name.to_owned()),
         password_hash: Set(a.password_hash.to_owned()),
@@ -148,8 +149,11 @@ pub async fn insert(tx: &WriteTx, a: NewAccount<'_>, now_ms: i64) -> Result<()> 
     Ok(())
 }
 
-pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Account>> {
-    Ok(user::Entity::find_by_id(id).one(db).await?.map(to_account))
+pub async fn find<C: ConnectionTrait>(db: &C, id: AccountId) -> Result<Option<Account>> {
+    Ok(user::Entity::find_by_id(id.get())
+        .one(db)
+        .await?
+        .map(to_account))
 }
 
 pub async fn find_by_username<C: ConnectionTrait>(
@@ -178,8 +182,8 @@ pub async fn credentials<C: ConnectionTrait>(
         }))
 }
 
-pub async fn password_hash<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<String>> {
-    Ok(user::Entity::find_by_id(id)
+pub async fn password_hash<C: ConnectionTrait>(db: &C, id: AccountId) -> Result<Option<String>> {
+    Ok(user::Entity::find_by_id(id.get())
         .one(db)
         .await?
         .map(|m| m.password_hash))
@@ -210,12 +214,12 @@ pub async fn list<C: ConnectionTrait>(db: &C, name: &str, paging: Paging) -> Res
 /// Records a sign-in failure or success: the failure count and the lock.
 pub async fn set_failures(
     tx: &WriteTx,
-    id: i64,
+    id: AccountId,
     failures: u32,
     locked_until: Option<DateTime<Utc>>,
 ) -> Result<()> {
     user::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         failed_attempts: Set(i32::try_from(failures).unwrap_or(i32::MAX)),
         locked_until: Set(locked_until.map(|t| t.timestamp_millis())),
         ..Default::default()
@@ -227,13 +231,13 @@ pub async fn set_failures(
 
 pub async fn set_password(
     tx: &WriteTx,
-    id: i64,
+    id: AccountId,
     hash: &str,
     must_change: bool,
     now_ms: i64,
 ) -> Result<()> {
     user::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         password_hash: Set(hash.to_owned()),
         must_change_password: Set(must_change),
         password_changed_at: Set(Some(now_ms)),
@@ -246,9 +250,9 @@ pub async fn set_password(
     Ok(())
 }
 
-pub async fn set_disabled(tx: &WriteTx, id: i64, disabled: bool) -> Result<()> {
+pub async fn set_disabled(tx: &WriteTx, id: AccountId, disabled: bool) -> Result<()> {
     user::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         disabled: Set(disabled),
         ..Default::default()
     }
@@ -262,16 +266,16 @@ pub async fn set_disabled(tx: &WriteTx, id: i64, disabled: bool) -> Result<()> {
 pub async fn insert_grant(
     tx: &WriteTx,
     id: i64,
-    user_id: i64,
+    user_id: AccountId,
     role: Role,
-    org_id: Option<i64>,
+    org_id: Option<OrgId>,
     now_ms: i64,
 ) -> Result<()> {
     grant::ActiveModel {
         id: Set(id),
-        user_id: Set(user_id),
+        user_id: Set(user_id.get()),
         role: Set(role.code().to_owned()),
-        org_id: Set(org_id),
+        org_id: Set(org_id.map(OrgId::get)),
         created_at: Set(now_ms),
     }
     .insert(tx.conn())
@@ -285,9 +289,12 @@ pub async fn delete_grant(tx: &WriteTx, id: i64) -> Result<()> {
 }
 
 /// The grants of some accounts with their organizations.
-pub async fn grants_of<C: ConnectionTrait>(db: &C, user_ids: &[i64]) -> Result<Vec<GrantRecord>> {
+pub async fn grants_of<C: ConnectionTrait>(
+    db: &C,
+    user_ids: &[AccountId],
+) -> Result<Vec<GrantRecord>> {
     let rows = grant::Entity::find()
-        .filter(grant::Column::UserId.is_in(user_ids.iter().copied()))
+        .filter(grant::Column::UserId.is_in(dangjian_domain::ids::raw(user_ids)))
         .order_by_asc(grant::Column::CreatedAt)
         .all(db)
         .await?;
@@ -305,9 +312,9 @@ pub async fn grants_of<C: ConnectionTrait>(db: &C, user_ids: &[i64]) -> Result<V
             let org = g.org_id.and_then(|id| orgs.get(&id));
             Ok(GrantRecord {
                 id: g.id,
-                user_id: g.user_id,
+                user_id: AccountId::new(g.user_id),
                 role,
-                org_id: g.org_id,
+                org_id: g.org_id.map(OrgId::new),
                 org_name: org.map(|o| o.name.clone()),
                 org_path: org.map(|o| o.path.clone()),
             })
@@ -316,7 +323,7 @@ pub async fn grants_of<C: ConnectionTrait>(db: &C, user_ids: &[i64]) -> Result<V
 }
 
 /// Everything an account may do, from its grants.
-pub async fn access<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Access> {
+pub async fn access<C: ConnectionTrait>(db: &C, user_id: AccountId) -> Result<Access> {
     let grants = grants_of(db, &[user_id])
         .await?
         .into_iter()
@@ -340,7 +347,7 @@ pub async fn access<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Access> 
 /// A live session as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
-    pub user_id: i64,
+    pub user_id: AccountId,
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
@@ -349,7 +356,7 @@ pub struct SessionRecord {
 pub async fn insert_session(
     tx: &WriteTx,
     token_hash: &str,
-    user_id: i64,
+    user_id: AccountId,
     csrf_token: &str,
     client_ip: Option<&str>,
     user_agent: Option<&str>,
@@ -357,7 +364,7 @@ pub async fn insert_session(
 ) -> Result<()> {
     session::ActiveModel {
         token_hash: Set(token_hash.to_owned()),
-        user_id: Set(user_id),
+        user_id: Set(user_id.get()),
         csrf_token: Set(csrf_token.to_owned()),
         created_at: Set(now_ms),
         last_seen_at: Set(now_ms),
@@ -377,7 +384,7 @@ pub async fn find_session<C: ConnectionTrait>(
         .one(db)
         .await?
         .map(|s| SessionRecord {
-            user_id: s.user_id,
+            user_id: AccountId::new(s.user_id),
             csrf_token: s.csrf_token,
             created_at: from_ms(s.created_at),
             last_seen_at: from_ms(s.last_seen_at),
@@ -411,18 +418,18 @@ pub async fn delete_session<C: ConnectionTrait>(db: &C, token_hash: &str) -> Res
 /// have made either.
 pub async fn end_sign_ins_of(
     tx: &WriteTx,
-    user_id: i64,
+    user_id: AccountId,
     except: Option<&str>,
     now_ms: i64,
 ) -> Result<()> {
-    let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id.get()));
     if let Some(keep) = except {
         q = q.filter(session::Column::TokenHash.ne(keep));
     }
     q.exec(tx.conn()).await?;
     api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(now_ms))
-        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::UserId.eq(user_id.get()))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(tx.conn())
         .await?;
@@ -443,7 +450,7 @@ pub async fn purge_sessions<C: ConnectionTrait>(db: &C, idle_before_ms: i64) -> 
 fn to_token(m: api_token::Model) -> ApiToken {
     ApiToken {
         id: m.id,
-        user_id: m.user_id,
+        user_id: AccountId::new(m.user_id),
         name: m.name,
         prefix: m.prefix,
         created_at: from_ms(m.created_at),
@@ -456,7 +463,7 @@ fn to_token(m: api_token::Model) -> ApiToken {
 pub async fn insert_token(tx: &WriteTx, token: &ApiToken, token_hash: &str) -> Result<()> {
     api_token::ActiveModel {
         id: Set(token.id),
-        user_id: Set(token.user_id),
+        user_id: Set(token.user_id.get()),
         name: Set(token.name.clone()),
         token_hash: Set(token_hash.to_owned()),
         prefix: Set(token.prefix.clone()),
@@ -470,9 +477,9 @@ pub async fn insert_token(tx: &WriteTx, token: &ApiToken, token_hash: &str) -> R
     Ok(())
 }
 
-pub async fn tokens_of<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Vec<ApiToken>> {
+pub async fn tokens_of<C: ConnectionTrait>(db: &C, user_id: AccountId) -> Result<Vec<ApiToken>> {
     Ok(api_token::Entity::find()
-        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::UserId.eq(user_id.get()))
         .order_by_desc(api_token::Column::CreatedAt)
         .all(db)
         .await?
@@ -517,11 +524,11 @@ pub async fn revoke_token(tx: &WriteTx, id: i64, now_ms: i64) -> Result<()> {
 }
 
 /// The account that holds a grant.
-pub async fn grant_owner<C: ConnectionTrait>(db: &C, grant_id: i64) -> Result<Option<i64>> {
+pub async fn grant_owner<C: ConnectionTrait>(db: &C, grant_id: i64) -> Result<Option<AccountId>> {
     Ok(grant::Entity::find_by_id(grant_id)
         .one(db)
         .await?
-        .map(|g| g.user_id))
+        .map(|g| AccountId::new(g.user_id)))
 }
 
 /// The enabled accounts that hold a grant: the people the platform writes to.

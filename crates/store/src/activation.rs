@@ -2,6 +2,7 @@
 //! runs out.
 
 use crate::{Result, WriteTx};
+use dangjian_domain::ids::PersonId;
 use dangjian_domain::platform::account::ActivationCodeRecord;
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
@@ -31,17 +32,18 @@ use entity::{Column, Entity};
 /// Keeps a person's new code in place of any earlier one.
 pub async fn put(
     tx: &WriteTx,
-    person_id: i64,
+    person_id: PersonId,
     code: &ActivationCodeRecord,
-    issued_by: i64,
+    issued_by: Option<dangjian_domain::ids::AccountId>,
     now_ms: i64,
 ) -> Result<()> {
     remove(tx, person_id).await?;
     entity::ActiveModel {
-        person_id: Set(person_id),
+        person_id: Set(person_id.get()),
         code_index: Set(code.code_index.clone()),
         expires_at: Set(code.expires_at),
-        issued_by: Set(issued_by),
+        // 0: issued from the console, which has no account.
+        issued_by: Set(issued_by.map_or(0, |a| a.get())),
         created_at: Set(now_ms),
     }
     .insert(tx.conn())
@@ -51,9 +53,9 @@ pub async fn put(
 
 pub async fn of_person<C: ConnectionTrait>(
     db: &C,
-    person_id: i64,
+    person_id: PersonId,
 ) -> Result<Option<ActivationCodeRecord>> {
-    Ok(Entity::find_by_id(person_id)
+    Ok(Entity::find_by_id(person_id.get())
         .one(db)
         .await?
         .map(|m| ActivationCodeRecord {
@@ -63,9 +65,9 @@ pub async fn of_person<C: ConnectionTrait>(
 }
 
 /// A used code goes: it opens one account once.
-pub async fn remove(tx: &WriteTx, person_id: i64) -> Result<()> {
+pub async fn remove(tx: &WriteTx, person_id: PersonId) -> Result<()> {
     Entity::delete_many()
-        .filter(Column::PersonId.eq(person_id))
+        .filter(Column::PersonId.eq(person_id.get()))
         .exec(tx.conn())
         .await?;
     Ok(())

@@ -49,7 +49,7 @@ pub struct Attachment {
     pub entity: String,
     pub entity_id: i64,
     pub org_path: String,
-    pub uploaded_by: i64,
+    pub uploaded_by: dangjian_domain::ids::AccountId,
     pub created_at: DateTime<Utc>,
     /// What the file is, among the documents its record asks for (入党申请书…).
     pub label: Option<String>,
@@ -65,7 +65,7 @@ fn to_attachment(m: entity::Model) -> Attachment {
         entity: m.entity,
         entity_id: m.entity_id,
         org_path: m.org_path,
-        uploaded_by: m.uploaded_by,
+        uploaded_by: dangjian_domain::ids::AccountId::new(m.uploaded_by),
         created_at: dangjian_domain::clock::from_unix_ms(m.created_at),
         label: m.label,
     }
@@ -81,7 +81,7 @@ pub async fn insert(tx: &WriteTx, a: &Attachment) -> Result<()> {
         entity: Set(a.entity.clone()),
         entity_id: Set(a.entity_id),
         org_path: Set(a.org_path.clone()),
-        uploaded_by: Set(a.uploaded_by),
+        uploaded_by: Set(a.uploaded_by.get()),
         created_at: Set(a.created_at.timestamp_millis()),
         label: Set(a.label.clone()),
     }

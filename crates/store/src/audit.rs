@@ -1,6 +1,7 @@
 //! The audit trail as stored: appended in the writer's transaction, read by the auditor.
 
 use crate::{Result, StoreError};
+use dangjian_domain::ids::AccountId;
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::audit::{AuditEntry, AuditKey, AuditRecord, GENESIS};
 use sea_orm::entity::prelude::*;
@@ -46,7 +47,7 @@ fn to_entry(m: entity::Model) -> Result<AuditEntry> {
         seq: m.seq,
         at_ms: m.at,
         record: AuditRecord {
-            actor_id: m.actor_id,
+            actor_id: m.actor_id.map(AccountId::new),
             actor_name: m.actor_name,
             action: m.action,
             entity: m.entity,
@@ -83,7 +84,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
     entity::ActiveModel {
         seq: Set(entry.seq),
         at: Set(entry.at_ms),
-        actor_id: Set(r.actor_id),
+        actor_id: Set(r.actor_id.map(AccountId::get)),
         actor_name: Set(r.actor_name.clone()),
         action: Set(r.action.clone()),
         entity: Set(r.entity.clone()),

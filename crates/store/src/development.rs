@@ -7,6 +7,7 @@ use dangjian_domain::calendar::CalendarDay;
 use dangjian_domain::development::StepRecord;
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::{DecisionBody, Step, StepDetail, StepEntry};
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
@@ -69,8 +70,8 @@ impl TryFrom<entity::Model> for StepRecord {
     fn try_from(m: entity::Model) -> Result<Self> {
         Ok(StepRecord {
             id: m.id,
-            person_id: m.person_id,
-            org_id: m.org_id,
+            person_id: PersonId::new(m.person_id),
+            org_id: OrgId::new(m.org_id),
             org_path: OrgPath::parse(&m.org_path)
                 .ok_or_else(|| StoreError::corrupt(&m.org_path))?,
             entry: StepEntry {
@@ -81,7 +82,7 @@ impl TryFrom<entity::Model> for StepRecord {
                     .map_err(StoreError::corrupt)?,
             },
             note: m.note,
-            recorded_by: m.recorded_by,
+            recorded_by: m.recorded_by.map(dangjian_domain::ids::AccountId::new),
             recorded_by_name: m.recorded_by_name,
             breach: m.breach.zip(m.breach_basis),
             override_reason: m.override_reason,
@@ -107,15 +108,15 @@ pub async fn insert_many(tx: &WriteTx, steps: &[StepRecord]) -> Result<()> {
 fn active(s: &StepRecord) -> Result<entity::ActiveModel> {
     Ok(entity::ActiveModel {
         id: Set(s.id),
-        person_id: Set(s.person_id),
-        org_id: Set(s.org_id),
+        person_id: Set(s.person_id.get()),
+        org_id: Set(s.org_id.get()),
         org_path: Set(s.org_path.as_str().to_owned()),
         step: Set(s.entry.step.code().to_owned()),
         on_date: Set(s.entry.on),
         body: Set(s.entry.body.code().to_owned()),
         detail: Set(serde_json::to_string(&s.entry.detail).map_err(StoreError::corrupt)?),
         note: Set(s.note.clone()),
-        recorded_by: Set(s.recorded_by),
+        recorded_by: Set(s.recorded_by.map(|a| a.get())),
         recorded_by_name: Set(s.recorded_by_name.clone()),
         breach: Set(s.breach.as_ref().map(|b| b.0.clone())),
         breach_basis: Set(s.breach.as_ref().map(|b| b.1.clone())),
@@ -130,10 +131,10 @@ fn to_steps(rows: Vec<entity::Model>) -> Result<Vec<StepRecord>> {
 
 /// A person's recorded steps, oldest first, wherever they were taken: the record follows the
 /// person from branch to branch. The caller has checked the reader may see the person.
-pub async fn of_person<C: ConnectionTrait>(db: &C, person_id: i64) -> Result<Vec<StepRecord>> {
+pub async fn of_person<C: ConnectionTrait>(db: &C, person_id: PersonId) -> Result<Vec<StepRecord>> {
     to_steps(
         Entity::find()
-            .filter(Column::PersonId.eq(person_id))
+            .filter(Column::PersonId.eq(person_id.get()))
             .order_by_asc(Column::OnDate)
             .order_by_asc(Column::CreatedAt)
             .all(db)
@@ -143,12 +144,15 @@ pub async fn of_person<C: ConnectionTrait>(db: &C, person_id: i64) -> Result<Vec
 
 /// The recorded steps of many people, oldest first; the caller read the people within the
 /// reader's scope.
-pub async fn of_people<C: ConnectionTrait>(db: &C, person_ids: &[i64]) -> Result<Vec<StepRecord>> {
+pub async fn of_people<C: ConnectionTrait>(
+    db: &C,
+    person_ids: &[PersonId],
+) -> Result<Vec<StepRecord>> {
     let mut out = Vec::new();
     for chunk in person_ids.chunks(500) {
         out.extend(to_steps(
             Entity::find()
-                .filter(Column::PersonId.is_in(chunk.to_vec()))
+                .filter(Column::PersonId.is_in(dangjian_domain::ids::raw(chunk)))
                 .order_by_asc(Column::OnDate)
                 .order_by_asc(Column::CreatedAt)
                 .all(db)

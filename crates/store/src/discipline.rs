@@ -1,6 +1,7 @@
 //! Party discipline as stored: each sanction on a person.
 
 use crate::{Result, StoreError, WriteTx};
+use dangjian_domain::ids::PersonId;
 use dangjian_domain::people::discipline::DisciplineRecord;
 use dangjian_domain::people::discipline::{Discipline, DisciplineKind};
 use sea_orm::entity::prelude::*;
@@ -35,7 +36,7 @@ use entity::{Column, Entity};
 fn to_stored(m: entity::Model) -> Result<DisciplineRecord> {
     Ok(DisciplineRecord {
         id: m.id,
-        person_id: m.person_id,
+        person_id: PersonId::new(m.person_id),
         discipline: Discipline {
             kind: DisciplineKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
             decided_on: m.decided_on,
@@ -51,7 +52,7 @@ fn to_stored(m: entity::Model) -> Result<DisciplineRecord> {
 pub async fn insert(tx: &WriteTx, d: &DisciplineRecord) -> Result<()> {
     entity::ActiveModel {
         id: Set(d.id),
-        person_id: Set(d.person_id),
+        person_id: Set(d.person_id.get()),
         org_path: Set(d.org_path.clone()),
         kind: Set(d.discipline.kind.code().to_owned()),
         decided_on: Set(d.discipline.decided_on),
@@ -66,11 +67,14 @@ pub async fn insert(tx: &WriteTx, d: &DisciplineRecord) -> Result<()> {
 }
 
 /// The sanctions of some people, oldest first; the caller read the people within scope.
-pub async fn of_people<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Vec<DisciplineRecord>> {
+pub async fn of_people<C: ConnectionTrait>(
+    db: &C,
+    ids: &[PersonId],
+) -> Result<Vec<DisciplineRecord>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
         for m in Entity::find()
-            .filter(Column::PersonId.is_in(chunk.to_vec()))
+            .filter(Column::PersonId.is_in(dangjian_domain::ids::raw(chunk)))
             .order_by_asc(Column::DecidedOn)
             .all(db)
             .await?

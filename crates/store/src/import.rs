@@ -2,6 +2,7 @@
 //! applied, failed or rolled back.
 
 use crate::{Result, StoreError, WriteTx, scope};
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::people::roster::BatchState;
 use dangjian_domain::platform::role::{Access, Action};
@@ -41,14 +42,14 @@ use entity::{Column, Entity};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {
     pub id: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_path: OrgPath,
     pub file_name: String,
     pub rows: u64,
     pub state: BatchState,
     pub file_sha256: Option<String>,
     pub message: Option<String>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<dangjian_domain::ids::AccountId>,
     pub created_at: i64,
     pub applied_at: Option<i64>,
     pub rolled_back_at: Option<i64>,
@@ -60,7 +61,7 @@ impl TryFrom<entity::Model> for Batch {
     fn try_from(m: entity::Model) -> Result<Self> {
         Ok(Batch {
             id: m.id,
-            org_id: m.org_id,
+            org_id: OrgId::new(m.org_id),
             org_path: OrgPath::parse(&m.org_path)
                 .ok_or_else(|| StoreError::corrupt(&m.org_path))?,
             file_name: m.file_name,
@@ -68,7 +69,7 @@ impl TryFrom<entity::Model> for Batch {
             state: BatchState::parse(&m.state).ok_or_else(|| StoreError::corrupt(&m.state))?,
             file_sha256: m.file_sha256,
             message: m.message,
-            created_by: m.created_by,
+            created_by: m.created_by.map(dangjian_domain::ids::AccountId::new),
             created_at: m.created_at,
             applied_at: m.applied_at,
             rolled_back_at: m.rolled_back_at,
@@ -79,7 +80,7 @@ impl TryFrom<entity::Model> for Batch {
 pub async fn insert(tx: &WriteTx, b: &Batch) -> Result<()> {
     entity::ActiveModel {
         id: Set(b.id),
-        org_id: Set(b.org_id),
+        org_id: Set(b.org_id.get()),
         org_path: Set(b.org_path.as_str().to_owned()),
         file_name: Set(b.file_name.clone()),
         rows: Set(i64::try_from(b.rows).unwrap_or(i64::MAX)),
@@ -87,7 +88,7 @@ pub async fn insert(tx: &WriteTx, b: &Batch) -> Result<()> {
         file_sha256: Set(b.file_sha256.clone()),
         message: Set(b.message.clone()),
         applied_at: Set(b.applied_at),
-        created_by: Set(b.created_by),
+        created_by: Set(b.created_by.map(dangjian_domain::ids::AccountId::get)),
         created_at: Set(b.created_at),
         rolled_back_at: Set(b.rolled_back_at),
     }

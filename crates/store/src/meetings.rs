@@ -3,7 +3,7 @@
 use crate::scope::Visible;
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
-use dangjian_domain::ids::MeetingId;
+use dangjian_domain::ids::{AccountId, MeetingId, OrgId, PersonId};
 use dangjian_domain::learning::{StudyHours, YearOfLife};
 use dangjian_domain::meetings::HeartTalkRecord;
 use dangjian_domain::meetings::{
@@ -187,7 +187,7 @@ use entity::{Column, Entity};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckIn {
     pub meeting_id: MeetingId,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub used_at: Option<i64>,
 }
 
@@ -195,7 +195,7 @@ fn to_meeting(m: entity::Model) -> Result<Meeting> {
     let starts_at = dangjian_domain::clock::shanghai_local(m.starts_at);
     Ok(Meeting {
         id: MeetingId::new(m.id),
-        org_id: m.org_id,
+        org_id: OrgId::new(m.org_id),
         org_path: OrgPath::parse(&m.org_path).ok_or_else(|| StoreError::corrupt(&m.org_path))?,
         plan: MeetingPlan {
             kind: MeetingKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
@@ -222,7 +222,7 @@ fn to_meeting(m: entity::Model) -> Result<Meeting> {
 fn active(m: &Meeting) -> Result<entity::ActiveModel> {
     Ok(entity::ActiveModel {
         id: Set(m.id.get()),
-        org_id: Set(m.org_id),
+        org_id: Set(m.org_id.get()),
         org_path: Set(m.org_path.as_str().to_owned()),
         kind: Set(m.plan.kind.code().to_owned()),
         topic: Set(m.plan.topic.clone()),
@@ -247,7 +247,7 @@ fn active(m: &Meeting) -> Result<entity::ActiveModel> {
 }
 
 /// A new meeting with its expected attendees, all absent until the roll is taken.
-pub async fn insert(tx: &WriteTx, m: &Meeting, expected: &[i64]) -> Result<()> {
+pub async fn insert(tx: &WriteTx, m: &Meeting, expected: &[PersonId]) -> Result<()> {
     let mut model = active(m)?;
     let rolled: Vec<AttendanceRow> = expected
         .iter()
@@ -264,7 +264,7 @@ pub async fn insert(tx: &WriteTx, m: &Meeting, expected: &[i64]) -> Result<()> {
             .iter()
             .map(|p| attendance_entity::ActiveModel {
                 meeting_id: Set(m.id.get()),
-                person_id: Set(*p),
+                person_id: Set(p.get()),
                 status: Set(Attendance::Absent.code().to_owned()),
                 reason: Set(String::new()),
             })
@@ -360,13 +360,13 @@ pub async fn page_of_subtree<C: ConnectionTrait>(
 pub async fn of_org<C: ConnectionTrait>(
     db: &C,
     access: &Access,
-    org: (i64, &OrgPath),
+    org: (OrgId, &OrgPath),
     period: (NaiveDate, NaiveDate),
     limit: u64,
 ) -> Result<Vec<Visible<Meeting>>> {
     Entity::find()
         .filter(in_subtree(access, org.1, period))
-        .filter(Column::OrgId.eq(org.0))
+        .filter(Column::OrgId.eq(org.0.get()))
         .order_by_asc(Column::StartsAt)
         .limit(limit)
         .all(db)
@@ -383,7 +383,7 @@ pub async fn held_in<C: ConnectionTrait>(
     access: &Access,
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
-) -> Result<Vec<(i64, MeetingKind, NaiveDate)>> {
+) -> Result<Vec<(OrgId, MeetingKind, NaiveDate)>> {
     let rows: Vec<(i64, String, NaiveDate)> = Entity::find()
         .select_only()
         .column(Column::OrgId)
@@ -397,7 +397,7 @@ pub async fn held_in<C: ConnectionTrait>(
     rows.into_iter()
         .map(|(org, kind, on)| {
             Ok((
-                org,
+                OrgId::new(org),
                 MeetingKind::parse(&kind).ok_or_else(|| StoreError::corrupt(&kind))?,
                 on,
             ))
@@ -440,7 +440,7 @@ async fn rolls_of<C: ConnectionTrait>(
             out.entry(MeetingId::new(r.meeting_id))
                 .or_default()
                 .push(AttendanceRow {
-                    person_id: r.person_id,
+                    person_id: PersonId::new(r.person_id),
                     status: Attendance::parse(&r.status)
                         .ok_or_else(|| StoreError::corrupt(&r.status))?,
                     reason: r.reason,
@@ -459,7 +459,7 @@ pub async fn set_attendance(
     for r in rows {
         attendance_entity::ActiveModel {
             meeting_id: Set(meeting_id.get()),
-            person_id: Set(r.person_id),
+            person_id: Set(r.person_id.get()),
             status: Set(r.status.code().to_owned()),
             reason: Set(r.reason.clone()),
         }
@@ -562,7 +562,7 @@ pub async fn insert_many(tx: &WriteTx, meetings: &[(Meeting, Vec<AttendanceRow>)
         .flat_map(|(m, rows)| {
             rows.iter().map(move |r| attendance_entity::ActiveModel {
                 meeting_id: Set(m.id.get()),
-                person_id: Set(r.person_id),
+                person_id: Set(r.person_id.get()),
                 status: Set(r.status.code().to_owned()),
                 reason: Set(r.reason.clone()),
             })
@@ -583,7 +583,7 @@ pub async fn insert_many(tx: &WriteTx, meetings: &[(Meeting, Vec<AttendanceRow>)
 pub async fn replace_check_ins(
     tx: &WriteTx,
     meeting_id: MeetingId,
-    codes: &[(String, i64)],
+    codes: &[(String, PersonId)],
     now_ms: i64,
 ) -> Result<()> {
     check_in_entity::Entity::delete_many()
@@ -597,7 +597,7 @@ pub async fn replace_check_ins(
             .map(|(hash, person)| check_in_entity::ActiveModel {
                 token_hash: Set(hash.clone()),
                 meeting_id: Set(meeting_id.get()),
-                person_id: Set(*person),
+                person_id: Set(person.get()),
                 issued_at: Set(now_ms),
                 used_at: Set(None),
             })
@@ -617,7 +617,7 @@ async fn find_check_in<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<O
         .await?
         .map(|c| CheckIn {
             meeting_id: MeetingId::new(c.meeting_id),
-            person_id: c.person_id,
+            person_id: PersonId::new(c.person_id),
             used_at: c.used_at,
         }))
 }
@@ -651,10 +651,10 @@ pub async fn insert_talks(tx: &WriteTx, talks: &[HeartTalkRecord]) -> Result<()>
     for chunk in talks.chunks(500) {
         talk_entity::Entity::insert_many(chunk.iter().map(|t| talk_entity::ActiveModel {
             id: Set(t.id),
-            org_id: Set(t.org_id),
+            org_id: Set(t.org_id.get()),
             org_path: Set(t.org_path.as_str().to_owned()),
-            talker_id: Set(t.talk.talker_id),
-            talkee_id: Set(t.talk.talkee_id),
+            talker_id: Set(t.talk.talker_id.get()),
+            talkee_id: Set(t.talk.talkee_id.get()),
             on_date: Set(t.talk.on),
             place: Set(t.talk.place.clone()),
             summary: Set(t.talk.summary.clone()),
@@ -690,7 +690,7 @@ pub async fn talk_tally<C: ConnectionTrait>(
     access: &Access,
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
-) -> Result<(u64, std::collections::HashSet<i64>)> {
+) -> Result<(u64, std::collections::HashSet<PersonId>)> {
     let select = talks_in(access, under, (from, until));
     let total = select.clone().count(db).await?;
     let pairs: Vec<(i64, i64)> = select
@@ -701,7 +701,14 @@ pub async fn talk_tally<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    Ok((total, pairs.into_iter().flat_map(|(a, b)| [a, b]).collect()))
+    Ok((
+        total,
+        pairs
+            .into_iter()
+            .flat_map(|(a, b)| [a, b])
+            .map(PersonId::new)
+            .collect(),
+    ))
 }
 
 /// The heart talks recorded in a subtree in `[from, until]`, newest first, at most `limit`.
@@ -721,12 +728,12 @@ pub async fn talks_of_subtree<C: ConnectionTrait>(
         .map(|t| {
             Ok(HeartTalkRecord {
                 id: t.id,
-                org_id: t.org_id,
+                org_id: OrgId::new(t.org_id),
                 org_path: OrgPath::parse(&t.org_path)
                     .ok_or_else(|| StoreError::corrupt(&t.org_path))?,
                 talk: HeartTalk {
-                    talker_id: t.talker_id,
-                    talkee_id: t.talkee_id,
+                    talker_id: PersonId::new(t.talker_id),
+                    talkee_id: PersonId::new(t.talkee_id),
                     on: t.on_date,
                     place: t.place,
                     summary: t.summary,
@@ -742,13 +749,13 @@ pub async fn talks_of_subtree<C: ConnectionTrait>(
 /// The person's own: the caller found them as the account's person.
 pub async fn upcoming_of_person<C: ConnectionTrait>(
     db: &C,
-    person_id: i64,
+    person_id: PersonId,
     (from_ms, until_ms): (i64, i64),
     limit: u64,
 ) -> Result<Vec<Meeting>> {
     Entity::find()
         .inner_join(attendance_entity::Entity)
-        .filter(attendance_entity::Column::PersonId.eq(person_id))
+        .filter(attendance_entity::Column::PersonId.eq(person_id.get()))
         .filter(Column::StartsAt.gte(from_ms))
         .filter(Column::StartsAt.lt(until_ms))
         .order_by_asc(Column::StartsAt)
@@ -784,11 +791,16 @@ pub async fn upcoming_in_scope<C: ConnectionTrait>(
 }
 
 /// Replaces an account's calendar link with a new one (its hash); the old one stops working.
-pub async fn replace_feed(tx: &WriteTx, user_id: i64, token_hash: &str, now_ms: i64) -> Result<()> {
+pub async fn replace_feed(
+    tx: &WriteTx,
+    user_id: AccountId,
+    token_hash: &str,
+    now_ms: i64,
+) -> Result<()> {
     revoke_feeds(tx, user_id, now_ms).await?;
     feed_entity::ActiveModel {
         token_hash: Set(token_hash.to_owned()),
-        user_id: Set(user_id),
+        user_id: Set(user_id.get()),
         created_at: Set(now_ms),
         revoked_at: Set(None),
     }
@@ -798,10 +810,10 @@ pub async fn replace_feed(tx: &WriteTx, user_id: i64, token_hash: &str, now_ms: 
 }
 
 /// Stops an account's calendar links; how many were working.
-pub async fn revoke_feeds(tx: &WriteTx, user_id: i64, now_ms: i64) -> Result<u64> {
+pub async fn revoke_feeds(tx: &WriteTx, user_id: AccountId, now_ms: i64) -> Result<u64> {
     Ok(feed_entity::Entity::update_many()
         .col_expr(feed_entity::Column::RevokedAt, Expr::value(now_ms))
-        .filter(feed_entity::Column::UserId.eq(user_id))
+        .filter(feed_entity::Column::UserId.eq(user_id.get()))
         .filter(feed_entity::Column::RevokedAt.is_null())
         .exec(tx.conn())
         .await?
@@ -809,18 +821,21 @@ pub async fn revoke_feeds(tx: &WriteTx, user_id: i64, now_ms: i64) -> Result<u64
 }
 
 /// The account whose working calendar link has this hash.
-pub async fn feed_account<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<Option<i64>> {
+pub async fn feed_account<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+) -> Result<Option<AccountId>> {
     Ok(feed_entity::Entity::find_by_id(token_hash.to_owned())
         .filter(feed_entity::Column::RevokedAt.is_null())
         .one(db)
         .await?
-        .map(|f| f.user_id))
+        .map(|f| AccountId::new(f.user_id)))
 }
 
 /// When the account's working calendar link was made, if it has one.
-pub async fn feed_made_at<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Option<i64>> {
+pub async fn feed_made_at<C: ConnectionTrait>(db: &C, user_id: AccountId) -> Result<Option<i64>> {
     Ok(feed_entity::Entity::find()
-        .filter(feed_entity::Column::UserId.eq(user_id))
+        .filter(feed_entity::Column::UserId.eq(user_id.get()))
         .filter(feed_entity::Column::RevokedAt.is_null())
         .one(db)
         .await?
@@ -889,11 +904,11 @@ pub async fn figures<C: ConnectionTrait>(
 /// few hundred people at a time. People with no meeting are left out.
 pub async fn years_of_life<C: ConnectionTrait>(
     db: &C,
-    person_ids: &[i64],
+    person_ids: &[PersonId],
     (from, until): (NaiveDate, NaiveDate),
-) -> Result<std::collections::HashMap<i64, YearOfLife>> {
+) -> Result<std::collections::HashMap<PersonId, YearOfLife>> {
     use attendance_entity::Column as A;
-    let mut out: std::collections::HashMap<i64, YearOfLife> = Default::default();
+    let mut out: std::collections::HashMap<PersonId, YearOfLife> = Default::default();
     for chunk in person_ids.chunks(500) {
         let rows: Vec<(i64, String, i64, i64)> = attendance_entity::Entity::find()
             .select_only()
@@ -902,7 +917,7 @@ pub async fn years_of_life<C: ConnectionTrait>(
             .column_as(A::PersonId.count(), "n")
             .column_as(Column::StudyHours.sum(), "hours")
             .inner_join(Entity)
-            .filter(A::PersonId.is_in(chunk.iter().copied()))
+            .filter(A::PersonId.is_in(dangjian_domain::ids::raw(chunk)))
             .filter(Column::OnDate.gte(from))
             .filter(Column::OnDate.lte(until))
             .filter(held())
@@ -912,7 +927,7 @@ pub async fn years_of_life<C: ConnectionTrait>(
             .all(db)
             .await?;
         for (person, status, n, hours) in rows {
-            let year = out.entry(person).or_default();
+            let year = out.entry(PersonId::new(person)).or_default();
             let n = u32::try_from(n).map_err(StoreError::corrupt)?;
             match Attendance::parse(&status).ok_or_else(|| StoreError::corrupt(&status))? {
                 Attendance::Present => {
@@ -928,7 +943,7 @@ pub async fn years_of_life<C: ConnectionTrait>(
             .column(A::PersonId)
             .column_as(Column::OnDate.max(), "last")
             .inner_join(Entity)
-            .filter(A::PersonId.is_in(chunk.iter().copied()))
+            .filter(A::PersonId.is_in(dangjian_domain::ids::raw(chunk)))
             .filter(A::Status.eq(Attendance::Present.code()))
             .filter(held())
             .group_by(A::PersonId)
@@ -936,7 +951,7 @@ pub async fn years_of_life<C: ConnectionTrait>(
             .all(db)
             .await?;
         for (person, day) in last {
-            out.entry(person).or_default().last_present = day;
+            out.entry(PersonId::new(person)).or_default().last_present = day;
         }
     }
     Ok(out)

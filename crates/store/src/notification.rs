@@ -2,6 +2,7 @@
 
 use crate::{Result, WriteTx};
 use chrono::NaiveDate;
+use dangjian_domain::ids::AccountId;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
@@ -56,7 +57,7 @@ use entity::{Column, Entity};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// What sent it, as `development_digest`.
     pub kind: String,
     pub day: NaiveDate,
@@ -71,7 +72,7 @@ impl From<entity::Model> for Notification {
     fn from(m: entity::Model) -> Self {
         Self {
             id: m.id,
-            account_id: m.account_id,
+            account_id: AccountId::new(m.account_id),
             kind: m.kind,
             day: m.day,
             title: m.title,
@@ -90,7 +91,7 @@ pub async fn insert_many(tx: &WriteTx, items: &[Notification]) -> Result<()> {
             .iter()
             .map(|n| entity::ActiveModel {
                 id: Set(n.id),
-                account_id: Set(n.account_id),
+                account_id: Set(n.account_id.get()),
                 kind: Set(n.kind.clone()),
                 day: Set(n.day),
                 title: Set(n.title.clone()),
@@ -115,11 +116,11 @@ pub async fn insert_many(tx: &WriteTx, items: &[Notification]) -> Result<()> {
 /// An account's latest messages, newest first.
 pub async fn of_account<C: ConnectionTrait>(
     db: &C,
-    account_id: i64,
+    account_id: AccountId,
     limit: u64,
 ) -> Result<Vec<Notification>> {
     Ok(Entity::find()
-        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::AccountId.eq(account_id.get()))
         .order_by_desc(Column::Day)
         .order_by_desc(Column::CreatedAt)
         .limit(limit)
@@ -131,27 +132,27 @@ pub async fn of_account<C: ConnectionTrait>(
 }
 
 /// How many of an account's messages are unread.
-pub async fn unread<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64> {
+pub async fn unread<C: ConnectionTrait>(db: &C, account_id: AccountId) -> Result<u64> {
     Ok(Entity::find()
-        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::AccountId.eq(account_id.get()))
         .filter(Column::ReadAt.is_null())
         .count(db)
         .await?)
 }
 
 /// How many messages an account holds, read or not.
-pub async fn count_of_account<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64> {
+pub async fn count_of_account<C: ConnectionTrait>(db: &C, account_id: AccountId) -> Result<u64> {
     Ok(Entity::find()
-        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::AccountId.eq(account_id.get()))
         .count(db)
         .await?)
 }
 
 /// Marks all of an account's messages read.
-pub async fn mark_read(tx: &WriteTx, account_id: i64, now_ms: i64) -> Result<u64> {
+pub async fn mark_read(tx: &WriteTx, account_id: AccountId, now_ms: i64) -> Result<u64> {
     Ok(Entity::update_many()
         .col_expr(Column::ReadAt, Expr::value(now_ms))
-        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::AccountId.eq(account_id.get()))
         .filter(Column::ReadAt.is_null())
         .exec(tx.conn())
         .await?

@@ -1,6 +1,7 @@
 //! Organizations (党组织): the tree, read within the reader's scope.
 
 use crate::{Result, StoreError, WriteTx, scope};
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::org::{BranchCategory, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::{Access, Action};
@@ -38,8 +39,8 @@ impl TryFrom<entity::Model> for Org {
 
     fn try_from(m: entity::Model) -> Result<Self> {
         Ok(Org {
-            id: m.id,
-            parent_id: m.parent_id,
+            id: OrgId::new(m.id),
+            parent_id: m.parent_id.map(OrgId::new),
             path: OrgPath::parse(&m.path).ok_or_else(|| StoreError::corrupt(&m.path))?,
             kind: OrgKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
             category: m
@@ -66,8 +67,8 @@ pub async fn insert(tx: &WriteTx, org: &Org, now_ms: i64) -> Result<()> {
 pub async fn insert_many(tx: &WriteTx, orgs: &[Org], now_ms: i64) -> Result<()> {
     for chunk in orgs.chunks(500) {
         Entity::insert_many(chunk.iter().map(|org| entity::ActiveModel {
-            id: Set(org.id),
-            parent_id: Set(org.parent_id),
+            id: Set(org.id.get()),
+            parent_id: Set(org.parent_id.map(OrgId::get)),
             path: Set(org.path.as_str().to_owned()),
             name: Set(org.name.clone()),
             kind: Set(org.kind.code().to_owned()),
@@ -88,9 +89,9 @@ pub async fn find<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     action: Action,
-    id: i64,
+    id: OrgId,
 ) -> Result<Option<Org>> {
-    Entity::find_by_id(id)
+    Entity::find_by_id(id.get())
         .filter(scope::within(Column::Path, &access.scopes(action)))
         .one(db)
         .await?
@@ -100,8 +101,8 @@ pub async fn find<C: ConnectionTrait>(
 
 /// One organization whatever the reader's scope: for the platform's own checks only (the kind
 /// of the organization a grant names), never to show a record.
-pub async fn find_for_check<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Org>> {
-    Entity::find_by_id(id)
+pub async fn find_for_check<C: ConnectionTrait>(db: &C, id: OrgId) -> Result<Option<Org>> {
+    Entity::find_by_id(id.get())
         .one(db)
         .await?
         .map(Org::try_from)
@@ -112,9 +113,9 @@ pub async fn find_for_check<C: ConnectionTrait>(db: &C, id: i64) -> Result<Optio
 /// already see (the branch of a person in scope), never to show an organization itself.
 pub async fn by_ids<C: ConnectionTrait>(
     db: &C,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Org>> {
-    let mut unique = ids.to_vec();
+    ids: &[OrgId],
+) -> Result<std::collections::HashMap<OrgId, Org>> {
+    let mut unique: Vec<i64> = ids.iter().map(|id| id.get()).collect();
     unique.sort_unstable();
     unique.dedup();
     let rows = Entity::find()
@@ -207,7 +208,7 @@ pub async fn ancestors<C: ConnectionTrait>(
     path: &OrgPath,
 ) -> Result<Vec<Org>> {
     let rows = Entity::find()
-        .filter(Column::Id.is_in(path.ids()))
+        .filter(Column::Id.is_in(path.ids().into_iter().map(OrgId::get)))
         .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
         .order_by_asc(Column::Path)
         .all(db)
@@ -220,11 +221,11 @@ pub async fn ancestors<C: ConnectionTrait>(
 pub async fn children<C: ConnectionTrait>(
     db: &C,
     access: &Access,
-    parent_id: i64,
+    parent_id: OrgId,
     limit: Option<u64>,
 ) -> Result<Vec<Org>> {
     let rows = Entity::find()
-        .filter(Column::ParentId.eq(parent_id))
+        .filter(Column::ParentId.eq(parent_id.get()))
         .filter(Column::DissolvedOn.is_null())
         .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
         .order_by_asc(Column::Path)
@@ -333,7 +334,7 @@ pub async fn set_students(
 ) -> Result<()> {
     use sea_orm::sea_query::OnConflict;
     students::Entity::insert(students::ActiveModel {
-        org_id: Set(org.id),
+        org_id: Set(org.id.get()),
         org_path: Set(org.path.as_str().to_owned()),
         students: Set(i64::try_from(students).map_err(StoreError::corrupt)?),
         as_of: Set(as_of),
@@ -353,7 +354,7 @@ pub async fn students_under<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     under: &OrgPath,
-) -> Result<Vec<(i64, OrgPath, u64)>> {
+) -> Result<Vec<(OrgId, OrgPath, u64)>> {
     let rows = students::Entity::find()
         .filter(scope::within_under(
             students::Column::OrgPath,
@@ -366,7 +367,11 @@ pub async fn students_under<C: ConnectionTrait>(
         .map(|m| {
             let path =
                 OrgPath::parse(&m.org_path).ok_or_else(|| StoreError::corrupt(&m.org_path))?;
-            Ok((m.org_id, path, u64::try_from(m.students).unwrap_or(0)))
+            Ok((
+                OrgId::new(m.org_id),
+                path,
+                u64::try_from(m.students).unwrap_or(0),
+            ))
         })
         .collect()
 }
@@ -376,19 +381,22 @@ pub async fn rewrite_paths(tx: &WriteTx, old: &OrgPath, new: &OrgPath) -> Result
     crate::scope::rewrite_subtree(tx, old, new).await
 }
 
-pub async fn set_parent(tx: &WriteTx, id: i64, parent_id: i64) -> Result<()> {
+pub async fn set_parent(tx: &WriteTx, id: OrgId, parent_id: OrgId) -> Result<()> {
     Entity::update_many()
-        .col_expr(Column::ParentId, sea_orm::sea_query::Expr::value(parent_id))
-        .filter(Column::Id.eq(id))
+        .col_expr(
+            Column::ParentId,
+            sea_orm::sea_query::Expr::value(parent_id.get()),
+        )
+        .filter(Column::Id.eq(id.get()))
         .exec(tx.conn())
         .await?;
     Ok(())
 }
 
-pub async fn dissolve(tx: &WriteTx, id: i64, on: chrono::NaiveDate) -> Result<()> {
+pub async fn dissolve(tx: &WriteTx, id: OrgId, on: chrono::NaiveDate) -> Result<()> {
     Entity::update_many()
         .col_expr(Column::DissolvedOn, sea_orm::sea_query::Expr::value(on))
-        .filter(Column::Id.eq(id))
+        .filter(Column::Id.eq(id.get()))
         .exec(tx.conn())
         .await?;
     Ok(())
@@ -421,12 +429,12 @@ pub(crate) mod event {
 pub async fn insert_event(tx: &WriteTx, e: &OrgEvent, now_ms: i64) -> Result<()> {
     event::ActiveModel {
         id: Set(e.id),
-        org_id: Set(e.org_id),
+        org_id: Set(e.org_id.get()),
         kind: Set(e.kind.code().to_owned()),
         on_date: Set(e.on_date),
-        from_parent_id: Set(e.from_parent_id),
-        to_parent_id: Set(e.to_parent_id),
-        other_org_id: Set(e.other_org_id),
+        from_parent_id: Set(e.from_parent_id.map(OrgId::get)),
+        to_parent_id: Set(e.to_parent_id.map(OrgId::get)),
+        other_org_id: Set(e.other_org_id.map(OrgId::get)),
         note: Set(e.note.clone()),
         created_at: Set(now_ms),
     }
@@ -438,20 +446,20 @@ pub async fn insert_event(tx: &WriteTx, e: &OrgEvent, now_ms: i64) -> Result<()>
 fn to_event(m: event::Model) -> Result<OrgEvent> {
     Ok(OrgEvent {
         id: m.id,
-        org_id: m.org_id,
+        org_id: OrgId::new(m.org_id),
         kind: OrgEventKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(&m.kind))?,
         on_date: m.on_date,
-        from_parent_id: m.from_parent_id,
-        to_parent_id: m.to_parent_id,
-        other_org_id: m.other_org_id,
+        from_parent_id: m.from_parent_id.map(OrgId::new),
+        to_parent_id: m.to_parent_id.map(OrgId::new),
+        other_org_id: m.other_org_id.map(OrgId::new),
         note: m.note,
     })
 }
 
 /// An organization's history, oldest first (the reader already sees the organization).
-pub async fn events<C: ConnectionTrait>(db: &C, org_id: i64) -> Result<Vec<OrgEvent>> {
+pub async fn events<C: ConnectionTrait>(db: &C, org_id: OrgId) -> Result<Vec<OrgEvent>> {
     event::Entity::find()
-        .filter(event::Column::OrgId.eq(org_id))
+        .filter(event::Column::OrgId.eq(org_id.get()))
         .order_by_asc(event::Column::OnDate)
         .order_by_asc(event::Column::CreatedAt)
         .all(db)
@@ -499,9 +507,9 @@ pub async fn subtrees<C: ConnectionTrait>(
 }
 
 /// Whether a subtree has active organizations below its root.
-pub async fn has_active_children<C: ConnectionTrait>(db: &C, id: i64) -> Result<bool> {
+pub async fn has_active_children<C: ConnectionTrait>(db: &C, id: OrgId) -> Result<bool> {
     Ok(Entity::find()
-        .filter(Column::ParentId.eq(id))
+        .filter(Column::ParentId.eq(id.get()))
         .filter(Column::DissolvedOn.is_null())
         .count(db)
         .await?

@@ -3,6 +3,7 @@
 
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
+use dangjian_domain::ids::{AccountId, OrgId, PersonId, raw};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::{
@@ -111,9 +112,9 @@ impl TryFrom<entity::Model> for PersonRecord {
     fn try_from(m: entity::Model) -> Result<Self> {
         Ok(PersonRecord {
             person: Person {
-                id: m.id,
-                org_id: m.org_id,
-                group_id: m.group_id,
+                id: PersonId::new(m.id),
+                org_id: OrgId::new(m.org_id),
+                group_id: m.group_id.map(OrgId::new),
                 gender: parse(&m.gender, Gender::parse)?,
                 ethnicity: m.ethnicity,
                 birth_date: m.birth_date,
@@ -151,10 +152,10 @@ impl TryFrom<entity::Model> for PersonRecord {
 fn active(r: &PersonRecord, now_ms: i64) -> entity::ActiveModel {
     let p = &r.person;
     entity::ActiveModel {
-        id: Set(p.id),
-        org_id: Set(p.org_id),
+        id: Set(p.id.get()),
+        org_id: Set(p.org_id.get()),
         org_path: Set(r.org_path.as_str().to_owned()),
-        group_id: Set(p.group_id),
+        group_id: Set(p.group_id.map(OrgId::get)),
         name: Set(p.name.clone()),
         name_pinyin: Set(r.name_pinyin.clone()),
         name_initials: Set(r.name_initials.clone()),
@@ -243,7 +244,7 @@ pub async fn update(
     model.version = Set(expected_version + 1);
     let result = Entity::update_many()
         .set(model)
-        .filter(Column::Id.eq(record.person.id))
+        .filter(Column::Id.eq(record.person.id.get()))
         .filter(Column::Version.eq(expected_version))
         .exec(tx.conn())
         .await
@@ -254,7 +255,7 @@ pub async fn update(
 /// Sets a person's status and membership dates as their development reached them.
 pub async fn set_status(
     tx: &WriteTx,
-    id: i64,
+    id: PersonId,
     status: PersonStatus,
     (join_date, confirmation_date): (Option<NaiveDate>, Option<NaiveDate>),
     now_ms: i64,
@@ -265,7 +266,7 @@ pub async fn set_status(
         .col_expr(Column::ConfirmationDate, Expr::value(confirmation_date))
         .col_expr(Column::Version, Expr::col(Column::Version).add(1))
         .col_expr(Column::UpdatedAt, Expr::value(now_ms))
-        .filter(Column::Id.eq(id))
+        .filter(Column::Id.eq(id.get()))
         .exec(tx.conn())
         .await?;
     Ok(())
@@ -276,9 +277,9 @@ pub async fn find<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     action: Action,
-    id: i64,
+    id: PersonId,
 ) -> Result<Option<PersonRecord>> {
-    Entity::find_by_id(id)
+    Entity::find_by_id(id.get())
         .filter(scope::within(Column::OrgPath, &access.scopes(action)))
         .one(db)
         .await?
@@ -288,8 +289,11 @@ pub async fn find<C: ConnectionTrait>(
 
 /// One person whatever the reader's scope: for the platform's own checks (the receiver of a
 /// transfer), never to show a record.
-pub async fn find_for_check<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<PersonRecord>> {
-    Entity::find_by_id(id)
+pub async fn find_for_check<C: ConnectionTrait>(
+    db: &C,
+    id: PersonId,
+) -> Result<Option<PersonRecord>> {
+    Entity::find_by_id(id.get())
         .one(db)
         .await?
         .map(PersonRecord::try_from)
@@ -300,15 +304,16 @@ pub async fn find_for_check<C: ConnectionTrait>(db: &C, id: i64) -> Result<Optio
 pub async fn holder_of_national_id<C: ConnectionTrait>(
     db: &C,
     index: &str,
-) -> Result<Option<(i64, String)>> {
-    Ok(Entity::find()
+) -> Result<Option<(PersonId, String)>> {
+    let row: Option<(i64, String)> = Entity::find()
         .select_only()
         .column(Column::Id)
         .column(Column::OrgPath)
         .filter(Column::NationalIdIndex.eq(index))
         .into_tuple()
         .one(db)
-        .await?)
+        .await?;
+    Ok(row.map(|(id, path)| (PersonId::new(id), path)))
 }
 
 /// The people of the roster matching name, ID number and staff or student number, for
@@ -373,7 +378,7 @@ pub struct PersonFilter {
     /// Only this subtree.
     pub under: Option<OrgPath>,
     /// Only the members of this party group.
-    pub group_id: Option<i64>,
+    pub group_id: Option<OrgId>,
     pub status: Option<PersonStatus>,
     /// Only full and probationary members.
     pub members_only: bool,
@@ -415,7 +420,7 @@ fn condition(access: &Access, filter: &PersonFilter) -> Condition {
         filter.under.as_ref(),
     ));
     if let Some(group) = filter.group_id {
-        cond = cond.add(Column::GroupId.eq(group));
+        cond = cond.add(Column::GroupId.eq(group.get()));
     }
     if !filter.include_left {
         cond = cond.add(Column::LeftOn.is_null());
@@ -532,7 +537,7 @@ pub async fn for_each<C: ConnectionTrait>(
     filter: &PersonFilter,
     mut each: impl FnMut(PersonRecord) -> Result<()>,
 ) -> Result<()> {
-    let mut after = OrgPath::root(0).as_str().to_owned();
+    let mut after = OrgPath::root(OrgId::new(0)).as_str().to_owned();
     let mut after_id = i64::MIN;
     loop {
         // Keyset pagination on (org_path, id): steady speed however deep the export goes.
@@ -732,8 +737,8 @@ pub async fn delete_batch(tx: &WriteTx, batch: i64) -> Result<u64> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Period {
     pub id: i64,
-    pub person_id: i64,
-    pub org_id: i64,
+    pub person_id: PersonId,
+    pub org_id: OrgId,
     pub org_path: OrgPath,
     pub status: PersonStatus,
     pub from_on: NaiveDate,
@@ -747,8 +752,8 @@ impl TryFrom<period::Model> for Period {
     fn try_from(m: period::Model) -> Result<Self> {
         Ok(Period {
             id: m.id,
-            person_id: m.person_id,
-            org_id: m.org_id,
+            person_id: PersonId::new(m.person_id),
+            org_id: OrgId::new(m.org_id),
             org_path: OrgPath::parse(&m.org_path)
                 .ok_or_else(|| StoreError::corrupt(&m.org_path))?,
             status: parse(&m.status, PersonStatus::parse)?,
@@ -763,8 +768,8 @@ pub async fn insert_periods(tx: &WriteTx, periods: &[Period], now_ms: i64) -> Re
     for chunk in periods.chunks(800) {
         period::Entity::insert_many(chunk.iter().map(|p| period::ActiveModel {
             id: Set(p.id),
-            person_id: Set(p.person_id),
-            org_id: Set(p.org_id),
+            person_id: Set(p.person_id.get()),
+            org_id: Set(p.org_id.get()),
             org_path: Set(p.org_path.as_str().to_owned()),
             status: Set(p.status.code().to_owned()),
             from_on: Set(p.from_on),
@@ -779,10 +784,10 @@ pub async fn insert_periods(tx: &WriteTx, periods: &[Period], now_ms: i64) -> Re
 }
 
 /// Ends a person's open period on `on` (the new one starts that day).
-pub async fn close_period(tx: &WriteTx, person_id: i64, on: NaiveDate) -> Result<()> {
+pub async fn close_period(tx: &WriteTx, person_id: PersonId, on: NaiveDate) -> Result<()> {
     period::Entity::update_many()
         .col_expr(period::Column::UntilOn, Expr::value(on))
-        .filter(period::Column::PersonId.eq(person_id))
+        .filter(period::Column::PersonId.eq(person_id.get()))
         .filter(period::Column::UntilOn.is_null())
         .exec(tx.conn())
         .await?;
@@ -790,9 +795,9 @@ pub async fn close_period(tx: &WriteTx, person_id: i64, on: NaiveDate) -> Result
 }
 
 /// A person's history, oldest first.
-pub async fn periods<C: ConnectionTrait>(db: &C, person_id: i64) -> Result<Vec<Period>> {
+pub async fn periods<C: ConnectionTrait>(db: &C, person_id: PersonId) -> Result<Vec<Period>> {
     period::Entity::find()
-        .filter(period::Column::PersonId.eq(person_id))
+        .filter(period::Column::PersonId.eq(person_id.get()))
         .order_by_asc(period::Column::FromOn)
         .order_by_asc(period::Column::Id)
         .all(db)
@@ -833,23 +838,26 @@ pub async fn members_on<C: ConnectionTrait>(
 /// Names of people by id, to label seats and records the reader already may see.
 pub async fn names<C: ConnectionTrait>(
     db: &C,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, String>> {
+    ids: &[PersonId],
+) -> Result<std::collections::HashMap<PersonId, String>> {
     let rows: Vec<(i64, String)> = Entity::find()
         .select_only()
         .column(Column::Id)
         .column(Column::Name)
-        .filter(Column::Id.is_in(ids.to_vec()))
+        .filter(Column::Id.is_in(raw(ids)))
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (PersonId::new(id), name))
+        .collect())
 }
 
 /// Marks a transfer out as under way or not, and when the person left the roster.
 pub async fn set_transfer(
     tx: &WriteTx,
-    id: i64,
+    id: PersonId,
     pending: bool,
     left_on: Option<NaiveDate>,
     now_ms: i64,
@@ -859,7 +867,7 @@ pub async fn set_transfer(
         .col_expr(Column::LeftOn, Expr::value(left_on))
         .col_expr(Column::Version, Expr::col(Column::Version).add(1))
         .col_expr(Column::UpdatedAt, Expr::value(now_ms))
-        .filter(Column::Id.eq(id))
+        .filter(Column::Id.eq(id.get()))
         .exec(tx.conn())
         .await?;
     Ok(())
@@ -889,12 +897,12 @@ pub async fn existing_indexes<C: ConnectionTrait>(
 pub async fn by_ids<C: ConnectionTrait>(
     db: &C,
     access: &Access,
-    ids: &[i64],
+    ids: &[PersonId],
 ) -> Result<Vec<PersonRecord>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let rows = Entity::find()
-            .filter(Column::Id.is_in(chunk.to_vec()))
+            .filter(Column::Id.is_in(raw(chunk)))
             .filter(scope::within(
                 Column::OrgPath,
                 &access.scopes(Action::ReadRecords),
@@ -911,24 +919,24 @@ pub async fn by_ids<C: ConnectionTrait>(
 /// The people now in an organization (not transferred out): id and status.
 pub async fn current_of_org<C: ConnectionTrait>(
     db: &C,
-    org_id: i64,
-) -> Result<Vec<(i64, PersonStatus)>> {
-    current_where(db, Column::OrgId.eq(org_id)).await
+    org_id: OrgId,
+) -> Result<Vec<(PersonId, PersonStatus)>> {
+    current_where(db, Column::OrgId.eq(org_id.get())).await
 }
 
 /// The people now in a party group (党小组): id and status.
 pub async fn current_of_group<C: ConnectionTrait>(
     db: &C,
-    group_id: i64,
-) -> Result<Vec<(i64, PersonStatus)>> {
-    current_where(db, Column::GroupId.eq(group_id)).await
+    group_id: OrgId,
+) -> Result<Vec<(PersonId, PersonStatus)>> {
+    current_where(db, Column::GroupId.eq(group_id.get())).await
 }
 
 /// The people matching `cond` and not transferred out: id and status.
 async fn current_where<C: ConnectionTrait>(
     db: &C,
     cond: sea_orm::sea_query::SimpleExpr,
-) -> Result<Vec<(i64, PersonStatus)>> {
+) -> Result<Vec<(PersonId, PersonStatus)>> {
     let rows: Vec<(i64, String)> = Entity::find()
         .select_only()
         .column(Column::Id)
@@ -939,7 +947,7 @@ async fn current_where<C: ConnectionTrait>(
         .all(db)
         .await?;
     rows.into_iter()
-        .map(|(id, s)| Ok((id, parse(&s, PersonStatus::parse)?)))
+        .map(|(id, s)| Ok((PersonId::new(id), parse(&s, PersonStatus::parse)?)))
         .collect()
 }
 
@@ -947,9 +955,9 @@ async fn current_where<C: ConnectionTrait>(
 #[derive(Debug, Clone, Copy)]
 pub enum Movers<'a> {
     /// Everyone now in this organization (a merge).
-    AllOf(i64),
+    AllOf(OrgId),
     /// These people (a split, a received transfer).
-    Ids(&'a [i64]),
+    Ids(&'a [PersonId]),
 }
 
 /// Moves people to another organization: their open periods end the day the new ones (in
@@ -957,7 +965,7 @@ pub enum Movers<'a> {
 pub async fn move_people(
     tx: &WriteTx,
     movers: Movers<'_>,
-    (to, to_path): (i64, &OrgPath),
+    (to, to_path): (OrgId, &OrgPath),
     periods: &[Period],
     now_ms: i64,
 ) -> Result<u64> {
@@ -966,24 +974,24 @@ pub async fn move_people(
     match movers {
         Movers::AllOf(org) => {
             let people = "SELECT id FROM persons WHERE org_id = ? AND left_on IS NULL";
-            crate::scope::follow_people(tx, (people, &[org.into()]), (to, to_path)).await?;
+            crate::scope::follow_people(tx, (people, &[org.get().into()]), (to, to_path)).await?;
         }
         Movers::Ids(ids) => {
             for chunk in ids.chunks(500) {
                 let people = vec!["?"; chunk.len()].join(", ");
-                let values: Vec<sea_orm::Value> = chunk.iter().map(|&id| id.into()).collect();
+                let values: Vec<sea_orm::Value> = chunk.iter().map(|id| id.get().into()).collect();
                 crate::scope::follow_people(tx, (&people, &values), (to, to_path)).await?;
             }
         }
     }
     let (period_cond, person_cond) = match movers {
         Movers::AllOf(org) => (
-            period::Column::OrgId.eq(org),
-            Condition::all().add(Column::OrgId.eq(org)),
+            period::Column::OrgId.eq(org.get()),
+            Condition::all().add(Column::OrgId.eq(org.get())),
         ),
         Movers::Ids(ids) => (
-            period::Column::PersonId.is_in(ids.to_vec()),
-            Condition::all().add(Column::Id.is_in(ids.to_vec())),
+            period::Column::PersonId.is_in(raw(ids)),
+            Condition::all().add(Column::Id.is_in(raw(ids))),
         ),
     };
     period::Entity::update_many()
@@ -993,7 +1001,7 @@ pub async fn move_people(
         .exec(tx.conn())
         .await?;
     let moved = Entity::update_many()
-        .col_expr(Column::OrgId, Expr::value(to))
+        .col_expr(Column::OrgId, Expr::value(to.get()))
         .col_expr(Column::OrgPath, Expr::value(to_path.as_str()))
         .col_expr(Column::GroupId, Expr::value(Option::<i64>::None))
         .col_expr(Column::Version, Expr::col(Column::Version).add(1))
@@ -1025,10 +1033,15 @@ pub(crate) mod person_account {
 }
 
 /// Links a person to their account; a second link of either is refused by the keys.
-pub async fn link_account(tx: &WriteTx, person_id: i64, user_id: i64, now_ms: i64) -> Result<()> {
+pub async fn link_account(
+    tx: &WriteTx,
+    person_id: PersonId,
+    user_id: AccountId,
+    now_ms: i64,
+) -> Result<()> {
     person_account::ActiveModel {
-        person_id: Set(person_id),
-        user_id: Set(user_id),
+        person_id: Set(person_id.get()),
+        user_id: Set(user_id.get()),
         created_at: Set(now_ms),
     }
     .insert(tx.conn())
@@ -1038,26 +1051,32 @@ pub async fn link_account(tx: &WriteTx, person_id: i64, user_id: i64, now_ms: i6
 }
 
 /// The person an account belongs to, if it is someone's of the roster.
-pub async fn person_of_account<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Option<i64>> {
+pub async fn person_of_account<C: ConnectionTrait>(
+    db: &C,
+    user_id: AccountId,
+) -> Result<Option<PersonId>> {
     Ok(person_account::Entity::find()
-        .filter(person_account::Column::UserId.eq(user_id))
+        .filter(person_account::Column::UserId.eq(user_id.get()))
         .one(db)
         .await?
-        .map(|r| r.person_id))
+        .map(|r| PersonId::new(r.person_id)))
 }
 
 /// The account of each of these people, where they have one.
 pub async fn accounts_of<C: ConnectionTrait>(
     db: &C,
-    person_ids: &[i64],
-) -> Result<std::collections::HashMap<i64, i64>> {
+    person_ids: &[PersonId],
+) -> Result<std::collections::HashMap<PersonId, AccountId>> {
     let mut out = std::collections::HashMap::new();
     for chunk in person_ids.chunks(500) {
         let rows = person_account::Entity::find()
-            .filter(person_account::Column::PersonId.is_in(chunk.to_vec()))
+            .filter(person_account::Column::PersonId.is_in(raw(chunk)))
             .all(db)
             .await?;
-        out.extend(rows.into_iter().map(|r| (r.person_id, r.user_id)));
+        out.extend(
+            rows.into_iter()
+                .map(|r| (PersonId::new(r.person_id), AccountId::new(r.user_id))),
+        );
     }
     Ok(out)
 }

@@ -2,6 +2,7 @@
 
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::{OrgPath, Position, Seat};
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
@@ -39,10 +40,10 @@ impl TryFrom<entity::Model> for Seat {
     fn try_from(m: entity::Model) -> Result<Self> {
         Ok(Seat {
             id: m.id,
-            org_id: m.org_id,
+            org_id: OrgId::new(m.org_id),
             org_path: OrgPath::parse(&m.org_path)
                 .ok_or_else(|| StoreError::corrupt(&m.org_path))?,
-            person_id: m.person_id,
+            person_id: PersonId::new(m.person_id),
             position: Position::parse(&m.position)
                 .ok_or_else(|| StoreError::corrupt(&m.position))?,
             term_start: m.term_start,
@@ -56,9 +57,9 @@ pub async fn insert_many(tx: &WriteTx, seats: &[Seat], now_ms: i64) -> Result<()
     for chunk in seats.chunks(1000) {
         Entity::insert_many(chunk.iter().map(|s| entity::ActiveModel {
             id: Set(s.id),
-            org_id: Set(s.org_id),
+            org_id: Set(s.org_id.get()),
             org_path: Set(s.org_path.as_str().to_owned()),
-            person_id: Set(s.person_id),
+            person_id: Set(s.person_id.get()),
             position: Set(s.position.code().to_owned()),
             term_start: Set(s.term_start),
             term_end: Set(s.term_end),
@@ -75,10 +76,10 @@ pub async fn insert_many(tx: &WriteTx, seats: &[Seat], now_ms: i64) -> Result<()
 pub async fn committee<C: ConnectionTrait>(
     db: &C,
     access: &Access,
-    org_id: i64,
+    org_id: OrgId,
 ) -> Result<Vec<Seat>> {
     let mut seats: Vec<Seat> = Entity::find()
-        .filter(Column::OrgId.eq(org_id))
+        .filter(Column::OrgId.eq(org_id.get()))
         .filter(Column::LeftOn.is_null())
         .filter(scope::within(
             Column::OrgPath,
@@ -143,7 +144,7 @@ pub async fn committee_sizes<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     under: &OrgPath,
-) -> Result<std::collections::HashMap<i64, u64>> {
+) -> Result<std::collections::HashMap<OrgId, u64>> {
     use sea_orm::QuerySelect;
     use sea_orm::sea_query::{Expr, ExprTrait};
     let rows: Vec<(i64, i64)> = Entity::find()
@@ -162,16 +163,16 @@ pub async fn committee_sizes<C: ConnectionTrait>(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(org, n)| (org, u64::try_from(n).unwrap_or(0)))
+        .map(|(org, n)| (OrgId::new(org), u64::try_from(n).unwrap_or(0)))
         .collect())
 }
 
 /// Ends every sitting seat of an organization (it was merged or dissolved).
-pub async fn end_all(tx: &crate::WriteTx, org_id: i64, on: NaiveDate) -> Result<()> {
+pub async fn end_all(tx: &crate::WriteTx, org_id: OrgId, on: NaiveDate) -> Result<()> {
     use sea_orm::sea_query::Expr;
     Entity::update_many()
         .col_expr(Column::LeftOn, Expr::value(on))
-        .filter(Column::OrgId.eq(org_id))
+        .filter(Column::OrgId.eq(org_id.get()))
         .filter(Column::LeftOn.is_null())
         .exec(tx.conn())
         .await?;
@@ -206,19 +207,19 @@ pub async fn find<C: ConnectionTrait>(db: &C, access: &Access, id: i64) -> Resul
 /// Those of these people who sit on a committee now, at any level.
 pub async fn seated<C: ConnectionTrait>(
     db: &C,
-    person_ids: &[i64],
-) -> Result<std::collections::HashSet<i64>> {
+    person_ids: &[PersonId],
+) -> Result<std::collections::HashSet<PersonId>> {
     let mut out = std::collections::HashSet::new();
     for chunk in person_ids.chunks(500) {
         let ids: Vec<i64> = Entity::find()
             .select_only()
             .column(Column::PersonId)
-            .filter(Column::PersonId.is_in(chunk.iter().copied()))
+            .filter(Column::PersonId.is_in(dangjian_domain::ids::raw(chunk)))
             .filter(Column::LeftOn.is_null())
             .into_tuple()
             .all(db)
             .await?;
-        out.extend(ids);
+        out.extend(ids.into_iter().map(PersonId::new));
     }
     Ok(out)
 }

@@ -186,7 +186,7 @@ pub(crate) async fn rewrite_subtree(
 pub(crate) async fn follow_people(
     tx: &crate::WriteTx,
     (people, values): (&str, &[sea_orm::Value]),
-    (to, to_path): (i64, &OrgPath),
+    (to, to_path): (dangjian_domain::ids::OrgId, &OrgPath),
 ) -> crate::Result<()> {
     use sea_orm::ConnectionTrait;
     let backend = tx.conn().get_database_backend();
@@ -211,7 +211,7 @@ pub(crate) async fn follow_people(
         }
         let (set, mut first) = (format!("{column} = ?"), vec![to_path.as_str().into()]);
         let set = if org_id {
-            first.push(to.into());
+            first.push(to.get().into());
             format!("{set}, org_id = ?")
         } else {
             set

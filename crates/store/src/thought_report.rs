@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use dangjian_domain::development::thought_report::Answer;
 use dangjian_domain::development::thought_report::ThoughtReport;
 use dangjian_domain::development::thought_report::ThoughtReportRecord;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
@@ -86,7 +87,7 @@ fn to_report(m: entity::Model, mentor_ids: Vec<i64>) -> Result<ThoughtReportReco
     let answer = match (m.answer, m.answered_by, m.answered_by_name, m.answered_at) {
         (Some(text), Some(by_person_id), Some(by_name), Some(at)) => Some(Answer {
             text,
-            by_person_id,
+            by_person_id: PersonId::new(by_person_id),
             by_name,
             at,
         }),
@@ -95,15 +96,15 @@ fn to_report(m: entity::Model, mentor_ids: Vec<i64>) -> Result<ThoughtReportReco
     };
     Ok(ThoughtReportRecord {
         id: m.id,
-        person_id: m.person_id,
-        org_id: m.org_id,
+        person_id: PersonId::new(m.person_id),
+        org_id: OrgId::new(m.org_id),
         org_path: OrgPath::parse(&m.org_path).ok_or_else(|| StoreError::corrupt(&m.org_path))?,
         report: ThoughtReport {
             title: m.title,
             body: m.body,
         },
         handed_in_on: m.handed_in_on,
-        mentor_ids,
+        mentor_ids: mentor_ids.into_iter().map(PersonId::new).collect(),
         answer,
         created_at: m.created_at,
     })
@@ -137,15 +138,15 @@ pub async fn insert_many(tx: &WriteTx, reports: &[ThoughtReportRecord]) -> Resul
     for chunk in reports.chunks(300) {
         entity::Entity::insert_many(chunk.iter().map(|r| entity::ActiveModel {
             id: Set(r.id),
-            person_id: Set(r.person_id),
-            org_id: Set(r.org_id),
+            person_id: Set(r.person_id.get()),
+            org_id: Set(r.org_id.get()),
             org_path: Set(r.org_path.as_str().to_owned()),
             title: Set(r.report.title.clone()),
             body: Set(r.report.body.clone()),
             handed_in_on: Set(r.handed_in_on),
             created_at: Set(r.created_at),
             answer: Set(r.answer.as_ref().map(|a| a.text.clone())),
-            answered_by: Set(r.answer.as_ref().map(|a| a.by_person_id)),
+            answered_by: Set(r.answer.as_ref().map(|a| a.by_person_id.get())),
             answered_by_name: Set(r.answer.as_ref().map(|a| a.by_name.clone())),
             answered_at: Set(r.answer.as_ref().map(|a| a.at)),
         }))
@@ -156,7 +157,7 @@ pub async fn insert_many(tx: &WriteTx, reports: &[ThoughtReportRecord]) -> Resul
             .flat_map(|r| {
                 r.mentor_ids.iter().map(|m| mentor_entity::ActiveModel {
                     report_id: Set(r.id),
-                    mentor_id: Set(*m),
+                    mentor_id: Set(m.get()),
                 })
             })
             .collect();
@@ -194,12 +195,12 @@ async fn listed<C: ConnectionTrait>(
 /// A person's own reports, newest first, at most `limit`.
 pub async fn of_person<C: ConnectionTrait>(
     db: &C,
-    person_id: i64,
+    person_id: PersonId,
     limit: u64,
 ) -> Result<Vec<ThoughtReportRecord>> {
     listed(
         db,
-        Entity::find().filter(Column::PersonId.eq(person_id)),
+        Entity::find().filter(Column::PersonId.eq(person_id.get())),
         limit,
     )
     .await
@@ -208,12 +209,12 @@ pub async fn of_person<C: ConnectionTrait>(
 /// The reports handed to a mentor, unanswered first and then newest first, at most `limit`.
 pub async fn of_mentor<C: ConnectionTrait>(
     db: &C,
-    mentor_id: i64,
+    mentor_id: PersonId,
     limit: u64,
 ) -> Result<Vec<ThoughtReportRecord>> {
     let select = Entity::find()
         .inner_join(mentor_entity::Entity)
-        .filter(mentor_entity::Column::MentorId.eq(mentor_id))
+        .filter(mentor_entity::Column::MentorId.eq(mentor_id.get()))
         .order_by_asc(Column::AnsweredAt.is_not_null());
     listed(db, select, limit).await
 }
@@ -254,7 +255,7 @@ pub async fn tally_of_subtree<C: ConnectionTrait>(
     access: &Access,
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
-) -> Result<(u64, u64, std::collections::HashSet<i64>)> {
+) -> Result<(u64, u64, std::collections::HashSet<PersonId>)> {
     let select = in_subtree(access, under, (from, until));
     let total = select.clone().count(db).await?;
     let unanswered = select
@@ -269,7 +270,11 @@ pub async fn tally_of_subtree<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    Ok((total, unanswered, writers.into_iter().collect()))
+    Ok((
+        total,
+        unanswered,
+        writers.into_iter().map(PersonId::new).collect(),
+    ))
 }
 
 /// Records the answer of a report not yet answered; false when it was answered already (a
@@ -277,7 +282,7 @@ pub async fn tally_of_subtree<C: ConnectionTrait>(
 pub async fn answer(tx: &WriteTx, id: i64, a: &Answer) -> Result<bool> {
     let done = Entity::update_many()
         .col_expr(Column::Answer, Expr::value(a.text.clone()))
-        .col_expr(Column::AnsweredBy, Expr::value(a.by_person_id))
+        .col_expr(Column::AnsweredBy, Expr::value(a.by_person_id.get()))
         .col_expr(Column::AnsweredByName, Expr::value(a.by_name.clone()))
         .col_expr(Column::AnsweredAt, Expr::value(a.at))
         .filter(Column::Id.eq(id))

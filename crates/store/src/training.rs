@@ -5,6 +5,7 @@ use dangjian_domain::development::Stage;
 use dangjian_domain::development::training::TraineeRecord;
 use dangjian_domain::development::training::TrainingClass;
 use dangjian_domain::development::training::{ClassPlan, ExamResult, Trainee};
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::platform::role::{Access, Action};
 use sea_orm::entity::prelude::*;
@@ -66,7 +67,7 @@ impl TryFrom<class_entity::Model> for TrainingClass {
     fn try_from(m: class_entity::Model) -> Result<Self> {
         Ok(Self {
             id: m.id,
-            org_id: m.org_id,
+            org_id: OrgId::new(m.org_id),
             org_path: OrgPath::parse(&m.org_path)
                 .ok_or_else(|| StoreError::corrupt(&m.org_path))?,
             plan: ClassPlan {
@@ -89,7 +90,7 @@ impl TryFrom<trainee_entity::Model> for TraineeRecord {
         Ok(Self {
             id: m.id,
             class_id: m.class_id,
-            person_id: m.person_id,
+            person_id: PersonId::new(m.person_id),
             trainee: Trainee {
                 hours: hours(m.hours)?,
                 exam: ExamResult::parse(&m.exam).ok_or_else(|| StoreError::corrupt(&m.exam))?,
@@ -106,7 +107,7 @@ fn to_i32(h: u32) -> Result<i32> {
 pub async fn insert_class(tx: &WriteTx, c: &TrainingClass) -> Result<()> {
     class_entity::ActiveModel {
         id: Set(c.id),
-        org_id: Set(c.org_id),
+        org_id: Set(c.org_id.get()),
         org_path: Set(c.org_path.as_str().to_owned()),
         name: Set(c.plan.name.clone()),
         audience: Set(c.plan.audience.code().to_owned()),
@@ -208,10 +209,10 @@ pub async fn counts<C: ConnectionTrait>(
 /// reader may see the person; the classes may be run above the reader's scope.
 pub async fn of_person<C: ConnectionTrait>(
     db: &C,
-    person_id: i64,
+    person_id: PersonId,
 ) -> Result<Vec<(TrainingClass, TraineeRecord)>> {
     let records: Vec<TraineeRecord> = trainee_entity::Entity::find()
-        .filter(trainee_entity::Column::PersonId.eq(person_id))
+        .filter(trainee_entity::Column::PersonId.eq(person_id.get()))
         .all(db)
         .await?
         .into_iter()
@@ -244,7 +245,7 @@ pub async fn insert_trainees(tx: &WriteTx, trainees: &[TraineeRecord], at: i64) 
                 Ok(trainee_entity::ActiveModel {
                     id: Set(t.id),
                     class_id: Set(t.class_id),
-                    person_id: Set(t.person_id),
+                    person_id: Set(t.person_id.get()),
                     hours: Set(to_i32(t.trainee.hours)?),
                     exam: Set(t.trainee.exam.code().to_owned()),
                     certificate: Set(t.trainee.certificate.clone()),

@@ -2,6 +2,7 @@
 
 use crate::{Result, StoreError, WriteTx, scope};
 use chrono::NaiveDate;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::people::{Transfer, TransferDirection, TransferState};
 use dangjian_domain::platform::role::{Access, Action};
@@ -60,12 +61,12 @@ impl TryFrom<entity::Model> for TransferRecord {
         Ok(TransferRecord {
             transfer: Transfer {
                 id: m.id,
-                person_id: m.person_id,
+                person_id: PersonId::new(m.person_id),
                 direction: TransferDirection::parse(&m.direction)
                     .ok_or_else(|| StoreError::corrupt(&m.direction))?,
-                from_org_id: m.from_org_id,
+                from_org_id: m.from_org_id.map(OrgId::new),
                 from_outside: m.from_outside,
-                to_org_id: m.to_org_id,
+                to_org_id: m.to_org_id.map(OrgId::new),
                 to_outside: m.to_outside,
                 state: TransferState::parse(&m.state)
                     .ok_or_else(|| StoreError::corrupt(&m.state))?,
@@ -83,12 +84,12 @@ pub async fn insert(tx: &WriteTx, r: &TransferRecord, now_ms: i64) -> Result<()>
     let t = &r.transfer;
     entity::ActiveModel {
         id: Set(t.id),
-        person_id: Set(t.person_id),
+        person_id: Set(t.person_id.get()),
         direction: Set(t.direction.code().to_owned()),
-        from_org_id: Set(t.from_org_id),
+        from_org_id: Set(t.from_org_id.map(OrgId::get)),
         from_org_path: Set(r.from_org_path.as_ref().map(|p| p.as_str().to_owned())),
         from_outside: Set(t.from_outside.clone()),
-        to_org_id: Set(t.to_org_id),
+        to_org_id: Set(t.to_org_id.map(OrgId::get)),
         to_org_path: Set(r.to_org_path.as_ref().map(|p| p.as_str().to_owned())),
         to_outside: Set(t.to_outside.clone()),
         state: Set(t.state.code().to_owned()),
@@ -143,10 +144,10 @@ pub async fn find<C: ConnectionTrait>(
 pub async fn of_person<C: ConnectionTrait>(
     db: &C,
     access: &Access,
-    person_id: i64,
+    person_id: PersonId,
 ) -> Result<Vec<TransferRecord>> {
     Entity::find()
-        .filter(Column::PersonId.eq(person_id))
+        .filter(Column::PersonId.eq(person_id.get()))
         .filter(visible(access))
         .order_by_desc(Column::CreatedAt)
         .all(db)

@@ -10,6 +10,7 @@ use dangjian_domain::development::{
     Context, DecisionBody, DevelopmentRules, History, Stage, Step, StepDetail, StepEntry,
     VoteCount, Voucher,
 };
+use dangjian_domain::ids::PersonId;
 use dangjian_domain::people::{PersonStatus, age_on};
 use dangjian_store::people::PersonRecord;
 use rand::Rng;
@@ -19,7 +20,7 @@ use rand::rngs::StdRng;
 pub(super) struct Branch<'a> {
     pub has_committee: bool,
     /// Its full members: mentors, sponsors and voters.
-    pub full: &'a [(i64, String)],
+    pub full: &'a [(PersonId, String)],
 }
 
 fn days(rng: &mut StdRng, from: i64, to: i64) -> Duration {
@@ -52,7 +53,7 @@ fn schedule(
             detail,
         });
     };
-    let voucher = |(id, name): &(i64, String)| Voucher {
+    let voucher = |(id, name): &(PersonId, String)| Voucher {
         person_id: *id,
         name: name.clone(),
         status: PersonStatus::Full,

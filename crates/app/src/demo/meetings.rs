@@ -3,6 +3,7 @@
 //! some skip a meeting now and then, which the compliance page shows as missed.
 
 use chrono::{Datelike, NaiveDate};
+use dangjian_domain::ids::PersonId;
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::AttendanceRow;
 use dangjian_domain::meetings::HeartTalk;
@@ -17,11 +18,11 @@ use rand::rngs::StdRng;
 pub(super) struct Branch<'a> {
     pub org: &'a Org,
     /// Its members, for the roll.
-    pub members: &'a [i64],
+    pub members: &'a [PersonId],
     /// Its committee, if it has one.
-    pub committee: &'a [i64],
+    pub committee: &'a [PersonId],
     /// Its secretary, who holds the heart talks.
-    pub secretary: Option<i64>,
+    pub secretary: Option<PersonId>,
     pub secretary_name: &'a str,
     /// Has held none of this month's meetings yet.
     pub behind: bool,

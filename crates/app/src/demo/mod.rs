@@ -4,6 +4,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::{BranchCategory, Org, OrgKind, OrgPath};
 use dangjian_domain::people::PersonCategory;
 use dangjian_domain::platform::role::Role;
@@ -234,7 +235,7 @@ impl App {
         tx.audit(
             console.record(
                 dangjian_domain::platform::audit::trail::DEMO_TREE,
-                Some(root.id),
+                Some(root.id.get()),
                 Some(root.path.as_str()),
                 None,
                 Some(json!({ "orgs": orgs.len() })),
@@ -351,7 +352,7 @@ impl App {
         ]);
         let db = self.store.db();
         let seats = dangjian_store::position::committee(db, &everything, org.id).await?;
-        let ids: Vec<i64> = seats.iter().take(1).map(|s| s.person_id).collect();
+        let ids: Vec<PersonId> = seats.iter().take(1).map(|s| s.person_id).collect();
         let names = dangjian_store::people::names(db, &ids).await?;
         Ok(ids
             .first()
@@ -374,7 +375,7 @@ impl App {
         )>,
         Vec<dangjian_domain::meetings::HeartTalkRecord>,
     ) {
-        let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut members: HashMap<OrgId, Vec<PersonId>> = HashMap::new();
         for r in records.iter().filter(|r| r.person.status.is_member()) {
             members
                 .entry(r.person.org_id)
@@ -384,15 +385,15 @@ impl App {
                 members.entry(group).or_default().push(r.person.id);
             }
         }
-        let mut committee: HashMap<i64, Vec<i64>> = HashMap::new();
-        let mut secretary: HashMap<i64, i64> = HashMap::new();
+        let mut committee: HashMap<OrgId, Vec<PersonId>> = HashMap::new();
+        let mut secretary: HashMap<OrgId, PersonId> = HashMap::new();
         for s in seats {
             committee.entry(s.org_id).or_default().push(s.person_id);
             if s.position == dangjian_domain::org::Position::Secretary {
                 secretary.insert(s.org_id, s.person_id);
             }
         }
-        let names: HashMap<i64, &str> = records
+        let names: HashMap<PersonId, &str> = records
             .iter()
             .map(|r| (r.person.id, r.person.name.as_str()))
             .collect();
@@ -459,7 +460,7 @@ impl App {
         let days = dangjian_store::development::calendar(tx.conn()).await?;
         let calendar =
             dangjian_domain::calendar::WorkCalendar::new(days.into_iter().map(|(d, _)| d));
-        let mut full: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        let mut full: HashMap<OrgId, Vec<(PersonId, String)>> = HashMap::new();
         for r in records
             .iter()
             .filter(|r| r.person.status == dangjian_domain::people::PersonStatus::Full)
@@ -468,7 +469,7 @@ impl App {
                 .or_default()
                 .push((r.person.id, r.person.name.clone()));
         }
-        let mut committee: HashMap<i64, usize> = HashMap::new();
+        let mut committee: HashMap<OrgId, usize> = HashMap::new();
         for s in seats {
             *committee.entry(s.org_id).or_default() += 1;
         }
@@ -512,7 +513,7 @@ impl App {
         steps: &[dangjian_domain::development::StepRecord],
         rng: &mut StdRng,
     ) -> Vec<dangjian_domain::development::thought_report::ThoughtReportRecord> {
-        let mut by_person: HashMap<i64, Vec<&dangjian_domain::development::StepEntry>> =
+        let mut by_person: HashMap<PersonId, Vec<&dangjian_domain::development::StepEntry>> =
             HashMap::new();
         for s in steps {
             by_person.entry(s.person_id).or_default().push(&s.entry);
@@ -600,9 +601,9 @@ impl App {
             .filter(|r| r.person.status.is_member())
             .count() as u64;
         // Enrolment of each school: its student members are some 6 to 12 in a hundred.
-        let by_id: HashMap<i64, &Org> = orgs.iter().map(|o| (o.id, o)).collect();
+        let by_id: HashMap<OrgId, &Org> = orgs.iter().map(|o| (o.id, o)).collect();
         // In id order, so the same seed gives the same numbers.
-        let mut student_members: std::collections::BTreeMap<i64, u64> = Default::default();
+        let mut student_members: std::collections::BTreeMap<OrgId, u64> = Default::default();
         for r in records
             .iter()
             .filter(|r| r.person.status.is_member() && r.person.category == PersonCategory::Student)
@@ -624,7 +625,7 @@ impl App {
         tx.audit(
             Actor::console().record(
                 dangjian_domain::platform::audit::trail::DEMO_ROSTER,
-                Some(root.id),
+                Some(root.id.get()),
                 Some(root.path.as_str()),
                 None,
                 Some(json!({ "people": records.len(), "members": members, "seats": seats.len() })),

@@ -2,6 +2,7 @@
 //! numbers, plausible dates and education, and a committee for every organization.
 
 use chrono::{Datelike, Months, NaiveDate};
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::org::{BranchCategory, Org, OrgKind, Position, term_years};
 use dangjian_domain::people::{
     Degree, Education, NationalId, PersonCategory, PersonDraft, PersonStatus, Phone, TitleLevel,
@@ -297,14 +298,14 @@ pub(crate) fn roster(
     };
     let mut people: Vec<DemoPerson> = Vec::new();
     let mut seats: Vec<DemoSeat> = Vec::new();
-    let mut groups_of: HashMap<i64, Vec<usize>> = HashMap::new();
+    let mut groups_of: HashMap<OrgId, Vec<usize>> = HashMap::new();
     for (i, o) in orgs.iter().enumerate() {
         if let (OrgKind::Group, Some(parent)) = (o.kind, o.parent_id) {
             groups_of.entry(parent).or_default().push(i);
         }
     }
     // The first full member of the first branch under each organization, to chair it.
-    let mut first_full: HashMap<i64, usize> = HashMap::new();
+    let mut first_full: HashMap<OrgId, usize> = HashMap::new();
     for (branch, count) in members_per_branch(orgs, members) {
         let org = &orgs[branch];
         let category = match org.category {

@@ -6,6 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use dangjian_domain::development::thought_report::ThoughtReport;
 use dangjian_domain::development::thought_report::{Answer, ThoughtReportRecord};
 use dangjian_domain::development::{Step, StepDetail, StepEntry};
+use dangjian_domain::ids::PersonId;
 use dangjian_store::people::PersonRecord;
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -47,7 +48,7 @@ pub(super) fn of_person(
     mut id: impl FnMut() -> i64,
 ) -> Vec<ThoughtReportRecord> {
     let find = |step: Step| steps.iter().find(|s| s.step == step);
-    let mentors: Vec<(i64, String)> = match find(Step::MentorsAssigned).map(|s| &s.detail) {
+    let mentors: Vec<(PersonId, String)> = match find(Step::MentorsAssigned).map(|s| &s.detail) {
         Some(StepDetail::Members { members }) => members
             .iter()
             .map(|m| (m.person_id, m.name.clone()))

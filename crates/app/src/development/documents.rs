@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use dangjian_domain::development::DevelopmentRules;
 use dangjian_domain::development::StepRecord;
 use dangjian_domain::development::{History, Step, StepDetail};
+use dangjian_domain::ids::PersonId;
 use dangjian_domain::labelled_enum;
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::people::Person;
@@ -252,7 +253,7 @@ impl DevelopmentCases<'_> {
     pub async fn document(
         self,
         actor: &Actor,
-        person_id: i64,
+        person_id: PersonId,
         doc: DevelopmentDocument,
     ) -> Result<(String, Vec<u8>)> {
         let db = self.store.db();
@@ -298,7 +299,7 @@ impl DevelopmentCases<'_> {
                 actor,
                 (
                     dangjian_domain::development::trail::DOCUMENT_DOWNLOAD,
-                    Some(person_id),
+                    Some(person_id.get()),
                 ),
                 Some(record.org_path.as_str()),
                 serde_json::json!({ "document": doc.label() }),

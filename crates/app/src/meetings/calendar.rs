@@ -6,6 +6,7 @@ use super::Meeting;
 use crate::meetings::MeetingCases;
 use crate::{Actor, AppError, Result, secret};
 use dangjian_domain::ids::MeetingId;
+use dangjian_domain::ids::OrgId;
 use dangjian_store::meetings as store;
 use dangjian_store::org as org_store;
 use dangjian_store::people as people_store;
@@ -55,7 +56,7 @@ impl MeetingCases<'_> {
         );
         meetings.sort_by_key(|m| m.plan.starts_at);
         meetings.truncate(usize::try_from(CALENDAR_LIMIT).unwrap_or(usize::MAX));
-        let org_ids: Vec<i64> = meetings.iter().map(|m| m.org_id).collect();
+        let org_ids: Vec<OrgId> = meetings.iter().map(|m| m.org_id).collect();
         let orgs = org_store::by_ids(db, &org_ids).await?;
         Ok(meetings
             .into_iter()
@@ -87,7 +88,7 @@ impl MeetingCases<'_> {
         store::replace_feed(&tx, id, &secret::token_hash(&token), self.now_ms()).await?;
         let audit = actor.record(
             dangjian_domain::meetings::trail::CALENDAR_LINK,
-            Some(id),
+            Some(id.get()),
             None,
             None,
             None,
@@ -105,7 +106,7 @@ impl MeetingCases<'_> {
         let n = store::revoke_feeds(&tx, id, self.now_ms()).await?;
         let audit = actor.record(
             dangjian_domain::meetings::trail::CALENDAR_REVOKE,
-            Some(id),
+            Some(id.get()),
             None,
             None,
             Some(json!({ "revoked": n })),

@@ -6,6 +6,7 @@ use super::ComplianceRow;
 use crate::meetings::MeetingCases;
 use crate::{Actor, Result};
 use chrono::Datelike;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::meetings::{Kept, MeetingKind};
 use dangjian_domain::org::Org;
 use std::collections::BTreeMap;
@@ -40,7 +41,7 @@ impl CalendarCell {
 /// One organization's year.
 #[derive(Debug, Clone)]
 pub struct CalendarRow {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     /// January to December.
     pub months: Vec<CalendarCell>,
@@ -76,7 +77,7 @@ impl MeetingCases<'_> {
     pub async fn compliance_calendar(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         year: i32,
     ) -> Result<ComplianceCalendar> {
         if year < dangjian_domain::calendar::FIRST_RECORD_YEAR || year > self.today().year() + 1 {
@@ -89,8 +90,8 @@ impl MeetingCases<'_> {
             .compliance_months(actor, org_id, year, 1..=12, super::Reach::Subtree)
             .await?;
         // In the order the engine lists the organizations.
-        let mut order: Vec<i64> = Vec::new();
-        let mut rows: BTreeMap<i64, CalendarRow> = BTreeMap::new();
+        let mut order: Vec<OrgId> = Vec::new();
+        let mut rows: BTreeMap<OrgId, CalendarRow> = BTreeMap::new();
         for (month, month_rows) in &months {
             for r in month_rows {
                 let row = rows.entry(r.org_id).or_insert_with(|| {

@@ -6,6 +6,7 @@ use crate::meetings::MeetingCases;
 use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::meetings::{Attendance, MeetingKind};
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
@@ -59,7 +60,7 @@ impl MeetingCases<'_> {
     pub async fn figures(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         (from, until): (NaiveDate, NaiveDate),
     ) -> Result<MeetingFigures> {
         if from > until {
@@ -115,7 +116,7 @@ impl MeetingCases<'_> {
     pub async fn figures_xlsx(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         period: (NaiveDate, NaiveDate),
     ) -> Result<Vec<u8>> {
         let f = self.figures(actor, org_id, period).await?;

@@ -6,6 +6,7 @@
 use crate::meetings::MeetingCases;
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::learning::{StudyRules, YearOfLife};
 use dangjian_domain::org::Org;
 use dangjian_domain::people::PersonStatus;
@@ -16,7 +17,7 @@ use dangjian_store::people as people_store;
 /// One member's year.
 #[derive(Debug, Clone)]
 pub struct MemberYear {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub status: PersonStatus,
     /// Sits on a committee now, so the higher minimum applies.
@@ -59,7 +60,7 @@ impl MemberLife {
 
 impl MeetingCases<'_> {
     /// The year of each member of an organization (its own members, not its subtree's).
-    pub async fn member_life(self, actor: &Actor, org_id: i64, year: i32) -> Result<MemberLife> {
+    pub async fn member_life(self, actor: &Actor, org_id: OrgId, year: i32) -> Result<MemberLife> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织党员的组织生活情况"));
@@ -68,7 +69,7 @@ impl MeetingCases<'_> {
         let today = self.today();
         let through = end.min(today);
         let db = self.store.db();
-        let ids: Vec<i64> = people_store::current_of_org(db, org.id)
+        let ids: Vec<PersonId> = people_store::current_of_org(db, org.id)
             .await?
             .into_iter()
             .filter(|(_, status)| status.is_member())

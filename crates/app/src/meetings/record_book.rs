@@ -12,6 +12,7 @@ use super::{
 use crate::meetings::MeetingCases;
 use crate::{Actor, App, AppError, Result, docx::Document};
 use chrono::Datelike;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::ledgers::{Gap, LedgerItem};
 use dangjian_domain::meetings::Attendance;
 use dangjian_domain::org::Org;
@@ -292,7 +293,7 @@ impl MeetingView {
 
 impl MeetingCases<'_> {
     /// The record book of an organization for a year.
-    pub async fn record_book(self, actor: &Actor, org_id: i64, year: i32) -> Result<RecordBook> {
+    pub async fn record_book(self, actor: &Actor, org_id: OrgId, year: i32) -> Result<RecordBook> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的工作记录本"));
@@ -344,7 +345,7 @@ impl MeetingCases<'_> {
     pub async fn record_book_docx(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         year: i32,
     ) -> Result<(String, Vec<u8>)> {
         let book = self.record_book(actor, org_id, year).await?;
@@ -451,7 +452,7 @@ impl MeetingCases<'_> {
                 actor,
                 (
                     dangjian_domain::meetings::trail::RECORD_BOOK_DOWNLOAD,
-                    Some(book.org.id),
+                    Some(book.org.id.get()),
                 ),
                 Some(book.org.path.as_str()),
                 serde_json::json!({ "year": book.year, "members": book.roster_len() }),

@@ -5,6 +5,7 @@ use crate::meetings::MeetingCases;
 use crate::{Actor, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::meetings::HeartTalkRecord;
 use dangjian_domain::meetings::{HEART_TALK_EVERY_MONTHS, HeartTalk, period_of};
 use dangjian_domain::org::Org;
@@ -35,7 +36,7 @@ pub struct HeartTalks {
     /// All the year's talks, however many are listed.
     pub total: u64,
     /// The organization's people now, by name.
-    pub people: Vec<(i64, String)>,
+    pub people: Vec<(PersonId, String)>,
     /// Members with no talk in the year.
     pub untalked: Vec<String>,
     pub may_write: bool,
@@ -46,12 +47,12 @@ impl MeetingCases<'_> {
     pub async fn record_heart_talk(
         self,
         actor: &Actor,
-        org_id: i64,
+        org_id: OrgId,
         talk: HeartTalk,
     ) -> Result<TalkView> {
         let db = self.store.db();
         let org = self.active_org_to_write(actor, org_id).await?;
-        let people: Vec<i64> = people_store::current_of_org(db, org.id)
+        let people: Vec<PersonId> = people_store::current_of_org(db, org.id)
             .await?
             .into_iter()
             .map(|(id, _)| id)
@@ -92,7 +93,7 @@ impl MeetingCases<'_> {
     }
 
     /// The talks of an organization's subtree in a year, newest first.
-    pub async fn heart_talks(self, actor: &Actor, org_id: i64, year: i32) -> Result<HeartTalks> {
+    pub async fn heart_talks(self, actor: &Actor, org_id: OrgId, year: i32) -> Result<HeartTalks> {
         let org = self.org().get(actor, org_id).await?;
         if !actor.access.can_at(Action::ReadRecords, &org.path) {
             return Err(AppError::Forbidden("查看该组织的谈心谈话"));
@@ -106,21 +107,21 @@ impl MeetingCases<'_> {
         // Counted apart from the list: a member talked with beyond it was talked with.
         let (total, talked) = store::talk_tally(db, &actor.access, &org.path, period).await?;
         let current = people_store::current_of_org(db, org.id).await?;
-        let mut ids: Vec<i64> = current.iter().map(|(id, _)| *id).collect();
+        let mut ids: Vec<PersonId> = current.iter().map(|(id, _)| *id).collect();
         ids.extend(
             stored
                 .iter()
                 .flat_map(|t| [t.talk.talker_id, t.talk.talkee_id]),
         );
         let names = people_store::names(db, &ids).await?;
-        let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+        let name = |id: &PersonId| names.get(id).cloned().unwrap_or_default();
         let mut untalked: Vec<String> = current
             .iter()
             .filter(|(id, status)| status.is_member() && !talked.contains(id))
             .map(|(id, _)| name(id))
             .collect();
         untalked.sort();
-        let mut people: Vec<(i64, String)> =
+        let mut people: Vec<(PersonId, String)> =
             current.iter().map(|(id, _)| (*id, name(id))).collect();
         people.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(HeartTalks {

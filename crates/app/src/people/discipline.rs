@@ -3,6 +3,7 @@
 
 use crate::people::PeopleCases;
 use crate::{Actor, AppError, Result};
+use dangjian_domain::ids::PersonId;
 use dangjian_domain::people::discipline::Discipline;
 pub use dangjian_domain::people::discipline::DisciplineRecord;
 use dangjian_domain::platform::role::Action;
@@ -12,7 +13,11 @@ use serde_json::json;
 
 impl PeopleCases<'_> {
     /// A person's sanctions, oldest first, within the actor's scope.
-    pub async fn disciplines(self, actor: &Actor, person_id: i64) -> Result<Vec<DisciplineRecord>> {
+    pub async fn disciplines(
+        self,
+        actor: &Actor,
+        person_id: PersonId,
+    ) -> Result<Vec<DisciplineRecord>> {
         let db = self.store.db();
         people_store::find(db, &actor.access, Action::ReadRecords, person_id)
             .await?
@@ -30,7 +35,7 @@ impl PeopleCases<'_> {
     pub async fn record_discipline(
         self,
         actor: &Actor,
-        person_id: i64,
+        person_id: PersonId,
         discipline: Discipline,
     ) -> Result<DisciplineRecord> {
         let db = self.store.db();
@@ -59,7 +64,7 @@ impl PeopleCases<'_> {
         store::insert(&tx, &stored).await?;
         let audit = actor.record(
             dangjian_domain::people::trail::DISCIPLINE,
-            Some(person_id),
+            Some(person_id.get()),
             Some(record.org_path.as_str()),
             None,
             Some(json!(stored)),
@@ -71,9 +76,9 @@ impl PeopleCases<'_> {
     /// Of some people, those under 留党察看 on `day`.
     pub(crate) async fn on_probation_discipline(
         self,
-        ids: &[i64],
+        ids: &[PersonId],
         day: chrono::NaiveDate,
-    ) -> Result<Vec<i64>> {
+    ) -> Result<Vec<PersonId>> {
         Ok(store::of_people(self.store.db(), ids)
             .await?
             .into_iter()

@@ -2,6 +2,7 @@
 
 use crate::ledgers::{Entries, LedgerEntry, LedgerLink, LedgerSource, LedgerYear};
 use crate::{Actor, App, Result};
+use dangjian_domain::ids::PersonId;
 use dangjian_domain::ledgers::{Gap, LedgerItem};
 use dangjian_domain::org::OrgKind;
 
@@ -17,7 +18,7 @@ fn read<'a>(app: &'a App, actor: &'a Actor, at: &'a LedgerYear) -> Entries<'a> {
 async fn entries(app: &App, actor: &Actor, at: &LedgerYear) -> Result<Vec<LedgerEntry>> {
     let db = app.store.db();
     let id = at.org.id;
-    let member_ids: Vec<i64> = dangjian_store::people::current_of_org(db, id)
+    let member_ids: Vec<PersonId> = dangjian_store::people::current_of_org(db, id)
         .await?
         .into_iter()
         .filter(|(_, s)| s.is_member())

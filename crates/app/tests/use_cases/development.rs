@@ -2,6 +2,7 @@
 //! committee, with the roster's status following the record.
 
 use crate::common;
+use crate::common::{OrgId, PersonId};
 use crate::common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::development::{DevelopmentDocument, StepInput};
 use dangjian_app::{Actor, App, AppError};
@@ -29,7 +30,7 @@ fn input(step: Step, on: &str, detail: StepDetail) -> StepInput {
     }
 }
 
-async fn record(app: &App, actor: &Actor, person: i64, i: StepInput) {
+async fn record(app: &App, actor: &Actor, person: PersonId, i: StepInput) {
     let step = i.step;
     app.development()
         .record_step(actor, person, i)
@@ -50,9 +51,9 @@ async fn desks(app: &App, tree: &common::Tree) -> (Actor, Actor, Actor) {
 async fn newcomer(
     app: &App,
     admin: &Actor,
-    org: i64,
+    org: OrgId,
     mut person: dangjian_domain::people::PersonInput,
-) -> i64 {
+) -> PersonId {
     person.status = "群众".into();
     person.join_date.clear();
     person.confirmation_date.clear();
@@ -64,7 +65,12 @@ async fn newcomer(
 }
 
 /// The text of a development document: the Word file's body, its markup dropped.
-async fn document_text(app: &App, actor: &Actor, person: i64, doc: DevelopmentDocument) -> String {
+async fn document_text(
+    app: &App,
+    actor: &Actor,
+    person: PersonId,
+    doc: DevelopmentDocument,
+) -> String {
     use std::io::Read;
     let (name, bytes) = app
         .development()
@@ -594,7 +600,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     // The roll of the confirmation vote: 周老师's 留党察看 ended in February, so all three
     // full members are entitled, and one who could not come sent a written opinion.
-    let rolled = |roll: Vec<(i64, RollCall)>| StepInput {
+    let rolled = |roll: Vec<(PersonId, RollCall)>| StepInput {
         roll,
         ..input(Step::ConfirmationVote, "2025-12-05", confirm.clone())
     };

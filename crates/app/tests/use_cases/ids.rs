@@ -213,7 +213,7 @@ async fn two_servers_importing_at_once_never_issue_the_same_id() {
         one_i64(&t.app, "SELECT COUNT(DISTINCT id) FROM persons").await,
         i64::from(2 * ROWS) + 20
     );
-    assert!(singles.iter().all(|id| *id < 1 << 53));
+    assert!(singles.iter().all(|id| id.get() < 1 << 53));
 }
 
 #[tokio::test]
@@ -222,7 +222,7 @@ async fn a_released_node_is_claimed_again_and_continues_after_its_last_id() {
     let tree = tree(&t.app).await;
     let admin = signed_actor(&t.app, "before", "org_department", Some(tree.root.id)).await;
     let node = t.app.store().id_node();
-    let highest = tree.direct.id;
+    let highest = tree.direct.id.get();
     t.app.release().await.unwrap();
     let (holder, last_id) = (
         one_i64(
@@ -257,8 +257,8 @@ async fn a_released_node_is_claimed_again_and_continues_after_its_last_id() {
         .found(&admin, tree.root.id, new_org("后来的支部", "branch"))
         .await
         .unwrap();
-    assert!(org.id > last_id);
-    assert_eq!(NodeId::of(org.id), node);
+    assert!(org.id.get() > last_id);
+    assert_eq!(NodeId::of(org.id.get()), node);
 }
 
 #[tokio::test]
@@ -300,8 +300,8 @@ async fn an_expired_lease_is_taken_over_and_a_live_one_is_not() {
         .found_root(&Actor::console(), new_org("示范大学党委", "committee"))
         .await
         .unwrap();
-    assert!(org.id > their_last);
-    assert_eq!(NodeId::of(org.id), theirs);
+    assert!(org.id.get() > their_last);
+    assert_eq!(NodeId::of(org.id.get()), theirs);
 }
 
 #[tokio::test]
@@ -332,7 +332,7 @@ async fn a_server_whose_node_was_taken_over_writes_nothing_under_it_and_moves_on
         .found_root(&console, new_org("示范大学党委", "committee"))
         .await
         .unwrap();
-    assert_eq!(NodeId::of(root.id), moved);
+    assert_eq!(NodeId::of(root.id.get()), moved);
 }
 
 /// Scripts run commands one after another; each gives its node back as it ends. With all but

@@ -3,6 +3,7 @@
 //! month's rule while another has not yet.
 
 use crate::common;
+use crate::common::{OrgId, PersonId};
 use crate::common::{
     activated_actor, add_members, branch_of_three, held_theme_day, member_input, signed_actor,
     test_app, tree,
@@ -109,7 +110,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
         3
     );
 
-    let roll = |present: usize| -> Vec<(i64, Attendance, String)> {
+    let roll = |present: usize| -> Vec<(PersonId, Attendance, String)> {
         committee
             .iter()
             .enumerate()
@@ -207,7 +208,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
         .compliance(&admin, tree.gb.id, day("2026-11-26"))
         .await
         .unwrap();
-    let of = |org: i64, kind: MeetingKind| {
+    let of = |org: OrgId, kind: MeetingKind| {
         rows.iter()
             .find(|r| r.org_id == org && r.rule.kind == kind)
             .map(|r| r.kept)
@@ -542,7 +543,7 @@ async fn members_are_told_and_check_in_once_with_their_own_code_before_the_secre
     // begun; only the secretary confirms the record.
     t.clock.advance(chrono::Duration::minutes(20));
     let view = t.app.meetings().get(&recorder, m.id).await.unwrap();
-    let roll: Vec<(i64, Attendance, String)> = view
+    let roll: Vec<(PersonId, Attendance, String)> = view
         .attendance
         .iter()
         .map(|(a, _)| (a.person_id, a.status, String::new()))
@@ -665,7 +666,7 @@ async fn heart_talks_are_recorded_in_the_branch_and_the_members_not_yet_talked_w
         .unwrap()
         .id;
     let today = t.app.clock().today();
-    let talk = |a: i64, b: i64| {
+    let talk = |a: PersonId, b: PersonId| {
         HeartTalk::parse(
             (a, b),
             day("2026-11-20"),
@@ -939,7 +940,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
         .member_life(&secretary, tree.branch_a.id, 2026)
         .await
         .unwrap();
-    let of = |id: i64| life.members.iter().find(|m| m.person_id == id).unwrap();
+    let of = |id: PersonId| life.members.iter().find(|m| m.person_id == id).unwrap();
     let chief = of(ids[0]);
     assert!(chief.on_committee);
     assert_eq!(

@@ -393,7 +393,7 @@ async fn every_write_is_in_the_chained_audit_trail_痕迹管理() {
             &auditor,
             &dangjian_app::AuditFilter {
                 entity: Some("org".into()),
-                entity_id: Some(tree.gb.id),
+                entity_id: Some(tree.gb.id.get()),
                 ..Default::default()
             },
             Paging::default(),
@@ -518,7 +518,7 @@ async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
     let a = t
         .app
         .attachments()
-        .upload(&secretary, ORG, tree.branch_a.id, "会议照片.png", png)
+        .upload(&secretary, ORG, tree.branch_a.id.get(), "会议照片.png", png)
         .await
         .unwrap();
     assert_eq!(a.content_type, "image/png");
@@ -536,7 +536,7 @@ async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
     assert!(matches!(
         t.app
             .attachments()
-            .upload(&other, ORG, tree.branch_a.id, "x.png", png)
+            .upload(&other, ORG, tree.branch_a.id.get(), "x.png", png)
             .await,
         Err(AppError::NotFound)
     ));
@@ -547,7 +547,7 @@ async fn attachments_are_checked_kept_by_hash_and_read_within_scope() {
         .upload(
             &secretary,
             ORG,
-            tree.branch_a.id,
+            tree.branch_a.id.get(),
             "photo.jpg",
             b"#!/bin/sh\nrm -rf /",
         )

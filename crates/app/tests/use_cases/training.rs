@@ -1,6 +1,7 @@
 //! The party school: a general branch runs a candidates' class, enrols its candidates, records
 //! hours and examinations, and certifies those who finished; nobody else is let in.
 
+use crate::common::OrgId;
 use crate::common::{member_input, signed_actor, test_app, tree};
 use dangjian_app::AppError;
 use dangjian_domain::development::Stage;
@@ -23,7 +24,7 @@ async fn a_candidates_class_certifies_who_finished_it_细则第十七条() {
     )
     .await;
     let bsec = signed_actor(&t.app, "bsec", "branch_secretary", Some(tree.branch_a.id)).await;
-    let add = |name: &'static str, status: &'static str, org: i64, n: u32| {
+    let add = |name: &'static str, status: &'static str, org: OrgId, n: u32| {
         let app = t.app.clone();
         let admin = admin.clone();
         async move {

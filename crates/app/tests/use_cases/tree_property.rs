@@ -5,6 +5,7 @@
 //! table of the schema, is left pointing where its organization or person used to be.
 
 use crate::common;
+use crate::common::{OrgId, PersonId};
 use crate::common::{add_members, new_org, signed_actor, test_app};
 use dangjian_app::development::StepInput;
 use dangjian_app::{Actor, App};
@@ -52,13 +53,13 @@ fn change() -> impl Strategy<Value = Change> {
 /// What was recorded in one branch, to be read again after the changes.
 struct Records {
     meeting: dangjian_domain::ids::MeetingId,
-    applicant: i64,
+    applicant: PersonId,
     document: i64,
-    disciplined: i64,
+    disciplined: PersonId,
 }
 
 /// The current path of an organization, as the tree says.
-async fn path_of(app: &App, admin: &Actor, id: i64) -> dangjian_domain::org::OrgPath {
+async fn path_of(app: &App, admin: &Actor, id: OrgId) -> dangjian_domain::org::OrgPath {
     app.org().get(admin, id).await.unwrap().path
 }
 
@@ -96,7 +97,7 @@ async fn check(general_branches: usize, branches: Vec<usize>, changes: Vec<Chang
         );
     }
     // One reader for each organization, granted there.
-    let mut readers: Vec<(String, i64)> = Vec::new();
+    let mut readers: Vec<(String, OrgId)> = Vec::new();
     for (i, g) in gbs.iter().enumerate() {
         let name = format!("reader-gb{i}");
         signed_actor(app, &name, "general_branch_secretary", Some(g.id)).await;

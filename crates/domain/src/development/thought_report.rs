@@ -3,6 +3,7 @@
 //! system of seed 000 §四), each read and answered by the writer's mentors (培养联系人,
 //! 细则第九条: they learn how the activist thinks and guide them).
 
+use crate::ids::{OrgId, PersonId};
 use crate::org::OrgPath;
 use crate::people::PersonStatus;
 use crate::{DomainError, FieldError, text};
@@ -68,15 +69,15 @@ pub fn parse_answer(answer: &str) -> Result<String, FieldError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ThoughtReportRecord {
     pub id: i64,
-    pub person_id: i64,
-    pub org_id: i64,
+    pub person_id: PersonId,
+    pub org_id: OrgId,
     #[serde(skip)]
     pub org_path: OrgPath,
     #[serde(flatten)]
     pub report: ThoughtReport,
     pub handed_in_on: NaiveDate,
     /// The mentors it was handed to, by person id; none before mentors are assigned.
-    pub mentor_ids: Vec<i64>,
+    pub mentor_ids: Vec<PersonId>,
     pub answer: Option<Answer>,
     pub created_at: i64,
 }
@@ -85,7 +86,7 @@ pub struct ThoughtReportRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer {
     pub text: String,
-    pub by_person_id: i64,
+    pub by_person_id: PersonId,
     pub by_name: String,
     pub at: i64,
 }

@@ -3,6 +3,7 @@
 //! certified hours in candidates' classes count toward step 11 (细则第十七条).
 
 use super::{Stage, TRAINING_MIN_DAYS, TRAINING_MIN_HOURS};
+use crate::ids::{OrgId, PersonId};
 use crate::org::OrgPath;
 use crate::people::PersonStatus;
 use crate::{DomainError, FieldError, labelled_enum, text};
@@ -160,7 +161,7 @@ impl TrainingCredit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrainingClass {
     pub id: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     #[serde(skip)]
     pub org_path: OrgPath,
     #[serde(flatten)]
@@ -173,7 +174,7 @@ pub struct TrainingClass {
 pub struct TraineeRecord {
     pub id: i64,
     pub class_id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     #[serde(flatten)]
     pub trainee: Trainee,
 }

@@ -3,6 +3,7 @@
 //! (党章第四十条) and, while it runs, bars the member from sponsoring a candidate (细则第十四条).
 //! 开除党籍 ends membership and belongs with the changes of status, not here.
 
+use crate::ids::PersonId;
 use crate::{DomainError, FieldError, labelled_enum, text};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -97,7 +98,7 @@ impl Discipline {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DisciplineRecord {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub org_path: String,
     #[serde(flatten)]
     pub discipline: Discipline,

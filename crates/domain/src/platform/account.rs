@@ -1,6 +1,7 @@
 //! Accounts: usernames, the password policy and the lockout rule.
 
 use crate::FieldError;
+use crate::ids::{AccountId, OrgId};
 use crate::platform::role::Role;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -8,7 +9,7 @@ use serde::Serialize;
 /// A sign-in account. Non-members who only vote hold no account: they use one-time links.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub username: String,
     pub display_name: String,
     /// A first or reset password must be changed before anything else.
@@ -31,9 +32,9 @@ impl Account {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GrantRecord {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: AccountId,
     pub role: Role,
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
     pub org_name: Option<String>,
     pub org_path: Option<String>,
 }
@@ -53,7 +54,7 @@ impl GrantRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiToken {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: AccountId,
     pub name: String,
     pub prefix: String,
     pub created_at: DateTime<Utc>,

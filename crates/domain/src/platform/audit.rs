@@ -93,7 +93,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// What a write records, before it is placed in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<crate::ids::AccountId>,
     pub actor_name: String,
     /// What was done, as `module.verb` (`org.create`, `account.sign_in`).
     pub action: String,
@@ -305,7 +305,7 @@ mod tests {
 
     fn record(action: &str) -> AuditRecord {
         AuditRecord {
-            actor_id: Some(1),
+            actor_id: Some(crate::ids::AccountId::new(1)),
             actor_name: "admin".into(),
             action: action.into(),
             entity: "org".into(),

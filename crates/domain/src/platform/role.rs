@@ -313,6 +313,7 @@ impl Access {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::OrgId;
     use proptest::prelude::*;
 
     #[test]
@@ -341,14 +342,14 @@ mod tests {
 
     #[test]
     fn a_dissolved_organization_takes_no_changes_but_stays_readable() {
-        let path = OrgPath::root(0).child(1);
+        let path = OrgPath::root(OrgId::new(0)).child(OrgId::new(1));
         let access = Access::new(vec![Grant {
             role: Role::OrgDepartment,
-            scope: Some(OrgPath::root(0)),
+            scope: Some(OrgPath::root(OrgId::new(0))),
         }]);
         let mut org = Org {
-            id: 1,
-            parent_id: Some(0),
+            id: OrgId::new(1),
+            parent_id: Some(OrgId::new(0)),
             path,
             name: "第一党支部".into(),
             kind: OrgKind::Branch,
@@ -389,12 +390,12 @@ mod tests {
 
     #[test]
     fn scopes_drop_nested_subtrees() {
-        let root = OrgPath::root(1);
-        let gb = root.child(2);
+        let root = OrgPath::root(OrgId::new(1));
+        let gb = root.child(OrgId::new(2));
         let access = Access::new(vec![
             Grant {
                 role: Role::BranchSecretary,
-                scope: Some(gb.child(3)),
+                scope: Some(gb.child(OrgId::new(3))),
             },
             Grant {
                 role: Role::GeneralBranchSecretary,
@@ -402,7 +403,7 @@ mod tests {
             },
         ]);
         assert_eq!(access.scopes(Action::WriteRecords), vec![gb.clone()]);
-        assert!(access.can_at(Action::Approve, &gb.child(9)));
+        assert!(access.can_at(Action::Approve, &gb.child(OrgId::new(9))));
         assert!(!access.can_at(Action::ReadOrg, &root));
     }
 
@@ -414,10 +415,10 @@ mod tests {
         ) {
             let grants: Vec<Grant> = grants.into_iter().map(|(r, a, b)| Grant {
                 role: Role::ALL[r],
-                scope: (!Role::ALL[r].is_platform_duty()).then(|| OrgPath::root(0).child(a).child(b)),
+                scope: (!Role::ALL[r].is_platform_duty()).then(|| OrgPath::root(OrgId::new(0)).child(OrgId::new(a)).child(OrgId::new(b))),
             }).collect();
             let access = Access::new(grants);
-            let target = OrgPath::root(0).child(target.0).child(target.1).child(target.2);
+            let target = OrgPath::root(OrgId::new(0)).child(OrgId::new(target.0)).child(OrgId::new(target.1)).child(OrgId::new(target.2));
             for action in [Action::ReadOrg, Action::WriteRecords, Action::Approve] {
                 let by_filter = access.scopes(action).iter().any(|s| s.contains(&target));
                 prop_assert_eq!(access.can_at(action, &target), by_filter);

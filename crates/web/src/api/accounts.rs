@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use dangjian_app::account::AccountDetail;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::account::GrantRecord;
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,7 @@ impl From<GrantRecord> for GrantBody {
         Self {
             id: g.id,
             role: g.role.code().to_owned(),
-            org_id: g.org_id,
+            org_id: g.org_id.map(OrgId::get),
             org_name: g.org_name,
         }
     }
@@ -56,7 +57,7 @@ impl From<AccountDetail> for AccountView {
     fn from(d: AccountDetail) -> Self {
         let a = d.account;
         Self {
-            id: a.id,
+            id: a.id.get(),
             username: a.username,
             display_name: a.display_name,
             must_change_password: a.must_change_password,
@@ -176,7 +177,7 @@ pub(crate) async fn grant(
     let g = st
         .app
         .accounts()
-        .grant(&caller.actor, id, &b.role, b.org_id)
+        .grant(&caller.actor, id, &b.role, b.org_id.map(OrgId::new))
         .await?;
     Ok((StatusCode::CREATED, Json(g.into())))
 }

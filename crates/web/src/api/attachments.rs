@@ -84,7 +84,11 @@ pub(crate) async fn of_org(
     caller: Caller,
     super::InScope(id, _): super::InScope<super::OrgNamed>,
 ) -> Result<Json<List<AttachmentView>>, ApiError> {
-    let items = st.app.attachments().of(&caller.actor, ORG, id).await?;
+    let items = st
+        .app
+        .attachments()
+        .of(&caller.actor, ORG, id.get())
+        .await?;
     Ok(Json(List {
         total: items.len() as u64,
         items: items.into_iter().map(AttachmentView::from).collect(),
@@ -147,7 +151,7 @@ pub(crate) async fn meeting_photo(
 pub(crate) async fn step_document(
     State(st): State<AppState>,
     caller: Caller,
-    Path((id, step_id)): Path<(i64, i64)>,
+    Path((id, step_id)): Path<(dangjian_domain::ids::PersonId, i64)>,
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentView>), ApiError> {

@@ -86,7 +86,7 @@ pub(crate) async fn search(
             .map(|e| AuditView {
                 seq: e.seq,
                 at: e.at_ms,
-                actor_id: e.record.actor_id,
+                actor_id: e.record.actor_id.map(|a| a.get()),
                 actor_name: e.record.actor_name,
                 action: e.record.action,
                 entity: e.record.entity,

@@ -11,6 +11,7 @@ use dangjian_app::development::StepRecord;
 use dangjian_app::development::{BoardRow, StepInput};
 use dangjian_domain::FieldError;
 use dangjian_domain::development::{DecisionBody, RollCall, Step, StepDetail};
+use dangjian_domain::ids::{OrgId, PersonId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -87,7 +88,7 @@ pub(crate) struct DevelopmentView {
 pub(crate) async fn get(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
 ) -> Result<Json<DevelopmentView>, ApiError> {
     let v = st.app.development().of_person(&caller.actor, id).await?;
     Ok(Json(DevelopmentView {
@@ -174,7 +175,7 @@ pub(crate) async fn record(
         .iter()
         .map(|r| {
             RollCall::parse(&r.call)
-                .map(|call| (r.person_id, call))
+                .map(|call| (PersonId::new(r.person_id), call))
                 .ok_or_else(|| invalid("roll", "到会名单", "call 应为 present、written 或 absent"))
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -189,7 +190,7 @@ pub(crate) async fn record(
                 on,
                 body,
                 detail,
-                member_ids: b.member_ids,
+                member_ids: b.member_ids.into_iter().map(PersonId::new).collect(),
                 roll,
                 note: b.note,
                 override_reason: b.override_reason,
@@ -215,7 +216,7 @@ pub(crate) struct BoardRowView {
 impl From<BoardRow> for BoardRowView {
     fn from(r: BoardRow) -> Self {
         Self {
-            person_id: r.person_id,
+            person_id: r.person_id.get(),
             name: r.name,
             org_name: r.org_name,
             stage: r.stage.code().to_owned(),
@@ -237,7 +238,7 @@ impl From<BoardRow> for BoardRowView {
 pub(crate) async fn due(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<List<BoardRowView>>, ApiError> {
     let board = st.app.development().board(&caller.actor, id).await?;
     Ok(Json(List {
@@ -254,7 +255,7 @@ pub(crate) async fn due(
 pub(crate) async fn funnel_xlsx(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     super::ApiQuery(q): super::ApiQuery<super::meetings::YearParams>,
 ) -> Result<axum::response::Response, ApiError> {
     let year = q.year(&st)?;

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dangjian_app::roster::{BatchView, ImportPreview};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::OrgId;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -157,7 +158,7 @@ pub(crate) async fn stage(
     let preview = st
         .app
         .people()
-        .stage_import(&caller.actor, org_id, &up.file_name, &up.bytes)
+        .stage_import(&caller.actor, OrgId::new(org_id), &up.file_name, &up.bytes)
         .await?;
     if preview.errors.is_empty() {
         let location = preview

@@ -8,6 +8,7 @@ use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use dangjian_domain::ids::OrgId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -29,7 +30,11 @@ pub(crate) async fn dashboard(
     caller: Caller,
     ApiQuery(q): ApiQuery<DashboardParams>,
 ) -> Result<Json<dangjian_app::insight::Dashboard>, ApiError> {
-    let d = st.app.insight().dashboard(&caller.actor, q.under).await?;
+    let d = st
+        .app
+        .insight()
+        .dashboard(&caller.actor, q.under.map(OrgId::new))
+        .await?;
     Ok(Json(d.as_ref().clone()))
 }
 
@@ -45,7 +50,7 @@ pub(crate) async fn dashboard_xlsx(
     let bytes = st
         .app
         .insight()
-        .dashboard_xlsx(&caller.actor, q.under)
+        .dashboard_xlsx(&caller.actor, q.under.map(OrgId::new))
         .await?;
     Ok(crate::download::xlsx("党建统计.xlsx", "dashboard", bytes))
 }

@@ -14,7 +14,7 @@ use chrono::Datelike;
 use dangjian_app::AppError;
 use dangjian_app::meetings::Correction;
 use dangjian_domain::FieldError;
-use dangjian_domain::ids::MeetingId;
+use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::Meeting;
 use dangjian_domain::meetings::{Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan};
@@ -50,7 +50,7 @@ impl From<Meeting> for MeetingView {
     fn from(m: Meeting) -> Self {
         Self {
             id: m.id.get(),
-            org_id: m.org_id,
+            org_id: m.org_id.get(),
             kind: m.plan.kind.code().to_owned(),
             topic: m.plan.topic,
             starts_at: m.plan.starts_at,
@@ -116,7 +116,7 @@ async fn record(st: &AppState, caller: &Caller, id: MeetingId) -> Result<Meeting
             .attendance
             .into_iter()
             .map(|(a, name)| AttendanceView {
-                person_id: a.person_id,
+                person_id: a.person_id.get(),
                 name,
                 status: a.status.code().to_owned(),
                 reason: a.reason,
@@ -155,7 +155,7 @@ impl YearParams {
 pub(crate) async fn list(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearParams>,
     super::ApiQuery(p): super::ApiQuery<super::PageParams>,
 ) -> Result<Json<List<MeetingView>>, ApiError> {
@@ -261,7 +261,7 @@ pub(crate) async fn hold(
                     "应为 present、excused 或 absent",
                 ))
             })?;
-            Ok((a.person_id, status, a.reason))
+            Ok((PersonId::new(a.person_id), status, a.reason))
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     st.app
@@ -336,7 +336,7 @@ pub(crate) async fn check_ins(
             items: codes
                 .into_iter()
                 .map(|c| CheckInCodeView {
-                    person_id: c.person_id,
+                    person_id: c.person_id.get(),
                     name: c.name,
                     path: format!("/check-in/{}", c.code),
                 })
@@ -376,7 +376,7 @@ pub(crate) struct MonthParams {
 pub(crate) async fn compliance(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<MonthParams>,
 ) -> Result<Json<List<ComplianceView>>, ApiError> {
     let day = match q.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
@@ -390,7 +390,7 @@ pub(crate) async fn compliance(
         items: rows
             .into_iter()
             .map(|r| ComplianceView {
-                org_id: r.org_id,
+                org_id: r.org_id.get(),
                 org_name: r.org_name,
                 kind: r.rule.kind.code().to_owned(),
                 every_months: r.rule.months,
@@ -427,10 +427,10 @@ impl From<dangjian_app::meetings::TalkView> for TalkView {
     fn from(v: dangjian_app::meetings::TalkView) -> Self {
         Self {
             id: v.talk.id,
-            org_id: v.talk.org_id,
-            talker_id: v.talk.talk.talker_id,
+            org_id: v.talk.org_id.get(),
+            talker_id: v.talk.talk.talker_id.get(),
             talker_name: v.talker_name,
-            talkee_id: v.talk.talk.talkee_id,
+            talkee_id: v.talk.talk.talkee_id.get(),
             talkee_name: v.talkee_name,
             on: v.talk.talk.on,
             place: v.talk.talk.place,
@@ -456,7 +456,7 @@ pub(crate) struct TalksView {
 pub(crate) async fn talks(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<TalksView>, ApiError> {
     let year = q.year(&st)?;
@@ -495,7 +495,7 @@ pub(crate) async fn record_talk(
     ApiJson(b): ApiJson<TalkBody>,
 ) -> Result<(StatusCode, Json<TalkView>), ApiError> {
     let talk = HeartTalk::parse(
-        (b.talker_id, b.talkee_id),
+        (PersonId::new(b.talker_id), PersonId::new(b.talkee_id)),
         b.on,
         st.app.clock().today(),
         &b.place,
@@ -538,7 +538,7 @@ impl PeriodParams {
 pub(crate) async fn figures(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<PeriodParams>,
 ) -> Result<Json<List<KindFiguresView>>, ApiError> {
     let f = st
@@ -622,7 +622,7 @@ pub(crate) struct MemberLifeView {
 pub(crate) async fn member_life(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<MemberLifeView>, ApiError> {
     let year = q.year(&st)?;
@@ -636,7 +636,7 @@ pub(crate) async fn member_life(
         .into_iter()
         .map(|m| MemberYearView {
             hours_short: m.hours_short(),
-            person_id: m.person_id,
+            person_id: m.person_id.get(),
             status: m.status.code().to_owned(),
             on_committee: m.on_committee,
             expected: m.life.expected(),
@@ -699,7 +699,7 @@ pub(crate) struct ComplianceCalendarView {
 pub(crate) async fn compliance_calendar(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<ComplianceCalendarView>, ApiError> {
     let year = q.year(&st)?;
@@ -714,7 +714,7 @@ pub(crate) async fn compliance_calendar(
         .rows
         .into_iter()
         .map(|r| CalendarRowView {
-            org_id: r.org_id,
+            org_id: r.org_id.get(),
             org_name: r.org_name,
             months: (1u32..)
                 .zip(&r.months)
@@ -743,7 +743,7 @@ pub(crate) async fn compliance_calendar(
 pub(crate) async fn figures_xlsx(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     ApiQuery(q): ApiQuery<PeriodParams>,
 ) -> Result<Response, ApiError> {
     let bytes = st
@@ -766,7 +766,7 @@ pub(crate) async fn figures_xlsx(
 pub(crate) async fn record_book_docx(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     ApiQuery(q): ApiQuery<YearParams>,
 ) -> Result<Response, ApiError> {
     let year = q.year(&st)?;

@@ -162,22 +162,22 @@ pub(crate) struct MeetingNamed;
 pub(crate) struct AccountNamed;
 
 impl Named for AccountNamed {
-    type Id = i64;
-    fn address(id: i64) -> dangjian_app::Addressed {
+    type Id = dangjian_domain::ids::AccountId;
+    fn address(id: Self::Id) -> dangjian_app::Addressed {
         dangjian_app::Addressed::Account(id)
     }
 }
 
 impl Named for OrgNamed {
-    type Id = i64;
-    fn address(id: i64) -> dangjian_app::Addressed {
+    type Id = dangjian_domain::ids::OrgId;
+    fn address(id: Self::Id) -> dangjian_app::Addressed {
         dangjian_app::Addressed::Org(id)
     }
 }
 
 impl Named for PersonNamed {
-    type Id = i64;
-    fn address(id: i64) -> dangjian_app::Addressed {
+    type Id = dangjian_domain::ids::PersonId;
+    fn address(id: Self::Id) -> dangjian_app::Addressed {
         dangjian_app::Addressed::Person(id)
     }
 }

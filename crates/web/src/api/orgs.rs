@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use dangjian_app::Seat;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::{NewOrg, Org, OrgKind, Position};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -36,8 +37,8 @@ pub(crate) struct OrgView {
 impl From<Org> for OrgView {
     fn from(o: Org) -> Self {
         Self {
-            id: o.id,
-            parent_id: o.parent_id,
+            id: o.id.get(),
+            parent_id: o.parent_id.map(OrgId::get),
             name: o.name,
             kind: o.kind.code().to_owned(),
             category: o.category.map(|c| c.code().to_owned()),
@@ -113,7 +114,7 @@ pub(crate) async fn list(
         }
     };
     let under = match q.under {
-        Some(id) => Some(st.app.org().get(&caller.actor, id).await?.path),
+        Some(id) => Some(st.app.org().get(&caller.actor, OrgId::new(id)).await?.path),
         None => None,
     };
     let filter = OrgFilter {
@@ -137,7 +138,7 @@ pub(crate) async fn list(
 pub(crate) async fn get(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<OrgView>, ApiError> {
     Ok(Json(st.app.org().get(&caller.actor, id).await?.into()))
 }
@@ -148,7 +149,7 @@ pub(crate) async fn get(
 pub(crate) async fn children(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<List<OrgView>>, ApiError> {
     st.app.org().get(&caller.actor, id).await?;
     let children = st.app.org().children(&caller.actor, id, None).await?;
@@ -188,7 +189,11 @@ pub(crate) async fn create(
         st.app.clock().today(),
     )
     .map_err(|e| ApiError(e.into()))?;
-    let org = st.app.org().found(&caller.actor, b.parent_id, new).await?;
+    let org = st
+        .app
+        .org()
+        .found(&caller.actor, OrgId::new(b.parent_id), new)
+        .await?;
     Ok((StatusCode::CREATED, Json(org.into())))
 }
 
@@ -220,7 +225,7 @@ pub(crate) struct TreeQuery {
 pub(crate) async fn tree(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     ApiQuery(q): ApiQuery<TreeQuery>,
 ) -> Result<Json<List<PastOrgView>>, ApiError> {
     let root = st.app.org().get(&caller.actor, id).await?;
@@ -234,7 +239,7 @@ pub(crate) async fn tree(
         items: rows
             .into_iter()
             .map(|p| PastOrgView {
-                parent_id_then: p.parent_id,
+                parent_id_then: p.parent_id.map(OrgId::get),
                 depth: p.depth,
                 org: p.org.into(),
             })
@@ -260,8 +265,8 @@ impl SeatView {
     fn new(s: Seat, person_name: Option<String>) -> Self {
         Self {
             id: s.id,
-            org_id: s.org_id,
-            person_id: s.person_id,
+            org_id: s.org_id.get(),
+            person_id: s.person_id.get(),
             person_name,
             position: s.position.code().to_owned(),
             term_start: s.term_start,
@@ -277,7 +282,7 @@ impl SeatView {
 pub(crate) async fn committee(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<List<SeatView>>, ApiError> {
     let org = st.app.org().get(&caller.actor, id).await?;
     let committee = st.app.org().committee(&caller.actor, &org).await?;
@@ -324,7 +329,13 @@ pub(crate) async fn appoint(
     let seat = st
         .app
         .org()
-        .appoint(&caller.actor, id, b.person_id, position, start)
+        .appoint(
+            &caller.actor,
+            id,
+            PersonId::new(b.person_id),
+            position,
+            start,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(SeatView::new(seat, None))))
 }
@@ -368,11 +379,17 @@ pub(crate) async fn change(
 ) -> Result<Json<OrgView>, ApiError> {
     let actor = &caller.actor;
     let org = match b {
-        ChangeBody::Move { parent_id } => st.app.org().move_org(actor, id, parent_id).await?,
-        ChangeBody::Merge { into_id } => st.app.org().merge(actor, id, into_id).await?,
+        ChangeBody::Move { parent_id } => {
+            st.app
+                .org()
+                .move_org(actor, id, OrgId::new(parent_id))
+                .await?
+        }
+        ChangeBody::Merge { into_id } => st.app.org().merge(actor, id, OrgId::new(into_id)).await?,
         ChangeBody::Dissolve => st.app.org().dissolve(actor, id).await?,
         ChangeBody::Split { name, person_ids } => {
-            st.app.org().split(actor, id, &name, &person_ids).await?
+            let people: Vec<PersonId> = person_ids.into_iter().map(PersonId::new).collect();
+            st.app.org().split(actor, id, &name, &people).await?
         }
     };
     Ok(Json(org.into()))
@@ -421,7 +438,7 @@ pub(crate) struct LedgersView {
 pub(crate) async fn ledgers(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     ApiQuery(q): ApiQuery<super::meetings::YearParams>,
 ) -> Result<Json<LedgersView>, ApiError> {
     let year = q.year(&st)?;

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use dangjian_app::PersonSort;
 use dangjian_app::people::{PeopleQuery, PersonRow};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::people::discipline::Discipline;
 use dangjian_domain::people::{Education, Person, PersonCategory, PersonInput, PersonStatus};
 use serde::{Deserialize, Serialize};
@@ -57,11 +58,11 @@ pub(crate) struct PersonView {
 impl PersonView {
     fn of(p: Person, org_name: Option<String>) -> Self {
         Self {
-            id: p.id,
+            id: p.id.get(),
             status: p.status.code().to_owned(),
             category: p.category.code().to_owned(),
-            org_id: p.org_id,
-            group_id: p.group_id,
+            org_id: p.org_id.get(),
+            group_id: p.group_id.map(OrgId::get),
             org_name,
             gender: p.gender.code().to_owned(),
             birth_date: p.birth_date,
@@ -162,7 +163,7 @@ impl PeopleParams {
             }
         };
         Ok(PeopleQuery {
-            under: self.under,
+            under: self.under.map(OrgId::new),
             status,
             members_only,
             category: enum_param(
@@ -217,7 +218,7 @@ pub(crate) async fn list(
 pub(crate) async fn members(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     ApiQuery(q): ApiQuery<PeopleParams>,
 ) -> Result<Json<List<PersonView>>, ApiError> {
     let mut query = q.query()?;
@@ -254,7 +255,7 @@ pub(crate) struct PersonDetail {
 pub(crate) async fn get(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
 ) -> Result<Json<PersonDetail>, ApiError> {
     let v = st.app.people().get(&caller.actor, id).await?;
     Ok(Json(PersonDetail {
@@ -266,7 +267,7 @@ pub(crate) async fn get(
             .map(|h| HistoryView {
                 from_on: h.from_on,
                 until_on: h.until_on,
-                org_id: h.org_id,
+                org_id: h.org_id.get(),
                 org_name: h.org_name,
                 status: h.status.code().to_owned(),
                 reason: h.reason,
@@ -361,7 +362,12 @@ pub(crate) async fn create(
     let p = st
         .app
         .people()
-        .add(&caller.actor, org_id, b.group_id, &b.input())
+        .add(
+            &caller.actor,
+            OrgId::new(org_id),
+            b.group_id.map(OrgId::new),
+            &b.input(),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(PersonView::of(p, None))))
 }
@@ -381,7 +387,13 @@ pub(crate) async fn update(
     let p = st
         .app
         .people()
-        .edit(&caller.actor, id, version, b.group_id, &b.input())
+        .edit(
+            &caller.actor,
+            id,
+            version,
+            b.group_id.map(OrgId::new),
+            &b.input(),
+        )
         .await?;
     Ok(Json(PersonView::of(p, None)))
 }
@@ -416,10 +428,10 @@ impl From<dangjian_domain::people::Transfer> for TransferView {
     fn from(t: dangjian_domain::people::Transfer) -> Self {
         Self {
             id: t.id,
-            person_id: t.person_id,
+            person_id: t.person_id.get(),
             direction: t.direction.code().to_owned(),
-            from_org_id: t.from_org_id,
-            to_org_id: t.to_org_id,
+            from_org_id: t.from_org_id.map(OrgId::get),
+            to_org_id: t.to_org_id.map(OrgId::get),
             to_outside: t.to_outside,
             state: t.state.code().to_owned(),
             initiated_on: t.initiated_on,
@@ -444,7 +456,7 @@ pub(crate) async fn start_transfer(
         .start_transfer(
             &caller.actor,
             id,
-            b.to_org_id,
+            b.to_org_id.map(OrgId::new),
             b.to_outside.as_deref(),
             &b.reason,
         )
@@ -548,7 +560,7 @@ pub(crate) struct RevealedView {
 pub(crate) async fn reveal(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
 ) -> Result<Json<RevealedView>, ApiError> {
     let r = st.app.people().reveal_pii(&caller.actor, id).await?;
     Ok(Json(RevealedView {
@@ -615,7 +627,7 @@ pub(crate) async fn discipline(
         StatusCode::CREATED,
         Json(DisciplineView {
             id: s.id,
-            person_id: s.person_id,
+            person_id: s.person_id.get(),
             kind: s.discipline.kind.code().to_owned(),
             decided_on: s.discipline.decided_on,
             until: s.discipline.until,

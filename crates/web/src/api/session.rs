@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use dangjian_app::Actor;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::platform::account::Account;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -45,7 +46,7 @@ pub(crate) struct GrantView {
 async fn user_of(st: &AppState, actor: &Actor, account: &Account) -> Result<User, ApiError> {
     let grants = st.app.accounts().own(actor).await?.grants;
     Ok(User {
-        id: account.id,
+        id: account.id.get(),
         username: account.username.clone(),
         display_name: account.display_name.clone(),
         must_change_password: account.must_change_password,
@@ -53,7 +54,7 @@ async fn user_of(st: &AppState, actor: &Actor, account: &Account) -> Result<User
             .into_iter()
             .map(|g| GrantView {
                 role: g.role.code().to_owned(),
-                org_id: g.org_id,
+                org_id: g.org_id.map(OrgId::get),
                 org_name: g.org_name,
             })
             .collect(),

@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use dangjian_app::thought_report::{ReportView, ThoughtReportRecord};
+use dangjian_domain::ids::{OrgId, PersonId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -57,17 +58,17 @@ impl From<ReportView> for ThoughtReportView {
         } = v.report;
         Self {
             id,
-            person_id,
+            person_id: person_id.get(),
             writer_name: v.writer_name,
-            org_id,
+            org_id: org_id.get(),
             title: report.title,
             body: report.body,
             handed_in_on,
-            mentor_ids,
+            mentor_ids: mentor_ids.into_iter().map(PersonId::get).collect(),
             mentor_names: v.mentor_names,
             answer: answer.map(|a| AnswerView {
                 text: a.text,
-                by_person_id: a.by_person_id,
+                by_person_id: a.by_person_id.get(),
                 by_name: a.by_name,
                 at: a.at,
             }),
@@ -205,7 +206,7 @@ pub(crate) struct OrgThoughtReportsView {
 pub(crate) async fn of_org(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearParams>,
 ) -> Result<Json<OrgThoughtReportsView>, ApiError> {
     let year = q.year(&st)?;

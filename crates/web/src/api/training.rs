@@ -14,6 +14,7 @@ use dangjian_app::training::{TraineeRecord, TrainingClass};
 use dangjian_domain::FieldError;
 use dangjian_domain::development::Stage;
 use dangjian_domain::development::training::{ClassPlan, ExamResult};
+use dangjian_domain::ids::{OrgId, PersonId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -60,7 +61,7 @@ pub(crate) struct ClassDetail {
 fn class_view(c: TrainingClass, org_name: String, trainees: usize, certified: usize) -> ClassView {
     ClassView {
         id: c.id,
-        org_id: c.org_id,
+        org_id: c.org_id.get(),
         org_name,
         name: c.plan.name,
         audience: c.plan.audience.code().to_owned(),
@@ -74,7 +75,7 @@ fn class_view(c: TrainingClass, org_name: String, trainees: usize, certified: us
 
 fn trainee_view(t: TraineeRecord, name: String, org_name: String) -> TraineeView {
     TraineeView {
-        person_id: t.person_id,
+        person_id: t.person_id.get(),
         name,
         org_name,
         hours: t.trainee.hours,
@@ -140,7 +141,7 @@ pub(crate) async fn create(
     let class = st
         .app
         .development()
-        .create_class(&caller.actor, b.org_id, plan)
+        .create_class(&caller.actor, OrgId::new(b.org_id), plan)
         .await?;
     let view = st
         .app
@@ -200,7 +201,15 @@ pub(crate) async fn enrol(
 ) -> Result<(StatusCode, Json<ClassDetail>), ApiError> {
     st.app
         .development()
-        .enrol(&caller.actor, id, &b.person_ids)
+        .enrol(
+            &caller.actor,
+            id,
+            &b.person_ids
+                .iter()
+                .copied()
+                .map(PersonId::new)
+                .collect::<Vec<_>>(),
+        )
         .await?;
     let Json(detail) = get(State(st), caller, Path(id)).await?;
     Ok((StatusCode::CREATED, Json(detail)))
@@ -230,7 +239,7 @@ pub(crate) async fn result(
     let t = st
         .app
         .development()
-        .record_training_result(&caller.actor, id, person_id, (b.hours, exam))
+        .record_training_result(&caller.actor, id, PersonId::new(person_id), (b.hours, exam))
         .await?;
     let v = st
         .app
@@ -240,7 +249,7 @@ pub(crate) async fn result(
     let (name, org_name) = v
         .trainees
         .into_iter()
-        .find(|r| r.record.person_id == person_id)
+        .find(|r| r.record.person_id == PersonId::new(person_id))
         .map(|r| (r.name, r.org_name))
         .unwrap_or_default();
     Ok(Json(trainee_view(t, name, org_name)))
@@ -262,7 +271,7 @@ pub(crate) async fn document(
     let (name, bytes) = st
         .app
         .development()
-        .document(&caller.actor, id, doc)
+        .document(&caller.actor, PersonId::new(id), doc)
         .await?;
     Ok(crate::download::docx(&name, doc.code(), bytes))
 }

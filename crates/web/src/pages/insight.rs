@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Redirect, Response};
 use dangjian_app::insight::Dashboard;
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::OrgId;
 use serde::Deserialize;
 
 use crate::pages::{Area, MenuEntry, MenuGroup, Shown, notices};
@@ -49,7 +50,7 @@ fn routes() -> axum::Router<AppState> {
 #[serde(default)]
 pub(crate) struct DashboardQuery {
     #[serde(deserialize_with = "super::empty_as_none")]
-    under: Option<i64>,
+    under: Option<OrgId>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -59,7 +60,7 @@ pub(crate) struct DashboardPage {
     d: std::sync::Arc<Dashboard>,
     /// The figures for the charts, as JSON inside a script element.
     data: String,
-    scope_choices: Vec<(i64, String, bool)>,
+    scope_choices: Vec<(OrgId, String, bool)>,
 }
 
 pub(crate) async fn page(
@@ -104,7 +105,7 @@ pub(crate) struct StudentsForm {
 pub(crate) async fn set_students(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Form(f): Form<StudentsForm>,
 ) -> Result<Redirect, PageError> {
     let students =

@@ -10,6 +10,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use chrono::Datelike;
 use dangjian_app::ledgers::{LedgerLink, Ledgers};
+use dangjian_domain::ids::OrgId;
 
 use crate::pages::Area;
 use axum::routing::get;
@@ -52,7 +53,7 @@ impl LedgersPage {
 pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearQuery>,
 ) -> Result<LedgersPage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());

@@ -24,7 +24,7 @@ use dangjian_app::meetings::{
     KindFigures, MeetingFigures, MeetingView, MemberLife, RecordBook,
 };
 use dangjian_domain::FieldError;
-use dangjian_domain::ids::MeetingId;
+use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{
     Attendance, HeartTalk, Kept, Meeting, MeetingKind, MeetingPlan, MeetingState, check_in_window,
@@ -113,7 +113,7 @@ pub(crate) struct YearQuery {
 async fn meetings_page(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: OrgId,
     year: Option<i32>,
 ) -> Result<MeetingsPage, AppError> {
     let actor = viewer.actor();
@@ -139,7 +139,7 @@ async fn meetings_page(
 pub(crate) async fn list(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearQuery>,
 ) -> Result<MeetingsPage, PageError> {
     Ok(meetings_page(&st, &viewer, id, q.year).await?)
@@ -161,7 +161,7 @@ pub(crate) struct PlanForm {
 pub(crate) async fn plan(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     axum::Form(f): axum::Form<PlanForm>,
 ) -> Result<Response, PageError> {
     let result = async {
@@ -251,10 +251,10 @@ pub(crate) async fn hold(
             .find(|(key, _)| key == k)
             .map_or("", |(_, v)| v.as_str())
     };
-    let roll: Vec<(i64, Attendance, String)> = fields
+    let roll: Vec<(PersonId, Attendance, String)> = fields
         .iter()
         .filter_map(|(k, v)| {
-            let id: i64 = k.strip_prefix("att_")?.parse().ok()?;
+            let id: PersonId = k.strip_prefix("att_")?.parse().ok()?;
             Some((
                 id,
                 Attendance::parse(v)?,
@@ -329,7 +329,7 @@ pub(crate) struct MonthQuery {
 pub(crate) async fn compliance(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<MonthQuery>,
 ) -> Result<CompliancePage, PageError> {
     let actor = viewer.actor();
@@ -361,7 +361,7 @@ pub(crate) struct ComplianceCalendarPage {
 pub(crate) async fn compliance_calendar(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearQuery>,
 ) -> Result<ComplianceCalendarPage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
@@ -572,7 +572,7 @@ pub(crate) struct RecordBookPage {
 pub(crate) async fn record_book(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearQuery>,
 ) -> Result<RecordBookPage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
@@ -595,7 +595,7 @@ pub(crate) async fn record_book(
 pub(crate) async fn record_book_docx(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -619,7 +619,7 @@ pub(crate) struct MemberLifePage {
 pub(crate) async fn member_life(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearQuery>,
 ) -> Result<MemberLifePage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());
@@ -646,7 +646,7 @@ pub(crate) struct TalksPage {
 async fn talks_page(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: OrgId,
     (year, notice): (Option<i32>, Option<&str>),
 ) -> Result<TalksPage, AppError> {
     let today = st.app.clock().today();
@@ -667,7 +667,7 @@ async fn talks_page(
 pub(crate) async fn talks(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearQuery>,
     Query(n): Query<NoticeQuery>,
 ) -> Result<TalksPage, PageError> {
@@ -688,13 +688,13 @@ pub(crate) struct TalkForm {
 pub(crate) async fn record_talk(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     axum::Form(f): axum::Form<TalkForm>,
 ) -> Result<Response, PageError> {
     let result = async {
         let person = |v: &str, field: &'static str, label: &'static str| {
             v.trim()
-                .parse::<i64>()
+                .parse::<PersonId>()
                 .map_err(|_| FieldError::new(field, label, "请选择"))
         };
         let on = chrono::NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d")
@@ -854,7 +854,7 @@ impl PeriodQuery {
 pub(crate) async fn figures(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<FiguresPage, PageError> {
     let period = q.period(st.app.clock().today())?;
@@ -886,7 +886,7 @@ pub(crate) async fn figures(
 pub(crate) async fn figures_xlsx(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, PageError> {
     let period = q.period(st.app.clock().today())?;

@@ -16,6 +16,7 @@ use crate::auth::Viewer;
 use axum::Router;
 use axum::response::Redirect;
 use dangjian_app::AppError;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::paging::Paging;
 use dangjian_domain::platform::role::{Access, Action};
 
@@ -236,8 +237,8 @@ pub(crate) const SCOPE_CHOICES: usize = 300;
 pub(crate) async fn scope_choices(
     st: &crate::AppState,
     actor: &dangjian_app::Actor,
-    selected: Option<i64>,
-) -> Result<Vec<(i64, String, bool)>, AppError> {
+    selected: Option<OrgId>,
+) -> Result<Vec<(OrgId, String, bool)>, AppError> {
     let mut choices = Vec::new();
     for root in st.app.org().scope_roots(actor).await? {
         let children = st

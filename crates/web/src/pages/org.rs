@@ -22,6 +22,7 @@ use dangjian_app::org::{
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{OrgFilter, OrgSort};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::trail;
 use dangjian_domain::org::{BranchCategory, NewOrg, Org, OrgKind, PastOrg};
 use dangjian_domain::paging::{Page, Paging};
@@ -91,7 +92,7 @@ pub(crate) struct ListQuery {
     pub name: String,
     pub kind: String,
     #[serde(deserialize_with = "super::empty_as_none")]
-    pub under: Option<i64>,
+    pub under: Option<OrgId>,
     /// `name`, `-name`, `kind`, `-kind`, `founded_on`, `-founded_on`, or empty for tree order.
     pub sort: String,
     #[serde(deserialize_with = "super::empty_as_none")]
@@ -135,7 +136,7 @@ pub(crate) struct OrgsPage {
     query: ListQuery,
     kinds: [OrgKind; 4],
     /// Id, name, and whether it is the chosen scope.
-    scope_choices: Vec<(i64, String, bool)>,
+    scope_choices: Vec<(OrgId, String, bool)>,
     trail: Vec<Org>,
     list: OrgsList,
 }
@@ -315,7 +316,7 @@ pub(crate) struct OrgPage {
     seat_error: Option<String>,
     positions: Vec<(String, String)>,
     /// The branch's people, for choosing whom a split takes: (id, name, status).
-    split_people: Vec<(i64, String, String)>,
+    split_people: Vec<(PersonId, String, String)>,
     /// Each attachment with its upload time as people read it.
     attachments: Vec<(Attachment, String)>,
     permits: OrgPermits,
@@ -330,7 +331,7 @@ pub(crate) struct OrgPage {
 async fn org_page(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: OrgId,
     form: OrgForm,
     errors: FormErrors,
     form_message: Option<String>,
@@ -379,7 +380,7 @@ async fn org_page(
     let attachments = st
         .app
         .attachments()
-        .of(actor, trail::ORG, id)
+        .of(actor, trail::ORG, id.get())
         .await?
         .into_iter()
         .map(|a| {
@@ -426,7 +427,7 @@ pub(crate) struct OrgQuery {
 pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<OrgQuery>,
 ) -> Result<OrgPage, PageError> {
     let mut page = org_page(
@@ -466,7 +467,7 @@ pub(crate) struct ChangeForm {
 pub(crate) async fn change(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Form(f): Form<ChangeForm>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -515,7 +516,7 @@ pub(crate) async fn change(
 pub(crate) async fn found(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Form(f): Form<OrgForm>,
 ) -> Result<Response, PageError> {
     let today = st.app.clock().today();
@@ -544,7 +545,7 @@ enum Section {
 async fn refused(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: OrgId,
     e: AppError,
     section: Section,
 ) -> Result<Response, PageError> {
@@ -571,17 +572,20 @@ async fn refused(
 pub(crate) async fn upload(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     headers: axum::http::HeaderMap,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let result = async {
-        let target = (dangjian_app::UploadTarget::Record(trail::ORG, id), "附件");
+        let target = (
+            dangjian_app::UploadTarget::Record(trail::ORG, id.get()),
+            "附件",
+        );
         let (name, bytes, _) =
             super::read_upload(&st, &viewer, target, &headers, multipart).await?;
         st.app
             .attachments()
-            .upload(viewer.actor(), trail::ORG, id, &name, &bytes)
+            .upload(viewer.actor(), trail::ORG, id.get(), &name, &bytes)
             .await
     }
     .await;
@@ -604,7 +608,7 @@ pub(crate) async fn download(
 #[serde(default)]
 pub(crate) struct AlertsQuery {
     #[serde(deserialize_with = "super::empty_as_none")]
-    under: Option<i64>,
+    under: Option<OrgId>,
     #[serde(deserialize_with = "super::empty_as_none")]
     days: Option<u32>,
 }
@@ -613,7 +617,7 @@ pub(crate) struct AlertsQuery {
 #[template(path = "org/alerts.html")]
 pub(crate) struct AlertsPage {
     chrome: Chrome,
-    scope_choices: Vec<(i64, String, bool)>,
+    scope_choices: Vec<(OrgId, String, bool)>,
     days: u32,
     terms: Vec<(Org, CommitteeSeat)>,
     warnings: Vec<BranchWarning>,
@@ -663,7 +667,7 @@ pub(crate) struct SeatForm {
 pub(crate) async fn appoint(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Form(f): Form<SeatForm>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -726,7 +730,7 @@ pub(crate) async fn end_seat(
 pub(crate) async fn split(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
@@ -735,7 +739,7 @@ pub(crate) async fn split(
         .find(|(k, _)| k == "name")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let people: Vec<i64> = pairs
+    let people: Vec<PersonId> = pairs
         .iter()
         .filter(|(k, _)| k == "person_id")
         .filter_map(|(_, v)| v.parse().ok())

@@ -6,6 +6,7 @@
 use chrono::TimeZone;
 use dangjian_app::{Actor, App, DbConfig};
 use dangjian_domain::clock::FixedClock;
+pub use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::{NewOrg, Org};
 use dangjian_domain::people::{NationalId, PersonInput};
 use sea_orm::{ConnectionTrait, Database};
@@ -141,7 +142,7 @@ pub async fn tree(app: &App) -> Tree {
 pub const PASSWORD: &str = "Test-Pass-2026";
 
 /// An account with one grant, as the actor its session would give.
-pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<i64>) -> Actor {
+pub async fn signed_actor(app: &App, username: &str, role: &str, org: Option<OrgId>) -> Actor {
     let console = Actor::console();
     let (account, _) = app
         .accounts()
@@ -217,10 +218,10 @@ pub fn member_input(name: &str, birth: (i32, u32, u32), sequence: u32) -> Person
 pub async fn add_members(
     app: &App,
     admin: &Actor,
-    org_id: i64,
+    org_id: OrgId,
     names: &[&str],
     sequence: u32,
-) -> Vec<i64> {
+) -> Vec<PersonId> {
     let mut ids = Vec::new();
     for (i, name) in (0u32..).zip(names) {
         let p = app
@@ -246,7 +247,7 @@ pub async fn branch_of_three(
     tree: &Tree,
     tag: &str,
     sequence: u32,
-) -> (Actor, Actor, Vec<i64>) {
+) -> (Actor, Actor, Vec<PersonId>) {
     let admin = signed_actor(
         app,
         &format!("{tag}admin"),
@@ -288,7 +289,7 @@ pub async fn held_theme_day(
     app: &App,
     tree: &Tree,
     secretary: &Actor,
-    ids: &[i64],
+    ids: &[PersonId],
 ) -> dangjian_domain::meetings::Meeting {
     use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan};
     let starts =

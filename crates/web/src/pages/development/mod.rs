@@ -27,6 +27,7 @@ use dangjian_domain::development::policy::StepPolicy;
 use dangjian_domain::development::{
     ConfirmationOutcome, DecisionBody, RollCall, Step, StepDetail, VoteCount,
 };
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::paging::Paging;
 use dangjian_domain::people::{Person, PersonStatus};
 
@@ -104,9 +105,9 @@ pub(crate) struct DevelopmentPage {
     p: Person,
     v: DevelopmentView,
     /// Full members of the person's branch, for mentors and sponsors: (id, name).
-    full_members: Vec<(i64, String)>,
+    full_members: Vec<(PersonId, String)>,
     /// The branch's full members entitled to vote today, for the roll of a vote.
-    voters: Vec<(i64, String)>,
+    voters: Vec<(PersonId, String)>,
     calls: &'static [RollCall],
     bodies: &'static [DecisionBody],
     outcomes: &'static [ConfirmationOutcome],
@@ -138,7 +139,7 @@ impl DevelopmentPage {
 async fn development_page(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: PersonId,
     notice: Option<&str>,
 ) -> Result<DevelopmentPage, AppError> {
     let actor = viewer.actor();
@@ -202,7 +203,7 @@ async fn development_page(
 pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<DevelopmentPage, PageError> {
     Ok(development_page(&st, &viewer, id, q.notice.as_deref()).await?)
@@ -329,7 +330,7 @@ impl Fields {
 pub(crate) async fn record(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
     let fields = Fields(serde_urlencoded::from_bytes(&body).unwrap_or_default());
@@ -378,7 +379,7 @@ pub(crate) struct BoardQuery {
 pub(crate) async fn board(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<BoardQuery>,
 ) -> Result<BoardPage, PageError> {
     let actor = viewer.actor();
@@ -489,7 +490,7 @@ pub(crate) async fn set_calendar(
 pub(crate) async fn funnel_xlsx(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<BoardQuery>,
 ) -> Result<Response, PageError> {
     let year = q
@@ -511,7 +512,7 @@ pub(crate) async fn funnel_xlsx(
 pub(crate) async fn document(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path((id, file)): Path<(i64, String)>,
+    Path((id, file)): Path<(PersonId, String)>,
 ) -> Result<Response, PageError> {
     let doc = file
         .strip_suffix(".docx")
@@ -529,7 +530,7 @@ pub(crate) async fn document(
 pub(crate) async fn upload(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path((id, step_id)): Path<(i64, i64)>,
+    Path((id, step_id)): Path<(PersonId, i64)>,
     headers: axum::http::HeaderMap,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {

@@ -19,6 +19,7 @@ use dangjian_app::thought_report::{MyThoughtReports, OrgThoughtReports, ReportVi
 use dangjian_domain::development::thought_report::{
     ANSWER_MAX_CHARS, BODY_MAX_CHARS, TITLE_MAX_CHARS,
 };
+use dangjian_domain::ids::OrgId;
 
 /// The longest texts, for the forms' `maxlength`.
 pub(crate) struct Limits {
@@ -193,7 +194,7 @@ pub(crate) struct OrgReportsPage {
 pub(crate) async fn of_org(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<YearQuery>,
 ) -> Result<OrgReportsPage, PageError> {
     let year = q.year.unwrap_or_else(|| st.app.clock().today().year());

@@ -17,6 +17,7 @@ use dangjian_app::training::{ClassRow, ClassView};
 use dangjian_domain::FieldError;
 use dangjian_domain::development::Stage;
 use dangjian_domain::development::training::{ClassPlan, ExamResult};
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::people::parse_date;
 use dangjian_domain::platform::role::Action;
 
@@ -29,7 +30,7 @@ pub(crate) struct TrainingPage {
     chrome: Chrome,
     classes: Vec<ClassRow>,
     /// Organizations the viewer may run a class in: (id, name, chosen).
-    organizers: Vec<(i64, String, bool)>,
+    organizers: Vec<(OrgId, String, bool)>,
     audiences: [Stage; 3],
     form: ClassForm,
     message: Option<String>,
@@ -77,7 +78,7 @@ pub(crate) struct ClassForm {
 }
 
 impl ClassForm {
-    fn parse(&self) -> Result<(i64, ClassPlan), AppError> {
+    fn parse(&self) -> Result<(OrgId, ClassPlan), AppError> {
         let org_id = self
             .org_id
             .trim()
@@ -177,7 +178,7 @@ pub(crate) async fn class(
 pub(crate) enum Refused {
     Enrol,
     /// A trainee's result, by person id.
-    Result(i64),
+    Result(PersonId),
 }
 
 /// Answers a refused form with the class page and the message beside that form.
@@ -202,7 +203,7 @@ pub(crate) async fn enrol(
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let ids: Vec<i64> = fields
+    let ids: Vec<PersonId> = fields
         .iter()
         .filter(|(k, _)| k == "person_id")
         .filter_map(|(_, v)| v.parse().ok())
@@ -224,7 +225,7 @@ pub(crate) struct ResultForm {
 pub(crate) async fn result(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path((id, person_id)): Path<(i64, i64)>,
+    Path((id, person_id)): Path<(i64, PersonId)>,
     axum::Form(f): axum::Form<ResultForm>,
 ) -> Result<Response, PageError> {
     let outcome = async {

@@ -16,6 +16,7 @@ use axum_htmx::HxRequest;
 use dangjian_app::AppError;
 use dangjian_app::roster::{BatchView, ImportPreview, MAX_ROWS};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::OrgId;
 use dangjian_domain::people::roster::BatchState;
 use dangjian_domain::platform::role::Action;
 
@@ -23,7 +24,7 @@ use dangjian_domain::platform::role::Action;
 #[template(path = "people/imports.html")]
 pub(crate) struct ImportsPage {
     chrome: Chrome,
-    targets: Vec<(i64, String)>,
+    targets: Vec<(OrgId, String)>,
     batches: Vec<BatchView>,
     preview: Option<ImportPreview>,
     error: Option<String>,
@@ -100,7 +101,7 @@ pub(crate) async fn upload(
         let org = fields
             .iter()
             .find(|(k, _)| k == "org_id")
-            .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+            .and_then(|(_, v)| v.trim().parse::<OrgId>().ok())
             .ok_or_else(|| FieldError::new("org_id", "导入到", "请选择导入到哪个组织"))?;
         st.app
             .people()

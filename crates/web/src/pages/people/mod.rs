@@ -19,6 +19,7 @@ use dangjian_app::people::{DisciplineRecord, PeopleQuery, PersonRow, PersonView,
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{AppError, PersonSort};
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::discipline::{Discipline, DisciplineKind};
@@ -109,7 +110,7 @@ fn options<T: Copy>(
 pub(crate) struct ListQuery {
     pub q: String,
     #[serde(deserialize_with = "super::empty_as_none")]
-    pub under: Option<i64>,
+    pub under: Option<OrgId>,
     /// A status code, or `members` for full and probationary members.
     pub status: String,
     pub category: String,
@@ -198,7 +199,7 @@ pub(crate) struct PeopleLinks {
 pub(crate) struct PeoplePage {
     chrome: Chrome,
     query: ListQuery,
-    scope_choices: Vec<(i64, String, bool)>,
+    scope_choices: Vec<(OrgId, String, bool)>,
     statuses: Vec<(String, String)>,
     categories: Vec<(String, String)>,
     educations: Vec<(String, String)>,
@@ -300,7 +301,7 @@ pub(crate) struct PersonPage {
 async fn person_page(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: PersonId,
     revealed: Option<RevealedPii>,
     notice: Option<&str>,
 ) -> Result<PersonPage, AppError> {
@@ -341,7 +342,7 @@ async fn person_page(
 pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<PersonPage, PageError> {
     Ok(person_page(&st, &viewer, id, None, q.notice.as_deref()).await?)
@@ -351,7 +352,7 @@ pub(crate) async fn page(
 pub(crate) async fn reveal(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
 ) -> Result<PersonPage, PageError> {
     let revealed = st.app.people().reveal_pii(viewer.actor(), id).await?;
     Ok(person_page(&st, &viewer, id, Some(revealed), None).await?)
@@ -368,7 +369,7 @@ pub(crate) struct TransferForm {
 pub(crate) async fn start_transfer(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     Form(f): Form<TransferForm>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -420,7 +421,7 @@ pub(crate) async fn cancel_transfer(
 async fn after_transfer(
     st: &AppState,
     viewer: &Viewer,
-    person_id: i64,
+    person_id: PersonId,
     notice: PeopleNotice,
 ) -> Redirect {
     if st.app.people().get(viewer.actor(), person_id).await.is_ok() {
@@ -437,9 +438,9 @@ pub(crate) struct PersonForm {
     #[serde(flatten)]
     input: PersonInput,
     #[serde(deserialize_with = "super::empty_as_none")]
-    org_id: Option<i64>,
+    org_id: Option<OrgId>,
     #[serde(deserialize_with = "super::empty_as_none")]
-    group_id: Option<i64>,
+    group_id: Option<OrgId>,
     #[serde(deserialize_with = "super::empty_as_none")]
     version: Option<i64>,
 }
@@ -448,7 +449,7 @@ pub(crate) struct PersonForm {
 #[serde(default)]
 pub(crate) struct NewQuery {
     #[serde(deserialize_with = "super::empty_as_none")]
-    org_id: Option<i64>,
+    org_id: Option<OrgId>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -456,7 +457,7 @@ pub(crate) struct NewQuery {
 pub(crate) struct PersonFormPage {
     chrome: Chrome,
     /// The person being edited, or none for a new one.
-    editing: Option<i64>,
+    editing: Option<PersonId>,
     id_label: &'static str,
     org: Org,
     groups: Vec<(String, String)>,
@@ -475,8 +476,8 @@ pub(crate) struct PersonFormPage {
 async fn form_page(
     st: &AppState,
     viewer: &Viewer,
-    editing: Option<i64>,
-    org_id: i64,
+    editing: Option<PersonId>,
+    org_id: OrgId,
     form: PersonForm,
     errors: FormErrors,
     form_message: Option<String>,
@@ -601,7 +602,7 @@ fn input_of(p: &Person) -> PersonInput {
 pub(crate) async fn edit_form(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
 ) -> Result<PersonFormPage, PageError> {
     let v = st.app.people().get(viewer.actor(), id).await?;
     let form = PersonForm {
@@ -625,7 +626,7 @@ pub(crate) async fn edit_form(
 pub(crate) async fn update(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     Form(f): Form<PersonForm>,
 ) -> Result<Response, PageError> {
     let actor = viewer.actor();
@@ -670,7 +671,7 @@ pub(crate) struct DisciplineForm {
 pub(crate) async fn discipline(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     axum::Form(f): axum::Form<DisciplineForm>,
 ) -> Result<Response, PageError> {
     let result = async {

@@ -16,6 +16,7 @@ use dangjian_app::AppError;
 use dangjian_app::account::AccountDetail;
 use dangjian_app::activation::IssuedCode;
 use dangjian_domain::FieldError;
+use dangjian_domain::ids::AccountId;
 use dangjian_domain::org::Org;
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::platform::role::{Action, Role};
@@ -208,7 +209,7 @@ pub(crate) struct AccountPage {
 async fn account_page(
     st: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: AccountId,
     errors: FormErrors,
     form_message: Option<String>,
     new_password: Option<String>,
@@ -231,7 +232,7 @@ async fn account_page(
 pub(crate) async fn account(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<AccountPage, PageError> {
     account_page(
@@ -256,7 +257,7 @@ pub(crate) struct GrantForm {
 pub(crate) async fn grant(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     Form(f): Form<GrantForm>,
 ) -> Result<Response, PageError> {
     let org_id = match f.org_id.trim() {
@@ -302,7 +303,7 @@ pub(crate) async fn revoke_grant(
 pub(crate) async fn reset_password(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> Result<AccountPage, PageError> {
     let password = st.app.accounts().reset_password(viewer.actor(), id).await?;
     account_page(
@@ -320,7 +321,7 @@ pub(crate) async fn reset_password(
 pub(crate) async fn disable(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> Result<Response, PageError> {
     set_disabled(st, viewer, id, true).await
 }
@@ -328,7 +329,7 @@ pub(crate) async fn disable(
 pub(crate) async fn enable(
     State(st): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> Result<Response, PageError> {
     set_disabled(st, viewer, id, false).await
 }
@@ -336,7 +337,7 @@ pub(crate) async fn enable(
 async fn set_disabled(
     st: AppState,
     viewer: Viewer,
-    id: i64,
+    id: AccountId,
     disabled: bool,
 ) -> Result<Response, PageError> {
     match st
