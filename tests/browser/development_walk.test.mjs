@@ -205,7 +205,7 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     const page = await record('branchsec', 'training');
     assert.match(await page.locator('#steps tbody tr').last().innerText(), /3 天，24 学时/);
     await record('branchsec', 'committee_review');
-    await record('gbsec', 'pre_review', (f) => f.locator('select[name="passed"]').selectOption('yes'));
+    await record('admin', 'pre_review', (f) => f.locator('select[name="passed"]').selectOption('yes'));
   });
 
   test('candidate: publicity, the form, the vote; the higher committee approves', async () => {
@@ -219,7 +219,7 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     await record('branchsec', 'form');
     await record('branchsec', 'admission_vote', vote());
     await record('gbsec', 'higher_talk');
-    await record('gbsec', 'admission_approval');
+    await record('admin', 'admission_approval');
     await record('gbsec', 'admission_filed');
     const page = await record('branchsec', 'placement');
     assert.match(await page.locator('h1').innerText(), /预备党员/);
@@ -247,7 +247,7 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
 
     setDay(addDays(addMonths(vote_on, 12), 1));
     await record('branchsec', 'confirmation_vote', vote('confirm'));
-    await record('gbsec', 'confirmation_approval');
+    await record('admin', 'confirmation_approval');
     page = await record('branchsec', 'archive');
     assert.match(await page.locator('h1').innerText(), /正式党员/);
     const rows = await page.locator('#steps tbody tr').allInnerTexts();

@@ -12,6 +12,7 @@ use dangjian_domain::development::{
     Stage, Step, StepDetail, StepEntry, VoteCount, Voucher, is_due_soon,
 };
 use dangjian_domain::ids::{OrgId, PersonId};
+use dangjian_domain::org::OrgPath;
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
 use dangjian_domain::{FieldError, text};
@@ -243,6 +244,13 @@ impl DevelopmentCases<'_> {
                 "登记该支部的发展党员工作"
             }));
         }
+        if input.step.needs_approval_power()
+            && !self.approval_power_above(actor, &record.org_path).await?
+        {
+            return Err(AppError::Forbidden(
+                "这一步由具有审批权限的基层党委登记（党总支没有审批权限）",
+            ));
+        }
         if person.left_on.is_some() {
             return Err(AppError::Conflict {
                 field: "person",
@@ -257,7 +265,10 @@ impl DevelopmentCases<'_> {
             // Nothing typed: the party school's certified classes speak for the training.
             Step::Training if input.detail == (StepDetail::Training { hours: 0, days: 0 }) => {
                 let classes = dangjian_store::training::of_person(db, person_id).await?;
-                let credit = TrainingCredit::of(classes.iter().map(|(c, t)| (&c.plan, &t.trainee)));
+                let credit = TrainingCredit::of(
+                    classes.iter().map(|(c, t)| (&c.plan, &t.trainee)),
+                    input.on,
+                );
                 StepDetail::Training {
                     hours: credit.hours,
                     days: credit.days,
@@ -400,6 +411,20 @@ impl DevelopmentCases<'_> {
         Ok(account.map_or_else(|| actor.name.clone(), |a| a.display_name))
     }
 
+    /// Whether the actor approves for a 基层党委 with approval power above `path`: one of the
+    /// organizations its approving grants cover, above the branch, is such a committee.
+    async fn approval_power_above(self, actor: &Actor, path: &OrgPath) -> Result<bool> {
+        let roots: Vec<OrgId> = actor
+            .access
+            .scopes(Action::Approve)
+            .iter()
+            .filter(|s| s.contains(path) && *s != path)
+            .map(OrgPath::id)
+            .collect();
+        let orgs = dangjian_store::org::by_ids(self.store.db(), &roots).await?;
+        Ok(orgs.values().any(|o| o.kind.holds_approval_power()))
+    }
+
     /// The full members of a branch entitled to vote on `on`: all but those under 留党察看,
     /// who have no vote while it runs (党章第四十条). Id and name, by name.
     pub async fn voters(
@@ -451,7 +476,7 @@ impl DevelopmentCases<'_> {
                     "到会名单应列出本支部有表决权的全体正式党员（{} 人），每人一次；受留党察看处分的党员没有表决权",
                     voters.len()
                 ),
-                basis: "细则·第15步",
+                basis: "党章第四十条、细则·支部大会讨论接收预备党员",
             });
         }
         Ok(voters

@@ -32,7 +32,7 @@ use dangjian_domain::meetings::{
     kept, transition,
 };
 pub use dangjian_domain::meetings::{AttendanceRow, Correction};
-use dangjian_domain::org::{Org, OrgKind};
+use dangjian_domain::org::{Org, OrgKind, has_committee};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -738,6 +738,11 @@ impl MeetingCases<'_> {
         for (o, k, on) in held {
             by_org.entry(o).or_default().push((k, on));
         }
+        let committees = if branches.is_empty() {
+            Default::default()
+        } else {
+            dangjian_store::position::committee_sizes(db, &actor.access, &org.path).await?
+        };
         let today = self.today();
         let settings = self.settings().current().await?;
         let mut out = Vec::new();
@@ -754,7 +759,13 @@ impl MeetingCases<'_> {
                 } else {
                     &rules
                 };
+                let seats = committees.get(&b.id).copied().unwrap_or(0);
+                let has_committee = has_committee(usize::try_from(seats).unwrap_or(usize::MAX));
                 for rule in of_kind.iter().copied() {
+                    // What the organization does not owe is neither kept nor missed.
+                    if !rule.owed(b.founded_on, has_committee, day) {
+                        continue;
+                    }
                     rows.push(ComplianceRow {
                         org_id: b.id,
                         org_name: name_of(b),

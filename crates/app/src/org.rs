@@ -671,7 +671,12 @@ impl OrgCases<'_> {
         )
         .await?;
         let positions: Vec<Position> = sitting.iter().map(|s| s.position).collect();
-        check_seat_holder(holder.person.status)?;
+        let disciplined = !self
+            .people()
+            .on_probation_discipline(&[person_id], self.today())
+            .await?
+            .is_empty();
+        check_seat_holder(holder.person.status, disciplined)?;
         check_seat(org.kind, position, full, &positions)?;
         let years = term_years(org.kind);
         let seat = Seat {
@@ -696,6 +701,31 @@ impl OrgCases<'_> {
         );
         self.finish(tx, audit).await?;
         Ok(seat)
+    }
+
+    /// Ends the seats of people who leave the organizations they sit for: all of them when
+    /// they leave the university (`now_under` none), else those of organizations that do not
+    /// hold their new one. A seat ends when its holder leaves (RULES.md §2); the ended seats
+    /// are returned for the act's audit record.
+    pub(crate) async fn end_seats_of_leavers(
+        self,
+        tx: &dangjian_store::WriteTx,
+        people: &[PersonId],
+        now_under: Option<&OrgPath>,
+    ) -> Result<Vec<Seat>> {
+        let today = self.today();
+        let mut ended = Vec::new();
+        for seat in position_store::sitting_of(tx.conn(), people).await? {
+            if now_under.is_some_and(|new| seat.org_path.contains(new)) {
+                continue;
+            }
+            position_store::end_seat(tx, seat.id, today).await?;
+            ended.push(Seat {
+                left_on: Some(today),
+                ..seat
+            });
+        }
+        Ok(ended)
     }
 
     /// Ends a sitting seat (免职, or the end of a term at 换届).
@@ -804,6 +834,9 @@ impl OrgCases<'_> {
             self.now_ms(),
         )
         .await?;
+        let seats_ended = self
+            .end_seats_of_leavers(&tx, &ids, Some(&new.path))
+            .await?;
         let note = format!("分设出{}，党员 {} 名随之转入", new.name, ids.len());
         self.record_event(
             &tx,
@@ -829,7 +862,7 @@ impl OrgCases<'_> {
             Some(org.id.get()),
             Some(org.path.as_str()),
             None,
-            Some(json!({ "new": new, "people": ids })),
+            Some(json!({ "new": new, "people": ids, "seats_ended": seats_ended })),
         );
         self.finish(tx, audit).await?;
         Ok(new)

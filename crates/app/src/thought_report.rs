@@ -5,7 +5,9 @@
 use crate::development::DevelopmentCases;
 use crate::{Actor, App, AppError, Result};
 pub use dangjian_domain::development::thought_report::{Answer, ThoughtReportRecord};
-use dangjian_domain::development::thought_report::{ThoughtReport, hands_in, parse_answer};
+use dangjian_domain::development::thought_report::{
+    BRANCH_ANSWERS, ThoughtReport, answered_by_branch, hands_in, parse_answer,
+};
 use dangjian_domain::development::{Step, StepDetail};
 use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::Org;
@@ -95,9 +97,21 @@ impl DevelopmentCases<'_> {
             .unwrap_or_default())
     }
 
-    /// Names the writers and mentors of reports for a reader who is `reader` (a person).
+    /// Whether `actor` (the person `reader`) may answer `report`: one of its mentors, or while
+    /// none is named, whoever keeps the records of the branch it was handed to.
+    /// The answer is signed by a person of the roster, so an account of nobody's answers none.
+    fn may_answer(actor: &Actor, reader: Option<PersonId>, report: &ThoughtReportRecord) -> bool {
+        reader.is_some_and(|p| {
+            report.mentor_ids.contains(&p)
+                || (answered_by_branch(&report.mentor_ids)
+                    && actor.access.can_at(Action::WriteRecords, &report.org_path))
+        })
+    }
+
+    /// Names the writers and mentors of reports for `actor`, who is `reader` (a person).
     async fn report_views(
         self,
+        actor: &Actor,
         reports: Vec<ThoughtReportRecord>,
         reader: Option<PersonId>,
     ) -> Result<Vec<ReportView>> {
@@ -119,8 +133,7 @@ impl DevelopmentCases<'_> {
                     .as_ref()
                     .and_then(|a| chrono::DateTime::from_timestamp_millis(a.at))
                     .map(dangjian_domain::clock::display_time),
-                may_answer: report.answer.is_none()
-                    && reader.is_some_and(|p| report.mentor_ids.contains(&p)),
+                may_answer: report.answer.is_none() && Self::may_answer(actor, reader, &report),
                 report,
             })
             .collect())
@@ -139,8 +152,8 @@ impl DevelopmentCases<'_> {
         Ok(MyThoughtReports {
             hands_in: hands_in(person.status),
             mentor_names: mentors.iter().filter_map(|m| names.remove(m)).collect(),
-            mine: self.report_views(mine, Some(person.id)).await?,
-            to_answer: self.report_views(to_answer, Some(person.id)).await?,
+            mine: self.report_views(actor, mine, Some(person.id)).await?,
+            to_answer: self.report_views(actor, to_answer, Some(person.id)).await?,
             person: Some(person),
         })
     }
@@ -173,20 +186,41 @@ impl DevelopmentCases<'_> {
             answer: None,
             created_at: self.now_ms(),
         };
-        let accounts = people_store::accounts_of(db, &stored.mentor_ids).await?;
-        let notices: Vec<Notification> = stored
-            .mentor_ids
+        // To the mentors; while none is named, to the branch's secretary and 组织委员.
+        let (readers, why, link) = if answered_by_branch(&stored.mentor_ids) {
+            let seats = dangjian_store::position::sitting_in(db, org.id).await?;
+            let readers: Vec<PersonId> = seats
+                .iter()
+                .filter(|s| BRANCH_ANSWERS.contains(&s.position))
+                .map(|s| s.person_id)
+                .collect();
+            (
+                readers,
+                "尚未指定培养联系人，请支部阅读并回复。",
+                format!("/thought-reports/{}", stored.id),
+            )
+        } else {
+            (
+                stored.mentor_ids.clone(),
+                "您是其培养联系人，请阅读并回复。",
+                MY_REPORTS.to_owned(),
+            )
+        };
+        let accounts = people_store::accounts_of(db, &readers).await?;
+        let notices: Vec<Notification> = readers
             .iter()
             .filter_map(|m| accounts.get(m))
+            .collect::<HashSet<_>>()
+            .into_iter()
             .map(|account| {
                 self.notifications().message(
                     *account,
                     (THOUGHT_REPORT_NOTICE, self.today()),
                     (
                         format!("{}递交了思想汇报：{}", person.name, stored.report.title),
-                        "您是其培养联系人，请阅读并回复。".to_owned(),
+                        why.to_owned(),
                     ),
-                    Some(MY_REPORTS.to_owned()),
+                    Some(link.clone()),
                 )
             })
             .collect();
@@ -216,11 +250,13 @@ impl DevelopmentCases<'_> {
         let mentor = self
             .own_person(actor)
             .await?
-            .ok_or(AppError::Forbidden("回复思想汇报须用培养联系人本人的账号"))?;
+            .ok_or(AppError::Forbidden("回复思想汇报须用本人在名册中的账号"))?;
         let db = self.store.db();
         let report = store::find(db, id).await?.ok_or(AppError::NotFound)?;
-        if !report.mentor_ids.contains(&mentor.id) {
-            return Err(AppError::Forbidden("只有该思想汇报的培养联系人可以回复"));
+        if !Self::may_answer(actor, Some(mentor.id), &report) {
+            return Err(AppError::Forbidden(
+                "只有该思想汇报的培养联系人（尚未指定的，由支部书记或组织委员）可以回复",
+            ));
         }
         let answer = Answer {
             text,
@@ -278,7 +314,7 @@ impl DevelopmentCases<'_> {
         if !own && !actor.access.can_at(Action::ReadRecords, &report.org_path) {
             return Err(AppError::NotFound);
         }
-        self.report_views(vec![report], reader)
+        self.report_views(actor, vec![report], reader)
             .await?
             .pop()
             .ok_or(AppError::NotFound)
@@ -297,7 +333,7 @@ impl DevelopmentCases<'_> {
             .ok_or(AppError::NotFound)?;
         let reports = store::of_person(db, person_id, REPORT_LIST_LIMIT).await?;
         let reader = self.own_person(actor).await?.map(|p| p.id);
-        self.report_views(reports, reader).await
+        self.report_views(actor, reports, reader).await
     }
 
     /// The reports handed in within an organization's subtree in a year, and the people of
@@ -340,7 +376,7 @@ impl DevelopmentCases<'_> {
         silent.sort_by(|a, b| a.0.cmp(&b.0));
         let reader = self.own_person(actor).await?.map(|p| p.id);
         Ok(OrgThoughtReports {
-            reports: self.report_views(reports, reader).await?,
+            reports: self.report_views(actor, reports, reader).await?,
             total,
             unanswered,
             org,

@@ -308,7 +308,10 @@ impl DevelopmentCases<'_> {
             .await?
             .ok_or(AppError::NotFound)?;
         let classes = store::of_person(db, person_id).await?;
-        let credit = TrainingCredit::of(classes.iter().map(|(c, t)| (&c.plan, &t.trainee)));
+        let credit = TrainingCredit::of(
+            classes.iter().map(|(c, t)| (&c.plan, &t.trainee)),
+            self.today(),
+        );
         Ok(PersonTraining { classes, credit })
     }
 }

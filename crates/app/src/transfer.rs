@@ -156,6 +156,14 @@ impl PeopleCases<'_> {
                     .await?;
             }
         }
+        let now_under = match t.direction {
+            TransferDirection::Internal => record.to_org_path.as_ref(),
+            _ => None,
+        };
+        let seats_ended = self
+            .org()
+            .end_seats_of_leavers(&tx, &[t.person_id], now_under)
+            .await?;
         let mut after = t.clone();
         after.state = TransferState::Received;
         after.received_on = Some(today);
@@ -164,7 +172,7 @@ impl PeopleCases<'_> {
             Some(id),
             receiver.map(|p| p.as_str()),
             Some(json!(t)),
-            Some(json!(after)),
+            Some(with_seats_ended(json!(after), &seats_ended)),
         );
         self.finish(tx, audit).await?;
         Ok(after)
@@ -293,4 +301,15 @@ fn not_pending() -> AppError {
         field: "state",
         message: "该转接已完成或已撤回".to_owned(),
     }
+}
+
+/// An act's audit record with the seats it ended beside it, where it ended any.
+fn with_seats_ended(
+    mut after: serde_json::Value,
+    seats: &[dangjian_domain::org::Seat],
+) -> serde_json::Value {
+    if !seats.is_empty() {
+        after["seats_ended"] = json!(seats);
+    }
+    after
 }

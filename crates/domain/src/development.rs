@@ -95,6 +95,15 @@ labelled_enum! {
 }
 
 impl Step {
+    /// The acts only a 基层党委 with approval power (or the organization department for it)
+    /// records: the pre-review (预审), the admission and the confirmation (审批).
+    pub fn needs_approval_power(self) -> bool {
+        matches!(
+            self,
+            Self::PreReview | Self::AdmissionApproval | Self::ConfirmationApproval
+        )
+    }
+
     /// The step's number in the 细则 (1–25); publicity has none.
     pub fn number(self) -> Option<u8> {
         let i = Step::ALL.iter().position(|s| *s == self).unwrap_or(0);
@@ -218,6 +227,20 @@ pub const SPONSORS: usize = 2;
 /// 细则第十七条: training of at least 3 days or 24 学时.
 pub const TRAINING_MIN_HOURS: u32 = 24;
 pub const TRAINING_MIN_DAYS: u32 = 3;
+/// A day of training counts this many 学时 (3 天 = 24 学时).
+pub const TRAINING_HOURS_PER_DAY: u32 = 8;
+
+/// Whether training meets step 11 (细则第十七条): 24 学时, or 3 days of full days. Days of
+/// fewer hours are judged by their hours (a 6-学时 class over three days is not 3 天); days
+/// recorded without hours are taken as full days.
+pub fn training_suffices(hours: u32, days: u32) -> bool {
+    let full_days = if hours == 0 {
+        days
+    } else {
+        days.min(hours / TRAINING_HOURS_PER_DAY)
+    };
+    hours >= TRAINING_MIN_HOURS || full_days >= TRAINING_MIN_DAYS
+}
 /// Approval within three months of the vote; extendable, never beyond six.
 pub const APPROVAL_WITHIN_MONTHS: u32 = 3;
 pub const APPROVAL_NEVER_BEYOND_MONTHS: u32 = 6;
@@ -227,9 +250,9 @@ pub const APPROVAL_NEVER_BEYOND_MONTHS: u32 = 6;
 pub struct DevelopmentRules {
     /// An application at least this many months old before its author becomes an activist.
     pub application_min_months: u32,
-    /// Below this age an activist comes through the Youth League's recommendation (推优); 0
-    /// turns the rule off.
-    pub league_below_age: u32,
+    /// Up to and including this age (28周岁以下) an activist comes through the Youth League's
+    /// recommendation (推优); 0 turns the rule off.
+    pub league_up_to_age: u32,
     /// The higher committee's pre-review within this many months of the committee's review.
     pub pre_review_within_months: u32,
     /// The publicity window, in working days.
@@ -244,7 +267,7 @@ impl Default for DevelopmentRules {
     fn default() -> Self {
         Self {
             application_min_months: 6,
-            league_below_age: 28,
+            league_up_to_age: 28,
             pre_review_within_months: 1,
             publicity_working_days: 5,
             vote_within_months: 1,
@@ -309,7 +332,7 @@ impl VoteCount {
                     "到会有表决权的正式党员 {} 人，未超过应到 {} 人的半数，会议不能进行表决",
                     self.attending, self.entitled
                 ),
-                basis: "细则·第15步",
+                basis: "细则·支部大会讨论接收预备党员",
             });
         }
         Ok(())
@@ -686,6 +709,12 @@ impl History {
             Step::PreReview if self.pre_review_passed() == Some(false) => {
                 vec![Step::PreReview]
             }
+            // A failed political review ends the path (细则第十五条).
+            Step::BackgroundReview
+                if matches!(last.detail, StepDetail::Review { passed: false }) =>
+            {
+                Vec::new()
+            }
             // A vote that failed ends this round; the branch may vote again later.
             Step::AdmissionVote if self.admission_passed() == Some(false) => {
                 vec![Step::AdmissionVote]
@@ -711,6 +740,26 @@ impl History {
         rules: &DevelopmentRules,
         calendar: &WorkCalendar,
     ) -> Result<Option<Breach>, DomainError> {
+        // A failed political review ends the path: no training, pre-review, publicity or form
+        // follows it (细则第十五条).
+        let position = |s: Step| Step::ALL.iter().position(|x| *x == s);
+        if next.step != Step::BackgroundReview
+            && position(next.step) > position(Step::BackgroundReview)
+            && matches!(
+                self.last_of(Step::BackgroundReview).map(|s| &s.detail),
+                Some(StepDetail::Review { passed: false })
+            )
+        {
+            return Err(refuse(
+                RuleCode::DevelopmentPoliticalReviewFailed,
+                "step",
+                format!(
+                    "政治审查结论为不合格，不能再登记“{}”：政治审查不合格的不能发展入党",
+                    next.step.label()
+                ),
+                "细则第十五条",
+            ));
+        }
         let allowed = self.next_steps();
         if !allowed.contains(&next.step) {
             let expected = allowed
@@ -818,8 +867,8 @@ impl History {
                     ));
                 }
                 let by_league = matches!(detail, StepDetail::Recommendation { by_league: true });
-                if rules.league_below_age > 0
-                    && age_on(ctx.birth_date, on) < rules.league_below_age
+                if rules.league_up_to_age > 0
+                    && age_on(ctx.birth_date, on) <= rules.league_up_to_age
                     && !by_league
                 {
                     return Err(refuse(
@@ -827,7 +876,7 @@ impl History {
                         "by_league",
                         format!(
                             "{} 周岁以下的申请人应经共青团推荐（推优）",
-                            rules.league_below_age
+                            rules.league_up_to_age
                         ),
                         "细则第八条（本校设置）",
                     ));
@@ -912,12 +961,12 @@ impl History {
                 Ok(None)
             }
             (Step::Training, StepDetail::Training { hours, days }) => {
-                if *hours < TRAINING_MIN_HOURS && *days < TRAINING_MIN_DAYS {
+                if !training_suffices(*hours, *days) {
                     return Err(refuse(
                         RuleCode::DevelopmentTrainingHours,
                         "hours",
                         format!(
-                            "集中培训不少于 {TRAINING_MIN_DAYS} 天或 {TRAINING_MIN_HOURS} 学时（现为 {days} 天、{hours} 学时）"
+                            "集中培训不少于 {TRAINING_MIN_DAYS} 天或 {TRAINING_MIN_HOURS} 学时，每天按 {TRAINING_HOURS_PER_DAY} 学时计（现为 {days} 天、{hours} 学时）"
                         ),
                         "细则第十七条",
                     ));
@@ -1027,7 +1076,7 @@ impl History {
                         "支部大会应在预审后 {} 个月内讨论（{by} 前）",
                         rules.vote_within_months
                     ),
-                    "细则·第15步（本校设置）",
+                    "细则·支部大会讨论（本校设置）",
                 )
             }
             (Step::AdmissionApproval, _) => {
@@ -1038,14 +1087,14 @@ impl History {
                         RuleCode::DevelopmentApprovalSixMonths,
                         "on",
                         format!("审批期限最长不超过六个月（{never} 前）"),
-                        "细则·第17步",
+                        "细则·上级党委审批",
                     ));
                 }
                 let by = months(vote, APPROVAL_WITHIN_MONTHS);
                 late(
                     by,
                     format!("上级党委应在三个月内审批（{by} 前），超过须说明延长的原因"),
-                    "细则·第17步",
+                    "细则·上级党委审批",
                 )
             }
             (
@@ -1059,6 +1108,21 @@ impl History {
             ) => {
                 count.check()?;
                 count.check_roll(roll)?;
+                // Confirming, extending and cancelling alike are decided by the 支部大会 with
+                // more than half of those entitled voting for it (党章第七条).
+                if !count.passed() {
+                    return Err(refuse(
+                        RuleCode::DevelopmentFullMembershipMajority,
+                        "yes",
+                        format!(
+                            "赞成票 {} 张，未超过应到会有表决权的正式党员 {} 人的半数，不能{}",
+                            count.yes,
+                            count.entitled,
+                            outcome.label()
+                        ),
+                        "党章第七条、细则第三十二条",
+                    ));
+                }
                 let end = self.probation_end().unwrap_or(on);
                 if on < end {
                     return Err(refuse(
@@ -1096,18 +1160,7 @@ impl History {
                             ));
                         }
                     }
-                    ConfirmationOutcome::Confirm if !count.passed() => {
-                        return Err(refuse(
-                            RuleCode::DevelopmentFullMembershipMajority,
-                            "yes",
-                            format!(
-                                "赞成票 {} 张，未超过应到会有表决权的正式党员 {} 人的半数，不能按期转正",
-                                count.yes, count.entitled
-                            ),
-                            "细则第三十二条",
-                        ));
-                    }
-                    _ => {}
+                    ConfirmationOutcome::Confirm | ConfirmationOutcome::Cancel => {}
                 }
                 Ok(None)
             }
@@ -1116,7 +1169,7 @@ impl History {
                 late(
                     by,
                     format!("上级党委应在三个月内审批转正（{by} 前）"),
-                    "细则·第24步",
+                    "细则·上级党委审批转正",
                 )
             }
             (Step::Archive, _) => {
@@ -1128,13 +1181,16 @@ impl History {
                         "转正后 {} 日内将材料归档（{by} 前）",
                         rules.archive_within_days
                     ),
-                    "细则·第25步（本校设置）",
+                    "细则·材料归档（本校设置）",
                 )
             }
+            // The review ends in a written conclusion (结论性材料).
+            (Step::BackgroundReview, StepDetail::Review { .. }) => Ok(None),
             (
                 Step::MentorsAssigned
                 | Step::CandidateChosen
                 | Step::SponsorsChosen
+                | Step::BackgroundReview
                 | Step::PreReview
                 | Step::Training
                 | Step::Publicity
@@ -1577,7 +1633,36 @@ mod tests {
     }
 
     #[test]
-    fn an_activist_after_six_months_and_by_the_league_below_28_细则第八条() {
+    fn an_activist_after_six_months_and_by_the_league_up_to_28_细则第八条() {
+        // 28周岁以下 includes 28: born 1998-05-10, 28 on 2026-06-01; born 1997-05-10, 29.
+        let chosen_at = |born: &str, by_league| {
+            let on = "2026-06-01";
+            let person = Context {
+                birth_date: d(born),
+                ..ctx("2026-11-23")
+            };
+            let mut steps: Vec<StepEntry> = kept()
+                .into_iter()
+                .take_while(|s| s.step != Step::ActivistChosen)
+                .collect();
+            steps.retain(|s| s.on < d(on));
+            History::new(steps).check(
+                &with(
+                    Step::ActivistChosen,
+                    on,
+                    StepDetail::Recommendation { by_league },
+                ),
+                &person,
+                &DevelopmentRules::default(),
+                &WorkCalendar::default(),
+            )
+        };
+        assert_eq!(
+            basis(chosen_at("1998-05-10", false)),
+            "细则第八条（本校设置）",
+            "at 28"
+        );
+        assert_eq!(basis(chosen_at("1997-05-10", false)), "ok", "at 29");
         let chosen = |on, by_league| {
             with(
                 Step::ActivistChosen,
@@ -1727,7 +1812,49 @@ mod tests {
             "细则第十七条"
         );
         assert_eq!(basis(check_after(&training(24, 2), "2026-11-23")), "ok");
-        assert_eq!(basis(check_after(&training(16, 3), "2026-11-23")), "ok");
+        assert_eq!(basis(check_after(&training(0, 3), "2026-11-23")), "ok");
+        // Days of fewer than 8 学时 are judged by their hours: 6 学时 over 3 days is not 3 天.
+        assert_eq!(
+            basis(check_after(&training(6, 3), "2026-11-23")),
+            "细则第十七条"
+        );
+        assert_eq!(
+            basis(check_after(&training(16, 3), "2026-11-23")),
+            "细则第十七条"
+        );
+        assert!(training_suffices(24, 3) && training_suffices(0, 3));
+    }
+
+    #[test]
+    fn a_political_review_ends_in_a_conclusion_and_a_failed_one_ends_the_path_细则第十五条() {
+        let review = |detail| with(Step::BackgroundReview, "2024-10-10", detail);
+        assert_eq!(
+            basis(check_after(&review(StepDetail::Plain), "2026-11-23")),
+            "field: 登记内容：缺少这一步需要填写的内容"
+        );
+        let mut before: Vec<StepEntry> = kept()
+            .into_iter()
+            .take_while(|s| s.step != Step::BackgroundReview)
+            .collect();
+        before.push(entry(
+            Step::BackgroundReview,
+            "2024-10-10",
+            StepDetail::Review { passed: false },
+        ));
+        let failed = History::new(before);
+        for step in [Step::Training, Step::PreReview, Step::Publicity, Step::Form] {
+            let later = kept().into_iter().find(|s| s.step == step).unwrap();
+            assert_eq!(
+                basis(failed.check(
+                    &later,
+                    &ctx("2026-11-23"),
+                    &DevelopmentRules::default(),
+                    &WorkCalendar::default()
+                )),
+                "细则第十五条",
+                "{step:?}"
+            );
+        }
     }
 
     #[test]
@@ -1863,7 +1990,7 @@ mod tests {
         };
         assert_eq!(
             basis(check_after(&vote(20, 10, 10), "2026-11-23")),
-            "细则·第15步",
+            "细则·支部大会讨论接收预备党员",
             "10 of 20 is no quorum"
         );
         assert!(
@@ -1921,12 +2048,12 @@ mod tests {
         );
         assert_eq!(
             basis(check_after(&late, "2026-11-23")),
-            "late: 细则·第15步（本校设置）"
+            "late: 细则·支部大会讨论（本校设置）"
         );
     }
 
     #[test]
-    fn a_roll_sets_who_was_entitled_and_who_attended_细则_第15步() {
+    fn a_roll_sets_who_was_entitled_and_who_attended_细则_支部大会讨论() {
         let roll = |calls: &[RollCall]| -> Vec<RollEntry> {
             calls
                 .iter()
@@ -1988,11 +2115,11 @@ mod tests {
         let approve = |on| with(Step::AdmissionApproval, on, StepDetail::Plain);
         assert_eq!(
             basis(check_after(&approve("2025-06-06"), "2026-11-23")),
-            "细则·第17步"
+            "细则·上级党委审批"
         );
         assert_eq!(
             basis(check_after(&approve("2025-06-05"), "2026-11-23")),
-            "late: 细则·第17步"
+            "late: 细则·上级党委审批"
         );
         assert_eq!(
             basis(check_after(&approve("2025-03-05"), "2026-11-23")),
@@ -2045,7 +2172,28 @@ mod tests {
                 extend_months: None,
             },
         );
-        assert_eq!(basis(check_after(&weak, "2026-11-23")), "细则第三十二条");
+        assert_eq!(
+            basis(check_after(&weak, "2026-11-23")),
+            "党章第七条、细则第三十二条"
+        );
+        // Extending or cancelling needs the same majority (党章第七条).
+        for outcome in [ConfirmationOutcome::Extend, ConfirmationOutcome::Cancel] {
+            let weak = with(
+                Step::ConfirmationVote,
+                "2025-12-05",
+                StepDetail::Confirmation {
+                    roll: Vec::new(),
+                    count: count(13, 10, 3),
+                    outcome,
+                    extend_months: Some(6).filter(|_| outcome == ConfirmationOutcome::Extend),
+                },
+            );
+            assert_eq!(
+                basis(check_after(&weak, "2026-11-23")),
+                "党章第七条、细则第三十二条",
+                "{outcome:?}"
+            );
+        }
 
         // Extended by six months: the next discussion comes when those end, and only once.
         let mut history = History::new(kept().into_iter().take(24).collect());
@@ -2094,7 +2242,7 @@ mod tests {
                 &with(Step::ConfirmationApproval, "2026-03-06", StepDetail::Plain),
                 "2026-11-23"
             )),
-            "late: 细则·第24步"
+            "late: 细则·上级党委审批转正"
         );
         assert_eq!(
             basis(check_after(
@@ -2108,7 +2256,7 @@ mod tests {
                 &with(Step::Archive, "2026-01-16", StepDetail::Plain),
                 "2026-11-23"
             )),
-            "late: 细则·第25步（本校设置）"
+            "late: 细则·材料归档（本校设置）"
         );
         assert_eq!(
             basis(check_after(

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 /// Every member studies at least this many hours a year (教育条例第二十条).
 pub const MEMBER_MIN_HOURS: u32 = 32;
 
+/// 基层党组织书记和班子成员 study at least this many hours a year (教育条例第二十条): the
+/// university may ask more, never less.
+pub const COMMITTEE_MIN_HOURS: u32 = 56;
+
 /// The most study hours one meeting may count: a long day of lectures.
 pub const MAX_MEETING_HOURS: u32 = 16;
 
@@ -60,14 +64,15 @@ impl StudyHours {
 /// The local rules of study, in force on a day (本校设置).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StudyRules {
-    /// Secretaries and committee members study at least this many hours a year [L].
+    /// Secretaries and committee members study at least this many hours a year: 56 [S], or
+    /// more where the university asks more [L].
     pub committee_min_hours: u32,
 }
 
 impl Default for StudyRules {
     fn default() -> Self {
         Self {
-            committee_min_hours: 56,
+            committee_min_hours: COMMITTEE_MIN_HOURS,
         }
     }
 }
@@ -75,8 +80,8 @@ impl Default for StudyRules {
 pub const STUDY_COMMITTEE_MIN_HOURS: SettingSpec = SettingSpec {
     key: "study_committee_min_hours",
     label: "支部书记和委员每年学习培训不少于",
-    default: 56,
-    min: 32,
+    default: COMMITTEE_MIN_HOURS as i64,
+    min: COMMITTEE_MIN_HOURS as i64,
     max: 200,
     unit: "学时",
     kept_by: Action::ManageRules,
@@ -90,7 +95,7 @@ impl StudyRules {
     pub fn in_force(settings: &Settings) -> Self {
         Self {
             committee_min_hours: u32::try_from(settings.get(STUDY_COMMITTEE_MIN_HOURS))
-                .unwrap_or(56),
+                .unwrap_or(COMMITTEE_MIN_HOURS),
         }
     }
 }
@@ -99,7 +104,7 @@ impl StudyRules {
     /// The yearly minimum for a member, higher for those on a committee.
     pub fn minimum(&self, on_committee: bool) -> u32 {
         if on_committee {
-            self.committee_min_hours.max(MEMBER_MIN_HOURS)
+            self.committee_min_hours.max(COMMITTEE_MIN_HOURS)
         } else {
             MEMBER_MIN_HOURS
         }
@@ -116,6 +121,8 @@ pub struct YearOfLife {
     pub hours: u32,
     /// The last day they came to a meeting, of any year.
     pub last_present: Option<NaiveDate>,
+    /// The last day they were excused from one with a reason (请假), of any year.
+    pub last_excused: Option<NaiveDate>,
 }
 
 impl YearOfLife {
@@ -135,13 +142,14 @@ impl YearOfLife {
     }
 
     /// Whether the member has been away from organizational life for `AWAY_MONTHS` by
-    /// `today`: no meeting attended since then, and a member since before then (`since`, the
-    /// day they joined the party or the organization, whichever is later).
+    /// `today` without good reason: no meeting attended or excused from since then, and in the
+    /// organization since before then (`since`: the day they arrived, by transfer, admission
+    /// or the go-live import). An excused absence has its reason (支部条例第三十一条(六)).
     pub fn away_too_long(&self, since: Option<NaiveDate>, today: NaiveDate) -> bool {
         let Some(limit) = today.checked_sub_months(Months::new(AWAY_MONTHS)) else {
             return false;
         };
-        let last = self.last_present.max(since);
+        let last = self.last_present.max(self.last_excused).max(since);
         last.is_some_and(|d| d <= limit)
     }
 }
@@ -159,17 +167,20 @@ mod tests {
         let rules = StudyRules::default();
         assert_eq!(rules.minimum(false), 32);
         assert_eq!(rules.minimum(true), 56);
-        // A local rule never goes below the central one.
+        // A local rule never goes below the central one, and the setting cannot either.
         let lax = StudyRules {
             committee_min_hours: 20,
         };
-        assert_eq!(lax.minimum(true), 32);
+        assert_eq!(lax.minimum(true), 56);
+        assert!(STUDY_COMMITTEE_MIN_HOURS.parse("55").is_err());
+        assert!(STUDY_COMMITTEE_MIN_HOURS.parse("60").is_ok());
         let year = YearOfLife {
             present: 10,
             excused: 1,
             absent: 1,
             hours: 30,
             last_present: None,
+            last_excused: None,
         };
         assert_eq!(year.hours_short(32), 2);
         assert_eq!(year.hours_short(20), 0);
@@ -193,6 +204,13 @@ mod tests {
         assert!(!away(None, Some("2026-09-01")));
         assert!(away(None, Some("2025-09-01")));
         assert!(!away(None, None));
+        // Excused with a reason is no absence without good reason.
+        let excused = YearOfLife {
+            last_present: Some(day("2025-01-10")),
+            last_excused: Some(day("2026-10-10")),
+            ..Default::default()
+        };
+        assert!(!excused.away_too_long(Some(day("2010-07-01")), today));
     }
 
     #[test]

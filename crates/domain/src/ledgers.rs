@@ -289,7 +289,6 @@ mod tests {
         let rule = Requirement {
             kind: MeetingKind::ThemeDay,
             months: 1,
-            from_month: 1,
             basis: "教育条例第十六条",
         };
         let missed = Gap::Missed {

@@ -208,16 +208,16 @@ pub fn transition(
     }
 }
 
-/// A branch committee meeting has its quorum when more than half of the committee's members
-/// attend (支部条例第十二条).
+/// A branch committee meeting has its quorum when half of the committee's members or more
+/// attend: 半数以上, and in party regulations 以上 includes the figure (支部条例第十二条).
 pub fn committee_quorum(members: usize, present: usize) -> Result<(), DomainError> {
-    if present * 2 > members {
+    if members > 0 && present * 2 >= members {
         Ok(())
     } else {
         Err(DomainError::Rule {
             code: crate::RuleCode::MeetingsCommitteeQuorum,
             field: Some("attendance"),
-            message: format!("支委会应到 {members} 人，出席 {present} 人，未超过半数"),
+            message: format!("支委会应到 {members} 人，出席 {present} 人，不足半数"),
             basis: "支部条例第十二条",
         })
     }
@@ -337,38 +337,40 @@ pub fn check_in(
 }
 
 /// A rule of organizational life: a kind of meeting, at least once in each period of `months`
-/// months counted from January, and only a meeting from `from_month` on counts (a life
-/// meeting "usually in the fourth quarter").
+/// months counted from January. A meeting anywhere in the period keeps it: the life meeting
+/// is "usually" in the fourth quarter, but one held in any month keeps the year's rule
+/// (教育条例第十七条: 也可以根据工作需要随时召开).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
     pub kind: MeetingKind,
     pub months: u32,
-    pub from_month: u32,
     /// Where the rule is written.
     pub basis: &'static str,
 }
 
 impl Requirement {
-    /// 每月, 每季度, 每年 or 每 N 个月, with the month it counts from.
+    /// 每月, 每季度, 每年 or 每 N 个月.
     pub fn every_label(&self) -> String {
-        let every = match self.months {
+        match self.months {
             1 => "每月".to_owned(),
             3 => "每季度".to_owned(),
             12 => "每年".to_owned(),
             n => format!("每 {n} 个月"),
-        };
-        if self.from_month > 1 {
-            format!("{every}，{} 月起", self.from_month)
-        } else {
-            every
         }
     }
 
-    /// The period that holds `day`, as far as a meeting in it counts: first and last day.
+    /// The period that holds `day`: first and last day.
     pub fn period(&self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
-        let (first, last) = period_of(self.months, day);
-        let window = NaiveDate::from_ymd_opt(day.year(), self.from_month, 1).unwrap_or(first);
-        (first.max(window).min(last), last)
+        period_of(self.months, day)
+    }
+
+    /// Whether an organization owes this rule for the period that holds `day`: only for a
+    /// period that began after it was founded, and a 支委会 only where a committee sits
+    /// (RULES.md §2: below 7 full members a branch has only a secretary and owes none).
+    pub fn owed(&self, founded_on: Option<NaiveDate>, has_committee: bool, day: NaiveDate) -> bool {
+        let (first, _) = self.period(day);
+        founded_on.is_none_or(|f| f <= first)
+            && (self.kind != MeetingKind::CommitteeMeeting || has_committee)
     }
 }
 
@@ -377,15 +379,12 @@ impl Requirement {
 pub struct LifeRules {
     /// A branch's party lecture at least once in this many months (default 3, [I]).
     pub lecture_every_months: u32,
-    /// The life meeting counts from this month on (default 10: usually in Q4, [L]).
-    pub life_meeting_from_month: u32,
 }
 
 impl Default for LifeRules {
     fn default() -> Self {
         Self {
             lecture_every_months: 3,
-            life_meeting_from_month: 10,
         }
     }
 }
@@ -399,18 +398,9 @@ pub const LIFE_LECTURE_EVERY_MONTHS: SettingSpec = SettingSpec {
     unit: "个月",
     kept_by: Action::ManageRules,
 };
-pub const LIFE_MEETING_FROM_MONTH: SettingSpec = SettingSpec {
-    key: "life_meeting_from_month",
-    label: "组织生活会自几月起召开计入当年（1 为全年）",
-    default: 10,
-    min: 1,
-    max: 12,
-    unit: "月",
-    kept_by: Action::ManageRules,
-};
-
-/// The settings of organizational life, as `platform::settings` registers them.
-pub const SETTINGS: &[SettingSpec] = &[LIFE_LECTURE_EVERY_MONTHS, LIFE_MEETING_FROM_MONTH];
+/// The settings of organizational life, as `platform::settings` registers them. (The month
+/// the life meeting counted from was a setting once; a stored value of it is ignored.)
+pub const SETTINGS: &[SettingSpec] = &[LIFE_LECTURE_EVERY_MONTHS];
 
 impl LifeRules {
     /// The rules in force under `settings`.
@@ -418,7 +408,6 @@ impl LifeRules {
         let get = |spec| u32::try_from(settings.get(spec)).unwrap_or(1);
         Self {
             lecture_every_months: get(LIFE_LECTURE_EVERY_MONTHS),
-            life_meeting_from_month: get(LIFE_MEETING_FROM_MONTH),
         }
     }
 }
@@ -431,7 +420,6 @@ pub fn branch_requirements(rules: LifeRules) -> [Requirement; 5] {
     let every = |kind, months, basis| Requirement {
         kind,
         months,
-        from_month: 1,
         basis,
     };
     [
@@ -443,10 +431,7 @@ pub fn branch_requirements(rules: LifeRules) -> [Requirement; 5] {
             rules.lecture_every_months.clamp(1, 12),
             "本校设置",
         ),
-        Requirement {
-            from_month: rules.life_meeting_from_month.clamp(1, 12),
-            ..every(MeetingKind::LifeMeeting, 12, "教育条例第十七条")
-        },
+        every(MeetingKind::LifeMeeting, 12, "教育条例第十七条"),
     ]
 }
 
@@ -454,7 +439,6 @@ pub fn branch_requirements(rules: LifeRules) -> [Requirement; 5] {
 pub const GROUP_REQUIREMENTS: [Requirement; 1] = [Requirement {
     kind: MeetingKind::GroupMeeting,
     months: 1,
-    from_month: 1,
     basis: "支部条例第十三条",
 }];
 
@@ -606,10 +590,38 @@ mod tests {
     }
 
     #[test]
-    fn a_committee_meeting_needs_more_than_half_its_members_支部条例第十二条() {
+    fn a_committee_meeting_needs_half_its_members_or_more_支部条例第十二条() {
         assert!(committee_quorum(5, 3).is_ok());
-        let err = committee_quorum(4, 2).unwrap_err().to_string();
+        assert!(committee_quorum(4, 2).is_ok(), "半数以上 includes half");
+        assert!(committee_quorum(5, 2).is_err());
+        let err = committee_quorum(4, 1).unwrap_err().to_string();
         assert!(err.contains("支部条例第十二条"), "{err}");
+    }
+
+    #[test]
+    fn a_rule_is_owed_from_the_first_period_after_founding_and_a_committee_meeting_only_with_a_committee_支部条例第十二条()
+     {
+        let [general, committee, theme_day, ..] = branch_requirements(LifeRules::default());
+        let founded = Some(d("2026-03-15"));
+        assert!(
+            !theme_day.owed(founded, true, d("2026-03-01")),
+            "founded mid-month"
+        );
+        assert!(theme_day.owed(founded, true, d("2026-04-01")));
+        assert!(
+            !general.owed(founded, true, d("2026-02-01")),
+            "the quarter began before"
+        );
+        assert!(general.owed(founded, true, d("2026-05-01")));
+        assert!(
+            general.owed(None, false, d("2026-05-01")),
+            "founding day unknown"
+        );
+        assert!(
+            !committee.owed(None, false, d("2026-05-01")),
+            "no committee sits"
+        );
+        assert!(committee.owed(None, true, d("2026-05-01")));
     }
 
     #[test]
@@ -687,26 +699,20 @@ mod tests {
     }
 
     #[test]
-    fn the_life_meeting_counts_from_the_fourth_quarter_and_lectures_as_the_university_sets_教育条例第十七条()
+    fn a_life_meeting_in_any_month_keeps_the_year_and_lectures_are_as_the_university_sets_教育条例第十七条()
      {
         let rules = branch_requirements(LifeRules::default());
         let life = rules[4];
-        assert_eq!(life.every_label(), "每年，10 月起");
+        assert_eq!(life.every_label(), "每年");
         let today = d("2027-01-05");
         let june = [(MeetingKind::LifeMeeting, d("2026-06-20"))];
         let december = [(MeetingKind::LifeMeeting, d("2026-12-20"))];
-        assert_eq!(kept(&life, &june, d("2026-12-01"), today), Kept::Missed);
+        assert_eq!(kept(&life, &june, d("2026-12-01"), today), Kept::Yes);
         assert_eq!(kept(&life, &december, d("2026-03-01"), today), Kept::Yes);
-        // Set to January, a June life meeting counts.
-        let anytime = branch_requirements(LifeRules {
-            life_meeting_from_month: 1,
-            ..LifeRules::default()
-        })[4];
-        assert_eq!(kept(&anytime, &june, d("2026-12-01"), today), Kept::Yes);
+        assert_eq!(kept(&life, &[], d("2026-03-01"), today), Kept::Missed);
         // A lecture every month instead of every quarter.
         let monthly = branch_requirements(LifeRules {
             lecture_every_months: 1,
-            ..LifeRules::default()
         })[3];
         let lecture = [(MeetingKind::PartyLecture, d("2026-10-10"))];
         assert_eq!(kept(&rules[3], &lecture, d("2026-11-10"), today), Kept::Yes);

@@ -55,6 +55,12 @@ impl OrgKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// Whether an organization of this kind may approve admissions and confirmations: a
+    /// 基层党委 may (具有审批权限的基层党委, 细则第十九条、第二十四条), a 党总支 may not.
+    pub fn holds_approval_power(self) -> bool {
+        self == Self::Committee
+    }
+
     /// Where an organization of this kind may stand: the tree's root is a committee; a committee
     /// may hold 二级党委; a general branch sits under a committee; a branch under a general
     /// branch or directly under a committee (直属党支部); a group only inside a branch.

@@ -452,15 +452,27 @@ pub const EXTENSION_MONTHS: std::ops::RangeInclusive<u32> = 6..=12;
 /// one more (细则第三十二条).
 const PROBATION_MAX_MONTHS: u32 = PROBATION_MONTHS + *EXTENSION_MONTHS.end();
 
-/// Who may hold a committee seat: a full member (党章第三十条、支部条例第九条); the seats
-/// themselves are the organization's rule, `org::check_seat`.
-pub fn check_seat_holder(holder: PersonStatus) -> Result<(), DomainError> {
+/// Who may hold a committee seat: a full member (党章第三十条、支部条例第九条), and not one
+/// under 留党察看, who may neither elect nor be elected (党章第四十条); the seats themselves
+/// are the organization's rule, `org::check_seat`.
+pub fn check_seat_holder(
+    holder: PersonStatus,
+    on_probation_discipline: bool,
+) -> Result<(), DomainError> {
     if holder != PersonStatus::Full {
         return Err(DomainError::Rule {
             code: crate::RuleCode::OrgCommitteeFullMember,
             field: Some("person_id"),
             message: "委员会成员应为正式党员".to_owned(),
             basis: "党章第三十条、支部条例第九条",
+        });
+    }
+    if on_probation_discipline {
+        return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgCommitteeProbationDiscipline,
+            field: Some("person_id"),
+            message: "受留党察看处分期间，没有选举权和被选举权，不能担任委员".to_owned(),
+            basis: "党章第四十条",
         });
     }
     Ok(())
@@ -773,6 +785,20 @@ fn membership_dates(
                     basis: "党章第七条、细则第三十二条",
                 });
             }
+            // Confirmation dates from the end of probation: a year, extended at most by one.
+            let latest = join
+                .checked_add_months(Months::new(PROBATION_MAX_MONTHS))
+                .unwrap_or(join);
+            if c > latest {
+                errors.push(DomainError::Rule {
+                    code: crate::RuleCode::PeopleProbationOverTwoYears,
+                    field: Some("confirmation_date"),
+                    message: format!(
+                        "转正日期不能晚于 {latest}：预备期一年，至多延长一年，转正自预备期满之日算起"
+                    ),
+                    basis: "党章第七条、细则第三十二条",
+                });
+            }
         }
         (_, Some(_)) => {
             errors.push(field(
@@ -931,9 +957,15 @@ mod tests {
 
     #[test]
     fn seats_go_to_full_members_党章第三十条_支部条例第九条() {
-        let err = check_seat_holder(PersonStatus::Probationary).unwrap_err();
+        let err = check_seat_holder(PersonStatus::Probationary, false).unwrap_err();
         assert!(err.to_string().contains("应为正式党员"));
-        assert!(check_seat_holder(PersonStatus::Full).is_ok());
+        assert!(check_seat_holder(PersonStatus::Full, false).is_ok());
+    }
+
+    #[test]
+    fn a_member_under_probation_discipline_holds_no_seat_党章第四十条() {
+        let err = check_seat_holder(PersonStatus::Full, true).unwrap_err();
+        assert!(err.to_string().contains("党章第四十条"), "{err}");
     }
 
     #[test]
@@ -1083,6 +1115,21 @@ mod tests {
                 .to_string()
                 .contains("预备期已超过两年")
         );
+        // Years after joining is no end of probation: at most a year and its extension.
+        let late = PersonInput {
+            confirmation_date: "2016-06-01".into(),
+            ..valid()
+        };
+        assert!(
+            late.parse(today()).unwrap_err()[0]
+                .to_string()
+                .contains("转正日期不能晚于 2014-06-01")
+        );
+        let extended = PersonInput {
+            confirmation_date: "2014-06-01".into(),
+            ..valid()
+        };
+        assert!(extended.parse(today()).is_ok());
     }
 
     #[test]

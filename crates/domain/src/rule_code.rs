@@ -28,6 +28,7 @@ rule_codes! {
     // 组织机构
     OrgPlacement = "org.placement",
     OrgCommitteeFullMember = "org.committee_full_member",
+    OrgCommitteeProbationDiscipline = "org.committee_probation_discipline",
     OrgGroupHasNoCommittee = "org.group_has_no_committee",
     OrgSeatTaken = "org.seat_taken",
     OrgSmallBranchNoCommittee = "org.small_branch_no_committee",

@@ -938,20 +938,27 @@ pub async fn years_of_life<C: ConnectionTrait>(
                 Attendance::Absent => year.absent = n,
             }
         }
-        let last: Vec<(i64, Option<NaiveDate>)> = attendance_entity::Entity::find()
+        let last: Vec<(i64, String, Option<NaiveDate>)> = attendance_entity::Entity::find()
             .select_only()
             .column(A::PersonId)
+            .column(A::Status)
             .column_as(Column::OnDate.max(), "last")
             .inner_join(Entity)
             .filter(A::PersonId.is_in(dangjian_domain::ids::raw(chunk)))
-            .filter(A::Status.eq(Attendance::Present.code()))
+            .filter(A::Status.is_in([Attendance::Present.code(), Attendance::Excused.code()]))
             .filter(held())
             .group_by(A::PersonId)
+            .group_by(A::Status)
             .into_tuple()
             .all(db)
             .await?;
-        for (person, day) in last {
-            out.entry(PersonId::new(person)).or_default().last_present = day;
+        for (person, status, day) in last {
+            let year = out.entry(PersonId::new(person)).or_default();
+            if status == Attendance::Excused.code() {
+                year.last_excused = day;
+            } else {
+                year.last_present = day;
+            }
         }
     }
     Ok(out)

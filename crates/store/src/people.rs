@@ -807,6 +807,38 @@ pub async fn periods<C: ConnectionTrait>(db: &C, person_id: PersonId) -> Result<
         .collect()
 }
 
+/// The day each of these people arrived in the organization they belong to now: their
+/// earliest period there (a transfer in, an admission, the go-live import). The caller read
+/// the people within scope.
+pub async fn arrivals<C: ConnectionTrait>(
+    db: &C,
+    people: &[(PersonId, OrgId)],
+) -> Result<std::collections::HashMap<PersonId, NaiveDate>> {
+    let now_in: std::collections::HashMap<PersonId, OrgId> = people.iter().copied().collect();
+    let mut out = std::collections::HashMap::new();
+    for chunk in people.chunks(500) {
+        let ids: Vec<i64> = chunk.iter().map(|(p, _)| p.get()).collect();
+        let rows: Vec<(i64, i64, NaiveDate)> = period::Entity::find()
+            .select_only()
+            .column(period::Column::PersonId)
+            .column(period::Column::OrgId)
+            .column(period::Column::FromOn)
+            .filter(period::Column::PersonId.is_in(ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (person, org, from) in rows {
+            let person = PersonId::new(person);
+            if now_in.get(&person) == Some(&OrgId::new(org)) {
+                out.entry(person)
+                    .and_modify(|d: &mut NaiveDate| *d = std::cmp::min(*d, from))
+                    .or_insert(from);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The people who belonged to an organization's subtree on a date, with the status they had
 /// then: the roster of any past day.
 pub async fn members_on<C: ConnectionTrait>(

@@ -72,6 +72,19 @@ pub async fn insert_many(tx: &WriteTx, seats: &[Seat], now_ms: i64) -> Result<()
     Ok(())
 }
 
+/// The sitting seats of one organization whatever the reader's scope: to tell its committee
+/// of what reaches it (a report written to the branch).
+pub async fn sitting_in<C: ConnectionTrait>(db: &C, org_id: OrgId) -> Result<Vec<Seat>> {
+    Entity::find()
+        .filter(Column::OrgId.eq(org_id.get()))
+        .filter(Column::LeftOn.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Seat::try_from)
+        .collect()
+}
+
 /// The sitting committee of an organization, secretary first.
 pub async fn committee<C: ConnectionTrait>(
     db: &C,
@@ -202,6 +215,23 @@ pub async fn find<C: ConnectionTrait>(db: &C, access: &Access, id: i64) -> Resul
         .await?
         .map(Seat::try_from)
         .transpose()
+}
+
+/// The sitting seats of these people, at any level, whatever the reader's scope: the seats
+/// that end when their holders leave.
+pub async fn sitting_of<C: ConnectionTrait>(db: &C, person_ids: &[PersonId]) -> Result<Vec<Seat>> {
+    let mut out = Vec::new();
+    for chunk in person_ids.chunks(500) {
+        for m in Entity::find()
+            .filter(Column::PersonId.is_in(dangjian_domain::ids::raw(chunk)))
+            .filter(Column::LeftOn.is_null())
+            .all(db)
+            .await?
+        {
+            out.push(Seat::try_from(m)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Those of these people who sit on a committee now, at any level.

@@ -69,7 +69,7 @@ fn schedule(
         .max(on)
         + days(rng, 0, 60);
     // The schedule is shifted into the past later: leave room for a few years of age.
-    let young = age_on(birth, on) < rules.league_below_age + 4;
+    let young = age_on(birth, on) < rules.league_up_to_age + 4;
     push(
         Step::ActivistChosen,
         on,

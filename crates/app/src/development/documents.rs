@@ -97,6 +97,8 @@ fn compose(doc: DevelopmentDocument, f: &Facts) -> Result<Document> {
         DevelopmentDocument::Publicity => {
             f.needs(Step::PreReview, doc)?;
             let (from, until) = f.window;
+            // Dated by the recorded publicity; a proposed one is a draft of today.
+            let dated = f.history.date_of(Step::Publicity).unwrap_or(f.today);
             Document::new()
                 .title(&format!("关于{name}同志拟发展为中共预备党员的公示"))
                 .para(&format!(
@@ -122,7 +124,7 @@ fn compose(doc: DevelopmentDocument, f: &Facts) -> Result<Document> {
                     f.branch,
                     f.committee
                 ))
-                .signature(&[&f.branch, &cn(f.today)])
+                .signature(&[&f.branch, &cn(dated)])
         }
         DevelopmentDocument::Request => {
             let voted = f.needs(Step::AdmissionVote, doc)?;
@@ -152,7 +154,8 @@ fn compose(doc: DevelopmentDocument, f: &Facts) -> Result<Document> {
                     f.names(Step::SponsorsChosen)
                 ))
                 .para("妥否，请批示。")
-                .signature(&[&f.branch, &cn(f.today)])
+                // Written on the day of the vote it reports, so never after its reply.
+                .signature(&[&f.branch, &cn(voted)])
         }
         DevelopmentDocument::Reply | DevelopmentDocument::Filing => {
             let approved = f.needs(Step::AdmissionApproval, doc)?;
@@ -189,7 +192,11 @@ fn compose(doc: DevelopmentDocument, f: &Facts) -> Result<Document> {
                         p.education.label(),
                         f.names(Step::SponsorsChosen)
                     ))
-                    .signature(&[&f.committee, &cn(f.today)])
+                    // Dated by the recorded filing (step 18), else by the approval it reports.
+                    .signature(&[
+                        &f.committee,
+                        &cn(f.history.date_of(Step::AdmissionFiled).unwrap_or(approved)),
+                    ])
             }
         }
         DevelopmentDocument::RecordSheet => {

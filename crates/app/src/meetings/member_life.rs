@@ -78,6 +78,11 @@ impl MeetingCases<'_> {
         let people = people_store::by_ids(db, &actor.access, &ids).await?;
         let years = store::years_of_life(db, &ids, (from, through)).await?;
         let seated = dangjian_store::position::seated(db, &ids).await?;
+        let placed: Vec<(PersonId, OrgId)> = people
+            .iter()
+            .map(|r| (r.person.id, r.person.org_id))
+            .collect();
+        let arrivals = people_store::arrivals(db, &placed).await?;
         // Judged by the rule in force at the year's end, or today.
         let rules = StudyRules::in_force(&self.settings().current().await?.on(through));
         let mut members: Vec<MemberYear> = people
@@ -87,7 +92,8 @@ impl MeetingCases<'_> {
                 let life = years.get(&p.id).copied().unwrap_or_default();
                 let on_committee = seated.contains(&p.id);
                 MemberYear {
-                    away: life.away_too_long(p.join_date, today),
+                    // Six months count from the arrival, and from joining the party.
+                    away: life.away_too_long(arrivals.get(&p.id).copied().max(p.join_date), today),
                     minimum: rules.minimum(on_committee),
                     person_id: p.id,
                     name: p.name,

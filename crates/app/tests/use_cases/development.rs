@@ -425,9 +425,30 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         input(Step::CommitteeReview, "2024-11-01", Plain),
     )
     .await;
+    // A 党总支 has no approval power: the pre-review is the 基层党委's (细则第十九条).
+    let by_general_branch = t
+        .app
+        .development()
+        .record_step(
+            &gbsec,
+            p,
+            input(
+                Step::PreReview,
+                "2024-11-20",
+                StepDetail::Review { passed: true },
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        by_general_branch
+            .to_string()
+            .contains("具有审批权限的基层党委"),
+        "{by_general_branch}"
+    );
     record(
         &t.app,
-        &gbsec,
+        &admin,
         p,
         input(
             Step::PreReview,
@@ -543,7 +564,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     .await;
     record(
         &t.app,
-        &gbsec,
+        &admin,
         p,
         input(Step::AdmissionApproval, "2025-01-10", Plain),
     )
@@ -657,7 +678,7 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     record(
         &t.app,
-        &gbsec,
+        &admin,
         p,
         input(Step::ConfirmationApproval, "2026-01-08", Plain),
     )

@@ -34,10 +34,7 @@ async fn the_dashboard_counts_the_subtree_and_follows_each_write() {
         .add(&admin, tree.branch_b.id, None, &thirty)
         .await
         .unwrap();
-    let mut applicant = member_input("丙", (2000, 1, 1), 3);
-    applicant.status = "入党申请人".into();
-    applicant.join_date.clear();
-    applicant.confirmation_date.clear();
+    let applicant = crate::common::applicant_input("丙", (2000, 1, 1), 3);
     t.app
         .people()
         .add(&admin, tree.branch_a.id, None, &applicant)

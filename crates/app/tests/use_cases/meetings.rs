@@ -201,7 +201,7 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
     assert_eq!(view.meeting.minutes, minutes.0);
 
     // The general branch's compliance: branch A held its committee meeting this month;
-    // branch B has the rest of the month; in October both missed it.
+    // branch B has no committee and owes none (RULES.md §2); in October branch A missed it.
     let rows = t
         .app
         .meetings()
@@ -217,9 +217,11 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
         of(tree.branch_a.id, MeetingKind::CommitteeMeeting),
         Some(Kept::Yes)
     );
+    assert_eq!(of(tree.branch_b.id, MeetingKind::CommitteeMeeting), None);
     assert_eq!(
-        of(tree.branch_b.id, MeetingKind::CommitteeMeeting),
-        Some(Kept::Open)
+        of(tree.branch_b.id, MeetingKind::ThemeDay),
+        Some(Kept::Open),
+        "the month's theme day is owed by every branch"
     );
     let october = t
         .app
@@ -227,12 +229,11 @@ async fn a_committee_meeting_is_planned_held_with_its_quorum_locked_and_counted(
         .compliance(&admin, tree.gb.id, day("2026-10-15"))
         .await
         .unwrap();
-    assert!(
-        october
-            .iter()
-            .filter(|r| r.rule.kind == MeetingKind::CommitteeMeeting)
-            .all(|r| r.kept == Kept::Missed)
-    );
+    let committee_rows: Vec<_> = october
+        .iter()
+        .filter(|r| r.rule.kind == MeetingKind::CommitteeMeeting)
+        .collect();
+    assert!(!committee_rows.is_empty() && committee_rows.iter().all(|r| r.kept == Kept::Missed));
     // The figures count it: one committee meeting, two present and one excused.
     let f = t
         .app
@@ -893,6 +894,8 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     let t = test_app().await;
     let tree = tree(&t.app).await;
     let (_, secretary, ids) = branch_of_three(&t.app, &tree, "life", 40).await;
+    // Seven months on: the six months away count from the members' arrival on the roster.
+    t.clock.advance(chrono::Duration::days(210));
     // Bad hours are refused by name before anything is planned.
     assert_eq!(
         dangjian_domain::learning::StudyHours::parse("40")
@@ -903,7 +906,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     let plan = MeetingPlan::parse(
         MeetingKind::PartyLecture,
         "第四季度党课",
-        at("2026-11-20 14:30"),
+        at("2027-06-15 14:30"),
         "报告厅",
         ("", ""),
     )
@@ -919,7 +922,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     let before = t
         .app
         .meetings()
-        .member_life(&secretary, tree.branch_a.id, 2026)
+        .member_life(&secretary, tree.branch_a.id, 2027)
         .await
         .unwrap();
     assert!(before.members.iter().all(|m| m.life.expected() == 0));
@@ -937,7 +940,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     let life = t
         .app
         .meetings()
-        .member_life(&secretary, tree.branch_a.id, 2026)
+        .member_life(&secretary, tree.branch_a.id, 2027)
         .await
         .unwrap();
     let of = |id: PersonId| life.members.iter().find(|m| m.person_id == id).unwrap();
@@ -957,7 +960,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     let absent = of(ids[2]);
     assert_eq!((absent.life.absent, absent.life.hours), (1, 0));
     assert_eq!(absent.life.attendance_percent(), Some(0));
-    // A member since 2015 who has come to nothing: six months away (支部条例第三十一条(六)).
+    // On the roster seven months and come to nothing: six months away (支部条例第三十一条(六)).
     assert!(absent.away);
     assert_eq!((life.short(), life.away()), (3, 1));
     // Another branch's secretary does not even see the branch; a member of it sees the
@@ -966,7 +969,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     assert!(matches!(
         t.app
             .meetings()
-            .member_life(&other, tree.branch_a.id, 2026)
+            .member_life(&other, tree.branch_a.id, 2027)
             .await,
         Err(AppError::NotFound)
     ));
@@ -974,7 +977,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     assert!(matches!(
         t.app
             .meetings()
-            .member_life(&member, tree.branch_a.id, 2026)
+            .member_life(&member, tree.branch_a.id, 2027)
             .await,
         Err(AppError::Forbidden(_))
     ));
@@ -1006,6 +1009,11 @@ async fn the_compliance_calendar_shows_each_rule_in_the_month_its_period_ends() 
     // December is not over: its theme day and the year's life meeting are still open.
     assert!(month(12).open.contains(&MeetingKind::ThemeDay));
     assert!(month(12).open.contains(&MeetingKind::LifeMeeting));
+    // Only a secretary sits, no committee: no 支委会 is owed in any month (RULES.md §2).
+    assert!(row.months.iter().all(|m| {
+        !m.missed.contains(&MeetingKind::CommitteeMeeting)
+            && !m.open.contains(&MeetingKind::CommitteeMeeting)
+    }));
     assert!(c.missed() > 0 && c.behind() >= 1);
     assert!(matches!(
         t.app

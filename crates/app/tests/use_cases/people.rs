@@ -430,3 +430,63 @@ async fn a_transfer_is_not_received_by_a_branch_dissolved_meanwhile() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_seat_ends_when_its_holder_leaves_and_one_under_probation_discipline_takes_none_党章第四十条()
+ {
+    use dangjian_domain::org::Position;
+    use dangjian_domain::people::discipline::{Discipline, DisciplineKind};
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let (admin, _, ids) = crate::common::branch_of_three(&t.app, &tree, "seat", 70).await;
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // 留党察看: no right to be elected while it runs (党章第四十条).
+    let probation = Discipline::parse(
+        DisciplineKind::Probation,
+        day("2026-03-01"),
+        Some(1),
+        ("支部大会决定，经上级党委批准", "违反工作纪律"),
+        day("2026-11-23"),
+    )
+    .unwrap();
+    t.app
+        .people()
+        .record_discipline(&admin, ids[1], probation)
+        .await
+        .unwrap();
+    let refused = t
+        .app
+        .org()
+        .appoint(
+            &admin,
+            tree.branch_a.id,
+            ids[1],
+            Position::OrganizationCommissioner,
+            day("2026-11-01"),
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("党章第四十条"), "{refused}");
+    // The secretary moves to another branch: the old branch's seat ends that day.
+    let transfer = t
+        .app
+        .people()
+        .start_transfer(&admin, ids[0], Some(tree.direct.id), None, "工作调动")
+        .await
+        .unwrap();
+    let seated = |org| {
+        let app = &t.app;
+        let admin = &admin;
+        async move {
+            let org = app.org().get(admin, org).await.unwrap();
+            app.org().committee(admin, &org).await.unwrap().len()
+        }
+    };
+    assert_eq!(seated(tree.branch_a.id).await, 1, "until received");
+    t.app
+        .people()
+        .receive_transfer(&admin, transfer.id)
+        .await
+        .unwrap();
+    assert_eq!(seated(tree.branch_a.id).await, 0);
+}

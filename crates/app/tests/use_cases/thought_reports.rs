@@ -218,3 +218,77 @@ async fn an_activist_hands_in_a_thought_report_and_the_mentor_answers_it_once() 
     assert!(actions.contains(&"thought_report.hand_in"), "{actions:?}");
     assert!(actions.contains(&"thought_report.answer"), "{actions:?}");
 }
+
+#[tokio::test]
+async fn an_applicants_report_reaches_the_branch_until_mentors_are_named_细则第九条() {
+    use crate::common::{activated_actor, member_input, signed_actor, tree};
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let admin = signed_actor(&t.app, "trorg", "org_department", Some(tree.root.id)).await;
+    let secretary_input = member_input("林书记", (1980, 4, 4), 81);
+    let secretary = t
+        .app
+        .people()
+        .add(&admin, tree.branch_a.id, None, &secretary_input)
+        .await
+        .unwrap();
+    t.app
+        .org()
+        .appoint(
+            &admin,
+            tree.branch_a.id,
+            secretary.id,
+            dangjian_domain::org::Position::Secretary,
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    let applicant_input = crate::common::applicant_input("郑同学", (2004, 9, 9), 82);
+    t.app
+        .people()
+        .add(&admin, tree.branch_a.id, None, &applicant_input)
+        .await
+        .unwrap();
+    // The secretary's own account, granted the branch's records.
+    let secretary_actor = activated_actor(&t.app, &secretary_input).await;
+    let account = secretary_actor.account_id.unwrap();
+    t.app
+        .accounts()
+        .grant(
+            &dangjian_app::Actor::console(),
+            account,
+            "branch_secretary",
+            Some(tree.branch_a.id),
+        )
+        .await
+        .unwrap();
+    let secretary_actor = crate::common::session_of(&t.app, &secretary_input.staff_no).await;
+    let applicant = activated_actor(&t.app, &applicant_input).await;
+
+    let report = t
+        .app
+        .development()
+        .hand_in_thought_report(&applicant, "入党申请后的思想汇报", "敬爱的党组织：……")
+        .await
+        .unwrap();
+    assert!(report.mentor_ids.is_empty());
+    assert!(
+        messages(&t.app, &secretary_actor)
+            .await
+            .iter()
+            .any(|m| m.title.contains("郑同学递交了思想汇报")),
+        "the branch secretary is told"
+    );
+    let view = t
+        .app
+        .development()
+        .thought_report(&secretary_actor, report.id)
+        .await
+        .unwrap();
+    assert!(view.may_answer);
+    t.app
+        .development()
+        .answer_thought_report(&secretary_actor, report.id, "已阅，望继续学习党章。")
+        .await
+        .unwrap();
+}

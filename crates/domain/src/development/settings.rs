@@ -14,9 +14,11 @@ pub const DEV_APPLICATION_MIN_MONTHS: SettingSpec = SettingSpec {
     unit: "个月",
     kept_by: Action::ManageRules,
 };
-pub const DEV_LEAGUE_BELOW_AGE: SettingSpec = SettingSpec {
+/// "28周岁以下": 以下 includes the figure, so a 28-year-old comes through 推优 too. (The key
+/// keeps its first name, so stored values stay in force.)
+pub const DEV_LEAGUE_UP_TO_AGE: SettingSpec = SettingSpec {
     key: "dev_league_below_age",
-    label: "此年龄以下须经推优（0 为不要求）",
+    label: "此年龄及以下须经推优（0 为不要求）",
     default: 28,
     min: 0,
     max: 40,
@@ -63,7 +65,7 @@ pub const DEV_ARCHIVE_DAYS: SettingSpec = SettingSpec {
 /// The development settings, as `platform::settings` registers them.
 pub const SETTINGS: &[SettingSpec] = &[
     DEV_APPLICATION_MIN_MONTHS,
-    DEV_LEAGUE_BELOW_AGE,
+    DEV_LEAGUE_UP_TO_AGE,
     DEV_PRE_REVIEW_MONTHS,
     DEV_PUBLICITY_DAYS,
     DEV_VOTE_MONTHS,
@@ -76,7 +78,7 @@ impl DevelopmentRules {
         let get = |spec| u32::try_from(settings.get(spec)).unwrap_or(0);
         Self {
             application_min_months: get(DEV_APPLICATION_MIN_MONTHS),
-            league_below_age: get(DEV_LEAGUE_BELOW_AGE),
+            league_up_to_age: get(DEV_LEAGUE_UP_TO_AGE),
             pre_review_within_months: get(DEV_PRE_REVIEW_MONTHS),
             publicity_working_days: get(DEV_PUBLICITY_DAYS),
             vote_within_months: get(DEV_VOTE_MONTHS),

@@ -22,6 +22,19 @@ pub struct ThoughtReport {
     pub body: String,
 }
 
+/// Who answers a report: its writer's mentors, and until step 5 names any, the branch (its
+/// secretary or 组织委员), so that an applicant's reports reach someone from the first day.
+pub fn answered_by_branch(mentor_ids: &[PersonId]) -> bool {
+    mentor_ids.is_empty()
+}
+
+/// The seats of a branch that answer its reports while no mentor is named.
+pub const BRANCH_ANSWERS: [crate::org::Position; 3] = [
+    crate::org::Position::Secretary,
+    crate::org::Position::DeputySecretary,
+    crate::org::Position::OrganizationCommissioner,
+];
+
 /// Whether a person of this status writes thought reports: everyone on the way to full
 /// membership, from the application to the end of probation.
 pub fn hands_in(status: PersonStatus) -> bool {

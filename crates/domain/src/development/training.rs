@@ -2,7 +2,7 @@
 //! enrolled, the hours each attended, the examination and the certificate. A candidate's
 //! certified hours in candidates' classes count toward step 11 (细则第十七条).
 
-use super::{Stage, TRAINING_MIN_DAYS, TRAINING_MIN_HOURS};
+use super::Stage;
 use crate::ids::{OrgId, PersonId};
 use crate::org::OrgPath;
 use crate::people::PersonStatus;
@@ -140,20 +140,26 @@ pub struct TrainingCredit {
 }
 
 impl TrainingCredit {
-    /// Sums the classes for candidates that the person finished with a certificate.
-    pub fn of<'a>(records: impl IntoIterator<Item = (&'a ClassPlan, &'a Trainee)>) -> Self {
+    /// Sums the classes for candidates that the person finished with a certificate by `by`
+    /// (the day step 11 is recorded: a class ending later does not count yet).
+    pub fn of<'a>(
+        records: impl IntoIterator<Item = (&'a ClassPlan, &'a Trainee)>,
+        by: NaiveDate,
+    ) -> Self {
         records
             .into_iter()
-            .filter(|(c, t)| c.audience == Stage::Candidate && t.certificate.is_some())
+            .filter(|(c, t)| {
+                c.audience == Stage::Candidate && t.certificate.is_some() && c.ends_on <= by
+            })
             .fold(Self::default(), |acc, (c, t)| Self {
                 hours: acc.hours + t.hours,
                 days: acc.days + c.days(),
             })
     }
 
-    /// Whether the credit alone meets step 11: ≥ 3 days or ≥ 24 学时 (细则第十七条).
+    /// Whether the credit alone meets step 11 (细则第十七条, `training_suffices`).
     pub fn suffices(self) -> bool {
-        self.hours >= TRAINING_MIN_HOURS || self.days >= TRAINING_MIN_DAYS
+        super::training_suffices(self.hours, self.days)
     }
 }
 
@@ -250,13 +256,25 @@ mod tests {
             exam: ExamResult::Failed,
             certificate: None,
         };
+        let after = candidates.ends_on;
         // An activists' class and an uncertified one count nothing.
-        let credit = TrainingCredit::of([(&activists, &certified), (&candidates, &failed)]);
+        let credit = TrainingCredit::of([(&activists, &certified), (&candidates, &failed)], after);
         assert_eq!(credit, TrainingCredit::default());
         assert!(!credit.suffices());
-        // Sixteen hours over three days: the days meet the rule though the hours do not.
-        let credit = TrainingCredit::of([(&candidates, &certified)]);
+        // Sixteen hours over three days: days of fewer than 8 学时 are judged by the hours.
+        let credit = TrainingCredit::of([(&candidates, &certified)], after);
         assert_eq!(credit, TrainingCredit { hours: 16, days: 3 });
-        assert!(credit.suffices());
+        assert!(!credit.suffices());
+        // Three full days count; a class that ends after the day of step 11 does not.
+        let full = Trainee {
+            hours: 24,
+            ..certified.clone()
+        };
+        assert!(TrainingCredit::of([(&candidates, &full)], after).suffices());
+        let before_the_end = after.pred_opt().unwrap();
+        assert_eq!(
+            TrainingCredit::of([(&candidates, &full)], before_the_end),
+            TrainingCredit::default()
+        );
     }
 }

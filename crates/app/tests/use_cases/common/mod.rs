@@ -184,9 +184,14 @@ pub async fn activated_actor(app: &App, input: &PersonInput) -> Actor {
         )
         .await
         .unwrap_or_else(|e| panic!("{}: {e}", input.name));
+    session_of(app, &input.staff_no).await
+}
+
+/// A fresh session of an account with the test password: the grants it holds now.
+pub async fn session_of(app: &App, username: &str) -> Actor {
     let signed = app
         .accounts()
-        .sign_in(&input.staff_no, PASSWORD, &Default::default())
+        .sign_in(username, PASSWORD, &Default::default())
         .await
         .unwrap();
     app.accounts()
@@ -194,6 +199,16 @@ pub async fn activated_actor(app: &App, input: &PersonInput) -> Actor {
         .await
         .unwrap()
         .actor
+}
+
+/// An applicant (入党申请人) of the roster: no party dates.
+pub fn applicant_input(name: &str, birth: (i32, u32, u32), sequence: u32) -> PersonInput {
+    PersonInput {
+        status: "入党申请人".into(),
+        join_date: String::new(),
+        confirmation_date: String::new(),
+        ..member_input(name, birth, sequence)
+    }
 }
 
 pub fn member_input(name: &str, birth: (i32, u32, u32), sequence: u32) -> PersonInput {
