@@ -86,8 +86,12 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     browser = await launch();
     pages.branchsec = await newPage(browser);
     pages.gbsec = await newPage(browser);
+    // The 基层党委's acts (预审, 审批) are the organization department's: a 党总支 has no
+    // approval power.
+    pages.admin = await newPage(browser);
     await signIn(pages.branchsec, 'branchsec', CLOCK_URL);
     await signIn(pages.gbsec, 'gbsec', CLOCK_URL);
+    await signIn(pages.admin, 'admin', CLOCK_URL);
   });
 
   after(async () => {

@@ -8,8 +8,9 @@ use dangjian_domain::FieldError;
 use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::Seat;
 use dangjian_domain::org::{
-    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, PastOrg, Position, SizeWarning,
-    check_dissolve, check_merge, check_move, check_seat, size_warnings, term_years, tree_on,
+    NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, PastOrg, Position, SizeCounts,
+    SizeRules, SizeWarning, check_dissolve, check_merge, check_move, check_seat, size_warnings,
+    term_years, tree_on,
 };
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::{PersonStatus, check_seat_holder};
@@ -277,7 +278,13 @@ impl OrgCases<'_> {
         let full_members = count(PersonStatus::Full);
         let members = full_members + count(PersonStatus::Probationary);
         let warnings = if may_read_people {
-            size_warnings(org.kind, members, full_members, committee.len() as u64)
+            let counts = SizeCounts {
+                people: by_status.iter().map(|(_, n)| n).sum(),
+                members,
+                full_members,
+                committee_size: committee.len() as u64,
+            };
+            size_warnings(org, counts, self.size_rules().await?)
         } else {
             Vec::new()
         };
@@ -291,7 +298,12 @@ impl OrgCases<'_> {
         })
     }
 
-    /// Every active branch of a subtree that a size rule warns about.
+    async fn size_rules(self) -> Result<SizeRules> {
+        let settings = self.settings().current().await?;
+        Ok(SizeRules::in_force(&settings.on(self.today())))
+    }
+
+    /// Every active branch and party group of a subtree that a size rule warns about.
     pub async fn size_warning_list(self, actor: &Actor, under: &Org) -> Result<Vec<BranchWarning>> {
         // Counts are only true where the reader sees the roster.
         if !actor.access.can_at(Action::ReadRecords, &under.path) {
@@ -318,20 +330,52 @@ impl OrgCases<'_> {
                 .await?
                 .into_iter()
                 .collect();
+        // A group's people are counted by their placement in it, whatever their status.
+        let everyone = PersonFilter {
+            members_only: false,
+            status: None,
+            ..full_filter.clone()
+        };
+        let in_group: HashMap<String, u64> =
+            people_store::count_by(db, &actor.access, &everyone, PersonGroupBy::Group)
+                .await?
+                .into_iter()
+                .collect();
+        let full_in_group: HashMap<String, u64> =
+            people_store::count_by(db, &actor.access, &full_filter, PersonGroupBy::Group)
+                .await?
+                .into_iter()
+                .collect();
         let committees = position_store::committee_sizes(db, &actor.access, &under.path).await?;
-        let branches = store::all_of_kind(db, &actor.access, &under.path, OrgKind::Branch).await?;
-        Ok(branches
+        let rules = self.size_rules().await?;
+        let mut orgs = store::all_of_kind(db, &actor.access, &under.path, OrgKind::Branch).await?;
+        orgs.extend(store::all_of_kind(db, &actor.access, &under.path, OrgKind::Group).await?);
+        orgs.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(orgs
             .into_iter()
             .filter_map(|org| {
                 let key = org.id.to_string();
-                let m = members.get(&key).copied().unwrap_or(0);
-                let f = full.get(&key).copied().unwrap_or(0);
-                let c = committees.get(&org.id).copied().unwrap_or(0);
-                let warnings = size_warnings(org.kind, m, f, c);
+                let get = |counts: &HashMap<String, u64>| counts.get(&key).copied().unwrap_or(0);
+                let counts = if org.kind == OrgKind::Group {
+                    SizeCounts {
+                        people: get(&in_group),
+                        members: 0,
+                        full_members: get(&full_in_group),
+                        committee_size: 0,
+                    }
+                } else {
+                    SizeCounts {
+                        people: get(&members),
+                        members: get(&members),
+                        full_members: get(&full),
+                        committee_size: committees.get(&org.id).copied().unwrap_or(0),
+                    }
+                };
+                let warnings = size_warnings(&org, counts, rules);
                 (!warnings.is_empty()).then_some(BranchWarning {
+                    members: counts.members.max(counts.people),
+                    full_members: counts.full_members,
                     org,
-                    members: m,
-                    full_members: f,
                     warnings,
                 })
             })

@@ -5,6 +5,8 @@ pub mod trail;
 
 use crate::RuleCode;
 use crate::ids::{OrgId, PersonId};
+use crate::platform::role::Action;
+use crate::platform::settings::{SettingSpec, Settings};
 use crate::{DomainError, FieldError, text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -358,17 +360,97 @@ pub fn students(n: u64) -> Result<u64, crate::FieldError> {
     }
 }
 
-/// A branch over 50 members, with 7 or more full members and no committee, or under 3 full
-/// members: each a warning, not a refusal, since the organization department decides.
-pub fn size_warnings(
-    kind: OrgKind,
-    members: u64,
-    full_members: u64,
-    committee_size: u64,
-) -> Vec<SizeWarning> {
+/// The university's size rules (本校设置 [L], RULES.md §2): a student branch of about 15, at
+/// most 30 members; a party group of at least 3 people with a full member among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeRules {
+    pub student_branch_max: u64,
+    pub group_min_people: u64,
+}
+
+pub const STUDENT_BRANCH_MAX: SettingSpec = SettingSpec {
+    key: "org_student_branch_max",
+    label: "学生党支部党员人数不超过",
+    default: 30,
+    min: 5,
+    max: 50,
+    unit: "名",
+    kept_by: Action::ManageRules,
+};
+pub const GROUP_MIN_PEOPLE: SettingSpec = SettingSpec {
+    key: "org_group_min_people",
+    label: "党小组人数不少于",
+    default: 3,
+    min: 2,
+    max: 15,
+    unit: "人",
+    kept_by: Action::ManageRules,
+};
+
+/// The settings of organizations, as `platform::settings` registers them.
+pub const SETTINGS: &[SettingSpec] = &[STUDENT_BRANCH_MAX, GROUP_MIN_PEOPLE];
+
+impl SizeRules {
+    /// The rules in force under `settings`.
+    pub fn in_force(settings: &Settings) -> Self {
+        let get = |spec| u64::try_from(settings.get(spec)).unwrap_or(0);
+        Self {
+            student_branch_max: get(STUDENT_BRANCH_MAX),
+            group_min_people: get(GROUP_MIN_PEOPLE),
+        }
+    }
+}
+
+impl Default for SizeRules {
+    fn default() -> Self {
+        Self::in_force(&Settings::default())
+    }
+}
+
+/// What the size rules count of an organization: everyone on its roster (a group's: those
+/// placed in it), its members (full and probationary), its full members and its sitting seats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SizeCounts {
+    pub people: u64,
+    pub members: u64,
+    pub full_members: u64,
+    pub committee_size: u64,
+}
+
+/// A branch over 50 members (a student branch over the university's size), with 7 or more
+/// full members and no committee, or under 3 full members; a party group too small or without
+/// a full member: each a warning, not a refusal, since the organization department decides.
+pub fn size_warnings(org: &Org, counts: SizeCounts, rules: SizeRules) -> Vec<SizeWarning> {
+    let SizeCounts {
+        people,
+        members,
+        full_members,
+        committee_size,
+    } = counts;
     let mut warnings = Vec::new();
-    if kind != OrgKind::Branch {
+    if org.kind == OrgKind::Group {
+        if people < rules.group_min_people || full_members == 0 {
+            warnings.push(SizeWarning {
+                message: format!(
+                    "党小组 {people} 人（正式党员 {full_members} 名），宜不少于 {} 人且至少有 1 名正式党员",
+                    rules.group_min_people
+                ),
+                basis: "本校设置",
+            });
+        }
         return warnings;
+    }
+    if org.kind != OrgKind::Branch {
+        return warnings;
+    }
+    if org.category == Some(BranchCategory::Student) && members > rules.student_branch_max {
+        warnings.push(SizeWarning {
+            message: format!(
+                "学生党支部党员 {members} 名，超过 {} 名，宜分设支部",
+                rules.student_branch_max
+            ),
+            basis: "本校设置",
+        });
     }
     if members > 50 {
         warnings.push(SizeWarning {
@@ -752,15 +834,53 @@ mod tests {
 
     #[test]
     fn branch_size_rules_warn_支部条例第四条_第九条() {
-        assert!(size_warnings(OrgKind::Branch, 30, 20, 5).is_empty());
-        let big = size_warnings(OrgKind::Branch, 51, 40, 5);
+        let rules = SizeRules::default();
+        let warn = |kind, (members, full_members, committee_size): (u64, u64, u64)| {
+            let counts = SizeCounts {
+                people: members,
+                members,
+                full_members,
+                committee_size,
+            };
+            size_warnings(&org(1, None, kind), counts, rules)
+        };
+        assert!(warn(OrgKind::Branch, (30, 20, 5)).is_empty());
+        let big = warn(OrgKind::Branch, (51, 40, 5));
         assert_eq!(big.len(), 1);
         assert!(big[0].message.contains("超过 50 名"));
-        let no_committee = size_warnings(OrgKind::Branch, 12, 7, 1);
+        let no_committee = warn(OrgKind::Branch, (12, 7, 1));
         assert_eq!(no_committee[0].basis, "支部条例第九条");
-        let small = size_warnings(OrgKind::Branch, 4, 2, 1);
+        let small = warn(OrgKind::Branch, (4, 2, 1));
         assert!(small[0].message.contains("不足 3 名"));
-        assert!(size_warnings(OrgKind::GeneralBranch, 500, 400, 0).is_empty());
+        assert!(warn(OrgKind::GeneralBranch, (500, 400, 0)).is_empty());
+    }
+
+    #[test]
+    fn a_student_branch_and_a_party_group_are_held_to_the_universitys_sizes_本校设置() {
+        let rules = SizeRules::default();
+        assert_eq!((rules.student_branch_max, rules.group_min_people), (30, 3));
+        let students = Org {
+            category: Some(BranchCategory::Student),
+            ..org(1, None, OrgKind::Branch)
+        };
+        let counts = |people, full_members| SizeCounts {
+            people,
+            members: people,
+            full_members,
+            committee_size: 3,
+        };
+        assert!(size_warnings(&students, counts(30, 20), rules).is_empty());
+        let large = size_warnings(&students, counts(31, 20), rules);
+        assert!(large[0].message.contains("超过 30 名"), "{large:?}");
+        let staff = Org {
+            category: Some(BranchCategory::Staff),
+            ..students.clone()
+        };
+        assert!(size_warnings(&staff, counts(31, 20), rules).is_empty());
+        let group = org(2, None, OrgKind::Group);
+        assert!(size_warnings(&group, counts(3, 1), rules).is_empty());
+        assert_eq!(size_warnings(&group, counts(2, 1), rules).len(), 1);
+        assert_eq!(size_warnings(&group, counts(5, 0), rules).len(), 1);
     }
 
     fn org(id: i64, parent: Option<&Org>, kind: OrgKind) -> Org {

@@ -573,6 +573,8 @@ pub async fn for_each<C: ConnectionTrait>(
 pub enum PersonGroupBy {
     Status,
     Org,
+    /// The party group they are placed in.
+    Group,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -590,6 +592,7 @@ pub async fn count_by<C: ConnectionTrait>(
     let column = match by {
         PersonGroupBy::Status => Column::Status,
         PersonGroupBy::Org => Column::OrgId,
+        PersonGroupBy::Group => Column::GroupId,
     };
     let rows = Entity::find()
         .select_only()

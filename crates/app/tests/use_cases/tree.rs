@@ -409,3 +409,31 @@ async fn two_secretaries_appointed_at_once_cannot_both_take_the_seat_支部条�
     let committee = t.app.org().committee(&sec, &tree.branch_a).await.unwrap();
     assert_eq!(committee.len(), 1);
 }
+
+#[tokio::test]
+async fn a_party_group_too_small_is_listed_with_the_branches_sizes_本校设置() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let (admin, _, _) = crate::common::branch_of_three(&t.app, &tree, "size", 90).await;
+    let group = t
+        .app
+        .org()
+        .found(
+            &admin,
+            tree.branch_a.id,
+            crate::common::new_org("第一党小组", "group"),
+        )
+        .await
+        .unwrap();
+    let root = t.app.org().get(&admin, tree.root.id).await.unwrap();
+    let list = t.app.org().size_warning_list(&admin, &root).await.unwrap();
+    let of = |id| list.iter().find(|w| w.org.id == id);
+    let small = of(group.id).expect("the empty group is listed");
+    assert!(
+        small.warnings[0].message.contains("宜不少于 3 人"),
+        "{:?}",
+        small.warnings
+    );
+    assert!(of(tree.branch_a.id).is_none(), "three full members");
+    assert!(of(tree.branch_b.id).is_some(), "no full member at all");
+}

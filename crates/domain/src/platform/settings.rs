@@ -70,6 +70,7 @@ const REGISTERED: &[&[SettingSpec]] = &[
     crate::development::settings::SETTINGS,
     crate::meetings::SETTINGS,
     crate::learning::SETTINGS,
+    crate::org::SETTINGS,
 ];
 
 /// Every setting of every capability.
