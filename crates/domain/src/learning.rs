@@ -21,28 +21,73 @@ pub const MAX_MEETING_HOURS: u32 = 16;
 /// leaving the party of one's own accord (支部条例第三十一条(六)); the branch looks into it.
 pub const AWAY_MONTHS: u32 = 6;
 
-/// The study hours (学时) a meeting counts toward each member present.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+/// Study hours (学时), in halves: 1.5 学时 is usual [L]. Kept as a count of half-hours; read
+/// and written as a number of hours (`1.5`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StudyHours(u32);
 
 impl StudyHours {
-    /// Checks hours as typed: a whole number from 0 to `MAX_MEETING_HOURS`; empty is none.
+    /// Whole hours, as the yearly minimums are set.
+    pub const fn whole(hours: u32) -> Self {
+        Self(hours.saturating_mul(2))
+    }
+
+    pub const fn from_halves(halves: u32) -> Self {
+        Self(halves)
+    }
+
+    pub fn halves(self) -> u32 {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// A meeting's hours as typed: 0 to `MAX_MEETING_HOURS` in halves (`3`, `1.5`); empty is
+    /// none.
     pub fn parse(value: &str) -> Result<Self, FieldError> {
         let value = value.trim();
         if value.is_empty() {
             return Ok(Self(0));
         }
-        value
-            .parse::<u32>()
-            .map_err(|_| Self::out_of_range())
-            .and_then(Self::checked)
+        let (whole, half) = match value.split_once('.') {
+            Some((w, "5" | "50")) => (w, 1),
+            Some((w, "" | "0" | "00")) => (w, 0),
+            Some(_) => return Err(Self::out_of_range()),
+            None => (value, 0),
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Self::out_of_range());
+        }
+        let whole: u32 = whole.parse().map_err(|_| Self::out_of_range())?;
+        Self::meeting(whole.saturating_mul(2).saturating_add(half))
     }
 
-    /// Checks a count of hours: at most `MAX_MEETING_HOURS`.
+    /// A meeting's hours as a number (the API's): in halves, 0 to `MAX_MEETING_HOURS`.
+    pub fn of_number(hours: f64) -> Result<Self, FieldError> {
+        Self::halves_of(hours)
+            .ok_or_else(Self::out_of_range)
+            .and_then(Self::meeting)
+    }
+
+    /// The half-hours in a number of hours, if it is a whole number of them.
+    fn halves_of(hours: f64) -> Option<u32> {
+        let halves = hours * 2.0;
+        let whole = halves.is_finite() && halves >= 0.0 && halves.fract() == 0.0;
+        // Finite, whole, within u32: the cast is exact.
+        (whole && halves <= f64::from(u32::MAX)).then_some(halves as u32)
+    }
+
+    /// Whole hours a meeting counts (the demo's): at most `MAX_MEETING_HOURS`.
     pub fn checked(hours: u32) -> Result<Self, FieldError> {
-        if hours <= MAX_MEETING_HOURS {
-            Ok(Self(hours))
+        Self::meeting(hours.saturating_mul(2))
+    }
+
+    /// Half-hours a meeting counts: at most `MAX_MEETING_HOURS`.
+    pub fn meeting(halves: u32) -> Result<Self, FieldError> {
+        if halves <= MAX_MEETING_HOURS * 2 {
+            Ok(Self(halves))
         } else {
             Err(Self::out_of_range())
         }
@@ -52,12 +97,50 @@ impl StudyHours {
         FieldError::new(
             "study_hours",
             "计入学时",
-            format!("应为 0 到 {MAX_MEETING_HOURS} 的整数"),
+            format!("应为 0 到 {MAX_MEETING_HOURS} 之间，以 0.5 学时为单位"),
         )
     }
 
-    pub fn get(self) -> u32 {
-        self.0
+    /// The hours as a number: `1.5`.
+    pub fn as_number(self) -> f64 {
+        f64::from(self.0) / 2.0
+    }
+
+    pub fn saturating_sub(self, other: Self) -> Self {
+        Self(self.0.saturating_sub(other.0))
+    }
+}
+
+impl std::ops::Add for StudyHours {
+    type Output = Self;
+
+    fn add(self, other: Self) -> Self {
+        Self(self.0.saturating_add(other.0))
+    }
+}
+
+impl std::fmt::Display for StudyHours {
+    /// `3` or `1.5`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_multiple_of(2) {
+            write!(f, "{}", self.0 / 2)
+        } else {
+            write!(f, "{}.5", self.0 / 2)
+        }
+    }
+}
+
+impl Serialize for StudyHours {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.as_number())
+    }
+}
+
+impl<'de> Deserialize<'de> for StudyHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::halves_of(f64::deserialize(d)?)
+            .map(Self)
+            .ok_or_else(|| serde::de::Error::custom("学时应以 0.5 为单位"))
     }
 }
 
@@ -101,7 +184,7 @@ impl StudyRules {
 }
 
 impl StudyRules {
-    /// The yearly minimum for a member, higher for those on a committee.
+    /// The yearly minimum for a member, higher for those on a committee, in whole hours.
     pub fn minimum(&self, on_committee: bool) -> u32 {
         if on_committee {
             self.committee_min_hours.max(COMMITTEE_MIN_HOURS)
@@ -118,7 +201,7 @@ pub struct YearOfLife {
     pub present: u32,
     pub excused: u32,
     pub absent: u32,
-    pub hours: u32,
+    pub hours: StudyHours,
     /// The last day they came to a meeting, of any year.
     pub last_present: Option<NaiveDate>,
     /// The last day they were excused from one with a reason (请假), of any year.
@@ -136,9 +219,9 @@ impl YearOfLife {
         (expected > 0).then(|| (self.present * 100 + expected / 2) / expected)
     }
 
-    /// The hours still short of `minimum`.
-    pub fn hours_short(&self, minimum: u32) -> u32 {
-        minimum.saturating_sub(self.hours)
+    /// The hours still short of `minimum` whole hours.
+    pub fn hours_short(&self, minimum: u32) -> StudyHours {
+        StudyHours::whole(minimum).saturating_sub(self.hours)
     }
 
     /// Whether the member has been away from organizational life for `AWAY_MONTHS` by
@@ -178,12 +261,12 @@ mod tests {
             present: 10,
             excused: 1,
             absent: 1,
-            hours: 30,
+            hours: StudyHours::from_halves(61),
             last_present: None,
             last_excused: None,
         };
-        assert_eq!(year.hours_short(32), 2);
-        assert_eq!(year.hours_short(20), 0);
+        assert_eq!(year.hours_short(32).to_string(), "1.5");
+        assert!(year.hours_short(20).is_zero());
         assert_eq!(year.attendance_percent(), Some(83));
         assert_eq!(YearOfLife::default().attendance_percent(), None);
     }
@@ -214,12 +297,28 @@ mod tests {
     }
 
     #[test]
-    fn study_hours_are_whole_and_bounded() {
-        assert_eq!(StudyHours::parse("").unwrap().get(), 0);
-        assert_eq!(StudyHours::parse(" 3 ").unwrap().get(), 3);
+    fn study_hours_come_in_halves_and_are_bounded_本校设置() {
+        assert!(StudyHours::parse("").unwrap().is_zero());
+        assert_eq!(StudyHours::parse(" 3 ").unwrap(), StudyHours::whole(3));
+        assert_eq!(StudyHours::parse("1.5").unwrap().halves(), 3);
+        assert_eq!(StudyHours::parse("2.0").unwrap(), StudyHours::whole(2));
+        assert_eq!(StudyHours::parse("1.5").unwrap().to_string(), "1.5");
         assert_eq!(StudyHours::parse("17").unwrap_err().field, "study_hours");
-        assert!(StudyHours::parse("1.5").is_err());
-        assert!(StudyHours::parse("-1").is_err());
+        for bad in ["1.25", "16.5", "-1", ".5", "一", "1e3"] {
+            assert!(StudyHours::parse(bad).is_err(), "{bad}");
+        }
         assert!(StudyHours::checked(MAX_MEETING_HOURS).is_ok());
+        assert_eq!(StudyHours::of_number(1.5).unwrap().halves(), 3);
+        assert!(StudyHours::of_number(0.25).is_err() && StudyHours::of_number(-1.0).is_err());
+        assert!(StudyHours::of_number(f64::NAN).is_err());
+        // On the wire and in the audit record, a number of hours.
+        assert_eq!(
+            serde_json::to_string(&StudyHours::from_halves(3)).unwrap(),
+            "1.5"
+        );
+        assert_eq!(
+            serde_json::from_str::<StudyHours>("2.5").unwrap(),
+            StudyHours::from_halves(5)
+        );
     }
 }

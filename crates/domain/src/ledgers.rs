@@ -135,7 +135,7 @@ pub enum Gap {
     /// Members no heart talk reached this year (支部条例第十九条).
     Untalked(Vec<String>),
     /// Members short of the year's study hours, each with the hours missing (教育条例第二十条).
-    HoursShort(Vec<(String, u32)>),
+    HoursShort(Vec<(String, crate::learning::StudyHours)>),
     /// Members away from organizational life six months running (支部条例第三十一条).
     Away(Vec<String>),
     /// No secretary sits.
@@ -305,7 +305,7 @@ mod tests {
             overdue.to_string(),
             "已超过期限 1 项：王五（党组织派人谈话，2026-03-01）"
         );
-        let short = Gap::HoursShort(vec![("赵六".into(), 8)]);
+        let short = Gap::HoursShort(vec![("赵六".into(), crate::learning::StudyHours::whole(8))]);
         assert_eq!(
             short.to_string(),
             "学时未达要求 1 人：赵六（差 8 学时）（教育条例第二十条）"

@@ -41,7 +41,8 @@ mod entity {
         pub locked_at: Option<i64>,
         pub locked_by_name: Option<String>,
         pub created_at: i64,
-        pub study_hours: i32,
+        /// Half-hours: 3 is 1.5 学时.
+        pub study_half_hours: i32,
         /// The roll's tally, kept with every change of the attendance.
         pub expected_count: i32,
         pub present_count: i32,
@@ -204,10 +205,10 @@ fn to_meeting(m: entity::Model) -> Result<Meeting> {
             place: m.place,
             first_agenda_item: m.first_agenda_item,
             agenda: serde_json::from_str(&m.agenda).map_err(StoreError::corrupt)?,
-            study_hours: u32::try_from(m.study_hours)
+            study_hours: u32::try_from(m.study_half_hours)
                 .ok()
-                .and_then(|h| StudyHours::checked(h).ok())
-                .ok_or_else(|| StoreError::corrupt(m.study_hours))?,
+                .and_then(|h| StudyHours::meeting(h).ok())
+                .ok_or_else(|| StoreError::corrupt(m.study_half_hours))?,
         },
         minutes: m.minutes,
         resolutions: m.resolutions,
@@ -238,7 +239,9 @@ fn active(m: &Meeting) -> Result<entity::ActiveModel> {
         locked_at: Set(m.locked_at),
         locked_by_name: Set(m.locked_by_name.clone()),
         created_at: Set(m.created_at),
-        study_hours: Set(i32::try_from(m.plan.study_hours.get()).map_err(StoreError::corrupt)?),
+        study_half_hours: Set(
+            i32::try_from(m.plan.study_hours.halves()).map_err(StoreError::corrupt)?
+        ),
         expected_count: Set(0),
         present_count: Set(0),
         excused_count: Set(0),
@@ -915,7 +918,7 @@ pub async fn years_of_life<C: ConnectionTrait>(
             .column(A::PersonId)
             .column(A::Status)
             .column_as(A::PersonId.count(), "n")
-            .column_as(Column::StudyHours.sum(), "hours")
+            .column_as(Column::StudyHalfHours.sum(), "hours")
             .inner_join(Entity)
             .filter(A::PersonId.is_in(dangjian_domain::ids::raw(chunk)))
             .filter(Column::OnDate.gte(from))
@@ -932,7 +935,8 @@ pub async fn years_of_life<C: ConnectionTrait>(
             match Attendance::parse(&status).ok_or_else(|| StoreError::corrupt(&status))? {
                 Attendance::Present => {
                     year.present = n;
-                    year.hours = u32::try_from(hours).map_err(StoreError::corrupt)?;
+                    year.hours =
+                        StudyHours::from_halves(u32::try_from(hours).map_err(StoreError::corrupt)?);
                 }
                 Attendance::Excused => year.excused = n,
                 Attendance::Absent => year.absent = n,

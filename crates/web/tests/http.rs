@@ -1493,11 +1493,12 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
     let r = send(&w, plan(theme_day, "99")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.body.contains("计入学时：应为 0 到 16 的整数"),
+        r.body
+            .contains("计入学时：应为 0 到 16 之间，以 0.5 学时为单位"),
         "{}",
         r.body
     );
-    let r = send(&w, plan(theme_day, "2")).await;
+    let r = send(&w, plan(theme_day, "1.5")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let meeting = r.location.unwrap().split('?').next().unwrap().to_owned();
     let page = send(&w, get(&meeting, &sec)).await.body;
@@ -1506,8 +1507,8 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
         "the roll lists the members"
     );
     assert!(
-        page.contains("id=\"study-hours\">2 学时"),
-        "the hours counted"
+        page.contains("id=\"study-hours\">1.5 学时"),
+        "the hours counted, in halves"
     );
 
     // One-time codes, shown once as QR codes; one member checks in on a phone, signed out.
@@ -1634,7 +1635,7 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
         "the newest first: {listed}"
     );
 
-    // Each member's attendance and study hours: the theme day counted 2 hours to those present.
+    // Each member's attendance and study hours: the theme day counted 1.5 hours to those present.
     let life = send(&w, get(&format!("/api/v1/orgs/{branch}/member-life"), &sec))
         .await
         .json();

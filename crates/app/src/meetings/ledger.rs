@@ -6,6 +6,7 @@ use crate::meetings::{Reach, missed_gaps};
 use crate::{Actor, App, Result};
 use chrono::Datelike;
 use dangjian_domain::ids::MeetingId;
+use dangjian_domain::learning::StudyHours;
 use dangjian_domain::ledgers::{Gap, LedgerItem};
 use dangjian_domain::meetings::trail::MEETING;
 use dangjian_domain::meetings::{MeetingKind, MeetingState};
@@ -136,10 +137,10 @@ async fn entries(app: &App, actor: &Actor, at: &LedgerYear) -> Result<Vec<Ledger
     let mut study = LedgerEntry::new(LedgerItem::StudyHours);
     study.records = life.members.len();
     study.link = Some(LedgerLink::MemberLife);
-    let short: Vec<(String, u32)> = life
+    let short: Vec<(String, StudyHours)> = life
         .members
         .iter()
-        .filter(|m| m.hours_short() > 0)
+        .filter(|m| !m.hours_short().is_zero())
         .map(|m| (m.name.clone(), m.hours_short()))
         .collect();
     study.gaps.extend(Gap::of(short, Gap::HoursShort));

@@ -7,7 +7,7 @@ use crate::meetings::MeetingCases;
 use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
 use dangjian_domain::ids::{OrgId, PersonId};
-use dangjian_domain::learning::{StudyRules, YearOfLife};
+use dangjian_domain::learning::{StudyHours, StudyRules, YearOfLife};
 use dangjian_domain::org::Org;
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -30,7 +30,7 @@ pub struct MemberYear {
 }
 
 impl MemberYear {
-    pub fn hours_short(&self) -> u32 {
+    pub fn hours_short(&self) -> StudyHours {
         self.life.hours_short(self.minimum)
     }
 }
@@ -49,7 +49,10 @@ pub struct MemberLife {
 impl MemberLife {
     /// Members still short of their study hours.
     pub fn short(&self) -> usize {
-        self.members.iter().filter(|m| m.hours_short() > 0).count()
+        self.members
+            .iter()
+            .filter(|m| !m.hours_short().is_zero())
+            .count()
     }
 
     /// Members away from organizational life for six months.

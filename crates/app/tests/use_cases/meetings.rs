@@ -911,7 +911,7 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
         ("", ""),
     )
     .unwrap()
-    .with_study_hours(dangjian_domain::learning::StudyHours::parse("3").unwrap());
+    .with_study_hours(dangjian_domain::learning::StudyHours::parse("2.5").unwrap());
     let m = t
         .app
         .meetings()
@@ -946,19 +946,28 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
     let of = |id: PersonId| life.members.iter().find(|m| m.person_id == id).unwrap();
     let chief = of(ids[0]);
     assert!(chief.on_committee);
+    let hours = |h: dangjian_domain::learning::StudyHours| h.to_string();
     assert_eq!(
-        (chief.life.hours, chief.minimum, chief.hours_short()),
-        (3, 56, 53)
+        (
+            hours(chief.life.hours),
+            chief.minimum,
+            hours(chief.hours_short())
+        ),
+        ("2.5".to_owned(), 56, "53.5".to_owned())
     );
     let member = of(ids[1]);
     assert_eq!(
-        (member.life.hours, member.minimum, member.hours_short()),
-        (3, 32, 29)
+        (
+            hours(member.life.hours),
+            member.minimum,
+            hours(member.hours_short())
+        ),
+        ("2.5".to_owned(), 32, "29.5".to_owned())
     );
     assert_eq!(member.life.attendance_percent(), Some(100));
     assert!(!member.away);
     let absent = of(ids[2]);
-    assert_eq!((absent.life.absent, absent.life.hours), (1, 0));
+    assert_eq!((absent.life.absent, absent.life.hours.is_zero()), (1, true));
     assert_eq!(absent.life.attendance_percent(), Some(0));
     // On the roster seven months and come to nothing: six months away (支部条例第三十一条(六)).
     assert!(absent.away);

@@ -20,6 +20,7 @@ mod m20261201_000015_national_id_mask;
 mod m20261201_000016_api_token_expiry;
 mod m20261201_000017_activation_codes;
 mod m20261202_000018_id_nodes;
+mod m20261202_000019_study_half_hours;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_api_token_expiry::Migration),
             Box::new(m20261201_000017_activation_codes::Migration),
             Box::new(m20261202_000018_id_nodes::Migration),
+            Box::new(m20261202_000019_study_half_hours::Migration),
         ]
     }
 }

@@ -42,8 +42,8 @@ pub(crate) struct MeetingView {
     resolutions: String,
     /// Who confirmed the record (the secretary), once locked.
     locked_by_name: Option<String>,
-    /// The study hours (学时) it counts toward each member present.
-    study_hours: u32,
+    /// The study hours (学时) it counts toward each member present, in halves (1.5).
+    study_hours: f64,
 }
 
 impl From<Meeting> for MeetingView {
@@ -61,7 +61,7 @@ impl From<Meeting> for MeetingView {
             minutes: m.minutes,
             resolutions: m.resolutions,
             locked_by_name: m.locked_by_name,
-            study_hours: m.plan.study_hours.get(),
+            study_hours: m.plan.study_hours.as_number(),
         }
     }
 }
@@ -187,9 +187,9 @@ pub(crate) struct PlanBody {
     first_agenda_item: String,
     #[serde(default)]
     agenda: Vec<String>,
-    /// The study hours (学时) it counts toward each member present, 0 to 16.
+    /// The study hours (学时) it counts toward each member present: 0 to 16, in halves (1.5).
     #[serde(default)]
-    study_hours: u32,
+    study_hours: f64,
 }
 
 /// Plans a meeting; everyone expected is put on its roll.
@@ -212,7 +212,7 @@ pub(crate) async fn plan(
         (&b.first_agenda_item, &b.agenda.join("\n")),
     )
     .map_err(AppError::from)?
-    .with_study_hours(StudyHours::checked(b.study_hours).map_err(AppError::from)?);
+    .with_study_hours(StudyHours::of_number(b.study_hours).map_err(AppError::from)?);
     let m = st.app.meetings().plan(&caller.actor, id, plan).await?;
     Ok((StatusCode::CREATED, Json(m.into())))
 }
@@ -594,11 +594,11 @@ pub(crate) struct MemberYearView {
     absent: u32,
     /// Present of expected, in whole per cent; none when nothing was expected.
     attendance_percent: Option<u32>,
-    /// Study hours (学时) of the meetings they came to.
-    hours: u32,
+    /// Study hours (学时) of the meetings they came to, in halves (1.5).
+    hours: f64,
     /// The hours the year asks of them (32, or the local minimum for committee members).
     minimum: u32,
-    hours_short: u32,
+    hours_short: f64,
     last_present: Option<chrono::NaiveDate>,
     /// Six months without organizational life (支部条例第三十一条(六)).
     away: bool,
@@ -635,7 +635,7 @@ pub(crate) async fn member_life(
         .members
         .into_iter()
         .map(|m| MemberYearView {
-            hours_short: m.hours_short(),
+            hours_short: m.hours_short().as_number(),
             person_id: m.person_id.get(),
             status: m.status.code().to_owned(),
             on_committee: m.on_committee,
@@ -644,7 +644,7 @@ pub(crate) async fn member_life(
             excused: m.life.excused,
             absent: m.life.absent,
             attendance_percent: m.life.attendance_percent(),
-            hours: m.life.hours,
+            hours: m.life.hours.as_number(),
             minimum: m.minimum,
             last_present: m.life.last_present,
             away: m.away,
