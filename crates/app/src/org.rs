@@ -748,8 +748,8 @@ impl OrgCases<'_> {
     }
 
     /// Ends the seats of people who leave the organizations they sit for: all of them when
-    /// they leave the university (`now_under` none), else those of organizations that do not
-    /// hold their new one. A seat ends when its holder leaves (RULES.md §2); the ended seats
+    /// they leave the university or may no longer be elected (`now_under` none), else those of
+    /// organizations that do not hold their new one. A seat ends when its holder leaves (RULES.md §2); the ended seats
     /// are returned for the act's audit record.
     pub(crate) async fn end_seats_of_leavers(
         self,
@@ -911,4 +911,15 @@ impl OrgCases<'_> {
         self.finish(tx, audit).await?;
         Ok(new)
     }
+}
+
+/// An act's audit record with the seats it ended beside it, where it ended any.
+pub(crate) fn with_seats_ended(
+    mut after: serde_json::Value,
+    seats: &[dangjian_domain::org::Seat],
+) -> serde_json::Value {
+    if !seats.is_empty() {
+        after["seats_ended"] = json!(seats);
+    }
+    after
 }

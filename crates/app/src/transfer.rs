@@ -172,7 +172,7 @@ impl PeopleCases<'_> {
             Some(id),
             receiver.map(|p| p.as_str()),
             Some(json!(t)),
-            Some(with_seats_ended(json!(after), &seats_ended)),
+            Some(crate::org::with_seats_ended(json!(after), &seats_ended)),
         );
         self.finish(tx, audit).await?;
         Ok(after)
@@ -301,15 +301,4 @@ fn not_pending() -> AppError {
         field: "state",
         message: "该转接已完成或已撤回".to_owned(),
     }
-}
-
-/// An act's audit record with the seats it ended beside it, where it ended any.
-fn with_seats_ended(
-    mut after: serde_json::Value,
-    seats: &[dangjian_domain::org::Seat],
-) -> serde_json::Value {
-    if !seats.is_empty() {
-        after["seats_ended"] = json!(seats);
-    }
-    after
 }

@@ -62,12 +62,21 @@ impl PeopleCases<'_> {
         };
         let tx = self.store.begin_write().await?;
         store::insert(&tx, &stored).await?;
+        // Under 留党察看 a member may neither elect nor be elected: their seats end now
+        // (党章第四十条).
+        let seats_ended = if stored.discipline.on_probation(self.today()) {
+            self.org()
+                .end_seats_of_leavers(&tx, &[person_id], None)
+                .await?
+        } else {
+            Vec::new()
+        };
         let audit = actor.record(
             dangjian_domain::people::trail::DISCIPLINE,
             Some(person_id.get()),
             Some(record.org_path.as_str()),
             None,
-            Some(json!(stored)),
+            Some(crate::org::with_seats_ended(json!(stored), &seats_ended)),
         );
         self.finish(tx, audit).await?;
         Ok(stored)

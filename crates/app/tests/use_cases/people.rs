@@ -440,20 +440,26 @@ async fn a_seat_ends_when_its_holder_leaves_and_one_under_probation_discipline_t
     let tree = tree(&t.app).await;
     let (admin, _, ids) = crate::common::branch_of_three(&t.app, &tree, "seat", 70).await;
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    // 留党察看: no right to be elected while it runs (党章第四十条).
-    let probation = Discipline::parse(
-        DisciplineKind::Probation,
-        day("2026-03-01"),
-        Some(1),
-        ("支部大会决定，经上级党委批准", "违反工作纪律"),
-        day("2026-11-23"),
-    )
-    .unwrap();
-    t.app
-        .people()
-        .record_discipline(&admin, ids[1], probation)
-        .await
+    // 留党察看 for a year from `on`: no right to be elected while it runs (党章第四十条).
+    let put_on_probation = |person, on: &str| {
+        let probation = Discipline::parse(
+            DisciplineKind::Probation,
+            day(on),
+            Some(1),
+            ("支部大会决定，经上级党委批准", "违反工作纪律"),
+            day("2026-11-23"),
+        )
         .unwrap();
+        let app = &t.app;
+        let admin = &admin;
+        async move {
+            app.people()
+                .record_discipline(admin, person, probation)
+                .await
+                .unwrap();
+        }
+    };
+    put_on_probation(ids[1], "2026-03-01").await;
     let refused = t
         .app
         .org()
@@ -467,6 +473,19 @@ async fn a_seat_ends_when_its_holder_leaves_and_one_under_probation_discipline_t
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("党章第四十条"), "{refused}");
+    // A sitting deputy put under 留党察看 leaves the seat that day.
+    t.app
+        .org()
+        .appoint(
+            &admin,
+            tree.branch_a.id,
+            ids[2],
+            Position::DeputySecretary,
+            day("2026-11-01"),
+        )
+        .await
+        .unwrap();
+    put_on_probation(ids[2], "2026-11-20").await;
     // The secretary moves to another branch: the old branch's seat ends that day.
     let transfer = t
         .app
@@ -482,7 +501,11 @@ async fn a_seat_ends_when_its_holder_leaves_and_one_under_probation_discipline_t
             app.org().committee(admin, &org).await.unwrap().len()
         }
     };
-    assert_eq!(seated(tree.branch_a.id).await, 1, "until received");
+    assert_eq!(
+        seated(tree.branch_a.id).await,
+        1,
+        "the disciplined deputy left; the secretary stays until received"
+    );
     t.app
         .people()
         .receive_transfer(&admin, transfer.id)
