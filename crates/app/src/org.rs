@@ -758,17 +758,17 @@ impl OrgCases<'_> {
         now_under: Option<&OrgPath>,
     ) -> Result<Vec<Seat>> {
         let today = self.today();
-        let mut ended = Vec::new();
-        for seat in position_store::sitting_of(tx.conn(), people).await? {
-            if now_under.is_some_and(|new| seat.org_path.contains(new)) {
-                continue;
-            }
-            position_store::end_seat(tx, seat.id, today).await?;
-            ended.push(Seat {
+        let ended: Vec<Seat> = position_store::sitting_of(tx.conn(), people)
+            .await?
+            .into_iter()
+            .filter(|s| s.ends_when_holder_leaves_for(now_under))
+            .map(|s| Seat {
                 left_on: Some(today),
-                ..seat
-            });
-        }
+                ..s
+            })
+            .collect();
+        let ids: Vec<i64> = ended.iter().map(|s| s.id).collect();
+        position_store::end_seats(tx, &ids, today).await?;
         Ok(ended)
     }
 

@@ -329,6 +329,16 @@ pub struct Seat {
     pub left_on: Option<NaiveDate>,
 }
 
+impl Seat {
+    /// Whether the seat ends when its holder leaves for `now_under` (none: they leave the
+    /// university, or may no longer be elected under 留党察看, 党章第四十条). A seat ends when
+    /// its holder leaves the organization (RULES.md §2); one of an organization that still
+    /// holds their new one (a general branch's, when they move between its branches) stays.
+    pub fn ends_when_holder_leaves_for(&self, now_under: Option<&OrgPath>) -> bool {
+        now_under.is_none_or(|new| !self.org_path.contains(new))
+    }
+}
+
 /// A warning about an organization's size, from the rules of 支部条例第四条 and 第九条.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SizeWarning {
@@ -766,6 +776,32 @@ mod tests {
             tree_on(&orgs, &events, OrgId::new(2), d("2018-06-01")).len(),
             3,
             "a subtree of that day"
+        );
+    }
+
+    #[test]
+    fn a_seat_ends_when_its_holder_leaves_the_organization_党章第四十条() {
+        let gb = org(1, None, OrgKind::GeneralBranch);
+        let a = org(2, Some(&gb), OrgKind::Branch);
+        let b = org(3, Some(&gb), OrgKind::Branch);
+        let seat = |of: &Org| Seat {
+            id: 9,
+            org_id: of.id,
+            org_path: of.path.clone(),
+            person_id: PersonId::new(7),
+            position: Position::Secretary,
+            term_start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            term_end: NaiveDate::from_ymd_opt(2028, 1, 1).unwrap(),
+            left_on: None,
+        };
+        assert!(seat(&a).ends_when_holder_leaves_for(Some(&b.path)));
+        assert!(
+            !seat(&gb).ends_when_holder_leaves_for(Some(&b.path)),
+            "still under it"
+        );
+        assert!(
+            seat(&gb).ends_when_holder_leaves_for(None),
+            "left or disciplined"
         );
     }
 

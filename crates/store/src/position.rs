@@ -204,6 +204,20 @@ pub async fn end_seat(tx: &crate::WriteTx, id: i64, on: NaiveDate) -> Result<boo
     Ok(result.rows_affected == 1)
 }
 
+/// Ends these sitting seats on `on`, in one statement.
+pub async fn end_seats(tx: &crate::WriteTx, ids: &[i64], on: NaiveDate) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    for chunk in ids.chunks(500) {
+        Entity::update_many()
+            .col_expr(Column::LeftOn, Expr::value(on))
+            .filter(Column::Id.is_in(chunk.to_vec()))
+            .filter(Column::LeftOn.is_null())
+            .exec(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
 /// One seat, if the reader may read where it is.
 pub async fn find<C: ConnectionTrait>(db: &C, access: &Access, id: i64) -> Result<Option<Seat>> {
     Entity::find_by_id(id)
