@@ -281,7 +281,11 @@ impl DevelopmentCases<'_> {
                     account,
                     (THOUGHT_REPORT_NOTICE, self.today()),
                     (
-                        format!("培养联系人{}回复了您的思想汇报", mentor.name),
+                        if answered_by_branch(&report.mentor_ids) {
+                            format!("支部{}回复了您的思想汇报", mentor.name)
+                        } else {
+                            format!("培养联系人{}回复了您的思想汇报", mentor.name)
+                        },
                         report.report.title.clone(),
                     ),
                     Some(MY_REPORTS.to_owned()),

@@ -291,4 +291,11 @@ async fn an_applicants_report_reaches_the_branch_until_mentors_are_named_细则�
         .answer_thought_report(&secretary_actor, report.id, "已阅，望继续学习党章。")
         .await
         .unwrap();
+    assert!(
+        messages(&t.app, &applicant)
+            .await
+            .iter()
+            .any(|m| m.title == "支部林书记回复了您的思想汇报"),
+        "the writer is told who answered"
+    );
 }
