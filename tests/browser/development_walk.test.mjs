@@ -36,9 +36,9 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
   let applied;
 
   /** Opens the person's record as `user`, signing in again when time has moved past the session. */
-  async function open(user) {
+  async function open(user, query = '') {
     const page = pages[user];
-    const url = `${CLOCK_URL}/people/${personId}/development`;
+    const url = `${CLOCK_URL}/people/${personId}/development${query}`;
     await page.goto(url);
     if (path(page) === '/login') {
       await signIn(page, user, CLOCK_URL);
@@ -48,8 +48,8 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
   }
 
   /** Records `step` as `user` on the clock's day; `fill` completes the step's own fields. */
-  async function record(user, step, fill = async () => {}) {
-    const page = await open(user);
+  async function record(user, step, fill = async () => {}, query = '') {
+    const page = await open(user, query);
     const form = page.locator(`#form-${step}`);
     assert.equal(await form.count(), 1, `${user} sees the form of ${step}`);
     await fill(form);
@@ -70,12 +70,52 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     await boxes.nth(1).check();
   };
 
-  /** The roll: everyone entitled came but the last, who sent a written opinion; all say yes. */
+  /**
+   * Holds the branch's 支部党员大会 at 09:00 of the clock's day `date`, everyone signed in
+   * but the last of the roll, excused; then picks it for the vote of `step` on the record.
+   */
+  async function voteMeeting(date, step) {
+    const page = await open('branchsec');
+    await page.goto(`${CLOCK_URL}/people/${personId}`);
+    const branch = await page.locator('.breadcrumb a[href^="/orgs/"]').last().getAttribute('href');
+    await page.goto(`${CLOCK_URL}${branch}/meetings`);
+    const plan = page.locator('#plan-form');
+    await plan.locator('#kind').selectOption('general_meeting');
+    await plan.locator('#topic').fill('支部党员大会：讨论发展党员');
+    await plan.locator('#starts_at').fill(`${date}T09:00`);
+    await plan.locator('#place').fill('党员活动室');
+    await plan.locator('#first_agenda_item').fill('学习习近平总书记重要讲话精神');
+    await plan.locator('#agenda').fill('讨论发展党员');
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('notice') === 'meeting_planned'),
+      plan.locator('button[type="submit"]').click(),
+    ]);
+    const hold = page.locator('#hold-form');
+    const roll = hold.locator('#roll select');
+    await roll.nth((await roll.count()) - 1).selectOption('excused');
+    await hold.locator('#minutes').fill('会议讨论了发展党员事项，进行了表决。');
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('notice') === 'meeting_held'),
+      hold.locator('button[type="submit"]').click(),
+    ]);
+    const meetingId = new URL(page.url()).pathname.split('/').pop();
+    await open('branchsec');
+    const pick = page.locator(`#pick-${step}`);
+    assert.equal(await pick.count(), 1, `the vote of ${step} first asks for its meeting`);
+    await pick.locator('select[name="vote_meeting"]').selectOption(meetingId);
+    await Promise.all([page.waitForURL(/vote_meeting=/), pick.locator('button[type="submit"]').click()]);
+    assert.equal(await page.locator(`#form-${step} input[name="on"]`).inputValue(), date, 'the vote is dated by its meeting');
+    return new URL(page.url()).search;
+  }
+
+  /** The roll as the sign-in proposes it; whoever was away sent a written opinion; all say yes. */
   const vote = (outcome) => async (form) => {
     const roll = form.locator('select[name^="roll_"]');
     const voters = await roll.count();
     assert.ok(voters >= 2, 'the branch has full members to vote');
-    await roll.nth(voters - 1).selectOption('written');
+    for (let i = 0; i < voters; i += 1) {
+      if ((await roll.nth(i).inputValue()) === 'absent') await roll.nth(i).selectOption('written');
+    }
     await form.locator('input[name="yes"]').fill(String(voters));
     await form.locator('input[name="no"]').fill('0');
     await form.locator('input[name="abstain"]').fill('0');
@@ -221,7 +261,7 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
       await f.locator('input[name="until"]').fill(addDays(preReview, 14));
     });
     await record('branchsec', 'form');
-    await record('branchsec', 'admission_vote', vote());
+    await record('branchsec', 'admission_vote', vote(), await voteMeeting(vote_on, 'admission_vote'));
     await record('gbsec', 'higher_talk');
     await record('admin', 'admission_approval');
     await record('gbsec', 'admission_filed');
@@ -241,7 +281,7 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     await record('branchsec', 'confirmation_request');
 
     // Before the year is over the vote is refused, naming 第三十二条.
-    let page = await open('branchsec');
+    let page = await open('branchsec', await voteMeeting(addDays(addMonths(vote_on, 11), 15), 'confirmation_vote'));
     await vote('confirm')(page.locator('#form-confirmation_vote'));
     await page.locator('#form-confirmation_vote button[type="submit"]').click();
     assert.match(
@@ -249,8 +289,9 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
       /届满后方可讨论转正.*细则第三十二条/,
     );
 
-    setDay(addDays(addMonths(vote_on, 12), 1));
-    await record('branchsec', 'confirmation_vote', vote('confirm'));
+    const confirm_on = addDays(addMonths(vote_on, 12), 1);
+    setDay(confirm_on);
+    await record('branchsec', 'confirmation_vote', vote('confirm'), await voteMeeting(confirm_on, 'confirmation_vote'));
     await record('admin', 'confirmation_approval');
     page = await record('branchsec', 'archive');
     assert.match(await page.locator('h1').innerText(), /正式党员/);

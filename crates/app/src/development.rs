@@ -7,11 +7,13 @@ pub use dangjian_domain::development::StepRecord;
 use dangjian_domain::development::policy::{Recorder, StepPolicy};
 use dangjian_domain::development::trail;
 use dangjian_domain::development::training::TrainingCredit;
+use dangjian_domain::development::vote;
 use dangjian_domain::development::{
     ConfirmationOutcome, Context, DecisionBody, DevelopmentRules, History, RollCall, RollEntry,
     Stage, Step, StepDetail, StepEntry, VoteCount, Voucher, is_due_soon,
 };
-use dangjian_domain::ids::{OrgId, PersonId};
+use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
+use dangjian_domain::meetings::{Meeting, MeetingKind};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -39,7 +41,7 @@ pub struct StepInput {
     /// Mentors (step 5) or sponsors (step 9), by person id.
     pub member_ids: Vec<PersonId>,
     /// The roll of a vote (steps 15 and 23): each full member entitled to vote and how they
-    /// took part; left empty, the typed counts stand alone.
+    /// took part; every vote carries one.
     pub roll: Vec<(PersonId, RollCall)>,
     pub note: String,
     /// Why a deadline was passed: only the organization department may record it so.
@@ -276,31 +278,46 @@ impl DevelopmentCases<'_> {
             }
             _ => input.detail,
         };
-        // A roll taken at the vote sets who was entitled and who attended.
+        // The roll taken at the vote's meeting sets who was entitled and who attended.
         let detail = match detail {
-            StepDetail::Vote { count, .. } if !input.roll.is_empty() => {
+            StepDetail::Vote {
+                count, meeting_id, ..
+            } => {
                 let roll = self
-                    .roll(actor, person.org_id, input.on, &input.roll)
+                    .roll(
+                        actor,
+                        (input.step, input.on, person.org_id),
+                        meeting_id,
+                        &input.roll,
+                    )
                     .await?;
                 StepDetail::Vote {
                     count: VoteCount::from_roll(&roll, (count.yes, count.no, count.abstain)),
                     roll,
+                    meeting_id,
                 }
             }
             StepDetail::Confirmation {
                 count,
                 outcome,
                 extend_months,
+                meeting_id,
                 ..
-            } if !input.roll.is_empty() => {
+            } => {
                 let roll = self
-                    .roll(actor, person.org_id, input.on, &input.roll)
+                    .roll(
+                        actor,
+                        (input.step, input.on, person.org_id),
+                        meeting_id,
+                        &input.roll,
+                    )
                     .await?;
                 StepDetail::Confirmation {
                     count: VoteCount::from_roll(&roll, (count.yes, count.no, count.abstain)),
                     outcome,
                     extend_months,
                     roll,
+                    meeting_id,
                 }
             }
             d => d,
@@ -377,8 +394,19 @@ impl DevelopmentCases<'_> {
                 (None, None)
             };
             people_store::set_status(&tx, person_id, status, dates, self.now_ms()).await?;
-            people_store::close_period(&tx, person_id, self.today()).await?;
-            let period = self.people().period_from_today(
+            // The history is dated by the step, not by the day it was recorded; a step dated
+            // before the person's open period (a record kept before they were registered)
+            // starts the new one when that period starts.
+            let open_since = people_store::periods(tx.conn(), person_id)
+                .await?
+                .into_iter()
+                .filter(|p| p.until_on.is_none())
+                .map(|p| p.from_on)
+                .max();
+            let from = open_since.map_or(stored.entry.on, |o| o.max(stored.entry.on));
+            people_store::close_period(&tx, person_id, from).await?;
+            let period = self.people().period_from(
+                from,
                 person_id,
                 (person.org_id, &record.org_path),
                 status,
@@ -425,8 +453,9 @@ impl DevelopmentCases<'_> {
         Ok(orgs.values().any(|o| o.kind.holds_approval_power()))
     }
 
-    /// The full members of a branch entitled to vote on `on`: all but those under 留党察看,
-    /// who have no vote while it runs (党章第四十条). Id and name, by name.
+    /// The full members of a branch entitled to vote on `on`, by the roster's history of
+    /// that day: all but those under 留党察看, who have no vote while it runs (党章第四十条).
+    /// Id and name, by name.
     pub async fn voters(
         self,
         actor: &Actor,
@@ -434,15 +463,17 @@ impl DevelopmentCases<'_> {
         on: chrono::NaiveDate,
     ) -> Result<Vec<(PersonId, String)>> {
         let db = self.store.db();
-        dangjian_store::org::find(db, &actor.access, Action::ReadRecords, org_id)
+        let org = dangjian_store::org::find(db, &actor.access, Action::ReadRecords, org_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let full: Vec<PersonId> = people_store::current_of_org(db, org_id)
+        let mut full: Vec<PersonId> = people_store::members_on(db, &actor.access, &org.path, on)
             .await?
             .into_iter()
-            .filter(|(_, status)| *status == PersonStatus::Full)
-            .map(|(id, _)| id)
+            .filter(|p| p.org_id == org_id && p.status == PersonStatus::Full)
+            .map(|p| p.person_id)
             .collect();
+        full.sort_unstable();
+        full.dedup();
         let barred = self.people().on_probation_discipline(&full, on).await?;
         let names = people_store::names(db, &full).await?;
         let mut voters: Vec<(PersonId, String)> = full
@@ -454,42 +485,94 @@ impl DevelopmentCases<'_> {
         Ok(voters)
     }
 
-    /// A vote's roll as taken: exactly the branch's voters of the day, each once.
+    /// A vote's roll as taken at its 支部党员大会 (`meeting_id`): exactly the branch's voters
+    /// of the meeting's day, each once, agreeing with the meeting's sign-in.
     async fn roll(
         self,
         actor: &Actor,
-        org_id: OrgId,
-        on: chrono::NaiveDate,
+        (step, on, org_id): (Step, chrono::NaiveDate, OrgId),
+        meeting_id: Option<MeetingId>,
         taken: &[(PersonId, RollCall)],
     ) -> Result<Vec<RollEntry>> {
+        let db = self.store.db();
+        let meeting_id = vote::taken_at_meeting(meeting_id)?;
+        let meeting = dangjian_store::meetings::find(db, &actor.access, meeting_id)
+            .await?
+            .ok_or_else(|| {
+                FieldError::new(
+                    "meeting_id",
+                    "支部党员大会",
+                    "会议不存在或不在您的管辖范围内",
+                )
+            })?;
+        let attendance = dangjian_store::meetings::attendance(db, &meeting).await?;
         let voters = self.voters(actor, org_id, on).await?;
-        let mut ids: Vec<PersonId> = taken.iter().map(|(id, _)| *id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut entitled: Vec<PersonId> = voters.iter().map(|(id, _)| *id).collect();
-        entitled.sort_unstable();
-        if ids.len() != taken.len() || ids != entitled {
-            return Err(AppError::Rule {
-                code: dangjian_domain::RuleCode::DevelopmentRollOfVoters,
-                field: Some("roll"),
-                message: format!(
-                    "到会名单应列出本支部有表决权的全体正式党员（{} 人），每人一次；受留党察看处分的党员没有表决权",
-                    voters.len()
-                ),
-                basis: "党章第四十条、细则·支部大会讨论接收预备党员",
-            });
-        }
-        Ok(voters
+        Ok(vote::take_roll(
+            step,
+            (on, org_id),
+            (&meeting, &attendance),
+            &voters,
+            taken,
+        )?)
+    }
+
+    /// The roll of a vote at a branch's 支部党员大会 as its sign-in proposes it: the members
+    /// entitled on the meeting's day, present where they signed in, absent otherwise (a
+    /// written opinion is the recorder's to mark).
+    pub async fn proposed_roll(
+        self,
+        actor: &Actor,
+        org_id: OrgId,
+        meeting_id: MeetingId,
+    ) -> Result<(Meeting, Vec<(PersonId, String, RollCall)>)> {
+        let db = self.store.db();
+        let meeting = dangjian_store::meetings::find(db, &actor.access, meeting_id)
+            .await?
+            .filter(|m| m.org_id == org_id && m.plan.kind == MeetingKind::GeneralMeeting)
+            .ok_or(AppError::NotFound)?;
+        let attendance = dangjian_store::meetings::attendance(db, &meeting).await?;
+        let voters = self
+            .voters(actor, org_id, meeting.plan.starts_at.date())
+            .await?;
+        let roll = voters
             .into_iter()
-            .filter_map(|(id, name)| {
-                let call = taken.iter().find(|(t, _)| *t == id)?.1;
-                Some(RollEntry {
-                    person_id: id,
-                    name,
-                    call,
-                })
+            .map(|(id, name)| {
+                let present = attendance.iter().any(|r| {
+                    r.person_id == id && r.status == dangjian_domain::meetings::Attendance::Present
+                });
+                let call = if present {
+                    RollCall::Present
+                } else {
+                    RollCall::Absent
+                };
+                (id, name, call)
             })
-            .collect())
+            .collect();
+        Ok((meeting.into_inner(), roll))
+    }
+
+    /// The held 支部党员大会 of a branch in the year up to today, newest first: the meetings
+    /// a vote may be taken at.
+    pub async fn vote_meetings(self, actor: &Actor, org_id: OrgId) -> Result<Vec<Meeting>> {
+        let db = self.store.db();
+        let org = dangjian_store::org::find(db, &actor.access, Action::ReadRecords, org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let today = self.today();
+        let mut held: Vec<Meeting> = dangjian_store::meetings::of_org(
+            db,
+            &actor.access,
+            (org.id, &org.path),
+            (today - chrono::Duration::days(366), today),
+            1_000,
+        )
+        .await?
+        .into_iter()
+        .map(dangjian_store::Visible::into_inner)
+        .filter(|m| m.plan.kind == MeetingKind::GeneralMeeting && m.state.is_held())
+        .collect();
+        held.reverse();
+        Ok(held)
     }
 
     /// Mentors or sponsors by id as they stood on `on`: their status, and whether they were

@@ -187,6 +187,18 @@ impl PeopleCases<'_> {
     pub(crate) fn period_from_today(
         self,
         person_id: PersonId,
+        org: (OrgId, &OrgPath),
+        status: PersonStatus,
+        reason: String,
+    ) -> Period {
+        self.period_from(self.today(), person_id, org, status, reason)
+    }
+
+    /// A period of a person's history that starts on `from_on`.
+    pub(crate) fn period_from(
+        self,
+        from_on: NaiveDate,
+        person_id: PersonId,
         (org_id, org_path): (OrgId, &OrgPath),
         status: PersonStatus,
         reason: String,
@@ -197,7 +209,7 @@ impl PeopleCases<'_> {
             org_id,
             org_path: org_path.clone(),
             status,
-            from_on: self.today(),
+            from_on,
             until_on: None,
             reason,
         }

@@ -9,7 +9,7 @@
 
 use crate::RuleCode;
 use crate::calendar::WorkCalendar;
-use crate::ids::{OrgId, PersonId};
+use crate::ids::{MeetingId, OrgId, PersonId};
 use crate::people::{EXTENSION_MONTHS, PROBATION_MONTHS, PersonStatus, age_on, birthday};
 use crate::{DomainError, FieldError, labelled_enum};
 use chrono::{Months, NaiveDate};
@@ -20,6 +20,7 @@ pub mod settings;
 pub mod thought_report;
 pub mod trail;
 pub mod training;
+pub mod vote;
 
 labelled_enum! {
     /// The five stages (阶段) of development.
@@ -289,9 +290,11 @@ pub struct Voucher {
 /// The count of a branch general meeting's secret ballot on one candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteCount {
-    /// Full members entitled to vote.
+    /// Full members entitled to vote: counted from the roll, never typed.
+    #[serde(default)]
     pub entitled: u32,
-    /// Of them, those who attended.
+    /// Of them, those who attended: counted from the roll.
+    #[serde(default)]
     pub attending: u32,
     /// Of the others, those who sent a written opinion before the count; it is counted with
     /// the votes (RULES.md §1, step 15).
@@ -378,11 +381,16 @@ impl VoteCount {
         }
     }
 
-    /// Checks a count against its roll, when the roll was taken: the same people, counted
-    /// once.
+    /// Checks a count against its roll: every vote carries one, and the count is of it, each
+    /// person once (RULES.md §1 step 15: whom the count is of).
     fn check_roll(&self, roll: &[RollEntry]) -> Result<(), DomainError> {
         if roll.is_empty() {
-            return Ok(());
+            return Err(DomainError::Rule {
+                code: crate::RuleCode::DevelopmentRollOfVoters,
+                field: Some("roll"),
+                message: "表决须附到会名单：本支部有表决权的全体正式党员及其到会情况".to_owned(),
+                basis: "细则·支部大会讨论接收预备党员",
+            });
         }
         let mut ids: Vec<PersonId> = roll.iter().map(|r| r.person_id).collect();
         ids.sort_unstable();
@@ -440,19 +448,24 @@ pub enum StepDetail {
         objections: u32,
         unresolved: u32,
     },
-    /// Step 15, with the roll of who was entitled and who attended, when it was taken.
+    /// Step 15: the count, the roll of who was entitled and who attended, and the 支部党员大会
+    /// it was taken at.
     Vote {
         count: VoteCount,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         roll: Vec<RollEntry>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meeting_id: Option<MeetingId>,
     },
-    /// Step 23; `extend_months` only for an extension.
+    /// Step 23, as step 15; `extend_months` only for an extension.
     Confirmation {
         count: VoteCount,
         outcome: ConfirmationOutcome,
         extend_months: Option<u32>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         roll: Vec<RollEntry>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meeting_id: Option<MeetingId>,
     },
 }
 
@@ -1054,7 +1067,14 @@ impl History {
                 }
                 Ok(None)
             }
-            (Step::AdmissionVote, StepDetail::Vote { count, roll }) => {
+            (
+                Step::AdmissionVote,
+                StepDetail::Vote {
+                    count,
+                    roll,
+                    meeting_id,
+                },
+            ) => {
                 let passed_review = matches!(
                     self.last_of(Step::BackgroundReview).map(|s| &s.detail),
                     Some(StepDetail::Review { passed: true })
@@ -1067,6 +1087,7 @@ impl History {
                         "细则第十五条",
                     ));
                 }
+                vote::taken_at_meeting(*meeting_id)?;
                 count.check()?;
                 count.check_roll(roll)?;
                 let by = months(since(Step::PreReview), rules.vote_within_months);
@@ -1104,8 +1125,10 @@ impl History {
                     outcome,
                     extend_months,
                     roll,
+                    meeting_id,
                 },
             ) => {
+                vote::taken_at_meeting(*meeting_id)?;
                 count.check()?;
                 count.check_roll(roll)?;
                 // Confirming, extending and cancelling alike are decided by the 支部大会 with
@@ -1320,8 +1343,9 @@ mod tests {
             Step::ConfirmationVote,
             "2025-12-05",
             StepDetail::Confirmation {
-                roll: Vec::new(),
+                roll: roll_of(21, 18),
                 count: count(21, 18, 17),
+                meeting_id: MEETING,
                 outcome: ConfirmationOutcome::Cancel,
                 extend_months: None,
             },
@@ -1362,6 +1386,24 @@ mod tests {
             status: PersonStatus::Full,
             on_probation_discipline: false,
         }
+    }
+
+    /// The 支部党员大会 a test's vote was taken at.
+    const MEETING: Option<MeetingId> = Some(MeetingId::new(1));
+
+    /// A roll of `entitled` voters, the first `attending` of them present.
+    fn roll_of(entitled: u32, attending: u32) -> Vec<RollEntry> {
+        (0..entitled)
+            .map(|i| RollEntry {
+                person_id: PersonId::new(i64::from(i) + 1),
+                name: format!("党员{i}"),
+                call: if i < attending {
+                    RollCall::Present
+                } else {
+                    RollCall::Absent
+                },
+            })
+            .collect()
     }
 
     fn count(entitled: u32, attending: u32, yes: u32) -> VoteCount {
@@ -1445,8 +1487,9 @@ mod tests {
                 AdmissionVote,
                 "2024-12-05",
                 StepDetail::Vote {
-                    roll: Vec::new(),
+                    roll: roll_of(20, 15),
                     count: count(20, 15, 12),
+                    meeting_id: MEETING,
                 },
             ),
             entry(HigherTalk, "2024-12-15", Plain),
@@ -1460,8 +1503,9 @@ mod tests {
                 ConfirmationVote,
                 "2025-12-05",
                 StepDetail::Confirmation {
-                    roll: Vec::new(),
+                    roll: roll_of(21, 18),
                     count: count(21, 18, 17),
+                    meeting_id: MEETING,
                     outcome: ConfirmationOutcome::Confirm,
                     extend_months: None,
                 },
@@ -1983,8 +2027,9 @@ mod tests {
                 Step::AdmissionVote,
                 "2024-12-05",
                 StepDetail::Vote {
-                    roll: Vec::new(),
+                    roll: roll_of(entitled, attending),
                     count: count(entitled, attending, yes),
+                    meeting_id: MEETING,
                 },
             )
         };
@@ -2001,7 +2046,7 @@ mod tests {
             Step::AdmissionVote,
             "2024-12-05",
             StepDetail::Vote {
-                roll: Vec::new(),
+                roll: roll_of(20, 11),
                 count: VoteCount {
                     written: 0,
                     entitled: 20,
@@ -2010,6 +2055,7 @@ mod tests {
                     no: 2,
                     abstain: 1,
                 },
+                meeting_id: MEETING,
             },
         );
         assert!(
@@ -2042,8 +2088,9 @@ mod tests {
             Step::AdmissionVote,
             "2024-12-21",
             StepDetail::Vote {
-                roll: Vec::new(),
+                roll: roll_of(20, 15),
                 count: count(20, 15, 12),
+                meeting_id: MEETING,
             },
         );
         assert_eq!(
@@ -2134,8 +2181,9 @@ mod tests {
                 Step::ConfirmationVote,
                 on,
                 StepDetail::Confirmation {
-                    roll: Vec::new(),
+                    roll: roll_of(21, 18),
                     count: count(21, 18, 17),
+                    meeting_id: MEETING,
                     outcome,
                     extend_months,
                 },
@@ -2166,8 +2214,9 @@ mod tests {
             Step::ConfirmationVote,
             "2025-12-05",
             StepDetail::Confirmation {
-                roll: Vec::new(),
+                roll: roll_of(21, 18),
                 count: count(21, 18, 10),
+                meeting_id: MEETING,
                 outcome: ConfirmationOutcome::Confirm,
                 extend_months: None,
             },
@@ -2182,8 +2231,9 @@ mod tests {
                 Step::ConfirmationVote,
                 "2025-12-05",
                 StepDetail::Confirmation {
-                    roll: Vec::new(),
+                    roll: roll_of(13, 10),
                     count: count(13, 10, 3),
+                    meeting_id: MEETING,
                     outcome,
                     extend_months: Some(6).filter(|_| outcome == ConfirmationOutcome::Extend),
                 },
@@ -2274,8 +2324,9 @@ mod tests {
             Step::ConfirmationVote,
             "2025-12-05",
             StepDetail::Confirmation {
-                roll: Vec::new(),
+                roll: roll_of(21, 18),
                 count: count(21, 18, 3),
+                meeting_id: MEETING,
                 outcome: ConfirmationOutcome::Cancel,
                 extend_months: None,
             },

@@ -1125,6 +1125,20 @@ async fn development_steps_through_the_api() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("detail"))
     );
     assert!(r.json().get("rule").is_none(), "{}", r.body);
+    // A count is not taken at its word: a vote names its meeting and carries its roll.
+    let r = post(
+        &uri,
+        &format!(
+            r#"{{"step":"admission_vote","on":"{today}","detail":{{"kind":"vote","count":{{"entitled":4,"attending":4,"yes":3,"no":1,"abstain":0}}}}}}"#
+        ),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("meeting_id")),
+        "{}",
+        r.body
+    );
     let r = post(&uri, &format!(r#"{{"step":"talk","on":"{today}"}}"#)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = send(&w, get(&uri, &admin)).await;

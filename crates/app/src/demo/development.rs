@@ -7,10 +7,12 @@
 use chrono::{Duration, Months, NaiveDate};
 use dangjian_domain::calendar::WorkCalendar;
 use dangjian_domain::development::{
-    Context, DecisionBody, DevelopmentRules, History, Stage, Step, StepDetail, StepEntry,
-    VoteCount, Voucher,
+    Context, DecisionBody, DevelopmentRules, History, RollCall, RollEntry, Stage, Step, StepDetail,
+    StepEntry, VoteCount, Voucher,
 };
 use dangjian_domain::ids::PersonId;
+use dangjian_domain::meetings::{AttendanceRow, Meeting};
+use dangjian_domain::org::Org;
 use dangjian_domain::people::{PersonStatus, age_on};
 use dangjian_store::people::PersonRecord;
 use rand::Rng;
@@ -18,9 +20,12 @@ use rand::rngs::StdRng;
 
 /// What the generator knows of a person's branch.
 pub(super) struct Branch<'a> {
+    pub org: &'a Org,
     pub has_committee: bool,
     /// Its full members: mentors, sponsors and voters.
     pub full: &'a [(PersonId, String)],
+    /// Its members, full and probationary: who sign in at a 支部党员大会.
+    pub members: &'a [PersonId],
 }
 
 fn days(rng: &mut StdRng, from: i64, to: i64) -> Duration {
@@ -145,21 +150,34 @@ fn schedule(
     on = until + days(rng, 1, 5);
     push(Step::Form, on, StepDetail::Plain);
     on += days(rng, 2, 10);
-    let entitled = u32::try_from(branch.full.len()).unwrap_or(u32::MAX);
-    let attending = entitled - entitled / 5;
+    // One voter in five could not come; everyone who came votes yes.
+    let absent = branch.full.len() / 5;
+    let roll: Vec<RollEntry> = branch
+        .full
+        .iter()
+        .enumerate()
+        .map(|(i, (id, name))| RollEntry {
+            person_id: *id,
+            name: name.clone(),
+            call: if i < absent {
+                RollCall::Absent
+            } else {
+                RollCall::Present
+            },
+        })
+        .collect();
+    let count = VoteCount::from_roll(&roll, (0, 0, 0));
     push(
         Step::AdmissionVote,
         on,
         StepDetail::Vote {
-            roll: Vec::new(),
             count: VoteCount {
-                written: 0,
-                entitled,
-                attending,
-                yes: attending,
-                no: 0,
-                abstain: 0,
+                yes: count.attending,
+                ..count
             },
+            roll,
+            // Set once the vote's day is known: the meeting is made for it.
+            meeting_id: None,
         },
     );
     on += days(rng, 5, 20);
@@ -177,20 +195,21 @@ fn schedule(
     steps
 }
 
-/// The steps recorded by `today` for a person of the roster, at the stage the roster gives.
-/// A `fresh` applicant handed in the application two days ago: the talk is still to come.
+/// The steps recorded by `today` for a person of the roster, at the stage the roster gives,
+/// and the 支部党员大会 their vote was taken at. A `fresh` applicant handed in the application
+/// two days ago: the talk is still to come.
 pub(super) fn record(
     person: &PersonRecord,
     fresh: bool,
     branch: &Branch<'_>,
-    rules: &DevelopmentRules,
-    calendar: &WorkCalendar,
+    (rules, calendar): (&DevelopmentRules, &WorkCalendar),
     today: NaiveDate,
+    ids: &mut dyn FnMut() -> i64,
     rng: &mut StdRng,
-) -> Vec<StepEntry> {
+) -> (Vec<StepEntry>, Vec<(Meeting, Vec<AttendanceRow>)>) {
     let p = &person.person;
     let Some(stage) = Stage::ALL.iter().copied().find(|s| s.status() == p.status) else {
-        return Vec::new();
+        return Default::default();
     };
     // The step that opens the person's stage, placed where their stage says, and the step
     // the stage ends before.
@@ -217,9 +236,9 @@ pub(super) fn record(
         ),
         Stage::Probationary => match p.join_date {
             Some(join) => (Step::AdmissionVote, join, Step::ConfirmationVote),
-            None => return Vec::new(),
+            None => return Default::default(),
         },
-        Stage::Full => return Vec::new(),
+        Stage::Full => return Default::default(),
     };
     let draft = schedule(today, p.birth_date, branch, rules, calendar, rng);
     let Some(offset) = draft
@@ -227,7 +246,7 @@ pub(super) fn record(
         .find(|s| s.step == anchor)
         .map(|s| s.on - today)
     else {
-        return Vec::new();
+        return Default::default();
     };
     let shift = anchor_on - today - offset;
     let ctx = Context {
@@ -236,20 +255,40 @@ pub(super) fn record(
         today,
     };
     let mut history = History::default();
+    let mut meetings = Vec::new();
     for mut entry in draft {
         entry.on += shift;
-        if let StepDetail::Publicity { until, .. } = &mut entry.detail {
-            // Holidays fall elsewhere on the shifted days: count the window again.
-            *until = calendar.window_end(entry.on, rules.publicity_working_days);
-        }
         if entry.step == stop || entry.on > today {
             break;
         }
+        let mut meeting = None;
+        match &mut entry.detail {
+            // Holidays fall elsewhere on the shifted days: count the window again.
+            StepDetail::Publicity { until, .. } => {
+                *until = calendar.window_end(entry.on, rules.publicity_working_days);
+            }
+            StepDetail::Vote {
+                roll, meeting_id, ..
+            } => {
+                let m = super::meetings::vote_meeting(
+                    branch.org,
+                    (entry.on, &p.name),
+                    (branch.members, roll),
+                    ids(),
+                );
+                *meeting_id = Some(m.0.id);
+                meeting = Some(m);
+            }
+            _ => {}
+        }
         // A step the rules refuse, or one past its deadline, is where this record stops.
         match history.check(&entry, &ctx, rules, calendar) {
-            Ok(None) => history.steps.push(entry),
+            Ok(None) => {
+                history.steps.push(entry);
+                meetings.extend(meeting);
+            }
             _ => break,
         }
     }
-    history.steps
+    (history.steps, meetings)
 }

@@ -3,6 +3,7 @@
 //! some skip a meeting now and then, which the compliance page shows as missed.
 
 use chrono::{Datelike, NaiveDate};
+use dangjian_domain::development::{RollCall, RollEntry};
 use dangjian_domain::ids::PersonId;
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::AttendanceRow;
@@ -132,39 +133,74 @@ pub(super) fn year_of(
                     }
                 })
                 .collect();
-            let starts_at_ms = dangjian_domain::clock::shanghai_ms(starts_at);
-            out.push((
-                Meeting {
-                    id: dangjian_domain::ids::MeetingId::new(ids()),
-                    org_id: branch.org.id,
-                    org_path: branch.org.path.clone(),
-                    plan: MeetingPlan {
-                        kind,
-                        topic: topic(kind, month),
-                        starts_at,
-                        place: "党员活动室".to_owned(),
-                        first_agenda_item: Some(
-                            "学习习近平总书记重要讲话和重要指示精神".to_owned(),
-                        ),
-                        agenda: vec!["通报本月工作".to_owned(), "讨论下月安排".to_owned()],
-                        study_hours: hours(kind),
-                    },
-                    minutes: format!(
-                        "{}。会议按议程进行，与会党员交流了学习体会。",
-                        topic(kind, month)
-                    ),
-                    resolutions: String::new(),
-                    state: MeetingState::Locked,
-                    recorded_by_name: "演示数据".to_owned(),
-                    locked_at: Some(starts_at_ms),
-                    locked_by_name: Some(branch.secretary_name.to_owned()),
-                    created_at: starts_at_ms,
-                },
-                roll,
-            ));
+            let plan = MeetingPlan {
+                kind,
+                topic: topic(kind, month),
+                starts_at,
+                place: "党员活动室".to_owned(),
+                first_agenda_item: Some("学习习近平总书记重要讲话和重要指示精神".to_owned()),
+                agenda: vec!["通报本月工作".to_owned(), "讨论下月安排".to_owned()],
+                study_hours: hours(kind),
+            };
+            out.push((locked(branch.org, plan, branch.secretary_name, ids()), roll));
         }
     }
     out
+}
+
+/// A meeting of `org` as held to `plan` and locked by its secretary.
+fn locked(org: &Org, plan: MeetingPlan, secretary_name: &str, id: i64) -> Meeting {
+    let starts_at_ms = dangjian_domain::clock::shanghai_ms(plan.starts_at);
+    Meeting {
+        id: dangjian_domain::ids::MeetingId::new(id),
+        org_id: org.id,
+        org_path: org.path.clone(),
+        minutes: format!("{}。会议按议程进行，与会党员交流了学习体会。", plan.topic),
+        plan,
+        resolutions: String::new(),
+        state: MeetingState::Locked,
+        recorded_by_name: "演示数据".to_owned(),
+        locked_at: Some(starts_at_ms),
+        locked_by_name: Some(secretary_name.to_owned()),
+        created_at: starts_at_ms,
+    }
+}
+
+/// The 支部党员大会 of `org` on `on` that voted on `candidate`'s admission with `roll`: its
+/// members signed in, the voters as the roll has them (RULES.md §1 step 15).
+pub(super) fn vote_meeting(
+    org: &Org,
+    (on, candidate): (NaiveDate, &str),
+    (members, roll): (&[PersonId], &[RollEntry]),
+    id: i64,
+) -> (Meeting, Vec<AttendanceRow>) {
+    let plan = MeetingPlan {
+        kind: MeetingKind::GeneralMeeting,
+        topic: format!("讨论接收{candidate}同志为预备党员"),
+        starts_at: on.and_hms_opt(14, 30, 0).unwrap_or_default(),
+        place: "党员活动室".to_owned(),
+        first_agenda_item: Some("学习习近平总书记重要讲话和重要指示精神".to_owned()),
+        agenda: vec!["讨论接收预备党员".to_owned()],
+        study_hours: hours(MeetingKind::GeneralMeeting),
+    };
+    let attendance = members
+        .iter()
+        .map(|p| {
+            let absent = roll
+                .iter()
+                .any(|r| r.person_id == *p && r.call != RollCall::Present);
+            AttendanceRow {
+                person_id: *p,
+                status: if absent {
+                    Attendance::Absent
+                } else {
+                    Attendance::Present
+                },
+                reason: String::new(),
+            }
+        })
+        .collect();
+    (locked(org, plan, "支部书记", id), attendance)
 }
 
 /// What the secretaries' talks were about.

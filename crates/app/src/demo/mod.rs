@@ -446,14 +446,20 @@ impl App {
     }
 
     /// The development steps of the roster's applicants, activists, candidates and
-    /// probationary members.
+    /// probationary members, and the 支部党员大会 that voted on their admission.
     async fn demo_development(
         &self,
         tx: &dangjian_store::WriteTx,
-        records: &[dangjian_store::people::PersonRecord],
+        (orgs, records): (&[Org], &[dangjian_store::people::PersonRecord]),
         seats: &[dangjian_domain::org::Seat],
         rng: &mut StdRng,
-    ) -> Result<Vec<dangjian_domain::development::StepRecord>> {
+    ) -> Result<(
+        Vec<dangjian_domain::development::StepRecord>,
+        Vec<(
+            dangjian_domain::meetings::Meeting,
+            Vec<dangjian_domain::meetings::AttendanceRow>,
+        )>,
+    )> {
         let rules = dangjian_domain::development::DevelopmentRules::in_force(
             &dangjian_store::settings::load(tx.conn()).await?,
         );
@@ -461,14 +467,19 @@ impl App {
         let calendar =
             dangjian_domain::calendar::WorkCalendar::new(days.into_iter().map(|(d, _)| d));
         let mut full: HashMap<OrgId, Vec<(PersonId, String)>> = HashMap::new();
-        for r in records
-            .iter()
-            .filter(|r| r.person.status == dangjian_domain::people::PersonStatus::Full)
-        {
-            full.entry(r.person.org_id)
+        let mut members: HashMap<OrgId, Vec<PersonId>> = HashMap::new();
+        for r in records.iter().filter(|r| r.person.status.is_member()) {
+            members
+                .entry(r.person.org_id)
                 .or_default()
-                .push((r.person.id, r.person.name.clone()));
+                .push(r.person.id);
+            if r.person.status == dangjian_domain::people::PersonStatus::Full {
+                full.entry(r.person.org_id)
+                    .or_default()
+                    .push((r.person.id, r.person.name.clone()));
+            }
         }
+        let by_id: HashMap<OrgId, &Org> = orgs.iter().map(|o| (o.id, o)).collect();
         let mut committee: HashMap<OrgId, usize> = HashMap::new();
         for s in seats {
             *committee.entry(s.org_id).or_default() += 1;
@@ -476,18 +487,28 @@ impl App {
         let today = self.today();
         let now = self.now_ms();
         let mut out = Vec::new();
+        let mut meetings = Vec::new();
+        let mut ids = || self.new_id();
         // Each branch's first applicant applied just now: every branch has a talk to hold.
         let mut fresh_in = std::collections::HashSet::new();
         for r in records {
             let fresh = r.person.status == dangjian_domain::people::PersonStatus::Applicant
                 && fresh_in.insert(r.person.org_id);
+            let Some(org) = by_id.get(&r.person.org_id) else {
+                continue;
+            };
             let branch = development::Branch {
+                org,
                 has_committee: dangjian_domain::org::has_committee(
                     committee.get(&r.person.org_id).copied().unwrap_or(0),
                 ),
                 full: full.get(&r.person.org_id).map_or(&[], Vec::as_slice),
+                members: members.get(&r.person.org_id).map_or(&[], Vec::as_slice),
             };
-            for entry in development::record(r, fresh, &branch, &rules, &calendar, today, rng) {
+            let (entries, held) =
+                development::record(r, fresh, &branch, (&rules, &calendar), today, &mut ids, rng);
+            meetings.extend(held);
+            for entry in entries {
                 out.push(dangjian_domain::development::StepRecord {
                     id: self.new_id(),
                     person_id: r.person.id,
@@ -503,7 +524,7 @@ impl App {
                 });
             }
         }
-        Ok(out)
+        Ok((out, meetings))
     }
 
     /// The thought reports of everyone whose development is recorded.
@@ -581,8 +602,11 @@ impl App {
         );
         dangjian_store::position::insert_many(tx, &seats, now).await?;
         if members <= DEVELOPMENT_RECORDS_UP_TO {
-            let steps = self.demo_development(tx, &records, &seats, rng).await?;
+            let (steps, votes) = self
+                .demo_development(tx, (orgs, &records), &seats, rng)
+                .await?;
             dangjian_store::development::insert_many(tx, &steps).await?;
+            dangjian_store::meetings::insert_many(tx, &votes).await?;
             tracing::info!(steps = steps.len(), "demo development records written");
             let reports = self.demo_thought_reports(&records, &steps, rng);
             dangjian_store::thought_report::insert_many(tx, &reports).await?;

@@ -97,13 +97,14 @@ async fn document_text(
     text
 }
 
-fn count(entitled: u32, attending: u32, yes: u32) -> VoteCount {
+/// The ballots of a vote, all yes: who was entitled and who attended come from its roll.
+fn ballots(yes: u32) -> VoteCount {
     VoteCount {
         written: 0,
-        entitled,
-        attending,
+        entitled: 0,
+        attending: 0,
         yes,
-        no: attending - yes,
+        no: 0,
         abstain: 0,
     }
 }
@@ -113,8 +114,11 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     let t = test_app().await;
     let tree = tree(&t.app).await;
     let (admin, secretary, gbsec) = desks(&t.app, &tree).await;
+    // The branch's roster went on the platform before the road began: who was a full member
+    // on a vote's day is read from its history.
+    t.move_clock_to("2023-01-02");
     let mut mentors = Vec::new();
-    for (i, name) in ["王老师", "李老师"].into_iter().enumerate() {
+    for (i, name) in ["王老师", "李老师", "周老师"].into_iter().enumerate() {
         let p = t
             .app
             .people()
@@ -132,6 +136,8 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     student.category = "学生".into();
     student.school = "机械学院".into();
     let p = newcomer(&t.app, &admin, tree.branch_a.id, student).await;
+    t.move_clock_to("2026-11-23");
+    let disciplined = mentors.pop().unwrap();
     let status = |app: &App| {
         let app = app.clone();
         let admin = admin.clone();
@@ -299,18 +305,6 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     );
     // A member under 留党察看 sponsors nobody while it runs; the branch does not record
     // discipline, the committee above it does.
-    let disciplined = t
-        .app
-        .people()
-        .add(
-            &admin,
-            tree.branch_a.id,
-            None,
-            &member_input("周老师", (1979, 2, 3), 12),
-        )
-        .await
-        .unwrap()
-        .id;
     let probation = dangjian_domain::people::discipline::Discipline::parse(
         dangjian_domain::people::discipline::DisciplineKind::Probation,
         day("2024-03-01"),
@@ -479,70 +473,90 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
         input(Step::Form, "2024-11-28", Plain),
     )
     .await;
-    let no_quorum = input(
-        Step::AdmissionVote,
-        "2024-12-05",
-        StepDetail::Vote {
-            roll: Vec::new(),
-            count: count(20, 10, 10),
-        },
-    );
-    assert!(
-        t.app
-            .development()
-            .record_step(&secretary, p, no_quorum)
-            .await
-            .is_err()
-    );
-    // Under 留党察看 周老师 has no vote: a roll that names him is refused.
-    let err = t
-        .app
-        .development()
-        .record_step(
-            &secretary,
-            p,
-            StepInput {
-                roll: vec![
-                    (mentors[0], RollCall::Present),
-                    (mentors[1], RollCall::Present),
-                    (disciplined, RollCall::Present),
-                ],
-                ..input(
-                    Step::AdmissionVote,
-                    "2024-12-05",
-                    StepDetail::Vote {
-                        roll: Vec::new(),
-                        count: count(2, 2, 2),
-                    },
-                )
-            },
-        )
-        .await
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("受留党察看处分的党员没有表决权"),
-        "{err}"
-    );
-    record(
+    // The vote is taken at a 支部党员大会 recorded in organizational life; the step refers to
+    // it, and its roll agrees with the meeting's sign-in.
+    let meeting = common::general_meeting(
         &t.app,
         &secretary,
-        p,
-        input(
+        tree.branch_a.id,
+        "2024-12-05",
+        &[mentors[0], mentors[1], disciplined],
+    )
+    .await;
+    let admission = |meeting_id, roll: Vec<(PersonId, RollCall)>| StepInput {
+        roll,
+        ..input(
             Step::AdmissionVote,
             "2024-12-05",
             StepDetail::Vote {
                 roll: Vec::new(),
-                count: count(20, 15, 12),
+                count: ballots(2),
+                meeting_id,
             },
-        ),
-    )
+        )
+    };
+    let present = |ids: &[PersonId]| -> Vec<(PersonId, RollCall)> {
+        ids.iter().map(|id| (*id, RollCall::Present)).collect()
+    };
+    let refusal = |i: StepInput| {
+        let app = t.app.clone();
+        let secretary = secretary.clone();
+        async move {
+            app.development()
+                .record_step(&secretary, p, i)
+                .await
+                .unwrap_err()
+                .to_string()
+        }
+    };
+    let both = present(&[mentors[0], mentors[1]]);
+    // No meeting named, or no roll: the count is of nobody.
+    assert!(
+        refusal(admission(None, both.clone()))
+            .await
+            .contains("支部党员大会"),
+    );
+    let err = refusal(admission(Some(meeting), Vec::new())).await;
+    assert!(err.contains("（2 人）"), "{err}");
+    // Under 留党察看 周老师 has no vote: a roll that names him is refused.
+    let err = refusal(admission(
+        Some(meeting),
+        present(&[mentors[0], mentors[1], disciplined]),
+    ))
     .await;
+    assert!(err.contains("受留党察看处分的党员没有表决权"), "{err}");
+    // A voter the sign-in has present cannot be written down as absent.
+    let err = refusal(admission(
+        Some(meeting),
+        vec![
+            (mentors[0], RollCall::Present),
+            (mentors[1], RollCall::Absent),
+        ],
+    ))
+    .await;
+    assert!(
+        err.contains("李老师：到会名单记为缺席，支部党员大会签到记录为出席"),
+        "{err}"
+    );
+    let voted = t
+        .app
+        .development()
+        .record_step(&secretary, p, admission(Some(meeting), both))
+        .await
+        .unwrap();
+    assert!(
+        matches!(voted.entry.detail, StepDetail::Vote { ref count, meeting_id, .. }
+            if (count.entitled, count.attending) == (2, 2) && meeting_id == Some(meeting)),
+        "{:?}",
+        voted.entry.detail
+    );
+
     // The request for approval is drawn from the vote; the reply waits for the approval.
     let request = document_text(&t.app, &secretary, p, DevelopmentDocument::Request).await;
     assert!(
         request.contains("关于接收赵同学同志为中共预备党员的请示")
             && request.contains("示范大学党委：")
-            && request.contains("赞成12票，反对3票，弃权0票"),
+            && request.contains("赞成2票，反对0票，弃权0票"),
         "{request}"
     );
     let err = t
@@ -600,30 +614,52 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     ] {
         record(&t.app, &secretary, p, input(step, on, Plain)).await;
     }
-    let confirm = StepDetail::Confirmation {
+    // A member registered today was no member on the vote's day: the roll is that day's.
+    t.app
+        .people()
+        .add(
+            &admin,
+            tree.branch_a.id,
+            None,
+            &member_input("钱老师", (1985, 6, 1), 13),
+        )
+        .await
+        .unwrap();
+    let confirm = |meeting_id| StepDetail::Confirmation {
         roll: Vec::new(),
-        count: count(21, 18, 17),
+        count: ballots(3),
         outcome: ConfirmationOutcome::Confirm,
         extend_months: None,
+        meeting_id: Some(meeting_id),
     };
-    assert!(
-        t.app
-            .development()
-            .record_step(
-                &secretary,
-                p,
-                input(Step::ConfirmationVote, "2025-12-04", confirm.clone())
-            )
-            .await
-            .unwrap_err()
-            .to_string()
-            .contains("细则第三十二条")
-    );
+    let everyone = [mentors[0], mentors[1], disciplined];
+    let early = common::general_meeting(
+        &t.app,
+        &secretary,
+        tree.branch_a.id,
+        "2025-12-04",
+        &everyone,
+    )
+    .await;
+    let err = refusal(StepInput {
+        roll: present(&everyone),
+        ..input(Step::ConfirmationVote, "2025-12-04", confirm(early))
+    })
+    .await;
+    assert!(err.contains("细则第三十二条"), "{err}");
     // The roll of the confirmation vote: 周老师's 留党察看 ended in February, so all three
     // full members are entitled, and one who could not come sent a written opinion.
+    let meeting = common::general_meeting(
+        &t.app,
+        &secretary,
+        tree.branch_a.id,
+        "2025-12-05",
+        &[mentors[0], disciplined, p],
+    )
+    .await;
     let rolled = |roll: Vec<(PersonId, RollCall)>| StepInput {
         roll,
-        ..input(Step::ConfirmationVote, "2025-12-05", confirm.clone())
+        ..input(Step::ConfirmationVote, "2025-12-05", confirm(meeting))
     };
     let err = t
         .app
@@ -650,13 +686,11 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
             p,
             StepInput {
                 detail: StepDetail::Confirmation {
-                    count: VoteCount {
-                        yes: 3,
-                        ..count(0, 0, 0)
-                    },
+                    count: ballots(3),
                     outcome: ConfirmationOutcome::Confirm,
                     extend_months: None,
                     roll: Vec::new(),
+                    meeting_id: Some(meeting),
                 },
                 ..rolled(vec![
                     (mentors[0], RollCall::Present),
@@ -708,8 +742,8 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
     assert!(
         history
             .iter()
-            .any(|h| h.reason.contains("上级党委审批（转正）")),
-        "the status change is in the history"
+            .any(|h| h.reason.contains("上级党委审批（转正）") && h.from_on == day("2026-01-08")),
+        "the status change is in the history, dated by its step"
     );
 
     // The funnel counts each step in the year it was taken.

@@ -115,16 +115,19 @@ pub(crate) struct StepBody {
     /// The decision body when not the step's default.
     #[schema(value_type = Option<super::contract::DecisionBodyCode>)]
     body: Option<String>,
-    /// What the step records, tagged by `kind`, as `{"kind":"vote","count":{"entitled":20,
-    /// "attending":15,"yes":12,"no":3,"abstain":0}}`; left out for steps with nothing more.
+    /// What the step records, tagged by `kind`; left out for steps with nothing more. A vote
+    /// (steps 15 and 23) names the held 支部党员大会 it was taken at and its ballots, as
+    /// `{"kind":"vote","meeting_id":123,"count":{"yes":12,"no":3,"abstain":0}}`; its day is
+    /// the meeting's, and who was entitled and who attended come from `roll`.
     #[schema(value_type = Option<Object>)]
     detail: Option<serde_json::Value>,
     /// Mentors (step 5) or sponsors (step 9), by person id.
     #[serde(default)]
     member_ids: Vec<i64>,
-    /// The roll of a vote (steps 15 and 23): every full member of the branch entitled to vote,
-    /// with `call` `present`, `written` or `absent`; given, it sets `entitled`, `attending`
-    /// and `written` of the count.
+    /// The roll of a vote (steps 15 and 23), required: every full member of the branch
+    /// entitled to vote on the meeting's day, with `call` `present`, `written` or `absent`,
+    /// present exactly where the meeting's sign-in has them present. It sets `entitled`,
+    /// `attending` and `written` of the count.
     #[serde(default)]
     roll: Vec<RollBody>,
     #[serde(default)]

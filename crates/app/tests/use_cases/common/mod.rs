@@ -44,6 +44,55 @@ pub async fn test_app() -> TestApp {
     }
 }
 
+impl TestApp {
+    /// Moves the clock to `day` at the same time of day, back or forward: a roster
+    /// registered years ago, then today again.
+    pub fn move_clock_to(&self, day: &str) {
+        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        self.clock.advance(day - self.app.clock().today());
+    }
+}
+
+/// A 支部党员大会 of `org` held on `on` (at 14:30), with `present` signed in and everyone
+/// else expected absent: the meeting a vote is taken at.
+pub async fn general_meeting(
+    app: &App,
+    secretary: &Actor,
+    org: OrgId,
+    on: &str,
+    present: &[PersonId],
+) -> dangjian_domain::ids::MeetingId {
+    use dangjian_domain::meetings::MeetingKind;
+    let kind = (MeetingKind::GeneralMeeting, "支部党员大会：讨论发展党员");
+    held_meeting(app, secretary, (org, kind), on, present)
+        .await
+        .id
+}
+
+/// A meeting of `org` of `kind` (with its topic) held on `on` at 14:30, with `present`
+/// signed in and everyone else expected absent.
+pub async fn held_meeting(
+    app: &App,
+    secretary: &Actor,
+    (org, (kind, topic)): (OrgId, (dangjian_domain::meetings::MeetingKind, &str)),
+    on: &str,
+    present: &[PersonId],
+) -> dangjian_domain::meetings::Meeting {
+    use dangjian_domain::meetings::{Attendance, MeetingPlan};
+    let starts =
+        chrono::NaiveDateTime::parse_from_str(&format!("{on} 14:30"), "%Y-%m-%d %H:%M").unwrap();
+    let plan = MeetingPlan::parse(kind, topic, starts, "党员活动室", ("", "")).unwrap();
+    let m = app.meetings().plan(secretary, org, plan).await.unwrap();
+    let roll: Vec<_> = present
+        .iter()
+        .map(|p| (*p, Attendance::Present, String::new()))
+        .collect();
+    app.meetings()
+        .hold(secretary, m.id, &roll, ("学习交流", ""))
+        .await
+        .unwrap()
+}
+
 /// Another app server on the database and data folder of `t`, with the same clock: what a
 /// second `dangjian serve` (or a command run beside the server) opens.
 pub async fn another_server(t: &TestApp) -> dangjian_app::Result<App> {
@@ -306,30 +355,9 @@ pub async fn held_theme_day(
     secretary: &Actor,
     ids: &[PersonId],
 ) -> dangjian_domain::meetings::Meeting {
-    use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan};
-    let starts =
-        chrono::NaiveDateTime::parse_from_str("2026-11-20 14:30", "%Y-%m-%d %H:%M").unwrap();
-    let plan = MeetingPlan::parse(
-        MeetingKind::ThemeDay,
-        "11月主题党日",
-        starts,
-        "活动室",
-        ("", ""),
-    )
-    .unwrap();
-    let m = app
-        .meetings()
-        .plan(secretary, tree.branch_a.id, plan)
-        .await
-        .unwrap();
-    let roll: Vec<_> = ids
-        .iter()
-        .map(|p| (*p, Attendance::Present, String::new()))
-        .collect();
-    app.meetings()
-        .hold(secretary, m.id, &roll, ("学习交流", ""))
-        .await
-        .unwrap()
+    use dangjian_domain::meetings::MeetingKind;
+    let kind = (MeetingKind::ThemeDay, "11月主题党日");
+    held_meeting(app, secretary, (tree.branch_a.id, kind), "2026-11-20", ids).await
 }
 
 /// A small demo university (600 members, seed 7) and its organization department's actor.

@@ -27,7 +27,8 @@ use dangjian_domain::development::policy::StepPolicy;
 use dangjian_domain::development::{
     ConfirmationOutcome, DecisionBody, RollCall, Step, StepDetail, VoteCount,
 };
-use dangjian_domain::ids::{OrgId, PersonId};
+use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
+use dangjian_domain::meetings::Meeting;
 use dangjian_domain::paging::Paging;
 use dangjian_domain::people::{Person, PersonStatus};
 
@@ -106,8 +107,11 @@ pub(crate) struct DevelopmentPage {
     v: DevelopmentView,
     /// Full members of the person's branch, for mentors and sponsors: (id, name).
     full_members: Vec<(PersonId, String)>,
-    /// The branch's full members entitled to vote today, for the roll of a vote.
-    voters: Vec<(PersonId, String)>,
+    /// The branch's held 支部党员大会 of the last year, newest first: where a vote is taken.
+    vote_meetings: Vec<Meeting>,
+    /// The meeting chosen for a vote, with the roll its sign-in proposes: the members
+    /// entitled on its day and how they took part.
+    vote_meeting: Option<(Meeting, Vec<ProposedCall>)>,
     calls: &'static [RollCall],
     bodies: &'static [DecisionBody],
     outcomes: &'static [ConfirmationOutcome],
@@ -125,7 +129,33 @@ pub(crate) struct DevelopmentPage {
     upload_refused: Option<(i64, String)>,
 }
 
+/// A voter on the roll a meeting's sign-in proposes: id, name and how they took part.
+type ProposedCall = (PersonId, String, RollCall);
+
+/// The development page's query: a notice after a redirect, and the meeting chosen for a
+/// vote.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct DevelopmentQuery {
+    notice: Option<String>,
+    #[serde(deserialize_with = "super::empty_as_none")]
+    vote_meeting: Option<MeetingId>,
+}
+
 impl DevelopmentPage {
+    /// Whether a step's form first asks for the meeting its vote was taken at.
+    fn is_vote(step: &Step) -> bool {
+        matches!(step, Step::AdmissionVote | Step::ConfirmationVote)
+    }
+
+    /// The meeting chosen for the vote of `step`, if it is a vote.
+    fn vote_meeting_for(&self, step: &Step) -> Option<&Meeting> {
+        self.vote_meeting
+            .as_ref()
+            .filter(|_| Self::is_vote(step))
+            .map(|(m, _)| m)
+    }
+
     /// The documents a step asks for, as the form lists them.
     fn documents_of(&self, step: &Step) -> String {
         self.policies
@@ -140,7 +170,7 @@ async fn development_page(
     st: &AppState,
     viewer: &Viewer,
     id: PersonId,
-    notice: Option<&str>,
+    (notice, vote_meeting): (Option<&str>, Option<MeetingId>),
 ) -> Result<DevelopmentPage, AppError> {
     let actor = viewer.actor();
     let person = st.app.people().get(actor, id).await?;
@@ -164,16 +194,33 @@ async fn development_page(
     } else {
         Vec::new()
     };
-    let voters = if v.may_record {
+    let votes = v.may_record && v.next_steps.iter().any(DevelopmentPage::is_vote);
+    let vote_meetings = if votes {
         st.app
             .development()
-            .voters(actor, person.org.id, st.app.clock().today())
+            .vote_meetings(actor, person.org.id)
             .await?
     } else {
         Vec::new()
     };
+    // A meeting not the branch's (or gone) is as none chosen: the list asks again.
+    let vote_meeting = match vote_meeting {
+        Some(m) if votes => match st
+            .app
+            .development()
+            .proposed_roll(actor, person.org.id, m)
+            .await
+        {
+            Ok(chosen) => Some(chosen),
+            Err(AppError::NotFound) => None,
+            Err(e) => return Err(e),
+        },
+        _ => None,
+    };
+
     Ok(DevelopmentPage {
-        voters,
+        vote_meetings,
+        vote_meeting,
         calls: RollCall::ALL,
         chrome: Chrome::new(
             viewer,
@@ -204,9 +251,9 @@ pub(crate) async fn page(
     State(st): State<AppState>,
     viewer: Viewer,
     Path(id): Path<PersonId>,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<DevelopmentQuery>,
 ) -> Result<DevelopmentPage, PageError> {
-    Ok(development_page(&st, &viewer, id, q.notice.as_deref()).await?)
+    Ok(development_page(&st, &viewer, id, (q.notice.as_deref(), q.vote_meeting)).await?)
 }
 
 /// The fields of a step's form, by name; repeated names (mentors, sponsors) all kept.
@@ -229,11 +276,17 @@ impl Fields {
             .map_err(|_| FieldError::new(key, label, "应为非负整数"))
     }
 
+    /// The 支部党员大会 a vote was taken at, as its form carries it.
+    fn meeting_id(&self) -> Option<MeetingId> {
+        self.get("meeting_id").parse().ok().map(MeetingId::new)
+    }
+
+    /// The ballots as typed; who was entitled and who attended come from the roll.
     fn count(&self) -> Result<VoteCount, FieldError> {
         Ok(VoteCount {
             written: 0,
-            entitled: self.number("entitled", "应到会有表决权的正式党员")?,
-            attending: self.number("attending", "实到有表决权的正式党员")?,
+            entitled: 0,
+            attending: 0,
             yes: self.number("yes", "赞成票")?,
             no: self.number("no", "反对票")?,
             abstain: self.number("abstain", "弃权票")?,
@@ -286,6 +339,7 @@ impl Fields {
             Step::AdmissionVote => StepDetail::Vote {
                 roll: Vec::new(),
                 count: self.count()?,
+                meeting_id: self.meeting_id(),
             },
             Step::ConfirmationVote => {
                 let outcome = ConfirmationOutcome::parse(self.get("outcome"))
@@ -297,6 +351,7 @@ impl Fields {
                     extend_months: (outcome == ConfirmationOutcome::Extend)
                         .then(|| self.number("extend_months", "延长月数"))
                         .transpose()?,
+                    meeting_id: self.meeting_id(),
                 }
             }
             _ => StepDetail::Plain,
@@ -350,7 +405,7 @@ pub(crate) async fn record(
         .into_response()),
         Err(e) => {
             let message = super::refusal(e)?;
-            let mut page = development_page(&st, &viewer, id, None).await?;
+            let mut page = development_page(&st, &viewer, id, (None, fields.meeting_id())).await?;
             let step = Step::parse(fields.get("step")).unwrap_or(Step::Application);
             page.refused = Some((step, message));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -560,7 +615,7 @@ pub(crate) async fn upload(
         .into_response()),
         Err(e) => {
             let message = super::refusal(e)?;
-            let mut page = development_page(&st, &viewer, id, None).await?;
+            let mut page = development_page(&st, &viewer, id, (None, None)).await?;
             page.upload_refused = Some((step_id, message));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
