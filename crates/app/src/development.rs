@@ -747,12 +747,15 @@ impl DevelopmentCases<'_> {
                 .into_iter()
                 .map(|r| {
                     let history = History::new(steps.remove(&r.person.id).unwrap_or_default());
+                    // Beyond the application, no record means one brought in at go-live:
+                    // nothing of the path is asked of them again.
+                    let carried = history.steps.is_empty() && stage != Stage::Applicant;
                     BoardRow {
                         person_id: r.person.id,
                         name: r.person.name,
                         org_name: r.org_name,
                         stage,
-                        next: history.next_steps().first().copied(),
+                        next: history.next_steps().first().copied().filter(|_| !carried),
                         due: history.due(&rules).map(|(s, by)| (s, by, by < today)),
                     }
                 })

@@ -295,6 +295,15 @@ impl PeopleCases<'_> {
         self.check_unique_id(&record.national_id_index, Some(id))
             .await?;
         let tx = self.store.begin_write().await?;
+        // Read under the write lock: a step recorded meanwhile counts.
+        let recorded = !dangjian_store::development::of_person(tx.conn(), id)
+            .await?
+            .is_empty();
+        dangjian_domain::people::check_status_edit(
+            before.person.status,
+            record.person.status,
+            recorded,
+        )?;
         if !store::update(&tx, &record, version, self.now_ms()).await? {
             return Err(AppError::Conflict {
                 field: "version",

@@ -50,6 +50,42 @@ impl PersonStatus {
     pub fn is_member(self) -> bool {
         Self::MEMBERS.contains(&self)
     }
+
+    /// On the development path: 入党申请人 to 预备党员, the statuses the development record
+    /// sets (细则: 发展党员全程纪实).
+    pub fn on_the_path(self) -> bool {
+        matches!(
+            self,
+            Self::Applicant | Self::Activist | Self::Candidate | Self::Probationary
+        )
+    }
+}
+
+/// A change of 政治面貌 made by editing the roster, by hand or in bulk: none for anyone on the
+/// development path, into it, or with a development record, whose status follows the record
+/// (the controls of the 25 steps are not bypassed); only a correction between 群众 and 正式党员
+/// for someone with neither.
+pub fn check_status_edit(
+    before: PersonStatus,
+    after: PersonStatus,
+    has_development_record: bool,
+) -> Result<(), DomainError> {
+    if before == after {
+        return Ok(());
+    }
+    if before.on_the_path() || after.on_the_path() || has_development_record {
+        return Err(DomainError::Rule {
+            code: crate::RuleCode::PeopleStatusByRecord,
+            field: Some("status"),
+            message: format!(
+                "政治面貌随发展纪实变化，不能由{}直接改为{}：请在发展纪实中登记相应步骤",
+                before.label(),
+                after.label()
+            ),
+            basis: "发展党员全程纪实",
+        });
+    }
+    Ok(())
 }
 
 labelled_enum! {
@@ -953,6 +989,27 @@ impl Person {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_status_of_anyone_on_the_path_changes_only_through_the_development_record_细则() {
+        use super::PersonStatus::*;
+        use super::check_status_edit;
+        assert!(check_status_edit(Activist, Candidate, true).is_err());
+        assert!(
+            check_status_edit(NonMember, Probationary, false).is_err(),
+            "no 预备党员 without a vote and an approval"
+        );
+        assert!(check_status_edit(Candidate, NonMember, false).is_err());
+        assert!(
+            check_status_edit(Full, NonMember, true).is_err(),
+            "a member admitted on the platform"
+        );
+        assert!(
+            check_status_edit(NonMember, Full, false).is_ok(),
+            "a registration corrected"
+        );
+        assert!(check_status_edit(Activist, Activist, true).is_ok());
+    }
+
     use super::*;
 
     #[test]

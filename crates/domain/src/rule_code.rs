@@ -41,6 +41,7 @@ rule_codes! {
     OrgMergeSameKind = "org.merge_same_kind",
     // 党员名册
     PeopleJoinAge = "people.join_age",
+    PeopleStatusByRecord = "people.status_by_record",
     PeopleFullAfterProbation = "people.full_after_probation",
     PeopleProbationOverTwoYears = "people.probation_over_two_years",
     PeopleTransferMembersOnly = "people.transfer_members_only",

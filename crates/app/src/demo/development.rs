@@ -290,5 +290,10 @@ pub(super) fn record(
             _ => break,
         }
     }
+    // A record that stops short of the stage the roster gives would list its holder as
+    // overdue for a step taken long ago: such a person came in at go-live, without one.
+    if history.stage() != stage {
+        return Default::default();
+    }
     (history.steps, meetings)
 }

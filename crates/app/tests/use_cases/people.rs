@@ -226,12 +226,12 @@ async fn bad_people_are_refused_and_nothing_is_written() {
 }
 
 #[tokio::test]
-async fn a_changed_status_keeps_its_history_and_stale_edits_are_refused() {
+async fn a_status_follows_the_development_record_not_an_edit_and_keeps_its_history_细则() {
     let t = test_app().await;
     let tree = tree(&t.app).await;
     let sec = signed_actor(&t.app, "sec", "branch_secretary", Some(tree.branch_b.id)).await;
     let mut input = member_input("钱七", (2004, 5, 6), 8);
-    input.status = "入党积极分子".into();
+    input.status = "群众".into();
     input.join_date.clear();
     input.confirmation_date.clear();
     input.category = "学生".into();
@@ -242,18 +242,48 @@ async fn a_changed_status_keeps_its_history_and_stale_edits_are_refused() {
         .add(&sec, tree.branch_b.id, None, &input)
         .await
         .unwrap();
+    // Typed onto the roster, 发展对象 would skip every control of the 25 steps.
     input.status = "发展对象".into();
-    let changed = t
-        .app
-        .people()
-        .edit(&sec, p.id, p.version, None, &input)
-        .await
-        .unwrap();
-    assert_eq!(changed.status, PersonStatus::Candidate);
     let err = t
         .app
         .people()
         .edit(&sec, p.id, p.version, None, &input)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("status"), "{err}");
+    assert!(err.to_string().contains("发展纪实"), "{err}");
+    // The record moves the status, dated by its step.
+    t.app
+        .development()
+        .record_step(
+            &sec,
+            p.id,
+            dangjian_app::development::StepInput {
+                step: dangjian_domain::development::Step::Application,
+                on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                body: None,
+                detail: dangjian_domain::development::StepDetail::Plain,
+                member_ids: Vec::new(),
+                roll: Vec::new(),
+                note: String::new(),
+                override_reason: None,
+            },
+        )
+        .await
+        .unwrap();
+    // Other fields still edit; a stale version is refused.
+    input.status = "入党申请人".into();
+    input.class_name = "机械2301".into();
+    let current = t.app.people().get(&sec, p.id).await.unwrap().person;
+    t.app
+        .people()
+        .edit(&sec, p.id, current.version, None, &input)
+        .await
+        .unwrap();
+    let err = t
+        .app
+        .people()
+        .edit(&sec, p.id, current.version, None, &input)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("version"));
@@ -266,8 +296,8 @@ async fn a_changed_status_keeps_its_history_and_stale_edits_are_refused() {
     assert_eq!(
         statuses,
         [
-            (PersonStatus::Activist, true),
-            (PersonStatus::Candidate, false)
+            (PersonStatus::NonMember, true),
+            (PersonStatus::Applicant, false)
         ]
     );
 }
