@@ -105,6 +105,7 @@ describe('a branch secretary takes a demo applicant through all 25 steps', {
     await pick.locator('select[name="vote_meeting"]').selectOption(meetingId);
     await Promise.all([page.waitForURL(/vote_meeting=/), pick.locator('button[type="submit"]').click()]);
     assert.equal(await page.locator(`#form-${step} input[name="on"]`).inputValue(), date, 'the vote is dated by its meeting');
+    await shot(page, `vote-${step}`);
     return new URL(page.url()).search;
   }
 
