@@ -13,7 +13,7 @@ use dangjian_domain::development::{
     Stage, Step, StepDetail, StepEntry, VoteCount, Voucher, is_due_soon,
 };
 use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
-use dangjian_domain::meetings::{Meeting, MeetingKind};
+use dangjian_domain::meetings::{AttendanceRow, Meeting, MeetingKind};
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::people::PersonStatus;
 use dangjian_domain::platform::role::Action;
@@ -260,7 +260,7 @@ impl DevelopmentCases<'_> {
             });
         }
 
-        let detail = match input.step {
+        let mut detail = match input.step {
             Step::MentorsAssigned | Step::SponsorsChosen => StepDetail::Members {
                 members: self.vouchers(actor, &input.member_ids, input.on).await?,
             },
@@ -279,49 +279,17 @@ impl DevelopmentCases<'_> {
             _ => input.detail,
         };
         // The roll taken at the vote's meeting sets who was entitled and who attended.
-        let detail = match detail {
-            StepDetail::Vote {
-                count, meeting_id, ..
-            } => {
-                let roll = self
-                    .roll(
-                        actor,
-                        (input.step, input.on, person.org_id),
-                        meeting_id,
-                        &input.roll,
-                    )
-                    .await?;
-                StepDetail::Vote {
-                    count: VoteCount::from_roll(&roll, (count.yes, count.no, count.abstain)),
-                    roll,
+        if let Some((count, roll, meeting_id)) = detail.ballot_mut() {
+            *roll = self
+                .roll(
+                    actor,
+                    (input.step, input.on, person.org_id),
                     meeting_id,
-                }
-            }
-            StepDetail::Confirmation {
-                count,
-                outcome,
-                extend_months,
-                meeting_id,
-                ..
-            } => {
-                let roll = self
-                    .roll(
-                        actor,
-                        (input.step, input.on, person.org_id),
-                        meeting_id,
-                        &input.roll,
-                    )
-                    .await?;
-                StepDetail::Confirmation {
-                    count: VoteCount::from_roll(&roll, (count.yes, count.no, count.abstain)),
-                    outcome,
-                    extend_months,
-                    roll,
-                    meeting_id,
-                }
-            }
-            d => d,
-        };
+                    &input.roll,
+                )
+                .await?;
+            *count = VoteCount::from_roll(roll, (count.yes, count.no, count.abstain));
+        }
         let entry = StepEntry {
             step: input.step,
             on: input.on,
@@ -494,9 +462,9 @@ impl DevelopmentCases<'_> {
         meeting_id: Option<MeetingId>,
         taken: &[(PersonId, RollCall)],
     ) -> Result<Vec<RollEntry>> {
-        let db = self.store.db();
         let meeting_id = vote::taken_at_meeting(meeting_id)?;
-        let meeting = dangjian_store::meetings::find(db, &actor.access, meeting_id)
+        let (meeting, attendance) = self
+            .meeting_and_sign_in(actor, meeting_id)
             .await?
             .ok_or_else(|| {
                 FieldError::new(
@@ -505,7 +473,6 @@ impl DevelopmentCases<'_> {
                     "会议不存在或不在您的管辖范围内",
                 )
             })?;
-        let attendance = dangjian_store::meetings::attendance(db, &meeting).await?;
         let voters = self.voters(actor, org_id, on).await?;
         Ok(vote::take_roll(
             step,
@@ -516,39 +483,38 @@ impl DevelopmentCases<'_> {
         )?)
     }
 
-    /// The roll of a vote at a branch's 支部党员大会 as its sign-in proposes it: the members
-    /// entitled on the meeting's day, present where they signed in, absent otherwise (a
-    /// written opinion is the recorder's to mark).
+    /// A meeting the reader may see, with its sign-in.
+    async fn meeting_and_sign_in(
+        self,
+        actor: &Actor,
+        meeting_id: MeetingId,
+    ) -> Result<Option<(Meeting, Vec<AttendanceRow>)>> {
+        let db = self.store.db();
+        let Some(meeting) = dangjian_store::meetings::find(db, &actor.access, meeting_id).await?
+        else {
+            return Ok(None);
+        };
+        let attendance = dangjian_store::meetings::attendance(db, &meeting).await?;
+        Ok(Some((meeting.into_inner(), attendance)))
+    }
+
+    /// The roll of a vote at a branch's 支部党员大会 as its sign-in proposes it
+    /// (`vote::proposed_roll`), of the members entitled on the meeting's day.
     pub async fn proposed_roll(
         self,
         actor: &Actor,
         org_id: OrgId,
         meeting_id: MeetingId,
-    ) -> Result<(Meeting, Vec<(PersonId, String, RollCall)>)> {
-        let db = self.store.db();
-        let meeting = dangjian_store::meetings::find(db, &actor.access, meeting_id)
+    ) -> Result<(Meeting, Vec<RollEntry>)> {
+        let (meeting, attendance) = self
+            .meeting_and_sign_in(actor, meeting_id)
             .await?
-            .filter(|m| m.org_id == org_id && m.plan.kind == MeetingKind::GeneralMeeting)
+            .filter(|(m, _)| m.org_id == org_id && m.plan.kind == MeetingKind::GeneralMeeting)
             .ok_or(AppError::NotFound)?;
-        let attendance = dangjian_store::meetings::attendance(db, &meeting).await?;
         let voters = self
             .voters(actor, org_id, meeting.plan.starts_at.date())
             .await?;
-        let roll = voters
-            .into_iter()
-            .map(|(id, name)| {
-                let present = attendance.iter().any(|r| {
-                    r.person_id == id && r.status == dangjian_domain::meetings::Attendance::Present
-                });
-                let call = if present {
-                    RollCall::Present
-                } else {
-                    RollCall::Absent
-                };
-                (id, name, call)
-            })
-            .collect();
-        Ok((meeting.into_inner(), roll))
+        Ok((meeting, vote::proposed_roll(&voters, &attendance)))
     }
 
     /// The held 支部党员大会 of a branch in the year up to today, newest first: the meetings

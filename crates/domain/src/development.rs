@@ -470,6 +470,27 @@ pub enum StepDetail {
 }
 
 impl StepDetail {
+    /// A vote's count, roll and meeting (steps 15 and 23, alike in these), to be filled from
+    /// the roll taken; none for other details.
+    pub fn ballot_mut(
+        &mut self,
+    ) -> Option<(&mut VoteCount, &mut Vec<RollEntry>, Option<MeetingId>)> {
+        match self {
+            Self::Vote {
+                count,
+                roll,
+                meeting_id,
+            }
+            | Self::Confirmation {
+                count,
+                roll,
+                meeting_id,
+                ..
+            } => Some((count, roll, *meeting_id)),
+            _ => None,
+        }
+    }
+
     /// The details in one line, as the record and its documents show them.
     pub fn summary(&self) -> String {
         match self {

@@ -29,6 +29,33 @@ pub fn taken_at_meeting(meeting_id: Option<MeetingId>) -> Result<MeetingId, Doma
     })
 }
 
+/// Whether a meeting's sign-in has `id` present.
+fn signed_in(attendance: &[AttendanceRow], id: PersonId) -> bool {
+    attendance
+        .iter()
+        .any(|r| r.person_id == id && r.status == Attendance::Present)
+}
+
+/// The roll a meeting's sign-in proposes for a vote: each member `entitled` present where
+/// they signed in, absent otherwise (a written opinion is the recorder's to mark).
+pub fn proposed_roll(
+    entitled: &[(PersonId, String)],
+    attendance: &[AttendanceRow],
+) -> Vec<RollEntry> {
+    entitled
+        .iter()
+        .map(|(id, name)| RollEntry {
+            person_id: *id,
+            name: name.clone(),
+            call: if signed_in(attendance, *id) {
+                RollCall::Present
+            } else {
+                RollCall::Absent
+            },
+        })
+        .collect()
+}
+
 /// The roll of a vote on `step` held on `on` by `branch` at `meeting` (with its sign-in
 /// `attendance`), as `taken`: exactly the members `entitled` that day, each once, and each
 /// present on the roll exactly when the sign-in has them present.
@@ -99,9 +126,8 @@ pub fn take_roll(
                 .iter()
                 .find(|(t, _)| t == id)
                 .map_or(RollCall::Absent, |(_, c)| *c);
-            let signed = attendance.iter().find(|r| r.person_id == *id);
-            let present = signed.is_some_and(|r| r.status == Attendance::Present);
-            if (call == RollCall::Present) != present {
+            if (call == RollCall::Present) != signed_in(attendance, *id) {
+                let signed = attendance.iter().find(|r| r.person_id == *id);
                 return Err(refuse(format!(
                     "{name}：到会名单记为{}，支部党员大会签到记录为{}",
                     call.label(),
@@ -287,6 +313,23 @@ mod tests {
             )
             .is_err(),
             "signed in but marked absent"
+        );
+        // The roll the sign-in proposes is one the rule accepts.
+        let sign_in = signed(&[A::Present, A::Excused, A::Present]);
+        let proposed: Vec<(PersonId, RollCall)> = proposed_roll(&entitled(), &sign_in)
+            .into_iter()
+            .map(|r| (r.person_id, r.call))
+            .collect();
+        assert_eq!(proposed[1].1, R::Absent);
+        assert!(
+            take_roll(
+                Step::AdmissionVote,
+                (d("2025-12-05"), BRANCH),
+                (&held, &sign_in),
+                &entitled(),
+                &proposed
+            )
+            .is_ok()
         );
         let none = take_roll(
             Step::ConfirmationVote,

@@ -25,7 +25,7 @@ use dangjian_app::training::PersonTraining;
 use dangjian_domain::FieldError;
 use dangjian_domain::development::policy::StepPolicy;
 use dangjian_domain::development::{
-    ConfirmationOutcome, DecisionBody, RollCall, Step, StepDetail, VoteCount,
+    ConfirmationOutcome, DecisionBody, RollCall, RollEntry, Step, StepDetail, VoteCount,
 };
 use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
 use dangjian_domain::meetings::Meeting;
@@ -111,7 +111,7 @@ pub(crate) struct DevelopmentPage {
     vote_meetings: Vec<Meeting>,
     /// The meeting chosen for a vote, with the roll its sign-in proposes: the members
     /// entitled on its day and how they took part.
-    vote_meeting: Option<(Meeting, Vec<ProposedCall>)>,
+    vote_meeting: Option<(Meeting, Vec<RollEntry>)>,
     calls: &'static [RollCall],
     bodies: &'static [DecisionBody],
     outcomes: &'static [ConfirmationOutcome],
@@ -128,9 +128,6 @@ pub(crate) struct DevelopmentPage {
     /// The recorded step whose upload was refused, and why.
     upload_refused: Option<(i64, String)>,
 }
-
-/// A voter on the roll a meeting's sign-in proposes: id, name and how they took part.
-type ProposedCall = (PersonId, String, RollCall);
 
 /// The development page's query: a notice after a redirect, and the meeting chosen for a
 /// vote.
