@@ -64,7 +64,8 @@ impl PersonStatus {
 /// A change of 政治面貌 made by editing the roster, by hand or in bulk: none for anyone on the
 /// development path, into it, or with a development record, whose status follows the record
 /// (the controls of the 25 steps are not bypassed); only a correction between 群众 and 正式党员
-/// for someone with neither.
+/// for someone with neither, and the confirmation of a 预备党员 brought in at go-live with no
+/// record (dated by the 转正日期 typed), whose path the platform does not hold.
 pub fn check_status_edit(
     before: PersonStatus,
     after: PersonStatus,
@@ -73,7 +74,12 @@ pub fn check_status_edit(
     if before == after {
         return Ok(());
     }
-    if before.on_the_path() || after.on_the_path() || has_development_record {
+    let confirmed_without_record = before == PersonStatus::Probationary
+        && after == PersonStatus::Full
+        && !has_development_record;
+    if (before.on_the_path() || after.on_the_path() || has_development_record)
+        && !confirmed_without_record
+    {
         return Err(DomainError::Rule {
             code: crate::RuleCode::PeopleStatusByRecord,
             field: Some("status"),
@@ -1008,6 +1014,10 @@ mod tests {
             "a registration corrected"
         );
         assert!(check_status_edit(Activist, Activist, true).is_ok());
+        // A 预备党员 brought in at go-live, with no record to go on, is confirmed on the roster;
+        // one admitted on the platform only through steps 22 to 25.
+        assert!(check_status_edit(Probationary, Full, false).is_ok());
+        assert!(check_status_edit(Probationary, Full, true).is_err());
     }
 
     use super::*;
