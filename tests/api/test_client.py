@@ -149,10 +149,12 @@ def test_a_meeting_planned_with_an_offset_is_kept_in_shanghai_time(admin):
             place="报告厅",
             agenda=["学习党章"],
             study_hours=2,
+            lecturer_name="党校 李老师",
         ),
     )
     assert isinstance(made, MeetingView), made
     assert made.state is MeetingStateCode.PLANNED
+    assert made.lecturer_name == "党校 李老师" and made.lecturer_id is None
     assert made.starts_at == f"{day.isoformat()}T14:30:00"
     record = get_meeting.sync(made.id, client=admin)
     assert isinstance(record, MeetingRecord), record
@@ -190,6 +192,19 @@ def test_a_refused_plan_names_its_field(admin):
     )
     assert r.status_code == 422
     assert isinstance(r.parsed, ErrorBody) and r.parsed.field == "study_hours"
+    # Every 党课 names who lectures (RULES.md §2).
+    r = plan_meeting.sync_detailed(
+        branch.id,
+        client=admin,
+        body=PlanBody(
+            kind=MeetingKindCode.PARTY_LECTURE,
+            topic="没有讲课人的党课",
+            starts_at=datetime.datetime.now(SHANGHAI) + datetime.timedelta(days=3),
+            place="报告厅",
+        ),
+    )
+    assert r.status_code == 422
+    assert isinstance(r.parsed, ErrorBody) and r.parsed.field == "lecturer_id"
 
 
 def test_the_holiday_calendar_is_kept_through_the_client(admin):

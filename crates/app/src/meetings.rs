@@ -27,9 +27,9 @@ use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
 use dangjian_domain::ledgers::Gap;
 use dangjian_domain::meetings::trail;
 use dangjian_domain::meetings::{
-    Attendance, GROUP_REQUIREMENTS, Kept, LifeRules, Meeting, MeetingKind, MeetingPlan,
-    MeetingState, Requirement, branch_requirements, check_in, check_in_ended, committee_quorum,
-    kept, transition,
+    Attendance, GROUP_REQUIREMENTS, Held, Kept, LifeRules, Meeting, MeetingKind, MeetingPlan,
+    MeetingState, Requirement, branch_requirements, check_in, check_in_ended, check_lecturer,
+    committee_quorum, kept, transition,
 };
 pub use dangjian_domain::meetings::{AttendanceRow, Correction};
 use dangjian_domain::org::{Org, OrgKind, has_committee};
@@ -51,7 +51,7 @@ pub(crate) fn missed_gaps(months: &[(u32, Vec<ComplianceRow>)], own: OrgId) -> V
     months
         .iter()
         .flat_map(|(_, rows)| rows)
-        .filter(|r| r.kept == Kept::Missed && seen.insert((r.org_id, r.rule.kind, r.period)))
+        .filter(|r| r.kept == Kept::Missed && seen.insert((r.org_id, r.rule, r.period)))
         .map(|r| Gap::Missed {
             org_name: (r.org_id != own).then(|| r.org_name.clone()),
             rule: r.rule,
@@ -173,6 +173,18 @@ impl MeetingCases<'_> {
     pub async fn plan(self, actor: &Actor, org_id: OrgId, plan: MeetingPlan) -> Result<Meeting> {
         let db = self.store.db();
         let org = self.active_org_to_write(actor, org_id).await?;
+        check_lecturer(&plan)?;
+        let mut plan = plan;
+        // A lecturer from the roster is named as the roster names them, and only one the
+        // actor may read.
+        if let Some(lecturer) = plan.lecturer.as_mut()
+            && let Some(id) = lecturer.person_id
+        {
+            let person = people_store::find(db, &actor.access, Action::ReadRecords, id)
+                .await?
+                .ok_or_else(|| FieldError::new("lecturer_id", "讲课人", "名册中没有此人"))?;
+            lecturer.name = person.person.name;
+        }
         let ahead = chrono::Duration::days(dangjian_domain::calendar::PLAN_AHEAD_DAYS);
         if plan.starts_at.date() > self.today() + ahead {
             return Err(FieldError::new("starts_at", "时间", "最多提前一年计划会议").into());
@@ -229,6 +241,37 @@ impl MeetingCases<'_> {
         );
         self.finish(tx, audit).await?;
         Ok(meeting)
+    }
+
+    /// Whom a plan's form offers as lecturer (讲课人) of a meeting of `org`: its sitting
+    /// committee, secretary first and named with their seat, then its members by name.
+    pub async fn lecturers(self, actor: &Actor, org: &Org) -> Result<Vec<(PersonId, String)>> {
+        if !self.may_write(actor, org) {
+            return Ok(Vec::new());
+        }
+        let db = self.store.db();
+        let seats = dangjian_store::position::committee(db, &actor.access, org.id).await?;
+        let mut members: Vec<PersonId> = people_store::current_of_org(db, org.id)
+            .await?
+            .into_iter()
+            .filter(|(id, s)| s.is_member() && !seats.iter().any(|seat| seat.person_id == *id))
+            .map(|(id, _)| id)
+            .collect();
+        let seated: Vec<PersonId> = seats.iter().map(|s| s.person_id).collect();
+        let names = people_store::names(db, &[&seated[..], &members[..]].concat()).await?;
+        let name = |id: &PersonId| names.get(id).cloned().unwrap_or_default();
+        members.sort_by_key(|id| name(id));
+        let mut out: Vec<(PersonId, String)> = Vec::new();
+        for s in &seats {
+            if !out.iter().any(|(id, _)| *id == s.person_id) {
+                out.push((
+                    s.person_id,
+                    format!("{}（{}）", name(&s.person_id), s.position.label()),
+                ));
+            }
+        }
+        out.extend(members.iter().map(|id| (*id, name(id))));
+        Ok(out)
     }
 
     /// An organization the actor keeps records for, not dissolved: the only kind whose
@@ -657,8 +700,8 @@ impl MeetingCases<'_> {
                 continue;
             }
             match missed.iter_mut().find(|(id, _, _)| *id == r.org_id) {
-                Some((_, _, kinds)) => kinds.push(r.rule.kind.label()),
-                None => missed.push((r.org_id, r.org_name, vec![r.rule.kind.label()])),
+                Some((_, _, kinds)) => kinds.push(r.rule.label()),
+                None => missed.push((r.org_id, r.org_name, vec![r.rule.label()])),
             }
         }
         Ok(ComplianceSummary {
@@ -719,10 +762,15 @@ impl MeetingCases<'_> {
         };
         branches.retain(|o| matches!(o.kind, OrgKind::Branch | OrgKind::Group) && o.is_active());
         // An organization that owes no meetings of its own needs no reading of its meetings.
-        let held = if branches.is_empty() {
-            Vec::new()
+        let span = App::year_span(year)?;
+        let (held, secretaries) = if branches.is_empty() {
+            (Vec::new(), Vec::new())
         } else {
-            store::held_in(db, &actor.access, &org.path, App::year_span(year)?).await?
+            (
+                store::held_in(db, &actor.access, &org.path, span).await?,
+                dangjian_store::position::secretaries_during(db, &actor.access, &org.path, span)
+                    .await?,
+            )
         };
         // A group is named with its branch: every branch has a 第一党小组.
         let names: std::collections::HashMap<OrgId, String> =
@@ -733,10 +781,20 @@ impl MeetingCases<'_> {
                 .map_or_else(|| o.name.clone(), |b| format!("{b} {}", o.name)),
             _ => o.name.clone(),
         };
-        let mut by_org: std::collections::HashMap<OrgId, Vec<(MeetingKind, NaiveDate)>> =
+        let mut by_org: std::collections::HashMap<OrgId, Vec<Held>> =
             std::collections::HashMap::new();
-        for (o, k, on) in held {
-            by_org.entry(o).or_default().push((k, on));
+        for h in held {
+            // The secretary's lecture is one their organization's secretary of that day gave.
+            let by_secretary = h.lecturer_id.is_some_and(|lecturer| {
+                secretaries
+                    .iter()
+                    .any(|s| s.org_id == h.org_id && s.person_id == lecturer && s.sat_on(h.on))
+            });
+            by_org.entry(h.org_id).or_default().push(Held {
+                kind: h.kind,
+                on: h.on,
+                by_secretary,
+            });
         }
         let committees = if branches.is_empty() {
             Default::default()

@@ -9,8 +9,8 @@ use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::Seat;
 use dangjian_domain::org::{
     NewOrg, Org, OrgEvent, OrgEventKind, OrgKind, OrgPath, PastOrg, Position, SizeCounts,
-    SizeRules, SizeWarning, check_dissolve, check_merge, check_move, check_seat, size_warnings,
-    term_years, tree_on,
+    SizeRules, SizeWarning, check_dissolve, check_merge, check_move, check_seat, parse_joint_units,
+    size_warnings, term_years, tree_on,
 };
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::{PersonStatus, check_seat_holder};
@@ -189,6 +189,8 @@ pub struct OrgOverview {
     pub warnings: Vec<SizeWarning>,
     /// Whether the reader may read the roster here.
     pub may_read_people: bool,
+    /// The units it covers, if it is a 联合党支部.
+    pub joint_units: Vec<String>,
 }
 
 /// What a reader may do at an organization (`OrgCases::permits`).
@@ -277,12 +279,14 @@ impl OrgCases<'_> {
         let by_status: Vec<_> = PersonStatus::ALL.iter().map(|&s| (s, count(s))).collect();
         let full_members = count(PersonStatus::Full);
         let members = full_members + count(PersonStatus::Probationary);
+        let joint_units = self.joint_units(actor, org).await?;
         let warnings = if may_read_people {
             let counts = SizeCounts {
                 people: by_status.iter().map(|(_, n)| n).sum(),
                 members,
                 full_members,
                 committee_size: committee.len() as u64,
+                joint_units: joint_units.len() as u64,
             };
             size_warnings(org, counts, self.size_rules().await?)
         } else {
@@ -295,7 +299,42 @@ impl OrgCases<'_> {
             full_members,
             warnings,
             may_read_people,
+            joint_units,
         })
+    }
+
+    /// The units `org` covers as a 联合党支部; none for a branch of one unit.
+    pub async fn joint_units(self, actor: &Actor, org: &Org) -> Result<Vec<String>> {
+        Ok(
+            store::joint_units(self.store.db(), &actor.access, &org.path)
+                .await?
+                .remove(&org.id)
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Records the units a branch covers as a 联合党支部 (none: a branch of one unit); more
+    /// than five is warned of, not refused (支部条例第四条: 一般不超过5个).
+    pub async fn set_joint_units(
+        self,
+        actor: &Actor,
+        id: OrgId,
+        units: &[&str],
+    ) -> Result<Vec<String>> {
+        let org = self.manageable(actor, id, "org_id").await?;
+        let units = parse_joint_units(org.kind, units.iter().copied())?;
+        let before = self.joint_units(actor, &org).await?;
+        let tx = self.store.begin_write().await?;
+        store::set_joint_units(&tx, org.id, &units).await?;
+        let audit = actor.record(
+            dangjian_domain::org::trail::SET_JOINT_UNITS,
+            Some(org.id.get()),
+            Some(org.path.as_str()),
+            Some(json!({ "joint_units": before })),
+            Some(json!({ "joint_units": units })),
+        );
+        self.finish(tx, audit).await?;
+        Ok(units)
     }
 
     async fn size_rules(self) -> Result<SizeRules> {
@@ -347,6 +386,7 @@ impl OrgCases<'_> {
                 .into_iter()
                 .collect();
         let committees = position_store::committee_sizes(db, &actor.access, &under.path).await?;
+        let joint = store::joint_units(db, &actor.access, &under.path).await?;
         let rules = self.size_rules().await?;
         let mut orgs = store::all_of_kind(db, &actor.access, &under.path, OrgKind::Branch).await?;
         orgs.extend(store::all_of_kind(db, &actor.access, &under.path, OrgKind::Group).await?);
@@ -362,6 +402,7 @@ impl OrgCases<'_> {
                         members: 0,
                         full_members: get(&full_in_group),
                         committee_size: 0,
+                        joint_units: 0,
                     }
                 } else {
                     SizeCounts {
@@ -369,6 +410,7 @@ impl OrgCases<'_> {
                         members: get(&members),
                         full_members: get(&full),
                         committee_size: committees.get(&org.id).copied().unwrap_or(0),
+                        joint_units: joint.get(&org.id).map_or(0, |u| u.len() as u64),
                     }
                 };
                 let warnings = size_warnings(&org, counts, rules);

@@ -286,11 +286,7 @@ mod tests {
 
     #[test]
     fn a_gap_reads_as_a_line_with_its_count_names_and_rule() {
-        let rule = Requirement {
-            kind: MeetingKind::ThemeDay,
-            months: 1,
-            basis: "教育条例第十六条",
-        };
+        let rule = Requirement::every(MeetingKind::ThemeDay, 1, "教育条例第十六条");
         let missed = Gap::Missed {
             org_name: Some("第二党支部".into()),
             rule,

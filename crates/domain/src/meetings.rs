@@ -73,7 +73,61 @@ pub struct MeetingPlan {
     /// The study hours it counts toward each member present (党课, 集中学习…).
     #[serde(default)]
     pub study_hours: StudyHours,
+    /// Who lectured (讲课人): every 党课 names one; another meeting may (a 集中学习's speaker).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lecturer: Option<Lecturer>,
 }
+
+/// Who lectured at a meeting: someone on the roster, whose name is the roster's, or a visiting
+/// lecturer known by name only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lecturer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<PersonId>,
+    pub name: String,
+}
+
+impl Lecturer {
+    /// Someone on the roster; the name is filled from it when the plan is recorded.
+    pub fn on_roster(person_id: PersonId) -> Self {
+        Self {
+            person_id: Some(person_id),
+            name: String::new(),
+        }
+    }
+
+    /// The lecturer as a form or a request gives them: a person picked from the roster, or a
+    /// name typed for a visitor; neither is none.
+    pub fn parse(person_id: Option<PersonId>, name: &str) -> Result<Option<Self>, DomainError> {
+        if let Some(id) = person_id {
+            return Ok(Some(Self::on_roster(id)));
+        }
+        Ok(
+            text::optional_line(name, "lecturer_name", "讲课人", 50)?.map(|name| Self {
+                person_id: None,
+                name,
+            }),
+        )
+    }
+}
+
+/// Every 党课 records who lectured, so that the secretary's yearly lecture can be told from
+/// the others (RULES.md §2: 党支部书记每年至少讲1次党课).
+pub fn check_lecturer(plan: &MeetingPlan) -> Result<(), DomainError> {
+    if plan.kind == MeetingKind::PartyLecture && plan.lecturer.is_none() {
+        return Err(DomainError::Rule {
+            code: RuleCode::MeetingsLectureLecturer,
+            field: Some("lecturer_id"),
+            message: "党课应登记讲课人：从名册中选择，或填写校外讲课人的姓名".to_owned(),
+            basis: LECTURE_BASIS,
+        });
+    }
+    Ok(())
+}
+
+/// Where the secretary's lecture is written: the 支部条例's 三会一课, cited by name rather than
+/// by a guessed article.
+pub const LECTURE_BASIS: &str = "支部条例·党课（书记每年至少讲1次）";
 
 /// A meeting of an organization with its record: the plan, and once held its minutes,
 /// resolutions and who recorded and locked them.
@@ -161,6 +215,7 @@ impl MeetingPlan {
             )?,
             agenda,
             study_hours: StudyHours::default(),
+            lecturer: None,
         })
     }
 
@@ -170,6 +225,11 @@ impl MeetingPlan {
             study_hours,
             ..self
         }
+    }
+
+    /// The plan naming who lectures.
+    pub fn with_lecturer(self, lecturer: Option<Lecturer>) -> Self {
+        Self { lecturer, ..self }
     }
 }
 
@@ -340,15 +400,46 @@ pub fn check_in(
 /// months counted from January. A meeting anywhere in the period keeps it: the life meeting
 /// is "usually" in the fourth quarter, but one held in any month keeps the year's rule
 /// (教育条例第十七条: 也可以根据工作需要随时召开).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Requirement {
     pub kind: MeetingKind,
     pub months: u32,
     /// Where the rule is written.
     pub basis: &'static str,
+    /// Kept only by a meeting its organization's secretary lectured at (the yearly 党课).
+    #[serde(default)]
+    pub by_secretary: bool,
 }
 
 impl Requirement {
+    /// A rule kept by any meeting of its kind.
+    pub const fn every(kind: MeetingKind, months: u32, basis: &'static str) -> Self {
+        Self {
+            kind,
+            months,
+            basis,
+            by_secretary: false,
+        }
+    }
+
+    /// The rule as lists name it: its kind of meeting, or 书记讲党课.
+    pub fn label(&self) -> &'static str {
+        if self.by_secretary {
+            "书记讲党课"
+        } else {
+            self.kind.label()
+        }
+    }
+
+    /// The rule as the API names it: its kind's code, or `secretary_lecture`.
+    pub fn code(&self) -> &'static str {
+        if self.by_secretary {
+            "secretary_lecture"
+        } else {
+            self.kind.code()
+        }
+    }
+
     /// 每月, 每季度, 每年 or 每 N 个月.
     pub fn every_label(&self) -> String {
         match self.months {
@@ -413,15 +504,11 @@ impl LifeRules {
 }
 
 /// The rules of RULES.md §2 for a branch: general meeting each quarter (支部条例第十二条),
-/// committee each month (same), theme day each month (教育条例第十六条), a party lecture and
-/// the life meeting (教育条例第十七条) as the local rules say. Group meetings are asked of
-/// party groups.
-pub fn branch_requirements(rules: LifeRules) -> [Requirement; 5] {
-    let every = |kind, months, basis| Requirement {
-        kind,
-        months,
-        basis,
-    };
+/// committee each month (same), theme day each month (教育条例第十六条), a party lecture as
+/// the local rules say and one a year by the secretary, and the life meeting (教育条例第十七条).
+/// Group meetings are asked of party groups.
+pub fn branch_requirements(rules: LifeRules) -> [Requirement; 6] {
+    let every = Requirement::every;
     [
         every(MeetingKind::GeneralMeeting, 3, "支部条例第十二条"),
         every(MeetingKind::CommitteeMeeting, 1, "支部条例第十二条"),
@@ -432,15 +519,19 @@ pub fn branch_requirements(rules: LifeRules) -> [Requirement; 5] {
             "本校设置",
         ),
         every(MeetingKind::LifeMeeting, 12, "教育条例第十七条"),
+        Requirement {
+            by_secretary: true,
+            ..every(MeetingKind::PartyLecture, 12, LECTURE_BASIS)
+        },
     ]
 }
 
 /// The rule for a party group: a group meeting each month (支部条例第十三条).
-pub const GROUP_REQUIREMENTS: [Requirement; 1] = [Requirement {
-    kind: MeetingKind::GroupMeeting,
-    months: 1,
-    basis: "支部条例第十三条",
-}];
+pub const GROUP_REQUIREMENTS: [Requirement; 1] = [Requirement::every(
+    MeetingKind::GroupMeeting,
+    1,
+    "支部条例第十三条",
+)];
 
 /// The block of `months` months, counted from January, that holds `day`: its first and last
 /// day (the last block of a year ends on December 31st).
@@ -466,17 +557,22 @@ pub enum Kept {
     Missed,
 }
 
-pub fn kept(
-    rule: &Requirement,
-    held_on: &[(MeetingKind, NaiveDate)],
-    day: NaiveDate,
-    today: NaiveDate,
-) -> Kept {
+/// A meeting held, as the compliance engine reads it: its kind, its day, and whether the
+/// organization's secretary of that day lectured at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub kind: MeetingKind,
+    pub on: NaiveDate,
+    pub by_secretary: bool,
+}
+
+pub fn kept(rule: &Requirement, held: &[Held], day: NaiveDate, today: NaiveDate) -> Kept {
     let (first, last) = rule.period(day);
-    if held_on
-        .iter()
-        .any(|(k, on)| *k == rule.kind && (first..=last).contains(on))
-    {
+    if held.iter().any(|h| {
+        h.kind == rule.kind
+            && (first..=last).contains(&h.on)
+            && (h.by_secretary || !rule.by_secretary)
+    }) {
         Kept::Yes
     } else if last >= today {
         Kept::Open
@@ -504,6 +600,14 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn held(kind: MeetingKind, on: &str) -> Held {
+        Held {
+            kind,
+            on: d(on),
+            by_secretary: false,
+        }
     }
 
     fn at(s: &str) -> NaiveDateTime {
@@ -674,15 +778,12 @@ mod tests {
             "the last block ends with the year"
         );
         let [general, committee, ..] = branch_requirements(LifeRules::default());
-        let held = [(MeetingKind::GeneralMeeting, d("2026-08-20"))];
+        let met = [held(MeetingKind::GeneralMeeting, "2026-08-20")];
         let today = d("2026-11-23");
-        assert_eq!(kept(&general, &held, d("2026-07-15"), today), Kept::Yes);
-        assert_eq!(kept(&general, &held, d("2026-04-15"), today), Kept::Missed);
-        assert_eq!(kept(&general, &held, today, today), Kept::Open);
-        assert_eq!(
-            kept(&committee, &held, d("2026-10-01"), today),
-            Kept::Missed
-        );
+        assert_eq!(kept(&general, &met, d("2026-07-15"), today), Kept::Yes);
+        assert_eq!(kept(&general, &met, d("2026-04-15"), today), Kept::Missed);
+        assert_eq!(kept(&general, &met, today, today), Kept::Open);
+        assert_eq!(kept(&committee, &met, d("2026-10-01"), today), Kept::Missed);
     }
 
     #[test]
@@ -692,10 +793,10 @@ mod tests {
             (group.kind, group.every_label().as_str()),
             (MeetingKind::GroupMeeting, "每月")
         );
-        let held = [(MeetingKind::GroupMeeting, d("2026-10-12"))];
+        let met = [held(MeetingKind::GroupMeeting, "2026-10-12")];
         let today = d("2026-11-23");
-        assert_eq!(kept(&group, &held, d("2026-10-01"), today), Kept::Yes);
-        assert_eq!(kept(&group, &held, d("2026-09-01"), today), Kept::Missed);
+        assert_eq!(kept(&group, &met, d("2026-10-01"), today), Kept::Yes);
+        assert_eq!(kept(&group, &met, d("2026-09-01"), today), Kept::Missed);
     }
 
     #[test]
@@ -705,8 +806,8 @@ mod tests {
         let life = rules[4];
         assert_eq!(life.every_label(), "每年");
         let today = d("2027-01-05");
-        let june = [(MeetingKind::LifeMeeting, d("2026-06-20"))];
-        let december = [(MeetingKind::LifeMeeting, d("2026-12-20"))];
+        let june = [held(MeetingKind::LifeMeeting, "2026-06-20")];
+        let december = [held(MeetingKind::LifeMeeting, "2026-12-20")];
         assert_eq!(kept(&life, &june, d("2026-12-01"), today), Kept::Yes);
         assert_eq!(kept(&life, &december, d("2026-03-01"), today), Kept::Yes);
         assert_eq!(kept(&life, &[], d("2026-03-01"), today), Kept::Missed);
@@ -714,11 +815,64 @@ mod tests {
         let monthly = branch_requirements(LifeRules {
             lecture_every_months: 1,
         })[3];
-        let lecture = [(MeetingKind::PartyLecture, d("2026-10-10"))];
+        let lecture = [held(MeetingKind::PartyLecture, "2026-10-10")];
         assert_eq!(kept(&rules[3], &lecture, d("2026-11-10"), today), Kept::Yes);
         assert_eq!(
             kept(&monthly, &lecture, d("2026-11-10"), today),
             Kept::Missed
         );
+    }
+
+    #[test]
+    fn every_lecture_names_its_lecturer_and_the_secretary_lectures_once_a_year_支部条例_党课() {
+        let plan = MeetingPlan::parse(
+            MeetingKind::PartyLecture,
+            "学习党的二十届四中全会精神",
+            at("2026-11-25 14:30"),
+            "党员活动室",
+            ("", ""),
+        )
+        .unwrap();
+        let err = check_lecturer(&plan).unwrap_err().to_string();
+        assert!(err.contains("讲课人"), "{err}");
+        let visitor = Lecturer::parse(None, " 李教授 ").unwrap();
+        assert_eq!(visitor.as_ref().map(|l| l.name.as_str()), Some("李教授"));
+        assert!(check_lecturer(&plan.clone().with_lecturer(visitor)).is_ok());
+        assert_eq!(Lecturer::parse(None, "  ").unwrap(), None);
+        let theme_day = MeetingPlan {
+            kind: MeetingKind::ThemeDay,
+            ..plan
+        };
+        assert!(
+            check_lecturer(&theme_day).is_ok(),
+            "only a 党课 must name one"
+        );
+
+        let rules = branch_requirements(LifeRules::default());
+        let [quarterly, yearly] = [rules[3], rules[5]];
+        assert!(yearly.by_secretary && !quarterly.by_secretary);
+        assert_eq!(
+            (yearly.label(), yearly.every_label().as_str()),
+            ("书记讲党课", "每年")
+        );
+        let today = d("2027-01-05");
+        let by_another = [held(MeetingKind::PartyLecture, "2026-10-10")];
+        let by_secretary = [Held {
+            by_secretary: true,
+            ..by_another[0]
+        }];
+        assert_eq!(
+            kept(&quarterly, &by_another, d("2026-11-01"), today),
+            Kept::Yes
+        );
+        assert_eq!(
+            kept(&yearly, &by_another, d("2026-11-01"), today),
+            Kept::Missed
+        );
+        assert_eq!(
+            kept(&yearly, &by_secretary, d("2026-03-01"), today),
+            Kept::Yes
+        );
+        assert!(yearly.basis.contains("书记每年至少讲1次"));
     }
 }

@@ -330,6 +330,12 @@ pub struct Seat {
 }
 
 impl Seat {
+    /// Whether the seat was held on `day`: from the term's start until the day its holder
+    /// left (who left that day no longer holds it).
+    pub fn sat_on(&self, day: NaiveDate) -> bool {
+        self.term_start <= day && self.left_on.is_none_or(|left| day < left)
+    }
+
     /// Whether the seat ends when its holder leaves for `now_under` (none: they leave the
     /// university, or may no longer be elected under 留党察看, 党章第四十条). A seat ends when
     /// its holder leaves the organization (RULES.md §2); one of an organization that still
@@ -425,6 +431,52 @@ pub struct SizeCounts {
     pub members: u64,
     pub full_members: u64,
     pub committee_size: u64,
+    /// The units a 联合党支部 covers; 0 for a branch of one unit.
+    pub joint_units: u64,
+}
+
+/// A 联合党支部 covers 一般不超过5个 units (支部条例第四条).
+pub const JOINT_BRANCH_MAX_UNITS: u64 = 5;
+/// The most units a joint branch's list may hold at all: a longer one is a slip.
+pub const MOST_JOINT_UNITS: usize = 30;
+
+/// The units a 联合党支部 covers, as typed (a form's lines, a request's list): only a branch
+/// is a joint branch; a unit is named once, on one line; blanks are dropped. None, or one, is
+/// a branch of one unit: an empty list.
+pub fn parse_joint_units<'a>(
+    kind: OrgKind,
+    typed: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<String>, FieldError> {
+    let mut units: Vec<String> = Vec::new();
+    for line in typed.into_iter().map(str::trim).filter(|l| !l.is_empty()) {
+        let unit = text::single_line(line, "joint_units", "联合单位", 100)?;
+        if units.contains(&unit) {
+            return Err(FieldError::new(
+                "joint_units",
+                "联合单位",
+                format!("“{unit}”重复填写"),
+            ));
+        }
+        units.push(unit);
+    }
+    if units.len() > MOST_JOINT_UNITS {
+        return Err(FieldError::new(
+            "joint_units",
+            "联合单位",
+            format!("最多 {MOST_JOINT_UNITS} 个"),
+        ));
+    }
+    if !units.is_empty() && kind != OrgKind::Branch {
+        return Err(FieldError::new(
+            "joint_units",
+            "联合单位",
+            "只有党支部可以联合成立（联合党支部）",
+        ));
+    }
+    if units.len() == 1 {
+        units.clear();
+    }
+    Ok(units)
 }
 
 /// A branch over 50 members (a student branch over the university's size), with 7 or more
@@ -436,6 +488,7 @@ pub fn size_warnings(org: &Org, counts: SizeCounts, rules: SizeRules) -> Vec<Siz
         members,
         full_members,
         committee_size,
+        joint_units,
     } = counts;
     let mut warnings = Vec::new();
     if org.kind == OrgKind::Group {
@@ -476,7 +529,19 @@ pub fn size_warnings(org: &Org, counts: SizeCounts, rules: SizeRules) -> Vec<Siz
     }
     if full_members < 3 {
         warnings.push(SizeWarning {
-            message: format!("正式党员 {full_members} 名，不足 3 名，宜成立联合党支部"),
+            message: if joint_units > 0 {
+                format!("联合党支部正式党员 {full_members} 名，不足 3 名，宜联合更多单位")
+            } else {
+                format!("正式党员 {full_members} 名，不足 3 名，宜成立联合党支部")
+            },
+            basis: "支部条例第四条",
+        });
+    }
+    if joint_units > JOINT_BRANCH_MAX_UNITS {
+        warnings.push(SizeWarning {
+            message: format!(
+                "联合党支部覆盖 {joint_units} 个单位，一般不超过 {JOINT_BRANCH_MAX_UNITS} 个"
+            ),
             basis: "支部条例第四条",
         });
     }
@@ -803,6 +868,18 @@ mod tests {
             seat(&gb).ends_when_holder_leaves_for(None),
             "left or disciplined"
         );
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let left = Seat {
+            left_on: Some(d(2026, 6, 1)),
+            ..seat(&a)
+        };
+        assert!(!left.sat_on(d(2024, 12, 31)), "before the term");
+        assert!(left.sat_on(d(2026, 5, 31)));
+        assert!(!left.sat_on(d(2026, 6, 1)), "left that day");
+        assert!(
+            seat(&a).sat_on(d(2030, 1, 1)),
+            "sits on past the term until replaced"
+        );
     }
 
     #[test]
@@ -877,6 +954,7 @@ mod tests {
                 members,
                 full_members,
                 committee_size,
+                joint_units: 0,
             };
             size_warnings(&org(1, None, kind), counts, rules)
         };
@@ -892,6 +970,51 @@ mod tests {
     }
 
     #[test]
+    fn a_joint_branch_covers_five_units_or_fewer_支部条例第四条() {
+        let branch = org(1, None, OrgKind::Branch);
+        let units = |n: u64| SizeCounts {
+            people: 6,
+            members: 6,
+            full_members: 5,
+            committee_size: 1,
+            joint_units: n,
+        };
+        let rules = SizeRules::default();
+        assert!(size_warnings(&branch, units(5), rules).is_empty());
+        let six = size_warnings(&branch, units(6), rules);
+        assert_eq!(six.len(), 1);
+        assert!(six[0].message.contains("6 个单位"), "{six:?}");
+        assert_eq!(six[0].basis, "支部条例第四条");
+
+        let lines = |s: &'static str| s.lines();
+        assert_eq!(
+            parse_joint_units(OrgKind::Branch, lines("化学实验室\n\n 物理实验室 \n图书馆"))
+                .unwrap(),
+            ["化学实验室", "物理实验室", "图书馆"]
+        );
+        assert!(
+            parse_joint_units(OrgKind::Branch, ["图书馆"])
+                .unwrap()
+                .is_empty(),
+            "one unit is no joint branch"
+        );
+        let twice = parse_joint_units(OrgKind::Branch, ["图书馆", "图书馆"]).unwrap_err();
+        assert!(twice.message.contains("重复"), "{twice}");
+        assert_eq!(
+            parse_joint_units(OrgKind::GeneralBranch, ["甲", "乙"])
+                .unwrap_err()
+                .field,
+            "joint_units"
+        );
+        assert!(
+            parse_joint_units(OrgKind::Branch, ["甲\n乙"]).is_err(),
+            "one line each"
+        );
+        let many: Vec<String> = (0..=MOST_JOINT_UNITS).map(|i| format!("单位{i}")).collect();
+        assert!(parse_joint_units(OrgKind::Branch, many.iter().map(String::as_str)).is_err());
+    }
+
+    #[test]
     fn a_student_branch_and_a_party_group_are_held_to_the_universitys_sizes_本校设置() {
         let rules = SizeRules::default();
         assert_eq!((rules.student_branch_max, rules.group_min_people), (30, 3));
@@ -904,6 +1027,7 @@ mod tests {
             members: people,
             full_members,
             committee_size: 3,
+            joint_units: 0,
         };
         assert!(size_warnings(&students, counts(30, 20), rules).is_empty());
         let large = size_warnings(&students, counts(31, 20), rules);

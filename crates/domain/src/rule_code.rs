@@ -86,6 +86,7 @@ rule_codes! {
     MeetingsLocked = "meetings.locked",
     MeetingsStateTransition = "meetings.state_transition",
     MeetingsCommitteeQuorum = "meetings.committee_quorum",
+    MeetingsLectureLecturer = "meetings.lecture_lecturer",
     MeetingsCheckInUsed = "meetings.check_in_used",
     MeetingsCheckInLocked = "meetings.check_in_locked",
     MeetingsCheckInExpired = "meetings.check_in_expired",

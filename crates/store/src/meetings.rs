@@ -7,7 +7,7 @@ use dangjian_domain::ids::{AccountId, MeetingId, OrgId, PersonId};
 use dangjian_domain::learning::{StudyHours, YearOfLife};
 use dangjian_domain::meetings::HeartTalkRecord;
 use dangjian_domain::meetings::{
-    Attendance, AttendanceRow, Correction, HeartTalk, Meeting, MeetingKind, MeetingPlan,
+    Attendance, AttendanceRow, Correction, HeartTalk, Lecturer, Meeting, MeetingKind, MeetingPlan,
     MeetingState,
 };
 use dangjian_domain::org::OrgPath;
@@ -48,6 +48,9 @@ mod entity {
         pub present_count: i32,
         pub excused_count: i32,
         pub absent_count: i32,
+        /// Who lectured: someone on the roster (with their name then), or a visitor by name.
+        pub lecturer_id: Option<i64>,
+        pub lecturer_name: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -209,6 +212,10 @@ fn to_meeting(m: entity::Model) -> Result<Meeting> {
                 .ok()
                 .and_then(|h| StudyHours::meeting(h).ok())
                 .ok_or_else(|| StoreError::corrupt(m.study_half_hours))?,
+            lecturer: m.lecturer_name.map(|name| Lecturer {
+                person_id: m.lecturer_id.map(PersonId::new),
+                name,
+            }),
         },
         minutes: m.minutes,
         resolutions: m.resolutions,
@@ -246,6 +253,12 @@ fn active(m: &Meeting) -> Result<entity::ActiveModel> {
         present_count: Set(0),
         excused_count: Set(0),
         absent_count: Set(0),
+        lecturer_id: Set(m
+            .plan
+            .lecturer
+            .as_ref()
+            .and_then(|l| l.person_id.map(PersonId::get))),
+        lecturer_name: Set(m.plan.lecturer.as_ref().map(|l| l.name.clone())),
     })
 }
 
@@ -379,31 +392,43 @@ pub async fn of_org<C: ConnectionTrait>(
         .collect()
 }
 
-/// What a subtree held in `[from, until]`: organization, kind and day of each meeting held or
-/// locked, for the compliance engine.
+/// A meeting held, as the compliance engine reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldMeeting {
+    pub org_id: OrgId,
+    pub kind: MeetingKind,
+    pub on: NaiveDate,
+    /// Who lectured, when on the roster.
+    pub lecturer_id: Option<PersonId>,
+}
+
+/// What a subtree held in `[from, until]`: each meeting held or locked, for the compliance
+/// engine.
 pub async fn held_in<C: ConnectionTrait>(
     db: &C,
     access: &Access,
     under: &OrgPath,
     (from, until): (NaiveDate, NaiveDate),
-) -> Result<Vec<(OrgId, MeetingKind, NaiveDate)>> {
-    let rows: Vec<(i64, String, NaiveDate)> = Entity::find()
+) -> Result<Vec<HeldMeeting>> {
+    let rows: Vec<(i64, String, NaiveDate, Option<i64>)> = Entity::find()
         .select_only()
         .column(Column::OrgId)
         .column(Column::Kind)
         .column(Column::OnDate)
+        .column(Column::LecturerId)
         .filter(in_subtree(access, under, (from, until)))
         .filter(held())
         .into_tuple()
         .all(db)
         .await?;
     rows.into_iter()
-        .map(|(org, kind, on)| {
-            Ok((
-                OrgId::new(org),
-                MeetingKind::parse(&kind).ok_or_else(|| StoreError::corrupt(&kind))?,
+        .map(|(org, kind, on, lecturer)| {
+            Ok(HeldMeeting {
+                org_id: OrgId::new(org),
+                kind: MeetingKind::parse(&kind).ok_or_else(|| StoreError::corrupt(&kind))?,
                 on,
-            ))
+                lecturer_id: lecturer.map(PersonId::new),
+            })
         })
         .collect()
 }

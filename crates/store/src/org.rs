@@ -24,6 +24,8 @@ pub(crate) mod entity {
         pub founded_on: Option<Date>,
         pub dissolved_on: Option<Date>,
         pub created_at: i64,
+        /// The units a 联合党支部 covers, as a JSON list; `[]` for a branch of one unit.
+        pub joint_units: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -76,6 +78,7 @@ pub async fn insert_many(tx: &WriteTx, orgs: &[Org], now_ms: i64) -> Result<()> 
             founded_on: Set(org.founded_on),
             dissolved_on: Set(org.dissolved_on),
             created_at: Set(now_ms),
+            joint_units: Set("[]".to_owned()),
         }))
         .exec(tx.conn())
         .await
@@ -323,6 +326,48 @@ pub(crate) mod students {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Sets the units a 联合党支部 covers (none: a branch of one unit).
+pub async fn set_joint_units(tx: &WriteTx, id: OrgId, units: &[String]) -> Result<()> {
+    entity::ActiveModel {
+        id: Set(id.get()),
+        joint_units: Set(serde_json::to_string(units).map_err(StoreError::corrupt)?),
+        ..Default::default()
+    }
+    .update(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The units of each 联合党支部 of a subtree the reader may see, by organization; a branch of
+/// one unit is left out.
+pub async fn joint_units<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+) -> Result<std::collections::HashMap<OrgId, Vec<String>>> {
+    let rows: Vec<(i64, String)> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::JointUnits)
+        .filter(Column::JointUnits.ne("[]"))
+        .filter(scope::within_under(
+            Column::Path,
+            &access.scopes(Action::ReadOrg),
+            Some(under),
+        ))
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(id, units)| {
+            Ok((
+                OrgId::new(id),
+                serde_json::from_str(&units).map_err(StoreError::corrupt)?,
+            ))
+        })
+        .collect()
 }
 
 /// Sets (or replaces) the number of students enrolled under an organization.

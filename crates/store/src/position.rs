@@ -113,9 +113,42 @@ pub async fn secretaries<C: ConnectionTrait>(
     access: &Access,
     under: &OrgPath,
 ) -> Result<Vec<Seat>> {
+    secretaries_where(
+        db,
+        access,
+        under,
+        sea_orm::Condition::all().add(Column::LeftOn.is_null()),
+    )
+    .await
+}
+
+/// The secretaries of a subtree who sat at some time in `[from, until]`, sitting or since
+/// left: whose lecture a 党课 of that time was.
+pub async fn secretaries_during<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    (from, until): (NaiveDate, NaiveDate),
+) -> Result<Vec<Seat>> {
+    use sea_orm::Condition;
+    let during = Condition::all().add(Column::TermStart.lte(until)).add(
+        Condition::any()
+            .add(Column::LeftOn.is_null())
+            .add(Column::LeftOn.gt(from)),
+    );
+    secretaries_where(db, access, under, during).await
+}
+
+/// The secretaries' seats of a subtree that meet `cond`, read where the reader reads records.
+async fn secretaries_where<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    under: &OrgPath,
+    cond: sea_orm::Condition,
+) -> Result<Vec<Seat>> {
     Entity::find()
         .filter(Column::Position.eq(Position::Secretary.code()))
-        .filter(Column::LeftOn.is_null())
+        .filter(cond)
         .filter(scope::within_under(
             Column::OrgPath,
             &access.scopes(Action::ReadRecords),

@@ -661,7 +661,7 @@ async fn a_meeting_time_with_an_offset_is_read_in_shanghai_time() {
                 &format!("/api/v1/orgs/{branch}/meetings"),
                 &admin,
                 &format!(
-                    r#"{{"kind":"party_lecture","topic":"党课","starts_at":"{sent}","place":"报告厅"}}"#
+                    r#"{{"kind":"party_lecture","topic":"党课","starts_at":"{sent}","place":"报告厅","lecturer_name":"党校 李老师"}}"#
                 ),
             ),
         )
@@ -1512,6 +1512,34 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
         "{}",
         r.body
     );
+    // A 党课 names its lecturer: refused without one; the form offers the branch's people.
+    let lecture = |lecturer_id: &str| {
+        form(
+            &format!("/orgs/{branch}/meetings"),
+            &sec,
+            &format!(
+                "csrf={csrf}&kind=party_lecture&topic={theme_day}&starts_at={when}&place=%E6%B4%BB%E5%8A%A8%E5%AE%A4&lecturer_id={lecturer_id}&lecturer_name="
+            ),
+        )
+    };
+    let r = send(&w, lecture("")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("党课应登记讲课人"), "{}", r.body);
+    let offered = r.body.split("id=\"lecturer_id\"").nth(1).unwrap();
+    let first: String = offered
+        .split("<option value=\"")
+        .nth(2)
+        .expect("someone offered")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let r = send(&w, lecture("not-a-number")).await;
+    assert!(r.body.contains("讲课人：请从名册中选择"), "{}", r.body);
+    let r = send(&w, lecture(&first)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let lecture_page = r.location.unwrap().split('?').next().unwrap().to_owned();
+    let page = send(&w, get(&lecture_page, &sec)).await.body;
+    assert!(page.contains("id=\"lecturer\""), "{page}");
     let r = send(&w, plan(theme_day, "1.5")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let meeting = r.location.unwrap().split('?').next().unwrap().to_owned();
@@ -1801,7 +1829,7 @@ async fn a_meeting_is_planned_held_locked_and_counted_through_the_pages() {
             &format!("/api/v1/orgs/{branch}/meetings"),
             &admin,
             &format!(
-                r#"{{"kind":"party_lecture","topic":"党课","starts_at":"{}T14:30:00","place":"报告厅","agenda":["学习党章"]}}"#,
+                r#"{{"kind":"party_lecture","topic":"党课","starts_at":"{}T14:30:00","place":"报告厅","agenda":["学习党章"],"lecturer_name":"党校 李老师"}}"#,
                 chrono::Local::now().date_naive() + chrono::Duration::days(30)
             ),
         ),

@@ -10,7 +10,7 @@ use dangjian_domain::meetings::AttendanceRow;
 use dangjian_domain::meetings::HeartTalk;
 use dangjian_domain::meetings::HeartTalkRecord;
 use dangjian_domain::meetings::Meeting;
-use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingPlan, MeetingState};
+use dangjian_domain::meetings::{Attendance, Lecturer, MeetingKind, MeetingPlan, MeetingState};
 use dangjian_domain::org::Org;
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -25,6 +25,9 @@ pub(super) struct Branch<'a> {
     /// Its secretary, who holds the heart talks.
     pub secretary: Option<PersonId>,
     pub secretary_name: &'a str,
+    /// Its secretary as a lecturer, and the day their seat began: they give the first 党课
+    /// after it (RULES.md §2: the secretary lectures once a year).
+    pub secretary_lecturer: Option<(Lecturer, NaiveDate)>,
     /// Has held none of this month's meetings yet.
     pub behind: bool,
     /// A party group, which meets as a group each month and holds nothing else.
@@ -35,6 +38,13 @@ pub(super) struct Branch<'a> {
 const COMPLIANT_PERCENT: u32 = 70;
 /// How often a lax branch skips a required meeting, in a hundred.
 const SKIP_PERCENT: u32 = 35;
+
+/// The visiting lecturers of the demo's other 党课.
+const VISITING_LECTURERS: [&str; 3] = [
+    "马克思主义学院 王老师",
+    "党校 李老师",
+    "校党委宣传部 赵老师",
+];
 
 fn topic(kind: MeetingKind, month: u32) -> String {
     match kind {
@@ -89,6 +99,7 @@ pub(super) fn year_of(
 ) -> Vec<(Meeting, Vec<AttendanceRow>)> {
     let lax = rng.random_range(0..100) >= COMPLIANT_PERCENT;
     let mut out = Vec::new();
+    let mut secretary_lectured = false;
     for month in 1..=today.month() {
         if branch.behind && month == today.month() {
             break;
@@ -133,6 +144,18 @@ pub(super) fn year_of(
                     }
                 })
                 .collect();
+            let lecturer = match &branch.secretary_lecturer {
+                _ if kind != MeetingKind::PartyLecture => None,
+                Some((secretary, since)) if !secretary_lectured && on >= *since => {
+                    secretary_lectured = true;
+                    Some(secretary.clone())
+                }
+                _ => Some(Lecturer {
+                    person_id: None,
+                    name: VISITING_LECTURERS[rng.random_range(0..VISITING_LECTURERS.len())]
+                        .to_owned(),
+                }),
+            };
             let plan = MeetingPlan {
                 kind,
                 topic: topic(kind, month),
@@ -141,6 +164,7 @@ pub(super) fn year_of(
                 first_agenda_item: Some("学习习近平总书记重要讲话和重要指示精神".to_owned()),
                 agenda: vec!["通报本月工作".to_owned(), "讨论下月安排".to_owned()],
                 study_hours: hours(kind),
+                lecturer,
             };
             out.push((locked(branch.org, plan, branch.secretary_name, ids()), roll));
         }
@@ -182,6 +206,7 @@ pub(super) fn vote_meeting(
         first_agenda_item: Some("学习习近平总书记重要讲话和重要指示精神".to_owned()),
         agenda: vec!["讨论接收预备党员".to_owned()],
         study_hours: hours(MeetingKind::GeneralMeeting),
+        lecturer: None,
     };
     let attendance = members
         .iter()

@@ -387,10 +387,12 @@ impl App {
         }
         let mut committee: HashMap<OrgId, Vec<PersonId>> = HashMap::new();
         let mut secretary: HashMap<OrgId, PersonId> = HashMap::new();
+        let mut secretary_since: HashMap<OrgId, chrono::NaiveDate> = HashMap::new();
         for s in seats {
             committee.entry(s.org_id).or_default().push(s.person_id);
             if s.position == dangjian_domain::org::Position::Secretary {
                 secretary.insert(s.org_id, s.person_id);
+                secretary_since.insert(s.org_id, s.term_start);
             }
         }
         let names: HashMap<PersonId, &str> = records
@@ -434,6 +436,15 @@ impl App {
                 },
                 secretary: secretary.get(&org.id).copied(),
                 secretary_name: &name,
+                secretary_lecturer: secretary.get(&org.id).and_then(|p| {
+                    Some((
+                        dangjian_domain::meetings::Lecturer {
+                            person_id: Some(*p),
+                            name: (*names.get(p)?).to_owned(),
+                        },
+                        *secretary_since.get(&org.id)?,
+                    ))
+                }),
                 // One branch in four has not met yet this month, so that every general
                 // branch's compliance page has one to chase.
                 behind: !is_group && branches % 4 == 2,

@@ -7,32 +7,32 @@ use crate::meetings::MeetingCases;
 use crate::{Actor, Result};
 use chrono::Datelike;
 use dangjian_domain::ids::OrgId;
-use dangjian_domain::meetings::{Kept, MeetingKind};
+use dangjian_domain::meetings::{Kept, Requirement};
 use dangjian_domain::org::Org;
 use std::collections::BTreeMap;
 
 /// One month of one organization: the rules whose period ends in it, by how they stand.
 #[derive(Debug, Clone, Default)]
 pub struct CalendarCell {
-    pub kept: Vec<MeetingKind>,
-    pub open: Vec<MeetingKind>,
-    pub missed: Vec<MeetingKind>,
+    pub kept: Vec<Requirement>,
+    pub open: Vec<Requirement>,
+    pub missed: Vec<Requirement>,
 }
 
 impl CalendarCell {
     fn add(&mut self, r: &ComplianceRow) {
         match r.kept {
-            Kept::Yes => self.kept.push(r.rule.kind),
-            Kept::Open => self.open.push(r.rule.kind),
-            Kept::Missed => self.missed.push(r.rule.kind),
+            Kept::Yes => self.kept.push(r.rule),
+            Kept::Open => self.open.push(r.rule),
+            Kept::Missed => self.missed.push(r.rule),
         }
     }
 
-    /// The kinds as the cell names them.
-    pub fn names(kinds: &[MeetingKind]) -> String {
-        kinds
+    /// The rules as the cell names them.
+    pub fn names(rules: &[Requirement]) -> String {
+        rules
             .iter()
-            .map(|k| k.label())
+            .map(Requirement::label)
             .collect::<Vec<_>>()
             .join("、")
     }

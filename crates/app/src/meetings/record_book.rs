@@ -221,7 +221,7 @@ impl RecordBook {
             .into_iter()
             .chain(Gap::of(self.talks.untalked.clone(), Gap::Untalked))
             .map(|g| match &g {
-                Gap::Missed { rule, .. } => format!("{}：{g}", rule.kind.label()),
+                Gap::Missed { rule, .. } => format!("{}：{g}", rule.label()),
                 _ => g.to_string(),
             })
             .collect()

@@ -10,7 +10,7 @@ use crate::common::{
 };
 use dangjian_app::AppError;
 use dangjian_domain::meetings::{
-    Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan, MeetingState,
+    Attendance, HeartTalk, Kept, Lecturer, MeetingKind, MeetingPlan, MeetingState,
 };
 use dangjian_domain::org::Position;
 use dangjian_domain::paging::Paging;
@@ -614,7 +614,8 @@ async fn a_check_in_code_expires_three_hours_after_the_start() {
         "报告厅",
         ("", ""),
     )
-    .unwrap();
+    .unwrap()
+    .with_lecturer(Lecturer::parse(None, "党校 李老师").unwrap());
     let m = t
         .app
         .meetings()
@@ -757,7 +758,8 @@ async fn the_university_sets_its_own_lecture_frequency_from_a_day_on_and_earlier
         "报告厅",
         ("", ""),
     )
-    .unwrap();
+    .unwrap()
+    .with_lecturer(Lecturer::parse(None, "党校 李老师").unwrap());
     let m = t
         .app
         .meetings()
@@ -911,7 +913,8 @@ async fn each_members_attendance_and_study_hours_are_counted_against_the_yearly_
         ("", ""),
     )
     .unwrap()
-    .with_study_hours(dangjian_domain::learning::StudyHours::parse("2.5").unwrap());
+    .with_study_hours(dangjian_domain::learning::StudyHours::parse("2.5").unwrap())
+    .with_lecturer(Lecturer::parse(None, "党校 李老师").unwrap());
     let m = t
         .app
         .meetings()
@@ -1010,18 +1013,55 @@ async fn the_compliance_calendar_shows_each_rule_in_the_month_its_period_ends() 
         .find(|r| r.org_id == tree.branch_a.id)
         .unwrap();
     let month = |m: usize| &row.months[m - 1];
-    assert!(month(11).kept.contains(&MeetingKind::ThemeDay));
-    assert!(month(1).missed.contains(&MeetingKind::ThemeDay));
+    assert!(
+        month(11)
+            .kept
+            .iter()
+            .any(|r| r.kind == MeetingKind::ThemeDay)
+    );
+    assert!(
+        month(1)
+            .missed
+            .iter()
+            .any(|r| r.kind == MeetingKind::ThemeDay)
+    );
     // The quarter's general meeting shows at the quarter's end only (支部条例第十二条).
-    assert!(month(3).missed.contains(&MeetingKind::GeneralMeeting));
-    assert!(!month(2).missed.contains(&MeetingKind::GeneralMeeting));
-    // December is not over: its theme day and the year's life meeting are still open.
-    assert!(month(12).open.contains(&MeetingKind::ThemeDay));
-    assert!(month(12).open.contains(&MeetingKind::LifeMeeting));
+    assert!(
+        month(3)
+            .missed
+            .iter()
+            .any(|r| r.kind == MeetingKind::GeneralMeeting)
+    );
+    assert!(
+        !month(2)
+            .missed
+            .iter()
+            .any(|r| r.kind == MeetingKind::GeneralMeeting)
+    );
+    // December is not over: its theme day, the year's life meeting and the secretary's
+    // lecture are still open.
+    assert!(
+        month(12)
+            .open
+            .iter()
+            .any(|r| r.kind == MeetingKind::ThemeDay)
+    );
+    assert!(
+        month(12)
+            .open
+            .iter()
+            .any(|r| r.kind == MeetingKind::LifeMeeting)
+    );
+    assert!(month(12).open.iter().any(|r| r.by_secretary));
     // Only a secretary sits, no committee: no 支委会 is owed in any month (RULES.md §2).
     assert!(row.months.iter().all(|m| {
-        !m.missed.contains(&MeetingKind::CommitteeMeeting)
-            && !m.open.contains(&MeetingKind::CommitteeMeeting)
+        !m.missed
+            .iter()
+            .any(|r| r.kind == MeetingKind::CommitteeMeeting)
+            && !m
+                .open
+                .iter()
+                .any(|r| r.kind == MeetingKind::CommitteeMeeting)
     }));
     assert!(c.missed() > 0 && c.behind() >= 1);
     assert!(matches!(
@@ -1060,4 +1100,78 @@ async fn meetings_and_years_are_bounded_by_what_records_can_be() {
         matches!(err, AppError::Invalid(ref f) if f.field == "year"),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn every_lecture_names_its_lecturer_and_the_secretarys_own_keeps_the_yearly_rule_支部条例_党课()
+ {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let (admin, secretary, ids) = branch_of_three(&t.app, &tree, "lect", 60).await;
+    let lecture = |lecturer| {
+        MeetingPlan::parse(
+            MeetingKind::PartyLecture,
+            "党课：学习党章",
+            at("2026-11-20 14:30"),
+            "报告厅",
+            ("", ""),
+        )
+        .unwrap()
+        .with_lecturer(lecturer)
+    };
+    let meetings = t.app.meetings();
+    let err = meetings
+        .plan(&secretary, tree.branch_a.id, lecture(None))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("讲课人"), "{err}");
+    let yearly = |rows: &[dangjian_app::meetings::ComplianceRow]| {
+        rows.iter()
+            .find(|r| r.org_id == tree.branch_a.id && r.rule.by_secretary)
+            .map(|r| (r.kept, r.rule.label()))
+            .unwrap()
+    };
+    let november = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    // A lecture by a member who is not the secretary keeps the quarter's rule, not the
+    // secretary's; the year is not over, so it is still open.
+    let (planner, reader, branch, yearly_of) = (&secretary, &admin, tree.branch_a.id, &yearly);
+    let held_by = |person| async move {
+        let m = meetings
+            .plan(planner, branch, lecture(Some(Lecturer::on_roster(person))))
+            .await
+            .unwrap();
+        meetings
+            .hold(planner, m.id, &[], ("讲授党章。", ""))
+            .await
+            .unwrap();
+        let rows = meetings.compliance(reader, branch, november).await.unwrap();
+        (m.plan.lecturer.unwrap().name, yearly_of(&rows))
+    };
+    let (named, by_member) = held_by(ids[1]).await;
+    assert_eq!(named, "乙党员", "named as the roster names them");
+    assert_eq!(by_member, (Kept::Open, "书记讲党课"));
+    // The year before had no lecture by the secretary: missed.
+    let last_year = meetings
+        .compliance(&admin, tree.branch_a.id, november - chrono::Months::new(12))
+        .await
+        .unwrap();
+    assert_eq!(yearly(&last_year).0, Kept::Missed);
+    assert_eq!(held_by(ids[0]).await.1, (Kept::Yes, "书记讲党课"));
+    // Someone the planner may not read is not offered nor taken as lecturer.
+    let stranger = add_members(&t.app, &admin, tree.branch_b.id, &["外支部"], 61).await;
+    let err = meetings
+        .plan(
+            &secretary,
+            tree.branch_a.id,
+            lecture(Some(Lecturer::on_roster(stranger[0]))),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("讲课人"), "{err}");
+    let offered = meetings
+        .lecturers(&secretary, &tree.branch_a)
+        .await
+        .unwrap();
+    assert_eq!(offered[0], (ids[0], "甲书记（书记）".to_owned()));
+    assert!(!offered.iter().any(|(id, _)| *id == stranger[0]));
 }

@@ -437,3 +437,69 @@ async fn a_party_group_too_small_is_listed_with_the_branches_sizes_本校设置(
     assert!(of(tree.branch_a.id).is_none(), "three full members");
     assert!(of(tree.branch_b.id).is_some(), "no full member at all");
 }
+
+#[tokio::test]
+async fn a_joint_branch_records_its_units_and_more_than_five_is_warned_of_支部条例第四条() {
+    let t = test_app().await;
+    let tree = tree(&t.app).await;
+    let (admin, secretary, _) = crate::common::branch_of_three(&t.app, &tree, "joint", 91).await;
+    let six = ["化学系", "物理系", "数学系", "生物系", "地理系", "图书馆"];
+    let org = t.app.org();
+    let refused = org
+        .set_joint_units(&secretary, tree.branch_a.id, &six)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, AppError::Forbidden(_)), "{refused}");
+    let saved = org
+        .set_joint_units(&admin, tree.branch_a.id, &six)
+        .await
+        .unwrap();
+    assert_eq!(saved.len(), 6);
+    // The branch's own reader sees the units and the warning, as the department does.
+    let overview = org.overview(&secretary, &tree.branch_a).await.unwrap();
+    assert_eq!(overview.joint_units, six);
+    assert!(
+        overview
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("覆盖 6 个单位") && w.basis == "支部条例第四条"),
+        "{:?}",
+        overview.warnings
+    );
+    let root = org.get(&admin, tree.root.id).await.unwrap();
+    let listed = org.size_warning_list(&admin, &root).await.unwrap();
+    assert!(listed.iter().any(|w| w.org.id == tree.branch_a.id));
+    org.set_joint_units(&admin, tree.branch_a.id, &six[..5])
+        .await
+        .unwrap();
+    let overview = org.overview(&admin, &tree.branch_a).await.unwrap();
+    assert!(overview.warnings.is_empty(), "{:?}", overview.warnings);
+    // A general branch is not a joint branch; a bad list changes nothing.
+    let err = org
+        .set_joint_units(&admin, tree.gb.id, &["甲", "乙"])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("联合单位"), "{err}");
+    assert!(
+        org.set_joint_units(&admin, tree.branch_a.id, &["甲", "甲"])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        org.joint_units(&admin, &tree.branch_a).await.unwrap().len(),
+        5
+    );
+    // Every change is in the trail.
+    let auditor = signed_actor(&t.app, "jointaud", "auditor", None).await;
+    let filter = dangjian_app::AuditFilter {
+        action: Some("org.set_joint_units".into()),
+        ..Default::default()
+    };
+    let trail = t
+        .app
+        .audit()
+        .search(&auditor, &filter, Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(trail.total, 2);
+}

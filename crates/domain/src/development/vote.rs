@@ -171,6 +171,7 @@ mod tests {
                 first_agenda_item: None,
                 agenda: Vec::new(),
                 study_hours: Default::default(),
+                lecturer: None,
             },
             minutes: "表决".to_owned(),
             resolutions: String::new(),

@@ -7,6 +7,7 @@ crate::audit_trail! {
     acts {
         CREATE = ("org.create", "建立组织", ORG),
         SET_STUDENTS = ("org.set_students", "登记在校学生数", ORG),
+        SET_JOINT_UNITS = ("org.set_joint_units", "登记联合党支部的单位", ORG),
         MOVE = ("org.move", "调整组织隶属关系", ORG),
         MERGE = ("org.merge", "合并组织", ORG),
         SPLIT = ("org.split", "分设组织", ORG),

@@ -21,6 +21,8 @@ mod m20261201_000016_api_token_expiry;
 mod m20261201_000017_activation_codes;
 mod m20261202_000018_id_nodes;
 mod m20261202_000019_study_half_hours;
+mod m20261202_000020_lecturers;
+mod m20261202_000021_joint_units;
 
 pub struct Migrator;
 
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_activation_codes::Migration),
             Box::new(m20261202_000018_id_nodes::Migration),
             Box::new(m20261202_000019_study_half_hours::Migration),
+            Box::new(m20261202_000020_lecturers::Migration),
+            Box::new(m20261202_000021_joint_units::Migration),
         ]
     }
 }

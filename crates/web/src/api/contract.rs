@@ -96,6 +96,13 @@ MeetingKindOrTotal = {
     v.push("total");
     v
 });
+codes!(/// A rule of organizational life: its kind of meeting, or `secretary_lecture` for the
+    /// secretary's yearly 党课.
+RequirementCode = {
+    let mut v = all(MeetingKind::ALL, MeetingKind::code);
+    v.push("secretary_lecture");
+    v
+});
 codes!(/// The state of a meeting's record.
     MeetingStateCode = all(MeetingState::ALL, MeetingState::code));
 codes!(/// How an expected attendee attended.

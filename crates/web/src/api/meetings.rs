@@ -17,7 +17,9 @@ use dangjian_domain::FieldError;
 use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::Meeting;
-use dangjian_domain::meetings::{Attendance, HeartTalk, Kept, MeetingKind, MeetingPlan};
+use dangjian_domain::meetings::{
+    Attendance, HeartTalk, Kept, Lecturer, MeetingKind, MeetingPlan, Requirement,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +46,10 @@ pub(crate) struct MeetingView {
     locked_by_name: Option<String>,
     /// The study hours (学时) it counts toward each member present, in halves (1.5).
     study_hours: f64,
+    /// Who lectured (every 党课 names one): the person, when on the roster…
+    lecturer_id: Option<i64>,
+    /// … and the name, the roster's or as typed for a visitor.
+    lecturer_name: Option<String>,
 }
 
 impl From<Meeting> for MeetingView {
@@ -62,6 +68,12 @@ impl From<Meeting> for MeetingView {
             resolutions: m.resolutions,
             locked_by_name: m.locked_by_name,
             study_hours: m.plan.study_hours.as_number(),
+            lecturer_id: m
+                .plan
+                .lecturer
+                .as_ref()
+                .and_then(|l| l.person_id.map(PersonId::get)),
+            lecturer_name: m.plan.lecturer.map(|l| l.name),
         }
     }
 }
@@ -190,6 +202,13 @@ pub(crate) struct PlanBody {
     /// The study hours (学时) it counts toward each member present: 0 to 16, in halves (1.5).
     #[serde(default)]
     study_hours: f64,
+    /// Who lectures, on the roster (required of a 党课 unless `lecturer_name` names a visitor).
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    lecturer_id: Option<PersonId>,
+    /// A visiting lecturer's name, for one not on the roster.
+    #[serde(default)]
+    lecturer_name: String,
 }
 
 /// Plans a meeting; everyone expected is put on its roll.
@@ -212,7 +231,8 @@ pub(crate) async fn plan(
         (&b.first_agenda_item, &b.agenda.join("\n")),
     )
     .map_err(AppError::from)?
-    .with_study_hours(StudyHours::of_number(b.study_hours).map_err(AppError::from)?);
+    .with_study_hours(StudyHours::of_number(b.study_hours).map_err(AppError::from)?)
+    .with_lecturer(Lecturer::parse(b.lecturer_id, &b.lecturer_name).map_err(AppError::from)?);
     let m = st.app.meetings().plan(&caller.actor, id, plan).await?;
     Ok((StatusCode::CREATED, Json(m.into())))
 }
@@ -352,6 +372,10 @@ pub(crate) struct ComplianceView {
     org_name: String,
     #[schema(value_type = super::contract::MeetingKindCode)]
     kind: String,
+    /// The rule: the kind's code, or `secretary_lecture` for the one a year the secretary
+    /// lectures at.
+    #[schema(value_type = super::contract::RequirementCode)]
+    rule: String,
     /// At least once in each block of this many months from January (1, 3, 12…).
     every_months: u32,
     from: chrono::NaiveDate,
@@ -393,6 +417,7 @@ pub(crate) async fn compliance(
                 org_id: r.org_id.get(),
                 org_name: r.org_name,
                 kind: r.rule.kind.code().to_owned(),
+                rule: r.rule.code().to_owned(),
                 every_months: r.rule.months,
                 from: r.period.0,
                 until: r.period.1,
@@ -659,17 +684,17 @@ pub(crate) async fn member_life(
     }))
 }
 
-/// One month of one organization in the compliance calendar: the kinds of meeting whose
-/// period ends in it, by how they stand.
+/// One month of one organization in the compliance calendar: the rules whose period ends in
+/// it, by how they stand.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct CalendarMonthView {
     month: u32,
-    #[schema(value_type = Vec<super::contract::MeetingKindCode>)]
+    #[schema(value_type = Vec<super::contract::RequirementCode>)]
     kept: Vec<String>,
     /// Not held yet, the period not over.
-    #[schema(value_type = Vec<super::contract::MeetingKindCode>)]
+    #[schema(value_type = Vec<super::contract::RequirementCode>)]
     open: Vec<String>,
-    #[schema(value_type = Vec<super::contract::MeetingKindCode>)]
+    #[schema(value_type = Vec<super::contract::RequirementCode>)]
     missed: Vec<String>,
 }
 
@@ -708,7 +733,7 @@ pub(crate) async fn compliance_calendar(
         .meetings()
         .compliance_calendar(&caller.actor, id, year)
         .await?;
-    let codes = |kinds: &[MeetingKind]| kinds.iter().map(|k| k.code().to_owned()).collect();
+    let codes = |rules: &[Requirement]| rules.iter().map(|r| r.code().to_owned()).collect();
     let missed = c.missed();
     let items: Vec<CalendarRowView> = c
         .rows

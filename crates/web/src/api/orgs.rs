@@ -472,6 +472,48 @@ pub(crate) async fn ledgers(
     }))
 }
 
+/// The units a 联合党支部 covers.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct JointUnitsBody {
+    /// One unit each, at most 30; none (or one) for a branch of one unit. More than 5 is
+    /// warned of among the size warnings (支部条例第四条), not refused.
+    units: Vec<String>,
+}
+
+/// The units an organization covers as a 联合党支部 (none for a branch of one unit).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/joint-units", tag = "orgs", operation_id = "get_joint_units",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = JointUnitsBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn joint_units(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<OrgId>,
+) -> Result<Json<JointUnitsBody>, ApiError> {
+    let org = st.app.org().get(&caller.actor, id).await?;
+    let units = st.app.org().joint_units(&caller.actor, &org).await?;
+    Ok(Json(JointUnitsBody { units }))
+}
+
+/// Records the units a branch covers as a 联合党支部 (who may change the organization).
+#[utoipa::path(put, path = "/api/v1/orgs/{id}/joint-units", tag = "orgs", operation_id = "set_joint_units",
+    params(("id" = i64, Path)), request_body = JointUnitsBody,
+    responses((status = 200, body = JointUnitsBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn set_joint_units(
+    State(st): State<AppState>,
+    caller: Caller,
+    super::InScope(id, _): super::InScope<super::OrgNamed>,
+    ApiJson(b): ApiJson<JointUnitsBody>,
+) -> Result<Json<JointUnitsBody>, ApiError> {
+    let typed: Vec<&str> = b.units.iter().map(String::as_str).collect();
+    let units = st
+        .app
+        .org()
+        .set_joint_units(&caller.actor, id, &typed)
+        .await?;
+    Ok(Json(JointUnitsBody { units }))
+}
+
 /// This area's operations, merged into the API by `api()`.
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -483,4 +525,5 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(end_seat))
         .routes(routes!(change))
         .routes(routes!(ledgers))
+        .routes(routes!(joint_units, set_joint_units))
 }

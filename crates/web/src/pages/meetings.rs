@@ -27,7 +27,8 @@ use dangjian_domain::FieldError;
 use dangjian_domain::ids::{MeetingId, OrgId, PersonId};
 use dangjian_domain::learning::StudyHours;
 use dangjian_domain::meetings::{
-    Attendance, HeartTalk, Kept, Meeting, MeetingKind, MeetingPlan, MeetingState, check_in_window,
+    Attendance, HeartTalk, Kept, Lecturer, Meeting, MeetingKind, MeetingPlan, MeetingState,
+    check_in_window,
 };
 use dangjian_domain::org::Org;
 use dangjian_domain::platform::role::Action;
@@ -100,6 +101,8 @@ pub(crate) struct MeetingsPage {
     total: u64,
     kinds: &'static [MeetingKind],
     may_plan: bool,
+    /// Whom the plan's form offers as lecturer.
+    lecturers: Vec<(PersonId, String)>,
     message: Option<String>,
 }
 
@@ -128,6 +131,7 @@ async fn meetings_page(
         chrome: Chrome::new(viewer, format!("{} · 组织生活", org.name), "orgs"),
         meetings: page.items,
         total: page.total,
+        lecturers: st.app.meetings().lecturers(actor, &org).await?,
         may_plan: st.app.meetings().may_write(actor, &org),
         org,
         year,
@@ -155,6 +159,8 @@ pub(crate) struct PlanForm {
     first_agenda_item: String,
     agenda: String,
     study_hours: String,
+    lecturer_id: String,
+    lecturer_name: String,
 }
 
 /// Plans a meeting.
@@ -176,7 +182,17 @@ pub(crate) async fn plan(
             &f.place,
             (&f.first_agenda_item, &f.agenda),
         )?
-        .with_study_hours(StudyHours::parse(&f.study_hours)?);
+        .with_study_hours(StudyHours::parse(&f.study_hours)?)
+        .with_lecturer(Lecturer::parse(
+            match f.lecturer_id.trim() {
+                "" => None,
+                v => Some(
+                    v.parse::<PersonId>()
+                        .map_err(|_| FieldError::new("lecturer_id", "讲课人", "请从名册中选择"))?,
+                ),
+            },
+            &f.lecturer_name,
+        )?);
         st.app.meetings().plan(viewer.actor(), id, plan).await
     }
     .await;

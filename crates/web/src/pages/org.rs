@@ -42,6 +42,7 @@ notices! {
         Moved = "org_moved" => "组织已调整到新的上级组织之下，其下级组织和党员随之调整",
         Merged = "org_merged" => "已合并：党员和党小组已转入本组织",
         Dissolved = "org_dissolved" => "组织已撤销",
+        JointUnitsSaved = "joint_units_saved" => "联合单位已登记",
     }
 }
 
@@ -75,6 +76,7 @@ fn routes() -> axum::Router<AppState> {
         .route("/orgs/{id}/change", post(change))
         .route("/orgs/{id}/seats", post(appoint))
         .route("/orgs/{id}/split", post(split))
+        .route("/orgs/{id}/joint-units", post(set_joint_units))
         .route("/seats/{id}/end", post(end_seat))
         .route(
             "/orgs/{id}/attachments",
@@ -724,6 +726,34 @@ pub(crate) async fn end_seat(
         &format!("/orgs/{}", seat.org_id),
         OrgNotice::SeatEnded,
     ))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct JointUnitsForm {
+    joint_units: String,
+}
+
+/// Records the units a 联合党支部 covers, one per line.
+pub(crate) async fn set_joint_units(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<OrgId>,
+    axum::Form(f): axum::Form<JointUnitsForm>,
+) -> Result<Response, PageError> {
+    match st
+        .app
+        .org()
+        .set_joint_units(
+            viewer.actor(),
+            id,
+            &f.joint_units.lines().collect::<Vec<_>>(),
+        )
+        .await
+    {
+        Ok(_) => Ok(after(&format!("/orgs/{id}"), OrgNotice::JointUnitsSaved).into_response()),
+        Err(e) => refused(&st, &viewer, id, e, Section::Change).await,
+    }
 }
 
 /// Splits a branch: a new branch beside it takes the chosen people (`person_id`, repeated).

@@ -81,7 +81,11 @@ pub async fn held_meeting(
     use dangjian_domain::meetings::{Attendance, MeetingPlan};
     let starts =
         chrono::NaiveDateTime::parse_from_str(&format!("{on} 14:30"), "%Y-%m-%d %H:%M").unwrap();
-    let plan = MeetingPlan::parse(kind, topic, starts, "党员活动室", ("", "")).unwrap();
+    // A 党课 names its lecturer: here a visitor, so it is not the secretary's lecture.
+    let visitor = dangjian_domain::meetings::Lecturer::parse(None, "党校 李老师").unwrap();
+    let plan = MeetingPlan::parse(kind, topic, starts, "党员活动室", ("", ""))
+        .unwrap()
+        .with_lecturer(visitor);
     let m = app.meetings().plan(secretary, org, plan).await.unwrap();
     let roll: Vec<_> = present
         .iter()
