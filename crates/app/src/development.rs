@@ -422,8 +422,8 @@ impl DevelopmentCases<'_> {
     }
 
     /// The full members of a branch entitled to vote on `on`, by the roster's history of
-    /// that day: all but those under 留党察看, who have no vote while it runs (党章第四十条).
-    /// Id and name, by name.
+    /// that day: all but those under 留党察看, who have no vote while it runs (党章第四十条),
+    /// and those whose membership is suspended (停止党籍, 教育条例第二十四条). Id and name, by name.
     pub async fn voters(
         self,
         actor: &Actor,
@@ -442,7 +442,7 @@ impl DevelopmentCases<'_> {
             .collect();
         full.sort_unstable();
         full.dedup();
-        let barred = self.people().on_probation_discipline(&full, on).await?;
+        let barred = self.people().without_rights(&full, on).await?;
         let names = people_store::names(db, &full).await?;
         let mut voters: Vec<(PersonId, String)> = full
             .into_iter()

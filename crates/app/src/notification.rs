@@ -23,6 +23,7 @@ pub const NOTIFICATION_LIMIT: u64 = 50;
 pub const DIGESTS: &[Digest] = &[
     crate::development::digest::DUE_DIGEST,
     crate::meetings::digest::MISSED_DIGEST,
+    crate::people::whereabouts::WHEREABOUTS_DIGEST,
 ];
 
 /// How often a digest is written, and the day that names its period in `job_runs`.

@@ -21,6 +21,7 @@ use serde_json::json;
 pub(crate) mod book;
 mod discipline;
 pub(crate) mod ledger;
+pub mod whereabouts;
 pub use discipline::DisciplineRecord;
 
 /// What a person asked for in the people list.

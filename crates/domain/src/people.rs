@@ -11,6 +11,7 @@ use serde::Serialize;
 pub mod discipline;
 pub mod roster;
 pub mod trail;
+pub mod whereabouts;
 
 labelled_enum! {
     /// 性别.

@@ -48,6 +48,8 @@ rule_codes! {
     PeopleTransferToDissolved = "people.transfer_to_dissolved",
     PeopleDisciplineMembersOnly = "people.discipline_members_only",
     PeopleProbationDisciplineLength = "people.probation_discipline_length",
+    PeopleSuspensionAfterSixMonths = "people.suspension_after_six_months",
+    PeopleWhereaboutsMembersOnly = "people.whereabouts_members_only",
     // 发展党员
     DevelopmentStepOrder = "development.step_order",
     DevelopmentDecidingBody = "development.deciding_body",

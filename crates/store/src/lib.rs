@@ -25,6 +25,7 @@ pub mod settings;
 pub mod thought_report;
 pub mod training;
 pub mod transfer;
+pub mod whereabouts;
 
 pub use db::{DbConfig, Engine, Store, WriteTx};
 pub use sea_orm::ConnectionTrait;

@@ -101,7 +101,7 @@ const fn person(evidence: Option<&'static str>, org_id: bool) -> Follows {
     Follows::Person { evidence, org_id }
 }
 
-pub(crate) const SCOPED: [(&str, &str, Follows); 16] = [
+pub(crate) const SCOPED: [(&str, &str, Follows); 17] = [
     ("orgs", "path", org(Some("org"))),
     ("persons", "org_path", org(None)),
     ("person_periods", "org_path", org(None)),
@@ -120,6 +120,7 @@ pub(crate) const SCOPED: [(&str, &str, Follows); 16] = [
     ),
     ("thought_reports", "org_path", person(None, true)),
     ("person_disciplines", "org_path", person(None, false)),
+    ("person_whereabouts", "org_path", person(None, false)),
     ("attachments", "org_path", Follows::Record),
     ("audit_log", "org_path", Follows::Never),
 ];

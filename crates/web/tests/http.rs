@@ -3029,3 +3029,88 @@ async fn ones_calendar_link_is_issued_and_stopped_through_the_api() {
     let r = send(&w, json("POST", "/api/v1/my/calendar-link", "", "")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+/// A member lost, through the API and the pages alike: recorded, listed as due, suspended
+/// once six months have passed (教育条例第二十四条).
+#[tokio::test]
+async fn a_lost_member_is_recorded_listed_and_suspended_through_the_api_and_the_pages() {
+    let w = web().await;
+    let (admin, csrf) = sign_in(&w, "admin").await;
+    let branch = send(&w, get("/api/v1/orgs?kind=branch&per_page=1", &admin))
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let member = send(
+        &w,
+        get(&format!("/api/v1/orgs/{branch}/members?per_page=1"), &admin),
+    )
+    .await
+    .json()["items"][0]
+        .clone();
+    let (id, name) = (
+        member["id"].as_i64().unwrap(),
+        member["name"].as_str().unwrap().to_owned(),
+    );
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let since = today - chrono::Duration::days(200);
+    let body = format!(r#"{{"kind":"lost_contact","since":"{since}","note":"电话停机"}}"#);
+    let uri = format!("/api/v1/people/{id}/whereabouts");
+    let r = send(&w, json("POST", &uri, &admin, &body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let record = r.json();
+    assert_eq!(record["due"], "suspend");
+    let rid = record["id"].as_i64().unwrap();
+    let r = send(&w, json("POST", &uri, &admin, &body)).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::CONFLICT, Some("kind"))
+    );
+
+    let due = send(
+        &w,
+        get(&format!("/api/v1/orgs/{branch}/whereabouts-due"), &admin),
+    )
+    .await;
+    let items = due.json()["items"].clone();
+    assert!(
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == rid && i["overdue"] == true),
+        "{items}"
+    );
+    let alerts = send(&w, get(&format!("/orgs/alerts?under={branch}"), &admin))
+        .await
+        .body;
+    assert!(
+        alerts.contains("whereabouts-due") && alerts.contains(&name) && alerts.contains("停止党籍"),
+        "{alerts}"
+    );
+    let page = send(&w, get(&format!("/people/{id}"), &admin)).await.body;
+    assert!(
+        page.contains("id=\"whereabouts\"") && page.contains("电话停机"),
+        "{page}"
+    );
+
+    // From the page: too early is refused by its rule and changes nothing; today works.
+    let change = |on: chrono::NaiveDate| {
+        form(
+            &format!("/whereabouts/{rid}"),
+            &admin,
+            &format!("csrf={csrf}&person_id={id}&act=suspend&on={on}"),
+        )
+    };
+    let r = send(&w, change(since + chrono::Duration::days(100))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("满 6 个月"), "{}", r.body);
+    let r = send(&w, change(today)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let listed = send(&w, get(&uri, &admin)).await.json();
+    assert_eq!(
+        listed["items"][0]["suspended_on"],
+        today.to_string().as_str()
+    );
+    assert_eq!(listed["items"][0]["due"], "remove");
+}

@@ -560,6 +560,72 @@ impl App {
             .collect()
     }
 
+    /// A few members out of reach, so that the alerts have something to chase: one full
+    /// member in `WHEREABOUTS_EVERY` without a seat is lost, abroad or a graduate kept, each
+    /// already due (lost eight months, abroad seven without contact, graduated two years ago).
+    fn demo_whereabouts(
+        &self,
+        records: &[dangjian_store::people::PersonRecord],
+        seats: &[dangjian_domain::org::Seat],
+    ) -> Vec<(
+        dangjian_domain::people::whereabouts::WhereaboutsRecord,
+        dangjian_domain::org::OrgPath,
+    )> {
+        use dangjian_domain::people::whereabouts::{
+            Whereabouts, WhereaboutsKind, WhereaboutsRecord,
+        };
+        const WHEREABOUTS_EVERY: usize = 150;
+        let today = self.today();
+        let months_ago = |n| {
+            today
+                .checked_sub_months(chrono::Months::new(n))
+                .unwrap_or(today)
+        };
+        let seated: std::collections::HashSet<PersonId> =
+            seats.iter().map(|s| s.person_id).collect();
+        records
+            .iter()
+            .filter(|r| {
+                r.person.status == dangjian_domain::people::PersonStatus::Full
+                    && !seated.contains(&r.person.id)
+            })
+            .step_by(WHEREABOUTS_EVERY)
+            .zip(
+                [
+                    WhereaboutsKind::LostContact,
+                    WhereaboutsKind::Abroad,
+                    WhereaboutsKind::Graduate,
+                ]
+                .into_iter()
+                .cycle(),
+            )
+            .map(|(r, kind)| {
+                let (since, note) = match kind {
+                    WhereaboutsKind::LostContact => (months_ago(8), "电话停机，多方查找未取得联系"),
+                    WhereaboutsKind::Abroad => (months_ago(7), "出国（境）学习研究"),
+                    WhereaboutsKind::Graduate => (months_ago(25), "毕业后组织关系暂留学校"),
+                };
+                (
+                    WhereaboutsRecord {
+                        id: self.new_id(),
+                        person_id: r.person.id,
+                        whereabouts: Whereabouts {
+                            kind,
+                            since,
+                            last_contact_on: None,
+                            suspended_on: None,
+                            ended_on: None,
+                            note: note.to_owned(),
+                        },
+                        recorded_by_name: "演示数据".to_owned(),
+                        created_at: self.now_ms(),
+                    },
+                    r.org_path.clone(),
+                )
+            })
+            .collect()
+    }
+
     /// Generates and stores the roster and committees, with one audit entry for the lot.
     async fn insert_roster(
         &self,
@@ -625,6 +691,10 @@ impl App {
             let (meetings, talks) = self.demo_meetings(orgs, &records, &seats, rng);
             dangjian_store::meetings::insert_many(tx, &meetings).await?;
             dangjian_store::meetings::insert_talks(tx, &talks).await?;
+            let whereabouts = self.demo_whereabouts(&records, &seats);
+            for (record, path) in &whereabouts {
+                dangjian_store::whereabouts::insert(tx, record, path).await?;
+            }
             tracing::info!(
                 meetings = meetings.len(),
                 talks = talks.len(),

@@ -17,3 +17,4 @@ mod thought_reports;
 mod training;
 mod tree;
 mod tree_property;
+mod whereabouts;

@@ -23,6 +23,7 @@ mod m20261202_000018_id_nodes;
 mod m20261202_000019_study_half_hours;
 mod m20261202_000020_lecturers;
 mod m20261202_000021_joint_units;
+mod m20261202_000022_whereabouts;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_study_half_hours::Migration),
             Box::new(m20261202_000020_lecturers::Migration),
             Box::new(m20261202_000021_joint_units::Migration),
+            Box::new(m20261202_000022_whereabouts::Migration),
         ]
     }
 }

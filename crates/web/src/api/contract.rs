@@ -14,6 +14,7 @@ use dangjian_domain::ledgers::{LedgerItem, LedgerKind};
 use dangjian_domain::meetings::{Attendance, MeetingKind, MeetingState};
 use dangjian_domain::org::{BranchCategory, OrgKind, Position};
 use dangjian_domain::people::discipline::DisciplineKind;
+use dangjian_domain::people::whereabouts::{WhereaboutsDue, WhereaboutsKind};
 use dangjian_domain::people::{
     Degree, Education, Gender, PersonCategory, PersonStatus, TitleLevel, TransferDirection,
     TransferState,
@@ -141,6 +142,12 @@ codes!(/// What sent a message: a digest of development deadlines or of missed m
         .collect::<Vec<_>>());
 codes!(/// 党纪处分: the sanctions that keep the person a member (党章第三十九条).
     DisciplineKindCode = all(DisciplineKind::ALL, DisciplineKind::code));
+codes!(/// Why a member is out of the branch's reach.
+    WhereaboutsKindCode = all(WhereaboutsKind::ALL, WhereaboutsKind::code));
+codes!(/// What an open record asks of the branch next.
+    WhereaboutsDueCode = all(WhereaboutsDue::ALL, WhereaboutsDue::code));
+codes!(/// A change to an open record: `suspend` (停止党籍), `contact` (a member abroad), `end`.
+    WhereaboutsActCode = ["suspend", "contact", "end"]);
 codes!(/// Who records a development step.
     RecorderCode = all(Recorder::ALL, Recorder::code));
 codes!(/// A setting: one of the university's own rules (本校规则, kept by the organization

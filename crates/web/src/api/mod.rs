@@ -58,7 +58,8 @@ use utoipa_axum::router::OpenApiRouter;
         contract::RollCallCode, contract::ExamResultCode, contract::LedgerKindCode,
         contract::LedgerItemCode, contract::DevelopmentDocumentCode, contract::OrgSortKey,
         contract::PersonSortKey, contract::BatchStateCode, contract::NotificationKindCode,
-        contract::DisciplineKindCode, contract::RecorderCode, contract::SettingKeyCode,
+        contract::DisciplineKindCode, contract::WhereaboutsKindCode, contract::WhereaboutsDueCode,
+        contract::WhereaboutsActCode, contract::RecorderCode, contract::SettingKeyCode,
         contract::LocalDateTime, contract::RuleCodeValue,
         crate::error::ErrorBody,
     ))

@@ -8,10 +8,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use dangjian_app::PersonSort;
+use dangjian_app::people::whereabouts::{WhereaboutsAct, WhereaboutsRecord};
 use dangjian_app::people::{PeopleQuery, PersonRow};
 use dangjian_domain::FieldError;
 use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::people::discipline::Discipline;
+use dangjian_domain::people::whereabouts::Whereabouts;
 use dangjian_domain::people::{Education, Person, PersonCategory, PersonInput, PersonStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -637,6 +639,177 @@ pub(crate) async fn discipline(
     ))
 }
 
+/// A member out of reach, as the API takes it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WhereaboutsBody {
+    #[schema(value_type = super::contract::WhereaboutsKindCode)]
+    kind: String,
+    /// The last contact before it was lost, the day they went abroad, or graduation.
+    #[serde(deserialize_with = "super::contract::day")]
+    since: chrono::NaiveDate,
+    #[serde(default)]
+    note: String,
+}
+
+/// A record of a member out of reach, with what it asks next.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WhereaboutsView {
+    id: i64,
+    person_id: i64,
+    #[schema(value_type = super::contract::WhereaboutsKindCode)]
+    kind: String,
+    since: chrono::NaiveDate,
+    last_contact_on: Option<chrono::NaiveDate>,
+    /// The day membership was suspended (停止党籍).
+    suspended_on: Option<chrono::NaiveDate>,
+    ended_on: Option<chrono::NaiveDate>,
+    note: String,
+    /// What the open record asks next (none once ended)…
+    #[schema(value_type = Option<super::contract::WhereaboutsDueCode>)]
+    due: Option<String>,
+    /// … from which day …
+    due_on: Option<chrono::NaiveDate>,
+    /// … and where that is written.
+    basis: Option<String>,
+}
+
+impl From<WhereaboutsRecord> for WhereaboutsView {
+    fn from(r: WhereaboutsRecord) -> Self {
+        let next = r.whereabouts.next_due();
+        let w = r.whereabouts;
+        Self {
+            id: r.id,
+            person_id: r.person_id.get(),
+            kind: w.kind.code().to_owned(),
+            since: w.since,
+            last_contact_on: w.last_contact_on,
+            suspended_on: w.suspended_on,
+            ended_on: w.ended_on,
+            note: w.note,
+            due: next.map(|(due, _, _)| due.code().to_owned()),
+            due_on: next.map(|(_, on, _)| on),
+            basis: next.map(|(_, _, basis)| basis.to_owned()),
+        }
+    }
+}
+
+/// A person's records of being lost, abroad or graduated and kept, newest first.
+#[utoipa::path(get, path = "/api/v1/people/{id}/whereabouts", tag = "people", operation_id = "list_whereabouts", params(("id" = i64, Path)),
+    responses((status = 200, body = List<WhereaboutsView>), (status = 404, body = ErrorBody)))]
+pub(crate) async fn whereabouts(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<PersonId>,
+) -> Result<Json<List<WhereaboutsView>>, ApiError> {
+    let records = st.app.people().whereabouts(&caller.actor, id).await?;
+    Ok(Json(List {
+        total: records.len() as u64,
+        items: records.into_iter().map(WhereaboutsView::from).collect(),
+    }))
+}
+
+/// Records a member lost (失联), abroad, or graduated with their membership kept at the
+/// university; one open record at a time.
+#[utoipa::path(post, path = "/api/v1/people/{id}/whereabouts", tag = "people", operation_id = "record_whereabouts", params(("id" = i64, Path)),
+    request_body = WhereaboutsBody,
+    responses((status = 201, body = WhereaboutsView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn record_whereabouts(
+    State(st): State<AppState>,
+    caller: Caller,
+    super::InScope(id, _): super::InScope<super::PersonNamed>,
+    ApiJson(b): ApiJson<WhereaboutsBody>,
+) -> Result<(StatusCode, Json<WhereaboutsView>), ApiError> {
+    let w = Whereabouts::parse(&b.kind, b.since, &b.note, st.app.clock().today())
+        .map_err(|e| ApiError(e.into()))?;
+    let r = st
+        .app
+        .people()
+        .record_whereabouts(&caller.actor, id, w)
+        .await?;
+    Ok((StatusCode::CREATED, Json(r.into())))
+}
+
+/// A change to an open record.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WhereaboutsChangeBody {
+    #[schema(value_type = super::contract::WhereaboutsActCode)]
+    act: String,
+    /// The day of the suspension, the contact or the end; not in the future.
+    #[serde(deserialize_with = "super::contract::day")]
+    on: chrono::NaiveDate,
+}
+
+/// Suspends the membership of a member lost six months and more (教育条例第二十四条), records
+/// a contact with a member abroad, or ends a record.
+#[utoipa::path(post, path = "/api/v1/whereabouts/{id}", tag = "people", operation_id = "change_whereabouts", params(("id" = i64, Path)),
+    request_body = WhereaboutsChangeBody,
+    responses((status = 200, body = WhereaboutsView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn change_whereabouts(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<WhereaboutsChangeBody>,
+) -> Result<Json<WhereaboutsView>, ApiError> {
+    let act = WhereaboutsAct::parse(&b.act).map_err(|e| ApiError(e.into()))?;
+    let r = st
+        .app
+        .people()
+        .change_whereabouts(&caller.actor, id, act, b.on)
+        .await?;
+    Ok(Json(r.into()))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DueParams {
+    /// How far ahead, in days (1 to 730); 90 when left out.
+    days: Option<u32>,
+}
+
+/// An open record's next due act, with whom it is of.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WhereaboutsDueView {
+    #[serde(flatten)]
+    record: WhereaboutsView,
+    person_name: String,
+    org_name: String,
+    /// The day has come.
+    overdue: bool,
+}
+
+/// What the open records of a subtree ask within `days` (as the 组织提醒 page lists them),
+/// soonest first.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/whereabouts-due", tag = "people", operation_id = "whereabouts_due", params(("id" = i64, Path), DueParams),
+    responses((status = 200, body = List<WhereaboutsDueView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn whereabouts_due(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<OrgId>,
+    ApiQuery(q): ApiQuery<DueParams>,
+) -> Result<Json<List<WhereaboutsDueView>>, ApiError> {
+    let org = st.app.org().get(&caller.actor, id).await?;
+    let days = q.days.unwrap_or(90).clamp(1, 730);
+    let rows = st
+        .app
+        .people()
+        .whereabouts_due(&caller.actor, &org.path, days)
+        .await?;
+    Ok(Json(List {
+        total: rows.len() as u64,
+        items: rows
+            .into_iter()
+            .map(|r| WhereaboutsDueView {
+                record: r.record.into(),
+                person_name: r.person_name,
+                org_name: r.org_name,
+                overdue: r.overdue,
+            })
+            .collect(),
+    }))
+}
+
 /// This area's operations, merged into the API by `api()`.
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -649,4 +822,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_transfer))
         .routes(routes!(reveal))
         .routes(routes!(discipline))
+        .routes(routes!(whereabouts, record_whereabouts))
+        .routes(routes!(change_whereabouts))
+        .routes(routes!(whereabouts_due))
 }

@@ -623,6 +623,7 @@ pub(crate) struct AlertsPage {
     days: u32,
     terms: Vec<(Org, CommitteeSeat)>,
     warnings: Vec<BranchWarning>,
+    whereabouts: Vec<dangjian_app::people::whereabouts::WhereaboutsDueRow>,
 }
 
 /// Organizations whose term ends soon (换届) and branches the size rules warn about.
@@ -646,6 +647,11 @@ pub(crate) async fn alerts(
     let days = q.days.unwrap_or(90).clamp(1, 730);
     let terms = st.app.org().terms_ending(actor, &org, days).await?;
     let warnings = st.app.org().size_warning_list(actor, &org).await?;
+    let whereabouts = st
+        .app
+        .people()
+        .whereabouts_due(actor, &org.path, days)
+        .await?;
     let scope_choices = super::scope_choices(&st, actor, Some(org.id)).await?;
     Ok(AlertsPage {
         chrome: Chrome::new(&viewer, "组织提醒", "alerts"),
@@ -653,6 +659,7 @@ pub(crate) async fn alerts(
         days,
         terms,
         warnings,
+        whereabouts,
     })
 }
 

@@ -15,6 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::HxRequest;
+use dangjian_app::people::whereabouts::{WhereaboutsAct, WhereaboutsRecord};
 use dangjian_app::people::{DisciplineRecord, PeopleQuery, PersonRow, PersonView, RevealedPii};
 use dangjian_app::transfer::TransferView;
 use dangjian_app::{AppError, PersonSort};
@@ -23,6 +24,7 @@ use dangjian_domain::ids::{OrgId, PersonId};
 use dangjian_domain::org::{Org, OrgKind};
 use dangjian_domain::paging::{Page, Paging};
 use dangjian_domain::people::discipline::{Discipline, DisciplineKind};
+use dangjian_domain::people::whereabouts::{Whereabouts, WhereaboutsKind};
 use dangjian_domain::people::{
     Degree, ETHNICITIES, Education, Person, PersonCategory, PersonInput, PersonStatus, TitleLevel,
     parse_date,
@@ -39,6 +41,8 @@ notices! {
         PersonCreated = "person_created" => "人员已登记",
         PersonUpdated = "person_updated" => "人员信息已修改",
         DisciplineRecorded = "discipline_recorded" => "党纪处分已登记",
+        WhereaboutsRecorded = "whereabouts_recorded" => "已登记",
+        WhereaboutsChanged = "whereabouts_changed" => "记录已更新",
         TransferStarted = "transfer_started" => "已发起组织关系转接，接收前仍由本支部管理",
         TransferReceived = "transfer_received" => "组织关系已接收",
         TransferCancelled = "transfer_cancelled" => "转接已撤回",
@@ -90,6 +94,8 @@ fn routes() -> axum::Router<AppState> {
         .route("/people/{id}/reveal", post(reveal))
         .route("/people/{id}/transfers", post(start_transfer))
         .route("/people/{id}/disciplines", post(discipline))
+        .route("/people/{id}/whereabouts", post(record_whereabouts))
+        .route("/whereabouts/{id}", post(change_whereabouts))
         .route("/transfers/{id}/receive", post(receive_transfer))
         .route("/transfers/{id}/cancel", post(cancel_transfer))
 }
@@ -296,6 +302,10 @@ pub(crate) struct PersonPage {
     may_discipline: bool,
     discipline_kinds: &'static [DisciplineKind],
     discipline_message: Option<String>,
+    /// Lost, abroad or graduated and kept (教育条例第二十四条、第三十四条).
+    whereabouts: Vec<WhereaboutsRecord>,
+    whereabouts_kinds: &'static [WhereaboutsKind],
+    whereabouts_message: Option<String>,
 }
 
 async fn person_page(
@@ -336,6 +346,9 @@ async fn person_page(
         may_discipline: st.app.people().may_discipline(actor, &v_path),
         discipline_kinds: DisciplineKind::ALL,
         discipline_message: None,
+        whereabouts: st.app.people().whereabouts(actor, id).await?,
+        whereabouts_kinds: WhereaboutsKind::ALL,
+        whereabouts_message: None,
     })
 }
 
@@ -652,6 +665,100 @@ pub(crate) async fn update(
                 None => st.app.people().get(actor, id).await?.org.id,
             };
             let page = form_page(&st, &viewer, Some(id), org_id, f, errors, message).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct WhereaboutsForm {
+    kind: String,
+    since: String,
+    note: String,
+}
+
+/// Records a member lost, abroad or graduated and kept.
+pub(crate) async fn record_whereabouts(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<PersonId>,
+    axum::Form(f): axum::Form<WhereaboutsForm>,
+) -> Result<Response, PageError> {
+    let result = async {
+        let since = parse_date(&f.since, "since", "起始日期")?
+            .ok_or_else(|| FieldError::new("since", "起始日期", "请填写日期"))?;
+        let w = Whereabouts::parse(&f.kind, since, &f.note, st.app.clock().today())?;
+        st.app
+            .people()
+            .record_whereabouts(viewer.actor(), id, w)
+            .await
+    }
+    .await;
+    whereabouts_answer(
+        &st,
+        &viewer,
+        result.map(|r| r.person_id).map_err(|e| (id, e)),
+        PeopleNotice::WhereaboutsRecorded,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct WhereaboutsChangeForm {
+    /// `suspend`, `contact` or `end`.
+    act: String,
+    on: String,
+    /// The person, to show their page again if the change is refused.
+    person_id: String,
+}
+
+/// Suspends membership, records a contact with a member abroad, or ends a record.
+pub(crate) async fn change_whereabouts(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<WhereaboutsChangeForm>,
+) -> Result<Response, PageError> {
+    let person = f
+        .person_id
+        .trim()
+        .parse::<PersonId>()
+        .map_err(|_| PageError(AppError::NotFound))?;
+    let result = async {
+        let act = WhereaboutsAct::parse(&f.act)?;
+        let on = parse_date(&f.on, "on", "日期")?
+            .ok_or_else(|| FieldError::new("on", "日期", "请填写日期"))?;
+        st.app
+            .people()
+            .change_whereabouts(viewer.actor(), id, act, on)
+            .await
+    }
+    .await;
+    whereabouts_answer(
+        &st,
+        &viewer,
+        result.map(|r| r.person_id).map_err(|e| (person, e)),
+        PeopleNotice::WhereaboutsChanged,
+    )
+    .await
+}
+
+/// The person's page after a whereabouts form: on again with a notice, or shown with the
+/// refusal in the section.
+async fn whereabouts_answer(
+    st: &AppState,
+    viewer: &Viewer,
+    result: Result<PersonId, (PersonId, AppError)>,
+    notice: PeopleNotice,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(person) => Ok(after(&format!("/people/{person}"), notice).into_response()),
+        Err((person, e)) => {
+            let message = super::refusal(e)?;
+            let mut page = person_page(st, viewer, person, None, None).await?;
+            page.whereabouts_message = Some(message);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
