@@ -762,7 +762,11 @@ impl OrgCases<'_> {
             .on_probation_discipline(&[person_id], self.today())
             .await?
             .is_empty();
-        check_seat_holder(holder.person.status, disciplined)?;
+        let suspended =
+            !dangjian_store::whereabouts::suspended_among(tx.conn(), &[person_id], self.today())
+                .await?
+                .is_empty();
+        check_seat_holder(holder.person.status, disciplined, suspended)?;
         check_seat(org.kind, position, full, &positions)?;
         let years = term_years(org.kind);
         let seat = Seat {

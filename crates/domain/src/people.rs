@@ -496,11 +496,12 @@ pub const EXTENSION_MONTHS: std::ops::RangeInclusive<u32> = 6..=12;
 const PROBATION_MAX_MONTHS: u32 = PROBATION_MONTHS + *EXTENSION_MONTHS.end();
 
 /// Who may hold a committee seat: a full member (党章第三十条、支部条例第九条), and not one
-/// under 留党察看, who may neither elect nor be elected (党章第四十条); the seats themselves
-/// are the organization's rule, `org::check_seat`.
+/// under 留党察看, who may neither elect nor be elected (党章第四十条), nor one whose membership
+/// is suspended (停止党籍); the seats themselves are the organization's rule, `org::check_seat`.
 pub fn check_seat_holder(
     holder: PersonStatus,
     on_probation_discipline: bool,
+    suspended: bool,
 ) -> Result<(), DomainError> {
     if holder != PersonStatus::Full {
         return Err(DomainError::Rule {
@@ -516,6 +517,14 @@ pub fn check_seat_holder(
             field: Some("person_id"),
             message: "受留党察看处分期间，没有选举权和被选举权，不能担任委员".to_owned(),
             basis: "党章第四十条",
+        });
+    }
+    if suspended {
+        return Err(DomainError::Rule {
+            code: crate::RuleCode::OrgCommitteeSuspended,
+            field: Some("person_id"),
+            message: "已停止党籍，不能担任委员".to_owned(),
+            basis: "教育条例第二十四条",
         });
     }
     Ok(())
@@ -1025,15 +1034,21 @@ mod tests {
 
     #[test]
     fn seats_go_to_full_members_党章第三十条_支部条例第九条() {
-        let err = check_seat_holder(PersonStatus::Probationary, false).unwrap_err();
+        let err = check_seat_holder(PersonStatus::Probationary, false, false).unwrap_err();
         assert!(err.to_string().contains("应为正式党员"));
-        assert!(check_seat_holder(PersonStatus::Full, false).is_ok());
+        assert!(check_seat_holder(PersonStatus::Full, false, false).is_ok());
     }
 
     #[test]
     fn a_member_under_probation_discipline_holds_no_seat_党章第四十条() {
-        let err = check_seat_holder(PersonStatus::Full, true).unwrap_err();
+        let err = check_seat_holder(PersonStatus::Full, true, false).unwrap_err();
         assert!(err.to_string().contains("党章第四十条"), "{err}");
+    }
+
+    #[test]
+    fn a_member_whose_membership_is_suspended_holds_no_seat_教育条例第二十四条() {
+        let err = check_seat_holder(PersonStatus::Full, false, true).unwrap_err();
+        assert!(err.to_string().contains("停止党籍"), "{err}");
     }
 
     #[test]

@@ -49,6 +49,7 @@ rule_codes! {
     PeopleDisciplineMembersOnly = "people.discipline_members_only",
     PeopleProbationDisciplineLength = "people.probation_discipline_length",
     PeopleSuspensionAfterSixMonths = "people.suspension_after_six_months",
+    OrgCommitteeSuspended = "org.committee_suspended",
     PeopleWhereaboutsMembersOnly = "people.whereabouts_members_only",
     // 发展党员
     DevelopmentStepOrder = "development.step_order",

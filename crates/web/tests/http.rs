@@ -3113,4 +3113,9 @@ async fn a_lost_member_is_recorded_listed_and_suspended_through_the_api_and_the_
         today.to_string().as_str()
     );
     assert_eq!(listed["items"][0]["due"], "remove");
+    let page = send(&w, get(&format!("/people/{id}"), &admin)).await.body;
+    assert!(
+        page.contains("id=\"suspended\""),
+        "the person's page says so"
+    );
 }

@@ -100,6 +100,20 @@ async fn a_member_lost_six_months_is_suspended_and_no_longer_votes_教育条例�
             .iter()
             .any(|(id, _)| *id == ids[2])
     );
+    // Nor may they hold a seat.
+    let seat = t
+        .app
+        .org()
+        .appoint(
+            &admin,
+            tree.branch_a.id,
+            ids[2],
+            dangjian_domain::org::Position::DeputySecretary,
+            today,
+        )
+        .await
+        .unwrap_err();
+    assert!(seat.to_string().contains("停止党籍"), "{seat}");
     // Next: removal two years on.
     let due = people
         .whereabouts_due(&admin, &tree.gb.path, 800)

@@ -304,6 +304,10 @@ pub(crate) struct PersonPage {
     discipline_message: Option<String>,
     /// Lost, abroad or graduated and kept (教育条例第二十四条、第三十四条).
     whereabouts: Vec<WhereaboutsRecord>,
+    /// One is open: no other is recorded until it ends.
+    whereabouts_open: bool,
+    /// Their membership is suspended today (停止党籍).
+    suspended: bool,
     whereabouts_kinds: &'static [WhereaboutsKind],
     whereabouts_message: Option<String>,
 }
@@ -319,6 +323,8 @@ async fn person_page(
     let v = st.app.people().get(actor, id).await?;
     let v_path = v.org.path.clone();
     let transfers = st.app.people().transfers_of(actor, id).await?;
+    let whereabouts = st.app.people().whereabouts(actor, id).await?;
+    let today = st.app.clock().today();
     let branches = if v.may_edit {
         st.app
             .people()
@@ -334,7 +340,7 @@ async fn person_page(
     Ok(PersonPage {
         chrome: Chrome::new(viewer, v.person.name.clone(), "people").with_notice(notice),
         p: v.person.clone(),
-        age: v.person.age_on(st.app.clock().today()),
+        age: v.person.age_on(today),
         v,
         revealed,
         transfers,
@@ -346,7 +352,11 @@ async fn person_page(
         may_discipline: st.app.people().may_discipline(actor, &v_path),
         discipline_kinds: DisciplineKind::ALL,
         discipline_message: None,
-        whereabouts: st.app.people().whereabouts(actor, id).await?,
+        whereabouts_open: whereabouts.iter().any(|r| r.whereabouts.is_open()),
+        suspended: whereabouts
+            .iter()
+            .any(|r| r.whereabouts.suspended_on_day(today)),
+        whereabouts,
         whereabouts_kinds: WhereaboutsKind::ALL,
         whereabouts_message: None,
     })
