@@ -215,6 +215,11 @@ impl MeetingCases<'_> {
         let mut expected = expected;
         expected.sort_unstable();
         expected.dedup();
+        // A member whose membership is suspended (停止党籍) takes no part in organizational life.
+        let suspended =
+            dangjian_store::whereabouts::suspended_among(db, &expected, plan.starts_at.date())
+                .await?;
+        expected.retain(|p| !suspended.contains(p));
         let meeting = Meeting {
             id: MeetingId::new(self.new_id()),
             org_id: org.id,

@@ -100,6 +100,24 @@ async fn a_member_lost_six_months_is_suspended_and_no_longer_votes_教育条例�
             .iter()
             .any(|(id, _)| *id == ids[2])
     );
+    // Nor are they expected at the branch's meetings.
+    let expected = crate::common::held_meeting(
+        &t.app,
+        &secretary,
+        (
+            tree.branch_a.id,
+            (
+                dangjian_domain::meetings::MeetingKind::ThemeDay,
+                "12月主题党日",
+            ),
+        ),
+        "2026-12-08",
+        &[],
+    )
+    .await;
+    let roll = t.app.meetings().get(&secretary, expected.id).await.unwrap();
+    assert!(!roll.attendance.iter().any(|(a, _)| a.person_id == ids[2]));
+    assert!(roll.attendance.iter().any(|(a, _)| a.person_id == ids[1]));
     // Nor may they hold a seat.
     let seat = t
         .app
