@@ -55,6 +55,9 @@ pub struct DevelopmentView {
     pub stage: Stage,
     pub ended: bool,
     pub next_steps: Vec<Step>,
+    /// Of `next_steps`, those the reader may not record, with who does (the committee above,
+    /// one with approval power): their forms are not offered.
+    pub recorded_by_others: Vec<(Step, &'static str)>,
     /// The next step with a deadline, its day, and whether it is past.
     pub due: Option<(Step, chrono::NaiveDate, bool)>,
     pub may_record: bool,
@@ -74,6 +77,14 @@ pub struct Evidence {
 }
 
 impl DevelopmentView {
+    /// Who records `step` when the reader may not: none when the reader may.
+    pub fn recorded_by(&self, step: &Step) -> Option<&'static str> {
+        self.recorded_by_others
+            .iter()
+            .find(|(s, _)| s == step)
+            .map(|(_, who)| *who)
+    }
+
     pub fn evidence_of(&self, step_id: &i64) -> Option<&Evidence> {
         self.evidence
             .iter()
@@ -200,11 +211,26 @@ impl DevelopmentCases<'_> {
                 )
             })
             .collect();
+        let next_steps = history.next_steps();
+        let mut recorded_by_others = Vec::new();
+        for step in &next_steps {
+            let recorder = policies
+                .iter()
+                .find(|(s, _, _)| s == step)
+                .map_or(step.default_policy().recorder, |(_, p, _)| p.recorder);
+            if let Some(who) = self
+                .who_records(actor, &person.org_path, *step, recorder)
+                .await?
+            {
+                recorded_by_others.push((*step, who));
+            }
+        }
         Ok(DevelopmentView {
             evidence,
             stage: history.stage(),
             ended: history.ended(),
-            next_steps: history.next_steps(),
+            next_steps,
+            recorded_by_others,
             due: history.due(&rules).map(|(s, by)| (s, by, by < today)),
             may_record: actor.access.can_at(Action::WriteRecords, &person.org_path),
             may_override: actor
@@ -233,25 +259,11 @@ impl DevelopmentCases<'_> {
         // committee's acts are recorded above the branch. Who may comes before any rule.
         let policy = self.step_policy(input.step).await?;
         let body = input.body.unwrap_or(policy.body);
-        let higher = policy.recorder == Recorder::Higher;
-        let may = if higher {
-            actor.approves_above(&record.org_path)
-        } else {
-            actor.access.can_at(Action::WriteRecords, &record.org_path)
-        };
-        if !may {
-            return Err(AppError::Forbidden(if higher {
-                "这一步由上级党委登记"
-            } else {
-                "登记该支部的发展党员工作"
-            }));
-        }
-        if input.step.needs_approval_power()
-            && !self.approval_power_above(actor, &record.org_path).await?
+        if let Some(refusal) = self
+            .who_records(actor, &record.org_path, input.step, policy.recorder)
+            .await?
         {
-            return Err(AppError::Forbidden(
-                "这一步由具有审批权限的基层党委登记（党总支没有审批权限）",
-            ));
+            return Err(AppError::Forbidden(refusal));
         }
         if person.left_on.is_some() {
             return Err(AppError::Conflict {
@@ -405,6 +417,37 @@ impl DevelopmentCases<'_> {
             None => None,
         };
         Ok(account.map_or_else(|| actor.name.clone(), |a| a.display_name))
+    }
+
+    /// Whether the actor may record a step for the people of `path`: none if so, otherwise
+    /// why not. The university's setting names the recorder (the branch, or the committee
+    /// above it); steps 13, 17 and 24 need the approval power a 党总支 lacks.
+    async fn who_records(
+        self,
+        actor: &Actor,
+        path: &OrgPath,
+        step: Step,
+        recorder: Recorder,
+    ) -> Result<Option<&'static str>> {
+        let higher = recorder == Recorder::Higher;
+        let may = if higher {
+            actor.approves_above(path)
+        } else {
+            actor.access.can_at(Action::WriteRecords, path)
+        };
+        if !may {
+            return Ok(Some(if higher {
+                "这一步由上级党委登记"
+            } else {
+                "登记该支部的发展党员工作"
+            }));
+        }
+        if step.needs_approval_power() && !self.approval_power_above(actor, path).await? {
+            return Ok(Some(
+                "这一步由具有审批权限的基层党委登记（党总支没有审批权限）",
+            ));
+        }
+        Ok(None)
     }
 
     /// Whether the actor approves for a 基层党委 with approval power above `path`: one of the

@@ -440,6 +440,18 @@ async fn a_non_member_is_taken_through_all_25_steps_by_branch_and_general_branch
             .contains("具有审批权限的基层党委"),
         "{by_general_branch}"
     );
+    // The record offers the step's form only to those who may record it, and names who does.
+    let development = t.app.development();
+    for (reader, offered) in [(&gbsec, false), (&secretary, false), (&admin, true)] {
+        let view = development.of_person(reader, p).await.unwrap();
+        assert!(view.next_steps.contains(&Step::PreReview));
+        assert_eq!(
+            view.recorded_by(&Step::PreReview).is_none(),
+            offered,
+            "{:?}",
+            view.recorded_by_others
+        );
+    }
     record(
         &t.app,
         &admin,
