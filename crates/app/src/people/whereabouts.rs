@@ -11,7 +11,7 @@ use dangjian_domain::ids::PersonId;
 use dangjian_domain::org::OrgPath;
 use dangjian_domain::people::trail;
 pub use dangjian_domain::people::whereabouts::WhereaboutsRecord;
-use dangjian_domain::people::whereabouts::{Whereabouts, WhereaboutsDue};
+use dangjian_domain::people::whereabouts::{Whereabouts, WhereaboutsDue, check_member};
 use dangjian_domain::platform::role::Action;
 use dangjian_store::people as people_store;
 use dangjian_store::whereabouts as store;
@@ -55,7 +55,7 @@ impl WhereaboutsAct {
             _ => Err(dangjian_domain::FieldError::new(
                 "act",
                 "操作",
-                "请选择停止党籍（suspend）、登记联系（contact）或结束（end）",
+                "请选择停止党籍、登记联系或结束",
             )),
         }
     }
@@ -82,18 +82,6 @@ impl PeopleCases<'_> {
         person_id: PersonId,
         whereabouts: Whereabouts,
     ) -> Result<WhereaboutsRecord> {
-        let db = self.store.db();
-        let person = people_store::find(db, &actor.access, Action::WriteRecords, person_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !person.person.status.is_member() {
-            return Err(AppError::Rule {
-                code: dangjian_domain::RuleCode::PeopleWhereaboutsMembersOnly,
-                field: Some("kind"),
-                message: format!("{} 不是党员", person.person.name),
-                basis: "教育条例第二十四条",
-            });
-        }
         let record = WhereaboutsRecord {
             id: self.new_id(),
             person_id,
@@ -101,7 +89,14 @@ impl PeopleCases<'_> {
             recorded_by_name: self.development().answerable_name(actor).await?,
             created_at: self.now_ms(),
         };
+        // The person and their records are read under the write lock: a status changed or a
+        // record made meanwhile counts.
         let tx = self.store.begin_write().await?;
+        let person = people_store::find(tx.conn(), &actor.access, Action::WriteRecords, person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        check_member(&person.person.name, person.person.status)?;
+        // One record open at a time, so that what is due of a member is told once.
         if let Some(open) = store::of_person(tx.conn(), person_id)
             .await?
             .into_iter()

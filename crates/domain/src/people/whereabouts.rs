@@ -213,6 +213,20 @@ impl Whereabouts {
     }
 }
 
+/// Whether a record may be made of `name`, of `status`: only a member is out of the branch's
+/// reach as a member, to be suspended or contacted (教育条例第二十四条、第三十四条).
+pub fn check_member(name: &str, status: crate::people::PersonStatus) -> Result<(), DomainError> {
+    if status.is_member() {
+        return Ok(());
+    }
+    Err(DomainError::Rule {
+        code: RuleCode::PeopleWhereaboutsMembersOnly,
+        field: Some("kind"),
+        message: format!("{name} 不是党员"),
+        basis: LOST_BASIS,
+    })
+}
+
 /// A record on a person, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WhereaboutsRecord {
@@ -313,6 +327,19 @@ mod tests {
             lost_one.contact(d("2026-11-01"), d(TODAY)).is_err(),
             "a lost member's contact ends the record"
         );
+    }
+
+    #[test]
+    fn only_a_member_is_recorded_教育条例第二十四条() {
+        use crate::people::PersonStatus;
+        let err = check_member("丁", PersonStatus::Activist)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("不是党员") && err.contains("教育条例第二十四条"),
+            "{err}"
+        );
+        assert!(check_member("丁", PersonStatus::Probationary).is_ok());
     }
 
     #[test]
