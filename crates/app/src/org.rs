@@ -303,14 +303,13 @@ impl OrgCases<'_> {
         })
     }
 
-    /// The units `org` covers as a 联合党支部; none for a branch of one unit.
+    /// The units `org` covers as a 联合党支部; none for a branch of one unit, and none asked
+    /// of another kind (only a branch is a joint one).
     pub async fn joint_units(self, actor: &Actor, org: &Org) -> Result<Vec<String>> {
-        Ok(
-            store::joint_units(self.store.db(), &actor.access, &org.path)
-                .await?
-                .remove(&org.id)
-                .unwrap_or_default(),
-        )
+        if org.kind != OrgKind::Branch {
+            return Ok(Vec::new());
+        }
+        Ok(store::joint_units_of(self.store.db(), &actor.access, org.id).await?)
     }
 
     /// Records the units a branch covers as a 联合党支部 (none: a branch of one unit); more

@@ -340,6 +340,25 @@ pub async fn set_joint_units(tx: &WriteTx, id: OrgId, units: &[String]) -> Resul
     Ok(())
 }
 
+/// The units one organization covers as a 联合党支部, if the reader may see it; none for a
+/// branch of one unit.
+pub async fn joint_units_of<C: ConnectionTrait>(
+    db: &C,
+    access: &Access,
+    id: OrgId,
+) -> Result<Vec<String>> {
+    let units: Option<String> = Entity::find_by_id(id.get())
+        .select_only()
+        .column(Column::JointUnits)
+        .filter(scope::within(Column::Path, &access.scopes(Action::ReadOrg)))
+        .into_tuple()
+        .one(db)
+        .await?;
+    units.map_or(Ok(Vec::new()), |u| {
+        serde_json::from_str(&u).map_err(StoreError::corrupt)
+    })
+}
+
 /// The units of each 联合党支部 of a subtree the reader may see, by organization; a branch of
 /// one unit is left out.
 pub async fn joint_units<C: ConnectionTrait>(
